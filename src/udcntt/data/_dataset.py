@@ -1,0 +1,185 @@
+"""The survey data scored by a rule set: agencies and their typed values.
+
+A value has three states: a typed value (``Decimal``, ``bool``, category id ``str`` or
+``date``), :data:`NA` (không áp dụng — the criterion does not apply to the agency) or
+:data:`MISSING` (no answer — handled by the indicator's declared policy).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from typing import Any, Final
+
+from udcntt.errors import Diagnostic, SourceLocation, UsageError
+
+__all__ = [
+    "MISSING",
+    "NA",
+    "AgencyRecord",
+    "CellInfo",
+    "Dataset",
+    "Marker",
+    "Value",
+    "ValueOrMarker",
+]
+
+
+class Marker(Enum):
+    """The two non-values a survey cell can hold."""
+
+    NA = "not_applicable"
+    MISSING = "missing"
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+#: Not applicable (không áp dụng): removed from the agency's maximum.
+NA: Final = Marker.NA
+#: No answer: follows the indicator's ``missing`` policy.
+MISSING: Final = Marker.MISSING
+
+Value = Decimal | bool | str | date
+ValueOrMarker = Value | Marker
+
+
+@dataclass(frozen=True, slots=True)
+class CellInfo:
+    """Where a value came from, and the appraisal around it."""
+
+    location: SourceLocation | None = None
+    raw: str | None = None
+    self_assessed: ValueOrMarker | None = None
+    appraised: ValueOrMarker | None = None
+    evidence: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyRecord:
+    """One agency's survey answers.
+
+    ``values`` maps indicator ids to typed values or markers; an indicator absent from the
+    mapping counts as :data:`MISSING`. ``ranked=False`` agencies are scored and reported but
+    take no rank (e.g. Bộ Chỉ huy Quân sự tỉnh in Lâm Đồng 2015).
+    """
+
+    id: str
+    name: str
+    block: str
+    values: Mapping[str, ValueOrMarker]
+    ranked: bool = True
+    aliases: tuple[str, ...] = ()
+    parent: str | None = None
+    cells: Mapping[str, CellInfo] = field(default_factory=dict)
+    location: SourceLocation | None = None
+
+    def get(self, indicator: str) -> ValueOrMarker:
+        """The value of ``indicator``, or :data:`MISSING`."""
+        return self.values.get(indicator, MISSING)
+
+
+def _canonical(value: ValueOrMarker) -> Any:
+    if isinstance(value, Marker):
+        return {"marker": value.value}
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, Decimal):
+        return {"d": str(value)}
+    if isinstance(value, date):
+        return {"date": value.isoformat()}
+    return value
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The agencies of one survey year, in input order.
+
+    ``diagnostics`` holds what the reader rejected or found suspicious (the validation
+    report); ``source`` names the file(s) read.
+    """
+
+    agencies: tuple[AgencyRecord, ...]
+    year: int | None = None
+    source: str | None = None
+    diagnostics: tuple[Diagnostic, ...] = ()
+    rows_read: int | None = None
+
+    def __post_init__(self) -> None:
+        seen: set[str] = set()
+        for agency in self.agencies:
+            if agency.id in seen:
+                raise UsageError(
+                    f"agency id '{agency.id}' appears twice in the dataset",
+                    code="E-DATA-AGENCY-DUPLICATE",
+                    agency=agency.id,
+                    location=agency.location,
+                )
+            seen.add(agency.id)
+
+    def __len__(self) -> int:
+        return len(self.agencies)
+
+    def __iter__(self) -> Any:
+        return iter(self.agencies)
+
+    def by_id(self) -> dict[str, AgencyRecord]:
+        """Agencies keyed by id."""
+        return {a.id: a for a in self.agencies}
+
+    def fingerprint(self) -> str:
+        """SHA-256 of the dataset's content (ids, blocks, values), independent of file format."""
+        payload = [
+            {
+                "id": a.id,
+                "name": a.name,
+                "block": a.block,
+                "ranked": a.ranked,
+                "values": {k: _canonical(v) for k, v in sorted(a.values.items())},
+            }
+            for a in self.agencies
+        ]
+        blob = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+    @classmethod
+    def from_records(
+        cls,
+        records: Iterable[Mapping[str, Any]],
+        *,
+        year: int | None = None,
+        source: str | None = None,
+    ) -> Dataset:
+        """Build a dataset from plain mappings (Python callers, tests).
+
+        Each mapping has ``id``, ``block``, optional ``name``, ``ranked`` and ``values``.
+        Values may be ``Decimal``, ``int``, ``str`` numbers, ``bool``, category ids, dates,
+        or the markers :data:`NA` / :data:`MISSING`. Floats are read through ``repr`` so
+        ``0.1`` is exactly 0.1. Values are typed against the rule set at evaluation.
+        """
+        agencies = []
+        for rec in records:
+            values: dict[str, ValueOrMarker] = {}
+            for key, val in dict(rec.get("values", {})).items():
+                if isinstance(val, float):
+                    val = Decimal(repr(val))
+                elif isinstance(val, int) and not isinstance(val, bool):
+                    val = Decimal(val)
+                values[str(key)] = val
+            agencies.append(
+                AgencyRecord(
+                    id=str(rec["id"]),
+                    name=str(rec.get("name", rec["id"])),
+                    block=str(rec["block"]),
+                    values=values,
+                    ranked=bool(rec.get("ranked", True)),
+                    aliases=tuple(rec.get("aliases", ())),
+                    parent=rec.get("parent"),
+                )
+            )
+        return cls(agencies=tuple(agencies), year=year, source=source)

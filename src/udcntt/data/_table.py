@@ -1,0 +1,109 @@
+"""The raw table every reader produces, before headers and values are interpreted.
+
+CSV, XLSX, JSON and YAML readers all turn a file into :class:`Table` objects: a header row
+and data rows of :class:`Cell` s, each cell keeping its raw value and its location. Only
+:mod:`udcntt.data._validate` gives them meaning, so every format is validated the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from udcntt.errors import DataError, Diagnostic, SourceLocation
+
+__all__ = ["Cell", "RawValue", "Row", "Table", "column_letter", "fatal", "is_blank"]
+
+#: What a cell can hold before interpretation. ``str`` is text as typed (read under the
+#: declared locale); ``Decimal``/``int``/``float`` are machine numbers (Excel numeric cells,
+#: JSON numbers, plain YAML numbers: dot as decimal separator, no locale involved).
+RawValue = str | Decimal | int | float | bool | date | datetime | time | timedelta | None
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One cell: its raw value, where it is, and what the reader already knows about it.
+
+    ``percent`` is set for Excel cells formatted as a percentage (the number is already a
+    fraction). ``error`` is set when the reader refuses the cell itself (a formula, an
+    Excel error value); the value is then ``None``.
+    """
+
+    value: RawValue
+    location: SourceLocation
+    percent: bool = False
+    error: Diagnostic | None = None
+
+    @property
+    def raw_text(self) -> str | None:
+        """The raw value as text, for diagnostics and :class:`~udcntt.data.CellInfo`."""
+        if self.value is None:
+            return None
+        if isinstance(self.value, str):
+            return self.value
+        if isinstance(self.value, bool):
+            return "TRUE" if self.value else "FALSE"
+        if isinstance(self.value, datetime | date):
+            return self.value.isoformat()
+        if isinstance(self.value, float):
+            return repr(self.value)
+        return str(self.value)
+
+
+def is_blank(cell: Cell | None) -> bool:
+    """An absent cell, ``None``, or text of only whitespace (no error attached)."""
+    if cell is None:
+        return True
+    if cell.error is not None:
+        return False
+    value = cell.value
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+@dataclass(slots=True)
+class Row:
+    """A data row: its number in the file and its non-empty cells by column index."""
+
+    number: int
+    cells: dict[int, Cell]
+    location: SourceLocation
+
+
+@dataclass(slots=True)
+class Table:
+    """One table of a file: a CSV file, a worksheet, or the records of a JSON/YAML file.
+
+    ``headers[i]`` is the header cell of column ``i`` (``None`` for a column without one).
+    ``label_row`` is the number of a row of Vietnamese labels under the header (skipped).
+    ``meta`` holds file-level facts (``year``, ``locale``) from JSON/YAML documents.
+    """
+
+    file: str
+    sheet: str | None
+    headers: list[Cell | None]
+    rows: list[Row] = field(default_factory=list)
+    header_row: int = 1
+    label_row: int | None = None
+    meta: dict[str, str] = field(default_factory=dict)
+    structured: bool = False  # JSON/YAML: columns are keys, cells are not locale text only
+
+
+def column_letter(index: int) -> str:
+    """Excel column letters for a 1-based column index (1 → A, 27 → AA)."""
+    letters = ""
+    while index > 0:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def fatal(
+    code: str,
+    message: str,
+    location: SourceLocation,
+    hint: str | None = None,
+    value: str | None = None,
+) -> DataError:
+    """A file-level error that stops reading in every policy."""
+    return DataError(message, code=code, location=location, hint=hint, value=value)

@@ -1,0 +1,356 @@
+"""Errors and diagnostics.
+
+Every problem udcntt reports is a :class:`Diagnostic`: a stable code, a message, where it
+happened (file, line, column, YAML path or sheet/row/column), what it concerns (criterion,
+indicator, agency) and a hint. Exceptions carry one or more diagnostics.
+
+The exception tree::
+
+    UdcnttError
+    ├── RuleFileError (ValueError)         a rule file is malformed or inconsistent
+    │   └── ExpressionError                an expression is invalid
+    ├── DataError (ValueError)             survey data or an agency registry is malformed
+    ├── EvaluationError (ArithmeticError)  scoring failed for an agency (division by zero, …)
+    └── UsageError (ValueError)            an API or CLI call is inconsistent
+
+Each diagnostic prints as a compiler would print it::
+
+    rules/x.yaml:12:15: error[E-EXPR-NAME] unknown name 'staf_total'
+      hint: did you mean 'staff_total'?
+
+Codes are documented in ``docs/reference/errors.md``; a test checks that every code in
+:data:`CODES` has a section there.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from typing import Any, Self
+
+__all__ = [
+    "CODES",
+    "DataError",
+    "Diagnostic",
+    "EvaluationError",
+    "ExpressionError",
+    "RuleFileError",
+    "Severity",
+    "SourceLocation",
+    "UdcnttError",
+    "UsageError",
+    "did_you_mean",
+]
+
+
+class Severity(str, Enum):
+    """How serious a diagnostic is."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLocation:
+    """Where something is in a file.
+
+    Lines and columns count from 1. ``path`` is the YAML path (``criteria[2].points``) for
+    rule files; ``sheet``, ``row`` and ``column`` locate a cell of a survey file.
+    """
+
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    path: str | None = None
+    sheet: str | None = None
+    row: int | None = None
+    cell_column: str | None = None
+
+    def __str__(self) -> str:
+        parts: list[str] = []
+        if self.file:
+            parts.append(self.file)
+        if self.sheet:
+            parts.append(f"[{self.sheet}]")
+        head = "".join(parts[:1]) + ("" if len(parts) < 2 else parts[1])
+        if self.line is not None:
+            head += f":{self.line}"
+            if self.column is not None:
+                head += f":{self.column}"
+        elif self.row is not None:
+            head += f":row {self.row}"
+            if self.cell_column:
+                head += f":col {self.cell_column}"
+        return head or "<input>"
+
+    def with_column_offset(self, offset: int) -> SourceLocation:
+        """Return the location moved ``offset`` characters to the right on the same line."""
+        if self.column is None:
+            return self
+        return replace(self, column=self.column + offset)
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem found in a rule file, an expression, survey data or an evaluation."""
+
+    code: str
+    message: str
+    severity: Severity = Severity.ERROR
+    location: SourceLocation | None = None
+    hint: str | None = None
+    criterion: str | None = None
+    indicator: str | None = None
+    agency: str | None = None
+    value: str | None = None
+    notes: tuple[str, ...] = field(default=())
+
+    def format(self) -> str:
+        """Render as ``file:line:col: error[code] message`` plus ``hint:`` lines."""
+        where = str(self.location) if self.location else "<input>"
+        about = []
+        if self.agency:
+            about.append(f"agency '{self.agency}'")
+        if self.criterion:
+            about.append(f"criterion '{self.criterion}'")
+        if self.indicator:
+            about.append(f"indicator '{self.indicator}'")
+        if self.value is not None:
+            about.append(f"value {self.value!r}")
+        suffix = f" ({', '.join(about)})" if about else ""
+        lines = [f"{where}: {self.severity.value}[{self.code}] {self.message}{suffix}"]
+        if self.location and self.location.path:
+            lines.append(f"  at: {self.location.path}")
+        lines.extend(f"  note: {note}" for note in self.notes)
+        if self.hint:
+            lines.append(f"  hint: {self.hint}")
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready view, for ``--format json`` and reports."""
+        loc = self.location
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message,
+            "file": loc.file if loc else None,
+            "line": loc.line if loc else None,
+            "column": loc.column if loc else None,
+            "path": loc.path if loc else None,
+            "sheet": loc.sheet if loc else None,
+            "row": loc.row if loc else None,
+            "cell_column": loc.cell_column if loc else None,
+            "criterion": self.criterion,
+            "indicator": self.indicator,
+            "agency": self.agency,
+            "value": self.value,
+            "hint": self.hint,
+        }
+
+
+class UdcnttError(Exception):
+    """Root of every error udcntt raises on purpose.
+
+    Carries one or more :class:`Diagnostic` objects; ``str(error)`` formats them all.
+    """
+
+    default_code = "E-UDCNTT"
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        code: str | None = None,
+        location: SourceLocation | None = None,
+        hint: str | None = None,
+        criterion: str | None = None,
+        indicator: str | None = None,
+        agency: str | None = None,
+        value: str | None = None,
+        diagnostics: Sequence[Diagnostic] | None = None,
+    ) -> None:
+        if diagnostics:
+            self.diagnostics: tuple[Diagnostic, ...] = tuple(diagnostics)
+        else:
+            self.diagnostics = (
+                Diagnostic(
+                    code=code or self.default_code,
+                    message=message or "error",
+                    location=location,
+                    hint=hint,
+                    criterion=criterion,
+                    indicator=indicator,
+                    agency=agency,
+                    value=value,
+                ),
+            )
+        super().__init__(self.__str__())
+
+    @classmethod
+    def from_diagnostics(cls, diagnostics: Iterable[Diagnostic]) -> Self:
+        """Build one aggregate error from several diagnostics (errors only are kept first)."""
+        diags = sorted(diagnostics, key=lambda d: d.severity != Severity.ERROR)
+        return cls(diagnostics=diags)
+
+    @property
+    def first(self) -> Diagnostic:
+        """The first (most important) diagnostic."""
+        return self.diagnostics[0]
+
+    @property
+    def code(self) -> str:
+        """Code of the first diagnostic."""
+        return self.first.code
+
+    @property
+    def location(self) -> SourceLocation | None:
+        """Location of the first diagnostic."""
+        return self.first.location
+
+    @property
+    def hint(self) -> str | None:
+        """Hint of the first diagnostic."""
+        return self.first.hint
+
+    def __str__(self) -> str:
+        return "\n".join(d.format() for d in self.diagnostics)
+
+
+class RuleFileError(UdcnttError, ValueError):
+    """A rule file is malformed, unsafe or inconsistent."""
+
+    default_code = "E-RULE"
+
+
+class ExpressionError(RuleFileError):
+    """An expression in a rule file is invalid."""
+
+    default_code = "E-EXPR"
+
+
+class DataError(UdcnttError, ValueError):
+    """Survey data or an agency registry is malformed or inconsistent."""
+
+    default_code = "E-DATA"
+
+
+class EvaluationError(UdcnttError, ArithmeticError):
+    """Scoring could not produce a correct result for an agency."""
+
+    default_code = "E-EVAL"
+
+
+class UsageError(UdcnttError, ValueError):
+    """The library or the CLI was called with inconsistent arguments."""
+
+    default_code = "E-USAGE"
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
+    """Suggest the closest candidate to ``name``, as a hint text, or ``None``.
+
+    >>> did_you_mean("staf_total", ["staff_total", "staff_it"])
+    "did you mean 'staff_total'?"
+    """
+    matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    return f"did you mean '{matches[0]}'?" if matches else None
+
+
+#: Every stable error code with a one-line summary. The docs' error reference has a
+#: section for each; ``tests/test_errors.py`` keeps the two in step.
+CODES: dict[str, str] = {
+    # Generic
+    "E-UDCNTT": "An error without a more specific code.",
+    "E-USAGE": "The API or the CLI was called with inconsistent arguments.",
+    "E-IO": "A file could not be read or written.",
+    # YAML and file level
+    "E-YAML-SYNTAX": "The file is not well-formed YAML.",
+    "E-YAML-ENCODING": "The file is not UTF-8 text.",
+    "E-YAML-SIZE": "The file is larger than the limit for rule files.",
+    "E-YAML-DEPTH": "Mappings and lists are nested deeper than allowed.",
+    "E-YAML-DUPKEY": "A mapping has the same key twice.",
+    "E-YAML-ALIAS": "Anchors, aliases and merge keys are not allowed.",
+    "E-YAML-TAG": "Explicit YAML tags are not allowed.",
+    "E-YAML-MULTIDOC": "A rule file holds exactly one YAML document.",
+    "E-YAML-KEY": "A mapping key is not a plain text scalar.",
+    "E-YAML-CHAR": "Control or bidirectional characters are not allowed in names and labels.",
+    "E-YAML-EMPTY": "The file is empty.",
+    # Schema
+    "E-SCHEMA-UNKNOWN-KEY": "A key that the rule-file language does not know.",
+    "E-SCHEMA-MISSING": "A required key is missing.",
+    "E-SCHEMA-TYPE": "A value has the wrong type or form.",
+    "E-SCHEMA-VALUE": "A value is outside what the field accepts.",
+    "E-SCHEMA-ID": "An id is not lower-case ASCII snake_case.",
+    "E-SCHEMA-VERSION": "The rule-file format version is not supported.",
+    # Names and structure
+    "E-NAME-UNKNOWN": "A name refers to nothing declared.",
+    "E-NAME-DUPLICATE": "The same id is declared twice.",
+    "E-DERIVED-CYCLE": "Derived values depend on each other in a cycle.",
+    "E-BLOCK-NONE": "A criterion or indicator applies to no block.",
+    "E-BUDGET": "Children's points do not add up to their parent's maximum.",
+    "E-BUDGET-CAP": "A leaf can yield more than its own maximum or its parent's budget.",
+    "E-SCALE": "The criteria total does not match the declared scale.",
+    "E-TIER-ORDER": "Tier thresholds are not in strictly descending order.",
+    "E-TIER-GAP": "Some totals fall in no tier.",
+    "E-TIER-OVERLAP": "Some totals fall in two tiers.",
+    "E-TIER-UNREACHABLE": "A tier's threshold can never be reached.",
+    "E-RULE-SHAPE": "A criterion declares no rule, or more than one, or a group without children.",
+    "E-BANDS": "A band table is malformed.",
+    "E-LOOKUP": "A lookup table names categories the input does not have.",
+    "E-NORMALISE": "A population normalisation is malformed.",
+    "E-RELATION": "A declared relation between indicators is malformed.",
+    "E-EXTENDS": "An extended rule file cannot be found or read.",
+    "E-EXTENDS-CYCLE": "Rule files extend each other in a cycle.",
+    "E-OVERRIDE": "An override names something the base rule set does not have.",
+    "E-TEST-SHAPE": "An embedded test case is malformed.",
+    "E-TEST-FAIL": "An embedded test case does not give the expected result.",
+    "W-UNUSED": "An indicator or derived value is declared but never used.",
+    "W-RECONSTRUCTED": "Reminder that parts of a rule set are reconstructed.",
+    # Expressions
+    "E-EXPR-SYNTAX": "An expression is not valid syntax.",
+    "E-EXPR-MULTI": "A string holds more than one expression.",
+    "E-EXPR-FORBIDDEN": "An expression uses a construct that rule files do not allow.",
+    "E-EXPR-NAME": "An expression uses an undeclared name.",
+    "E-EXPR-FUNC": "An expression calls an unknown function or calls it wrongly.",
+    "E-EXPR-TYPE": "An expression mixes types (a category with a number, arithmetic on booleans).",
+    "E-EXPR-CATEGORY": "A string is not one of the categories of the compared indicator.",
+    "E-EXPR-LIMIT": "An expression is too long, too deep or has too many parts.",
+    "E-EXPR-POWER": "An exponent is too large.",
+    "E-EXPR-DIVZERO": "A division by a literal zero.",
+    # Evaluation
+    "E-EVAL": "Scoring failed for an agency.",
+    "E-EVAL-DIVZERO": "Division by zero while scoring an agency.",
+    "E-EVAL-NONFINITE": "A computation produced an infinite or undefined number.",
+    "E-EVAL-RANGE": "A value is outside its declared range.",
+    "E-EVAL-MISSING": "A value is missing and its policy blocks publication.",
+    "E-EVAL-TYPE": "A value has the wrong type for its indicator.",
+    "E-EVAL-NOTIER": "A total falls in no tier.",
+    "E-EVAL-RELATION": "A declared relation between indicators does not hold.",
+    "E-EVAL-BLOCK": "An agency's block is not declared by the rule set.",
+    # Data
+    "E-DATA": "Survey data is malformed.",
+    "E-DATA-ENCODING": "A data file's text encoding cannot be read safely.",
+    "E-DATA-FORMAT": "A data file's format is not recognised or is corrupt.",
+    "E-DATA-HEADER": "A header is duplicated, unknown or missing.",
+    "E-DATA-NUMBER": "A number cannot be read under the declared locale.",
+    "E-DATA-AMBIGUOUS": "A number reads two ways under the declared locale.",
+    "E-DATA-BOOL": "A yes/no value cannot be read.",
+    "E-DATA-DATE": "A date cannot be read as dd/mm/yyyy.",
+    "E-DATA-CATEGORY": "A value is not one of the indicator's categories.",
+    "E-DATA-RANGE": "A value is outside its indicator's declared range.",
+    "E-DATA-RELATION": "A declared relation between indicators does not hold.",
+    "E-DATA-AGENCY-UNKNOWN": "A survey row names an agency not in the registry.",
+    "E-DATA-AGENCY-DUPLICATE": "The same agency appears twice.",
+    "E-DATA-AGENCY-MISSING": "A registry agency has no survey row.",
+    "E-DATA-AGENCY-LOOKALIKE": "Two names differ only by look-alike characters.",
+    "E-DATA-LIMIT": "A data file exceeds a safety limit (size, cells, nesting, field length).",
+    "E-DATA-FORMULA": "A cell holds a formula instead of a value.",
+    "E-DATA-ROW": "A row is ragged or empty where data was expected.",
+    "E-DATA-MAPPING": "A workbook mapping is malformed.",
+    "E-DATA-REGISTRY": "An agency registry is malformed.",
+    "W-DATA-APPRAISED": "The appraised value differs from the self-assessed value.",
+    "W-DATA-SUSPICIOUS": "A value is valid but unusual.",
+    "E-PREVIOUS": "The previous year's results cannot be used.",
+}

@@ -1,0 +1,158 @@
+"""The immutable result of scoring a survey with a rule set."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any
+
+from udcntt.errors import Diagnostic
+
+__all__ = [
+    "AgencyResult",
+    "Assessment",
+    "Comparison",
+    "CriterionResult",
+    "Receipt",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionResult:
+    """One criterion's outcome for one agency.
+
+    ``points`` is ``None`` when the criterion is not applicable to the agency; ``max`` is
+    then 0 and ``full_max`` keeps the criterion's budget. ``raw`` is the value before
+    normalisation, capping and rounding; ``normalised`` the population score in [0, 1].
+    """
+
+    id: str
+    points: Decimal | None
+    max: Decimal
+    full_max: Decimal
+    status: str  # "scored" | "not_applicable" | "unscored"
+    raw: Decimal | None = None
+    normalised: Decimal | None = None
+    unrounded: Decimal | None = None
+
+    @property
+    def lost(self) -> Decimal:
+        """Points the agency did not get (0 when not applicable)."""
+        return self.max - (self.points or Decimal(0)) if self.status == "scored" else Decimal(0)
+
+    @property
+    def share(self) -> Decimal | None:
+        """Points / applicable max, or ``None`` when there is no maximum."""
+        if self.points is None or not self.max:
+            return None
+        return self.points / self.max
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyResult:
+    """Everything scoring produced for one agency."""
+
+    agency_id: str
+    name: str
+    block: str
+    ranked: bool
+    inputs: Mapping[str, Any]
+    derived: Mapping[str, Any]
+    criteria: Mapping[str, CriterionResult]
+    total_unrounded: Decimal
+    total: Decimal
+    max: Decimal
+    share: Decimal
+    tier: str
+    tier_label: str
+    rank: int | None = None
+    previous_rank: int | None = None
+    rank_change: int | None = None
+    previous_total: Decimal | None = None
+    previous_tier: str | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def points(self) -> Mapping[str, Decimal | None]:
+        """Points per criterion id (``None`` where not applicable)."""
+        return MappingProxyType({k: v.points for k, v in self.criteria.items()})
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """How this year's results relate to the previous year's."""
+
+    previous_rules_id: str | None
+    previous_fingerprint: str | None
+    same_rules: bool
+    new_agencies: tuple[str, ...]
+    dropped_agencies: tuple[str, ...]
+    matched_by_alias: Mapping[str, str]
+    moved_block: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    """What a run depended on, so it can be reproduced and verified."""
+
+    udcntt_version: str
+    rules_id: str
+    rules_fingerprint: str
+    rule_files: tuple[tuple[str, str], ...]
+    data_fingerprint: str
+    data_source: str | None
+    previous_fingerprint: str | None
+    options: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Scores, tiers and ranks of every agency of a survey, with how they were reached.
+
+    Results keep the dataset's order; use :meth:`ranking` for a block's ranked table.
+    """
+
+    rules_id: str
+    title: str
+    year: int | None
+    results: tuple[AgencyResult, ...]
+    block_labels: Mapping[str, str]
+    block_max: Mapping[str, Decimal]
+    tier_labels: Mapping[str, str]
+    receipt: Receipt
+    comparison: Comparison | None = None
+    normalisation: Mapping[str, Any] = field(default_factory=dict)
+    diagnostics: tuple[Diagnostic, ...] = ()
+    _compiled: Any = field(default=None, repr=False, compare=False)
+    _dataset: Any = field(default=None, repr=False, compare=False)
+
+    def by_id(self, agency_id: str) -> AgencyResult:
+        """The result of one agency.
+
+        Raises:
+            KeyError: when no agency has this id.
+        """
+        for result in self.results:
+            if result.agency_id == agency_id:
+                return result
+        raise KeyError(agency_id)
+
+    def blocks(self) -> list[str]:
+        """Block ids in rule-set order (only blocks with agencies)."""
+        present = {r.block for r in self.results}
+        return [b for b in self.block_labels if b in present]
+
+    def ranking(self, block: str | None = None) -> list[AgencyResult]:
+        """Results of a block (or all), ranked first by rank then unranked by name."""
+        rows = [r for r in self.results if block is None or r.block == block]
+        return sorted(rows, key=lambda r: (r.rank is None, r.rank or 0, -r.total, r.name))
+
+    def tier_counts(self, block: str) -> dict[str, int]:
+        """How many agencies of ``block`` are in each tier."""
+        counts = dict.fromkeys(self.tier_labels, 0)
+        for r in self.results:
+            if r.block == block:
+                counts[r.tier] = counts.get(r.tier, 0) + 1
+        return counts

@@ -1,0 +1,443 @@
+"""Static checks of a parsed expression against the declared names.
+
+The checker walks the (already size-bounded) tree once and infers a type for every node:
+names must be declared, operators must get operands of the right types, category values
+must be among the declared categories, function arguments must fit the function's
+signature. Parts made only of number literals are folded at compile time, which finds
+divisions by a literal zero and exponents beyond the bound; the compiler emits the folded
+values as constants.
+"""
+
+from __future__ import annotations
+
+import ast
+import decimal
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from udcntt.errors import ExpressionError, did_you_mean
+from udcntt.expressions import _runtime as rt
+from udcntt.expressions._functions import FUNCTIONS, ArgKind
+from udcntt.expressions._parse import ParsedExpression
+from udcntt.expressions._types import (
+    DECIMAL_CONTEXT,
+    MAX_EXPONENT,
+    ExprType,
+    NameInfo,
+    RuleArithmeticError,
+    Value,
+)
+
+__all__ = ["CheckResult", "check_expression"]
+
+_KIND_TYPE = {
+    ArgKind.NUMBER: ExprType.NUMBER,
+    ArgKind.BOOL: ExprType.BOOL,
+    ArgKind.CATEGORY: ExprType.CATEGORY,
+    ArgKind.DATE: ExprType.DATE,
+}
+_WORDS = {
+    ExprType.NUMBER: "a number",
+    ExprType.BOOL: "a yes/no value",
+    ExprType.CATEGORY: "a category value",
+    ExprType.DATE: "a date",
+    None: "text",
+}
+_EQUALITY = (ast.Eq, ast.NotEq)
+_TEXT_ONLY = (
+    "text is only allowed as a category value: compare it with == or != to a category "
+    'indicator, or list it in one_of(x, "a", "b")'
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Info:
+    """What the checker knows of a node: its type (``None`` for a text literal), its value
+    when constant, and the possible categories of a category value."""
+
+    type: ExprType | None
+    const: Value | None = None
+    categories: frozenset[str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """The outcome of :func:`check_expression`.
+
+    Attributes:
+        result_type: The type of the expression's value.
+        folded: Compile-time values of constant number parts, by ``id`` of their node.
+        categories: For a ``CATEGORY`` result, its possible values if known.
+    """
+
+    result_type: ExprType
+    folded: Mapping[int, Decimal]
+    categories: frozenset[str] | None
+
+
+def check_expression(
+    parsed: ParsedExpression,
+    names: Mapping[str, NameInfo],
+    expected: ExprType | None = None,
+) -> CheckResult:
+    """Check names, types, categories and constant parts of ``parsed``.
+
+    Args:
+        parsed: The output of :func:`parse_expression`.
+        names: The declared names and what is known of them.
+        expected: The type the expression must have, if the caller requires one.
+
+    Returns:
+        The result type and the folded constants.
+
+    Raises:
+        ExpressionError: ``E-EXPR-NAME``, ``E-EXPR-FUNC``, ``E-EXPR-TYPE``,
+            ``E-EXPR-CATEGORY``, ``E-EXPR-DIVZERO``, ``E-EXPR-POWER``, ``E-EXPR-LIMIT`` or
+            ``E-BANDS`` (bands thresholds not descending).
+    """
+    checker = _Checker(parsed, names)
+    info = checker.visit(parsed.tree)
+    loc = parsed.locator
+    if info.type is None:
+        raise loc.error(
+            "E-EXPR-TYPE", "an expression cannot be only text", node=parsed.tree, hint=_TEXT_ONLY
+        )
+    if expected is not None and info.type is not expected:
+        raise loc.error(
+            "E-EXPR-TYPE",
+            f"the expression gives {_WORDS[info.type]}, but {_WORDS[expected]} is expected here",
+            node=parsed.tree,
+            hint=_expected_hint(info.type, expected),
+        )
+    return CheckResult(info.type, checker.folded, info.categories)
+
+
+def _expected_hint(got: ExprType, expected: ExprType) -> str | None:
+    if expected is ExprType.NUMBER and got is ExprType.BOOL:
+        return "to give points for a condition, write 10 if condition else 0"
+    if expected is ExprType.BOOL and got is ExprType.NUMBER:
+        return "compare the number, e.g. x > 0"
+    return None
+
+
+class _Checker:
+    def __init__(self, parsed: ParsedExpression, names: Mapping[str, NameInfo]) -> None:
+        self.loc = parsed.locator
+        self.names = names
+        self.folded: dict[int, Decimal] = {}
+
+    def error(
+        self, code: str, message: str, node: ast.AST, hint: str | None = None
+    ) -> ExpressionError:
+        return self.loc.error(code, message, node=node, hint=hint)
+
+    def visit(self, node: ast.expr) -> _Info:
+        info = self._visit(node)
+        if isinstance(info.const, Decimal):
+            self.folded[id(node)] = info.const
+        return info
+
+    def _visit(self, node: ast.expr) -> _Info:
+        if isinstance(node, ast.Constant):
+            value = node.value
+            if isinstance(value, bool):
+                return _Info(ExprType.BOOL, value)
+            if isinstance(value, str):
+                return _Info(None, value)
+            assert isinstance(value, Decimal)  # the parser converted every number
+            return _Info(ExprType.NUMBER, value)
+        if isinstance(node, ast.Name):
+            return self.name(node)
+        if isinstance(node, ast.UnaryOp):
+            return self.unary(node)
+        if isinstance(node, ast.BinOp):
+            return self.binary(node)
+        if isinstance(node, ast.BoolOp):
+            for value in node.values:
+                self.require_bool(self.visit(value), value, node.op)
+            return _Info(ExprType.BOOL)
+        if isinstance(node, ast.Compare):
+            return self.compare(node)
+        if isinstance(node, ast.IfExp):
+            return self.conditional(node)
+        assert isinstance(node, ast.Call)  # the parser's whitelist allows nothing else
+        return self.call(node)
+
+    def name(self, node: ast.Name) -> _Info:
+        info = self.names.get(node.id)
+        if info is None:
+            raise self.error(
+                "E-EXPR-NAME", f"unknown name '{node.id}'", node, self.name_hint(node.id)
+            )
+        return _Info(info.type, None, info.categories if info.type is ExprType.CATEGORY else None)
+
+    def name_hint(self, name: str) -> str | None:
+        if name in ("true", "false", "TRUE", "FALSE"):
+            return f"did you mean {name.capitalize()}?"
+        if name in ("none", "null", "NULL"):
+            return "there is no empty value; use 0, False or a category value"
+        if name in FUNCTIONS:
+            return f"'{name}' is a function: call it as {FUNCTIONS[name].signature}"
+        return did_you_mean(name, self.names)
+
+    def require_bool(self, info: _Info, node: ast.expr, op: ast.AST) -> None:
+        if info.type is ExprType.BOOL:
+            return
+        word = {ast.And: "and", ast.Or: "or", ast.Not: "not"}.get(type(op), "a condition")
+        hint = "compare it, e.g. x > 0" if info.type is ExprType.NUMBER else None
+        if info.type is None:
+            hint = _TEXT_ONLY
+        raise self.error(
+            "E-EXPR-TYPE", f"'{word}' needs yes/no values, not {_WORDS[info.type]}", node, hint
+        )
+
+    def require_number(self, info: _Info, node: ast.expr, what: str) -> None:
+        if info.type is ExprType.NUMBER:
+            return
+        hints = {
+            ExprType.BOOL: "to count a condition, write (1 if condition else 0)",
+            ExprType.CATEGORY: 'to score a category, write 10 if x == "a" else 0',
+            ExprType.DATE: "use year(d) or days_between(a, b)",
+            None: _TEXT_ONLY,
+        }
+        raise self.error(
+            "E-EXPR-TYPE", f"{what} needs numbers, not {_WORDS[info.type]}", node, hints[info.type]
+        )
+
+    def unary(self, node: ast.UnaryOp) -> _Info:
+        operand = self.visit(node.operand)
+        if isinstance(node.op, ast.Not):
+            self.require_bool(operand, node.operand, node.op)
+            if isinstance(operand.const, bool):
+                return _Info(ExprType.BOOL, not operand.const)
+            return _Info(ExprType.BOOL)
+        sign = "-" if isinstance(node.op, ast.USub) else "+"
+        self.require_number(operand, node.operand, f"'{sign}'")
+        if isinstance(operand.const, Decimal):
+            op: Callable[[Decimal], Decimal] = Decimal.__neg__ if sign == "-" else Decimal.__pos__
+            return _Info(ExprType.NUMBER, self.fold(node, op, operand.const))
+        return _Info(ExprType.NUMBER)
+
+    def binary(self, node: ast.BinOp) -> _Info:
+        left, right = self.visit(node.left), self.visit(node.right)
+        symbol = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}[
+            type(node.op)
+        ]
+        self.require_number(left, node.left, f"'{symbol}'")
+        self.require_number(right, node.right, f"'{symbol}'")
+        if isinstance(node.op, ast.Div) and isinstance(right.const, Decimal) and not right.const:
+            raise self.error(
+                "E-EXPR-DIVZERO",
+                "division by zero",
+                node.right,
+                "to give a declared result when a denominator is 0, use ratio(a, b, default)",
+            )
+        if (
+            isinstance(node.op, ast.Pow)
+            and isinstance(right.const, Decimal)
+            and abs(right.const) > MAX_EXPONENT
+        ):
+            raise self.error(
+                "E-EXPR-POWER",
+                f"the exponent {right.const} is larger than {MAX_EXPONENT}",
+                node.right,
+                f"exponents must lie within ±{MAX_EXPONENT} so evaluation stays bounded",
+            )
+        if isinstance(left.const, Decimal) and isinstance(right.const, Decimal):
+            operation: Callable[[Decimal, Decimal], Decimal] = {
+                ast.Add: Decimal.__add__,
+                ast.Sub: Decimal.__sub__,
+                ast.Mult: Decimal.__mul__,
+                ast.Div: rt.u_div,
+                ast.Pow: rt.u_pow,
+            }[type(node.op)]
+            return _Info(ExprType.NUMBER, self.fold(node, operation, left.const, right.const))
+        return _Info(ExprType.NUMBER)
+
+    def fold(self, node: ast.expr, function: Callable[..., Value], *args: Value) -> Value | None:
+        """Compute a constant part now; ``None`` leaves an undefined result to run time."""
+        try:
+            with decimal.localcontext(DECIMAL_CONTEXT):
+                return function(*args)
+        except RuleArithmeticError as exc:
+            if exc.code == "E-EVAL-DIVZERO":
+                raise self.error(
+                    "E-EXPR-DIVZERO",
+                    f"this part divides by zero: {exc.detail}",
+                    node,
+                    "use ratio(a, b, default) for a declared zero-denominator result",
+                ) from None
+            if exc.code == "E-EVAL":
+                raise self.error(
+                    "E-EXPR-POWER", exc.detail, node, f"exponents must lie within ±{MAX_EXPONENT}"
+                ) from None
+            return None
+        except decimal.Overflow:
+            raise self.error(
+                "E-EXPR-LIMIT",
+                "this constant part is too large to compute exactly",
+                node,
+                "use smaller numbers",
+            ) from None
+        except decimal.DecimalException:
+            return None
+
+    def compare(self, node: ast.Compare) -> _Info:
+        left_node: ast.expr = node.left
+        left = self.visit(left_node)
+        for op, right_node in zip(node.ops, node.comparators, strict=True):
+            right = self.visit(right_node)
+            self.compare_pair(left, left_node, op, right, right_node)
+            left, left_node = right, right_node
+        return _Info(ExprType.BOOL)
+
+    def compare_pair(
+        self, left: _Info, left_node: ast.expr, op: ast.cmpop, right: _Info, right_node: ast.expr
+    ) -> None:
+        equality = isinstance(op, _EQUALITY)
+        if left.type is None or right.type is None:
+            text_info, text_node, other, other_node = (
+                (left, left_node, right, right_node)
+                if left.type is None
+                else (right, right_node, left, left_node)
+            )
+            if other.type is not ExprType.CATEGORY:
+                raise self.error(
+                    "E-EXPR-TYPE",
+                    f"text compared with {_WORDS[other.type]}",
+                    text_node if other.type is None else other_node,
+                    _TEXT_ONLY,
+                )
+            if not equality:
+                raise self.error("E-EXPR-TYPE", "categories have no order; use == or !=", left_node)
+            assert isinstance(text_info.const, str)
+            self.check_category(text_info.const, text_node, other, other_node)
+            return
+        if left.type is not right.type:
+            raise self.error(
+                "E-EXPR-TYPE",
+                f"{_WORDS[left.type]} compared with {_WORDS[right.type]}",
+                right_node,
+                "compare values of the same type"
+                + (
+                    '; category values are written in quotes: x == "a"'
+                    if ExprType.CATEGORY in (left.type, right.type)
+                    else ""
+                ),
+            )
+        if not equality and left.type in (ExprType.BOOL, ExprType.CATEGORY):
+            kind = "yes/no values" if left.type is ExprType.BOOL else "categories"
+            raise self.error("E-EXPR-TYPE", f"{kind} have no order; use == or !=", left_node)
+
+    def check_category(
+        self, text: str, text_node: ast.expr, other: _Info, other_node: ast.expr
+    ) -> None:
+        if other.categories is None or text in other.categories:
+            return
+        subject = ast.get_source_segment(self.loc.text, other_node) or "the value"
+        hint = did_you_mean(text, other.categories) or "the categories are: " + ", ".join(
+            repr(c) for c in sorted(other.categories)
+        )
+        raise self.error(
+            "E-EXPR-CATEGORY", f"{text!r} is not a category of {subject}", text_node, hint
+        )
+
+    def conditional(self, node: ast.IfExp) -> _Info:
+        test = self.visit(node.test)
+        if test.type is not ExprType.BOOL:
+            raise self.error(
+                "E-EXPR-TYPE",
+                f"the condition after 'if' must be a yes/no value, not {_WORDS[test.type]}",
+                node.test,
+                "compare it, e.g. x > 0" if test.type is ExprType.NUMBER else None,
+            )
+        body, orelse = self.visit(node.body), self.visit(node.orelse)
+        for branch, branch_node in ((body, node.body), (orelse, node.orelse)):
+            if branch.type is None:
+                raise self.error(
+                    "E-EXPR-TYPE", "a branch cannot be only text", branch_node, _TEXT_ONLY
+                )
+        if body.type is not orelse.type:
+            raise self.error(
+                "E-EXPR-TYPE",
+                f"both branches must have the same type: {_WORDS[body.type]} "
+                f"and {_WORDS[orelse.type]}",
+                node.orelse,
+                "write x if condition else 0 with numbers in both branches",
+            )
+        categories = None
+        if body.categories is not None and orelse.categories is not None:
+            categories = body.categories | orelse.categories
+        return _Info(body.type, None, categories)
+
+    def call(self, node: ast.Call) -> _Info:
+        assert isinstance(node.func, ast.Name)
+        spec = FUNCTIONS[node.func.id]
+        kinds = spec.arg_kinds(len(node.args))
+        assert kinds is not None  # the parser checked the arity
+        values: list[Value | None] = []
+        category: tuple[_Info, ast.expr] | None = None
+        for position, (kind, arg) in enumerate(zip(kinds, node.args, strict=True), start=1):
+            if kind.is_literal:
+                values.append(self.literal_argument(spec.name, position, kind, arg, category))
+                continue
+            info = self.visit(arg)
+            wanted = _KIND_TYPE[kind]
+            if info.type is not wanted:
+                raise self.error(
+                    "E-EXPR-FUNC",
+                    f"argument {position} of {spec.name}() must be {_WORDS[wanted]}, "
+                    f"not {_WORDS[info.type]}",
+                    arg,
+                    f"write {spec.signature}",
+                )
+            if kind is ArgKind.CATEGORY:
+                category = (info, arg)
+            values.append(info.const)
+        if spec.static_check is not None:
+            problem = spec.static_check(values)
+            if problem is not None:
+                code, message, hint, index = problem
+                raise self.error(code, message, node.args[index], hint)
+        if spec.result_type is ExprType.NUMBER and all(
+            isinstance(v, Decimal | bool) for v in values
+        ):
+            return _Info(ExprType.NUMBER, self.fold(node, spec.impl, *values))
+        return _Info(spec.result_type)
+
+    def literal_argument(
+        self,
+        function: str,
+        position: int,
+        kind: ArgKind,
+        arg: ast.expr,
+        category: tuple[_Info, ast.expr] | None,
+    ) -> Value:
+        if kind is ArgKind.TEXT:
+            if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
+                raise self.error(
+                    "E-EXPR-FUNC",
+                    f"argument {position} of {function}() must be a category value in quotes",
+                    arg,
+                    f"write {FUNCTIONS[function].signature}",
+                )
+            if category is not None:
+                self.check_category(arg.value, arg, *category)
+            return arg.value
+        value = arg.value if isinstance(arg, ast.Constant) else None
+        if not isinstance(value, Decimal) or value != value.to_integral_value():
+            raise self.error(
+                "E-EXPR-FUNC",
+                f"argument {position} of {function}() must be a whole number written as is",
+                arg,
+                f"write {FUNCTIONS[function].signature} with a literal integer",
+            )
+        if kind is ArgKind.PLACES and not 0 <= value <= 20:
+            raise self.error(
+                "E-EXPR-FUNC",
+                f"{function}() rounds to 0 to 20 decimal places, not {value}",
+                arg,
+                f"write {FUNCTIONS[function].signature}",
+            )
+        return value

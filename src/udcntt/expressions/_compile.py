@@ -1,0 +1,312 @@
+"""The compiler: validated syntax tree → Python source → code object, once per expression.
+
+Python source is generated only from the node types the whitelist admits, so the text
+handed to :func:`compile` holds nothing but operators, parentheses, the run-time helpers of
+:data:`RUNTIME`, hoisted constants, quoted category values and look-ups of declared names.
+"""
+
+from __future__ import annotations
+
+import ast
+import decimal
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any
+
+from udcntt.errors import SourceLocation, UsageError
+from udcntt.expressions._check import CheckResult, check_expression
+from udcntt.expressions._functions import FUNCTIONS
+from udcntt.expressions._parse import ParsedExpression, parse_expression
+from udcntt.expressions._runtime import RUNTIME, places_quantum
+from udcntt.expressions._types import (
+    DECIMAL_CONTEXT,
+    ExprType,
+    NameInfo,
+    RuleArithmeticError,
+    Value,
+)
+
+__all__ = ["Expression", "compile_expression", "generate_python"]
+
+_SYMBOLS: dict[type[ast.AST], str] = {
+    ast.Add: "+",
+    ast.Sub: "-",
+    ast.Mult: "*",
+    ast.Eq: "==",
+    ast.NotEq: "!=",
+    ast.Lt: "<",
+    ast.LtE: "<=",
+    ast.Gt: ">",
+    ast.GtE: ">=",
+    ast.And: " and ",
+    ast.Or: " or ",
+}
+
+
+def _atom(text: str) -> str:
+    """Parenthesise a caller-provided fragment unless it is a plain identifier."""
+    return text if text.isidentifier() else f"({text})"
+
+
+def generate_python(
+    tree: ast.expr,
+    folded: Mapping[int, Decimal],
+    var: Callable[[str], str],
+    const: Callable[[Decimal], str],
+) -> str:
+    """Python source for a checked tree (see :meth:`Expression.to_python`)."""
+
+    def emit(node: ast.expr) -> str:
+        value = folded.get(id(node))
+        if value is not None:
+            return _atom(const(value))
+        if isinstance(node, ast.Constant):
+            return repr(node.value)  # True, False or a category value (str)
+        if isinstance(node, ast.Name):
+            return _atom(var(node.id))
+        if isinstance(node, ast.UnaryOp):
+            operand = emit(node.operand)
+            if isinstance(node.op, ast.Not):
+                return f"(not {operand})"
+            return f"({'-' if isinstance(node.op, ast.USub) else '+'}{operand})"
+        if isinstance(node, ast.BinOp):
+            left, right = emit(node.left), emit(node.right)
+            if isinstance(node.op, ast.Div):
+                return f"_u_div({left}, {right})"
+            if isinstance(node.op, ast.Pow):
+                return f"_u_pow({left}, {right})"
+            return f"({left} {_SYMBOLS[type(node.op)]} {right})"
+        if isinstance(node, ast.BoolOp):
+            return "(" + _SYMBOLS[type(node.op)].join(emit(v) for v in node.values) + ")"
+        if isinstance(node, ast.Compare):
+            parts = [emit(node.left)]
+            for op, right in zip(node.ops, node.comparators, strict=True):
+                parts.append(_SYMBOLS[type(op)])
+                parts.append(emit(right))
+            return "(" + " ".join(parts) + ")"
+        if isinstance(node, ast.IfExp):
+            return f"({emit(node.body)} if {emit(node.test)} else {emit(node.orelse)})"
+        assert isinstance(node, ast.Call)
+        assert isinstance(node.func, ast.Name)
+        name = node.func.id
+        args = node.args
+        if name == "one_of":
+            options = ", ".join(repr(a.value) for a in args[1:] if isinstance(a, ast.Constant))
+            return f"({emit(args[0])} in ({options},))"
+        if name in ("round_half_up", "round_down"):
+            places = args[1].value if isinstance(args[1], ast.Constant) else 0
+            quantum = _atom(const(places_quantum(int(places))))
+            return f"_u_{name}({emit(args[0])}, {quantum})"
+        if name == "date":
+            parts = (str(int(a.value)) for a in args if isinstance(a, ast.Constant))
+            return f"_u_date({', '.join(parts)})"
+        return f"{FUNCTIONS[name].runtime}({', '.join(emit(a) for a in args)})"
+
+    return emit(tree)
+
+
+@dataclass(frozen=True, eq=False)
+class Expression:
+    """A parsed, validated, type-checked and compiled rule expression (immutable).
+
+    Build it with :func:`compile_expression`. Equal expressions have the same source and
+    result type.
+
+    Attributes:
+        source: The text as written (stripped).
+        names: The declared names it reads.
+        result_type: The type of its value.
+        location: Where it starts in its rule file, if known.
+        criterion: The criterion it belongs to, if given.
+        functions: The library functions it calls.
+        categories: For a ``CATEGORY`` result, the values it can take, if known.
+        name_info: What was declared about each name it reads.
+    """
+
+    source: str
+    names: frozenset[str]
+    result_type: ExprType
+    location: SourceLocation | None
+    criterion: str | None
+    functions: frozenset[str]
+    categories: frozenset[str] | None
+    name_info: Mapping[str, NameInfo] = field(repr=False)
+    _parsed: ParsedExpression = field(repr=False)
+    _checked: CheckResult = field(repr=False)
+    _function: Callable[[Mapping[str, Value]], Value] = field(repr=False)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Expression):
+            return NotImplemented
+        return (self.source, self.result_type) == (other.source, other.result_type)
+
+    def __hash__(self) -> int:
+        return hash((self.source, self.result_type))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (
+            _rebuild,
+            (self.source, dict(self.name_info), self.location, self.criterion, self.result_type),
+        )
+
+    @property
+    def tree(self) -> ast.expr:
+        """The validated syntax tree (number literals hold :class:`~decimal.Decimal` values).
+
+        Shared, not copied: do not modify it.
+        """
+        return self._parsed.tree
+
+    def evaluate(self, env: Mapping[str, Value]) -> Value:
+        """Evaluate the expression for one set of values.
+
+        Runs the code compiled once from the expression, under :data:`DECIMAL_CONTEXT`
+        (set here for the call). ``x if c else y``, ``and`` and ``or`` evaluate lazily;
+        every argument of a function call is evaluated.
+
+        Args:
+            env: A value for every name in :attr:`names`: :class:`~decimal.Decimal` for
+                numbers, ``bool``, ``str`` for categories, :class:`datetime.date`. Values are
+                not re-checked here (the data layer has typed them).
+
+        Returns:
+            A :class:`~decimal.Decimal`, ``bool``, ``str`` or :class:`datetime.date`,
+            according to :attr:`result_type`.
+
+        Raises:
+            RuleArithmeticError: Division by zero (``E-EVAL-DIVZERO``), an infinite or
+                undefined result (``E-EVAL-NONFINITE``), an exponent beyond the bound
+                (``E-EVAL``).
+            UsageError: ``env`` lacks a name or holds a value of the wrong Python type.
+        """
+        try:
+            with decimal.localcontext(DECIMAL_CONTEXT):
+                result = self._function(env)
+        except RuleArithmeticError:
+            raise
+        except decimal.DecimalException as exc:
+            raise RuleArithmeticError.from_decimal(exc) from None
+        except KeyError as exc:
+            raise UsageError(
+                f"no value given for {exc.args[0]!r}",
+                code="E-USAGE",
+                location=self.location,
+                criterion=self.criterion,
+                hint="pass a value for every name in expression.names",
+            ) from None
+        except TypeError as exc:
+            raise UsageError(
+                f"a value has the wrong type for the expression {self.source!r}: {exc}",
+                code="E-USAGE",
+                location=self.location,
+                criterion=self.criterion,
+                hint="numbers are Decimal, yes/no values bool, categories str, dates date",
+            ) from None
+        if type(result) is Decimal and not result.is_finite():
+            raise RuleArithmeticError("E-EVAL-NONFINITE", "the result is not a finite number")
+        return result
+
+    def to_python(self, var: Callable[[str], str], const: Callable[[Decimal], str]) -> str:
+        """A Python expression equivalent to this one, to embed in generated code.
+
+        Names become ``var(name)``, number constants (literals, and parts made only of
+        literals, computed at compile time) become ``const(value)`` so the caller can hoist
+        them; division, power and every library function become calls of the ``_u_*``
+        helpers of :data:`RUNTIME`; ``+ - *``, comparisons, ``and``/``or``/``not`` and
+        ``x if c else y`` stay Python operators. Apart from these, the text holds only
+        ``True``, ``False``, integer parts of dates and quoted category values, so it is safe
+        to embed.
+
+        The generated code must run under :data:`DECIMAL_CONTEXT`. It raises
+        :class:`RuleArithmeticError` from the helpers and may raise
+        :class:`decimal.DecimalException` from plain operators on extreme values; convert
+        the latter with :meth:`RuleArithmeticError.from_decimal`. It does not check that a
+        result is finite (:meth:`evaluate` does).
+
+        Args:
+            var: Returns the Python text that reads a name's value.
+            const: Returns the Python text of a hoisted constant.
+
+        Returns:
+            The source fragment (one expression, fully parenthesised).
+        """
+        return generate_python(self._parsed.tree, self._checked.folded, var, const)
+
+
+def compile_expression(
+    source: str | ParsedExpression,
+    *,
+    names: Mapping[str, NameInfo],
+    location: SourceLocation | None = None,
+    criterion: str | None = None,
+    expected: ExprType | None = None,
+) -> Expression:
+    """Parse, check and compile one rule expression.
+
+    Args:
+        source: The expression text, or the result of :func:`parse_expression` (then
+            ``location`` and ``criterion`` default to the parsed ones).
+        names: The declared names (indicators and derived values) and their types.
+        location: Where the text starts in its file (first character of the content).
+        criterion: The criterion the expression belongs to, named in errors.
+        expected: The type the expression must have (e.g. ``NUMBER`` for points).
+
+    Returns:
+        The compiled expression.
+
+    Raises:
+        ExpressionError: For any problem found by :func:`parse_expression` or by the static
+            checks: ``E-EXPR-NAME``, ``E-EXPR-FUNC``, ``E-EXPR-TYPE``, ``E-EXPR-CATEGORY``,
+            ``E-EXPR-DIVZERO``, ``E-EXPR-POWER``, ``E-EXPR-LIMIT``, ``E-BANDS``.
+    """
+    if isinstance(source, ParsedExpression):
+        parsed = source
+        if location is not None or criterion is not None:
+            parsed = parse_expression(
+                parsed.source,
+                location=location or parsed.location,
+                criterion=criterion or parsed.criterion,
+            )
+    else:
+        parsed = parse_expression(source, location=location, criterion=criterion)
+    checked = check_expression(parsed, names, expected)
+    constants: dict[str, Decimal] = {}
+
+    def hoist(value: Decimal) -> str:
+        name = f"_c{len(constants)}"
+        constants[name] = value
+        return name
+
+    body = generate_python(parsed.tree, checked.folded, lambda n: f"_env[{n!r}]", hoist)
+    text = f"def _expression(_env):\n    return {body}\n"
+    namespace: dict[str, Any] = {"__builtins__": {}, **RUNTIME, **constants}
+    exec(
+        compile(text, "<udcntt expression>", "exec"), namespace
+    )  # generated from the whitelisted tree only
+    return Expression(
+        source=parsed.source,
+        names=parsed.names,
+        result_type=checked.result_type,
+        location=parsed.location,
+        criterion=parsed.criterion,
+        functions=parsed.functions,
+        categories=checked.categories,
+        name_info=MappingProxyType({n: names[n] for n in sorted(parsed.names)}),
+        _parsed=parsed,
+        _checked=checked,
+        _function=namespace["_expression"],
+    )
+
+
+def _rebuild(
+    source: str,
+    name_info: dict[str, NameInfo],
+    location: SourceLocation | None,
+    criterion: str | None,
+    result_type: ExprType,
+) -> Expression:
+    return compile_expression(
+        source, names=name_info, location=location, criterion=criterion, expected=result_type
+    )

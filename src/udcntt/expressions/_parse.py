@@ -1,0 +1,384 @@
+"""Parser front end: size limits, one expression per string, the syntax whitelist.
+
+:func:`parse_expression` turns text into a :class:`ParsedExpression` without knowing any
+declared name: it enforces the limits of :mod:`._types` (length and bracket depth on the raw
+text, before Python's parser sees it; node count and depth on the tree, iteratively), rejects
+text holding more than one statement, and accepts only the whitelisted constructs. Number
+literals become :class:`~decimal.Decimal` values read from their source text.
+"""
+
+from __future__ import annotations
+
+import ast
+import unicodedata
+import warnings
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from udcntt.errors import ExpressionError, SourceLocation, did_you_mean
+from udcntt.expressions._forbidden import (
+    forbidden_node,
+    statement_problem,
+    syntax_error_problem,
+)
+from udcntt.expressions._functions import FUNCTIONS
+from udcntt.expressions._locate import Locator
+from udcntt.expressions._types import (
+    DECIMAL_CONTEXT,
+    MAX_BRACKET_DEPTH,
+    MAX_DEPTH,
+    MAX_DIGITS,
+    MAX_NODES,
+    MAX_SOURCE_LENGTH,
+)
+
+__all__ = ["ParsedExpression", "parse_expression"]
+
+_OPENING = frozenset("([{")
+_CLOSING = frozenset(")]}")
+# Trojan-source characters (bidirectional overrides and isolates, invisible marks).
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+# Nodes that carry no structure of their own: operators and load/store contexts.
+_LEAVES = (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
+
+
+@dataclass(frozen=True, eq=False)
+class ParsedExpression:
+    """An expression that passed the syntax whitelist and the limits (names not checked).
+
+    Attributes:
+        source: The text, stripped of surrounding whitespace, line breaks normalised.
+        location: Where the expression string starts in its file, if known.
+        criterion: The criterion it belongs to, for messages.
+        names: The names it reads (not the functions it calls).
+        functions: The functions it calls.
+    """
+
+    source: str
+    location: SourceLocation | None
+    criterion: str | None
+    names: frozenset[str]
+    functions: frozenset[str]
+    tree: ast.expr = field(repr=False)
+    locator: Locator = field(repr=False)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ParsedExpression):
+            return NotImplemented
+        return self.source == other.source
+
+    def __hash__(self) -> int:
+        return hash(self.source)
+
+
+def parse_expression(
+    source: str,
+    *,
+    location: SourceLocation | None = None,
+    criterion: str | None = None,
+) -> ParsedExpression:
+    """Parse one rule expression and check its syntax against the whitelist.
+
+    Args:
+        source: The expression text. Surrounding whitespace is ignored; a multi-line text
+            is fine if it is one expression (inside brackets, or folded by YAML).
+        location: Where the text starts in its file (the first character of the string's
+            content); error locations add the offending part's line and column to it.
+        criterion: The criterion the expression belongs to, named in error messages.
+
+    Returns:
+        The parsed expression, with the names it reads and the functions it calls.
+
+    Raises:
+        ExpressionError: ``E-EXPR-LIMIT`` (too long, too deep, too many parts),
+            ``E-EXPR-SYNTAX``, ``E-EXPR-MULTI`` (more than one statement),
+            ``E-EXPR-FORBIDDEN`` (a construct outside the whitelist),
+            ``E-EXPR-NAME`` (a name that is not an ASCII id) or ``E-EXPR-FUNC`` (an unknown
+            function, or a call with the wrong number of arguments).
+    """
+    if not isinstance(source, str):
+        raise ExpressionError(
+            f"an expression must be text, not {type(source).__name__}",
+            code="E-EXPR-SYNTAX",
+            location=location,
+            criterion=criterion,
+            hint='write the expression as a YAML string, e.g. "a / b * 20"',
+        )
+    if len(source) > 4 * MAX_SOURCE_LENGTH:  # before any other work on huge input
+        _raise_too_long(len(source), location, criterion)
+    normalised = source.replace("\r\n", "\n").replace("\r", "\n")
+    stripped = normalised.strip()
+    loc = Locator(normalised, stripped, location, criterion)
+    if len(stripped) > MAX_SOURCE_LENGTH:
+        _raise_too_long(len(stripped), location, criterion)
+    if not stripped:
+        raise loc.error("E-EXPR-SYNTAX", "the expression is empty", hint="write an expression")
+    _check_characters(stripped, loc)
+    _check_brackets(stripped, loc)
+    tree = _parse_python(stripped, loc)
+    _check_size(tree, loc)
+    names: set[str] = set()
+    functions: set[str] = set()
+    _Validator(stripped, loc, names, functions).visit(tree)
+    return ParsedExpression(
+        source=stripped,
+        location=location,
+        criterion=criterion,
+        names=frozenset(names),
+        functions=frozenset(functions),
+        tree=tree,
+        locator=loc,
+    )
+
+
+def _raise_too_long(length: int, location: SourceLocation | None, criterion: str | None) -> None:
+    raise ExpressionError(
+        f"the expression is too long ({length} characters, at most {MAX_SOURCE_LENGTH})",
+        code="E-EXPR-LIMIT",
+        location=location,
+        criterion=criterion,
+        hint="split it into derived values, each with its own shorter expression",
+    )
+
+
+def _check_characters(text: str, loc: Locator) -> None:
+    for index, char in enumerate(text):
+        if char in _BIDI or (unicodedata.category(char) == "Cc" and char not in "\n\t"):
+            line = text.count("\n", 0, index) + 1
+            column = index - (text.rfind("\n", 0, index) + 1)
+            raise loc.error(
+                "E-EXPR-SYNTAX",
+                f"the expression contains the control character U+{ord(char):04X}",
+                position=(line, column),
+                hint="remove invisible control and direction-override characters",
+            )
+
+
+def _check_brackets(text: str, loc: Locator) -> None:
+    depth = 0
+    for index, char in enumerate(text):
+        if char in _OPENING:
+            depth += 1
+            if depth > MAX_BRACKET_DEPTH:
+                line = text.count("\n", 0, index) + 1
+                column = index - (text.rfind("\n", 0, index) + 1)
+                raise loc.error(
+                    "E-EXPR-LIMIT",
+                    f"brackets are nested more than {MAX_BRACKET_DEPTH} deep",
+                    position=(line, column),
+                    hint="split the expression into derived values",
+                )
+        elif char in _CLOSING:
+            depth -= 1
+
+
+def _parse_python(text: str, loc: Locator) -> ast.expr:
+    """Parse ``text`` as exactly one Python expression, wrapping every parser failure."""
+    try:
+        with warnings.catch_warnings():
+            # SyntaxWarning/DeprecationWarning (``1 is 1``, ``"\d"``) must neither print nor,
+            # under ``-W error``, turn into exceptions: the whitelist decides instead.
+            warnings.simplefilter("ignore")
+            module = ast.parse(text, mode="exec")
+            if len(module.body) == 1 and isinstance(module.body[0], ast.Expr):
+                return ast.parse(text, mode="eval").body
+    except SyntaxError as exc:
+        code, message, hint = syntax_error_problem(text, exc)
+        line = exc.lineno or 1
+        column = max((exc.offset or 1) - 1, 0)
+        raise loc.error(code, message, position=(line, column), hint=hint) from None
+    except (RecursionError, MemoryError, OverflowError) as exc:
+        raise loc.error(
+            "E-EXPR-LIMIT",
+            f"the expression is too complex to parse ({type(exc).__name__})",
+            hint="split the expression into derived values",
+        ) from None
+    except ValueError as exc:  # e.g. NUL bytes, on some Python versions
+        raise loc.error("E-EXPR-SYNTAX", f"the expression cannot be read: {exc}") from None
+    if not module.body:
+        raise loc.error("E-EXPR-SYNTAX", "the expression is empty", hint="write an expression")
+    if len(module.body) > 1:
+        second = module.body[1]
+        raise loc.error(
+            "E-EXPR-MULTI",
+            f"the text holds {len(module.body)} statements; an expression string holds exactly one",
+            node=second,
+            hint="to continue an expression on the next line, wrap it in parentheses; "
+            "otherwise split it into derived values",
+        )
+    message, hint = statement_problem(module.body[0])
+    raise loc.error("E-EXPR-FORBIDDEN", message, node=module.body[0], hint=hint)
+
+
+def _check_size(tree: ast.expr, loc: Locator) -> None:
+    """Count nodes and measure depth without recursion."""
+    count = 0
+    stack: list[tuple[ast.AST, int]] = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        if count > MAX_NODES:
+            raise loc.error(
+                "E-EXPR-LIMIT",
+                f"the expression has more than {MAX_NODES} parts",
+                node=node,
+                hint="split the expression into derived values",
+            )
+        if depth > MAX_DEPTH:
+            raise loc.error(
+                "E-EXPR-LIMIT",
+                f"the expression is nested more than {MAX_DEPTH} deep",
+                node=node,
+                hint="split the expression into derived values",
+            )
+        stack.extend(
+            (child, depth + 1)
+            for child in ast.iter_child_nodes(node)
+            if not isinstance(child, _LEAVES)
+        )
+
+
+def _ascii_form(name: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", name.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in decomposed if c.isascii())
+
+
+class _Validator:
+    """Recursive whitelist check; safe because :func:`_check_size` bounded the depth."""
+
+    def __init__(self, text: str, loc: Locator, names: set[str], functions: set[str]) -> None:
+        self.text = text
+        self.loc = loc
+        self.names = names
+        self.functions = functions
+
+    def visit(self, node: ast.expr) -> None:
+        if isinstance(node, ast.Constant):
+            self.constant(node)
+        elif isinstance(node, ast.Name):
+            self.name(node)
+            self.names.add(node.id)
+        elif isinstance(node, ast.UnaryOp | ast.BinOp | ast.BoolOp | ast.Compare):
+            problem = forbidden_node(node, self.text)
+            if problem:
+                raise self.loc.error("E-EXPR-FORBIDDEN", problem[0], node=node, hint=problem[1])
+            for child in ast.iter_child_nodes(node):
+                if isinstance(child, ast.expr):
+                    self.visit(child)
+        elif isinstance(node, ast.IfExp):
+            self.visit(node.test)
+            self.visit(node.body)
+            self.visit(node.orelse)
+        elif isinstance(node, ast.Call):
+            self.call(node)
+        else:
+            message, hint = forbidden_node(node, self.text) or ("not allowed", None)
+            raise self.loc.error("E-EXPR-FORBIDDEN", message, node=node, hint=hint)
+
+    def constant(self, node: ast.Constant) -> None:
+        value = node.value
+        if isinstance(value, bool | str):
+            return
+        if isinstance(value, int | float):
+            node.value = self.number(node)
+            return
+        message, hint = forbidden_node(node, self.text) or ("not allowed", None)
+        raise self.loc.error("E-EXPR-FORBIDDEN", message, node=node, hint=hint)
+
+    def number(self, node: ast.Constant) -> Decimal:
+        text = ast.get_source_segment(self.text, node) or ""
+        if text[:2].lower() in ("0x", "0o", "0b"):
+            raise self.loc.error(
+                "E-EXPR-FORBIDDEN",
+                f"the number {text} is not written in decimal",
+                node=node,
+                hint=f"write it as {node.value}",
+            )
+        try:
+            number = Decimal(text)
+        except (InvalidOperation, ValueError):  # pragma: no cover - the parser accepted it
+            raise self.loc.error("E-EXPR-SYNTAX", f"{text!r} is not a number", node=node) from None
+        digits = "".join(map(str, number.as_tuple().digits))
+        significant = len(digits.rstrip("0"))
+        if significant > MAX_DIGITS:
+            raise self.loc.error(
+                "E-EXPR-LIMIT",
+                f"the number {text} has more than {MAX_DIGITS} significant digits",
+                node=node,
+                hint=f"exact arithmetic keeps {MAX_DIGITS} digits; shorten the number",
+            )
+        if number and not DECIMAL_CONTEXT.Emin <= number.adjusted() <= DECIMAL_CONTEXT.Emax:
+            raise self.loc.error(
+                "E-EXPR-LIMIT",
+                f"the number {text} is too large or too small",
+                node=node,
+                hint=f"exponents must lie within ±{DECIMAL_CONTEXT.Emax}",
+            )
+        return number
+
+    def name(self, node: ast.Name) -> None:
+        written = ast.get_source_segment(self.text, node) or node.id
+        if node.id.startswith("_"):
+            raise self.loc.error(
+                "E-EXPR-FORBIDDEN",
+                f"names starting with '_' are reserved: {written!r}",
+                node=node,
+                hint="use the declared id of an indicator or derived value",
+            )
+        if not (written.isascii() and written == node.id):
+            suggestion = _ascii_form(written)
+            raise self.loc.error(
+                "E-EXPR-NAME",
+                f"{written!r} is not a valid id: ids are ASCII letters, digits and '_'",
+                node=node,
+                hint=f"did you mean '{suggestion}'?" if suggestion else None,
+            )
+
+    def call(self, node: ast.Call) -> None:
+        if not isinstance(node.func, ast.Name):
+            raise self.loc.error(
+                "E-EXPR-FORBIDDEN",
+                "only functions of the library can be called, by name",
+                node=node,
+                hint="call a function by its name, e.g. min(a, b)",
+            )
+        name = node.func.id
+        spec = FUNCTIONS.get(name)
+        if spec is None:
+            if name.startswith("_"):
+                self.name(node.func)
+            raise self.loc.error(
+                "E-EXPR-FUNC",
+                f"unknown function '{name}'",
+                node=node.func,
+                hint=did_you_mean(name, FUNCTIONS) or _functions_hint(),
+            )
+        for arg in node.args:
+            if isinstance(arg, ast.Starred):
+                raise self.loc.error(
+                    "E-EXPR-FORBIDDEN",
+                    "argument unpacking (*x) is not allowed",
+                    node=arg,
+                    hint="list the arguments one by one",
+                )
+        if node.keywords:
+            raise self.loc.error(
+                "E-EXPR-FORBIDDEN",
+                f"keyword arguments are not allowed in a call of {name}()",
+                node=node.keywords[0].value,
+                hint=f"pass the arguments by position: {spec.signature}",
+            )
+        if spec.arg_kinds(len(node.args)) is None:
+            raise self.loc.error(
+                "E-EXPR-FUNC",
+                f"{name}() takes {spec.arity_text} arguments, {len(node.args)} given",
+                node=node,
+                hint=f"write {spec.signature}",
+            )
+        self.functions.add(name)
+        for arg in node.args:
+            self.visit(arg)
+
+
+def _functions_hint() -> str:
+    return "the functions are: " + ", ".join(sorted(FUNCTIONS))

@@ -1,0 +1,254 @@
+"""The rule set (bộ tiêu chí) as a whole: metadata, tiers, ranking, tests."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from pydantic import PrivateAttr, field_validator, model_validator
+
+from udcntt.model._base import Dec, Expr, Id, Label, StrictModel
+from udcntt.model._criteria import Criterion
+from udcntt.model._indicators import Block, Derived, Indicator, Relation
+
+__all__ = [
+    "FORMAT_VERSION",
+    "Effective",
+    "Expect",
+    "NotApplicablePolicy",
+    "Ranking",
+    "RankOn",
+    "Rounding",
+    "RoundingMode",
+    "RuleSet",
+    "TestAgency",
+    "TestCase",
+    "TierBasis",
+    "TierLevel",
+    "Tiers",
+]
+
+#: The rule-file format version this release reads (key ``udcntt:``).
+FORMAT_VERSION = "1"
+
+
+class RoundingMode(str, Enum):
+    """Declared rounding of published numbers."""
+
+    HALF_UP = "half_up"  #: 0.125 → 0.13 (the usual Vietnamese convention)
+    HALF_EVEN = "half_even"
+    DOWN = "down"
+
+
+class Rounding(StrictModel):
+    """How published numbers are rounded.
+
+    ``total`` places apply to totals and group points, ``share`` places to shares of the
+    maximum (indices), ``criteria`` places (if set) to each leaf's points before summing.
+    """
+
+    total: int = 2
+    share: int = 4
+    criteria: int | None = None
+    mode: RoundingMode = RoundingMode.HALF_UP
+
+    @field_validator("total", "share", "criteria")
+    @classmethod
+    def _places(cls, value: int | None) -> int | None:
+        if value is not None and not 0 <= value <= 10:
+            raise ValueError("decimal places must be between 0 and 10")
+        return value
+
+
+class Effective(StrictModel):
+    """The period a rule set is in force."""
+
+    start: date | None = None
+    end: date | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Effective:
+        if self.start and self.end and self.start > self.end:
+            raise ValueError("'start' is after 'end'")
+        return self
+
+
+class TierBasis(str, Enum):
+    """What tier thresholds are compared with."""
+
+    POINTS = "points"  #: the published total
+    SHARE = "share"  #: the published total / the agency's maximum, in [0, 1]
+
+
+class TierLevel(StrictModel):
+    """One tier (mức xếp loại): best tiers first in the list."""
+
+    id: Id
+    label: Label
+    min: Dec | None = None
+    max: Dec | None = None
+    require: Expr | None = None
+    min_group_share: Dec | None = None
+    description: str | None = None
+
+
+class Tiers(StrictModel):
+    """Classification of totals into tiers."""
+
+    basis: TierBasis = TierBasis.POINTS
+    levels: tuple[TierLevel, ...]
+
+
+class RankOn(str, Enum):
+    """Which published value ranks agencies."""
+
+    TOTAL = "total"
+    SHARE = "share"
+
+
+class Ranking(StrictModel):
+    """How agencies are ranked (competition ties: 1, 2, 2, 4)."""
+
+    scope: str = "block"
+    on: RankOn = RankOn.TOTAL
+    tie_break: tuple[Id, ...] = ()
+
+    @field_validator("scope")
+    @classmethod
+    def _scope(cls, value: str) -> str:
+        if value not in ("block", "all"):
+            raise ValueError("scope is 'block' or 'all'")
+        return value
+
+
+class NotApplicablePolicy(str, Enum):
+    """What not-applicable criteria do to an agency's maximum."""
+
+    REDUCE_MAX = "reduce_max"  #: the agency's maximum shrinks; tiers on share compare fairly
+    RESCALE = "rescale"  #: points are scaled up to the full maximum
+
+
+class Expect(StrictModel):
+    """Expected results of an embedded test agency."""
+
+    points: dict[Id, Dec] = {}
+    total: Dec | None = None
+    share: Dec | None = None
+    max: Dec | None = None
+    tier: Id | None = None
+    rank: int | None = None
+
+
+class TestAgency(StrictModel):
+    """One agency of an embedded test case."""
+
+    __test__ = False  # not a pytest class
+
+    id: str = "test"
+    block: Id | None = None
+    inputs: dict[Id, Any] = {}
+    not_applicable: tuple[Id, ...] = ()
+    missing: tuple[Id, ...] = ()
+    expect: Expect | None = None
+
+
+class TestCase(StrictModel):
+    """A named test embedded in a rule file: inputs → expected points, total, tier."""
+
+    __test__ = False
+
+    name: str
+    description: str | None = None
+    tolerance: Dec = Decimal(0)
+    agencies: tuple[TestAgency, ...]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _single_agency(cls, value: Any) -> Any:
+        # Shorthand: ``block/inputs/expect`` at the top level of a case for one agency.
+        if isinstance(value, dict) and "agencies" not in value:
+            single = {k: value[k] for k in TestAgency.model_fields if k in value}
+            rest = {k: v for k, v in value.items() if k not in single}
+            rest["agencies"] = [single]
+            return rest
+        return value
+
+
+class RuleSet(StrictModel):
+    """A whole criteria set, after ``extends`` is resolved.
+
+    Build one with :func:`udcntt.load_rules`; checking and compiling it are separate steps.
+    """
+
+    udcntt: str = FORMAT_VERSION
+    id: Id
+    title: Label
+    description: str | None = None
+    legal_basis: tuple[str, ...] = ()
+    effective: Effective | None = None
+    version: str | None = None
+    locale: str = "vi-VN"
+    reconstructed: str | None = None
+    sources: tuple[str, ...] = ()
+    extends: str | None = None
+    scale: dict[str, Dec] | None = None
+    rounding: Rounding = Rounding()
+    not_applicable: NotApplicablePolicy = NotApplicablePolicy.REDUCE_MAX
+    blocks: dict[Id, Block]
+    indicators: dict[Id, Indicator]
+    derived: dict[Id, Derived] = {}
+    relations: tuple[Relation, ...] = ()
+    criteria: tuple[Criterion, ...]
+    tiers: Tiers
+    ranking: Ranking = Ranking()
+    tests: tuple[TestCase, ...] = ()
+
+    _source: Any = PrivateAttr(default=None)
+    _compiled: Any = PrivateAttr(default=None)
+
+    @field_validator("udcntt", mode="before")
+    @classmethod
+    def _version(cls, value: Any) -> Any:
+        text = str(value)
+        if text != FORMAT_VERSION:
+            raise ValueError(f"format version {text!r} is not supported (this release reads '1')")
+        return text
+
+    @field_validator("scale", mode="before")
+    @classmethod
+    def _scale(cls, value: Any) -> Any:
+        # ``scale: 500`` for every block, or ``scale: {block: max, ...}`` per block.
+        if isinstance(value, str | int | float | Decimal):
+            return {"*": value}
+        return value
+
+    @field_validator("legal_basis", "sources", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return (value,) if isinstance(value, str) else value
+
+    def all_criteria(self) -> list[Criterion]:
+        """Every criterion of the tree, parents before children."""
+        out: list[Criterion] = []
+        for root in self.criteria:
+            out.extend(root.walk())
+        return out
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        """The criterion with this id.
+
+        Raises:
+            KeyError: when there is none.
+        """
+        for node in self.all_criteria():
+            if node.id == criterion_id:
+                return node
+        raise KeyError(criterion_id)
+
+    @property
+    def source(self) -> Any:
+        """Where the rule set came from (a :class:`udcntt.loading.RuleSource`), if loaded."""
+        return self._source
+

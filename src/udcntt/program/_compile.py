@@ -1,0 +1,641 @@
+"""Static checks and compilation of a rule set (names, types, cycles, blocks, rules)."""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+from decimal import Decimal
+
+from udcntt.errors import RuleFileError, did_you_mean
+from udcntt.expressions import ExprType, Expression, NameInfo, compile_expression
+from udcntt.model import (
+    Aggregate,
+    Criterion,
+    IndicatorType,
+    NormMethod,
+    RuleSet,
+)
+from udcntt.model._criteria import _RuleFields
+from udcntt.program._budget import check_budgets, check_tiers
+from udcntt.program._context import CheckContext, criterion_paths
+from udcntt.program._plan import BlockPlan, CompiledRule, CompiledRuleSet, LeafPlan, NodePlan
+
+__all__ = ["compile_checked"]
+
+_Path = tuple[str | int, ...]
+
+_TYPE_OF = {
+    IndicatorType.COUNT: ExprType.NUMBER,
+    IndicatorType.NUMBER: ExprType.NUMBER,
+    IndicatorType.RATIO: ExprType.NUMBER,
+    IndicatorType.BOOL: ExprType.BOOL,
+    IndicatorType.CATEGORY: ExprType.CATEGORY,
+    IndicatorType.DATE: ExprType.DATE,
+}
+
+_BOUNDED = {
+    NormMethod.TO_BEST,
+    NormMethod.MIN_MAX,
+    NormMethod.RANK,
+    NormMethod.PERCENTILE,
+    NormMethod.GOALPOSTS,
+}
+
+
+def _names_in(source: str) -> set[str]:
+    """Names an expression mentions (best effort; syntax errors are reported elsewhere)."""
+    try:
+        tree = ast.parse(source.strip(), mode="eval")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return set()
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+
+
+class _Compiler:
+    def __init__(self, rules: RuleSet, ctx: CheckContext) -> None:
+        self.rules = rules
+        self.ctx = ctx
+        self.names: dict[str, NameInfo] = {}
+        self.used: set[str] = set()
+        self.derived: dict[str, Expression] = {}
+        self.derived_reads: dict[str, frozenset[str]] = {}
+        self.derived_order: list[str] = []
+
+    # -- expressions -------------------------------------------------------------------
+    def expr(
+        self,
+        source: str,
+        path: _Path,
+        *,
+        expected: ExprType | None,
+        criterion: str | None = None,
+        names: dict[str, NameInfo] | None = None,
+    ) -> Expression | None:
+        try:
+            compiled = compile_expression(
+                source,
+                names=names if names is not None else self.names,
+                location=self.ctx.locate(path),
+                criterion=criterion,
+                expected=expected,
+            )
+        except RuleFileError as exc:
+            self.ctx.diagnostics.extend(exc.diagnostics)
+            return None
+        self.used.update(compiled.names)
+        return compiled
+
+    def reads(self, names: frozenset[str] | set[str]) -> frozenset[str]:
+        out: set[str] = set()
+        for name in names:
+            if name in self.rules.indicators:
+                out.add(name)
+            elif name in self.derived_reads:
+                out |= self.derived_reads[name]
+        return frozenset(out)
+
+    # -- declarations ------------------------------------------------------------------
+    def declarations(self) -> None:
+        rules = self.rules
+        for ind_id, ind in rules.indicators.items():
+            cats = frozenset(ind.categories) if ind.categories else None
+            self.names[ind_id] = NameInfo(type=_TYPE_OF[ind.type], categories=cats, label=ind.label)
+            for b in ind.blocks or ():
+                if b not in rules.blocks:
+                    self.ctx.error(
+                        "E-NAME-UNKNOWN",
+                        f"indicator '{ind_id}' names unknown block '{b}'",
+                        ("indicators", ind_id, "blocks"),
+                        hint=did_you_mean(b, rules.blocks),
+                        indicator=ind_id,
+                    )
+        for d_id in rules.derived:
+            if d_id in rules.indicators:
+                self.ctx.error(
+                    "E-NAME-DUPLICATE",
+                    f"derived value '{d_id}' has the id of an indicator",
+                    ("derived", d_id),
+                )
+        self._derived_in_order()
+
+    def _derived_in_order(self) -> None:
+        rules = self.rules
+        deps = {d: _names_in(v.expr) & set(rules.derived) for d, v in rules.derived.items()}
+        state: dict[str, int] = {}
+        order: list[str] = []
+        for start in rules.derived:
+            if state.get(start):
+                continue
+            stack: list[tuple[str, list[str]]] = [(start, sorted(deps[start]))]
+            state[start] = 1
+            trail = [start]
+            while stack:
+                node, pending = stack[-1]
+                if pending:
+                    nxt = pending.pop()
+                    if state.get(nxt) == 1:
+                        cycle = [*trail[trail.index(nxt) :], nxt]
+                        self.ctx.error(
+                            "E-DERIVED-CYCLE",
+                            "derived values depend on each other: " + " → ".join(cycle),
+                            ("derived", nxt, "expr"),
+                            hint="a derived value may only use indicators and derived values "
+                            "that do not depend on it",
+                        )
+                        return
+                    if not state.get(nxt):
+                        state[nxt] = 1
+                        trail.append(nxt)
+                        stack.append((nxt, sorted(deps[nxt])))
+                    continue
+                state[node] = 2
+                order.append(node)
+                trail.pop()
+                stack.pop()
+        for d_id in order:
+            spec = rules.derived[d_id]
+            compiled = self.expr(spec.expr, ("derived", d_id, "expr"), expected=None)
+            if compiled is None:
+                continue
+            self.derived[d_id] = compiled
+            self.derived_reads[d_id] = self.reads(compiled.names)
+            self.names[d_id] = NameInfo(type=compiled.result_type, label=spec.label)
+            self.derived_order.append(d_id)
+
+    # -- rules -------------------------------------------------------------------------
+    def rule(self, node: _RuleFields, path: _Path, cid: str, *, nested: bool) -> CompiledRule | None:
+        kinds = node.rule_kinds
+        if len(kinds) != 1:
+            msg = (
+                f"criterion '{cid}' declares no scoring rule"
+                if not kinds
+                else f"criterion '{cid}' declares several rules: {', '.join(kinds)}"
+            )
+            self.ctx.error(
+                "E-RULE-SHAPE",
+                msg,
+                path,
+                criterion=cid,
+                hint="a leaf has exactly one of: points, bands, lookup, conditions, per_item, "
+                "sum_of, best_of, normalise",
+            )
+            return None
+        kind = kinds[0]
+        num = ExprType.NUMBER
+        if kind == "points":
+            assert node.points is not None
+            e = self.expr(node.points, (*path, "points"), expected=num, criterion=cid)
+            return None if e is None else CompiledRule(kind, expr=e, cap=node.cap)
+        if kind == "bands":
+            bands = node.bands
+            assert bands is not None
+            e = self.expr(bands.input, (*path, "bands", "input"), expected=num, criterion=cid)
+            if not bands.steps:
+                self.ctx.error("E-BANDS", "a band table needs at least one step", (*path, "bands"), criterion=cid)
+                return None
+            uses_min = [s.min is not None for s in bands.steps]
+            if len(set(uses_min)) > 1:
+                self.ctx.error(
+                    "E-BANDS",
+                    "band steps mix 'min' and 'max'",
+                    (*path, "bands", "steps"),
+                    criterion=cid,
+                    hint="use 'min' (at least, highest first) or 'max' (at most, lowest first) "
+                    "in every step",
+                )
+                return None
+            bounds = [s.min if s.min is not None else s.max for s in bands.steps]
+            steps = tuple(
+                ("min" if s.min is not None else "max", b, s.points)
+                for s, b in zip(bands.steps, bounds, strict=True)
+                if b is not None
+            )
+            descending = uses_min[0]
+            for i in range(1, len(bounds)):
+                prev, cur = bounds[i - 1], bounds[i]
+                assert prev is not None and cur is not None
+                if (descending and cur >= prev) or (not descending and cur <= prev):
+                    self.ctx.error(
+                        "E-BANDS",
+                        f"band step {i + 1} ({cur}) is not "
+                        + ("below" if descending else "above")
+                        + f" step {i} ({prev}); it can never be reached",
+                        (*path, "bands", "steps", i),
+                        criterion=cid,
+                        hint="list 'min' steps from the highest threshold down, 'max' steps "
+                        "from the lowest up",
+                    )
+            if e is None:
+                return None
+            return CompiledRule(kind, expr=e, steps=steps, otherwise=bands.otherwise, cap=node.cap)
+        if kind == "lookup":
+            lookup = node.lookup
+            assert lookup is not None
+            ind = self.rules.indicators.get(lookup.input)
+            if ind is None or ind.type is not IndicatorType.CATEGORY:
+                self.ctx.error(
+                    "E-LOOKUP",
+                    f"lookup input '{lookup.input}' is not a category indicator",
+                    (*path, "lookup", "input"),
+                    criterion=cid,
+                    hint=did_you_mean(
+                        lookup.input,
+                        [k for k, v in self.rules.indicators.items() if v.type is IndicatorType.CATEGORY],
+                    ),
+                )
+                return None
+            self.used.add(lookup.input)
+            cats = ind.categories or {}
+            for key in lookup.table:
+                if key not in cats:
+                    self.ctx.error(
+                        "E-LOOKUP",
+                        f"'{key}' is not a category of '{lookup.input}'",
+                        (*path, "lookup", "table", key),
+                        criterion=cid,
+                        hint=did_you_mean(key, cats) or f"categories: {', '.join(cats)}",
+                    )
+            return CompiledRule(
+                kind,
+                lookup_input=lookup.input,
+                table=dict(lookup.table),
+                otherwise=lookup.otherwise,
+                cap=node.cap,
+            )
+        if kind == "conditions":
+            conds = []
+            assert node.conditions is not None
+            if not node.conditions:
+                self.ctx.error("E-RULE-SHAPE", "'conditions' is empty", (*path, "conditions"), criterion=cid)
+                return None
+            for i, cond in enumerate(node.conditions):
+                e = self.expr(cond.when, (*path, "conditions", i, "when"), expected=ExprType.BOOL, criterion=cid)
+                if e is not None:
+                    conds.append((e, cond.points, cond.label))
+            if len(conds) != len(node.conditions):
+                return None
+            return CompiledRule(kind, conditions=tuple(conds), cap=node.cap)
+        if kind == "per_item":
+            per = node.per_item
+            assert per is not None
+            e = self.expr(per.count, (*path, "per_item", "count"), expected=num, criterion=cid)
+            if e is None:
+                return None
+            return CompiledRule(kind, expr=e, item_points=per.points, item_cap=per.cap, cap=node.cap)
+        if kind in ("sum_of", "best_of"):
+            items = node.sum_of if kind == "sum_of" else node.best_of
+            assert items is not None
+            if not items:
+                self.ctx.error("E-RULE-SHAPE", f"'{kind}' is empty", (*path, kind), criterion=cid)
+                return None
+            parts = [self.rule(item, (*path, kind, i), cid, nested=True) for i, item in enumerate(items)]
+            if any(p is None for p in parts):
+                return None
+            return CompiledRule(kind, parts=tuple(p for p in parts if p is not None), cap=node.cap)
+        # normalise
+        norm = node.normalise
+        assert norm is not None
+        if nested:
+            self.ctx.error(
+                "E-NORMALISE",
+                "'normalise' must be the criterion's own rule, not inside sum_of/best_of",
+                (*path, "normalise"),
+                criterion=cid,
+            )
+            return None
+        e = self.expr(norm.value, (*path, "normalise", "value"), expected=num, criterion=cid)
+        if not norm.method:
+            self.ctx.error("E-NORMALISE", "'method' is empty", (*path, "normalise", "method"), criterion=cid)
+            return None
+        if NormMethod.GOALPOSTS in norm.method:
+            if norm.goalposts is None or norm.goalposts[0] >= norm.goalposts[1]:
+                self.ctx.error(
+                    "E-NORMALISE",
+                    "goalposts need 'goalposts: [lower, upper]' with lower < upper",
+                    (*path, "normalise"),
+                    criterion=cid,
+                )
+                return None
+        return CompiledRule(kind, expr=e, normalise=norm, cap=node.cap) if e else None
+
+    # -- the tree ----------------------------------------------------------------------
+    def tree(self) -> dict[str, tuple[CompiledRule | None, frozenset[str]]]:
+        paths = criterion_paths(self.rules)
+        seen: set[str] = set()
+        out: dict[str, tuple[CompiledRule | None, frozenset[str]]] = {}
+        for crit in self.rules.all_criteria():
+            path = paths[crit.id]
+            if crit.id in seen:
+                self.ctx.error("E-NAME-DUPLICATE", f"criterion id '{crit.id}' is used twice", (*path, "id"))
+                continue
+            seen.add(crit.id)
+            for b in crit.blocks or ():
+                if b not in self.rules.blocks:
+                    self.ctx.error(
+                        "E-NAME-UNKNOWN",
+                        f"criterion '{crit.id}' names unknown block '{b}'",
+                        (*path, "blocks"),
+                        criterion=crit.id,
+                        hint=did_you_mean(b, self.rules.blocks),
+                    )
+            if crit.is_group:
+                if crit.rule_kinds:
+                    self.ctx.error(
+                        "E-RULE-SHAPE",
+                        f"group '{crit.id}' has children and also a rule ({', '.join(crit.rule_kinds)})",
+                        path,
+                        criterion=crit.id,
+                        hint="move the rule into a child criterion",
+                    )
+                if not crit.children:
+                    self.ctx.error("E-RULE-SHAPE", f"group '{crit.id}' has no children", (*path, "children"), criterion=crit.id)
+                if crit.aggregate is not Aggregate.SUM and crit.max is None:
+                    self.ctx.error(
+                        "E-RULE-SHAPE",
+                        f"group '{crit.id}' averages its children and needs a 'max'",
+                        path,
+                        criterion=crit.id,
+                    )
+                continue
+            if crit.unscored and not crit.rule_kinds:
+                out[crit.id] = (None, frozenset())
+                continue
+            if not crit.unscored and crit.max is None:
+                self.ctx.error(
+                    "E-SCHEMA-MISSING",
+                    f"leaf criterion '{crit.id}' needs 'max' (its points budget)",
+                    path,
+                    criterion=crit.id,
+                )
+            compiled = self.rule(crit, path, crit.id, nested=False)
+            if compiled is not None and compiled.kind == "normalise" and compiled.normalise:
+                last = compiled.normalise.method[-1]
+                if last not in _BOUNDED and not crit.unscored:
+                    self.ctx.error(
+                        "E-NORMALISE",
+                        f"'{last.value}' is unbounded and cannot give points in [0, max]",
+                        (*path, "normalise", "method"),
+                        criterion=crit.id,
+                        hint="follow it with min_max: method: [z_score, min_max]",
+                    )
+            reads: frozenset[str] = frozenset()
+            if compiled is not None:
+                names: set[str] = set()
+                for e in compiled.expressions():
+                    names |= e.names
+                if compiled.lookup_input:
+                    names.add(compiled.lookup_input)
+                reads = self.reads(names)
+            out[crit.id] = (compiled, reads)
+        return out
+
+
+def _blocks_of(crit: Criterion, inherited: frozenset[str]) -> frozenset[str]:
+    return inherited & frozenset(crit.blocks) if crit.blocks is not None else inherited
+
+
+def _build_block(
+    comp: _Compiler,
+    block_id: str,
+    compiled: dict[str, tuple[CompiledRule | None, frozenset[str]]],
+    paths: dict[str, _Path],
+) -> BlockPlan:
+    rules = comp.rules
+    all_blocks = frozenset(rules.blocks)
+    leaves: list[LeafPlan] = []
+    groups: list[NodePlan] = []
+
+    def build(crit: Criterion, inherited: frozenset[str]) -> NodePlan | LeafPlan | None:
+        blocks = _blocks_of(crit, inherited)
+        if block_id not in blocks:
+            return None
+        if crit.is_group:
+            kids = [build(c, blocks) for c in crit.children or ()]
+            children = tuple(k for k in kids if k is not None)
+            if not children:
+                return None
+            if crit.aggregate is Aggregate.SUM:
+                full = sum((c.max for c in children), Decimal(0))
+            else:
+                full = crit.max or Decimal(0)
+            group = NodePlan(
+                criterion=crit,
+                path=paths[crit.id],
+                children=children,
+                max=full,
+                aggregate=crit.aggregate,
+                rescale_na=crit.rescale_na,
+            )
+            groups.append(group)
+            return group
+        rule, reads = compiled.get(crit.id, (None, frozenset()))
+        leaf = LeafPlan(
+            criterion=crit,
+            path=paths[crit.id],
+            rule=rule,
+            max=Decimal(0) if crit.unscored else (crit.max or Decimal(0)),
+            reads=reads,
+            unscored=crit.unscored,
+        )
+        leaves.append(leaf)
+        return leaf
+
+    roots = tuple(r for r in (build(c, all_blocks) for c in rules.criteria) if r is not None)
+    indicators: set[str] = set()
+    for leaf in leaves:
+        indicators |= leaf.reads
+    relations = tuple(
+        i for i, rel in enumerate(rules.relations) if rel.blocks is None or block_id in rel.blocks
+    )
+    wanted: set[str] = set()
+    for leaf in leaves:
+        if leaf.rule is not None:
+            for e in leaf.rule.expressions():
+                wanted |= e.names
+    for i in relations:
+        wanted |= _names_in(rules.relations[i].check)
+    for level in rules.tiers.levels:
+        if level.require:
+            wanted |= _names_in(level.require)
+    pending = [n for n in wanted if n in comp.derived]
+    while pending:
+        name = pending.pop()
+        for dep in comp.derived[name].names:
+            if dep in comp.derived and dep not in wanted:
+                wanted.add(dep)
+                pending.append(dep)
+    derived_needed = [d for d in comp.derived_order if d in wanted]
+    for i in relations:
+        indicators |= comp.reads(_names_in(rules.relations[i].check))
+    return BlockPlan(
+        id=block_id,
+        label=rules.blocks[block_id].label,
+        roots=roots,
+        leaves=tuple(leaves),
+        groups=tuple(groups),
+        max_total=sum((r.max for r in roots), Decimal(0)),
+        indicators=tuple(i for i in rules.indicators if i in indicators),
+        derived=tuple(derived_needed),
+        relations=relations,
+    )
+
+
+def compile_checked(rules: RuleSet, ctx: CheckContext) -> CompiledRuleSet | None:
+    """Check ``rules`` statically and compile it; problems go to ``ctx``.
+
+    Returns ``None`` when an error was found (the diagnostics say which).
+    """
+    comp = _Compiler(rules, ctx)
+    comp.declarations()
+    compiled = comp.tree()
+    paths = criterion_paths(rules)
+
+    # Relations and tier conditions.
+    relations = []
+    for i, rel in enumerate(rules.relations):
+        e = comp.expr(rel.check, ("relations", i, "check"), expected=ExprType.BOOL)
+        if e is not None:
+            relations.append((rel, e))
+    tier_names = dict(comp.names)
+    for crit in rules.all_criteria():
+        tier_names.setdefault(crit.id, NameInfo(type=ExprType.NUMBER, label=crit.label))
+    tier_names.setdefault("total", NameInfo(type=ExprType.NUMBER, label="tổng điểm"))
+    tier_names.setdefault("share", NameInfo(type=ExprType.NUMBER, label="tỷ lệ điểm"))
+    tier_requires: dict[str, Expression] = {}
+    for i, level in enumerate(rules.tiers.levels):
+        if level.require:
+            e = comp.expr(level.require, ("tiers", "levels", i, "require"), expected=ExprType.BOOL, names=tier_names)
+            if e is not None:
+                tier_requires[level.id] = e
+
+    blocks: dict[str, BlockPlan] = {}
+    if not ctx.has_errors:
+        blocks = {b: _build_block(comp, b, compiled, paths) for b in rules.blocks}
+        check_applicability(comp, blocks, paths)
+        check_budgets(rules, blocks, compiled, ctx)
+        check_tiers(rules, blocks, ctx)
+        _check_ranking_and_tests(comp, paths)
+        _check_unused(comp)
+    if ctx.has_errors:
+        return None
+    digest = hashlib.sha256(
+        json.dumps(rules.model_dump(mode="json"), sort_keys=True, ensure_ascii=False).encode()
+    ).hexdigest()
+    from udcntt.program._codegen import attach_fast_paths
+
+    compiled_rs = CompiledRuleSet(
+        rules=rules,
+        derived=comp.derived,
+        derived_order=tuple(comp.derived_order),
+        derived_reads=comp.derived_reads,
+        blocks=blocks,
+        relations=tuple(relations),
+        tier_requires=tier_requires,
+        tier_levels=rules.tiers.levels,
+        warnings=tuple(d for d in ctx.diagnostics),
+        fingerprint=digest,
+    )
+    return attach_fast_paths(compiled_rs)
+
+
+def check_applicability(
+    comp: _Compiler, blocks: dict[str, BlockPlan], paths: dict[str, _Path]
+) -> None:
+    """Criteria that apply to no block; leaves reading indicators not surveyed in a block."""
+    rules = comp.rules
+    present: set[str] = set()
+    for plan in blocks.values():
+        present.update(leaf.id for leaf in plan.leaves)
+        present.update(g.id for g in plan.groups)
+        for leaf in plan.leaves:
+            for ind in sorted(leaf.reads):
+                surveyed = rules.indicators[ind].blocks
+                if surveyed is not None and plan.id not in surveyed:
+                    comp.ctx.error(
+                        "E-BLOCK-NONE",
+                        f"criterion '{leaf.id}' applies to block '{plan.id}' but reads "
+                        f"indicator '{ind}', which is not surveyed there",
+                        leaf.path,
+                        criterion=leaf.id,
+                        indicator=ind,
+                        hint=f"add '{plan.id}' to the indicator's blocks, or restrict the "
+                        "criterion's blocks",
+                    )
+    for crit in rules.all_criteria():
+        if crit.id not in present:
+            comp.ctx.error(
+                "E-BLOCK-NONE",
+                f"criterion '{crit.id}' applies to no block",
+                paths[crit.id],
+                criterion=crit.id,
+                hint="its 'blocks' (or its parent's) leave no block in common",
+            )
+
+
+def _check_ranking_and_tests(comp: _Compiler, paths: dict[str, _Path]) -> None:
+    rules = comp.rules
+    crit_ids = set(paths)
+    for i, key in enumerate(rules.ranking.tie_break):
+        if key not in crit_ids:
+            comp.ctx.error(
+                "E-NAME-UNKNOWN",
+                f"tie-break key '{key}' is not a criterion",
+                ("ranking", "tie_break", i),
+                hint=did_you_mean(key, crit_ids),
+            )
+    tier_ids = {t.id for t in rules.tiers.levels}
+    for ti, case in enumerate(rules.tests):
+        for ai, agency in enumerate(case.agencies):
+            base: _Path = ("tests", ti, "agencies", ai)
+            if agency.block is None or agency.block not in rules.blocks:
+                comp.ctx.error(
+                    "E-TEST-SHAPE",
+                    f"test '{case.name}': block '{agency.block}' is not declared",
+                    (*base, "block"),
+                    hint=did_you_mean(str(agency.block), rules.blocks)
+                    or f"blocks: {', '.join(rules.blocks)}",
+                )
+            for name in [*agency.inputs, *agency.not_applicable, *agency.missing]:
+                if name not in rules.indicators:
+                    comp.ctx.error(
+                        "E-TEST-SHAPE",
+                        f"test '{case.name}': '{name}' is not an indicator",
+                        (*base, "inputs"),
+                        hint=did_you_mean(name, rules.indicators),
+                    )
+            if agency.expect is not None:
+                for cid in agency.expect.points:
+                    if cid not in crit_ids:
+                        comp.ctx.error(
+                            "E-TEST-SHAPE",
+                            f"test '{case.name}': '{cid}' is not a criterion",
+                            (*base, "expect", "points"),
+                            hint=did_you_mean(cid, crit_ids),
+                        )
+                if agency.expect.tier is not None and agency.expect.tier not in tier_ids:
+                    comp.ctx.error(
+                        "E-TEST-SHAPE",
+                        f"test '{case.name}': '{agency.expect.tier}' is not a tier",
+                        (*base, "expect", "tier"),
+                        hint=did_you_mean(agency.expect.tier, tier_ids),
+                    )
+
+
+def _check_unused(comp: _Compiler) -> None:
+    for ind_id in comp.rules.indicators:
+        if ind_id not in comp.used:
+            comp.ctx.warning(
+                "W-UNUSED",
+                f"indicator '{ind_id}' is declared but no criterion, derived value or relation uses it",
+                ("indicators", ind_id),
+                indicator=ind_id,
+                hint="fine for information-only survey fields; otherwise remove it",
+            )
+    for d_id in comp.rules.derived:
+        if d_id not in comp.used:
+            comp.ctx.warning(
+                "W-UNUSED",
+                f"derived value '{d_id}' is declared but never used",
+                ("derived", d_id),
+            )
