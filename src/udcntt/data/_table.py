@@ -68,20 +68,24 @@ class Row:
     number: int
     cells: dict[int, Cell]
     location: SourceLocation
+    width: int | None = None  # fields in a CSV record, to spot ragged rows
+    error: Diagnostic | None = None  # the reader refuses the whole row (a JSON non-object)
 
 
 @dataclass(slots=True)
 class Table:
     """One table of a file: a CSV file, a worksheet, or the records of a JSON/YAML file.
 
-    ``headers[i]`` is the header cell of column ``i`` (``None`` for a column without one).
-    ``label_row`` is the number of a row of Vietnamese labels under the header (skipped).
-    ``meta`` holds file-level facts (``year``, ``locale``) from JSON/YAML documents.
+    Readers fill ``rows`` with every non-blank row of the file; for CSV and XLSX the header
+    row is found afterwards (it is among the rows until then). ``headers[i]`` is the header
+    cell of column ``i`` (``None`` for a column without one). ``label_row`` is the number of
+    a row of Vietnamese labels under the header (skipped). ``meta`` holds file-level facts
+    (``year``, ``locale``, ``format``) from JSON/YAML documents.
     """
 
     file: str
     sheet: str | None
-    headers: list[Cell | None]
+    headers: list[Cell | None] = field(default_factory=list)
     rows: list[Row] = field(default_factory=list)
     header_row: int = 1
     label_row: int | None = None

@@ -8,10 +8,12 @@ from udcntt.evaluation._assessment import (
     Receipt,
 )
 from udcntt.evaluation._evaluate import evaluate
+from udcntt.evaluation._explain import TRACE_VERSION, explain, lost_points, points_to_next_tier
 from udcntt.evaluation._ranking import competition_ranks, quantize, rank_change
 from udcntt.evaluation._selftest import CheckReport, check_rules, run_rule_tests
 
 __all__ = [
+    "TRACE_VERSION",
     "AgencyResult",
     "Assessment",
     "CheckReport",
@@ -21,6 +23,9 @@ __all__ = [
     "check_rules",
     "competition_ranks",
     "evaluate",
+    "explain",
+    "lost_points",
+    "points_to_next_tier",
     "quantize",
     "rank_change",
     "run_rule_tests",

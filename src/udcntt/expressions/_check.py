@@ -113,12 +113,12 @@ def check_expression(
     return CheckResult(info.type, checker.folded, info.categories)
 
 
-def _expected_hint(got: ExprType, expected: ExprType) -> str | None:
+def _expected_hint(got: ExprType, expected: ExprType) -> str:
     if expected is ExprType.NUMBER and got is ExprType.BOOL:
         return "to give points for a condition, write 10 if condition else 0"
     if expected is ExprType.BOOL and got is ExprType.NUMBER:
         return "compare the number, e.g. x > 0"
-    return None
+    return f"write an expression that gives {_WORDS[expected]}"
 
 
 class _Checker:
@@ -154,8 +154,8 @@ class _Checker:
         if isinstance(node, ast.BinOp):
             return self.binary(node)
         if isinstance(node, ast.BoolOp):
-            for value in node.values:
-                self.require_bool(self.visit(value), value, node.op)
+            for operand in node.values:
+                self.require_bool(self.visit(operand), operand, node.op)
             return _Info(ExprType.BOOL)
         if isinstance(node, ast.Compare):
             return self.compare(node)
@@ -172,21 +172,32 @@ class _Checker:
             )
         return _Info(info.type, None, info.categories if info.type is ExprType.CATEGORY else None)
 
-    def name_hint(self, name: str) -> str | None:
+    def name_hint(self, name: str) -> str:
         if name in ("true", "false", "TRUE", "FALSE"):
             return f"did you mean {name.capitalize()}?"
         if name in ("none", "null", "NULL"):
             return "there is no empty value; use 0, False or a category value"
         if name in FUNCTIONS:
             return f"'{name}' is a function: call it as {FUNCTIONS[name].signature}"
-        return did_you_mean(name, self.names)
+        suggestion = did_you_mean(name, self.names)
+        if suggestion:
+            return suggestion
+        if not self.names:
+            return "no names are declared here"
+        known = sorted(self.names)
+        more = f", … ({len(known) - 12} more)" if len(known) > 12 else ""
+        return "declared names: " + ", ".join(known[:12]) + more
 
     def require_bool(self, info: _Info, node: ast.expr, op: ast.AST) -> None:
         if info.type is ExprType.BOOL:
             return
         word = {ast.And: "and", ast.Or: "or", ast.Not: "not"}.get(type(op), "a condition")
-        hint = "compare it, e.g. x > 0" if info.type is ExprType.NUMBER else None
-        if info.type is None:
+        hint = "a condition is a comparison, a yes/no name, or and/or/not of conditions"
+        if info.type is ExprType.NUMBER:
+            hint = "compare it, e.g. x > 0"
+        elif info.type is ExprType.CATEGORY:
+            hint = 'compare it, e.g. x == "a"'
+        elif info.type is None:
             hint = _TEXT_ONLY
         raise self.error(
             "E-EXPR-TYPE", f"'{word}' needs yes/no values, not {_WORDS[info.type]}", node, hint
@@ -310,7 +321,12 @@ class _Checker:
                     _TEXT_ONLY,
                 )
             if not equality:
-                raise self.error("E-EXPR-TYPE", "categories have no order; use == or !=", left_node)
+                raise self.error(
+                    "E-EXPR-TYPE",
+                    "categories have no order",
+                    left_node,
+                    'compare categories with == or !=, or use one_of(x, "a", "b")',
+                )
             assert isinstance(text_info.const, str)
             self.check_category(text_info.const, text_node, other, other_node)
             return
@@ -328,7 +344,9 @@ class _Checker:
             )
         if not equality and left.type in (ExprType.BOOL, ExprType.CATEGORY):
             kind = "yes/no values" if left.type is ExprType.BOOL else "categories"
-            raise self.error("E-EXPR-TYPE", f"{kind} have no order; use == or !=", left_node)
+            raise self.error(
+                "E-EXPR-TYPE", f"{kind} have no order", left_node, "compare them with == or !="
+            )
 
     def check_category(
         self, text: str, text_node: ast.expr, other: _Info, other_node: ast.expr
@@ -350,7 +368,9 @@ class _Checker:
                 "E-EXPR-TYPE",
                 f"the condition after 'if' must be a yes/no value, not {_WORDS[test.type]}",
                 node.test,
-                "compare it, e.g. x > 0" if test.type is ExprType.NUMBER else None,
+                "compare it, e.g. x > 0"
+                if test.type is ExprType.NUMBER
+                else "write x if condition else y, with a comparison or a yes/no name as condition",
             )
         body, orelse = self.visit(node.body), self.visit(node.orelse)
         for branch, branch_node in ((body, node.body), (orelse, node.orelse)):
@@ -400,10 +420,9 @@ class _Checker:
             if problem is not None:
                 code, message, hint, index = problem
                 raise self.error(code, message, node.args[index], hint)
-        if spec.result_type is ExprType.NUMBER and all(
-            isinstance(v, Decimal | bool) for v in values
-        ):
-            return _Info(ExprType.NUMBER, self.fold(node, spec.impl, *values))
+        constants = [v for v in values if isinstance(v, Decimal | bool)]
+        if spec.result_type is ExprType.NUMBER and len(constants) == len(values):
+            return _Info(ExprType.NUMBER, self.fold(node, spec.impl, *constants))
         return _Info(spec.result_type)
 
     def literal_argument(

@@ -15,7 +15,7 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
-from udcntt.errors import SourceLocation, UsageError
+from udcntt.errors import SourceLocation
 from udcntt.expressions._check import CheckResult, check_expression
 from udcntt.expressions._functions import FUNCTIONS
 from udcntt.expressions._parse import ParsedExpression, parse_expression
@@ -50,6 +50,13 @@ def _atom(text: str) -> str:
     return text if text.isidentifier() else f"({text})"
 
 
+def _integer(node: ast.expr) -> int:
+    """The value of a literal integer argument (the checker proved it is one)."""
+    assert isinstance(node, ast.Constant)
+    assert isinstance(node.value, Decimal)
+    return int(node.value)
+
+
 def generate_python(
     tree: ast.expr,
     folded: Mapping[int, Decimal],
@@ -59,9 +66,9 @@ def generate_python(
     """Python source for a checked tree (see :meth:`Expression.to_python`)."""
 
     def emit(node: ast.expr) -> str:
-        value = folded.get(id(node))
-        if value is not None:
-            return _atom(const(value))
+        folded_value = folded.get(id(node))
+        if folded_value is not None:
+            return _atom(const(folded_value))
         if isinstance(node, ast.Constant):
             return repr(node.value)  # True, False or a category value (str)
         if isinstance(node, ast.Name):
@@ -82,9 +89,9 @@ def generate_python(
             return "(" + _SYMBOLS[type(node.op)].join(emit(v) for v in node.values) + ")"
         if isinstance(node, ast.Compare):
             parts = [emit(node.left)]
-            for op, right in zip(node.ops, node.comparators, strict=True):
+            for op, comparator in zip(node.ops, node.comparators, strict=True):
                 parts.append(_SYMBOLS[type(op)])
-                parts.append(emit(right))
+                parts.append(emit(comparator))
             return "(" + " ".join(parts) + ")"
         if isinstance(node, ast.IfExp):
             return f"({emit(node.body)} if {emit(node.test)} else {emit(node.orelse)})"
@@ -96,12 +103,10 @@ def generate_python(
             options = ", ".join(repr(a.value) for a in args[1:] if isinstance(a, ast.Constant))
             return f"({emit(args[0])} in ({options},))"
         if name in ("round_half_up", "round_down"):
-            places = args[1].value if isinstance(args[1], ast.Constant) else 0
-            quantum = _atom(const(places_quantum(int(places))))
+            quantum = _atom(const(places_quantum(_integer(args[1]))))
             return f"_u_{name}({emit(args[0])}, {quantum})"
         if name == "date":
-            parts = (str(int(a.value)) for a in args if isinstance(a, ast.Constant))
-            return f"_u_date({', '.join(parts)})"
+            return f"_u_date({', '.join(str(_integer(a)) for a in args)})"
         return f"{FUNCTIONS[name].runtime}({', '.join(emit(a) for a in args)})"
 
     return emit(tree)
@@ -179,7 +184,9 @@ class Expression:
             RuleArithmeticError: Division by zero (``E-EVAL-DIVZERO``), an infinite or
                 undefined result (``E-EVAL-NONFINITE``), an exponent beyond the bound
                 (``E-EVAL``).
-            UsageError: ``env`` lacks a name or holds a value of the wrong Python type.
+            KeyError: ``env`` lacks a name the evaluation reaches (as a mapping does).
+            TypeError: A value in ``env`` has the wrong Python type (e.g. a marker for a
+                not-applicable value) for the operation that reads it.
         """
         try:
             with decimal.localcontext(DECIMAL_CONTEXT):
@@ -188,22 +195,6 @@ class Expression:
             raise
         except decimal.DecimalException as exc:
             raise RuleArithmeticError.from_decimal(exc) from None
-        except KeyError as exc:
-            raise UsageError(
-                f"no value given for {exc.args[0]!r}",
-                code="E-USAGE",
-                location=self.location,
-                criterion=self.criterion,
-                hint="pass a value for every name in expression.names",
-            ) from None
-        except TypeError as exc:
-            raise UsageError(
-                f"a value has the wrong type for the expression {self.source!r}: {exc}",
-                code="E-USAGE",
-                location=self.location,
-                criterion=self.criterion,
-                hint="numbers are Decimal, yes/no values bool, categories str, dates date",
-            ) from None
         if type(result) is Decimal and not result.is_finite():
             raise RuleArithmeticError("E-EVAL-NONFINITE", "the result is not a finite number")
         return result

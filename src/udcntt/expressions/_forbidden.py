@@ -11,7 +11,7 @@ import re
 
 __all__ = ["forbidden_node", "statement_problem", "syntax_error_problem"]
 
-Problem = tuple[str, str | None]
+Problem = tuple[str, str]
 
 _MEMBERSHIP = 'to test a category, use one_of(x, "a", "b")'
 _SPLIT = "declare a derived value for the intermediate result"
@@ -142,7 +142,7 @@ _TYPOS: tuple[tuple[str, str], ...] = (
 )
 
 
-def syntax_error_problem(text: str, exc: SyntaxError) -> tuple[str, str, str | None]:
+def syntax_error_problem(text: str, exc: SyntaxError) -> tuple[str, str, str]:
     """Code, message and hint for a syntax error in ``text``."""
     if ":=" in text:
         return (
@@ -167,4 +167,4 @@ def syntax_error_problem(text: str, exc: SyntaxError) -> tuple[str, str, str | N
         )
     if re.search(r"\bif\b", text) and not re.search(r"\belse\b", text):
         return ("E-EXPR-SYNTAX", message, "a conditional needs both parts: x if condition else y")
-    return ("E-EXPR-SYNTAX", message, None)
+    return ("E-EXPR-SYNTAX", message, "write one expression, e.g. ratio(a, b, 0) * 20")

@@ -149,7 +149,12 @@ def _check_date(args: Sequence[Value | None]) -> StaticProblem | None:
     try:
         datetime.date(year, month, day)
     except (ValueError, OverflowError) as exc:
-        return ("E-EXPR-FUNC", f"date({year}, {month}, {day}) is not a date: {exc}", None, 0)
+        return (
+            "E-EXPR-FUNC",
+            f"date({year}, {month}, {day}) is not a date: {exc}",
+            "write date(year, month, day), e.g. date(2023, 12, 31)",
+            0,
+        )
     return None
 
 

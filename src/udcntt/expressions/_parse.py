@@ -174,6 +174,7 @@ def _check_brackets(text: str, loc: Locator) -> None:
 
 def _parse_python(text: str, loc: Locator) -> ast.expr:
     """Parse ``text`` as exactly one Python expression, wrapping every parser failure."""
+    module: ast.Module | None = None
     try:
         with warnings.catch_warnings():
             # SyntaxWarning/DeprecationWarning (``1 is 1``, ``"\d"``) must neither print nor,
@@ -183,6 +184,14 @@ def _parse_python(text: str, loc: Locator) -> ast.expr:
             if len(module.body) == 1 and isinstance(module.body[0], ast.Expr):
                 return ast.parse(text, mode="eval").body
     except SyntaxError as exc:
+        if module is not None and isinstance(module.body[0], ast.Expr):
+            # One statement that is not an expression in eval mode (``yield a``; ``a;``).
+            value = module.body[0].value
+            problem = forbidden_node(value, text)
+            if problem is not None and isinstance(value, ast.Yield | ast.YieldFrom | ast.Await):
+                raise loc.error(
+                    "E-EXPR-FORBIDDEN", problem[0], node=value, hint=problem[1]
+                ) from None
         code, message, hint = syntax_error_problem(text, exc)
         line = exc.lineno or 1
         column = max((exc.offset or 1) - 1, 0)
@@ -194,7 +203,11 @@ def _parse_python(text: str, loc: Locator) -> ast.expr:
             hint="split the expression into derived values",
         ) from None
     except ValueError as exc:  # e.g. NUL bytes, on some Python versions
-        raise loc.error("E-EXPR-SYNTAX", f"the expression cannot be read: {exc}") from None
+        raise loc.error(
+            "E-EXPR-SYNTAX",
+            f"the expression cannot be read: {exc}",
+            hint="remove invisible or control characters",
+        ) from None
     if not module.body:
         raise loc.error("E-EXPR-SYNTAX", "the expression is empty", hint="write an expression")
     if len(module.body) > 1:
@@ -272,17 +285,28 @@ class _Validator:
         elif isinstance(node, ast.Call):
             self.call(node)
         else:
-            message, hint = forbidden_node(node, self.text) or ("not allowed", None)
+            message, hint = forbidden_node(node, self.text) or (
+                "not allowed",
+                "write a plain expression",
+            )
             raise self.loc.error("E-EXPR-FORBIDDEN", message, node=node, hint=hint)
 
     def constant(self, node: ast.Constant) -> None:
         value = node.value
-        if isinstance(value, bool | str):
+        if isinstance(value, bool):
+            return
+        if isinstance(value, str):
+            # Survey data is normalised to NFC; so are category values written in rules.
+            node.value = unicodedata.normalize("NFC", value)
             return
         if isinstance(value, int | float):
-            node.value = self.number(node)
+            # The tree keeps exact values from here on (the compiler and simpleeval read them).
+            node.value = self.number(node)  # type: ignore[assignment]
             return
-        message, hint = forbidden_node(node, self.text) or ("not allowed", None)
+        message, hint = forbidden_node(node, self.text) or (
+            "not allowed",
+            "write a plain expression",
+        )
         raise self.loc.error("E-EXPR-FORBIDDEN", message, node=node, hint=hint)
 
     def number(self, node: ast.Constant) -> Decimal:
@@ -292,7 +316,7 @@ class _Validator:
                 "E-EXPR-FORBIDDEN",
                 f"the number {text} is not written in decimal",
                 node=node,
-                hint=f"write it as {node.value}",
+                hint=f"write it as {node.value!r}",
             )
         try:
             number = Decimal(text)
@@ -331,7 +355,9 @@ class _Validator:
                 "E-EXPR-NAME",
                 f"{written!r} is not a valid id: ids are ASCII letters, digits and '_'",
                 node=node,
-                hint=f"did you mean '{suggestion}'?" if suggestion else None,
+                hint=f"did you mean '{suggestion}'?"
+                if suggestion
+                else "ids are ASCII snake_case, e.g. nhan_luc_so",
             )
 
     def call(self, node: ast.Call) -> None:

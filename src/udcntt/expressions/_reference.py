@@ -16,7 +16,7 @@ import operator
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from simpleeval import InvalidExpression, SimpleEval
+from simpleeval import InvalidExpression, NameNotDefined, SimpleEval
 
 from udcntt.errors import UsageError
 from udcntt.expressions._compile import Expression
@@ -58,8 +58,9 @@ def evaluate_reference(expr: Expression, env: Mapping[str, Value]) -> Value:
 
     Raises:
         RuleArithmeticError: As :meth:`Expression.evaluate` does.
-        UsageError: ``env`` lacks a name or holds a value of the wrong type, or simpleeval
-            refused the expression.
+        KeyError: ``env`` lacks a name the evaluation reaches.
+        TypeError: A value in ``env`` has the wrong Python type.
+        UsageError: simpleeval refused the expression (never for a checked expression).
     """
     evaluator = SimpleEval(operators=_OPERATORS, functions=_FUNCTIONS, names=dict(env))
     try:
@@ -69,7 +70,9 @@ def evaluate_reference(expr: Expression, env: Mapping[str, Value]) -> Value:
         raise
     except decimal.DecimalException as exc:
         raise RuleArithmeticError.from_decimal(exc) from None
-    except (InvalidExpression, KeyError, TypeError) as exc:
+    except NameNotDefined as exc:
+        raise KeyError(exc.name) from None
+    except InvalidExpression as exc:  # pragma: no cover - the whitelist is narrower
         raise UsageError(
             f"the reference interpreter cannot evaluate {expr.source!r}: {exc}",
             code="E-USAGE",

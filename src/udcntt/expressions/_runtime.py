@@ -64,11 +64,11 @@ def u_pow(a: Decimal, b: Decimal) -> Decimal:
         raise RuleArithmeticError(
             "E-EVAL", f"exponent {b} is beyond ±{MAX_EXPONENT} (results would be unbounded)"
         )
+    if not a and b < _ZERO:  # decimal answers Infinity without a signal
+        raise RuleArithmeticError("E-EVAL-DIVZERO", "zero raised to a negative power")
     try:
         return a**b
     except DecimalException as exc:
-        if not a and b < _ZERO:
-            raise RuleArithmeticError("E-EVAL-DIVZERO", "zero raised to a negative power") from None
         raise RuleArithmeticError.from_decimal(exc) from None
 
 

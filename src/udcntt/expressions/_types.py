@@ -24,7 +24,6 @@ __all__ = [
     "NameInfo",
     "RuleArithmeticError",
     "Value",
-    "is_finite_value",
 ]
 
 #: Longest expression accepted, in characters (after stripping surrounding whitespace).
@@ -139,8 +138,3 @@ class RuleArithmeticError(ArithmeticError):
 
     def __reduce__(self) -> tuple[type[RuleArithmeticError], tuple[str, str]]:
         return (type(self), (self.code, self.detail))
-
-
-def is_finite_value(value: Value) -> bool:
-    """Whether ``value`` is not an infinite or NaN :class:`~decimal.Decimal`."""
-    return not isinstance(value, Decimal) or value.is_finite()

@@ -88,6 +88,8 @@ def schema_diagnostics(exc: ValidationError, source: RuleSource) -> list[Diagnos
             hint = did_you_mean(field, allowed) or (
                 f"allowed keys here: {', '.join(allowed)}" if allowed else None
             )
+            if hint and " " not in field and not did_you_mean(field, allowed):
+                hint += "; text containing ', ' inside { } must be quoted"
         elif etype == "missing":
             code = "E-SCHEMA-MISSING"
             message = f"required key '{field}' is missing"

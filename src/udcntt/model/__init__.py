@@ -29,6 +29,7 @@ from udcntt.model._indicators import (
     MissingPolicy,
     Relation,
 )
+from udcntt.model._schema import rule_file_json_schema
 from udcntt.model._ruleset import (
     FORMAT_VERSION,
     Effective,
@@ -87,4 +88,5 @@ __all__ = [
     "TierLevel",
     "Tiers",
     "parse_decimal_text",
+    "rule_file_json_schema",
 ]

@@ -1,0 +1,250 @@
+"""The subcommands of ``udcntt``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from udcntt.cli._main import EXIT_OK, EXIT_PROBLEMS
+from udcntt.cli._output import Printer
+from udcntt.data import Dataset
+from udcntt.errors import Severity, UsageError
+from udcntt.evaluation import Assessment, check_rules, evaluate, explain
+from udcntt.model import RuleSet
+from udcntt.program import load_rules
+
+__all__ = [
+    "cmd_check",
+    "cmd_demo",
+    "cmd_explain",
+    "cmd_report",
+    "cmd_schema",
+    "cmd_score",
+    "cmd_template",
+    "read_data",
+    "write_outputs",
+]
+
+
+def read_data(path: str, rules: RuleSet, args: argparse.Namespace) -> Dataset:
+    """Read a survey with the options of ``score`` / ``explain``."""
+    from udcntt.data import read_registry, read_survey
+
+    layout = None
+    if getattr(args, "layout", None):
+        from udcntt.data import load_layout
+
+        layout = load_layout(args.layout)
+    registry = read_registry(args.registry) if getattr(args, "registry", None) else None
+    return read_survey(
+        path,
+        rules,
+        layout=layout,
+        registry=registry,
+        policy="lenient" if getattr(args, "lenient", False) else "strict",
+        locale=getattr(args, "locale", None),
+        year=getattr(args, "year", None),
+    )
+
+
+def write_outputs(assessment: Assessment, outputs: list[str], printer: Printer) -> None:
+    """Write the assessment in each requested format (chosen by extension)."""
+    from udcntt.report import write_report
+
+    for out in outputs:
+        path = Path(out)
+        write_report(assessment, path, lang=printer.lang)
+        printer.note(printer.t("wrote", path=path))
+
+
+def cmd_check(args: argparse.Namespace, printer: Printer) -> int:
+    """``udcntt check RULES...``"""
+    failed = False
+    machine: list[dict[str, Any]] = []
+    for path in args.rules:
+        report = check_rules(path, run_tests=not args.no_tests)
+        errors = [d for d in report.diagnostics if d.severity is Severity.ERROR]
+        warnings = [d for d in report.diagnostics if d.severity is Severity.WARNING]
+        prop_diags: list[Any] = []
+        if args.properties and report.rules is not None and not errors:
+            from udcntt.testing import run_properties
+
+            outcome = run_properties(report.rules, max_seconds=args.max_seconds, seed=args.seed)
+            prop_diags = list(outcome.diagnostics)
+            errors.extend(d for d in prop_diags if d.severity is Severity.ERROR)
+        if args.format == "json":
+            machine.append(
+                {
+                    "path": str(path),
+                    "ok": not errors,
+                    "tests_run": report.tests_run,
+                    "diagnostics": [d.to_dict() for d in [*report.diagnostics, *prop_diags]],
+                }
+            )
+        else:
+            printer.diagnostics(report.diagnostics)
+            printer.diagnostics(prop_diags)
+            if errors:
+                printer.note(printer.t("check_fail", path=path, errors=len(errors), warnings=len(warnings)))
+            else:
+                printer.success(printer.t("check_ok", path=path, tests=report.tests_run))
+        failed = failed or bool(errors)
+    if args.format == "json":
+        printer.line(json.dumps({"ok": not failed, "files": machine}, ensure_ascii=False, indent=2))
+    return EXIT_PROBLEMS if failed else EXIT_OK
+
+
+def _previous(args: argparse.Namespace, rules: RuleSet) -> Assessment | None:
+    if not args.previous:
+        return None
+    if args.previous.lower().endswith(".json"):
+        from udcntt.report import load_assessment
+
+        try:
+            return load_assessment(args.previous)
+        except UsageError:
+            raise
+        except Exception:
+            if not args.previous_rules:
+                raise
+    prev_rules = load_rules(args.previous_rules) if args.previous_rules else rules
+    data = read_data(args.previous, prev_rules, argparse.Namespace(**{**vars(args), "year": None}))
+    return evaluate(prev_rules, data)
+
+
+def _summary(assessment: Assessment, printer: Printer) -> None:
+    for block in assessment.blocks():
+        printer.line(f"\n{printer.t('block')}: {assessment.block_labels[block]}")
+        printer.line(f"{printer.t('rank'):>5}  {printer.t('agency'):<46} {printer.t('total'):>9}  {printer.t('tier'):<12} {printer.t('change'):>6}")
+        for r in assessment.ranking(block):
+            change = "" if r.rank_change is None else f"{r.rank_change:+d}" if r.rank_change else "0"
+            rank = "-" if r.rank is None else str(r.rank)
+            printer.line(f"{rank:>5}  {r.name[:46]:<46} {r.total!s:>9}  {r.tier_label:<12} {change:>6}")
+
+
+def cmd_score(args: argparse.Namespace, printer: Printer) -> int:
+    """``udcntt score RULES DATA``"""
+    rules = load_rules(args.rules)
+    data = read_data(args.data, rules, args)
+    previous = _previous(args, rules)
+    options = {"lenient": bool(args.lenient), "locale": args.locale, "previous": bool(previous)}
+    assessment = evaluate(rules, data, previous=previous, options=options)
+    if data.diagnostics:
+        printer.diagnostics(data.diagnostics)
+    if args.format == "json" and not args.output:
+        from udcntt.report import assessment_to_json
+
+        printer.line(assessment_to_json(assessment).rstrip("\n"))
+    elif not args.output:
+        _summary(assessment, printer)
+    if args.output:
+        write_outputs(assessment, args.output, printer)
+    has_errors = any(d.severity is Severity.ERROR for d in data.diagnostics)
+    return EXIT_PROBLEMS if has_errors else EXIT_OK
+
+
+def _find_agency(data: Dataset, key: str) -> str:
+    by_id = data.by_id()
+    if key in by_id:
+        return key
+    lowered = key.casefold()
+    matches = [a.id for a in data.agencies if a.name.casefold() == lowered or lowered in (x.casefold() for x in a.aliases)]
+    if len(matches) == 1:
+        return matches[0]
+    from udcntt.errors import did_you_mean
+
+    raise UsageError(
+        f"no agency '{key}' in the survey",
+        code="E-USAGE",
+        hint=did_you_mean(key, list(by_id)) or "use the agency id as in the survey's first column",
+    )
+
+
+def cmd_explain(args: argparse.Namespace, printer: Printer) -> int:
+    """``udcntt explain RULES DATA --agency ID``"""
+    rules = load_rules(args.rules)
+    data = read_data(args.data, rules, args)
+    assessment = evaluate(rules, data)
+    trace = explain(assessment, _find_agency(data, args.agency))
+    if args.format == "json":
+        printer.line(json.dumps(trace, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    from udcntt.cli._explain_text import render_trace
+
+    printer.line(render_trace(trace, rules, printer.lang))
+    return EXIT_OK
+
+
+def cmd_template(args: argparse.Namespace, printer: Printer) -> int:
+    """``udcntt template RULES -o OUT``"""
+    from udcntt.data import write_template
+
+    rules = load_rules(args.rules)
+    write_template(rules, Path(args.output), blocks=args.block)
+    printer.note(printer.t("wrote", path=args.output))
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace, printer: Printer) -> int:
+    """``udcntt report RESULTS.json -o OUT``"""
+    from udcntt.report import load_assessment
+
+    assessment = load_assessment(args.results)
+    write_outputs(assessment, args.output, printer)
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace, printer: Printer) -> int:
+    """``udcntt schema``"""
+    if args.assessment:
+        from udcntt.report import ASSESSMENT_SCHEMA
+
+        schema: dict[str, Any] = ASSESSMENT_SCHEMA
+    else:
+        from udcntt.model import rule_file_json_schema
+
+        schema = rule_file_json_schema()
+    text = json.dumps(schema, ensure_ascii=False, indent=2)
+    if args.output:
+        Path(args.output).write_text(text + "\n", encoding="utf-8")
+        printer.note(printer.t("wrote", path=args.output))
+    else:
+        printer.line(text)
+    return EXIT_OK
+
+
+def demo_files() -> dict[str, Path]:
+    """The shipped example: rule file, registry and the two surveys."""
+    base = resources.files("udcntt") / "_demo"
+    names = {
+        "rules": "lam-dong-2017.yaml",
+        "registry": "agencies.yaml",
+        "survey": "survey-2017.csv",
+        "previous": "survey-2016.csv",
+    }
+    return {k: Path(str(base / v)) for k, v in names.items()}
+
+
+def cmd_demo(args: argparse.Namespace, printer: Printer) -> int:
+    """``udcntt demo``: the founding article reproduced from its rule file and example data."""
+    from udcntt.data import read_registry, read_survey
+
+    files = demo_files()
+    rules = load_rules(files["rules"])
+    registry = read_registry(files["registry"])
+    previous = evaluate(rules, read_survey(files["previous"], rules, registry=registry, year=2016))
+    data = read_survey(files["survey"], rules, registry=registry, year=2017)
+    assessment = evaluate(rules, data, previous=previous, options={"demo": True})
+    _summary(assessment, printer)
+    from udcntt.report import available_formats, narrative
+
+    printer.line("")
+    printer.line(narrative(assessment, lang=printer.lang))
+    out = Path(args.output)
+    out.mkdir(parents=True, exist_ok=True)
+    outputs = [str(out / f"ket-qua-2017{ext}") for ext in available_formats()]
+    write_outputs(assessment, outputs, printer)
+    return EXIT_OK

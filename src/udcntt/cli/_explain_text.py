@@ -1,0 +1,120 @@
+"""``udcntt explain`` as readable text, with the Vietnamese labels of the rule file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from udcntt.model import RuleSet
+
+__all__ = ["render_trace"]
+
+_WORDS = {
+    "vi": {
+        "agency": "Đơn vị",
+        "block": "Khối",
+        "total": "Tổng điểm",
+        "tier": "Xếp loại",
+        "rank": "Thứ hạng",
+        "change": "tăng/giảm bậc",
+        "na": "không áp dụng",
+        "unscored": "không tính điểm",
+        "inputs": "số liệu",
+        "lost": "Điểm bị mất nhiều nhất",
+        "next": "Cần thêm để lên mức xếp loại trên",
+        "best": "đã ở mức cao nhất",
+        "notes": "Ghi chú",
+    },
+    "en": {
+        "agency": "Agency",
+        "block": "Block",
+        "total": "Total",
+        "tier": "Tier",
+        "rank": "Rank",
+        "change": "rank change",
+        "na": "not applicable",
+        "unscored": "not scored",
+        "inputs": "inputs",
+        "lost": "Most points lost",
+        "next": "Points needed for the next tier",
+        "best": "already in the best tier",
+        "notes": "Notes",
+    },
+}
+
+
+def _step_text(step: dict[str, Any]) -> str:
+    kind = step.get("step", "")
+    if kind == "bands":
+        return f"bands: {step['input']} = {step['value']} → {step['matched']} → {step['points']}"
+    if kind == "lookup":
+        return f"lookup: {step['input']} = {step['value']} → {step['points']}"
+    if kind == "condition":
+        mark = "✓" if step["held"] else "✗"
+        return f"{mark} {step.get('label') or step['when']} → {step['points']}"
+    if kind == "per_item":
+        return f"per item: {step['count']} × {step['each']} = {step['uncapped']}, cap {step['cap']} → {step['points']}"
+    if kind == "points":
+        return f"{step['expr']} = {step['value']}"
+    if kind == "value":
+        return f"value: {step['expr']} = {step['value']}"
+    if kind == "cap":
+        return f"capped at {step['cap']} (was {step['before']})"
+    if kind == "not_applicable":
+        return "N/A: " + ", ".join(step["inputs"])
+    if kind.startswith(("sum_of[", "best_of[")):
+        inner = "; ".join(_step_text(s) for s in step.get("trace", []))
+        return f"{kind}: {inner} → {step['points']}"
+    return ", ".join(f"{k}={v}" for k, v in step.items())
+
+
+def render_trace(trace: dict[str, Any], rules: RuleSet, lang: str = "vi") -> str:
+    """Indented text of :func:`udcntt.evaluation.explain`'s trace."""
+    w = _WORDS["en" if lang == "en" else "vi"]
+    lines = [
+        f"{w['agency']}: {trace['name']} ({trace['agency_id']})",
+        f"{w['block']}: {trace['block_label']}",
+        f"{w['total']}: {trace['total']} / {trace['max']} ({trace['share']})   "
+        f"{w['tier']}: {trace['tier_label']}   {w['rank']}: {trace['rank'] or '-'}"
+        + (f" ({w['change']} {trace['rank_change']:+d})" if trace.get("rank_change") is not None else ""),
+        "",
+    ]
+    for c in trace["criteria"]:
+        pad = "  " * c["depth"]
+        code = f"{c['code']} " if c.get("code") else ""
+        if c["status"] == "not_applicable":
+            pts = w["na"]
+        elif c["status"] == "unscored":
+            pts = w["unscored"]
+        else:
+            pts = f"{c['points']} / {c['max']}"
+        lines.append(f"{pad}{code}{c['label']} [{c['id']}]: {pts}")
+        if "rule" in c:
+            inputs = c.get("inputs") or {}
+            if inputs:
+                shown = ", ".join(
+                    f"{rules.indicators[k].label if k in rules.indicators else k} = {v}"
+                    for k, v in inputs.items()
+                )
+                lines.append(f"{pad}    {w['inputs']}: {shown}")
+            for d, v in (c.get("derived") or {}).items():
+                lines.append(f"{pad}    {d} = {v}")
+            for step in c.get("steps", []):
+                lines.append(f"{pad}    {_step_text(step)}")
+            norm = c.get("normalisation")
+            if norm:
+                stats = "; ".join(
+                    ", ".join(f"{k}={v}" for k, v in stage.items()) for stage in norm["population"]
+                )
+                lines.append(f"{pad}    normalised: {norm['score']} ({stats})")
+    lines.append("")
+    lost = trace.get("lost_points") or []
+    if lost:
+        lines.append(f"{w['lost']}:")
+        for row in lost[:10]:
+            label = rules.criterion(row["id"]).label if row["id"] in {c.id for c in rules.all_criteria()} else row["id"]
+            lines.append(f"  -{row['lost']}  {label} [{row['id']}]")
+    nxt = trace.get("to_next_tier")
+    lines.append(f"{w['next']}: {nxt if nxt is not None else w['best']}")
+    if trace.get("notes"):
+        lines.append(f"{w['notes']}: " + "; ".join(trace["notes"]))
+    return "\n".join(lines)

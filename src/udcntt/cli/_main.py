@@ -1,0 +1,188 @@
+"""The ``udcntt`` command line.
+
+Exit codes:
+
+* 0 — success;
+* 1 — the input has problems: rule-file errors, invalid survey data, failed embedded tests,
+  property violations, an agency that cannot be scored;
+* 2 — the command line itself is wrong (unknown option, missing argument);
+* 3 — an internal error (a bug in udcntt; nothing is wrong with your files).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+
+from udcntt._version import __version__
+from udcntt.cli._output import Printer
+from udcntt.errors import Severity, UdcnttError, UsageError
+
+__all__ = ["EXIT_INTERNAL", "EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "build_parser", "main"]
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 3
+
+_EPILOG = {
+    "check": "example:\n  udcntt check rules/lam-dong-2017.yaml rules/dti-922-province.yaml\n"
+    "  udcntt check --properties --max-seconds 60 my-rules.yaml",
+    "score": "example:\n  udcntt score rules/lam-dong-2017.yaml examples/lam-dong/survey-2017.csv \\\n"
+    "      --registry examples/lam-dong/agencies.yaml \\\n"
+    "      --previous examples/lam-dong/survey-2016.csv -o ket-qua-2017.xlsx",
+    "explain": "example:\n  udcntt explain rules/lam-dong-2017.yaml examples/lam-dong/survey-2017.csv \\\n"
+    "      --registry examples/lam-dong/agencies.yaml --agency so_tai_chinh",
+    "template": "example:\n  udcntt template rules/lam-dong-2017.yaml -o phieu-khao-sat-2018.xlsx",
+    "report": "example:\n  udcntt report ket-qua-2017.json -o bao-cao-2017.docx --lang vi",
+    "schema": "example:\n  udcntt schema -o udcntt-rules.schema.json\n  udcntt schema --assessment",
+    "demo": "example:\n  udcntt demo -o demo-output/",
+}
+
+
+def _add_data_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--registry", metavar="FILE", help="agency registry (YAML or CSV)")
+    p.add_argument("--layout", metavar="FILE", help="workbook layout mapping (YAML)")
+    p.add_argument("--locale", metavar="LOCALE", help="number locale of the survey (default: the rule set's)")
+    p.add_argument("--year", type=int, help="survey year, recorded in the results")
+    p.add_argument(
+        "--lenient",
+        action="store_true",
+        help="score the valid rows and list the rest (default: stop at any data error)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (also used to generate the CLI reference in the docs)."""
+    parser = argparse.ArgumentParser(
+        prog="udcntt",
+        description="Criteria sets for ranking agencies on IT application (ứng dụng CNTT) "
+        "and digital transformation, as checked, exact YAML rule files.",
+        epilog="exit codes: 0 ok, 1 problems in the input, 2 wrong usage, 3 internal error",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"udcntt {__version__}")
+    parser.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of messages and reports")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="'json' for machines")
+    parser.add_argument("--no-color", action="store_true", help="never colour the output")
+    parser.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        return sub.add_parser(
+            name,
+            help=help_text,
+            description=help_text,
+            epilog=_EPILOG[name],
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+
+    p = command("check", "check rule files and run the tests embedded in them")
+    p.add_argument("rules", nargs="+", metavar="RULES", help="rule files")
+    p.add_argument("--no-tests", action="store_true", help="skip the embedded tests")
+    p.add_argument("--properties", action="store_true", help="also run the property checks (udcntt[testing])")
+    p.add_argument("--max-seconds", type=float, default=60.0, help="time budget of the property checks")
+    p.add_argument("--seed", type=int, help="seed of the property checks, to reproduce a run")
+
+    p = command("score", "score a survey: points, totals, tiers, ranks, rank changes")
+    p.add_argument("rules", metavar="RULES")
+    p.add_argument("data", metavar="DATA", help="survey (CSV, XLSX, JSON, YAML)")
+    _add_data_options(p)
+    p.add_argument("--previous", metavar="PREV", help="last year's results (JSON) or survey")
+    p.add_argument("--previous-rules", metavar="RULES", help="rule file of last year's survey")
+    p.add_argument(
+        "-o", "--output", metavar="OUT", action="append",
+        help="output file; format by extension: .json .csv .md .xlsx .docx .html (repeatable)",
+    )
+
+    p = command("explain", "show how an agency's points were reached")
+    p.add_argument("rules", metavar="RULES")
+    p.add_argument("data", metavar="DATA")
+    _add_data_options(p)
+    p.add_argument("--agency", required=True, metavar="ID", help="agency id (or name)")
+
+    p = command("template", "write an empty survey form for a rule set")
+    p.add_argument("rules", metavar="RULES")
+    p.add_argument("-o", "--output", required=True, metavar="OUT", help=".xlsx or .csv")
+    p.add_argument("--block", action="append", metavar="BLOCK", help="only these blocks")
+
+    p = command("report", "turn a results JSON into a published format")
+    p.add_argument("results", metavar="RESULTS.json")
+    p.add_argument("-o", "--output", required=True, action="append", metavar="OUT")
+
+    p = command("schema", "print the JSON Schema of rule files (for editors) or of results")
+    p.add_argument("--assessment", action="store_true", help="schema of the results JSON instead")
+    p.add_argument("-o", "--output", metavar="OUT")
+
+    p = command("demo", "score the shipped Lâm Đồng 2017 example and write its reports")
+    p.add_argument("-o", "--output", default="udcntt-demo", metavar="DIR", help="output folder")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
+        return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
+    printer = Printer(args.lang, color=False if args.no_color else None)
+    from udcntt.cli import _commands
+
+    handler = getattr(_commands, f"cmd_{args.command}")
+    try:
+        return int(handler(args, printer))
+    except UsageError as exc:
+        _report(printer, exc, args.format)
+        return EXIT_USAGE
+    except UdcnttError as exc:
+        _report(printer, exc, args.format)
+        return EXIT_PROBLEMS
+    except KeyboardInterrupt:
+        printer.note("interrupted")
+        return 130
+    except Exception as exc:
+        if args.debug:
+            raise
+        printer.note(printer.t("internal", error=f"{type(exc).__name__}: {exc}"))
+        return EXIT_INTERNAL
+
+
+def _report(printer: Printer, exc: UdcnttError, fmt: str) -> None:
+    if fmt == "json":
+        printer.line(json.dumps({"ok": False, "diagnostics": [d.to_dict() for d in exc.diagnostics]}, ensure_ascii=False, indent=2))
+        return
+    printer.diagnostics(exc.diagnostics)
+    errors = sum(1 for d in exc.diagnostics if d.severity is Severity.ERROR)
+    if errors > 1:
+        printer.note(f"{errors} errors")
+
+
+class Progress:
+    """A progress line on stderr, shown only on a terminal and only after two seconds."""
+
+    def __init__(self, printer: Printer, total: int, label: str) -> None:
+        self.printer = printer
+        self.total = total
+        self.label = label
+        self.start = time.monotonic()
+        self.enabled = sys.stderr.isatty()
+        self.shown = False
+
+    def update(self, done: int) -> None:
+        if not self.enabled or time.monotonic() - self.start < 2:
+            return
+        self.shown = True
+        width = 30
+        filled = int(width * done / max(self.total, 1))
+        sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {done}/{self.total}")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\n")
+

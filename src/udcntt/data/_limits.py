@@ -1,0 +1,173 @@
+"""Safety limits for survey files, and safe reading and decoding of their bytes.
+
+Survey files come from anyone; every reader checks the limits below *before* doing work
+proportional to the content, so a hostile file gives a clear ``E-DATA-LIMIT`` error quickly
+and in bounded memory instead of exhausting the machine.
+
+Text decoding never produces mojibake: UTF-8 (a BOM is accepted), UTF-16/UTF-32 with a BOM
+(Excel's "Unicode text"), UTF-16 without BOM when the NUL-byte pattern shows it, or the
+encoding declared by the caller (``cp1258`` for legacy Vietnamese Windows files). Anything
+else is ``E-DATA-ENCODING`` with the offending byte's line and a hint.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from udcntt.data._table import fatal
+from udcntt.errors import SourceLocation
+
+__all__ = ["DEFAULT_LIMITS", "Limits", "decode_text", "read_bytes"]
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Bounds on what a survey file may contain. All are settable.
+
+    Attributes:
+        max_file_bytes: size of the file on disk.
+        max_field_chars: characters in one cell.
+        max_rows: rows of one table (worksheet rows up to the last used one).
+        max_columns: columns of one table.
+        max_cells: non-empty cells of one file.
+        max_depth: nesting of JSON / YAML documents.
+        max_zip_entries: parts of an XLSX archive.
+        max_uncompressed_bytes: total uncompressed size of an XLSX archive.
+        max_part_bytes: uncompressed size of one XLSX part (a sheet, the shared strings).
+        max_zip_ratio: compression ratio of a large XLSX part beyond which it is a zip bomb.
+    """
+
+    max_file_bytes: int = 50_000_000
+    max_field_chars: int = 10_000
+    max_rows: int = 100_000
+    max_columns: int = 4_000
+    max_cells: int = 2_000_000
+    max_depth: int = 32
+    max_zip_entries: int = 5_000
+    max_uncompressed_bytes: int = 200_000_000
+    max_part_bytes: int = 100_000_000
+    max_zip_ratio: int = 150
+
+
+#: The limits used when none are given.
+DEFAULT_LIMITS = Limits()
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Letters only Vietnamese uses, to recognise legacy Windows-1258 text in the hint.
+_VIETNAMESE = frozenset("ăâđêôơưĂÂĐÊÔƠƯ")
+
+
+def read_bytes(path: Path, limits: Limits) -> bytes:
+    """The file's bytes, after checking it exists and is not larger than the limit.
+
+    Raises:
+        DataError: ``E-IO`` when it cannot be read, ``E-DATA-LIMIT`` when too large.
+    """
+    loc = SourceLocation(file=str(path))
+    try:
+        size = os.stat(path).st_size
+    except OSError as exc:
+        raise fatal("E-IO", f"cannot read the file: {exc.strerror or exc}", loc) from exc
+    if size > limits.max_file_bytes:
+        raise fatal(
+            "E-DATA-LIMIT",
+            f"file is {size:,} bytes; survey files are limited to {limits.max_file_bytes:,}",
+            loc,
+            "split the file, or raise the limit (Limits(max_file_bytes=...))",
+        )
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(limits.max_file_bytes + 1)
+    except OSError as exc:
+        raise fatal("E-IO", f"cannot read the file: {exc.strerror or exc}", loc) from exc
+    if len(data) > limits.max_file_bytes:
+        raise fatal("E-DATA-LIMIT", "file grew beyond the size limit while reading", loc)
+    return data
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    even = sample[0::2].count(0)
+    odd = sample[1::2].count(0)
+    half = len(sample) // 2
+    if odd > 0.3 * half and even == 0:
+        return "utf-16-le"
+    if even > 0.3 * half and odd == 0:
+        return "utf-16-be"
+    return None
+
+
+def decode_text(data: bytes, file: str, encoding: str | None = None) -> str:
+    """Decode a text file's bytes and normalise to NFC.
+
+    Args:
+        data: the file's bytes.
+        file: the name used in diagnostics.
+        encoding: the declared encoding, or ``None`` to accept UTF-8 / UTF-16 / UTF-32
+            (with a BOM for the last two).
+
+    Raises:
+        DataError: ``E-DATA-ENCODING`` when the bytes are not text in that encoding, and
+            ``E-DATA-FORMAT`` for NUL characters (a binary file).
+    """
+    chosen = encoding
+    body = data
+    if chosen is None:
+        for bom, name in _BOMS:
+            if data.startswith(bom):
+                chosen = name
+                break
+    if chosen is None:
+        chosen = _utf16_without_bom(data) or "utf-8"
+    elif codecs.lookup(chosen).name == "utf-8" and data.startswith(codecs.BOM_UTF8):
+        chosen = "utf-8-sig"
+    try:
+        text = body.decode(chosen)
+    except UnicodeDecodeError as exc:
+        line = body[: exc.start].count(b"\n") + 1
+        hint = "save the file as UTF-8 ('CSV UTF-8' in Excel)"
+        if encoding is None:
+            try:
+                legacy = body.decode("cp1258")
+            except UnicodeDecodeError:
+                legacy = ""
+            if any(ch in _VIETNAMESE for ch in unicodedata.normalize("NFC", legacy)):
+                hint = (
+                    "the file looks like legacy Vietnamese Windows-1258 text: save it as "
+                    "'CSV UTF-8' in Excel, or declare encoding: cp1258 in the layout"
+                )
+            else:
+                hint += ", or declare its encoding in the layout (encoding: cp1258, …)"
+        raise fatal(
+            "E-DATA-ENCODING",
+            f"not {chosen} text (byte 0x{body[exc.start]:02x} at offset {exc.start})",
+            SourceLocation(file=file, line=line),
+            hint,
+        ) from exc
+    except LookupError as exc:  # pragma: no cover - layouts validate encodings
+        raise fatal(
+            "E-DATA-ENCODING", f"unknown encoding {chosen!r}", SourceLocation(file=file)
+        ) from exc
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise fatal(
+            "E-DATA-FORMAT",
+            "NUL character in a text file (is it a binary file, or saved in another format?)",
+            SourceLocation(file=file, line=line),
+            "open the file in Excel and save it as 'CSV UTF-8'",
+        )
+    return unicodedata.normalize("NFC", text)

@@ -1,0 +1,381 @@
+"""Reading one survey cell as a typed value under a declared locale.
+
+Numbers written as text are parsed by Babel (``babel.numbers.parse_decimal`` with
+``strict=True``) under the declared locale, never by guessing:
+
+* in ``vi-VN`` the decimal separator is the comma and the group separator the dot:
+  ``1.537`` is 1537, ``12,5`` is 12.5, ``1.234.567,25`` is 1234567.25;
+* a text that reads two ways is refused (``E-DATA-AMBIGUOUS``): ``1,537`` is 1.537 under
+  ``vi-VN`` but 1537 to anyone typing the English way, so it is an error with a hint;
+* ``12.5`` under ``vi-VN`` is refused (``E-DATA-NUMBER``): the dot groups thousands;
+* exponents, ``NaN``, ``inf`` and numbers of more than 30 digits or beyond 10¹⁸ are refused.
+
+Machine numbers (Excel numeric cells, JSON numbers, plain YAML numbers) need no locale:
+an ``int`` becomes ``Decimal(int)``, a ``float`` ``Decimal(repr(float))``.
+
+Types: ``count`` (whole, ≥ 0), ``number``, ``ratio`` (``75%`` → 0.75; with a column scale
+``percent``, ``75`` → 0.75), ``bool`` (declared spellings such as ``Có``/``Không``/``x``,
+and 1/0), ``date`` (``dd/mm/yyyy`` or ``yyyy-mm-dd``; ``30/02/2024`` is refused),
+``category`` (by id or label). The declared range (``Indicator.bounds``) is checked.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any, Literal
+
+from babel import Locale, UnknownLocaleError
+from babel.numbers import NumberFormatError, get_decimal_symbol, get_group_symbol, parse_decimal
+
+from udcntt.data._dataset import MISSING, NA, ValueOrMarker
+from udcntt.data._table import Cell
+from udcntt.data._text import clean_text, match_key
+from udcntt.errors import Diagnostic, Severity, UsageError, did_you_mean
+from udcntt.model._indicators import Indicator, IndicatorType
+from udcntt.model._survey import (
+    DEFAULT_FALSE,
+    DEFAULT_MISSING,
+    DEFAULT_NOT_APPLICABLE,
+    DEFAULT_TRUE,
+    SurveyLayout,
+)
+
+__all__ = ["MAX_DIGITS", "MAX_MAGNITUDE", "Scale", "ValueContext", "parse_cell", "parse_locale"]
+
+#: Most digits a number may have.
+MAX_DIGITS = 30
+#: Largest magnitude accepted (a province's budget in đồng is far below).
+MAX_MAGNITUDE = Decimal(10) ** 18
+
+Scale = Literal["percent"] | Decimal | None
+
+_NUMBER_CHARS = re.compile(r"^[+-]?[0-9.,]*[0-9][0-9.,]*$")
+_NONFINITE = re.compile(r"^[+-]?(nan|inf|infinity|∞)$", re.IGNORECASE)
+_EXPONENT = re.compile(r"^[+-]?[0-9.,]+e[+-]?[0-9]+$", re.IGNORECASE)
+_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{1,4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_PERCENT_UNITS = frozenset({"%", "phần trăm", "percent"})
+
+
+def parse_locale(name: str) -> Locale:
+    """A Babel locale from ``vi-VN`` or ``vi_VN``.
+
+    Raises:
+        UsageError: when Babel does not know the locale.
+    """
+    try:
+        return Locale.parse(name.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError) as exc:
+        raise UsageError(
+            f"unknown locale {name!r}", hint="use a locale such as 'vi-VN' or 'en-US'"
+        ) from exc
+
+
+@dataclass(frozen=True)
+class ValueContext:
+    """The locale and the spellings used to read cells."""
+
+    locale_name: str = "vi-VN"
+    not_applicable: frozenset[str] = frozenset(match_key(s) for s in DEFAULT_NOT_APPLICABLE)
+    missing: frozenset[str] = frozenset(match_key(s) for s in DEFAULT_MISSING)
+    true_values: frozenset[str] = frozenset(match_key(s) for s in DEFAULT_TRUE)
+    false_values: frozenset[str] = frozenset(match_key(s) for s in DEFAULT_FALSE)
+    yes_no_hint: str = "write Có or Không (also x, C/K, 1/0)"
+    locale: Locale = field(init=False)
+    decimal_symbol: str = field(init=False)
+    group_symbol: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        loc = parse_locale(self.locale_name)
+        object.__setattr__(self, "locale", loc)
+        object.__setattr__(self, "decimal_symbol", get_decimal_symbol(loc))
+        object.__setattr__(self, "group_symbol", get_group_symbol(loc))
+
+    @classmethod
+    def from_layout(cls, layout: SurveyLayout, locale_name: str) -> ValueContext:
+        """The context a layout declares, under ``locale_name``."""
+        shown = "/".join(layout.true_values[:3]) + " or " + "/".join(layout.false_values[:3])
+        return cls(
+            locale_name=locale_name,
+            not_applicable=frozenset(match_key(s) for s in layout.not_applicable),
+            missing=frozenset(match_key(s) for s in layout.missing),
+            true_values=frozenset(match_key(s) for s in layout.true_values),
+            false_values=frozenset(match_key(s) for s in layout.false_values),
+            yes_no_hint=f"write {shown}",
+        )
+
+
+class _Bad(Exception):
+    def __init__(self, code: str, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.hint = hint
+
+
+def parse_cell(
+    indicator_id: str,
+    indicator: Indicator,
+    cell: Cell | None,
+    ctx: ValueContext,
+    *,
+    scale: Scale = None,
+    agency: str | None = None,
+) -> tuple[ValueOrMarker | None, Diagnostic | None]:
+    """Read one cell as a value of ``indicator``.
+
+    Returns:
+        ``(value, None)`` with a typed value, :data:`NA` or :data:`MISSING`; or
+        ``(None, diagnostic)`` when the cell cannot be read.
+    """
+    if cell is None:
+        return MISSING, None
+    if cell.error is not None:
+        return None, _with(cell.error, indicator_id, agency)
+    try:
+        return _parse(indicator_id, indicator, cell, ctx, scale), None
+    except _Bad as bad:
+        return None, Diagnostic(
+            code=bad.code,
+            message=bad.message,
+            severity=Severity.ERROR,
+            location=cell.location,
+            hint=bad.hint,
+            indicator=indicator_id,
+            agency=agency,
+            value=_shown(cell),
+        )
+
+
+def _with(diag: Diagnostic, indicator: str, agency: str | None) -> Diagnostic:
+    from dataclasses import replace
+
+    return replace(diag, indicator=indicator, agency=agency)
+
+
+def _shown(cell: Cell) -> str | None:
+    text = cell.raw_text
+    if text is not None and len(text) > 80:
+        return text[:77] + "..."
+    return text
+
+
+def _parse(
+    indicator_id: str, ind: Indicator, cell: Cell, ctx: ValueContext, scale: Scale
+) -> ValueOrMarker:
+    raw = cell.value
+    if raw is None:
+        return MISSING
+    if isinstance(raw, str):
+        text = clean_text(raw)
+        key = match_key(text)
+        if not text or key in ctx.missing:
+            return MISSING
+        if key in ctx.not_applicable:
+            if not ind.not_applicable:
+                raise _Bad(
+                    "E-DATA-NA",
+                    f"'{text}' means not applicable, but indicator '{indicator_id}' "
+                    "always applies",
+                    "give a value, or leave the cell empty if it is unknown",
+                )
+            return NA
+        raw = text
+    kind = ind.type
+    if kind is IndicatorType.BOOL:
+        return _bool(raw, ctx)
+    if kind is IndicatorType.DATE:
+        return _date(raw)
+    if kind is IndicatorType.CATEGORY:
+        return _category(raw, ind)
+    value = _number(raw, ind, cell, ctx, scale)
+    _check_range(value, ind)
+    return value
+
+
+def _number(raw: Any, ind: Indicator, cell: Cell, ctx: ValueContext, scale: Scale) -> Decimal:
+    marked_percent = cell.percent
+    if isinstance(raw, bool):
+        raise _Bad("E-DATA-NUMBER", "a yes/no cell where a number is expected")
+    if isinstance(raw, datetime | date | time | timedelta):
+        raise _Bad(
+            "E-DATA-NUMBER",
+            "a date or time where a number is expected",
+            "format the cell as a number (Excel turned what was typed into a date)",
+        )
+    if isinstance(raw, str):
+        text = raw.replace("\u2212", "-")  # the typographic minus sign
+        if text.endswith("%"):
+            marked_percent = True
+            text = text[:-1].rstrip()
+            if ind.type is not IndicatorType.RATIO and (ind.unit or "").casefold() not in (
+                _PERCENT_UNITS
+            ):
+                raise _Bad(
+                    "E-DATA-NUMBER",
+                    f"a percentage where a {ind.type.value} is expected",
+                    "write the number without '%'",
+                )
+        value = _number_text(text, ctx)
+        if marked_percent and ind.type is IndicatorType.RATIO:
+            value = value.scaleb(-2)
+    else:
+        value = _machine_number(raw)
+    if not marked_percent:
+        if scale == "percent":
+            value = value.scaleb(-2)
+        elif isinstance(scale, Decimal):
+            value = value * scale
+    if ind.type is IndicatorType.COUNT:
+        if value != value.to_integral_value():
+            raise _Bad("E-DATA-NUMBER", "a count must be a whole number", "write e.g. 12")
+        value = Decimal(int(value))
+    return value
+
+
+def _machine_number(raw: Any) -> Decimal:
+    if isinstance(raw, int):
+        if abs(raw) > MAX_MAGNITUDE:
+            raise _Bad("E-DATA-NUMBER", "number too large")
+        return Decimal(raw)
+    if isinstance(raw, float):
+        if raw != raw or raw in (float("inf"), float("-inf")):
+            raise _Bad("E-DATA-NUMBER", "not a finite number")
+        value = Decimal(repr(raw))
+    elif isinstance(raw, Decimal):
+        value = raw
+    else:  # pragma: no cover - readers only produce the types above
+        raise _Bad("E-DATA-NUMBER", f"unexpected {type(raw).__name__} value")
+    if not value.is_finite():
+        raise _Bad("E-DATA-NUMBER", "not a finite number", "write a number")
+    if abs(value) > MAX_MAGNITUDE:
+        raise _Bad("E-DATA-NUMBER", f"number too large (beyond {MAX_MAGNITUDE:.0E})")
+    return value
+
+
+def _number_text(text: str, ctx: ValueContext) -> Decimal:
+    if _NONFINITE.match(text):
+        raise _Bad("E-DATA-NUMBER", "not a finite number", "write a number")
+    if _EXPONENT.match(text):
+        raise _Bad(
+            "E-DATA-NUMBER",
+            "exponent notation is not accepted in survey data",
+            "write the number out in full",
+        )
+    if not _NUMBER_CHARS.match(text):
+        raise _Bad("E-DATA-NUMBER", "not a number", _separators_hint(ctx))
+    digits = sum(ch.isdigit() for ch in text)
+    if digits > MAX_DIGITS:
+        raise _Bad("E-DATA-NUMBER", f"number with more than {MAX_DIGITS} digits")
+    dec, grp = ctx.decimal_symbol, ctx.group_symbol
+    body = text.lstrip("+-")
+    if body.count(dec) == 1 and grp not in body:
+        whole, frac = body.split(dec)
+        if len(frac) == 3 and whole.isdigit() and 1 <= len(whole) <= 3 and whole != "0":
+            raise _Bad(
+                "E-DATA-AMBIGUOUS",
+                f"'{text}' is {whole}{dec}{frac} with '{dec}' as decimal separator "
+                f"({ctx.locale_name}), but {whole}{frac} if '{dec}' groups thousands",
+                f"write {whole}{frac} or {whole}{grp}{frac} for the whole number, "
+                f"or {whole}{dec}{frac}0 for the decimal",
+            )
+    try:
+        value = parse_decimal(text, locale=ctx.locale, strict=True)
+    except NumberFormatError as exc:
+        suggestions = [s for s in (exc.suggestions or []) if s]
+        hint = _separators_hint(ctx)
+        if suggestions:
+            hint = f"did you mean {' or '.join(repr(s) for s in suggestions)}? " + hint
+        raise _Bad(
+            "E-DATA-NUMBER", f"not a number under the locale {ctx.locale_name}", hint
+        ) from exc
+    if not value.is_finite() or abs(value) > MAX_MAGNITUDE:
+        raise _Bad("E-DATA-NUMBER", "number not finite or too large")
+    return value
+
+
+def _separators_hint(ctx: ValueContext) -> str:
+    return (
+        f"in {ctx.locale_name} the decimal separator is '{ctx.decimal_symbol}' and "
+        f"'{ctx.group_symbol}' groups thousands"
+    )
+
+
+def _check_range(value: Decimal, ind: Indicator) -> None:
+    lo, hi = ind.bounds
+    if (lo is not None and value < lo) or (hi is not None and value > hi):
+        lo_text = "−∞" if lo is None else str(lo)
+        hi_text = "∞" if hi is None else str(hi)
+        hint = None
+        if ind.type is IndicatorType.RATIO and value > 1:
+            hint = "a ratio is a share: write 75% (not 75), or declare 'scale: percent'"
+        raise _Bad(
+            "E-DATA-RANGE", f"{value} is outside the range [{lo_text}, {hi_text}]", hint
+        )
+
+
+def _bool(raw: Any, ctx: ValueContext) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, int | float | Decimal):
+        if raw in (0, 1):
+            return bool(raw)
+        raise _Bad("E-DATA-BOOL", f"{raw} is not a yes/no answer", ctx.yes_no_hint)
+    if isinstance(raw, str):
+        key = match_key(raw)
+        if key in ctx.true_values:
+            return True
+        if key in ctx.false_values:
+            return False
+    raise _Bad("E-DATA-BOOL", "not a yes/no answer", ctx.yes_no_hint)
+
+
+def _date(raw: Any) -> date:
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    if not isinstance(raw, str):
+        raise _Bad(
+            "E-DATA-DATE",
+            "not a date",
+            "format the cell as a date, or write dd/mm/yyyy such as 25/03/2024",
+        )
+    match = _DMY.match(raw)
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+        if len(match.group(3)) != 4:
+            raise _Bad("E-DATA-DATE", "the year must have four digits", "write dd/mm/yyyy")
+    else:
+        match = _ISO.match(raw)
+        if not match:
+            raise _Bad("E-DATA-DATE", "not a date", "write dd/mm/yyyy such as 25/03/2024")
+        year, month, day = (int(g) for g in match.groups())
+    try:
+        return date(year, month, day)
+    except ValueError as exc:
+        raise _Bad(
+            "E-DATA-DATE",
+            f"there is no day {day:02d}/{month:02d}/{year:04d}",
+            "dates are day/month/year",
+        ) from exc
+
+
+def _category(raw: Any, ind: Indicator) -> str:
+    cats = ind.categories or {}
+    if isinstance(raw, bool) or not isinstance(raw, str | int | Decimal):
+        raise _Bad("E-DATA-CATEGORY", "not one of the categories", _cat_hint(cats))
+    key = match_key(str(raw))
+    for cat_id, label in cats.items():
+        if key in (match_key(cat_id), match_key(label)):
+            return cat_id
+    hint = did_you_mean(str(raw), [*cats.keys(), *cats.values()]) or _cat_hint(cats)
+    raise _Bad("E-DATA-CATEGORY", "not one of the categories", hint)
+
+
+def _cat_hint(cats: dict[str, str]) -> str:
+    shown = ", ".join(f"'{label}'" for label in list(cats.values())[:8])
+    return f"one of {shown}"

@@ -1,0 +1,441 @@
+"""Readers for delimited text (CSV, TSV, Excel "Unicode text"), JSON and YAML surveys.
+
+Each reader turns a file into raw :class:`~udcntt.data._table.Table` s and knows nothing
+about indicators. File-level problems (encoding, size, nesting, syntax) stop reading with a
+located ``DataError`` in every policy; cell-level problems are left to validation.
+
+JSON and YAML surveys hold records::
+
+    {"year": 2024, "locale": "vi-VN",
+     "agencies": [
+        {"id": "so_yte", "name": "Sở Y tế", "block": "so_nganh",
+         "values": {"staff_total": 120, "pc_ratio": "75%",
+                    "portal": {"self_assessed": "Có", "appraised": "Không",
+                               "evidence": "CV 12/SYT"}}}]}
+
+or, in long form, ``{"values": [{"agency": "so_yte", "indicator": "staff_total",
+"value": 120, "appraised": 118, "evidence": "…"}]}``; a top-level list is taken as the
+records. Numbers written as JSON/YAML numbers use the dot (``12.5``); text in quotes
+follows the declared locale (``"12,5"``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from udcntt.data._limits import Limits, decode_text
+from udcntt.data._table import Cell, RawValue, Row, Table, column_letter, fatal
+from udcntt.errors import DataError, Diagnostic, RuleFileError, SourceLocation
+
+__all__ = [
+    "load_json_document",
+    "load_yaml_document",
+    "read_delimited",
+    "read_json",
+    "read_yaml",
+    "records_to_table",
+]
+
+_DELIMITERS = (",", ";", "\t")
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_YAML_NUMBER = re.compile(r"^[-+]?(\d+)(\.\d+)?$")
+_VALUE_KEYS = {
+    "value": "",
+    "gia_tri": "",
+    "self_assessed": "__tu_danh_gia",
+    "tu_danh_gia": "__tu_danh_gia",
+    "appraised": "__tham_dinh",
+    "tham_dinh": "__tham_dinh",
+    "evidence": "__minh_chung",
+    "minh_chung": "__minh_chung",
+}
+_META_KEYS = frozenset({"year", "locale", "format", "title", "description", "source", "notes"})
+
+
+def _sniff(text: str) -> str:
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {d: first.count(d) for d in _DELIMITERS}
+    best = max(_DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def read_delimited(
+    path: Path,
+    data: bytes,
+    *,
+    encoding: str | None,
+    delimiter: str | None,
+    limits: Limits,
+) -> Table:
+    """Read a delimited text file into a table of text cells.
+
+    Rows are numbered as Excel shows them when it opens the file (one per record).
+
+    Raises:
+        DataError: for encoding problems, malformed quoting, NUL characters and limits.
+    """
+    file = str(path)
+    text = decode_text(data, file, encoding)
+    delim = delimiter or _sniff(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=True)
+    table = Table(file=file, sheet=None)
+    cells_seen = 0
+    number = 0
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            loc = SourceLocation(file=file, line=reader.line_num)
+            if "field limit" in str(exc):
+                raise fatal(
+                    "E-DATA-LIMIT",
+                    f"a field is longer than {limits.max_field_chars:,} characters",
+                    loc,
+                    "survey cells hold short values; check the quoting of this line",
+                ) from exc
+            raise fatal(
+                "E-DATA-FORMAT",
+                f"malformed delimited text: {exc}",
+                loc,
+                "check the quotes on this line ('\"' inside a field is written '\"\"')",
+            ) from exc
+        number += 1
+        if number > limits.max_rows:
+            raise fatal(
+                "E-DATA-LIMIT",
+                f"more than {limits.max_rows:,} rows",
+                SourceLocation(file=file, row=number),
+                "split the file, or raise the limit (Limits(max_rows=...))",
+            )
+        if len(fields) > limits.max_columns:
+            raise fatal(
+                "E-DATA-LIMIT",
+                f"{len(fields):,} fields in a row; the limit is {limits.max_columns:,}",
+                SourceLocation(file=file, row=number),
+            )
+        cells: dict[int, Cell] = {}
+        for index, value in enumerate(fields):
+            if not value.strip():
+                continue
+            col = column_letter(index + 1)
+            loc = SourceLocation(file=file, row=number, cell_column=col)
+            if len(value) > limits.max_field_chars:
+                raise fatal(
+                    "E-DATA-LIMIT",
+                    f"a field of {len(value):,} characters; the limit is "
+                    f"{limits.max_field_chars:,}",
+                    loc,
+                    "survey cells hold short values; check the quoting of this line",
+                )
+            cells[index] = Cell(value, loc)
+        cells_seen += len(cells)
+        if cells_seen > limits.max_cells:
+            raise fatal(
+                "E-DATA-LIMIT",
+                f"more than {limits.max_cells:,} non-empty cells",
+                SourceLocation(file=file, row=number),
+            )
+        if cells:
+            table.rows.append(
+                Row(number, cells, SourceLocation(file=file, row=number), width=len(fields))
+            )
+    return table
+
+
+class _Pairs(dict[str, Any]):
+    """A JSON object that remembers keys it saw twice."""
+
+    duplicates: tuple[str, ...] = ()
+
+
+def _pairs(items: list[tuple[str, Any]]) -> _Pairs:
+    obj = _Pairs()
+    dups: list[str] = []
+    for key, value in items:
+        if key in obj:
+            dups.append(key)
+        obj[key] = value
+    if dups:
+        obj.duplicates = tuple(dups)
+    return obj
+
+
+def _json_depth(text: str) -> int:
+    # Strings may hold brackets; remove them (C speed), then keep only brackets.
+    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
+    depth = best = 0
+    for ch in brackets:
+        if ch in "[{":
+            depth += 1
+            best = max(best, depth)
+        else:
+            depth -= 1
+    return best
+
+
+Locate = Callable[[tuple[str | int, ...]], SourceLocation]
+Machine = Callable[[tuple[str | int, ...], Any], RawValue]
+
+
+def load_json_document(path: Path, data: bytes, *, limits: Limits) -> tuple[Any, Locate]:
+    """Parse a JSON file safely: bounded depth, exact decimals, duplicate keys remembered.
+
+    Raises:
+        DataError: ``E-DATA-FORMAT`` for invalid JSON, ``E-DATA-LIMIT`` for nesting deeper
+            than the limit.
+    """
+    file = str(path)
+    text = decode_text(data, file)
+    loc = SourceLocation(file=file)
+    if _json_depth(text) > limits.max_depth:
+        raise fatal(
+            "E-DATA-LIMIT",
+            f"JSON nested deeper than {limits.max_depth} levels",
+            loc,
+            "a survey needs at most four levels: file, agencies, values, value details",
+        )
+    try:
+        doc = json.loads(
+            text,
+            parse_float=Decimal,
+            parse_int=Decimal,
+            parse_constant=Decimal,
+            object_pairs_hook=_pairs,
+        )
+    except json.JSONDecodeError as exc:
+        raise fatal(
+            "E-DATA-FORMAT",
+            f"invalid JSON: {exc.msg}",
+            SourceLocation(file=file, line=exc.lineno, column=exc.colno),
+        ) from exc
+    except RecursionError as exc:
+        raise fatal("E-DATA-LIMIT", "JSON nested too deeply", loc) from exc
+    except ValueError as exc:
+        raise fatal("E-DATA-FORMAT", f"invalid JSON: {exc}", loc) from exc
+    if isinstance(doc, _Pairs) and doc.duplicates:
+        raise fatal("E-DATA-FORMAT", f"key '{doc.duplicates[0]}' appears twice", loc)
+
+    def locate(path_: tuple[str | int, ...]) -> SourceLocation:
+        row = path_[1] + 1 if len(path_) > 1 and isinstance(path_[1], int) else None
+        if path_ and isinstance(path_[0], int):
+            row = path_[0] + 1
+        return SourceLocation(file=file, row=row, path=_path_text(path_))
+
+    return doc, locate
+
+
+def read_json(path: Path, data: bytes, *, limits: Limits) -> Table:
+    """Read a JSON survey into a table of records.
+
+    Raises:
+        DataError: ``E-DATA-FORMAT`` for invalid JSON or an unexpected shape,
+            ``E-DATA-LIMIT`` for nesting deeper than the limit.
+    """
+    doc, locate = load_json_document(path, data, limits=limits)
+    return records_to_table(doc, str(path), locate, lambda _path, value: value, limits)
+
+
+def load_yaml_document(path: Path, data: bytes) -> tuple[Any, Locate, Machine]:
+    """Parse a YAML file with the strict reader of rule files (errors become DataErrors).
+
+    Returns the plain data (scalars as text), a locator, and a function turning plain
+    scalars that look like numbers into machine numbers.
+
+    Raises:
+        DataError: for any YAML problem (syntax, duplicate keys, anchors, depth, size).
+    """
+    from dataclasses import replace
+
+    from udcntt.loading._yaml import parse_yaml
+
+    file = str(path)
+    codes = {
+        "E-YAML-SIZE": "E-DATA-LIMIT",
+        "E-YAML-DEPTH": "E-DATA-LIMIT",
+        "E-YAML-ENCODING": "E-DATA-ENCODING",
+    }
+    try:
+        doc = parse_yaml(data, file=file)
+    except RuleFileError as exc:
+        diags = [
+            replace(
+                d,
+                code=codes.get(d.code, "E-DATA-FORMAT"),
+                message=d.message.replace("rule set", "survey").replace("rule file", "file"),
+            )
+            for d in exc.diagnostics
+        ]
+        raise DataError.from_diagnostics(diags) from exc
+
+    def machine(path_: tuple[str | int, ...], value: Any) -> RawValue:
+        if isinstance(value, str) and path_ in doc.plain_scalars and _YAML_NUMBER.match(value):
+            return Decimal(value)
+        return value  # type: ignore[no-any-return]
+
+    return doc.data, doc.locate, machine
+
+
+def read_yaml(path: Path, data: bytes, *, limits: Limits) -> Table:
+    """Read a YAML survey (same shape as JSON).
+
+    Plain scalars that look like numbers (``12.5``, ``1537``) are machine numbers; quoted
+    text follows the declared locale.
+
+    Raises:
+        DataError: for any YAML problem (syntax, duplicate keys, anchors, depth, size).
+    """
+    doc, locate, machine = load_yaml_document(path, data)
+    return records_to_table(doc, str(path), locate, machine, limits)
+
+
+def _path_text(path: tuple[str | int, ...]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + str(part)
+    return out
+
+
+def records_to_table(
+    doc: Any,
+    file: str,
+    locate: Locate,
+    machine: Machine,
+    limits: Limits,
+) -> Table:
+    """Flatten JSON/YAML survey records into a table (see the module docstring).
+
+    Raises:
+        DataError: ``E-DATA-FORMAT`` when the document does not have a survey's shape.
+    """
+    table = Table(file=file, sheet=None, structured=True)
+    root: tuple[str | int, ...] = ()
+    records: Any
+    if isinstance(doc, list):
+        records = doc
+    elif isinstance(doc, dict):
+        lists = [k for k in ("agencies", "values") if k in doc]
+        if len(lists) != 1:
+            raise fatal(
+                "E-DATA-FORMAT",
+                "a survey document has a list 'agencies' (wide) or 'values' (long)",
+                locate(()),
+            )
+        key = lists[0]
+        if key == "values":
+            table.meta["format"] = "long"
+        root = (key,)
+        records = doc[key]
+        for meta, value in doc.items():
+            if meta == key:
+                continue
+            if meta not in _META_KEYS:
+                raise fatal("E-DATA-FORMAT", f"unknown key '{meta}' in a survey", locate((meta,)))
+            if value is not None and not isinstance(value, list | dict):
+                table.meta[meta] = str(value)
+    else:
+        raise fatal("E-DATA-FORMAT", "a survey document is a mapping or a list", locate(()))
+    if not isinstance(records, list):
+        raise fatal("E-DATA-FORMAT", f"'{root[0]}' must be a list", locate(root))
+    if len(records) > limits.max_rows:
+        raise fatal("E-DATA-LIMIT", f"more than {limits.max_rows:,} records", locate(root))
+    columns: dict[str, int] = {}
+
+    def column(name: str) -> int:
+        if name not in columns:
+            if len(columns) >= limits.max_columns:
+                raise fatal("E-DATA-LIMIT", f"more than {limits.max_columns:,} keys", locate(root))
+            columns[name] = len(columns)
+            table.headers.append(Cell(name, locate(root)))
+        return columns[name]
+
+    cells_seen = 0
+    for index, record in enumerate(records):
+        rpath = (*root, index)
+        rloc = locate(rpath)
+        if not isinstance(record, dict):
+            table.rows.append(
+                Row(index + 1, {}, rloc, error=_row_error("a record must be a mapping", rloc))
+            )
+            continue
+        cells: dict[int, Cell] = {}
+        error = _duplicates(record, rloc)
+        for key, value in record.items():
+            kpath = (*rpath, key)
+            if key == "values" and isinstance(value, dict):
+                error = error or _duplicates(value, locate(kpath))
+                for ind, item in value.items():
+                    _put(cells, column, str(ind), item, (*kpath, ind), locate, machine, limits)
+            else:
+                _put(cells, column, str(key), value, kpath, locate, machine, limits)
+        cells_seen += len(cells)
+        if cells_seen > limits.max_cells:
+            raise fatal("E-DATA-LIMIT", f"more than {limits.max_cells:,} values", rloc)
+        table.rows.append(Row(index + 1, cells, rloc, error=error))
+    return table
+
+
+def _duplicates(obj: Any, loc: SourceLocation) -> Diagnostic | None:
+    dups = getattr(obj, "duplicates", ())
+    return _row_error(f"key '{dups[0]}' appears twice", loc) if dups else None
+
+
+def _row_error(message: str, loc: SourceLocation) -> Diagnostic:
+    return Diagnostic(code="E-DATA-ROW", message=message, location=loc)
+
+
+def _put(
+    cells: dict[int, Cell],
+    column: Callable[[str], int],
+    name: str,
+    value: Any,
+    path: tuple[str | int, ...],
+    locate: Callable[[tuple[str | int, ...]], SourceLocation],
+    machine: Callable[[tuple[str | int, ...], Any], RawValue],
+    limits: Limits,
+) -> None:
+    loc = locate(path)
+    if isinstance(value, dict):
+        for sub, item in value.items():
+            suffix = _VALUE_KEYS.get(str(sub))
+            if suffix is None:
+                cells[column(f"{name}__{sub}")] = Cell(
+                    None,
+                    locate((*path, sub)),
+                    error=Diagnostic(
+                        code="E-DATA-FORMAT",
+                        message=f"unknown key '{sub}' (use value, self_assessed, appraised, "
+                        "evidence)",
+                        location=locate((*path, sub)),
+                    ),
+                )
+                continue
+            _put(cells, column, name + suffix, item, (*path, sub), locate, machine, limits)
+        return
+    if isinstance(value, list):
+        cells[column(name)] = Cell(
+            None,
+            loc,
+            error=Diagnostic(
+                code="E-DATA-FORMAT", message="a list where one value is expected", location=loc
+            ),
+        )
+        return
+    if value is None:
+        return
+    if isinstance(value, str) and len(value) > limits.max_field_chars:
+        raise fatal(
+            "E-DATA-LIMIT",
+            f"a text of {len(value):,} characters; the limit is {limits.max_field_chars:,}",
+            loc,
+        )
+    cells[column(name)] = Cell(machine(path, value), loc)
