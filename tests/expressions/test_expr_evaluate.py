@@ -223,7 +223,7 @@ def test_missing_name_and_wrong_type_raise_plain_errors() -> None:
     with pytest.raises(KeyError):
         evaluate_reference(expr, {"a": D(1)})
     with pytest.raises(TypeError):
-        expr.evaluate({"a": D(1), "b": object()})
+        expr.evaluate({"a": D(1), "b": object()})  # type: ignore[dict-item]
 
 
 class _Hoister:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import Enum
+from functools import cached_property
 from typing import Any, Final
 
 from udcntt.errors import Diagnostic, SourceLocation, UsageError
@@ -84,16 +85,7 @@ class AgencyRecord:
         return self.values.get(indicator, MISSING)
 
 
-def _canonical(value: ValueOrMarker) -> Any:
-    if isinstance(value, Marker):
-        return {"marker": value.value}
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, Decimal):
-        return {"d": str(value)}
-    if isinstance(value, date):
-        return {"date": value.isoformat()}
-    return value
+_TAGS: dict[type, str] = {Decimal: "d", bool: "b", str: "s", date: "t", Marker: "m"}
 
 
 @dataclass(frozen=True)
@@ -101,7 +93,8 @@ class Dataset:
     """The agencies of one survey year, in input order.
 
     ``diagnostics`` holds what the reader rejected or found suspicious (the validation
-    report); ``source`` names the file(s) read.
+    report); ``source`` names the file(s) read. Readers account for every data row:
+    ``rows_read == rows_used + rows_rejected``, each rejected row having a diagnostic.
     """
 
     agencies: tuple[AgencyRecord, ...]
@@ -109,6 +102,8 @@ class Dataset:
     source: str | None = None
     diagnostics: tuple[Diagnostic, ...] = ()
     rows_read: int | None = None
+    rows_used: int | None = None
+    rows_rejected: int | None = None
 
     def __post_init__(self) -> None:
         seen: set[str] = set()
@@ -132,20 +127,23 @@ class Dataset:
         """Agencies keyed by id."""
         return {a.id: a for a in self.agencies}
 
-    def fingerprint(self) -> str:
-        """SHA-256 of the dataset's content (ids, blocks, values), independent of file format."""
-        payload = [
-            {
-                "id": a.id,
-                "name": a.name,
-                "block": a.block,
-                "ranked": a.ranked,
-                "values": {k: _canonical(v) for k, v in sorted(a.values.items())},
-            }
-            for a in self.agencies
-        ]
-        blob = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    @cached_property
+    def _fingerprint(self) -> str:
+        parts: list[str] = []
+        tags = _TAGS
+        for a in self.agencies:
+            parts += (a.id, a.name, a.block, "1" if a.ranked else "0", str(len(a.values)))
+            values = a.values
+            for key in sorted(values):
+                value = values[key]
+                parts += (key, tags.get(type(value), "?") + str(value))
+        # JSON escaping keeps the flat list unambiguous whatever the text holds.
+        blob = json.dumps(parts, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+    def fingerprint(self) -> str:
+        """SHA-256 of the dataset's content (ids, names, blocks, values), independent of file format."""
+        return self._fingerprint
 
     @classmethod
     def from_records(
@@ -165,7 +163,8 @@ class Dataset:
         agencies = []
         for rec in records:
             values: dict[str, ValueOrMarker] = {}
-            for key, val in dict(rec.get("values", {})).items():
+            for key, given in dict(rec.get("values", {})).items():
+                val = given
                 if isinstance(val, float):
                     val = Decimal(repr(val))
                 elif isinstance(val, int) and not isinstance(val, bool):

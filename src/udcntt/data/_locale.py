@@ -21,8 +21,9 @@ and 1/0), ``date`` (``dd/mm/yyyy`` or ``yyyy-mm-dd``; ``30/02/2024`` is refused)
 
 from __future__ import annotations
 
+import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, Literal
@@ -151,8 +152,6 @@ def parse_cell(
 
 
 def _with(diag: Diagnostic, indicator: str, agency: str | None) -> Diagnostic:
-    from dataclasses import replace
-
     return replace(diag, indicator=indicator, agency=agency)
 
 
@@ -178,8 +177,7 @@ def _parse(
             if not ind.not_applicable:
                 raise _Bad(
                     "E-DATA-NA",
-                    f"'{text}' means not applicable, but indicator '{indicator_id}' "
-                    "always applies",
+                    f"'{text}' means not applicable, but indicator '{indicator_id}' always applies",
                     "give a value, or leave the cell empty if it is unknown",
                 )
             return NA
@@ -242,7 +240,7 @@ def _machine_number(raw: Any) -> Decimal:
             raise _Bad("E-DATA-NUMBER", "number too large")
         return Decimal(raw)
     if isinstance(raw, float):
-        if raw != raw or raw in (float("inf"), float("-inf")):
+        if not math.isfinite(raw):
             raise _Bad("E-DATA-NUMBER", "not a finite number")
         value = Decimal(repr(raw))
     elif isinstance(raw, Decimal):
@@ -312,9 +310,7 @@ def _check_range(value: Decimal, ind: Indicator) -> None:
         hint = None
         if ind.type is IndicatorType.RATIO and value > 1:
             hint = "a ratio is a share: write 75% (not 75), or declare 'scale: percent'"
-        raise _Bad(
-            "E-DATA-RANGE", f"{value} is outside the range [{lo_text}, {hi_text}]", hint
-        )
+        raise _Bad("E-DATA-RANGE", f"{value} is outside the range [{lo_text}, {hi_text}]", hint)
 
 
 def _bool(raw: Any, ctx: ValueContext) -> bool:

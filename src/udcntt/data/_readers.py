@@ -26,6 +26,7 @@ import io
 import json
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ from typing import Any
 from udcntt.data._limits import Limits, decode_text
 from udcntt.data._table import Cell, RawValue, Row, Table, column_letter, fatal
 from udcntt.errors import DataError, Diagnostic, RuleFileError, SourceLocation
+from udcntt.loading._yaml import parse_yaml
 
 __all__ = [
     "load_json_document",
@@ -254,10 +256,6 @@ def load_yaml_document(path: Path, data: bytes) -> tuple[Any, Locate, Machine]:
     Raises:
         DataError: for any YAML problem (syntax, duplicate keys, anchors, depth, size).
     """
-    from dataclasses import replace
-
-    from udcntt.loading._yaml import parse_yaml
-
     file = str(path)
     codes = {
         "E-YAML-SIZE": "E-DATA-LIMIT",
@@ -374,9 +372,27 @@ def records_to_table(
             if key == "values" and isinstance(value, dict):
                 error = error or _duplicates(value, locate(kpath))
                 for ind, item in value.items():
-                    _put(cells, column, str(ind), item, (*kpath, ind), locate, machine, limits)
+                    _put(
+                        cells,
+                        column=column,
+                        name=str(ind),
+                        value=item,
+                        path=(*kpath, ind),
+                        locate=locate,
+                        machine=machine,
+                        limits=limits,
+                    )
             else:
-                _put(cells, column, str(key), value, kpath, locate, machine, limits)
+                _put(
+                    cells,
+                    column=column,
+                    name=str(key),
+                    value=value,
+                    path=kpath,
+                    locate=locate,
+                    machine=machine,
+                    limits=limits,
+                )
         cells_seen += len(cells)
         if cells_seen > limits.max_cells:
             raise fatal("E-DATA-LIMIT", f"more than {limits.max_cells:,} values", rloc)
@@ -395,6 +411,7 @@ def _row_error(message: str, loc: SourceLocation) -> Diagnostic:
 
 def _put(
     cells: dict[int, Cell],
+    *,
     column: Callable[[str], int],
     name: str,
     value: Any,
@@ -419,7 +436,16 @@ def _put(
                     ),
                 )
                 continue
-            _put(cells, column, name + suffix, item, (*path, sub), locate, machine, limits)
+            _put(
+                cells,
+                column=column,
+                name=name + suffix,
+                value=item,
+                path=(*path, sub),
+                locate=locate,
+                machine=machine,
+                limits=limits,
+            )
         return
     if isinstance(value, list):
         cells[column(name)] = Cell(

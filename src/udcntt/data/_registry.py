@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from udcntt.data._limits import DEFAULT_LIMITS, Limits, read_bytes
+from udcntt.data._readers import load_json_document, load_yaml_document, read_delimited
 from udcntt.data._table import Table, fatal
 from udcntt.data._text import clean_text, match_key, plain_key
 from udcntt.errors import DataError, Diagnostic, SourceLocation, did_you_mean
@@ -214,9 +215,7 @@ class Registry:
         return did_you_mean(text, [*self._by_id, *(a.name for a in self.agencies)])
 
 
-def _diag(
-    code: str, message: str, agency: RegistryAgency, hint: str | None = None
-) -> Diagnostic:
+def _diag(code: str, message: str, agency: RegistryAgency, hint: str | None = None) -> Diagnostic:
     return Diagnostic(
         code=code, message=message, location=agency.location, agency=agency.id, hint=hint
     )
@@ -241,7 +240,9 @@ def _agency(
     problems: list[Diagnostic] = []
 
     def bad(message: str, hint: str | None = None) -> None:
-        problems.append(Diagnostic(code="E-DATA-REGISTRY", message=message, location=loc, hint=hint))
+        problems.append(
+            Diagnostic(code="E-DATA-REGISTRY", message=message, location=loc, hint=hint)
+        )
 
     fields: dict[str, Any] = {}
     for key, value in record.items():
@@ -305,8 +306,6 @@ def read_registry(path: str | Path, *, limits: Limits | None = None) -> Registry
             ``E-DATA-AGENCY-DUPLICATE`` for an id used twice, file-level errors as for
             survey files.
     """
-    from udcntt.data._readers import load_json_document, load_yaml_document, read_delimited
-
     path = Path(path)
     limits = limits or DEFAULT_LIMITS
     data = read_bytes(path, limits)
@@ -339,17 +338,21 @@ def read_registry(path: str | Path, *, limits: Limits | None = None) -> Registry
         root: tuple[str | int, ...] = ("agencies", index) if isinstance(doc, dict) else (index,)
         loc = locate(root)
         if not isinstance(record, dict):
-            diags.append(Diagnostic(code="E-DATA-REGISTRY", message="an agency is a mapping",
-                                    location=loc))
+            diags.append(
+                Diagnostic(code="E-DATA-REGISTRY", message="an agency is a mapping", location=loc)
+            )
             continue
         dups = getattr(record, "duplicates", ())
         if dups:
-            diags.append(Diagnostic(code="E-DATA-REGISTRY", message=f"key '{dups[0]}' twice",
-                                    location=loc))
+            diags.append(
+                Diagnostic(code="E-DATA-REGISTRY", message=f"key '{dups[0]}' twice", location=loc)
+            )
             continue
         agency, problems = _agency(
-            {k: v if v is None or isinstance(v, str | bool | list) else _plain(v)
-             for k, v in record.items()},
+            {
+                k: v if v is None or isinstance(v, str | bool | list) else _plain(v)
+                for k, v in record.items()
+            },
             loc,
         )
         diags.extend(problems)
@@ -362,4 +365,3 @@ def read_registry(path: str | Path, *, limits: Limits | None = None) -> Registry
 
 def _plain(value: Any) -> Any:
     return value if isinstance(value, str | bool) else str(value)
-

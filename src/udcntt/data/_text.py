@@ -51,8 +51,18 @@ _SPACES = {
     "\ufeff": "",  # BOM inside text
 }
 _CLEAN = str.maketrans({**_LOOKALIKE_LETTERS, **_SPACES})
-_DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-",
-                         "\u2014": "-", "\u2212": "-", "\u2018": "'", "\u2019": "'"})
+_DASHES = str.maketrans(
+    {
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "\u2018": "'",
+        "\u2019": "'",
+    }
+)
 _ASCII_SPACE = re.compile(r"[ \t\r\n]+")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -84,9 +94,8 @@ def match_key(text: str) -> str:
     words = []
     for word in text.split():
         tones = "".join(ch for ch in word if ch in _TONES)
-        if tones:
-            word = "".join(ch for ch in word if ch not in _TONES) + tones
-        words.append(unicodedata.normalize("NFC", word))
+        base = "".join(ch for ch in word if ch not in _TONES) if tones else word
+        words.append(unicodedata.normalize("NFC", base + tones))
     return " ".join(words)
 
 

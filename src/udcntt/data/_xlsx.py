@@ -53,9 +53,9 @@ def require_openpyxl() -> ModuleType:
     """
     hint = "install the Excel extra: pip install 'udcntt[excel]'"
     try:
-        import defusedxml  # noqa: F401
-        import openpyxl
-        import openpyxl.xml
+        import defusedxml  # noqa: F401, PLC0415 - the excel extra is optional
+        import openpyxl  # noqa: PLC0415
+        import openpyxl.xml  # noqa: PLC0415
     except ImportError as exc:
         raise UsageError(
             f"reading and writing .xlsx needs openpyxl and defusedxml ({exc.name} is missing)",
@@ -70,9 +70,9 @@ def require_openpyxl() -> ModuleType:
 
 
 def _xml_encoding(head: bytes) -> str:
-    if head.startswith(codecs.BOM_UTF16_LE) or head.startswith(b"<\x00"):
+    if head.startswith((codecs.BOM_UTF16_LE, b"<\x00")):
         return "utf-16-le"
-    if head.startswith(codecs.BOM_UTF16_BE) or head.startswith(b"\x00<"):
+    if head.startswith((codecs.BOM_UTF16_BE, b"\x00<")):
         return "utf-16-be"
     return "latin-1"  # enough to find ASCII markup in UTF-8 and single-byte encodings
 
@@ -337,8 +337,7 @@ def _cells(row: Any, number: int, name: str, file: str, limits: Limits) -> dict[
             if len(value) > limits.max_field_chars:
                 raise fatal(
                     "E-DATA-LIMIT",
-                    f"a cell of {len(value):,} characters; the limit is "
-                    f"{limits.max_field_chars:,}",
+                    f"a cell of {len(value):,} characters; the limit is {limits.max_field_chars:,}",
                     loc,
                 )
             cells[index] = Cell(value, loc)

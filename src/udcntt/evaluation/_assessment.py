@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from functools import cached_property
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
@@ -12,6 +13,8 @@ from udcntt.errors import Diagnostic
 
 __all__ = [
     "AgencyResult",
+    "CriteriaView",
+    "ZipMapping",
     "Assessment",
     "Comparison",
     "CriterionResult",
@@ -50,6 +53,79 @@ class CriterionResult:
         return self.points / self.max
 
 
+class ZipMapping(Mapping[str, Any]):
+    """A read-only mapping over parallel key and value sequences (no copying)."""
+
+    __slots__ = ("_keys", "_values")
+
+    def __init__(self, keys: tuple[str, ...], values: Any) -> None:
+        self._keys = keys
+        self._values = values
+
+    def __getitem__(self, key: str) -> Any:
+        try:
+            return self._values[self._keys.index(key)]
+        except ValueError:
+            raise KeyError(key) from None
+
+    def __iter__(self) -> Any:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
+class CriteriaView(Mapping[str, CriterionResult]):
+    """Criterion results of one agency scored on the fast path, built on access.
+
+    Holds the block's shared tuples (ids, budgets) and the agency's own points, so scoring
+    10,000 agencies does not create half a million small objects nobody reads.
+    """
+
+    __slots__ = ("_ids", "_index", "_max", "_norm", "_points", "_raw", "_status", "_unrounded")
+
+    def __init__(
+        self,
+        ids: tuple[str, ...],
+        index: Mapping[str, int],
+        full_max: tuple[Decimal, ...],
+        status: tuple[str, ...],
+        points: tuple[Decimal, ...],
+        raw: tuple[Decimal | None, ...],
+        unrounded: tuple[Decimal | None, ...],
+        normalised: Mapping[str, Decimal] | None = None,
+    ) -> None:
+        self._norm = normalised
+        self._ids = ids
+        self._index = index
+        self._max = full_max
+        self._status = status
+        self._points = points
+        self._raw = raw
+        self._unrounded = unrounded
+
+    def __getitem__(self, key: str) -> CriterionResult:
+        i = self._index[key]
+        status = self._status[i]
+        mx = self._max[i]
+        return CriterionResult(
+            key,
+            self._points[i],
+            mx,
+            mx,
+            status,
+            raw=self._raw[i],
+            normalised=self._norm.get(key) if self._norm else None,
+            unrounded=self._unrounded[i],
+        )
+
+    def __iter__(self) -> Any:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
 @dataclass(frozen=True, slots=True)
 class AgencyResult:
     """Everything scoring produced for one agency."""
@@ -78,6 +154,23 @@ class AgencyResult:
     def points(self) -> Mapping[str, Decimal | None]:
         """Points per criterion id (``None`` where not applicable)."""
         return MappingProxyType({k: v.points for k, v in self.criteria.items()})
+
+    @classmethod
+    def _fast(cls, *values: Any) -> AgencyResult:
+        """Build from all field values in declaration order, skipping the frozen ``__setattr__``.
+
+        Scoring creates one result per agency; the dataclass constructor's per-field
+        ``object.__setattr__`` calls cost three times as much as the slot descriptors used here.
+        """
+        obj = object.__new__(cls)
+        for setter, value in zip(_RESULT_SLOTS, values, strict=True):
+            setter(obj, value)
+        return obj
+
+
+_RESULT_SLOTS = tuple(
+    getattr(AgencyResult, f.name).__set__ for f in fields(AgencyResult)
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,12 +214,24 @@ class Assessment:
     block_labels: Mapping[str, str]
     block_max: Mapping[str, Decimal]
     tier_labels: Mapping[str, str]
-    receipt: Receipt
+    stored_receipt: Receipt | None = field(default=None, repr=False)
     comparison: Comparison | None = None
     normalisation: Mapping[str, Any] = field(default_factory=dict)
     diagnostics: tuple[Diagnostic, ...] = ()
     _compiled: Any = field(default=None, repr=False, compare=False)
     _dataset: Any = field(default=None, repr=False, compare=False)
+    _receipt_args: Any = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def receipt(self) -> Receipt:
+        """What the run depended on: hashes of rule files and data, version, options.
+
+        Hashing a large survey takes time, so a fresh assessment computes this on first use.
+        """
+        if self.stored_receipt is not None:
+            return self.stored_receipt
+        make: Callable[[], Receipt] = self._receipt_args
+        return make()
 
     def by_id(self, agency_id: str) -> AgencyResult:
         """The result of one agency.

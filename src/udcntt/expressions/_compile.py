@@ -81,6 +81,9 @@ def generate_python(
         if isinstance(node, ast.BinOp):
             left, right = emit(node.left), emit(node.right)
             if isinstance(node.op, ast.Div):
+                divisor = folded.get(id(node.right))
+                if divisor is not None and divisor != 0:
+                    return f"({left} / {right})"  # a non-zero constant needs no check
                 return f"_u_div({left}, {right})"
             if isinstance(node.op, ast.Pow):
                 return f"_u_pow({left}, {right})"
@@ -107,6 +110,13 @@ def generate_python(
             return f"_u_{name}({emit(args[0])}, {quantum})"
         if name == "date":
             return f"_u_date({', '.join(str(_integer(a)) for a in args)})"
+        if name == "ratio" and all(isinstance(a, ast.Name) or id(a) in folded for a in args[1:]):
+            # Inline when the denominator and default are plain names or constants: reading
+            # them twice, or not at all, has no cost and no effect.
+            den = emit(args[1])
+            return f"({emit(args[0])} / {den} if {den} else {emit(args[2])})"
+        if name == "clamp":
+            return f"_u_min(_u_max({emit(args[0])}, {emit(args[1])}), {emit(args[2])})"
         return f"{FUNCTIONS[name].runtime}({', '.join(emit(a) for a in args)})"
 
     return emit(tree)

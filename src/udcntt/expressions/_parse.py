@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from udcntt.errors import ExpressionError, SourceLocation, did_you_mean
-from udcntt.expressions._forbidden import (
+from udcntt.expressions._diagnostics import (
+    Locator,
     forbidden_node,
     statement_problem,
     syntax_error_problem,
 )
 from udcntt.expressions._functions import FUNCTIONS
-from udcntt.expressions._locate import Locator
 from udcntt.expressions._types import (
     DECIMAL_CONTEXT,
     MAX_BRACKET_DEPTH,
@@ -100,7 +100,7 @@ def parse_expression(
         raise ExpressionError(
             f"an expression must be text, not {type(source).__name__}",
             code="E-EXPR-SYNTAX",
-            location=location,
+            location=location or SourceLocation(file="<expression>"),
             criterion=criterion,
             hint='write the expression as a YAML string, e.g. "a / b * 20"',
         )
@@ -135,7 +135,7 @@ def _raise_too_long(length: int, location: SourceLocation | None, criterion: str
     raise ExpressionError(
         f"the expression is too long ({length} characters, at most {MAX_SOURCE_LENGTH})",
         code="E-EXPR-LIMIT",
-        location=location,
+        location=location or SourceLocation(file="<expression>", line=1, column=1),
         criterion=criterion,
         hint="split it into derived values, each with its own shorter expression",
     )

@@ -33,11 +33,12 @@ normal form and look-alike characters (``Ð``/``Đ``, tone-mark placement ``Hòa
 
 from __future__ import annotations
 
+import codecs
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from udcntt.model._base import Dec, Id, StrictModel
 
@@ -71,14 +72,14 @@ DEFAULT_TRUE: tuple[str, ...] = ("Có", "Co", "C", "x", "✓", "✔", "Yes", "Y"
 DEFAULT_FALSE: tuple[str, ...] = ("Không", "Khong", "K", "Ko", "No", "N", "False", "Sai", "0")
 
 
-class SurveyFormat(str, Enum):
+class SurveyFormat(StrEnum):
     """How a survey table is laid out."""
 
     WIDE = "wide"  #: one row per agency, one column per indicator
     LONG = "long"  #: one row per (agency, indicator) value
 
 
-class ColumnRole(str, Enum):
+class ColumnRole(StrEnum):
     """What a column holds about its indicator."""
 
     VALUE = "value"  #: the agency's figure (the self-assessed value when appraisal exists)
@@ -146,7 +147,7 @@ class SurveyLayout(StrictModel):
     block_column: str | None = None
     # Wide format: explicit header → indicator mapping; other headers are matched to the
     # indicators' ids, labels and aliases.
-    columns: dict[str, ColumnSpec] = {}
+    columns: dict[str, ColumnSpec] = Field(default_factory=dict)
     ignore_columns: tuple[str, ...] = ()
     unknown_columns: Literal["error", "ignore"] = "error"
     # Long format.
@@ -161,7 +162,7 @@ class SurveyLayout(StrictModel):
     true_values: tuple[str, ...] = DEFAULT_TRUE
     false_values: tuple[str, ...] = DEFAULT_FALSE
     # XLSX: the block of every agency on a sheet, when there is no block column.
-    sheet_blocks: dict[str, Id] = {}
+    sheet_blocks: dict[str, Id] = Field(default_factory=dict)
 
     @field_validator("header_row", "first_data_row")
     @classmethod
@@ -177,15 +178,13 @@ class SurveyLayout(StrictModel):
             return None
         if value in ("tab", "\\t"):
             return "\t"
-        if len(value) != 1 or value in "\"\r\n" or value.isalnum():
+        if len(value) != 1 or value in '"\r\n' or value.isalnum():
             raise ValueError("a delimiter is one character such as ',', ';' or 'tab'")
         return value
 
     @field_validator("encoding")
     @classmethod
     def _encoding(cls, value: str | None) -> str | None:
-        import codecs
-
         if value is None:
             return None
         try:

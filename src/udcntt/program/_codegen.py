@@ -1,10 +1,300 @@
-"""Placeholder replaced below."""
+"""The fast path: one generated Python function per block, compiled once.
+
+For an agency with no not-applicable input, a block's derived values and leaf rules are
+computed by a single function generated from the validated expressions
+(:meth:`Expression.to_python` emits only whitelisted operators, ``_u_*`` helpers, hoisted
+constants and local names), so scoring 10,000 agencies never walks a syntax tree. Anything
+unusual — a not-applicable input, an arithmetic error — goes through the reference
+interpreter instead, which locates errors and writes traces; a differential test keeps the
+two in step.
+"""
+
 from __future__ import annotations
 
-from udcntt.program._plan import CompiledRuleSet
+import decimal
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+from typing import Any
 
-__all__ = ["attach_fast_paths"]
+from udcntt.expressions import RUNTIME, Expression, RuleArithmeticError
+from udcntt.program._plan import BlockPlan, CompiledRule, CompiledRuleSet
+
+__all__ = ["SlowPath", "attach_fast_paths", "generate_block_source"]
+
+_ROUNDING = {
+    "half_up": decimal.ROUND_HALF_UP,
+    "half_even": decimal.ROUND_HALF_EVEN,
+    "down": decimal.ROUND_DOWN,
+}
+
+
+class _Gen:
+    def __init__(self, plan: BlockPlan) -> None:
+        self.plan = plan
+        self.locals: dict[str, str] = {}
+        for i, name in enumerate(plan.indicators):
+            self.locals[name] = f"v{i}"
+        for i, name in enumerate(plan.derived):
+            self.locals[name] = f"d{i}"
+        self.consts: dict[str, Any] = {}
+        self.const_names: dict[tuple[str, str], str] = {}
+        self.lines: list[str] = []
+        self.tmp = 0
+
+    def const(self, value: Decimal) -> str:
+        key = ("d", str(value))
+        if key not in self.const_names:
+            name = f"c{len(self.const_names)}"
+            self.const_names[key] = name
+            self.consts[name] = value
+        return self.const_names[key]
+
+    def table(self, mapping: dict[str, Decimal]) -> str:
+        name = f"t{len(self.consts)}"
+        self.consts[name] = dict(mapping)
+        return name
+
+    def table_const(self, value: Any) -> str:
+        name = f"k{len(self.consts)}"
+        self.consts[name] = value
+        return name
+
+    def var(self, name: str) -> str:
+        return self.locals[name]
+
+    def expr(self, e: Expression) -> str:
+        return e.to_python(self.var, self.const)
+
+    def new(self) -> str:
+        self.tmp += 1
+        return f"r{self.tmp}"
+
+    def rule(self, rule: CompiledRule) -> str:
+        """Emit lines computing ``rule``; return the local holding its value."""
+        out = self.new()
+        kind = rule.kind
+        if kind in ("points", "normalise"):
+            assert rule.expr is not None
+            self.lines.append(f"{out} = {self.expr(rule.expr)}")
+        elif kind == "bands":
+            assert rule.expr is not None
+            x = self.new()
+            self.lines.append(f"{x} = {self.expr(rule.expr)}")
+            text = self.const(rule.otherwise)
+            for bound_kind, bound, pts in reversed(rule.steps):
+                op = ">=" if bound_kind == "min" else "<="
+                text = f"{self.const(pts)} if {x} {op} {self.const(bound)} else ({text})"
+            self.lines.append(f"{out} = {text}")
+        elif kind == "lookup":
+            assert rule.lookup_input is not None
+            tbl = self.table(rule.table)
+            self.lines.append(
+                f"{out} = {tbl}.get({self.var(rule.lookup_input)}, {self.const(rule.otherwise)})"
+            )
+        elif kind == "conditions":
+            zero = self.const(Decimal(0))
+            parts = [f"({self.const(p)} if ({self.expr(e)}) else {zero})" for e, p, _ in rule.conditions]
+            self.lines.append(f"{out} = " + " + ".join(parts))
+        elif kind == "per_item":
+            assert rule.expr is not None
+            self.lines.append(
+                f"{out} = _min(({self.expr(rule.expr)}) * {self.const(rule.item_points)}, "
+                f"{self.const(rule.item_cap)})"
+            )
+        elif kind in ("sum_of", "best_of"):
+            parts = [self.rule(p) for p in rule.parts]
+            if kind == "sum_of":
+                self.lines.append(f"{out} = " + " + ".join(parts))
+            else:
+                self.lines.append(f"{out} = _max(({', '.join(parts)},))")
+        else:  # pragma: no cover - kinds are closed
+            raise AssertionError(kind)
+        if rule.cap is not None and kind != "normalise":
+            self.lines.append(f"{out} = _min({out}, {self.const(rule.cap)})")
+        return out
+
+
+class SlowPath(Exception):
+    """Raised by generated code when an agency needs the reference path (N/A, bad value, …)."""
+
+
+def _input_checks(gen: _Gen, compiled: CompiledRuleSet, plan: BlockPlan) -> None:
+    rules = compiled.rules
+    for name in plan.indicators:
+        ind = rules.indicators[name]
+        v = gen.var(name)
+        kind = ind.type.value
+        if kind in ("count", "number", "ratio"):
+            gen.lines.append(f"if {v}.__class__ is not _D: raise _Slow")
+            lo, hi = ind.bounds
+            conds = []
+            if lo is not None:
+                conds.append(f"{gen.const(lo)} <= {v}")
+            if hi is not None:
+                conds.append(f"{v} <= {gen.const(hi)}")
+            if lo is None or hi is None:
+                conds.append(f"{v}.is_finite()")
+            if kind == "count":
+                conds.append(f"{v} == {v}.to_integral_value()")
+            gen.lines.append(f"if not ({' and '.join(conds)}): raise _Slow")
+        elif kind == "bool":
+            gen.lines.append(f"if {v}.__class__ is not _bool: raise _Slow")
+        elif kind == "category":
+            cats = gen.table_const(frozenset(ind.categories or {}))
+            gen.lines.append(f"if {v} not in {cats}: raise _Slow")
+        else:
+            gen.lines.append(f"if {v}.__class__ is not _date: raise _Slow")
+    for index in plan.relations:
+        _, expr = compiled.relations[index]
+        gen.lines.append(f"if not ({gen.expr(expr)}): raise _Slow")
+
+
+def generate_block_source(compiled: CompiledRuleSet, plan: BlockPlan) -> tuple[str, dict[str, Any]]:
+    """Python source of the block's two fast functions and the constants they refer to.
+
+    ``leaves_<block>(v0, …)`` checks and reads the inputs and returns the derived values and
+    each leaf's points before population normalisation; ``finish_<block>(l0, …)`` takes the
+    leaves' points (normalised ones already multiplied out) and returns the rounded leaf
+    points, the group points, the total (unrounded and published), the share and the tier
+    index (-1 when tiers have conditions to evaluate in Python). Both raise ``_Slow`` for
+    anything the reference path must handle.
+    """
+    rules = compiled.rules
+    gen = _Gen(plan)
+    _input_checks(gen, compiled, plan)
+    for name in plan.derived:
+        gen.lines.append(f"{gen.locals[name]} = {gen.expr(compiled.derived[name])}")
+    leaf_vars = []
+    zero = gen.const(Decimal(0))
+    for leaf in plan.leaves:
+        if leaf.rule is None:
+            leaf_vars.append(zero)
+            continue
+        leaf_vars.append(gen.rule(leaf.rule))
+    args = ", ".join(f"v{i}" for i in range(len(plan.indicators)))
+    derived = "".join(f"{gen.locals[n]}, " for n in plan.derived)
+    leaves = "".join(f"{v}, " for v in leaf_vars)
+    leaf_lines = list(gen.lines)
+    body = "\n".join(f"    {line}" for line in leaf_lines) or "    pass"
+    source = f"def leaves_{plan.id}({args}):\n{body}\n    return ({derived}), ({leaves})\n"
+
+    # -- finish: rounding, aggregation, total, share, tier ------------------------------
+    gen.lines = []
+    rounding = rules.rounding
+    names: dict[str, str] = {}
+    for i, leaf in enumerate(plan.leaves):
+        var = f"l{i}"
+        names[leaf.id] = var
+        if leaf.unscored:
+            gen.lines.append(f"{var} = {zero}")
+            continue
+        if rounding.criteria is not None:
+            gen.lines.append(f"{var} = {var}.quantize({gen.const(Decimal(1).scaleb(-rounding.criteria))}, _RM)")
+        gen.lines.append(f"if not ({zero} <= {var} <= {gen.const(leaf.max)}): raise _Slow")
+    q_total = gen.const(Decimal(1).scaleb(-rounding.total))
+    q_share = gen.const(Decimal(1).scaleb(-rounding.share))
+    for j, group in enumerate(plan.groups):
+        var = f"g{j}"
+        names[group.id] = var
+        kids = [c for c in group.children if not (hasattr(c, "unscored") and getattr(c, "unscored", False))]
+        if not kids:
+            raise SlowPath  # a group of unscored leaves only: handled by the reference path
+        if group.aggregate.value == "sum":
+            gen.lines.append(f"{var} = " + " + ".join([zero, *(names[c.id] for c in kids)]))
+        else:
+            shares = [f"({names[c.id]} / {gen.const(c.max)})" for c in kids]
+            weights = [gen.const(c.criterion.weight) for c in kids]
+            total_w = gen.const(sum((c.criterion.weight for c in kids), Decimal(0)))
+            if group.aggregate.value == "weighted_mean":
+                terms = " + ".join([zero, *(f"{w} * {s}" for w, s in zip(weights, shares, strict=True))])
+                gen.lines.append(f"{var} = (({terms}) / {total_w}) * {gen.const(group.max)}")
+            else:
+                gen.lines.append(f"{var} = _geo(({', '.join(shares)},), ({', '.join(weights)},), {total_w}) * {gen.const(group.max)}")
+    roots = [r for r in plan.roots if not getattr(r, "unscored", False)]
+    gen.lines.append("t = " + " + ".join([zero, *(names[r.id] for r in roots)]))
+    gen.lines.append(f"pub = t.quantize({q_total}, _RM)")
+    if plan.max_total:
+        gen.lines.append(f"share = (pub / {gen.const(plan.max_total)}).quantize({q_share}, _RM)")
+    else:
+        gen.lines.append("raise _Slow")
+    basis = "share" if rules.tiers.basis.value == "share" else "pub"
+    if any(lv.require or lv.min_group_share is not None for lv in rules.tiers.levels):
+        gen.lines.append("ti = -1")
+    else:
+        text = "-1"
+        for k in reversed(range(len(rules.tiers.levels))):
+            lv = rules.tiers.levels[k]
+            conds = []
+            if lv.min is not None:
+                conds.append(f"{basis} >= {gen.const(lv.min)}")
+            if lv.max is not None:
+                conds.append(f"{basis} <= {gen.const(lv.max)}")
+            cond = " and ".join(conds) or "True"
+            text = f"{k} if {cond} else ({text})"
+        gen.lines.append(f"ti = {text}")
+    groups_q = "".join(f"g{j}.quantize({q_total}, _RM), " for j in range(len(plan.groups)))
+    groups_u = "".join(f"g{j}, " for j in range(len(plan.groups)))
+    leaf_out = "".join(f"l{i}, " for i in range(len(plan.leaves)))
+    fargs = ", ".join(f"l{i}" for i in range(len(plan.leaves)))
+    body = "\n".join(f"    {line}" for line in gen.lines)
+    source += (
+        f"\n\ndef finish_{plan.id}({fargs}):\n{body}\n"
+        f"    return ({leaf_out}), ({groups_q}), ({groups_u}), t, pub, share, ti\n"
+    )
+    if not any(leaf.normalised for leaf in plan.leaves):
+        # Both steps in one function: no population pass stands between them.
+        joined = [
+            *leaf_lines,
+            *(f"l{i} = {v}" for i, v in enumerate(leaf_vars)),
+            *gen.lines,
+        ]
+        body = "\n".join(f"    {line}" for line in joined)
+        source += (
+            f"\n\ndef whole_{plan.id}({args}):\n{body}\n"
+            f"    return ({derived}), ({leaves}), ({leaf_out}), ({groups_q}), ({groups_u}), "
+            "t, pub, share, ti\n"
+        )
+    return source, gen.consts
+
+
+def _geo(shares: tuple[Decimal, ...], weights: tuple[Decimal, ...], total_w: Decimal) -> Decimal:
+    mean = Decimal(1)
+    for s, w in zip(shares, weights, strict=True):
+        mean *= s ** (w / total_w) if s > 0 else Decimal(0)
+    return mean
 
 
 def attach_fast_paths(compiled: CompiledRuleSet) -> CompiledRuleSet:
-    return compiled
+    """Compile the fast functions of every block and attach them to the block plans."""
+    blocks = {}
+    mode = _ROUNDING[compiled.rules.rounding.mode.value]
+    for block_id, plan in compiled.blocks.items():
+        try:
+            source, consts = generate_block_source(compiled, plan)
+        except SlowPath:
+            blocks[block_id] = plan
+            continue
+        namespace: dict[str, Any] = {
+            "__builtins__": {},
+            **RUNTIME,
+            **consts,
+            "_min": min,
+            "_max": max,
+            "_D": Decimal,
+            "_date": date,
+            "_bool": bool,
+            "_Slow": SlowPath,
+            "_RM": mode,
+            "_geo": _geo,
+        }
+        # The source is generated from validated expressions and plan data only.
+        exec(compile(source, f"<udcntt block {block_id}>", "exec"), namespace)
+        blocks[block_id] = replace(
+            plan,
+            fast=namespace[f"leaves_{block_id}"],
+            fast_finish=namespace[f"finish_{block_id}"],
+            fast_whole=namespace.get(f"whole_{block_id}"),
+            fast_source=source,
+        )
+    return replace(compiled, blocks=blocks)

@@ -117,6 +117,8 @@ class BlockPlan:
     derived: tuple[str, ...]
     relations: tuple[int, ...]
     fast: Callable[..., Any] | None = None
+    fast_finish: Callable[..., Any] | None = None
+    fast_whole: Callable[..., Any] | None = None
     fast_source: str | None = None
 
     def node(self, criterion_id: str) -> NodePlan | LeafPlan | None:

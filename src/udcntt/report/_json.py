@@ -246,7 +246,7 @@ def load_assessment(path: str | Path) -> Assessment:
                 {b["id"]: Decimal(b["max"]) for b in data["blocks"] if b.get("max") is not None}
             ),
             tier_labels=MappingProxyType({t["id"]: t["label"] for t in data["tiers"]}),
-            receipt=receipt,
+            stored_receipt=receipt,
             comparison=comparison,
         )
     except (KeyError, TypeError, ValueError, ArithmeticError) as exc:

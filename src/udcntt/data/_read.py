@@ -1,0 +1,268 @@
+"""The public entry points: :func:`read_survey` and :func:`read_layout`."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from udcntt.data._dataset import Dataset
+from udcntt.data._limits import DEFAULT_LIMITS, Limits, read_bytes
+from udcntt.data._locale import ValueContext, parse_locale
+from udcntt.data._readers import load_yaml_document, read_delimited, read_json, read_yaml
+from udcntt.data._registry import Registry
+from udcntt.data._table import Table, fatal
+from udcntt.data._text import match_key
+from udcntt.data._validate import Builder
+from udcntt.errors import DataError, Diagnostic, Severity, SourceLocation, UsageError, did_you_mean
+from udcntt.model._indicators import IndicatorType
+from udcntt.model._ruleset import RuleSet
+from udcntt.model._survey import SurveyFormat, SurveyLayout
+
+__all__ = ["SURVEY_SUFFIXES", "check_layout", "read_layout", "read_survey"]
+
+#: File name endings :func:`read_survey` reads.
+SURVEY_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".json", ".yaml", ".yml")
+_UNSUPPORTED = {
+    ".xls": "an old-format Excel workbook: open it in Excel and save as .xlsx",
+    ".xlsm": "a macro-enabled workbook: save it as a plain .xlsx (macros are never run)",
+    ".xlsb": "a binary workbook: save it as .xlsx",
+    ".ods": "an OpenDocument spreadsheet: save it as .xlsx or CSV",
+}
+Policy = Literal["strict", "lenient"]
+
+
+def read_survey(
+    path: str | Path,
+    rules: RuleSet,
+    *,
+    layout: SurveyLayout | None = None,
+    registry: Registry | None = None,
+    policy: Policy = "strict",
+    locale: str | None = None,
+    year: int | None = None,
+    encoding: str | None = None,
+    limits: Limits | None = None,
+) -> Dataset:
+    """Read a survey file into a :class:`~udcntt.data.Dataset` scored by ``rules``.
+
+    The format follows the file name: ``.csv`` / ``.tsv`` / ``.txt`` (delimited text; the
+    delimiter is sniffed among ``,`` ``;`` and tab), ``.xlsx``, ``.json``, ``.yaml`` /
+    ``.yml``. Tables are wide (one row per agency) or long (one row per value), as the
+    layout says.
+
+    Args:
+        path: the survey file.
+        rules: the rule set whose indicators the survey answers.
+        layout: how the workbook is laid out; defaults to ``rules.survey`` when the rule
+            set declares one, else to the layout of the template.
+        registry: the agencies expected; rows are matched to it by id, name or alias, and
+            unknown, duplicate and missing agencies are reported.
+        policy: ``strict`` raises on any error; ``lenient`` returns the valid values and
+            lists everything else in ``Dataset.diagnostics`` (invalid cells become missing).
+        locale: how numbers are written (``vi-VN``); overrides the layout's and the rule
+            set's locale.
+        year: the survey year recorded in the dataset.
+        encoding: the text encoding of a CSV file (``cp1258``); overrides the layout's.
+        limits: safety limits (file size, cells, nesting); defaults to :class:`Limits`.
+
+    Returns:
+        The agencies with typed values, the validation report in ``diagnostics``, and the
+        row accounting ``rows_read == rows_used + rows_rejected``.
+
+    Raises:
+        DataError: for a file that cannot be read at all (format, encoding, safety limits,
+            no agency column), and, under the strict policy, for any error in the data;
+            the error lists every diagnostic found.
+        UsageError: for an unknown policy or locale, or when reading .xlsx without the
+            ``excel`` extra installed.
+    """
+    if policy not in ("strict", "lenient"):
+        raise UsageError(f"unknown policy {policy!r}", hint="use 'strict' or 'lenient'")
+    path = Path(path)
+    limits = limits or DEFAULT_LIMITS
+    if layout is None:
+        declared = getattr(rules, "survey", None)
+        layout = declared if isinstance(declared, SurveyLayout) else SurveyLayout()
+    problems = check_layout(rules, layout)
+    if problems:
+        raise DataError.from_diagnostics(problems)
+    tables = _read_tables(path, layout, encoding, limits)
+    meta: dict[str, str] = {}
+    for table in tables:
+        meta.update(table.meta)
+    locale_name = locale or layout.locale or meta.get("locale") or rules.locale
+    ctx = ValueContext.from_layout(layout, locale_name)
+    long = layout.format is SurveyFormat.LONG
+    if meta.get("format") == "long" and "format" not in layout.model_fields_set:
+        long = True
+        layout = layout.model_copy(update={"format": SurveyFormat.LONG})
+    builder = Builder(rules, layout, ctx, registry, long=long, sheets_auto=layout.sheet is None)
+    for table in tables:
+        builder.add_table(table)
+    agencies = builder.finish()
+    diags = builder.diags
+    if year is None and "year" in meta:
+        try:
+            year = int(meta["year"])
+        except ValueError:
+            diags.append(
+                Diagnostic(
+                    code="E-DATA-FORMAT",
+                    message="'year' is not a whole number",
+                    location=SourceLocation(file=str(path), path="year"),
+                    value=meta["year"],
+                )
+            )
+    if policy == "strict" and any(d.severity is Severity.ERROR for d in diags):
+        raise DataError.from_diagnostics(diags)
+    return Dataset(
+        agencies=tuple(agencies),
+        year=year,
+        source=str(path),
+        diagnostics=tuple(diags),
+        rows_read=builder.rows_read,
+        rows_used=builder.rows_read - builder.rows_rejected,
+        rows_rejected=builder.rows_rejected,
+    )
+
+
+def _read_tables(
+    path: Path, layout: SurveyLayout, encoding: str | None, limits: Limits
+) -> list[Table]:
+    suffix = path.suffix.lower()
+    loc = SourceLocation(file=str(path))
+    if suffix in _UNSUPPORTED:
+        raise fatal("E-DATA-FORMAT", f"'{path.name}' is {_UNSUPPORTED[suffix]}", loc)
+    if suffix not in SURVEY_SUFFIXES:
+        raise fatal(
+            "E-DATA-FORMAT",
+            f"unknown survey format '{suffix or path.name}'",
+            loc,
+            f"use one of {', '.join(SURVEY_SUFFIXES)}",
+        )
+    if suffix == ".xlsx":
+        from udcntt.data._xlsx import read_xlsx  # noqa: PLC0415 - openpyxl is optional
+
+        read_bytes_size_only(path, limits)
+        return read_xlsx(path, sheet=layout.sheet, limits=limits)
+    data = read_bytes(path, limits)
+    if suffix == ".json":
+        return [read_json(path, data, limits=limits)]
+    if suffix in (".yaml", ".yml"):
+        return [read_yaml(path, data, limits=limits)]
+    delimiter = layout.delimiter or ("\t" if suffix == ".tsv" else None)
+    return [
+        read_delimited(
+            path, data, encoding=encoding or layout.encoding, delimiter=delimiter, limits=limits
+        )
+    ]
+
+
+def read_bytes_size_only(path: Path, limits: Limits) -> None:
+    """Check a file exists and is within the size limit without reading it."""
+
+    loc = SourceLocation(file=str(path))
+    try:
+        size = os.stat(path).st_size
+    except OSError as exc:
+        raise fatal("E-IO", f"cannot read the file: {exc.strerror or exc}", loc) from exc
+    if size > limits.max_file_bytes:
+        raise fatal(
+            "E-DATA-LIMIT",
+            f"file is {size:,} bytes; survey files are limited to {limits.max_file_bytes:,}",
+            loc,
+            "split the file, or raise the limit (Limits(max_file_bytes=...))",
+        )
+
+
+def check_layout(rules: RuleSet, layout: SurveyLayout) -> list[Diagnostic]:
+    """Problems of a layout against a rule set (``E-DATA-MAPPING``), empty when it fits."""
+    out: list[Diagnostic] = []
+
+    def bad(message: str, path: str, hint: str | None = None) -> None:
+        out.append(
+            Diagnostic(
+                code="E-DATA-MAPPING",
+                message=message,
+                hint=hint,
+                location=SourceLocation(path=f"survey.{path}"),
+            )
+        )
+
+    for header, spec in layout.columns.items():
+        ind = rules.indicators.get(spec.indicator)
+        if ind is None:
+            bad(
+                f"column '{header}' maps to unknown indicator '{spec.indicator}'",
+                f"columns.{header}",
+                did_you_mean(spec.indicator, rules.indicators),
+            )
+            continue
+        if spec.unit and ind.unit and match_key(spec.unit) != match_key(ind.unit):
+            bad(
+                f"column '{header}' is in '{spec.unit}' but indicator '{spec.indicator}' "
+                f"is in '{ind.unit}'",
+                f"columns.{header}.unit",
+                "declare a numeric 'scale' to convert, and the indicator's unit",
+            )
+        numeric = (IndicatorType.COUNT, IndicatorType.NUMBER, IndicatorType.RATIO)
+        if spec.scale is not None and ind.type not in numeric:
+            bad(
+                f"column '{header}' has a scale but '{spec.indicator}' is not a number",
+                f"columns.{header}.scale",
+            )
+    for sheet, block in layout.sheet_blocks.items():
+        if block not in rules.blocks:
+            bad(
+                f"sheet '{sheet}' maps to unknown block '{block}'",
+                f"sheet_blocks.{sheet}",
+                did_you_mean(block, rules.blocks),
+            )
+    if layout.locale is not None:
+        try:
+            parse_locale(layout.locale)
+        except UsageError:
+            bad(f"unknown locale '{layout.locale}'", "locale", "use e.g. 'vi-VN'")
+    return out
+
+
+def read_layout(path: str | Path, *, limits: Limits | None = None) -> SurveyLayout:
+    """Read a survey layout from a YAML file (the mapping itself, or under ``survey:``).
+
+    Raises:
+        DataError: ``E-DATA-MAPPING`` for a malformed layout (every problem listed, with
+            line and column), or a YAML error.
+    """
+    path = Path(path)
+    data = read_bytes(path, limits or DEFAULT_LIMITS)
+    doc, locate, _machine = load_yaml_document(path, data)
+    root: tuple[str | int, ...] = ()
+    if isinstance(doc, dict) and set(doc) == {"survey"}:
+        doc, root = doc["survey"], ("survey",)
+    try:
+        return SurveyLayout.model_validate(doc)
+    except ValidationError as exc:
+        diags = []
+        for err in exc.errors():
+            where: tuple[str | int, ...] = (*root, *err["loc"])
+            loc = locate(where)
+            diags.append(
+                Diagnostic(
+                    code="E-DATA-MAPPING",
+                    message=_pydantic_message(err),
+                    location=replace(loc, path=".".join(str(p) for p in where) or None),
+                )
+            )
+        raise DataError.from_diagnostics(diags) from exc
+
+
+def _pydantic_message(err: Any) -> str:
+    if err.get("type") == "extra_forbidden":
+        return f"unknown key '{err['loc'][-1]}'"
+    if err.get("type") == "missing":
+        return f"missing key '{err['loc'][-1]}'"
+    return str(err.get("msg", "invalid value")).removeprefix("Value error, ")

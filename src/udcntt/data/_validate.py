@@ -1,0 +1,741 @@
+"""From raw tables to agencies: header plans, agency matching, typed values, the report.
+
+Row accounting: every non-blank row after the header is *read*; it is then either *used*
+(it contributed to an agency of the dataset) or *rejected* (it carries a row-level error:
+unknown, duplicate or unnamed agency, unknown block, ragged row, unknown indicator or a
+repeated value in a long table). ``rows_read == rows_used + rows_rejected`` always holds,
+and each rejected row has a diagnostic with its location. Cells of used rows that cannot be
+read are listed one by one and become :data:`~udcntt.data.MISSING` (lenient policy).
+
+Evidence and appraisal: a value may come with a self-assessed figure (the plain column or
+``__tu_danh_gia``), an appraised figure (``__tham_dinh``) and an evidence reference
+(``__minh_chung``). The appraised figure, when present, is the one scored; every difference
+is listed as ``W-DATA-APPRAISED``. A value that claims something (yes, a non-zero number, a
+category, a date) whose indicator requires evidence and has none is an error
+(``E-DATA-EVIDENCE``) and is not used: councils do not score unsupported figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from udcntt.data._columns import Column, HeaderResolver, header_text
+from udcntt.data._dataset import MISSING, AgencyRecord, CellInfo, Marker, ValueOrMarker
+from udcntt.data._locale import Scale, ValueContext, parse_cell
+from udcntt.data._registry import Registry
+from udcntt.data._relations import compile_relations
+from udcntt.data._table import Cell, Row, Table, column_letter, fatal, is_blank
+from udcntt.data._text import clean_text, match_key, plain_key, slugify
+from udcntt.errors import Diagnostic, Severity, SourceLocation, did_you_mean
+from udcntt.model._indicators import EvidencePolicy
+from udcntt.model._ruleset import RuleSet
+from udcntt.model._survey import ColumnRole, SurveyLayout
+
+__all__ = ["Builder"]
+
+_ROLE_KINDS = {
+    "value": ColumnRole.VALUE,
+    "self_assessed": ColumnRole.VALUE,
+    "appraised": ColumnRole.APPRAISED,
+    "evidence": ColumnRole.EVIDENCE,
+}
+
+
+@dataclass(slots=True)
+class _Agency:
+    id: str
+    name: str
+    block: str
+    ranked: bool
+    aliases: tuple[str, ...]
+    parent: str | None
+    location: SourceLocation
+    values: dict[str, ValueOrMarker] = field(default_factory=dict)
+    cells: dict[str, CellInfo] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class _Ident:
+    id: str
+    name: str
+    block: str
+    ranked: bool = True
+    aliases: tuple[str, ...] = ()
+    parent: str | None = None
+
+
+class _Rejected(Exception):
+    def __init__(self, diag: Diagnostic) -> None:
+        super().__init__(diag.message)
+        self.diag = diag
+
+
+class Builder:
+    """Accumulates the agencies of one survey file, table by table."""
+
+    def __init__(
+        self,
+        rules: RuleSet,
+        layout: SurveyLayout,
+        ctx: ValueContext,
+        registry: Registry | None,
+        *,
+        long: bool,
+        sheets_auto: bool,
+    ) -> None:
+        self.rules = rules
+        self.layout = layout
+        self.ctx = ctx
+        self.registry = registry
+        self.long = long
+        self.sheets_auto = sheets_auto
+        self.resolver = HeaderResolver(rules, layout)
+        self.diags: list[Diagnostic] = []
+        self._warned: set[tuple[str, str | None, str]] = set()
+        self.rows_read = self.rows_rejected = 0
+        self.agencies: dict[str, _Agency] = {}
+        self._first_row: dict[str, SourceLocation] = {}
+        self._names: dict[str, tuple[str, str]] = {}
+        self._columns_seen: set[str] = set()
+        self._blocks = {match_key(b): b for b in rules.blocks}
+        for block_id, block in rules.blocks.items():
+            self._blocks.setdefault(match_key(block.label), block_id)
+            self._blocks.setdefault(match_key(block_id[:31]), block_id)
+        self._sheet_blocks = {match_key(k): v for k, v in layout.sheet_blocks.items()}
+        if registry is not None:
+            for agency in registry:
+                if agency.block not in rules.blocks:
+                    self.diags.append(
+                        Diagnostic(
+                            code="E-DATA-REGISTRY",
+                            message=f"block '{agency.block}' is not declared by rule set "
+                            f"'{rules.id}'",
+                            location=agency.location,
+                            agency=agency.id,
+                            hint=did_you_mean(agency.block, rules.blocks),
+                        )
+                    )
+
+    # -- reporting -------------------------------------------------------------------
+
+    def _add(self, diag: Diagnostic, *, once: bool = False) -> None:
+        if once:
+            key = (diag.code, diag.agency, diag.message)
+            if key in self._warned:
+                return
+            self._warned.add(key)
+        self.diags.append(diag)
+
+    def _reject(self, diag: Diagnostic) -> None:
+        self.rows_rejected += 1
+        self.diags.append(diag)
+
+    # -- tables ----------------------------------------------------------------------
+
+    def add_table(self, table: Table) -> None:
+        """Read one table's rows into agencies."""
+        if not table.rows:
+            return
+        found = self.resolver.split_header(table)
+        if not found and table.sheet is not None and self.sheets_auto:
+            self._add(
+                Diagnostic(
+                    code="W-DATA-SUSPICIOUS",
+                    severity=Severity.WARNING,
+                    message=f"sheet '{table.sheet}' was not read: no row of its first rows has "
+                    "an agency column and an indicator column",
+                    location=SourceLocation(file=table.file, sheet=table.sheet),
+                    hint="name the sheet in the layout (sheet: ...) and its header_row",
+                )
+            )
+            return
+        columns = self._plan(table)
+        kinds = {c.kind for c in columns}
+        head_loc = SourceLocation(file=table.file, sheet=table.sheet, row=table.header_row)
+        if not kinds & {"id", "name"}:
+            raise fatal(
+                "E-DATA-HEADER",
+                "no agency id or name column in the header row",
+                head_loc,
+                "name a column 'id' / 'Mã đơn vị' or 'name' / 'Tên đơn vị', or declare "
+                "id_column / name_column and header_row in the layout",
+            )
+        if self.long and (
+            "ind_column" not in kinds or not kinds & {"value", "self_assessed", "appraised"}
+        ):
+            raise fatal(
+                "E-DATA-HEADER",
+                "a long table needs an indicator column and a value column",
+                head_loc,
+                "name them 'indicator' / 'Chỉ tiêu' and 'value' / 'Giá trị'",
+            )
+        width = int(table.meta["width"]) if "width" in table.meta else None
+        cols: dict[str, Column] = {c.kind: c for c in columns if c.kind != "indicator"}
+        groups: dict[str, dict[ColumnRole, Column]] = {}
+        for col in columns:
+            if col.kind == "indicator" and col.indicator is not None:
+                role = ColumnRole.VALUE if col.role is ColumnRole.SELF_ASSESSED else col.role
+                groups.setdefault(col.indicator, {})[role] = col
+        for row in table.rows:
+            self.rows_read += 1
+            try:
+                if row.error is not None:
+                    raise _Rejected(row.error)
+                if width is not None and row.width is not None and row.width != width:
+                    raise _Rejected(
+                        Diagnostic(
+                            code="E-DATA-ROW",
+                            message=f"the row has {row.width} fields, the header has {width}",
+                            location=row.location,
+                            hint="a field was added or lost (a delimiter in an unquoted value?)",
+                        )
+                    )
+                if self.long:
+                    self._long_row(table, cols, row)
+                else:
+                    self._wide_row(table, cols, groups, row)
+            except _Rejected as rejected:
+                self._reject(rejected.diag)
+
+    def _plan(self, table: Table) -> list[Column]:
+        used: set[int] = set()
+        width = int(table.meta["width"]) if "width" in table.meta else None
+        for row in table.rows:
+            if width is None or row.width is None or row.width == width:
+                used.update(row.cells)  # ragged rows are reported as such, not here
+        columns: list[Column] = []
+        for index in sorted(used | set(range(len(table.headers)))):
+            head = table.headers[index] if index < len(table.headers) else None
+            text = header_text(head)
+            loc = (
+                head.location
+                if head is not None
+                else SourceLocation(
+                    file=table.file,
+                    sheet=table.sheet,
+                    row=table.header_row,
+                    cell_column=column_letter(index + 1),
+                )
+            )
+            if not text:
+                if index in used:
+                    self._add(
+                        Diagnostic(
+                            code="E-DATA-HEADER",
+                            location=loc,
+                            message=f"column {column_letter(index + 1)} has values but no header; "
+                            "they are not read",
+                        )
+                    )
+                continue
+            col = self.resolver.resolve(index, text)
+            if col is None:
+                ignore = self.layout.unknown_columns == "ignore"
+                candidates = [
+                    *self.rules.indicators,
+                    *(i.label for i in self.rules.indicators.values()),
+                ]
+                self._add(
+                    Diagnostic(
+                        code="E-DATA-HEADER",
+                        value=text,
+                        location=loc,
+                        severity=Severity.WARNING if ignore else Severity.ERROR,
+                        message="unknown column; its values are not read",
+                        hint=did_you_mean(text, candidates)
+                        or "name it by an indicator id, label or alias, or map it in the layout",
+                    )
+                )
+                continue
+            columns.append(col)
+        groups: dict[tuple[str, str | None, ColumnRole], list[Column]] = {}
+        for col in columns:
+            if col.kind == "ignore":
+                continue
+            role = ColumnRole.VALUE if col.role is ColumnRole.SELF_ASSESSED else col.role
+            kind = "value" if col.kind == "self_assessed" else col.kind
+            groups.setdefault((kind, col.indicator, role), []).append(col)
+        dropped: set[int] = set()
+        for (_kind, indicator, _role), cols in groups.items():
+            if len(cols) > 1:
+                letters = ", ".join(column_letter(c.index + 1) for c in cols)
+                for col in cols:
+                    dropped.add(col.index)
+                    head = table.headers[col.index]
+                    self._add(
+                        Diagnostic(
+                            code="E-DATA-HEADER",
+                            indicator=indicator,
+                            value=col.header,
+                            location=head.location if head else None,
+                            message=f"columns {letters} hold the same thing; none of them is read",
+                            hint="delete or rename the extra column",
+                        )
+                    )
+        kept = [c for c in columns if c.index not in dropped]
+        self._columns_seen.update(c.indicator for c in kept if c.indicator)
+        return kept
+
+    # -- agencies --------------------------------------------------------------------
+
+    def _identify(self, table: Table, row: Row, cols: Mapping[str, Column]) -> _Ident:
+        def text(kind: str) -> str:
+            col = cols.get(kind)
+            return header_text(row.cells.get(col.index)) if col else ""
+
+        id_text, name_text, block_text = text("id"), text("name"), text("block")
+        if not id_text and not name_text:
+            raise _Rejected(
+                Diagnostic(
+                    code="E-DATA-ROW",
+                    location=row.location,
+                    message="the row has values but no agency id or name",
+                )
+            )
+        block_from_row = self._block(block_text, row) if block_text else None
+        if self.registry is None:
+            agency_id = id_text or slugify(name_text)
+            if not agency_id:
+                raise _Rejected(
+                    Diagnostic(
+                        code="E-DATA-ROW",
+                        location=row.location,
+                        value=name_text,
+                        message="cannot make an agency id from this name; add an id column",
+                    )
+                )
+            block = block_from_row or self._sheet_block(table, row)
+            return _Ident(agency_id, name_text or id_text, block)
+        by_id = self.registry.match(id_text) if id_text else None
+        by_name = self.registry.match(name_text) if name_text else None
+        if by_id and by_name and by_id.agency.id != by_name.agency.id:
+            raise _Rejected(
+                Diagnostic(
+                    code="E-DATA-AGENCY-UNKNOWN",
+                    location=row.location,
+                    value=id_text,
+                    message=f"'{id_text}' is agency '{by_id.agency.id}' but '{name_text}' is "
+                    f"agency '{by_name.agency.id}'",
+                    hint="correct the id or the name",
+                )
+            )
+        match = by_id or by_name
+        if match is None:
+            shown = id_text or name_text
+            raise _Rejected(
+                Diagnostic(
+                    code="E-DATA-AGENCY-UNKNOWN",
+                    location=row.location,
+                    value=shown,
+                    message="agency not in the registry",
+                    hint=self.registry.suggest(shown)
+                    or "add it to the registry, or as an alias of its current name",
+                )
+            )
+        agency = match.agency
+        if id_text and by_id is None:
+            self._add(
+                Diagnostic(
+                    code="W-DATA-SUSPICIOUS",
+                    severity=Severity.WARNING,
+                    location=row.location,
+                    agency=agency.id,
+                    value=id_text,
+                    message=f"id '{id_text}' is not in the registry; the row was matched by its "
+                    f"name to '{agency.name}'",
+                )
+            )
+        for found, shown in ((by_id, id_text), (by_name, name_text)):
+            if found is not None and found.lookalike:
+                self._add(
+                    Diagnostic(
+                        code="E-DATA-AGENCY-LOOKALIKE",
+                        severity=Severity.WARNING,
+                        location=row.location,
+                        agency=agency.id,
+                        value=shown,
+                        message=f"'{shown}' differs from the registry's '{found.matched}' only by "
+                        "look-alike characters; matched",
+                        hint="Ð/Đ, tone-mark placement (Hòa/Hoà) or a no-break space",
+                    ),
+                    once=True,
+                )
+        if agency.block not in self.rules.blocks:
+            raise _Rejected(
+                Diagnostic(
+                    code="E-DATA-BLOCK",
+                    location=row.location,
+                    agency=agency.id,
+                    message=f"the registry's block '{agency.block}' is not in the rule set",
+                )
+            )
+        if block_from_row is not None and block_from_row != agency.block:
+            self._add(
+                Diagnostic(
+                    code="W-DATA-SUSPICIOUS",
+                    severity=Severity.WARNING,
+                    location=row.location,
+                    agency=agency.id,
+                    value=block_text,
+                    message=f"the row says block '{block_from_row}', the registry "
+                    f"'{agency.block}'; the registry's block is used",
+                ),
+                once=True,
+            )
+        return _Ident(
+            agency.id, agency.name, agency.block, agency.ranked, agency.aliases, agency.parent
+        )
+
+    def _block(self, text: str, row: Row) -> str:
+        block = self._blocks.get(match_key(text))
+        if block is None:
+            raise _Rejected(
+                Diagnostic(
+                    code="E-DATA-BLOCK",
+                    location=row.location,
+                    value=text,
+                    message="block not declared by the rule set",
+                    hint=did_you_mean(
+                        text, [*self.rules.blocks, *(b.label for b in self.rules.blocks.values())]
+                    )
+                    or f"blocks: {', '.join(self.rules.blocks)}",
+                )
+            )
+        return block
+
+    def _sheet_block(self, table: Table, row: Row) -> str:
+        if table.sheet is not None:
+            key = match_key(table.sheet)
+            block = self._sheet_blocks.get(key) or self._blocks.get(key)
+            if block is not None:
+                return block
+        if len(self.rules.blocks) == 1:
+            return next(iter(self.rules.blocks))
+        raise _Rejected(
+            Diagnostic(
+                code="E-DATA-BLOCK",
+                location=row.location,
+                message="the row's block is unknown (no block column, registry or sheet block)",
+                hint="add a 'block' / 'Khối' column, a registry, or 'sheet_blocks' in the layout",
+            )
+        )
+
+    def _open(self, ident: _Ident, row: Row, *, reuse: bool) -> _Agency:
+        existing = self.agencies.get(ident.id)
+        if existing is not None:
+            if reuse:
+                if existing.block != ident.block:
+                    raise _Rejected(
+                        Diagnostic(
+                            code="E-DATA-BLOCK",
+                            location=row.location,
+                            agency=ident.id,
+                            message=f"block '{ident.block}' here, '{existing.block}' in "
+                            "earlier rows",
+                        )
+                    )
+                return existing
+            lookalike = (
+                existing.name != ident.name
+                and match_key(existing.name) == match_key(ident.name)
+                and plain_key(existing.name) != plain_key(ident.name)
+            )
+            raise _Rejected(
+                Diagnostic(
+                    code="E-DATA-AGENCY-LOOKALIKE" if lookalike else "E-DATA-AGENCY-DUPLICATE",
+                    location=row.location,
+                    agency=ident.id,
+                    value=ident.name,
+                    message=(
+                        f"'{ident.name}' and '{existing.name}' differ only by look-alike "
+                        "characters: the same agency twice"
+                        if lookalike
+                        else "the agency already has a row"
+                    )
+                    + f" (first at {existing.location})",
+                    hint="keep one row per agency",
+                )
+            )
+        if self.registry is None:
+            key = match_key(ident.name)
+            other = self._names.get(key)
+            if other is not None and other[0] != ident.id:
+                same = plain_key(other[1]) == plain_key(ident.name)
+                self._add(
+                    Diagnostic(
+                        code="E-DATA-AGENCY-DUPLICATE" if same else "E-DATA-AGENCY-LOOKALIKE",
+                        location=row.location,
+                        agency=ident.id,
+                        value=ident.name,
+                        message=f"the name of agency '{other[0]}' "
+                        + ("" if same else "differs only by look-alike characters ")
+                        + "but the id differs",
+                        hint="one agency, one id: correct the id or the name",
+                    )
+                )
+            self._names.setdefault(key, (ident.id, ident.name))
+        agency = _Agency(
+            ident.id,
+            clean_text(ident.name),
+            ident.block,
+            ident.ranked,
+            ident.aliases,
+            ident.parent,
+            row.location,
+        )
+        self.agencies[ident.id] = agency
+        return agency
+
+    # -- rows ------------------------------------------------------------------------
+
+    def _wide_row(
+        self,
+        table: Table,
+        cols: dict[str, Column],
+        groups: dict[str, dict[ColumnRole, Column]],
+        row: Row,
+    ) -> None:
+        agency = self._open(self._identify(table, row, cols), row, reuse=False)
+        for ind_id, group in groups.items():
+            cells = {role: row.cells.get(col.index) for role, col in group.items()}
+            scale = group[ColumnRole.VALUE].scale if ColumnRole.VALUE in group else None
+            appraised = group.get(ColumnRole.APPRAISED)
+            self._value(agency, ind_id, cells, scale, appraised.scale if appraised else None)
+
+    def _long_row(self, table: Table, cols: dict[str, Column], row: Row) -> None:
+        agency = self._open(self._identify(table, row, cols), row, reuse=True)
+        ind_cell = row.cells.get(cols["ind_column"].index)
+        ind_text = header_text(ind_cell)
+        ind_id, candidates = self.resolver.indicator(ind_text) if ind_text else (None, [])
+        if ind_id is None:
+            raise _Rejected(
+                Diagnostic(
+                    code="E-DATA-ROW",
+                    location=ind_cell.location if ind_cell else row.location,
+                    agency=agency.id,
+                    value=ind_text or None,
+                    message="no indicator named"
+                    if not ind_text
+                    else (
+                        "names several indicators: " + ", ".join(candidates)
+                        if candidates
+                        else "unknown indicator"
+                    ),
+                    hint=did_you_mean(ind_text, self.rules.indicators) if ind_text else None,
+                )
+            )
+        if ind_id in agency.cells:
+            agency.values.pop(ind_id, None)
+            raise _Rejected(
+                Diagnostic(
+                    code="E-DATA-ROW",
+                    location=row.location,
+                    agency=agency.id,
+                    indicator=ind_id,
+                    message="a second value for the same agency and indicator; neither is used",
+                    hint="keep one row per agency and indicator",
+                )
+            )
+        self._columns_seen.add(ind_id)
+        cells: dict[ColumnRole, Cell | None] = {}
+        for kind, role in _ROLE_KINDS.items():
+            if kind in cols:
+                cells[role] = row.cells.get(cols[kind].index)
+        self._value(agency, ind_id, cells, None, None)
+        agency.cells.setdefault(ind_id, CellInfo(location=row.location))
+
+    # -- values ----------------------------------------------------------------------
+
+    def _value(
+        self,
+        agency: _Agency,
+        ind_id: str,
+        cells: dict[ColumnRole, Cell | None],
+        scale: Scale,
+        appraised_scale: Scale,
+    ) -> None:
+        if all(is_blank(c) for c in cells.values()):
+            return
+        ind = self.rules.indicators[ind_id]
+        value_cell = cells.get(ColumnRole.VALUE)
+        appr_cell = cells.get(ColumnRole.APPRAISED)
+        ev_cell = cells.get(ColumnRole.EVIDENCE)
+        first = next(c for c in (value_cell, appr_cell, ev_cell) if not is_blank(c))
+        assert first is not None
+        if ind.blocks is not None and agency.block not in ind.blocks:
+            self._add(
+                Diagnostic(
+                    code="W-DATA-SUSPICIOUS",
+                    severity=Severity.WARNING,
+                    location=first.location,
+                    agency=agency.id,
+                    indicator=ind_id,
+                    value=first.raw_text,
+                    message=f"the indicator does not apply to block '{agency.block}'; the value "
+                    "is not used",
+                )
+            )
+            return
+        errors: list[Diagnostic] = []
+        own, diag = (
+            parse_cell(ind_id, ind, value_cell, self.ctx, scale=scale, agency=agency.id)
+            if not is_blank(value_cell)
+            else (MISSING, None)
+        )
+        if diag:
+            errors.append(diag)
+        appr: ValueOrMarker | None = None
+        if not is_blank(appr_cell):
+            appr, diag = parse_cell(
+                ind_id, ind, appr_cell, self.ctx, scale=appraised_scale, agency=agency.id
+            )
+            if diag:
+                errors.append(diag)
+        evidence = header_text(ev_cell) or None
+        used_cell = appr_cell if appr is not None and appr is not MISSING else value_cell
+        info = CellInfo(
+            location=(used_cell or first).location,
+            raw=(used_cell or first).raw_text,
+            self_assessed=own,
+            appraised=appr,
+            evidence=evidence,
+        )
+        agency.cells[ind_id] = info
+        if errors:
+            self.diags.extend(errors)
+            return
+        final = appr if appr is not None and appr is not MISSING else own
+        if appr is not None and appr is not MISSING and appr != own:
+            self._add(
+                Diagnostic(
+                    code="W-DATA-APPRAISED",
+                    severity=Severity.WARNING,
+                    location=appr_cell.location if appr_cell else None,
+                    agency=agency.id,
+                    indicator=ind_id,
+                    value=_shown(appr),
+                    message=f"the appraised value {_shown(appr)} replaces the self-assessed "
+                    f"{_shown(own)}",
+                )
+            )
+        if ind.evidence is EvidencePolicy.REQUIRED and _claims(final) and not evidence:
+            self._add(
+                Diagnostic(
+                    code="E-DATA-EVIDENCE",
+                    location=info.location,
+                    agency=agency.id,
+                    indicator=ind_id,
+                    value=info.raw,
+                    message="the value needs evidence (minh chứng) and has none; it is not used",
+                    hint=f"fill the evidence column ('{ind_id}__minh_chung')",
+                )
+            )
+            return
+        if final is not None and final is not MISSING:
+            agency.values[ind_id] = final
+
+    # -- the end ---------------------------------------------------------------------
+
+    def finish(self) -> list[AgencyRecord]:
+        """Check relations and registry coverage; return the agencies in input order."""
+        relations = compile_relations(self.rules)
+        for agency in self.agencies.values():
+            for rel in relations:
+                if not rel.applies(agency.block):
+                    continue
+                env = {n: agency.values.get(n, MISSING) for n in rel.names}
+                if any(isinstance(v, Marker) for v in env.values()):
+                    continue
+                values = {n: v for n, v in env.items() if not isinstance(v, Marker)}
+                try:
+                    holds = bool(rel.check(values))
+                    problem = None if holds else "does not hold"
+                except Exception as exc:  # a runtime signal of the expression layer
+                    problem = f"cannot be checked ({getattr(exc, 'code', type(exc).__name__)})"
+                if problem is None:
+                    continue
+                shown = ", ".join(f"{n} = {_shown(values[n])}" for n in rel.names)
+                self.diags.append(
+                    Diagnostic(
+                        code="E-DATA-RELATION",
+                        location=agency.location,
+                        agency=agency.id,
+                        indicator=rel.names[0] if rel.names else None,
+                        message=f"{rel.relation.message} ({problem})"
+                        if rel.relation.message
+                        else f"relation '{rel.relation.check}' {problem}",
+                        notes=(f"values: {shown}", f"relation: {rel.relation.check}"),
+                        hint="check the figures; none of them is used until they agree",
+                    )
+                )
+                for name in rel.names:
+                    agency.values.pop(name, None)
+        if self.registry is not None:
+            for reg in self.registry:
+                if reg.id not in self.agencies:
+                    self.diags.append(
+                        Diagnostic(
+                            code="E-DATA-AGENCY-MISSING",
+                            location=reg.location,
+                            agency=reg.id,
+                            severity=Severity.ERROR if reg.ranked else Severity.WARNING,
+                            message=f"'{reg.name}' has no row in the survey",
+                            hint="add its row, or mark it excluded in the registry",
+                        )
+                    )
+        if not self.long and self.agencies:
+            blocks = {a.block for a in self.agencies.values()}
+            absent = [
+                ind_id
+                for ind_id, ind in self.rules.indicators.items()
+                if ind_id not in self._columns_seen
+                and (ind.blocks is None or bool(blocks & set(ind.blocks)))
+            ]
+            if absent:
+                first = next(iter(self.agencies.values())).location
+                self._add(
+                    Diagnostic(
+                        code="W-DATA-SUSPICIOUS",
+                        severity=Severity.WARNING,
+                        location=SourceLocation(file=first.file),
+                        indicator=absent[0] if len(absent) == 1 else None,
+                        message=f"no column for {len(absent)} indicator(s); their values are "
+                        "missing for every agency",
+                        notes=tuple(
+                            f"{i}: {self.rules.indicators[i].label}" for i in absent[:50]
+                        ),
+                    )
+                )
+        return [
+            AgencyRecord(
+                id=a.id,
+                name=a.name,
+                block=a.block,
+                values=a.values,
+                ranked=a.ranked,
+                aliases=a.aliases,
+                parent=a.parent,
+                cells=a.cells,
+                location=a.location,
+            )
+            for a in self.agencies.values()
+        ]
+
+
+def _shown(value: ValueOrMarker | None) -> str:
+    if value is None or value is MISSING:
+        return "(empty)"
+    if isinstance(value, Marker):
+        return "N/A"
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    return str(value)
+
+
+def _claims(value: ValueOrMarker | None) -> bool:
+    """Whether a value claims something that evidence must back (not no, zero or a marker)."""
+    if value is None or isinstance(value, Marker) or value is False:
+        return False
+    return not (isinstance(value, Decimal) and value == 0)

@@ -1,0 +1,233 @@
+"""Province figures: survey indicators summed or counted per block and over the province.
+
+Nothing here is specific to one criteria set. Every indicator is aggregated by its type —
+counts and numbers are summed, ratios averaged, yes/no indicators counted ("18/20"),
+categories tallied — and every declared relation of the form ``part <= whole`` (or
+``a + b <= whole``) between counts becomes a computed share: Lâm Đồng's
+``it_staff_college <= it_staff`` gives "120 of 129 IT staff have a college degree or
+higher (93,0%)". Shares are always computed from the sums, never copied from anywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any
+
+from udcntt.evaluation import AgencyResult, Assessment
+
+__all__ = [
+    "Aggregate",
+    "IndicatorFigure",
+    "ProvinceFigures",
+    "ShareFigure",
+    "province_figures",
+]
+
+_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
+_RELATION = re.compile(rf"^\s*({_NAME}(?:\s*\+\s*{_NAME})*)\s*<=\s*({_NAME})\s*$")
+_KIND_OF_TYPE = {"count": "sum", "number": "sum", "ratio": "mean", "bool": "yes", "category": "categories"}
+
+
+@dataclass(frozen=True, slots=True)
+class Aggregate:
+    """An indicator over a set of agencies.
+
+    ``reporting`` agencies gave a value; ``total`` is their sum (numbers) or how many said
+    yes (yes/no indicators); ``mean`` is ``total / reporting`` for ratios; ``categories``
+    counts agencies per category id.
+    """
+
+    reporting: int
+    total: Decimal
+    mean: Decimal | None = None
+    categories: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def share_yes(self) -> Decimal | None:
+        """For yes/no indicators: the share of agencies that said yes."""
+        return self.total / self.reporting if self.reporting else None
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorFigure:
+    """One indicator aggregated per block and over all agencies."""
+
+    id: str
+    label: str
+    unit: str | None
+    kind: str  # "sum" | "mean" | "yes" | "categories"
+    by_block: Mapping[str, Aggregate]
+    overall: Aggregate
+    category_labels: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ShareFigure:
+    """A part-of-whole share from a declared relation ``part (+ part) <= whole``.
+
+    Sums are over the agencies where the parts and the whole all have values.
+    """
+
+    parts: tuple[str, ...]
+    whole: str
+    by_block: Mapping[str, tuple[tuple[Decimal, ...], Decimal]]
+    overall: tuple[tuple[Decimal, ...], Decimal]
+
+    @staticmethod
+    def share(part: Decimal, whole: Decimal) -> Decimal | None:
+        """``part / whole``, or ``None`` when the whole is zero."""
+        return part / whole if whole else None
+
+
+@dataclass(frozen=True, slots=True)
+class ProvinceFigures:
+    """Every indicator aggregate and declared share of an assessment."""
+
+    blocks: tuple[str, ...]
+    indicators: tuple[IndicatorFigure, ...]
+    shares: tuple[ShareFigure, ...]
+
+    def indicator(self, indicator_id: str) -> IndicatorFigure | None:
+        """The figure of one indicator, if it has values."""
+        for fig in self.indicators:
+            if fig.id == indicator_id:
+                return fig
+        return None
+
+    def __bool__(self) -> bool:
+        return bool(self.indicators)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, Decimal) and not isinstance(value, bool)
+
+
+def _aggregate(kind: str, values: list[Any]) -> Aggregate:
+    if kind == "yes":
+        flags = [v for v in values if isinstance(v, bool)]
+        return Aggregate(len(flags), Decimal(sum(flags)))
+    if kind == "categories":
+        names = [v for v in values if isinstance(v, str)]
+        counts: dict[str, int] = {}
+        for name in names:
+            counts[name] = counts.get(name, 0) + 1
+        return Aggregate(len(names), Decimal(len(names)), categories=MappingProxyType(counts))
+    numbers = [v for v in values if _is_number(v)]
+    total = sum(numbers, Decimal(0))
+    mean = total / len(numbers) if kind == "mean" and numbers else None
+    return Aggregate(len(numbers), total, mean)
+
+
+def _metadata(assessment: Assessment) -> list[tuple[str, str, str | None, str, dict[str, str]]]:
+    """``(id, label, unit, kind, category labels)`` of each indicator, in declared order."""
+    compiled = assessment._compiled
+    if compiled is not None:
+        out = []
+        for ind_id, ind in compiled.rules.indicators.items():
+            kind = _KIND_OF_TYPE.get(ind.type.value)
+            if kind is not None:
+                out.append((ind_id, ind.label, ind.unit, kind, dict(ind.categories or {})))
+        return out
+    # No rule set (a reloaded assessment): infer the kind from the values themselves.
+    seen: dict[str, str] = {}
+    for r in assessment.results:
+        for name, value in r.inputs.items():
+            if isinstance(value, bool):
+                seen.setdefault(name, "yes")
+            elif _is_number(value):
+                seen.setdefault(name, "sum")
+            elif isinstance(value, str):
+                seen.setdefault(name, "categories")
+    return [(name, name, None, kind, {}) for name, kind in seen.items()]
+
+
+def _relations(assessment: Assessment) -> list[tuple[tuple[str, ...], str, tuple[str, ...] | None]]:
+    compiled = assessment._compiled
+    if compiled is None:
+        return []
+    indicators = compiled.rules.indicators
+    out: list[tuple[tuple[str, ...], str, tuple[str, ...] | None]] = []
+    seen: set[tuple[tuple[str, ...], str]] = set()
+    for relation in compiled.rules.relations:
+        match = _RELATION.match(relation.check)
+        if match is None:
+            continue
+        parts = tuple(p.strip() for p in match.group(1).split("+"))
+        whole = match.group(2)
+        names = (*parts, whole)
+        if any(n not in indicators or indicators[n].type.value not in ("count", "number") for n in names):
+            continue
+        if (parts, whole) in seen:
+            continue
+        seen.add((parts, whole))
+        out.append((parts, whole, relation.blocks))
+    return out
+
+
+def _share_sums(
+    results: Iterable[AgencyResult], parts: tuple[str, ...], whole: str
+) -> tuple[tuple[Decimal, ...], Decimal]:
+    part_sums = [Decimal(0)] * len(parts)
+    whole_sum = Decimal(0)
+    for r in results:
+        values = [r.inputs.get(p) for p in parts]
+        total = r.inputs.get(whole)
+        if not all(_is_number(v) for v in [*values, total]):
+            continue
+        for i, v in enumerate(values):
+            part_sums[i] += v  # type: ignore[operator]
+        whole_sum += total  # type: ignore[operator]
+    return tuple(part_sums), whole_sum
+
+
+def province_figures(assessment: Assessment) -> ProvinceFigures:
+    """Aggregate every indicator per block and overall, and the declared shares.
+
+    An assessment reloaded from JSON carries no survey values: the result is then empty
+    (and false in a boolean context).
+    """
+    blocks = tuple(assessment.blocks())
+    by_block = {b: [r for r in assessment.results if r.block == b] for b in blocks}
+    indicators: list[IndicatorFigure] = []
+    for ind_id, label, unit, kind, categories in _metadata(assessment):
+        per_block: dict[str, Aggregate] = {}
+        for b in blocks:
+            values = [r.inputs[ind_id] for r in by_block[b] if ind_id in r.inputs]
+            agg = _aggregate(kind, values)
+            if agg.reporting:
+                per_block[b] = agg
+        if not per_block:
+            continue
+        overall = _aggregate(
+            kind, [r.inputs[ind_id] for r in assessment.results if ind_id in r.inputs]
+        )
+        indicators.append(
+            IndicatorFigure(
+                id=ind_id,
+                label=label,
+                unit=unit,
+                kind=kind,
+                by_block=MappingProxyType(per_block),
+                overall=overall,
+                category_labels=MappingProxyType(categories),
+            )
+        )
+    shares: list[ShareFigure] = []
+    for parts, whole, only in _relations(assessment):
+        scope = [b for b in blocks if only is None or b in only]
+        per: dict[str, tuple[tuple[Decimal, ...], Decimal]] = {}
+        for b in scope:
+            sums = _share_sums(by_block[b], parts, whole)
+            if sums[1]:
+                per[b] = sums
+        if not per:
+            continue
+        overall_sums = _share_sums(
+            (r for b in scope for r in by_block[b]), parts, whole
+        )
+        shares.append(ShareFigure(parts, whole, MappingProxyType(per), overall_sums))
+    return ProvinceFigures(blocks, tuple(indicators), tuple(shares))

@@ -1,0 +1,121 @@
+"""A Markdown summary: title, a ranking table per block, the narrative.
+
+Survey text is escaped so that a name like ``[x](javascript:…)`` or ``<script>`` stays
+literal text in any Markdown renderer, and a ``|`` cannot break a table.
+"""
+
+from __future__ import annotations
+
+import re
+
+from udcntt.evaluation import Assessment
+from udcntt.report._format import check_lang, fmt_number
+from udcntt.report._i18n import t
+from udcntt.report._narrative import narrative_paragraphs
+from udcntt.report._tables import (
+    block_views,
+    change_text,
+    display_points,
+    group_heading,
+    previous_year,
+    score_places,
+)
+
+__all__ = ["assessment_to_markdown", "md_escape"]
+
+# Enough to keep survey text literal: no emphasis, code, links, HTML, headings or table
+# cells can start inside it (parentheses only matter after an escaped "]").
+_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
+
+
+def md_escape(text: str) -> str:
+    r"""Survey text as literal Markdown: punctuation escaped, line breaks flattened.
+
+    >>> md_escape('[=HYPERLINK("http://x","y")]')
+    '\\[=HYPERLINK("http://x","y")\\]'
+    >>> md_escape("a | b")
+    'a \\| b'
+    """
+    flat = " ".join(text.split())
+    return _SPECIAL.sub(r"\\\1", flat)
+
+
+def _row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def assessment_to_markdown(assessment: Assessment, *, lang: str = "vi") -> str:
+    """The Markdown summary of an assessment (deterministic text ending in a newline).
+
+    Raises:
+        UsageError: when ``lang`` is not ``"vi"`` or ``"en"``.
+    """
+    check_lang(lang)
+    places = score_places(assessment)
+    year = assessment.year
+    title = t(lang, "report_title_year", year=year) if year else t(lang, "report_title")
+    lines = [f"# {title}", ""]
+    if assessment.title:
+        lines += [f"*{t(lang, 'by_rules', title=md_escape(assessment.title))}*", ""]
+    prev = previous_year(assessment)
+    has_changes = assessment.comparison is not None
+    for view in block_views(assessment):
+        lines += [f"## {md_escape(view.label)}", ""]
+        header = [
+            t(lang, "stt"),
+            t(lang, "agency"),
+            *(md_escape(group_heading(g, lang)) for g in view.groups),
+            t(lang, "total"),
+            t(lang, "tier"),
+            t(lang, "rank"),
+        ]
+        align = ["---:", ":---", *("---:" for _ in view.groups), "---:", ":---", "---:"]
+        if has_changes:
+            header.append(
+                t(lang, "previous_rank_year", year=prev) if prev else t(lang, "previous_rank")
+            )
+            header.append(t(lang, "change"))
+            align += ["---:", "---:"]
+        lines += [_row(header), _row(align)]
+        for stt, r in enumerate(view.results, start=1):
+            cells = [
+                str(stt),
+                md_escape(r.name),
+                *(
+                    display_points(
+                        r.criteria[g.id].points if g.id in r.criteria else None, places, lang
+                    )
+                    for g in view.groups
+                ),
+                fmt_number(r.total, lang=lang, places=places),
+                md_escape(r.tier_label),
+                "" if r.rank is None else str(r.rank),
+            ]
+            if has_changes:
+                cells.append("" if r.previous_rank is None else str(r.previous_rank))
+                cells.append(change_text(assessment, r, lang))
+            lines.append(_row(cells))
+        counts = view.tier_counts(list(assessment.tier_labels))
+        summary = " · ".join(
+            f"{md_escape(label)}: {counts.get(tid, 0)}"
+            for tid, label in assessment.tier_labels.items()
+        )
+        lines += ["", f"*{t(lang, 'summary_tiers')}: {summary}*", ""]
+    lines += [f"## {t(lang, 'narrative')}", ""]
+    for paragraph in narrative_paragraphs(assessment, lang=lang):
+        lines += [md_escape(paragraph), ""]
+    if assessment.diagnostics:
+        lines += [f"## {t(lang, 'validation')}", ""]
+        for d in assessment.diagnostics:
+            lines.append(f"- `{d.severity.value}[{d.code}]` {md_escape(d.message)}")
+        lines.append("")
+    receipt = assessment.receipt
+    lines += [
+        "---",
+        "",
+        f"*{t(lang, 'generated_by', version=md_escape(receipt.udcntt_version))} · "
+        f"{t(lang, 'rules_id')}: {md_escape(receipt.rules_id)} · "
+        f"{t(lang, 'rules_fingerprint')}: `{md_escape(receipt.rules_fingerprint[:16])}`*",
+        "",
+    ]
+    return "\n".join(lines)

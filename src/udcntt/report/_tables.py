@@ -1,0 +1,235 @@
+"""What every report format shows, computed once: blocks, criteria trees, rows, gaps.
+
+The criteria tree (codes, labels, groups) comes from the assessment's compiled rule set.
+An assessment reloaded from JSON has no rule set: the tree is then rebuilt from the order
+and maxima of the criteria results (leaves first, then groups children-before-parents, as
+:func:`udcntt.evaluate` writes them) when that is unambiguous, and is otherwise shown flat.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from udcntt.evaluation import AgencyResult, Assessment, CriterionResult
+from udcntt.evaluation._explain import lost_points, points_to_next_tier
+from udcntt.program import LeafPlan, NodePlan
+from udcntt.report._format import fmt_change, fmt_number
+from udcntt.report._i18n import t
+
+__all__ = [
+    "BlockView",
+    "CriterionInfo",
+    "block_views",
+    "change_text",
+    "display_points",
+    "group_heading",
+    "lost_rows",
+    "next_tier_label",
+    "previous_year",
+    "score_places",
+    "tier_gap",
+    "tier_index",
+    "tier_thresholds",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionInfo:
+    """A criterion as a report lists it."""
+
+    id: str
+    code: str | None
+    label: str
+    depth: int
+    is_leaf: bool
+    full_max: Decimal
+
+    @property
+    def title(self) -> str:
+        """``1.2. Label`` when the criterion has a code, else the label."""
+        return f"{self.code}. {self.label}" if self.code else self.label
+
+
+@dataclass(frozen=True, slots=True)
+class BlockView:
+    """One block: its label, criteria tree, top-level groups and ranked results."""
+
+    id: str
+    label: str
+    max: Decimal | None
+    criteria: tuple[CriterionInfo, ...]  # pre-order: a group before its children
+    groups: tuple[CriterionInfo, ...]  # top-level groups (the official table's columns)
+    results: tuple[AgencyResult, ...]  # ranked order
+
+    def tier_counts(self, tier_ids: list[str]) -> dict[str, int]:
+        """How many agencies of the block are in each tier (in ``tier_ids`` order)."""
+        counts = dict.fromkeys(tier_ids, 0)
+        for r in self.results:
+            counts[r.tier] = counts.get(r.tier, 0) + 1
+        return counts
+
+
+def _compiled_tree(assessment: Assessment, block: str) -> list[CriterionInfo] | None:
+    compiled = assessment._compiled
+    if compiled is None or block not in compiled.blocks:
+        return None
+    out: list[CriterionInfo] = []
+
+    def walk(node: NodePlan | LeafPlan, depth: int) -> None:
+        crit = node.criterion
+        is_leaf = isinstance(node, LeafPlan)
+        out.append(CriterionInfo(crit.id, crit.code, crit.label, depth, is_leaf, node.max))
+        if isinstance(node, NodePlan):
+            for child in node.children:
+                walk(child, depth + 1)
+
+    for root in compiled.blocks[block].roots:
+        walk(root, 0)
+    return out
+
+
+def _inferred_tree(
+    criteria: Mapping[str, CriterionResult], total: Decimal | None
+) -> list[CriterionInfo]:
+    items = list(criteria.items())
+    flat = [CriterionInfo(cid, None, cid, 0, True, c.full_max) for cid, c in items]
+    if total is None or not items:
+        return flat
+    # Leaves come first and sum to the block's maximum; the groups after them sum to it
+    # again only when every group is top-level (a two-level tree, the usual case).
+    running = Decimal(0)
+    split = None
+    for index, (_, res) in enumerate(items):
+        running += res.full_max
+        if running == total:
+            split = index + 1
+            break
+    if split is None or split == len(items):
+        return flat
+    leaves, groups = items[:split], items[split:]
+    if sum((g.full_max for _, g in groups), Decimal(0)) != total:
+        return flat
+    out: list[CriterionInfo] = []
+    position = 0
+    for gid, group in groups:
+        out.append(CriterionInfo(gid, None, gid, 0, False, group.full_max))
+        budget = Decimal(0)
+        start = position
+        while position < len(leaves) and budget < group.full_max:
+            budget += leaves[position][1].full_max
+            position += 1
+        if budget != group.full_max or position == start:
+            return flat
+        out.extend(
+            CriterionInfo(lid, None, lid, 1, True, leaf.full_max)
+            for lid, leaf in leaves[start:position]
+        )
+    return out if position == len(leaves) else flat
+
+
+def block_views(assessment: Assessment) -> list[BlockView]:
+    """Every block with agencies, in rule-set order."""
+    views: list[BlockView] = []
+    for block in assessment.blocks():
+        results = tuple(assessment.ranking(block))
+        tree = _compiled_tree(assessment, block)
+        if tree is None:
+            tree = _inferred_tree(results[0].criteria, assessment.block_max.get(block))
+        groups = tuple(c for c in tree if c.depth == 0 and not c.is_leaf)
+        views.append(
+            BlockView(
+                id=block,
+                label=assessment.block_labels.get(block, block),
+                max=assessment.block_max.get(block),
+                criteria=tuple(tree),
+                groups=groups,
+                results=results,
+            )
+        )
+    return views
+
+
+def group_heading(group: CriterionInfo, lang: str) -> str:
+    """A table column heading for a top-level group: ``1. Hạ tầng (20)``."""
+    return f"{group.title} ({fmt_number(group.full_max.normalize(), lang=lang)})"
+
+
+def lost_rows(
+    assessment: Assessment, view: BlockView, result: AgencyResult
+) -> list[tuple[CriterionInfo, Decimal]]:
+    """Leaf criteria where ``result`` lost points, most points lost first."""
+    info = {c.id: c for c in view.criteria}
+    if assessment._compiled is not None:
+        pairs = lost_points(assessment, result)
+    else:
+        leaves = {c.id for c in view.criteria if c.is_leaf}
+        pairs = sorted(
+            ((cid, res.lost) for cid, res in result.criteria.items() if res.lost > 0 and cid in leaves),
+            key=lambda p: (-p[1], p[0]),
+        )
+    return [
+        (info.get(cid) or CriterionInfo(cid, None, cid, 0, True, Decimal(0)), lost)
+        for cid, lost in pairs
+    ]
+
+
+def tier_index(assessment: Assessment, tier: str) -> int:
+    """Position of ``tier`` among the tiers, best first (0 = best)."""
+    tiers = list(assessment.tier_labels)
+    return tiers.index(tier) if tier in tiers else len(tiers)
+
+
+def next_tier_label(assessment: Assessment, result: AgencyResult) -> str | None:
+    """Label of the tier just above the agency's, or ``None`` for the best tier."""
+    index = tier_index(assessment, result.tier)
+    if index == 0:
+        return None
+    tiers = list(assessment.tier_labels.values())
+    return tiers[index - 1] if index - 1 < len(tiers) else None
+
+
+def tier_gap(assessment: Assessment, result: AgencyResult) -> Decimal | None:
+    """Points missing to the next tier (``None`` when best or unknown)."""
+    return points_to_next_tier(assessment, result)
+
+
+def tier_thresholds(assessment: Assessment) -> list[tuple[int, Decimal]]:
+    """``(tier index, minimum share)`` of each tier with a share threshold, when known."""
+    compiled = assessment._compiled
+    if compiled is None or compiled.rules.tiers.basis.value != "share":
+        return []
+    return [
+        (tier_index(assessment, level.id), level.min)
+        for level in compiled.tier_levels
+        if level.min is not None
+    ]
+
+
+def previous_year(assessment: Assessment) -> int | None:
+    """The year the rank changes compare with, when known."""
+    if assessment.comparison is None or assessment.year is None:
+        return None
+    return assessment.year - 1
+
+
+def score_places(assessment: Assessment) -> int:
+    """Decimal places the published totals are written with (at least 0)."""
+    exponents = [r.total.as_tuple().exponent for r in assessment.results]
+    return max((-e for e in exponents if isinstance(e, int) and e < 0), default=0)
+
+
+def display_points(value: Decimal | None, places: int, lang: str) -> str:
+    """Points for a table cell: ``87,50``; ``—`` when not applicable."""
+    return "—" if value is None else fmt_number(value, lang=lang, places=places)
+
+
+def change_text(assessment: Assessment, result: AgencyResult, lang: str) -> str:
+    """The rank-change cell: ``+4``, ``−2``, ``0``, ``mới`` for a newcomer, else empty."""
+    if result.rank_change is not None:
+        return fmt_change(result.rank_change)
+    comp = assessment.comparison
+    if comp is not None and result.agency_id in comp.new_agencies:
+        return t(lang, "new")
+    return ""
