@@ -13,7 +13,7 @@ plus Văn phòng Đoàn ĐBQH tỉnh as an assumed 32nd unit; the 12 huyện) an
 (wide: agency_id, name, block, one column per indicator, and a ``<indicator>__minh_chung``
 evidence column for each indicator that requires evidence).
 
-Run from the repository root:  python examples/lam-dong-2018/make_data.py
+Run from the repository root:  python examples/lam-dong-2018/make_data.py [--out DIR]
 """
 
 from __future__ import annotations
@@ -223,7 +223,9 @@ def _abbr(aid: str) -> str:
     return "".join(part[0] for part in aid.split("_")).upper()
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    out_dir = Path(args[args.index("--out") + 1]) if "--out" in args else HERE
     rules = yaml.safe_load(RULES.read_text(encoding="utf-8"))
     indicators = list(rules["indicators"])
     required = [i for i, spec in rules["indicators"].items() if spec.get("evidence") == "required"]
@@ -258,14 +260,14 @@ def main() -> int:
         lines.append(f"    block: {a['block']}")
         if a.get("aliases"):
             lines.append(f"    aliases: [{', '.join(a['aliases'])}]")
-    (HERE / "agencies.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (out_dir / "agencies.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     header = ["agency_id", "name", "block"]
     for ind in indicators:
         header.append(ind)
         if ind in required:
             header.append(f"{ind}__minh_chung")
-    with (HERE / "survey-2018.csv").open("w", encoding="utf-8", newline="") as fh:
+    with (out_dir / "survey-2018.csv").open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(header)
         for i, a in enumerate(agencies, start=1):
@@ -282,12 +284,12 @@ def main() -> int:
                     text = EVIDENCE[ind].format(n=10 + i, abbr=_abbr(a["id"])) if row.get(ind) is True else ""
                     cells.append(text)
             writer.writerow(cells)
-    print("wrote examples/lam-dong-2018/agencies.yaml and survey-2018.csv")
-    _summary()
+    print(f"wrote {out_dir / 'agencies.yaml'} and {out_dir / 'survey-2018.csv'}")
+    _summary(out_dir)
     return 0
 
 
-def _summary() -> None:
+def _summary(out_dir: Path) -> None:
     """Score the survey with udcntt, when it can be imported, and print the tiers."""
     sys.path.insert(0, str(ROOT / "src"))
     try:
@@ -295,7 +297,7 @@ def _summary() -> None:
     except ImportError:
         print("udcntt not importable: not scored")
         return
-    with (HERE / "survey-2018.csv").open(encoding="utf-8", newline="") as fh:
+    with (out_dir / "survey-2018.csv").open(encoding="utf-8", newline="") as fh:
         records = []
         for r in csv.DictReader(fh):
             values: dict[str, object] = {}

@@ -19,7 +19,8 @@ script derives two surveys that reproduce exactly what it publishes:
    changes and province figures, and, when the udcntt package can be imported, scores them
    again with udcntt itself. Then it writes survey-2016.csv and survey-2017.csv.
 
-Run from the repository root:  python examples/lam-dong/make_data.py
+Run from the repository root:  python examples/lam-dong/make_data.py [--out DIR]
+(``--out`` writes the two CSV files elsewhere, e.g. to compare them with the shipped ones).
 The output is deterministic (no randomness): the same script gives byte-identical files.
 """
 
@@ -455,7 +456,9 @@ def load_registry() -> dict[str, dict[str, object]]:
     return {a["id"]: a for a in data["agencies"]}
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    out_dir = Path(args[args.index("--out") + 1]) if "--out" in args else HERE
     registry = load_registry()
     built: dict[int, dict[str, Built]] = {2016: {}, 2017: {}}
     for block, rows in BLOCKS.items():
@@ -510,7 +513,7 @@ def main() -> int:
     print("province figures 2017:", figures)
 
     for year in (2016, 2017):
-        path = HERE / f"survey-{year}.csv"
+        path = out_dir / f"survey-{year}.csv"
         with path.open("w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh, lineterminator="\n")
             writer.writerow(["agency_id", "name", "block", *COLUMNS])
@@ -526,13 +529,13 @@ def main() -> int:
                     value = b.row[col]
                     cells.append(("true" if value else "false") if isinstance(value, bool) else str(value))
                 writer.writerow([aid, agency["name"], b.block, *cells])
-        print(f"wrote {path.relative_to(ROOT)}")
+        print(f"wrote {path}")
 
-    _verify_with_udcntt(registry)
+    _verify_with_udcntt(out_dir)
     return 0
 
 
-def _verify_with_udcntt(registry: dict[str, dict[str, object]]) -> None:
+def _verify_with_udcntt(out_dir: Path) -> None:
     """Score the written files with udcntt itself, when it can be imported."""
     sys.path.insert(0, str(ROOT / "src"))
     try:
@@ -542,7 +545,7 @@ def _verify_with_udcntt(registry: dict[str, dict[str, object]]) -> None:
         return
 
     def dataset(year: int) -> object:
-        with (HERE / f"survey-{year}.csv").open(encoding="utf-8", newline="") as fh:
+        with (out_dir / f"survey-{year}.csv").open(encoding="utf-8", newline="") as fh:
             records = [
                 {"id": r["agency_id"], "name": r["name"], "block": r["block"],
                  "values": {k: v for k, v in r.items() if k not in ("agency_id", "name", "block") and v != ""}}

@@ -88,9 +88,9 @@ def _prolog_declares_doctype(data: bytes) -> bool | None:
         if pos >= len(text):
             return None
         if text.startswith("<?", pos):
-            end = text.find("?>", pos + 2)
+            end, close = text.find("?>", pos + 2), "?>"
         elif text.startswith("<!--", pos):
-            end = text.find("-->", pos + 4)
+            end, close = text.find("-->", pos + 4), "-->"
         elif text.startswith("<!", pos):
             return True  # <!DOCTYPE, <!ENTITY or anything else of the kind
         elif text.startswith("<", pos) and _NAME_START.match(text, pos + 1):
@@ -99,7 +99,7 @@ def _prolog_declares_doctype(data: bytes) -> bool | None:
             return False  # not XML markup: the parser will reject it
         if end < 0:
             return None
-        pos = end + 2
+        pos = end + len(close)
 
 
 def check_archive(path: Path, limits: Limits) -> None:
@@ -215,29 +215,31 @@ def read_xlsx(path: Path, *, sheet: str | None, limits: Limits) -> list[Table]:
     openpyxl = require_openpyxl()
     check_archive(path, limits)
     file = str(path)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            wb = openpyxl.load_workbook(
-                path, read_only=True, data_only=False, keep_links=False, keep_vba=False
-            )
-    except Exception as exc:  # openpyxl raises many kinds on corrupt files
-        raise fatal(
-            "E-DATA-FORMAT",
-            f"the workbook cannot be read ({type(exc).__name__}: {exc})",
-            SourceLocation(file=file),
-            "open it in Excel, check it, and save it again as .xlsx",
-        ) from exc
-    try:
-        tables = []
-        cells_seen = 0
-        for name in _sheet_names(wb, sheet, file):
-            table, count = _read_sheet(wb[name], name, file, limits, cells_seen)
-            cells_seen += count
-            tables.append(table)
-        return tables
-    finally:
-        wb.close()
+    # Open the file ourselves so that it is closed whatever openpyxl does on a corrupt file.
+    with open(path, "rb") as handle:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                wb = openpyxl.load_workbook(
+                    handle, read_only=True, data_only=False, keep_links=False, keep_vba=False
+                )
+        except Exception as exc:  # openpyxl raises many kinds on corrupt files
+            raise fatal(
+                "E-DATA-FORMAT",
+                f"the workbook cannot be read ({type(exc).__name__}: {exc})",
+                SourceLocation(file=file),
+                "open it in Excel, check it, and save it again as .xlsx",
+            ) from exc
+        try:
+            tables = []
+            cells_seen = 0
+            for name in _sheet_names(wb, sheet, file):
+                table, count = _read_sheet(wb[name], name, file, limits, cells_seen)
+                cells_seen += count
+                tables.append(table)
+            return tables
+        finally:
+            wb.close()
 
 
 def _read_sheet(ws: Any, name: str, file: str, limits: Limits, seen: int) -> tuple[Table, int]:

@@ -106,6 +106,18 @@ def _check_chars(text: str, loc: SourceLocation, *, multiline_ok: bool) -> None:
             )
 
 
+def _block_scalar_start(text: str, mark: Any, file: str, path: _Path) -> SourceLocation:
+    """Where the content of a ``|`` or ``>`` block scalar begins (the line after the indicator)."""
+    lines = text.split("\n", mark.line + 2)
+    for offset in (1,):
+        index = mark.line + offset
+        if index < len(lines):
+            content = lines[index]
+            column = len(content) - len(content.lstrip(" ")) + 1
+            return SourceLocation(file=file, line=index + 1, column=column, path=path_text(path))
+    return _loc(file, mark, path)
+
+
 def decode_text(raw: bytes | str, file: str) -> str:
     """Decode rule-file bytes as UTF-8 (a BOM is tolerated) and normalise to NFC."""
     if isinstance(raw, bytes):
@@ -266,6 +278,8 @@ def parse_yaml(raw: bytes | str, *, file: str = "<string>") -> YamlDocument:
                     continue
                 path = child_path()
                 sloc = _loc(file, event.start_mark, path)
+                if event.style in ("|", ">"):
+                    sloc = _block_scalar_start(text, event.start_mark, file, path)
                 if is_plain and value in ("", "~", "null", "Null", "NULL"):
                     value = None
                 else:
@@ -291,7 +305,8 @@ def parse_yaml(raw: bytes | str, *, file: str = "<string>") -> YamlDocument:
                         "rule files never need this depth; flatten the structure",
                     )
                 container: Any = [] if isinstance(event, yaml.SequenceStartEvent) else {}
-                marks[path] = _loc(file, event.start_mark, path)
+                # A block mapping or list starts on the line after its key: point at the key.
+                marks.setdefault(path, _loc(file, event.start_mark, path))
                 attach(container, path)
                 stack.append([container, path, None, None, set()])
                 continue

@@ -18,7 +18,7 @@ from udcntt.model import (
 )
 from udcntt.model._criteria import _RuleFields
 from udcntt.program._budget import check_budgets, check_tiers
-from udcntt.program._context import CheckContext, criterion_paths
+from udcntt.program._context import CheckContext, criterion_nodes, criterion_paths
 from udcntt.program._plan import BlockPlan, CompiledRule, CompiledRuleSet, LeafPlan, NodePlan
 
 __all__ = ["compile_checked"]
@@ -136,6 +136,10 @@ class _Compiler:
                     nxt = pending.pop()
                     if state.get(nxt) == 1:
                         cycle = [*trail[trail.index(nxt) :], nxt]
+                        # Declare the members so their uses do not cascade into more errors.
+                        for member in cycle:
+                            self.names.setdefault(member, NameInfo(type=ExprType.NUMBER))
+                            self.used.add(member)
                         self.ctx.error(
                             "E-DERIVED-CYCLE",
                             "derived values depend on each other: " + " → ".join(cycle),
@@ -321,11 +325,9 @@ class _Compiler:
 
     # -- the tree ----------------------------------------------------------------------
     def tree(self) -> dict[str, tuple[CompiledRule | None, frozenset[str]]]:
-        paths = criterion_paths(self.rules)
         seen: set[str] = set()
         out: dict[str, tuple[CompiledRule | None, frozenset[str]]] = {}
-        for crit in self.rules.all_criteria():
-            path = paths[crit.id]
+        for crit, path in criterion_nodes(self.rules):
             if crit.id in seen:
                 self.ctx.error("E-NAME-DUPLICATE", f"criterion id '{crit.id}' is used twice", (*path, "id"))
                 continue

@@ -11,24 +11,32 @@ from udcntt.errors import Diagnostic, Severity, SourceLocation, UdcnttError
 from udcntt.loading import RuleSource, path_text
 from udcntt.model import Criterion, RuleSet
 
-__all__ = ["CheckContext", "criterion_paths"]
+__all__ = ["CheckContext", "criterion_nodes", "criterion_paths"]
 
 _Path = tuple[str | int, ...]
 
 
-def criterion_paths(rules: RuleSet) -> dict[str, _Path]:
-    """YAML path of every criterion, by id (first occurrence wins)."""
-    out: dict[str, _Path] = {}
+def criterion_nodes(rules: RuleSet) -> list[tuple[Criterion, _Path]]:
+    """Every criterion with its YAML path, parents before children, in file order."""
+    out: list[tuple[Criterion, _Path]] = []
     stack: list[tuple[Criterion, _Path]] = [
         (c, ("criteria", i)) for i, c in reversed(list(enumerate(rules.criteria)))
     ]
     while stack:
         node, path = stack.pop()
-        out.setdefault(node.id, path)
+        out.append((node, path))
         if node.children:
             stack.extend(
                 (c, (*path, "children", i)) for i, c in reversed(list(enumerate(node.children)))
             )
+    return out
+
+
+def criterion_paths(rules: RuleSet) -> dict[str, _Path]:
+    """YAML path of every criterion, by id (first occurrence wins)."""
+    out: dict[str, _Path] = {}
+    for node, path in criterion_nodes(rules):
+        out.setdefault(node.id, path)
     return out
 
 

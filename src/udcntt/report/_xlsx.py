@@ -1,0 +1,554 @@
+"""The workbook a Sở TT&TT circulates: official tables, score sheets, figures, validation.
+
+Sheets, in order: one official ranking table per block; the province figures; one score
+sheet per agency (or, past :data:`MAX_AGENCY_SHEETS` agencies, one sheet with a section per
+agency); the validation report with the receipt. Numbers are stored as numbers with
+number formats, so Excel or LibreOffice shows them in the reader's locale (``87,50`` on a
+Vietnamese system). Every text cell goes through :func:`neutralise`: a survey name such as
+``=HYPERLINK(...)`` is stored as the string ``'=HYPERLINK(...)``, never as a formula.
+
+Needs the optional dependency ``openpyxl`` (``pip install 'udcntt[excel]'``).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from udcntt.errors import UsageError
+from udcntt.evaluation import AgencyResult, Assessment
+from udcntt.report._csv import neutralise
+from udcntt.report._figures import ProvinceFigures, ShareFigure, province_figures
+from udcntt.report._format import check_lang, fmt_fraction
+from udcntt.report._i18n import t
+from udcntt.report._tables import (
+    BlockView,
+    block_views,
+    group_heading,
+    lost_rows,
+    next_tier_label,
+    previous_year,
+    score_places,
+    tier_gap,
+    tier_index,
+)
+
+if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
+
+__all__ = ["MAX_AGENCY_SHEETS", "assessment_to_xlsx", "sheet_title"]
+
+#: Above this many agencies the score sheets share one sheet, a section per agency.
+MAX_AGENCY_SHEETS = 60
+
+_FONT = "Times New Roman"
+_TIER_FILLS = ("C8E6C9", "BBDEFB", "FFE082", "FFCDD2", "E0E0E0")
+_HEADER_FILL = "D9E2F3"
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
+
+
+def _require_openpyxl() -> None:
+    try:
+        import openpyxl  # noqa: F401
+    except ImportError:
+        raise UsageError(
+            "writing .xlsx reports needs the optional dependency openpyxl",
+            code="E-USAGE",
+            hint="pip install 'udcntt[excel]'",
+        ) from None
+
+
+def sheet_title(text: str, used: set[str]) -> str:
+    """A valid, unique worksheet name: ≤ 31 characters, none of ``[]:*?/\\``.
+
+    ``used`` holds the names taken so far (compared case-insensitively, as Excel does)
+    and is updated.
+
+    >>> used: set[str] = set()
+    >>> sheet_title("Khối: sở/ban/ngành", used), sheet_title("khối  sở ban ngành", used)
+    ('Khối sở ban ngành', 'khối sở ban ngành (2)')
+    """
+    clean = " ".join(_BAD_SHEET_CHARS.sub(" ", text).split()).strip("'") or "Sheet"
+    base = clean[:31].strip().strip("'") or "Sheet"
+    candidate, n = base, 2
+    while candidate.lower() in used:
+        suffix = f" ({n})"
+        candidate = base[: 31 - len(suffix)].rstrip() + suffix
+        n += 1
+    used.add(candidate.lower())
+    return candidate
+
+
+class _Sheet:
+    """Cell writing with the report's fonts and formats."""
+
+    def __init__(self, ws: Worksheet) -> None:
+        self.ws = ws
+        self.widths: dict[int, int] = {}
+
+    def put(
+        self,
+        row: int,
+        col: int,
+        value: Any,
+        *,
+        bold: bool = False,
+        italic: bool = False,
+        size: int = 12,
+        fmt: str | None = None,
+        align: str | None = None,
+        fill: str | None = None,
+        wrap: bool = False,
+        indent: int = 0,
+        border: bool = False,
+        measure: bool = True,
+    ) -> None:
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+        cell = self.ws.cell(row=row, column=col)
+        if isinstance(value, str):
+            cell.value = neutralise(value)
+            cell.data_type = "s"  # never a formula, whatever the text looks like
+        else:
+            cell.value = value
+        cell.font = Font(name=_FONT, size=size, bold=bold, italic=italic)
+        if fmt:
+            cell.number_format = fmt
+        if align or wrap or indent:
+            cell.alignment = Alignment(
+                horizontal=align, vertical="center", wrap_text=wrap, indent=indent
+            )
+        if fill:
+            cell.fill = PatternFill("solid", start_color=fill, end_color=fill)
+        if border:
+            side = Side(style="thin", color="808080")
+            cell.border = Border(left=side, right=side, top=side, bottom=side)
+        if measure and value is not None and not wrap:
+            length = len(str(cell.value)) + 2 * indent + 2
+            self.widths[col] = max(self.widths.get(col, 0), length)
+
+    def title(self, row: int, text: str, last_col: int, *, size: int = 14) -> None:
+        from openpyxl.styles import Alignment
+
+        self.put(row, 1, text, bold=True, size=size, measure=False)
+        if last_col > 1:
+            self.ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_col)
+        self.ws.cell(row=row, column=1).alignment = Alignment(horizontal="center", vertical="center")
+
+    def finish(
+        self,
+        *,
+        header_rows: str | None,
+        freeze: str | None,
+        min_width: int = 8,
+        max_width: int = 60,
+        fixed: dict[int, int] | None = None,
+    ) -> None:
+        from openpyxl.utils import get_column_letter
+
+        for col, width in sorted(self.widths.items()):
+            self.ws.column_dimensions[get_column_letter(col)].width = max(
+                min_width, min(max_width, width)
+            )
+        for col, width in sorted((fixed or {}).items()):
+            self.ws.column_dimensions[get_column_letter(col)].width = width
+        if freeze:
+            self.ws.freeze_panes = freeze
+        ps = self.ws.page_setup
+        ps.orientation = "landscape"
+        ps.paperSize = 9  # A4
+        ps.fitToWidth = 1
+        ps.fitToHeight = 0
+        self.ws.sheet_properties.pageSetUpPr.fitToPage = True
+        self.ws.print_options.horizontalCentered = True
+        margins = self.ws.page_margins
+        margins.left, margins.right, margins.top, margins.bottom = 0.5, 0.4, 0.6, 0.6
+        if header_rows:
+            self.ws.print_title_rows = header_rows
+
+
+def _points_format(places: int) -> str:
+    return "#,##0" + ("." + "0" * places if places else "")
+
+
+def _tier_fill(assessment: Assessment, tier: str) -> str:
+    return _TIER_FILLS[min(tier_index(assessment, tier), len(_TIER_FILLS) - 1)]
+
+
+def _block_sheet(
+    wb: Workbook, used: set[str], assessment: Assessment, view: BlockView, lang: str
+) -> None:
+    ws = wb.create_sheet(sheet_title(view.label, used))
+    sh = _Sheet(ws)
+    places = score_places(assessment)
+    pts = _points_format(places)
+    has_changes = assessment.comparison is not None
+    prev = previous_year(assessment)
+    headers = [
+        t(lang, "stt"),
+        t(lang, "agency"),
+        *(group_heading(g, lang) for g in view.groups),
+        t(lang, "total"),
+        t(lang, "share"),
+        t(lang, "tier"),
+        t(lang, "rank"),
+    ]
+    if has_changes:
+        headers.append(
+            t(lang, "previous_rank_year", year=prev) if prev else t(lang, "previous_rank")
+        )
+        headers.append(t(lang, "change"))
+    year = assessment.year
+    title = t(lang, "report_title_year", year=year) if year else t(lang, "report_title")
+    sh.title(1, title.upper() if lang == "vi" else title, len(headers))
+    sh.title(2, view.label, len(headers), size=13)
+    if assessment.title:
+        sh.put(3, 1, t(lang, "by_rules", title=assessment.title), italic=True, size=11, measure=False)
+        ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=len(headers))
+    header_row = 4
+    for col, text in enumerate(headers, start=1):
+        sh.put(header_row, col, text, bold=True, align="center", wrap=True, fill=_HEADER_FILL, border=True)
+    ws.row_dimensions[header_row].height = 62
+    for stt, r in enumerate(view.results, start=1):
+        row = header_row + stt
+        values: list[tuple[Any, str | None, str | None]] = [
+            (stt, "0", "center"),
+            (r.name, None, "left"),
+        ]
+        for g in view.groups:
+            res = r.criteria.get(g.id)
+            values.append((None if res is None else res.points, pts, "right"))
+        values += [
+            (r.total, pts, "right"),
+            (r.share, "0.0%", "right"),
+            (r.tier_label, None, "center"),
+            (r.rank, "0", "center"),
+        ]
+        if has_changes:
+            values.append((r.previous_rank, "0", "center"))
+            change: Any = r.rank_change
+            comp = assessment.comparison
+            if change is None and comp is not None and r.agency_id in comp.new_agencies:
+                change = t(lang, "new")
+            values.append((change, '"+"0;"-"0;0', "center"))
+        for col, (value, fmt, align) in enumerate(values, start=1):
+            fill = _tier_fill(assessment, r.tier) if headers[col - 1] == t(lang, "tier") else None
+            sh.put(row, col, value, fmt=fmt, align=align, border=True, fill=fill, bold=col == len(view.groups) + 3)
+    last = header_row + len(view.results)
+    ws.auto_filter.ref = f"A{header_row}:{ws.cell(row=last, column=len(headers)).coordinate}"
+    counts = view.tier_counts(list(assessment.tier_labels))
+    summary = "; ".join(f"{label}: {counts.get(tid, 0)}" for tid, label in assessment.tier_labels.items())
+    sh.put(last + 2, 2, f"{t(lang, 'summary_tiers')}: {summary}", italic=True, measure=False)
+    fixed = {1: 6, 2: min(48, max(24, max((len(r.name) for r in view.results), default=20) + 2))}
+    fixed.update({3 + i: 15 for i in range(len(view.groups))})
+    sh.finish(header_rows=f"{header_row}:{header_row}", freeze=f"C{header_row + 1}", fixed=fixed)
+
+
+def _score_section(
+    sh: _Sheet, row: int, assessment: Assessment, view: BlockView, r: AgencyResult, lang: str
+) -> int:
+    """Write one agency's score sheet from ``row``; return the next free row."""
+    places = score_places(assessment)
+    pts = _points_format(places)
+    year = assessment.year
+    title = t(lang, "score_sheet_title_year", year=year) if year else t(lang, "score_sheet_title")
+    sh.title(row, title.upper() if lang == "vi" else title, 6, size=13)
+    sh.title(row + 1, r.name, 6, size=13)
+    row += 3
+    gap = tier_gap(assessment, r)
+    upper = next_tier_label(assessment, r)
+    info: list[tuple[str, Any, str | None]] = [
+        (t(lang, "block"), view.label, None),
+        (t(lang, "total"), r.total, pts),
+        (t(lang, "max"), r.max, _points_format(0)),
+        (t(lang, "share"), r.share, "0.0%"),
+        (t(lang, "tier"), r.tier_label, None),
+        (t(lang, "rank"), r.rank, "0"),
+    ]
+    if assessment.comparison is not None:
+        info.append((t(lang, "previous_rank"), r.previous_rank, "0"))
+        info.append((t(lang, "change"), r.rank_change, '"+"0;"-"0;0'))
+    if upper is None:
+        info.append((t(lang, "gap_none"), None, None))
+    elif gap is None:
+        info.append((t(lang, "gap", tier=upper), t(lang, "gap_unknown"), None))
+    else:
+        info.append((t(lang, "gap", tier=upper), gap, pts))
+    for label, value, fmt in info:
+        sh.put(row, 2, label, bold=True)
+        sh.put(row, 4, value, fmt=fmt, align="right" if fmt else "left", measure=False)
+        row += 1
+    row += 1
+    headers = [t(lang, "code"), t(lang, "criterion"), t(lang, "max"), t(lang, "points"), t(lang, "lost"), t(lang, "status")]
+    for col, text in enumerate(headers, start=1):
+        sh.put(row, col, text, bold=True, align="center", wrap=True, fill=_HEADER_FILL, border=True)
+    row += 1
+    for info_c in view.criteria:
+        res = r.criteria.get(info_c.id)
+        if res is None:
+            continue
+        note = ""
+        if res.status == "not_applicable":
+            note = t(lang, "not_applicable")
+        elif res.status == "unscored":
+            note = t(lang, "unscored")
+        group = not info_c.is_leaf
+        sh.put(row, 1, info_c.code or "", bold=group, border=True)
+        sh.put(row, 2, info_c.label, bold=group, indent=info_c.depth, border=True, wrap=True)
+        sh.put(row, 3, res.max, fmt=pts, bold=group, border=True)
+        sh.put(row, 4, res.points, fmt=pts, bold=group, border=True)
+        sh.put(row, 5, res.lost if res.status == "scored" else None, fmt=pts, bold=group, border=True)
+        sh.put(row, 6, note, border=True)
+        row += 1
+    row += 1
+    sh.put(row, 2, t(lang, "most_lost"), bold=True)
+    row += 1
+    lost = lost_rows(assessment, view, r)
+    if not lost:
+        sh.put(row, 2, t(lang, "no_lost"), italic=True)
+        row += 1
+    for info_c, amount in lost:
+        sh.put(row, 1, info_c.code or "")
+        sh.put(row, 2, info_c.label, wrap=True)
+        sh.put(row, 5, amount, fmt=pts)
+        row += 1
+    return row + 1
+
+
+def _score_sheets(wb: Workbook, used: set[str], assessment: Assessment, views: Sequence[BlockView], lang: str) -> None:
+    pairs = [(view, r) for view in views for r in view.results]
+    fixed = {1: 8, 2: 62, 3: 13, 4: 13, 5: 13, 6: 16}
+    if len(pairs) <= MAX_AGENCY_SHEETS:
+        for index, (view, r) in enumerate(pairs, start=1):
+            ws = wb.create_sheet(sheet_title(f"{index:02d} {r.name}", used))
+            sh = _Sheet(ws)
+            _score_section(sh, 1, assessment, view, r, lang)
+            sh.finish(header_rows="1:2", freeze="A3", fixed=fixed)
+        return
+    from openpyxl.worksheet.pagebreak import Break
+
+    ws = wb.create_sheet(sheet_title(t(lang, "score_sheet"), used))
+    sh = _Sheet(ws)
+    row = 1
+    for view, r in pairs:
+        row = _score_section(sh, row, assessment, view, r, lang)
+        ws.row_breaks.append(Break(id=row - 1))
+    sh.finish(header_rows=None, freeze=None, fixed=fixed)
+
+
+def _share_rows(figures: ProvinceFigures) -> list[tuple[str, str, ShareFigure, int | None]]:
+    """``(part label, whole label, share, part index or None for the combined share)``."""
+    out = []
+    for share in figures.shares:
+        whole = figures.indicator(share.whole)
+        wlabel = whole.label if whole else share.whole
+        for index, pid in enumerate(share.parts):
+            part = figures.indicator(pid)
+            out.append((part.label if part else pid, wlabel, share, index))
+        if len(share.parts) > 1:
+            labels = [(figures.indicator(p).label if figures.indicator(p) else p) for p in share.parts]  # type: ignore[union-attr]
+            out.append((" + ".join(labels), wlabel, share, None))
+    return out
+
+
+def _figures_sheet(wb: Workbook, used: set[str], assessment: Assessment, lang: str) -> None:
+    ws = wb.create_sheet(sheet_title(t(lang, "figures_sheet"), used))
+    sh = _Sheet(ws)
+    figures = province_figures(assessment)
+    blocks = list(figures.blocks) if figures else assessment.blocks()
+    scopes: list[tuple[str | None, str]] = [(b, assessment.block_labels.get(b, b)) for b in blocks]
+    scopes.append((None, t(lang, "all_blocks")))
+    last_col = 4 + 2 * len(scopes)
+    year = assessment.year
+    sh.title(1, f"{t(lang, 'figures').upper() if lang == 'vi' else t(lang, 'figures')}" + (f" {year}" if year else ""), last_col)
+    if not figures:
+        sh.put(3, 2, t(lang, "no_figures"), italic=True)
+        sh.finish(header_rows=None, freeze=None, fixed={1: 6, 2: 70})
+        return
+    from openpyxl.styles import Alignment
+
+    for col, text in enumerate([t(lang, "stt"), t(lang, "indicator"), t(lang, "unit"), t(lang, "aggregate")], start=1):
+        sh.put(3, col, text, bold=True, align="center", wrap=True, fill=_HEADER_FILL, border=True)
+        ws.merge_cells(start_row=3, start_column=col, end_row=4, end_column=col)
+    for i, (_, label) in enumerate(scopes):
+        col = 5 + 2 * i
+        sh.put(3, col, label, bold=True, align="center", wrap=True, fill=_HEADER_FILL, border=True)
+        ws.merge_cells(start_row=3, start_column=col, end_row=3, end_column=col + 1)
+        sh.put(4, col, t(lang, "value"), bold=True, align="center", fill=_HEADER_FILL, border=True)
+        sh.put(4, col + 1, t(lang, "reporting"), bold=True, align="center", fill=_HEADER_FILL, border=True)
+    ws.row_dimensions[3].height = 48
+    row = 5
+    stt = 0
+    for fig in figures.indicators:
+        lines: list[tuple[str, str | None]]
+        if fig.kind == "categories":
+            lines = [(t(lang, "agg_category", category=fig.category_labels.get(c, c)), c) for c in fig.category_labels or fig.overall.categories]
+        else:
+            agg_key = {"sum": "agg_sum", "mean": "agg_mean", "yes": "agg_true"}[fig.kind]
+            lines = [(t(lang, agg_key), None)]
+        for how, category in lines:
+            stt += 1
+            sh.put(row, 1, stt, align="center", border=True)
+            sh.put(row, 2, fig.label, wrap=True, border=True)
+            sh.put(row, 3, fig.unit or "", border=True)
+            sh.put(row, 4, how, border=True)
+            for i, (scope, _) in enumerate(scopes):
+                agg = fig.overall if scope is None else fig.by_block.get(scope)
+                col = 5 + 2 * i
+                value: Any = None
+                fmt = "#,##0"
+                if agg is not None:
+                    if fig.kind == "mean":
+                        value, fmt = agg.mean, "0.0%"
+                    elif category is not None:
+                        value = agg.categories.get(category, 0)
+                    else:
+                        value = agg.total
+                        if value != value.to_integral_value():
+                            fmt = "#,##0.00"
+                sh.put(row, col, value, fmt=fmt, border=True)
+                sh.put(row, col + 1, None if agg is None else agg.reporting, fmt="#,##0", border=True)
+            row += 1
+    row += 1
+    sh.put(row, 2, t(lang, "shares"), bold=True, size=13)
+    row += 1
+    share_header = [t(lang, "stt"), t(lang, "indicator"), t(lang, "share_of"), ""]
+    for col, text in enumerate(share_header, start=1):
+        sh.put(row, col, text, bold=True, align="center", fill=_HEADER_FILL, border=True)
+    for i, (_, label) in enumerate(scopes):
+        col = 5 + 2 * i
+        sh.put(row, col, label, bold=True, align="center", wrap=True, fill=_HEADER_FILL, border=True)
+        ws.merge_cells(start_row=row, start_column=col, end_row=row, end_column=col + 1)
+    ws.row_dimensions[row].height = 48
+    row += 1
+    stt = 0
+    entries: list[tuple[str, str, dict[str | None, tuple[Decimal, Decimal]]]] = []
+    for part_label, whole_label, share, index in _share_rows(figures):
+        sums: dict[str | None, tuple[Decimal, Decimal]] = {}
+        for scope, _ in scopes:
+            pair = share.overall if scope is None else share.by_block.get(scope)
+            if pair is None:
+                continue
+            parts, whole = pair
+            sums[scope] = (sum(parts, Decimal(0)) if index is None else parts[index], whole)
+        entries.append((part_label, whole_label, sums))
+    for fig in figures.indicators:
+        if fig.kind == "yes":
+            sums = {b: (a.total, Decimal(a.reporting)) for b, a in fig.by_block.items()}
+            sums[None] = (fig.overall.total, Decimal(fig.overall.reporting))
+            entries.append((fig.label, t(lang, "reporting"), dict(sums)))
+    for part_label, whole_label, sums in entries:
+        stt += 1
+        sh.put(row, 1, stt, align="center", border=True)
+        sh.put(row, 2, part_label, wrap=True, border=True)
+        sh.put(row, 3, whole_label, wrap=True, border=True)
+        sh.put(row, 4, "", border=True)
+        for i, (scope, _) in enumerate(scopes):
+            col = 5 + 2 * i
+            pair = sums.get(scope)
+            if pair is None or not pair[1]:
+                sh.put(row, col, None, border=True)
+                sh.put(row, col + 1, None, border=True)
+                continue
+            sh.put(row, col, pair[0] / pair[1], fmt="0.0%", border=True)
+            sh.put(row, col + 1, fmt_fraction(pair[0], pair[1], lang=lang), align="right", border=True)
+        row += 1
+    for r in range(5, row):
+        ws.cell(row=r, column=2).alignment = Alignment(wrap_text=True, vertical="center")
+    fixed = {1: 6, 2: 52, 3: 22, 4: 16}
+    fixed.update({5 + 2 * i: 14 for i in range(len(scopes))})
+    fixed.update({6 + 2 * i: 11 for i in range(len(scopes))})
+    sh.finish(header_rows="3:4", freeze="E5", fixed=fixed)
+
+
+def _validation_sheet(wb: Workbook, used: set[str], assessment: Assessment, lang: str) -> None:
+    ws = wb.create_sheet(sheet_title(t(lang, "validation"), used))
+    sh = _Sheet(ws)
+    headers = [
+        t(lang, "severity"), t(lang, "error_code"), t(lang, "message"), t(lang, "agency"),
+        t(lang, "criterion"), t(lang, "indicator_col"), t(lang, "location"), t(lang, "value_col"), t(lang, "hint"),
+    ]
+    sh.title(1, t(lang, "validation").upper() if lang == "vi" else t(lang, "validation"), len(headers))
+    for col, text in enumerate(headers, start=1):
+        sh.put(3, col, text, bold=True, align="center", fill=_HEADER_FILL, border=True)
+    row = 4
+    names = {r.agency_id: r.name for r in assessment.results}
+    if not assessment.diagnostics:
+        sh.put(row, 1, t(lang, "no_diagnostics"), italic=True, measure=False)
+        row += 1
+    for d in assessment.diagnostics:
+        agency = names.get(d.agency, d.agency) if d.agency else ""
+        cells = [
+            d.severity.value, d.code, d.message, agency or "", d.criterion or "",
+            d.indicator or "", str(d.location) if d.location else "", d.value or "", d.hint or "",
+        ]
+        for col, value in enumerate(cells, start=1):
+            sh.put(row, col, value, border=True, wrap=col in (3, 9))
+        row += 1
+    row += 1
+    comp = assessment.comparison
+    if comp is not None:
+        sh.put(row, 1, t(lang, "comparison"), bold=True, size=13, measure=False)
+        row += 1
+        rules_note = t(lang, "same_rules") if comp.same_rules else t(lang, "different_rules", rules=comp.previous_rules_id or "?")
+        items: list[tuple[str, str]] = [
+            (t(lang, "rules_id"), rules_note),
+            (t(lang, "new_agencies"), ", ".join(names.get(a, a) for a in comp.new_agencies) or t(lang, "none")),
+            (t(lang, "dropped_agencies"), ", ".join(comp.dropped_agencies) or t(lang, "none")),
+            (t(lang, "alias_matches"), ", ".join(f"{names.get(k, k)} ← {v}" for k, v in sorted(comp.matched_by_alias.items())) or t(lang, "none")),
+            (t(lang, "moved_block"), ", ".join(names.get(a, a) for a in comp.moved_block) or t(lang, "none")),
+        ]
+        for label, value in items:
+            sh.put(row, 1, label, bold=True, measure=False)
+            sh.put(row, 3, value, measure=False)
+            row += 1
+        row += 1
+    receipt = assessment.receipt
+    sh.put(row, 1, t(lang, "receipt"), bold=True, size=13, measure=False)
+    row += 1
+    facts = [
+        (t(lang, "version"), receipt.udcntt_version),
+        (t(lang, "rules_id"), receipt.rules_id),
+        (t(lang, "rules_fingerprint"), receipt.rules_fingerprint),
+        (t(lang, "data_fingerprint"), receipt.data_fingerprint),
+        (t(lang, "data_source"), receipt.data_source or ""),
+        (t(lang, "previous_fingerprint"), receipt.previous_fingerprint or ""),
+        *((t(lang, "rule_files"), f"{p} ({h[:16]})") for p, h in receipt.rule_files),
+    ]
+    for label, value in facts:
+        sh.put(row, 1, label, bold=True, measure=False)
+        sh.put(row, 3, value, measure=False)
+        row += 1
+    sh.finish(header_rows="3:3", freeze="A4", fixed={1: 12, 2: 22, 3: 60, 9: 40})
+
+
+def assessment_to_xlsx(assessment: Assessment, *, lang: str = "vi") -> bytes:
+    """The assessment as an Excel workbook (the bytes of an ``.xlsx`` file).
+
+    Raises:
+        UsageError: when openpyxl is not installed, or ``lang`` is unknown.
+    """
+    check_lang(lang)
+    _require_openpyxl()
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    default = wb.active
+    if default is not None:
+        wb.remove(default)
+    wb.properties.creator = "udcntt"
+    wb.properties.title = assessment.title
+    used: set[str] = set()
+    views = block_views(assessment)
+    for view in views:
+        _block_sheet(wb, used, assessment, view, lang)
+    _figures_sheet(wb, used, assessment, lang)
+    _score_sheets(wb, used, assessment, views, lang)
+    _validation_sheet(wb, used, assessment, lang)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
