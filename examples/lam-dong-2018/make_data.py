@@ -33,25 +33,60 @@ REGISTRY_2017 = ROOT / "examples" / "lam-dong" / "agencies.yaml"
 # Level q of each unit (synthetic). Units without administrative procedures that carry a
 # fee answer "không áp dụng" (N/A) for online payment: NO_FEE below.
 LEVEL = {
-    "so_tai_chinh": "0.95", "so_thong_tin_truyen_thong": "0.97", "van_phong_ubnd_tinh": "0.90",
-    "so_giao_duc_dao_tao": "0.86", "so_cong_thuong": "0.84", "so_noi_vu": "0.70",
-    "so_y_te": "0.80", "so_tai_nguyen_moi_truong": "0.66", "so_ngoai_vu": "0.62",
-    "so_ke_hoach_dau_tu": "0.88", "so_van_hoa_the_thao_du_lich": "0.74",
-    "thanh_tra_tinh": "0.58", "so_khoa_hoc_cong_nghe": "0.78", "so_giao_thong_van_tai": "0.76",
-    "so_xay_dung": "0.69", "so_tu_phap": "0.81", "ban_quan_ly_cac_khu_cong_nghiep": "0.60",
-    "so_nong_nghiep_ptnt": "0.72", "so_lao_dong_tbxh": "0.68", "ban_dan_toc": "0.50",
-    "cuc_thue": "0.93", "bao_hiem_xa_hoi": "0.91", "kho_bac_nha_nuoc": "0.89",
-    "chi_cuc_hai_quan": "0.79", "cuc_thong_ke": "0.75", "van_phong_hdnd_tinh": "0.64",
-    "vien_kiem_sat_nhan_dan": "0.56", "toa_an_nhan_dan": "0.54",
-    "dai_phat_thanh_truyen_hinh": "0.63", "vuon_quoc_gia_bidoup_nui_ba": "0.46",
-    "ban_quan_ly_khu_du_lich_tuyen_lam": "0.48", "van_phong_doan_dbqh": "0.59",
-    "ubnd_tp_da_lat": "0.94", "ubnd_tp_bao_loc": "0.87", "ubnd_huyen_duc_trong": "0.77",
-    "ubnd_huyen_don_duong": "0.71", "ubnd_huyen_di_linh": "0.83", "ubnd_huyen_da_teh": "0.65",
-    "ubnd_huyen_lac_duong": "0.61", "ubnd_huyen_da_huoai": "0.57", "ubnd_huyen_bao_lam": "0.73",
-    "ubnd_huyen_cat_tien": "0.67", "ubnd_huyen_dam_rong": "0.52", "ubnd_huyen_lam_ha": "0.79",
+    "so_tai_chinh": "0.95",
+    "so_thong_tin_truyen_thong": "0.97",
+    "van_phong_ubnd_tinh": "0.90",
+    "so_giao_duc_dao_tao": "0.86",
+    "so_cong_thuong": "0.84",
+    "so_noi_vu": "0.70",
+    "so_y_te": "0.80",
+    "so_tai_nguyen_moi_truong": "0.66",
+    "so_ngoai_vu": "0.62",
+    "so_ke_hoach_dau_tu": "0.88",
+    "so_van_hoa_the_thao_du_lich": "0.74",
+    "thanh_tra_tinh": "0.58",
+    "so_khoa_hoc_cong_nghe": "0.78",
+    "so_giao_thong_van_tai": "0.76",
+    "so_xay_dung": "0.69",
+    "so_tu_phap": "0.81",
+    "ban_quan_ly_cac_khu_cong_nghiep": "0.60",
+    "so_nong_nghiep_ptnt": "0.72",
+    "so_lao_dong_tbxh": "0.68",
+    "ban_dan_toc": "0.50",
+    "cuc_thue": "0.93",
+    "bao_hiem_xa_hoi": "0.91",
+    "kho_bac_nha_nuoc": "0.89",
+    "chi_cuc_hai_quan": "0.79",
+    "cuc_thong_ke": "0.75",
+    "van_phong_hdnd_tinh": "0.64",
+    "vien_kiem_sat_nhan_dan": "0.56",
+    "toa_an_nhan_dan": "0.54",
+    "dai_phat_thanh_truyen_hinh": "0.63",
+    "vuon_quoc_gia_bidoup_nui_ba": "0.46",
+    "ban_quan_ly_khu_du_lich_tuyen_lam": "0.48",
+    "van_phong_doan_dbqh": "0.59",
+    "ubnd_tp_da_lat": "0.94",
+    "ubnd_tp_bao_loc": "0.87",
+    "ubnd_huyen_duc_trong": "0.77",
+    "ubnd_huyen_don_duong": "0.71",
+    "ubnd_huyen_di_linh": "0.83",
+    "ubnd_huyen_da_teh": "0.65",
+    "ubnd_huyen_lac_duong": "0.61",
+    "ubnd_huyen_da_huoai": "0.57",
+    "ubnd_huyen_bao_lam": "0.73",
+    "ubnd_huyen_cat_tien": "0.67",
+    "ubnd_huyen_dam_rong": "0.52",
+    "ubnd_huyen_lam_ha": "0.79",
 }
-NO_FEE = {"thanh_tra_tinh", "ban_dan_toc", "van_phong_hdnd_tinh", "vien_kiem_sat_nhan_dan",
-          "toa_an_nhan_dan", "van_phong_doan_dbqh", "van_phong_ubnd_tinh"}
+NO_FEE = {
+    "thanh_tra_tinh",
+    "ban_dan_toc",
+    "van_phong_hdnd_tinh",
+    "vien_kiem_sat_nhan_dan",
+    "toa_an_nhan_dan",
+    "van_phong_doan_dbqh",
+    "van_phong_ubnd_tinh",
+}
 NEW_UNIT = {
     "id": "van_phong_doan_dbqh",
     "name": "Văn phòng Đoàn Đại biểu Quốc hội tỉnh",
@@ -59,10 +94,18 @@ NEW_UNIT = {
     "aliases": ["Văn phòng Đoàn ĐBQH tỉnh"],
 }
 COMMUNES = {
-    "ubnd_tp_da_lat": 16, "ubnd_tp_bao_loc": 11, "ubnd_huyen_duc_trong": 15,
-    "ubnd_huyen_don_duong": 10, "ubnd_huyen_di_linh": 19, "ubnd_huyen_da_teh": 10,
-    "ubnd_huyen_lac_duong": 6, "ubnd_huyen_da_huoai": 10, "ubnd_huyen_bao_lam": 14,
-    "ubnd_huyen_cat_tien": 12, "ubnd_huyen_dam_rong": 8, "ubnd_huyen_lam_ha": 16,
+    "ubnd_tp_da_lat": 16,
+    "ubnd_tp_bao_loc": 11,
+    "ubnd_huyen_duc_trong": 15,
+    "ubnd_huyen_don_duong": 10,
+    "ubnd_huyen_di_linh": 19,
+    "ubnd_huyen_da_teh": 10,
+    "ubnd_huyen_lac_duong": 6,
+    "ubnd_huyen_da_huoai": 10,
+    "ubnd_huyen_bao_lam": 14,
+    "ubnd_huyen_cat_tien": 12,
+    "ubnd_huyen_dam_rong": 8,
+    "ubnd_huyen_lam_ha": 16,
 }
 D = Decimal
 
@@ -126,23 +169,33 @@ def row_for(aid: str, block: str) -> dict[str, object]:
     r["hosted_at_provincial_dc"] = yes("dc", "0.7")
     r["has_firewall"] = yes("fw", "0.5")
     r["firewall_policy_updated"] = bool(r["has_firewall"]) and yes("fwpol", "0.7")
-    r["backup_mode"] = _pick(aid, "bak", q, [("0.78", "tu_dong_dinh_ky"), ("0.5", "thu_cong")], "khong")
-    r["video_conference"] = _pick(aid, "vc", q, [("0.7", "ket_noi_tinh"), ("0.5", "noi_bo")], "khong")
+    r["backup_mode"] = _pick(
+        aid, "bak", q, [("0.78", "tu_dong_dinh_ky"), ("0.5", "thu_cong")], "khong"
+    )
+    r["video_conference"] = _pick(
+        aid, "vc", q, [("0.7", "ket_noi_tinh"), ("0.5", "noi_bo")], "khong"
+    )
     r["incident_plan"] = yes("ir", "0.6")
     r["security_levels_approved"] = yes("lvl", "0.82")
     r["joined_response_network"] = yes("net", "0.55")
     r["it_staff"] = it_staff
     r["it_staff_degree"] = min(it_staff, _count(s("deg", "0.3"), it_staff))
-    r["it_staff_security_cert"] = min(it_staff, _count(s("cert") - D("0.3"), 3) if q > D("0.6") else 0)
+    r["it_staff_security_cert"] = min(
+        it_staff, _count(s("cert") - D("0.3"), 3) if q > D("0.6") else 0
+    )
     r["staff_it_skills"] = _count(s("skill", "0.3"), staff)
     r["staff_trained_year"] = _count(s("train", "0.05", "0.9") * D("0.6"), staff)
-    r["it_leader"] = _pick(aid, "lead", q, [("0.85", "thu_truong"), ("0.5", "cap_pho")], "chua_phan_cong")
+    r["it_leader"] = _pick(
+        aid, "lead", q, [("0.85", "thu_truong"), ("0.5", "cap_pho")], "chua_phan_cong"
+    )
     r["it_staff_trained"] = _count(s("ittrain"), it_staff)
     r["it_allowance"] = yes("allow", "0.8")
     r["it_events"] = _count(s("events"), 4)
     docs_out = 800 + 25 * staff + _stable(aid, "dout", 400)
     docs_in = 2 * docs_out + _stable(aid, "din", 900)
-    r["doc_system_scope"] = _pick(aid, "qlvb", q, [("0.62", "toan_bo"), ("0.4", "mot_phan")], "chua")
+    r["doc_system_scope"] = _pick(
+        aid, "qlvb", q, [("0.62", "toan_bo"), ("0.4", "mot_phan")], "chua"
+    )
     r["docs_out_total"] = docs_out
     r["docs_out_electronic"] = _count(s("eout", "0.2"), docs_out)
     r["docs_in_total"] = docs_in
@@ -163,19 +216,28 @@ def row_for(aid: str, block: str) -> dict[str, object]:
     r["legal_docs_published"] = _count(s("pub", "0.3"), issued) if r["has_website"] else 0
     r["has_qa_section"] = bool(r["has_website"]) and yes("qa", "0.5")
     r["qa_answered_on_time"] = bool(r["has_qa_section"]) and yes("qat", "0.7")
-    r["website_visits"] = (1000 * _count(s("visits", "0.05"), 120) + 37 * _stable(aid, "v2", 900)
-                           if r["has_website"] else 0)
+    r["website_visits"] = (
+        1000 * _count(s("visits", "0.05"), 120) + 37 * _stable(aid, "v2", 900)
+        if r["has_website"]
+        else 0
+    )
     procedures = (180 if huyen else 8) + _stable(aid, "tthc", 100 if huyen else 120)
     dossiers = 300 + 20 * procedures + _stable(aid, "hs", 3000)
     r["one_stop_shop"] = huyen or yes("1cua", "0.45")
     r["one_stop_all_procedures"] = bool(r["one_stop_shop"]) and yes("1cuaall", "0.75")
     r["dossiers_total"] = dossiers
     r["dossiers_on_time"] = _count(s("ontime", "0.8"), dossiers)
-    r["dossiers_online"] = _count((s("online") - D("0.45")) * D("0.9"), dossiers) if q > D("0.5") else 0
+    r["dossiers_online"] = (
+        _count((s("online") - D("0.45")) * D("0.9"), dossiers) if q > D("0.5") else 0
+    )
     r["procedures_total"] = procedures
     l3 = _count(s("l3") * D("0.6"), procedures)
     r["procedures_level3"] = l3
-    r["procedures_level4"] = min(procedures - l3, _count((s("l4") - D("0.5")) * D("0.5"), procedures)) if q > D("0.55") else 0
+    r["procedures_level4"] = (
+        min(procedures - l3, _count((s("l4") - D("0.5")) * D("0.5"), procedures))
+        if q > D("0.55")
+        else 0
+    )
     r["online_payment"] = "N/A" if aid in NO_FEE else yes("pay", "0.8")
     surveyed = 50 + _stable(aid, "ks", 250)
     r["surveyed_citizens"] = surveyed
@@ -201,14 +263,18 @@ def row_for(aid: str, block: str) -> dict[str, object]:
     r["it_budget_disbursed"] = _count(s("disb", "0.5"), it_budget)
     r["hires_it_services"] = yes("thue", "0.75")
     r["it_reward_policy"] = yes("reward", "0.8")
-    r["report_timeliness"] = _pick(aid, "bc", q, [("0.6", "dung_han"), ("0.4", "tre_han")], "khong_bao_cao")
+    r["report_timeliness"] = _pick(
+        aid, "bc", q, [("0.6", "dung_han"), ("0.4", "tre_han")], "khong_bao_cao"
+    )
     r["maintenance_budget"] = yes("maint", "0.55")
     return r
 
 
 EVIDENCE = {  # indicator → how its document reference is written (when the answer is yes)
     "incident_plan": "PA {n}/PA-{abbr} ngày 12/3/2018 về ứng cứu sự cố an toàn thông tin mạng",
-    "security_levels_approved": "QĐ {n}/QĐ-{abbr} ngày 20/6/2018 phê duyệt cấp độ an toàn hệ thống thông tin",
+    "security_levels_approved": (
+        "QĐ {n}/QĐ-{abbr} ngày 20/6/2018 phê duyệt cấp độ an toàn hệ thống thông tin"
+    ),
     "it_allowance": "QĐ {n}/QĐ-{abbr} ngày 05/02/2018 về chế độ hỗ trợ cán bộ chuyên trách CNTT",
     "has_it_plan": "KH {n}/KH-{abbr} ngày 25/01/2018 về ứng dụng CNTT năm 2018",
     "it_plan_on_time": "KH {n}/KH-{abbr} ngày 25/01/2018 (ban hành trước 31/01)",
@@ -229,7 +295,9 @@ def main(argv: list[str] | None = None) -> int:
     rules = yaml.safe_load(RULES.read_text(encoding="utf-8"))
     indicators = list(rules["indicators"])
     required = [i for i, spec in rules["indicators"].items() if spec.get("evidence") == "required"]
-    huyen_only = {i for i, spec in rules["indicators"].items() if spec.get("blocks") == ["ubnd_huyen"]}
+    huyen_only = {
+        i for i, spec in rules["indicators"].items() if spec.get("blocks") == ["ubnd_huyen"]
+    }
     if set(required) != set(EVIDENCE):
         raise SystemExit(f"evidence texts {sorted(EVIDENCE)} differ from {sorted(required)}")
 
@@ -241,7 +309,9 @@ def main(argv: list[str] | None = None) -> int:
     agencies.insert(31, NEW_UNIT)
     if set(LEVEL) != {a["id"] for a in agencies}:
         raise SystemExit("LEVEL and the agencies differ")
-    counts = {b: sum(1 for a in agencies if a["block"] == b) for b in ("so_ban_nganh", "ubnd_huyen")}
+    counts = {
+        b: sum(1 for a in agencies if a["block"] == b) for b in ("so_ban_nganh", "ubnd_huyen")
+    }
     if counts != {"so_ban_nganh": 32, "ubnd_huyen": 12}:
         raise SystemExit(f"blocks {counts}, expected 32 + 12")
 
@@ -281,7 +351,11 @@ def main(argv: list[str] | None = None) -> int:
                     value = ("true" if v else "false") if isinstance(v, bool) else str(v)
                 cells.append(value)
                 if ind in required:
-                    text = EVIDENCE[ind].format(n=10 + i, abbr=_abbr(a["id"])) if row.get(ind) is True else ""
+                    text = (
+                        EVIDENCE[ind].format(n=10 + i, abbr=_abbr(a["id"]))
+                        if row.get(ind) is True
+                        else ""
+                    )
                     cells.append(text)
             writer.writerow(cells)
     print(f"wrote {out_dir / 'agencies.yaml'} and {out_dir / 'survey-2018.csv'}")
@@ -293,7 +367,7 @@ def _summary(out_dir: Path) -> None:
     """Score the survey with udcntt, when it can be imported, and print the tiers."""
     sys.path.insert(0, str(ROOT / "src"))
     try:
-        import udcntt
+        import udcntt  # noqa: PLC0415 - optional: only after src/ is on the path
     except ImportError:
         print("udcntt not importable: not scored")
         return
@@ -305,14 +379,24 @@ def _summary(out_dir: Path) -> None:
                 if k in ("agency_id", "name", "block") or "__" in k or v == "":
                     continue
                 values[k] = udcntt.NA if v == "N/A" else v
-            records.append({"id": r["agency_id"], "name": r["name"], "block": r["block"], "values": values})
-    result = udcntt.evaluate(udcntt.load_rules(RULES), udcntt.Dataset.from_records(records, year=2018))
+            records.append(
+                {"id": r["agency_id"], "name": r["name"], "block": r["block"], "values": values}
+            )
+    result = udcntt.evaluate(
+        udcntt.load_rules(RULES), udcntt.Dataset.from_records(records, year=2018)
+    )
     for block in ("so_ban_nganh", "ubnd_huyen"):
         rows = sorted((r for r in result.results if r.block == block), key=lambda r: r.rank)
         tiers: dict[str, int] = {}
         for r in rows:
             tiers[r.tier] = tiers.get(r.tier, 0) + 1
-        print(block, tiers, [f"{r.agency_id} {r.total}" for r in rows[:3]], "…", f"{rows[-1].agency_id} {rows[-1].total}")
+        print(
+            block,
+            tiers,
+            [f"{r.agency_id} {r.total}" for r in rows[:3]],
+            "…",
+            f"{rows[-1].agency_id} {rows[-1].total}",
+        )
 
 
 if __name__ == "__main__":

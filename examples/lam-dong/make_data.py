@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+import yaml
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 RULES = ROOT / "rules" / "lam-dong-2017.yaml"
@@ -108,68 +110,147 @@ BLOCKS = {"so_ban_nganh": SO, "co_quan_khac": CQK, "ubnd_huyen": HUYEN}
 
 # Total staff (CBCCVC) per agency, both years.
 STAFF = {
-    "so_tai_chinh": 78, "so_thong_tin_truyen_thong": 52, "van_phong_ubnd_tinh": 95,
-    "so_giao_duc_dao_tao": 88, "so_cong_thuong": 84, "so_noi_vu": 92, "so_y_te": 110,
-    "so_tai_nguyen_moi_truong": 126, "so_ngoai_vu": 31, "so_ke_hoach_dau_tu": 67,
-    "so_van_hoa_the_thao_du_lich": 74, "thanh_tra_tinh": 42, "so_khoa_hoc_cong_nghe": 58,
-    "so_giao_thong_van_tai": 81, "so_xay_dung": 63, "so_tu_phap": 49,
-    "ban_quan_ly_cac_khu_cong_nghiep": 36, "so_nong_nghiep_ptnt": 143, "so_lao_dong_tbxh": 71,
+    "so_tai_chinh": 78,
+    "so_thong_tin_truyen_thong": 52,
+    "van_phong_ubnd_tinh": 95,
+    "so_giao_duc_dao_tao": 88,
+    "so_cong_thuong": 84,
+    "so_noi_vu": 92,
+    "so_y_te": 110,
+    "so_tai_nguyen_moi_truong": 126,
+    "so_ngoai_vu": 31,
+    "so_ke_hoach_dau_tu": 67,
+    "so_van_hoa_the_thao_du_lich": 74,
+    "thanh_tra_tinh": 42,
+    "so_khoa_hoc_cong_nghe": 58,
+    "so_giao_thong_van_tai": 81,
+    "so_xay_dung": 63,
+    "so_tu_phap": 49,
+    "ban_quan_ly_cac_khu_cong_nghiep": 36,
+    "so_nong_nghiep_ptnt": 143,
+    "so_lao_dong_tbxh": 71,
     "ban_dan_toc": 29,
-    "cuc_thue": 215, "bao_hiem_xa_hoi": 132, "kho_bac_nha_nuoc": 96, "chi_cuc_hai_quan": 38,
-    "cuc_thong_ke": 64, "van_phong_hdnd_tinh": 33, "vien_kiem_sat_nhan_dan": 57,
-    "toa_an_nhan_dan": 61, "dai_phat_thanh_truyen_hinh": 118,
-    "vuon_quoc_gia_bidoup_nui_ba": 87, "ban_quan_ly_khu_du_lich_tuyen_lam": 45,
-    "ubnd_tp_da_lat": 246, "ubnd_tp_bao_loc": 198, "ubnd_huyen_duc_trong": 187,
-    "ubnd_huyen_don_duong": 154, "ubnd_huyen_di_linh": 176, "ubnd_huyen_da_teh": 139,
-    "ubnd_huyen_lac_duong": 121, "ubnd_huyen_da_huoai": 133, "ubnd_huyen_bao_lam": 158,
-    "ubnd_huyen_cat_tien": 137, "ubnd_huyen_dam_rong": 128, "ubnd_huyen_lam_ha": 169,
+    "cuc_thue": 215,
+    "bao_hiem_xa_hoi": 132,
+    "kho_bac_nha_nuoc": 96,
+    "chi_cuc_hai_quan": 38,
+    "cuc_thong_ke": 64,
+    "van_phong_hdnd_tinh": 33,
+    "vien_kiem_sat_nhan_dan": 57,
+    "toa_an_nhan_dan": 61,
+    "dai_phat_thanh_truyen_hinh": 118,
+    "vuon_quoc_gia_bidoup_nui_ba": 87,
+    "ban_quan_ly_khu_du_lich_tuyen_lam": 45,
+    "ubnd_tp_da_lat": 246,
+    "ubnd_tp_bao_loc": 198,
+    "ubnd_huyen_duc_trong": 187,
+    "ubnd_huyen_don_duong": 154,
+    "ubnd_huyen_di_linh": 176,
+    "ubnd_huyen_da_teh": 139,
+    "ubnd_huyen_lac_duong": 121,
+    "ubnd_huyen_da_huoai": 133,
+    "ubnd_huyen_bao_lam": 158,
+    "ubnd_huyen_cat_tien": 137,
+    "ubnd_huyen_dam_rong": 128,
+    "ubnd_huyen_lam_ha": 169,
 }
 
 # IT staff (cán bộ chuyên trách CNTT): (total, college or higher). 2017 sums: 129 / 120.
 IT_STAFF_2017 = {
-    "so_tai_chinh": (4, 4), "so_thong_tin_truyen_thong": (8, 8), "van_phong_ubnd_tinh": (5, 5),
-    "so_giao_duc_dao_tao": (4, 4), "so_cong_thuong": (3, 3), "so_noi_vu": (3, 3),
-    "so_y_te": (4, 4), "so_tai_nguyen_moi_truong": (4, 4), "so_ngoai_vu": (2, 2),
-    "so_ke_hoach_dau_tu": (3, 3), "so_van_hoa_the_thao_du_lich": (3, 3),
-    "thanh_tra_tinh": (2, 2), "so_khoa_hoc_cong_nghe": (3, 3), "so_giao_thong_van_tai": (3, 3),
-    "so_xay_dung": (2, 2), "so_tu_phap": (2, 2), "ban_quan_ly_cac_khu_cong_nghiep": (2, 1),
-    "so_nong_nghiep_ptnt": (3, 3), "so_lao_dong_tbxh": (2, 2), "ban_dan_toc": (1, 0),
-    "cuc_thue": (7, 7), "bao_hiem_xa_hoi": (5, 5), "kho_bac_nha_nuoc": (4, 4),
-    "chi_cuc_hai_quan": (3, 3), "cuc_thong_ke": (3, 3), "van_phong_hdnd_tinh": (1, 1),
-    "vien_kiem_sat_nhan_dan": (2, 2), "toa_an_nhan_dan": (2, 2),
-    "dai_phat_thanh_truyen_hinh": (3, 2), "vuon_quoc_gia_bidoup_nui_ba": (1, 0),
+    "so_tai_chinh": (4, 4),
+    "so_thong_tin_truyen_thong": (8, 8),
+    "van_phong_ubnd_tinh": (5, 5),
+    "so_giao_duc_dao_tao": (4, 4),
+    "so_cong_thuong": (3, 3),
+    "so_noi_vu": (3, 3),
+    "so_y_te": (4, 4),
+    "so_tai_nguyen_moi_truong": (4, 4),
+    "so_ngoai_vu": (2, 2),
+    "so_ke_hoach_dau_tu": (3, 3),
+    "so_van_hoa_the_thao_du_lich": (3, 3),
+    "thanh_tra_tinh": (2, 2),
+    "so_khoa_hoc_cong_nghe": (3, 3),
+    "so_giao_thong_van_tai": (3, 3),
+    "so_xay_dung": (2, 2),
+    "so_tu_phap": (2, 2),
+    "ban_quan_ly_cac_khu_cong_nghiep": (2, 1),
+    "so_nong_nghiep_ptnt": (3, 3),
+    "so_lao_dong_tbxh": (2, 2),
+    "ban_dan_toc": (1, 0),
+    "cuc_thue": (7, 7),
+    "bao_hiem_xa_hoi": (5, 5),
+    "kho_bac_nha_nuoc": (4, 4),
+    "chi_cuc_hai_quan": (3, 3),
+    "cuc_thong_ke": (3, 3),
+    "van_phong_hdnd_tinh": (1, 1),
+    "vien_kiem_sat_nhan_dan": (2, 2),
+    "toa_an_nhan_dan": (2, 2),
+    "dai_phat_thanh_truyen_hinh": (3, 2),
+    "vuon_quoc_gia_bidoup_nui_ba": (1, 0),
     "ban_quan_ly_khu_du_lich_tuyen_lam": (1, 0),
-    "ubnd_tp_da_lat": (5, 5), "ubnd_tp_bao_loc": (4, 4), "ubnd_huyen_duc_trong": (3, 3),
-    "ubnd_huyen_don_duong": (3, 3), "ubnd_huyen_di_linh": (3, 3), "ubnd_huyen_da_teh": (3, 2),
-    "ubnd_huyen_lac_duong": (2, 2), "ubnd_huyen_da_huoai": (2, 2), "ubnd_huyen_bao_lam": (3, 2),
-    "ubnd_huyen_cat_tien": (2, 2), "ubnd_huyen_dam_rong": (2, 1), "ubnd_huyen_lam_ha": (2, 1),
+    "ubnd_tp_da_lat": (5, 5),
+    "ubnd_tp_bao_loc": (4, 4),
+    "ubnd_huyen_duc_trong": (3, 3),
+    "ubnd_huyen_don_duong": (3, 3),
+    "ubnd_huyen_di_linh": (3, 3),
+    "ubnd_huyen_da_teh": (3, 2),
+    "ubnd_huyen_lac_duong": (2, 2),
+    "ubnd_huyen_da_huoai": (2, 2),
+    "ubnd_huyen_bao_lam": (3, 2),
+    "ubnd_huyen_cat_tien": (2, 2),
+    "ubnd_huyen_dam_rong": (2, 1),
+    "ubnd_huyen_lam_ha": (2, 1),
 }
 # 2016: the same, except that the huyện still had more IT staff (the article: the number
 # fell in 2017 because the huyện culture-and-information offices cut IT posts).
 IT_STAFF_2016 = dict(IT_STAFF_2017)
-IT_STAFF_2016.update({
-    "ubnd_tp_da_lat": (6, 6), "ubnd_huyen_duc_trong": (4, 3), "ubnd_huyen_di_linh": (4, 3),
-    "ubnd_huyen_lac_duong": (3, 2), "ubnd_huyen_da_huoai": (3, 2), "ubnd_huyen_cat_tien": (3, 3),
-    "ubnd_huyen_dam_rong": (3, 1), "ubnd_huyen_lam_ha": (3, 2),
-})
+IT_STAFF_2016.update(
+    {
+        "ubnd_tp_da_lat": (6, 6),
+        "ubnd_huyen_duc_trong": (4, 3),
+        "ubnd_huyen_di_linh": (4, 3),
+        "ubnd_huyen_lac_duong": (3, 2),
+        "ubnd_huyen_da_huoai": (3, 2),
+        "ubnd_huyen_cat_tien": (3, 3),
+        "ubnd_huyen_dam_rong": (3, 1),
+        "ubnd_huyen_lam_ha": (3, 2),
+    }
+)
 
 # Procedures on the one-stop system 2017: (total, level 3, level 4); sums 1537 / 507 / 119.
 # The two sở without the one-stop shop in 2017 (18/20) are Thanh tra tỉnh and Ban Dân tộc.
 PROCEDURES_2017 = {
-    "so_tai_chinh": (45, 30, 10), "so_thong_tin_truyen_thong": (40, 25, 12),
-    "van_phong_ubnd_tinh": (10, 6, 2), "so_giao_duc_dao_tao": (70, 35, 10),
-    "so_cong_thuong": (95, 45, 14), "so_noi_vu": (85, 28, 5), "so_y_te": (120, 30, 6),
-    "so_tai_nguyen_moi_truong": (95, 24, 4), "so_ngoai_vu": (10, 4, 0),
-    "so_ke_hoach_dau_tu": (95, 40, 8), "so_van_hoa_the_thao_du_lich": (100, 30, 5),
-    "thanh_tra_tinh": (6, 0, 0), "so_khoa_hoc_cong_nghe": (50, 15, 3),
-    "so_giao_thong_van_tai": (100, 35, 10), "so_xay_dung": (60, 18, 4), "so_tu_phap": (110, 30, 6),
-    "ban_quan_ly_cac_khu_cong_nghiep": (35, 10, 2), "so_nong_nghiep_ptnt": (90, 20, 3),
-    "so_lao_dong_tbxh": (70, 14, 2), "ban_dan_toc": (4, 0, 0),
-    "ubnd_tp_da_lat": (30, 12, 4), "ubnd_tp_bao_loc": (25, 9, 2), "ubnd_huyen_duc_trong": (22, 7, 1),
-    "ubnd_huyen_don_duong": (20, 5, 1), "ubnd_huyen_di_linh": (22, 6, 1),
-    "ubnd_huyen_da_teh": (18, 5, 1), "ubnd_huyen_lac_duong": (16, 4, 1),
-    "ubnd_huyen_da_huoai": (18, 5, 1), "ubnd_huyen_bao_lam": (20, 5, 1),
-    "ubnd_huyen_cat_tien": (18, 4, 0), "ubnd_huyen_dam_rong": (18, 3, 0),
+    "so_tai_chinh": (45, 30, 10),
+    "so_thong_tin_truyen_thong": (40, 25, 12),
+    "van_phong_ubnd_tinh": (10, 6, 2),
+    "so_giao_duc_dao_tao": (70, 35, 10),
+    "so_cong_thuong": (95, 45, 14),
+    "so_noi_vu": (85, 28, 5),
+    "so_y_te": (120, 30, 6),
+    "so_tai_nguyen_moi_truong": (95, 24, 4),
+    "so_ngoai_vu": (10, 4, 0),
+    "so_ke_hoach_dau_tu": (95, 40, 8),
+    "so_van_hoa_the_thao_du_lich": (100, 30, 5),
+    "thanh_tra_tinh": (6, 0, 0),
+    "so_khoa_hoc_cong_nghe": (50, 15, 3),
+    "so_giao_thong_van_tai": (100, 35, 10),
+    "so_xay_dung": (60, 18, 4),
+    "so_tu_phap": (110, 30, 6),
+    "ban_quan_ly_cac_khu_cong_nghiep": (35, 10, 2),
+    "so_nong_nghiep_ptnt": (90, 20, 3),
+    "so_lao_dong_tbxh": (70, 14, 2),
+    "ban_dan_toc": (4, 0, 0),
+    "ubnd_tp_da_lat": (30, 12, 4),
+    "ubnd_tp_bao_loc": (25, 9, 2),
+    "ubnd_huyen_duc_trong": (22, 7, 1),
+    "ubnd_huyen_don_duong": (20, 5, 1),
+    "ubnd_huyen_di_linh": (22, 6, 1),
+    "ubnd_huyen_da_teh": (18, 5, 1),
+    "ubnd_huyen_lac_duong": (16, 4, 1),
+    "ubnd_huyen_da_huoai": (18, 5, 1),
+    "ubnd_huyen_bao_lam": (20, 5, 1),
+    "ubnd_huyen_cat_tien": (18, 4, 0),
+    "ubnd_huyen_dam_rong": (18, 3, 0),
     "ubnd_huyen_lam_ha": (20, 3, 0),
 }
 NO_ONE_STOP_2017 = {"thanh_tra_tinh", "ban_dan_toc"}
@@ -179,36 +260,84 @@ LEVEL34_2016 = 251
 
 # Communes (xã, phường, thị trấn) per huyện and those with the one-stop shop: 147 / 49 in 2017.
 COMMUNES = {
-    "ubnd_tp_da_lat": 16, "ubnd_tp_bao_loc": 11, "ubnd_huyen_duc_trong": 15,
-    "ubnd_huyen_don_duong": 10, "ubnd_huyen_di_linh": 19, "ubnd_huyen_da_teh": 10,
-    "ubnd_huyen_lac_duong": 6, "ubnd_huyen_da_huoai": 10, "ubnd_huyen_bao_lam": 14,
-    "ubnd_huyen_cat_tien": 12, "ubnd_huyen_dam_rong": 8, "ubnd_huyen_lam_ha": 16,
+    "ubnd_tp_da_lat": 16,
+    "ubnd_tp_bao_loc": 11,
+    "ubnd_huyen_duc_trong": 15,
+    "ubnd_huyen_don_duong": 10,
+    "ubnd_huyen_di_linh": 19,
+    "ubnd_huyen_da_teh": 10,
+    "ubnd_huyen_lac_duong": 6,
+    "ubnd_huyen_da_huoai": 10,
+    "ubnd_huyen_bao_lam": 14,
+    "ubnd_huyen_cat_tien": 12,
+    "ubnd_huyen_dam_rong": 8,
+    "ubnd_huyen_lam_ha": 16,
 }
 COMMUNES_ONE_STOP_2017 = {
-    "ubnd_tp_da_lat": 16, "ubnd_tp_bao_loc": 11, "ubnd_huyen_duc_trong": 5,
-    "ubnd_huyen_don_duong": 3, "ubnd_huyen_di_linh": 3, "ubnd_huyen_da_teh": 2,
-    "ubnd_huyen_lac_duong": 2, "ubnd_huyen_da_huoai": 2, "ubnd_huyen_bao_lam": 2,
-    "ubnd_huyen_cat_tien": 1, "ubnd_huyen_dam_rong": 1, "ubnd_huyen_lam_ha": 1,
+    "ubnd_tp_da_lat": 16,
+    "ubnd_tp_bao_loc": 11,
+    "ubnd_huyen_duc_trong": 5,
+    "ubnd_huyen_don_duong": 3,
+    "ubnd_huyen_di_linh": 3,
+    "ubnd_huyen_da_teh": 2,
+    "ubnd_huyen_lac_duong": 2,
+    "ubnd_huyen_da_huoai": 2,
+    "ubnd_huyen_bao_lam": 2,
+    "ubnd_huyen_cat_tien": 1,
+    "ubnd_huyen_dam_rong": 1,
+    "ubnd_huyen_lam_ha": 1,
 }
 COMMUNES_ONE_STOP_2016 = {
-    "ubnd_tp_da_lat": 12, "ubnd_tp_bao_loc": 8, "ubnd_huyen_duc_trong": 3,
-    "ubnd_huyen_don_duong": 2, "ubnd_huyen_di_linh": 1, "ubnd_huyen_da_teh": 1,
-    "ubnd_huyen_lac_duong": 1, "ubnd_huyen_da_huoai": 1, "ubnd_huyen_bao_lam": 0,
-    "ubnd_huyen_cat_tien": 2, "ubnd_huyen_dam_rong": 0, "ubnd_huyen_lam_ha": 2,
+    "ubnd_tp_da_lat": 12,
+    "ubnd_tp_bao_loc": 8,
+    "ubnd_huyen_duc_trong": 3,
+    "ubnd_huyen_don_duong": 2,
+    "ubnd_huyen_di_linh": 1,
+    "ubnd_huyen_da_teh": 1,
+    "ubnd_huyen_lac_duong": 1,
+    "ubnd_huyen_da_huoai": 1,
+    "ubnd_huyen_bao_lam": 0,
+    "ubnd_huyen_cat_tien": 2,
+    "ubnd_huyen_dam_rong": 0,
+    "ubnd_huyen_lam_ha": 2,
 }
 
 # The province figures the article states, checked against the 2017 survey.
 PROVINCE_2017 = {
-    "it_staff": 129, "it_staff_college": 120, "one_stop_so": (18, 20), "one_stop_huyen": (12, 12),
-    "communes": (49, 147), "procedures_total": 1537, "procedures_level3": 507, "procedures_level4": 119,
+    "it_staff": 129,
+    "it_staff_college": 120,
+    "one_stop_so": (18, 20),
+    "one_stop_huyen": (12, 12),
+    "communes": (49, 147),
+    "procedures_total": 1537,
+    "procedures_level3": 507,
+    "procedures_level4": 119,
 }
 
 COLUMNS = [
-    "staff_total", "staff_with_pc", "has_lan", "has_broadband", "has_firewall", "has_backup",
-    "antivirus_pcs", "it_staff", "it_staff_college", "staff_trained", "doc_system_use",
-    "docs_sent_total", "docs_sent_electronic", "docs_signed", "staff_using_email",
-    "specialised_apps", "has_website", "website_directive_posts", "one_stop_shop",
-    "procedures_total", "procedures_level3", "procedures_level4", "communes_total",
+    "staff_total",
+    "staff_with_pc",
+    "has_lan",
+    "has_broadband",
+    "has_firewall",
+    "has_backup",
+    "antivirus_pcs",
+    "it_staff",
+    "it_staff_college",
+    "staff_trained",
+    "doc_system_use",
+    "docs_sent_total",
+    "docs_sent_electronic",
+    "docs_signed",
+    "staff_using_email",
+    "specialised_apps",
+    "has_website",
+    "website_directive_posts",
+    "one_stop_shop",
+    "procedures_total",
+    "procedures_level3",
+    "procedures_level4",
+    "communes_total",
     "communes_one_stop",
 ]
 SERVICE_COLUMNS = {"one_stop_shop", "procedures_total", "procedures_level3", "procedures_level4"}
@@ -264,14 +393,21 @@ LEVEL4_STEPS = [(10, 6), (5, 4), (1, 2)]
 
 def score(row: dict[str, object], block: str) -> dict[str, Decimal]:
     """Points per criterion and the total, exactly as the rule file gives them."""
-    v = {k: (D(x) if isinstance(x, int | Decimal) and not isinstance(x, bool) else x)
-         for k, x in row.items()}
+    v = {
+        k: (D(x) if isinstance(x, int | Decimal) and not isinstance(x, bool) else x)
+        for k, x in row.items()
+    }
     p: dict[str, Decimal] = {}
     p["may_tinh"] = _capped(v["staff_with_pc"], v["staff_total"]) * 8
     p["ket_noi_mang"] = D(2 * bool(v["has_lan"]) + 2 * bool(v["has_broadband"]))
-    p["an_toan_thong_tin"] = D(3 * bool(v["has_firewall"]) + 3 * bool(v["has_backup"])) + _capped(v["antivirus_pcs"], v["staff_with_pc"]) * 2
+    p["an_toan_thong_tin"] = (
+        D(3 * bool(v["has_firewall"]) + 3 * bool(v["has_backup"]))
+        + _capped(v["antivirus_pcs"], v["staff_with_pc"]) * 2
+    )
     p["can_bo_chuyen_trach"] = _bands(v["it_staff"], [(2, 5), (1, 3)])
-    p["trinh_do_chuyen_trach"] = (v["it_staff_college"] / v["it_staff"] * 5) if v["it_staff"] else D(0)
+    p["trinh_do_chuyen_trach"] = (
+        (v["it_staff_college"] / v["it_staff"] * 5) if v["it_staff"] else D(0)
+    )
     p["dao_tao_cbcc"] = _capped(v["staff_trained"], v["staff_total"]) * 5
     p["quan_ly_van_ban"] = {"toan_bo": D(8), "mot_phan": D(4)}.get(v["doc_system_use"], D(0))
     p["van_ban_dien_tu"] = _capped(v["docs_sent_electronic"], v["docs_sent_total"]) * 10
@@ -282,7 +418,9 @@ def score(row: dict[str, object], block: str) -> dict[str, Decimal]:
     p["thong_tin_chi_dao_dieu_hanh"] = _bands(v["website_directive_posts"], POSTS_STEPS)
     if block != "co_quan_khac":
         p["mot_cua_dien_tu"] = D(6 * bool(v["one_stop_shop"]))
-        p["dvc_muc_do_3_4"] = _capped(v["procedures_level3"] + v["procedures_level4"], v["procedures_total"]) * 8
+        p["dvc_muc_do_3_4"] = (
+            _capped(v["procedures_level3"] + v["procedures_level4"], v["procedures_total"]) * 8
+        )
         p["dvc_muc_do_4"] = _bands(v["procedures_level4"], LEVEL4_STEPS)
     if block == "ubnd_huyen":
         p["mot_cua_cap_xa"] = _capped(v["communes_one_stop"], v["communes_total"]) * 10
@@ -313,22 +451,40 @@ def build(aid: str, block: str, year: int, target: Decimal) -> Built:
     """Indicator values giving ``target`` points (within a few thousandths)."""
     staff = STAFF[aid]
     it_total, it_college = (IT_STAFF_2017 if year == 2017 else IT_STAFF_2016)[aid]
-    row: dict[str, object] = {"staff_total": staff, "it_staff": it_total, "it_staff_college": it_college}
+    row: dict[str, object] = {
+        "staff_total": staff,
+        "it_staff": it_total,
+        "it_staff_college": it_college,
+    }
     if block != "co_quan_khac":
         procs = PROCEDURES_2017 if year == 2017 else _procedures_2016()
         total, l3, l4 = procs[aid]
         no_shop = NO_ONE_STOP_2017 if year == 2017 else NO_ONE_STOP_2016
-        row.update({"one_stop_shop": aid not in no_shop, "procedures_total": total,
-                    "procedures_level3": l3, "procedures_level4": l4})
+        row.update(
+            {
+                "one_stop_shop": aid not in no_shop,
+                "procedures_total": total,
+                "procedures_level3": l3,
+                "procedures_level4": l4,
+            }
+        )
     if block == "ubnd_huyen":
         ones = COMMUNES_ONE_STOP_2017 if year == 2017 else COMMUNES_ONE_STOP_2016
         row.update({"communes_total": COMMUNES[aid], "communes_one_stop": ones[aid]})
 
     # Points fixed by the structural indicators.
-    fixed = _bands(D(it_total), [(2, 5), (1, 3)]) + (D(it_college) / D(it_total) * 5 if it_total else D(0))
+    fixed = _bands(D(it_total), [(2, 5), (1, 3)]) + (
+        D(it_college) / D(it_total) * 5 if it_total else D(0)
+    )
     if block != "co_quan_khac":
         fixed += D(6 * bool(row["one_stop_shop"]))
-        fixed += _capped(D(row["procedures_level3"]) + D(row["procedures_level4"]), D(row["procedures_total"])) * 8
+        fixed += (
+            _capped(
+                D(row["procedures_level3"]) + D(row["procedures_level4"]),
+                D(row["procedures_total"]),
+            )
+            * 8
+        )
         fixed += _bands(D(row["procedures_level4"]), LEVEL4_STEPS)
     if block == "ubnd_huyen":
         fixed += _capped(D(row["communes_one_stop"]), D(row["communes_total"])) * 10
@@ -391,7 +547,9 @@ def build(aid: str, block: str, year: int, target: Decimal) -> Built:
     row["specialised_apps"] = apps + (_stable(aid, "apps", 3) if apps == 5 else 0)
     row["has_website"] = True
     posts_pts = choice["thong_tin_chi_dao_dieu_hanh"]
-    row["website_directive_posts"] = {0: 4, 2: 12, 4: 24, 6: 48}[posts_pts] + _stable(aid, str(year), 10)
+    row["website_directive_posts"] = {0: 4, 2: 12, 4: 24, 6: 48}[posts_pts] + _stable(
+        aid, str(year), 10
+    )
 
     # Continuous criteria. Digital signatures grew a lot in 2017 (the article).
     sign_factor = D("0.85") if year == 2017 else D("0.45")
@@ -408,8 +566,13 @@ def build(aid: str, block: str, year: int, target: Decimal) -> Built:
         antivirus = count_for(min(u, D(1)), pc)
         trained = count_for(u, staff)
         email = count_for(min(u + D("0.03"), D(1)), staff)
-        got = (D(signed) / n_docs * 7 + D(pc) / staff_d * 8 + (D(antivirus) / pc * 2 if pc else D(0))
-               + D(trained) / staff_d * 5 + D(email) / staff_d * 5)
+        got = (
+            D(signed) / n_docs * 7
+            + D(pc) / staff_d * 8
+            + (D(antivirus) / pc * 2 if pc else D(0))
+            + D(trained) / staff_d * 5
+            + D(email) / staff_d * 5
+        )
         return signed, pc, antivirus, trained, email, got
 
     # Bisection on a common share u so that the electronic-documents criterion (10
@@ -425,12 +588,20 @@ def build(aid: str, block: str, year: int, target: Decimal) -> Built:
     need = remaining - got  # for the electronic-documents criterion (10 points)
     electronic = int((need / 10 * n_docs).to_integral_value(ROUND_HALF_UP))
     if not signed <= electronic <= n_docs:
-        raise SystemExit(f"{aid} {year}: electronic documents {electronic} out of [{signed}, {n_docs}]")
-    row.update({
-        "staff_with_pc": pc, "antivirus_pcs": antivirus, "staff_trained": trained,
-        "docs_sent_total": n_docs, "docs_sent_electronic": electronic, "docs_signed": signed,
-        "staff_using_email": email,
-    })
+        raise SystemExit(
+            f"{aid} {year}: electronic documents {electronic} out of [{signed}, {n_docs}]"
+        )
+    row.update(
+        {
+            "staff_with_pc": pc,
+            "antivirus_pcs": antivirus,
+            "staff_trained": trained,
+            "docs_sent_total": n_docs,
+            "docs_sent_electronic": electronic,
+            "docs_signed": signed,
+            "staff_using_email": email,
+        }
+    )
     return Built(aid, block, year, target, row)
 
 
@@ -450,8 +621,6 @@ def _tier(share: Decimal) -> str:
 
 def load_registry() -> dict[str, dict[str, object]]:
     """The agencies (id → name, block) from agencies.yaml, without needing udcntt."""
-    import yaml
-
     data = yaml.safe_load((HERE / "agencies.yaml").read_text(encoding="utf-8"))
     return {a["id"]: a for a in data["agencies"]}
 
@@ -472,16 +641,22 @@ def main(argv: list[str] | None = None) -> int:
 
     # Mirror scoring: totals within 0.01 of the targets, orders, tiers and rank changes.
     for block, rows in BLOCKS.items():
-        totals = {y: {aid: score(built[y][aid].row, block)["total"] for aid, *_ in rows} for y in built}
+        totals = {
+            y: {aid: score(built[y][aid].row, block)["total"] for aid, *_ in rows} for y in built
+        }
         for y in built:
             for aid in totals[y]:
                 if abs(totals[y][aid] - built[y][aid].target) > D("0.01"):
-                    raise SystemExit(f"{aid} {y}: total {totals[y][aid]} misses {built[y][aid].target}")
+                    raise SystemExit(
+                        f"{aid} {y}: total {totals[y][aid]} misses {built[y][aid].target}"
+                    )
         r17, r16 = _ranks(totals[2017]), _ranks(totals[2016])
         for i, (aid, _, prev_rank, _) in enumerate(rows, start=1):
             if r17[aid] != i or r16[aid] != prev_rank:
                 raise SystemExit(f"{aid}: ranks {r16[aid]} → {r17[aid]}, wanted {prev_rank} → {i}")
-        if len(set(totals[2017].values())) != len(rows) or len(set(totals[2016].values())) != len(rows):
+        if len(set(totals[2017].values())) != len(rows) or len(set(totals[2016].values())) != len(
+            rows
+        ):
             raise SystemExit(f"{block}: tied totals")
         counts: dict[str, int] = {}
         for aid in totals[2017]:
@@ -494,12 +669,18 @@ def main(argv: list[str] | None = None) -> int:
     figures = {
         "it_staff": sum(r["it_staff"] for r in rows17),
         "it_staff_college": sum(r["it_staff_college"] for r in rows17),
-        "one_stop_so": (sum(1 for r in rows17 if r["block"] == "so_ban_nganh" and r["one_stop_shop"]),
-                        sum(1 for r in rows17 if r["block"] == "so_ban_nganh")),
-        "one_stop_huyen": (sum(1 for r in rows17 if r["block"] == "ubnd_huyen" and r["one_stop_shop"]),
-                           sum(1 for r in rows17 if r["block"] == "ubnd_huyen")),
-        "communes": (sum(r.get("communes_one_stop", 0) for r in rows17),
-                     sum(r.get("communes_total", 0) for r in rows17)),
+        "one_stop_so": (
+            sum(1 for r in rows17 if r["block"] == "so_ban_nganh" and r["one_stop_shop"]),
+            sum(1 for r in rows17 if r["block"] == "so_ban_nganh"),
+        ),
+        "one_stop_huyen": (
+            sum(1 for r in rows17 if r["block"] == "ubnd_huyen" and r["one_stop_shop"]),
+            sum(1 for r in rows17 if r["block"] == "ubnd_huyen"),
+        ),
+        "communes": (
+            sum(r.get("communes_one_stop", 0) for r in rows17),
+            sum(r.get("communes_total", 0) for r in rows17),
+        ),
         "procedures_total": sum(r.get("procedures_total", 0) for r in rows17),
         "procedures_level3": sum(r.get("procedures_level3", 0) for r in rows17),
         "procedures_level4": sum(r.get("procedures_level4", 0) for r in rows17),
@@ -527,7 +708,9 @@ def main(argv: list[str] | None = None) -> int:
                         cells.append("")
                         continue
                     value = b.row[col]
-                    cells.append(("true" if value else "false") if isinstance(value, bool) else str(value))
+                    cells.append(
+                        ("true" if value else "false") if isinstance(value, bool) else str(value)
+                    )
                 writer.writerow([aid, agency["name"], b.block, *cells])
         print(f"wrote {path}")
 
@@ -539,7 +722,7 @@ def _verify_with_udcntt(out_dir: Path) -> None:
     """Score the written files with udcntt itself, when it can be imported."""
     sys.path.insert(0, str(ROOT / "src"))
     try:
-        import udcntt
+        import udcntt  # noqa: PLC0415 - optional: only after src/ is on the path
     except ImportError:
         print("udcntt not importable: checked with the mirror only")
         return
@@ -547,8 +730,16 @@ def _verify_with_udcntt(out_dir: Path) -> None:
     def dataset(year: int) -> object:
         with (out_dir / f"survey-{year}.csv").open(encoding="utf-8", newline="") as fh:
             records = [
-                {"id": r["agency_id"], "name": r["name"], "block": r["block"],
-                 "values": {k: v for k, v in r.items() if k not in ("agency_id", "name", "block") and v != ""}}
+                {
+                    "id": r["agency_id"],
+                    "name": r["name"],
+                    "block": r["block"],
+                    "values": {
+                        k: v
+                        for k, v in r.items()
+                        if k not in ("agency_id", "name", "block") and v != ""
+                    },
+                }
                 for r in csv.DictReader(fh)
             ]
         return udcntt.Dataset.from_records(records, year=year)
@@ -556,7 +747,7 @@ def _verify_with_udcntt(out_dir: Path) -> None:
     rules = udcntt.load_rules(RULES)
     prev = udcntt.evaluate(rules, dataset(2016))
     now = udcntt.evaluate(rules, dataset(2017), previous=prev)
-    for block, rows in BLOCKS.items():
+    for rows in BLOCKS.values():
         for i, (aid, _, prev_rank, _) in enumerate(rows, start=1):
             res = now.by_id(aid)
             if res.rank != i or res.rank_change != prev_rank - i:

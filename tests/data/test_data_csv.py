@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import write
+from data_helpers import write
 
 from udcntt.data import MISSING, NA, Limits, read_survey
 from udcntt.errors import DataError

@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import write
+from data_helpers import write
 
 from udcntt.data import MISSING, NA, read_survey
 from udcntt.errors import DataError, Severity

@@ -1,8 +1,13 @@
-"""Shared helpers for the tests of the shipped rule sets and their example data."""
+"""Shared fixtures for the tests of the shipped rule sets and their example data.
+
+Test modules here do not import this file (the test folders are not packages); they ask
+for its fixtures by name.
+"""
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -10,57 +15,76 @@ import pytest
 import yaml
 
 import udcntt
+import udcntt.data
 
 ROOT = Path(__file__).resolve().parents[2]
-RULES = ROOT / "rules"
 EXAMPLES = ROOT / "examples"
-#: The project's shared folder (seed article, published tables); optional in CI.
-SHARED = ROOT.parent / "shared"
-
-#: Every shipped rule file, the bases included.
-RULE_FILES = sorted([*RULES.glob("*.yaml"), *RULES.glob("base/*.yaml")])
 
 
-def fold(text: str) -> str:
-    """A name compared loosely: NFC, case-folded, spaces collapsed."""
-    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+@pytest.fixture(scope="session")
+def read_survey() -> Callable[..., udcntt.Dataset]:
+    """udcntt's survey reader (re-exported at the top level, living in udcntt.data)."""
+    return getattr(udcntt, "read_survey", udcntt.data.read_survey)  # type: ignore[no-any-return]
 
 
-def load_yaml(path: Path) -> Any:
-    """A plain YAML file (examples, published facts), not a rule file."""
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+@pytest.fixture(scope="session")
+def read_registry() -> Callable[..., Any]:
+    """udcntt's agency-registry reader."""
+    return getattr(udcntt, "read_registry", udcntt.data.read_registry)  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="session")
+def fold() -> Callable[[str], str]:
+    """Compare names loosely: NFC, case-folded, spaces collapsed."""
+    return lambda text: " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
 @pytest.fixture(scope="session")
 def lam_dong_2017_rules() -> udcntt.RuleSet:
     """rules/lam-dong-2017.yaml, loaded."""
-    return udcntt.load_rules(RULES / "lam-dong-2017.yaml")
+    return udcntt.load_rules(ROOT / "rules" / "lam-dong-2017.yaml")
 
 
 @pytest.fixture(scope="session")
-def lam_dong_registry() -> Any:
+def lam_dong_registry(read_registry: Callable[..., Any]) -> Any:
     """examples/lam-dong/agencies.yaml, read by udcntt's registry reader."""
-    return udcntt.read_registry(EXAMPLES / "lam-dong" / "agencies.yaml")
+    return read_registry(EXAMPLES / "lam-dong" / "agencies.yaml")
 
 
 @pytest.fixture(scope="session")
-def lam_dong_2017_assessment(lam_dong_2017_rules: udcntt.RuleSet, lam_dong_registry: Any) -> udcntt.Assessment:
-    """The 2017 example scored with 2016 as the previous year, as `udcntt score` does."""
+def lam_dong_surveys(
+    read_survey: Callable[..., udcntt.Dataset],
+    lam_dong_2017_rules: udcntt.RuleSet,
+    lam_dong_registry: Any,
+) -> dict[int, udcntt.Dataset]:
+    """The 2016 and 2017 example surveys, read as `udcntt score` reads them."""
     folder = EXAMPLES / "lam-dong"
-    previous = udcntt.read_survey(folder / "survey-2016.csv", lam_dong_2017_rules, registry=lam_dong_registry)
-    current = udcntt.read_survey(folder / "survey-2017.csv", lam_dong_2017_rules, registry=lam_dong_registry)
-    prev = udcntt.evaluate(lam_dong_2017_rules, previous)
-    return udcntt.evaluate(lam_dong_2017_rules, current, previous=prev)
+    return {
+        year: read_survey(
+            folder / f"survey-{year}.csv", lam_dong_2017_rules, registry=lam_dong_registry
+        )
+        for year in (2016, 2017)
+    }
+
+
+@pytest.fixture(scope="session")
+def lam_dong_2017_assessment(
+    lam_dong_2017_rules: udcntt.RuleSet, lam_dong_surveys: dict[int, udcntt.Dataset]
+) -> udcntt.Assessment:
+    """The 2017 example scored with 2016 as the previous year."""
+    previous = udcntt.evaluate(lam_dong_2017_rules, lam_dong_surveys[2016])
+    return udcntt.evaluate(lam_dong_2017_rules, lam_dong_surveys[2017], previous=previous)
 
 
 @pytest.fixture(scope="session")
 def article_2017() -> dict[str, Any]:
     """What the founding article publishes (the copy kept beside the example data)."""
-    return load_yaml(EXAMPLES / "lam-dong" / "article-2017.yaml")
+    path = EXAMPLES / "lam-dong" / "article-2017.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 
 
 @pytest.fixture(scope="session")
-def agency_id_of(lam_dong_registry: Any) -> Any:
+def agency_id_of(lam_dong_registry: Any) -> Callable[[str], str]:
     """Map a name as the article writes it to the registry id (by name or alias)."""
 
     def lookup(name: str) -> str:

@@ -25,6 +25,7 @@ columns' Vietnamese labels (as the template writes them) is skipped.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
@@ -133,14 +134,20 @@ class Column:
     scale: Scale = None
 
 
-def header_text(cell: Cell | None) -> str:
-    """A header cell as clean text (numbers as written)."""
+def header_text(cell: Cell | None, *, clean: bool = True) -> str:
+    """A header cell as clean text (numbers as written).
+
+    With ``clean=False`` the text keeps look-alike characters (only NFC and surrounding
+    whitespace are normalised), so that matching can report them.
+    """
     if cell is None or cell.value is None:
         return ""
     value = cell.value
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return clean_text(str(value))
+    if clean:
+        return clean_text(str(value))
+    return unicodedata.normalize("NFC", str(value)).strip()
 
 
 def label_for(rules: RuleSet, indicator: str, role: ColumnRole = ColumnRole.VALUE) -> str:

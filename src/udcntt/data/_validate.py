@@ -283,7 +283,7 @@ class Builder:
     def _identify(self, table: Table, row: Row, cols: Mapping[str, Column]) -> _Ident:
         def text(kind: str) -> str:
             col = cols.get(kind)
-            return header_text(row.cells.get(col.index)) if col else ""
+            return header_text(row.cells.get(col.index), clean=False) if col else ""
 
         id_text, name_text, block_text = text("id"), text("name"), text("block")
         if not id_text and not name_text:
@@ -296,7 +296,7 @@ class Builder:
             )
         block_from_row = self._block(block_text, row) if block_text else None
         if self.registry is None:
-            agency_id = id_text or slugify(name_text)
+            agency_id = clean_text(id_text) or slugify(name_text)
             if not agency_id:
                 raise _Rejected(
                     Diagnostic(

@@ -461,18 +461,14 @@ def _finish_fast(
         leaves, groups_q, groups_u, total, published, share, ti = plan.fast_finish(*pre)
     except (SlowPath, RuleArithmeticError, decimal.DecimalException):
         return None
-    n = shape.n_leaves
-    unscored_raw = tuple(
-        agency.fast_leaves[i] if shape.status[i] == "unscored" else pre[i] for i in range(n)
-    )
     criteria = CriteriaView(
         shape.ids,
         shape.index,
         shape.full_max,
         shape.status,
         leaves + groups_q,
-        unscored_raw + (None,) * len(groups_q),
-        pre_unrounded(pre, n) + groups_u,
+        agency.fast_leaves + shape.no_groups,
+        tuple(pre) + groups_u,
         norm,
     )
     if ti >= 0:
@@ -496,11 +492,6 @@ def _finish_tier(
     if level is None:
         return None
     return _Core(agency, criteria, total, published, plan.max_total, share, level, ())
-
-
-def pre_unrounded(pre: list[Decimal], n: int) -> tuple[Decimal | None, ...]:
-    """Leaf points before rounding, as the reference path records them."""
-    return tuple(pre[:n])
 
 
 def _ranks(rules: RuleSet, cores: list[_Core]) -> list[int | None]:

@@ -133,7 +133,7 @@ def derive(
         try:
             env[d_id] = expr.evaluate(env)
         except RuleArithmeticError as exc:
-            raise RuleFailure(exc.code, f"derived value '{d_id}': {exc}", None) from exc
+            raise RuleFailure(exc.code, f"derived value '{d_id}': {exc.detail}", None) from exc
 
 
 class LeafOutcome:
@@ -160,5 +160,5 @@ def run_leaf(
     try:
         raw = run_rule(leaf.rule, env, trace)
     except RuleArithmeticError as exc:
-        raise RuleFailure(exc.code, str(exc), leaf.id) from exc
+        raise RuleFailure(exc.code, exc.detail, leaf.id) from exc
     return LeafOutcome(raw, False, trace)

@@ -1,0 +1,119 @@
+"""Property-test a rule file: hypothesis strategies, invariant checks, a pytest plugin.
+
+Needs the ``testing`` extra (``pip install "udcntt[testing]"``) for everything but the
+pytest plugin.
+
+Strategies, derived from a rule set's own declarations and valid by construction:
+
+* :func:`agency_values` — one agency's survey answers for a block;
+* :func:`agency_records` — one :class:`~udcntt.AgencyRecord`;
+* :func:`datasets` — whole surveys over the blocks;
+* :func:`rule_sets` / :func:`rule_set_documents` — random small valid rule sets, to test
+  the engine itself.
+
+Invariants (:data:`INVARIANTS`), each a function returning :class:`Violation` objects:
+:func:`check_bounds`, :func:`check_monotone`, :func:`probe_tiers` / :func:`check_tiers`,
+:func:`check_permutation`, :func:`check_determinism`, :func:`check_not_applicable`,
+:func:`check_extends`. :func:`run_properties` runs them all within a time budget and
+returns a :class:`PropertyOutcome` (``udcntt check --properties`` prints its diagnostics).
+
+>>> from udcntt.testing import run_properties                       # doctest: +SKIP
+>>> outcome = run_properties("rules/lam-dong-2017.yaml", max_seconds=30, seed=1)
+>>> outcome.ok                                                     # doctest: +SKIP
+True
+
+The pytest plugin (:mod:`udcntt.testing.pytest_plugin`) is registered through an entry
+point and imports nothing from here until it collects a rule file.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from udcntt.testing._invariants import (
+        INVARIANTS,
+        InvalidData,
+        Invariant,
+        Violation,
+        check_bounds,
+        check_determinism,
+        check_extends,
+        check_monotone,
+        check_not_applicable,
+        check_permutation,
+        check_tiers,
+        extension_of,
+        format_agency,
+        probe_tiers,
+    )
+    from udcntt.testing._runner import InvariantReport, PropertyOutcome, run_properties
+    from udcntt.testing._strategies import (
+        DEFAULT_UNBOUNDED,
+        agency_records,
+        agency_values,
+        datasets,
+        rule_set_documents,
+        rule_sets,
+    )
+
+__all__ = [
+    "DEFAULT_UNBOUNDED",
+    "INVARIANTS",
+    "InvalidData",
+    "Invariant",
+    "InvariantReport",
+    "PropertyOutcome",
+    "Violation",
+    "agency_records",
+    "agency_values",
+    "check_bounds",
+    "check_determinism",
+    "check_extends",
+    "check_monotone",
+    "check_not_applicable",
+    "check_permutation",
+    "check_tiers",
+    "datasets",
+    "extension_of",
+    "format_agency",
+    "probe_tiers",
+    "rule_set_documents",
+    "rule_sets",
+    "run_properties",
+]
+
+_HOME = {
+    "DEFAULT_UNBOUNDED": "_strategies",
+    "agency_records": "_strategies",
+    "agency_values": "_strategies",
+    "datasets": "_strategies",
+    "rule_set_documents": "_strategies",
+    "rule_sets": "_strategies",
+    "InvariantReport": "_runner",
+    "PropertyOutcome": "_runner",
+    "run_properties": "_runner",
+}
+
+
+def __getattr__(name: str) -> Any:
+    # Lazy: the pytest plugin lives in this package and must not need hypothesis.
+    if name not in __all__:
+        raise AttributeError(f"module 'udcntt.testing' has no attribute '{name}'")
+    home = _HOME.get(name, "_invariants")
+    try:
+        module = importlib.import_module(f"udcntt.testing.{home}")
+    except ModuleNotFoundError as exc:
+        if exc.name == "hypothesis" or (exc.name or "").startswith("hypothesis."):
+            raise ImportError(
+                "udcntt.testing needs hypothesis: pip install 'udcntt[testing]'"
+            ) from exc
+        raise
+    value = getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
