@@ -16,10 +16,10 @@ from udcntt.errors import DataError
 from udcntt.model import RuleSet
 
 HEADER = "id,name,block,staff_total,staff_pc,pc_ratio,bandwidth"
-ROWS = "so_yte,Sở Y tế,so_nganh,1.537,1.200,75%,\"12,5\"\nh_a,Huyện A,huyen,80,80,100%,50\n"
+ROWS = 'so_yte,Sở Y tế,so_nganh,1.537,1.200,75%,"12,5"\nh_a,Huyện A,huyen,80,80,100%,50\n'
 
 
-def quick(seconds: float = 1.0) -> "_Timer":
+def quick(seconds: float = 1.0) -> _Timer:
     return _Timer(seconds)
 
 
@@ -86,12 +86,14 @@ def test_cell_locations(rules: RuleSet, tmp_path: Path) -> None:
 
 def test_semicolon_and_tab_delimiters(rules: RuleSet, tmp_path: Path) -> None:
     """Excel in a Vietnamese locale saves with ';'; TSV uses tabs: both are sniffed."""
-    semi = write(tmp_path / "s.csv", (HEADER + "\n" + ROWS).replace(",", ";").replace(
-        '"12;5"', "12,5"))
+    semi = write(
+        tmp_path / "s.csv", (HEADER + "\n" + ROWS).replace(",", ";").replace('"12;5"', "12,5")
+    )
     ds = read_survey(semi, rules)
     assert ds.by_id()["so_yte"].values["bandwidth"] == Decimal("12.5")
-    tab = write(tmp_path / "s.tsv", (HEADER + "\n" + ROWS).replace(",", "\t").replace(
-        '"12\t5"', "12,5"))
+    tab = write(
+        tmp_path / "s.tsv", (HEADER + "\n" + ROWS).replace(",", "\t").replace('"12\t5"', "12,5")
+    )
     assert len(read_survey(tab, rules)) == 2
 
 
@@ -135,8 +137,7 @@ def test_cp1258_when_declared(rules: RuleSet, tmp_path: Path) -> None:
 
 def test_duplicate_headers(rules: RuleSet, tmp_path: Path) -> None:
     """Two columns for the same indicator: an error, and neither is read."""
-    path = write(tmp_path / "s.csv", "id,name,block,staff_total,Tổng số cán bộ\n"
-                                     "a,A,so_nganh,1,2\n")
+    path = write(tmp_path / "s.csv", "id,name,block,staff_total,Tổng số cán bộ\na,A,so_nganh,1,2\n")
     with quick(), pytest.raises(DataError) as info:
         read_survey(path, rules)
     assert codes(info.value) == ["E-DATA-HEADER", "E-DATA-HEADER"]
@@ -146,8 +147,10 @@ def test_duplicate_headers(rules: RuleSet, tmp_path: Path) -> None:
 
 def test_ragged_rows(rules: RuleSet, tmp_path: Path) -> None:
     """Rows with more or fewer fields than the header are rejected and counted."""
-    path = write(tmp_path / "s.csv", HEADER + "\na,A,so_nganh,1,1,1%,1\nb,B,so_nganh,1,1\n"
-                                              "c,C,so_nganh,1,1,1%,1,9,9\n")
+    path = write(
+        tmp_path / "s.csv",
+        HEADER + "\na,A,so_nganh,1,1,1%,1\nb,B,so_nganh,1,1\nc,C,so_nganh,1,1,1%,1,9,9\n",
+    )
     with quick(), pytest.raises(DataError) as info:
         read_survey(path, rules)
     assert codes(info.value) == ["E-DATA-ROW", "E-DATA-ROW"]
@@ -227,8 +230,7 @@ def test_headers_by_label_alias_and_lookalikes(rules: RuleSet, tmp_path: Path) -
     """Headers may be ids, labels or aliases, in any case, spacing or Unicode form."""
     path = write(
         tmp_path / "s.csv",
-        "Mã đơn vị,TÊN ĐƠN VỊ,Khối,  tổng số  cán bộ ,CB có máy tính,STT\n"
-        "a,A,so_nganh,10,5,1\n",
+        "Mã đơn vị,TÊN ĐƠN VỊ,Khối,  tổng số  cán bộ ,CB có máy tính,STT\na,A,so_nganh,10,5,1\n",
     )
     ds = read_survey(path, rules)
     assert ds.agencies[0].values == {"staff_total": Decimal(10), "staff_pc": Decimal(5)}
@@ -248,8 +250,9 @@ def test_title_rows_and_label_row(rules: RuleSet, tmp_path: Path) -> None:
 
 def test_block_by_label_and_unknown_block(rules: RuleSet, tmp_path: Path) -> None:
     """Blocks are given by id or label; an unknown block rejects the row."""
-    path = write(tmp_path / "s.csv", "id,name,block,staff_total\n"
-                                     "a,A,Khối UBND huyện,1\nb,B,khoi_xa,1\n")
+    path = write(
+        tmp_path / "s.csv", "id,name,block,staff_total\na,A,Khối UBND huyện,1\nb,B,khoi_xa,1\n"
+    )
     ds = read_survey(path, rules, policy="lenient")
     assert [(a.id, a.block) for a in ds] == [("a", "huyen")]
     assert [d.code for d in ds.diagnostics if d.severity.value == "error"] == ["E-DATA-BLOCK"]

@@ -51,8 +51,11 @@ def test_yaml_wide(rules: RuleSet, fixtures: Path) -> None:
 
 def test_yaml_locations(rules: RuleSet, tmp_path: Path) -> None:
     """A refused YAML value names its line and path."""
-    path = write(tmp_path / "s.yaml", "agencies:\n  - id: a\n    name: A\n    block: so_nganh\n"
-                                      "    values:\n      staff_total: nhiều\n")
+    path = write(
+        tmp_path / "s.yaml",
+        "agencies:\n  - id: a\n    name: A\n    block: so_nganh\n"
+        "    values:\n      staff_total: nhiều\n",
+    )
     with pytest.raises(DataError) as info:
         read_survey(path, rules)
     loc = info.value.location
@@ -79,11 +82,24 @@ def test_yaml_hostile(rules: RuleSet, tmp_path: Path) -> None:
 
 def test_json_long(rules: RuleSet, tmp_path: Path) -> None:
     """A JSON document with a 'values' list is a long table."""
-    doc = {"values": [
-        {"agency": "a", "name": "A", "block": "so_nganh", "indicator": "staff_total", "value": 9},
-        {"agency": "a", "name": "A", "block": "so_nganh", "indicator": "Tỷ lệ máy tính",
-         "value": "9%"},
-    ]}
+    doc = {
+        "values": [
+            {
+                "agency": "a",
+                "name": "A",
+                "block": "so_nganh",
+                "indicator": "staff_total",
+                "value": 9,
+            },
+            {
+                "agency": "a",
+                "name": "A",
+                "block": "so_nganh",
+                "indicator": "Tỷ lệ máy tính",
+                "value": "9%",
+            },
+        ]
+    }
     path = write(tmp_path / "s.json", json.dumps(doc, ensure_ascii=False))
     ds = read_survey(path, rules)
     assert ds.agencies[0].values == {"staff_total": Decimal(9), "pc_ratio": Decimal("0.09")}
@@ -109,14 +125,22 @@ def test_brackets_inside_strings_do_not_count(rules: RuleSet, tmp_path: Path) ->
 
 @pytest.mark.parametrize(
     ("value", "code"),
-    [("NaN", "E-DATA-NUMBER"), ("Infinity", "E-DATA-NUMBER"), ("1e999", "E-DATA-NUMBER"),
-     ("9" * 5000, "E-DATA-NUMBER"), ('"1e999"', "E-DATA-NUMBER"), ("[1, 2]", "E-DATA-FORMAT"),
-     ("true", "E-DATA-NUMBER")],
+    [
+        ("NaN", "E-DATA-NUMBER"),
+        ("Infinity", "E-DATA-NUMBER"),
+        ("1e999", "E-DATA-NUMBER"),
+        ("9" * 5000, "E-DATA-NUMBER"),
+        ('"1e999"', "E-DATA-NUMBER"),
+        ("[1, 2]", "E-DATA-FORMAT"),
+        ("true", "E-DATA-NUMBER"),
+    ],
 )
 def test_json_bad_numbers(rules: RuleSet, tmp_path: Path, value: str, code: str) -> None:
     """Non-finite, huge and non-scalar values are located cell errors."""
-    text = '{"agencies": [{"id": "a", "name": "A", "block": "so_nganh", ' \
-           f'"values": {{"bandwidth": {value}}}}}]}}'
+    text = (
+        '{"agencies": [{"id": "a", "name": "A", "block": "so_nganh", '
+        f'"values": {{"bandwidth": {value}}}}}]}}'
+    )
     path = write(tmp_path / "s.json", text)
     start = time.perf_counter()
     with pytest.raises(DataError) as info:
@@ -128,8 +152,13 @@ def test_json_bad_numbers(rules: RuleSet, tmp_path: Path, value: str, code: str)
 
 def test_json_syntax_and_shape(rules: RuleSet, tmp_path: Path) -> None:
     """Invalid JSON, an unexpected shape and duplicate keys are format errors."""
-    for text in ('{"agencies": [', '"hello"', '{"agencies": 3}', '{"agencies": [], "x": 1}',
-                 '{"agencies": [], "agencies": []}'):
+    for text in (
+        '{"agencies": [',
+        '"hello"',
+        '{"agencies": 3}',
+        '{"agencies": [], "x": 1}',
+        '{"agencies": [], "agencies": []}',
+    ):
         path = write(tmp_path / "s.json", text)
         with pytest.raises(DataError) as info:
             read_survey(path, rules)
@@ -138,8 +167,11 @@ def test_json_syntax_and_shape(rules: RuleSet, tmp_path: Path) -> None:
 
 def test_json_records_that_are_not_mappings(rules: RuleSet, tmp_path: Path) -> None:
     """A record that is not a mapping is a rejected row, counted."""
-    path = write(tmp_path / "s.json", '[{"id": "a", "name": "A", "block": "so_nganh"}, 3, '
-                                      '{"id": "b", "id": "c", "block": "so_nganh"}]')
+    path = write(
+        tmp_path / "s.json",
+        '[{"id": "a", "name": "A", "block": "so_nganh"}, 3, '
+        '{"id": "b", "id": "c", "block": "so_nganh"}]',
+    )
     ds = read_survey(path, rules, policy="lenient")
     assert [a.id for a in ds] == ["a"]
     assert (ds.rows_read, ds.rows_used, ds.rows_rejected) == (3, 1, 2)

@@ -130,8 +130,14 @@ def test_percent_on_a_number_needs_a_percent_unit() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("12", Decimal(12)), (12.0, Decimal(12)), ("12,0", Decimal(12)), ("12,5", "E-DATA-NUMBER"),
-     ("-1", "E-DATA-RANGE"), (3.5, "E-DATA-NUMBER")],
+    [
+        ("12", Decimal(12)),
+        (12.0, Decimal(12)),
+        ("12,0", Decimal(12)),
+        ("12,5", "E-DATA-NUMBER"),
+        ("-1", "E-DATA-RANGE"),
+        (3.5, "E-DATA-NUMBER"),
+    ],
 )
 def test_counts(raw: Any, expected: Any) -> None:
     """Counts are whole and not negative."""
@@ -147,10 +153,26 @@ def test_range_from_bounds() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("Có", True), ("có", True), ("CÓ", True), ("x", True), ("X", True), ("C", True),
-     ("1", True), (1, True), (True, True), ("Không", False), ("không", False), ("K", False),
-     ("0", False), (0, False), ("ko", False), ("Khong", False), ("maybe", "E-DATA-BOOL"),
-     (2, "E-DATA-BOOL")],
+    [
+        ("Có", True),
+        ("có", True),
+        ("CÓ", True),
+        ("x", True),
+        ("X", True),
+        ("C", True),
+        ("1", True),
+        (1, True),
+        (True, True),
+        ("Không", False),
+        ("không", False),
+        ("K", False),
+        ("0", False),
+        (0, False),
+        ("ko", False),
+        ("Khong", False),
+        ("maybe", "E-DATA-BOOL"),
+        (2, "E-DATA-BOOL"),
+    ],
 )
 def test_bools(raw: Any, expected: Any) -> None:
     """Có/Không, x, C/K and 1/0 are the declared yes/no spellings."""
@@ -159,11 +181,19 @@ def test_bools(raw: Any, expected: Any) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("25/03/2024", date(2024, 3, 25)), ("5/3/2024", date(2024, 3, 5)),
-     ("2024-03-25", date(2024, 3, 25)), (datetime(2024, 3, 25, 8), date(2024, 3, 25)),
-     ("30/02/2024", "E-DATA-DATE"), ("29/02/2023", "E-DATA-DATE"), ("29/02/2024", date(2024, 2, 29)),
-     ("25/03/24", "E-DATA-DATE"), ("13/13/2024", "E-DATA-DATE"), (45000, "E-DATA-DATE"),
-     ("hôm qua", "E-DATA-DATE")],
+    [
+        ("25/03/2024", date(2024, 3, 25)),
+        ("5/3/2024", date(2024, 3, 5)),
+        ("2024-03-25", date(2024, 3, 25)),
+        (datetime(2024, 3, 25, 8), date(2024, 3, 25)),
+        ("30/02/2024", "E-DATA-DATE"),
+        ("29/02/2023", "E-DATA-DATE"),
+        ("29/02/2024", date(2024, 2, 29)),
+        ("25/03/24", "E-DATA-DATE"),
+        ("13/13/2024", "E-DATA-DATE"),
+        (45000, "E-DATA-DATE"),
+        ("hôm qua", "E-DATA-DATE"),
+    ],
 )
 def test_dates(raw: Any, expected: Any) -> None:
     """Dates are dd/mm/yyyy (or ISO); impossible dates are refused."""

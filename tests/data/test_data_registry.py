@@ -63,12 +63,21 @@ def test_match(registry: Registry) -> None:
 @pytest.mark.parametrize(
     ("records", "code"),
     [
-        ([{"id": "a", "name": "A", "block": "b"}, {"id": "a", "name": "B", "block": "b"}],
-         "E-DATA-AGENCY-DUPLICATE"),
-        ([{"id": "a", "name": "Hòa", "block": "b"}, {"id": "c", "name": "Hoà", "block": "b"}],
-         "E-DATA-AGENCY-LOOKALIKE"),
-        ([{"id": "a", "name": "A", "block": "b"}, {"id": "c", "name": "C", "block": "b",
-                                                     "aliases": ["a"]}], "E-DATA-REGISTRY"),
+        (
+            [{"id": "a", "name": "A", "block": "b"}, {"id": "a", "name": "B", "block": "b"}],
+            "E-DATA-AGENCY-DUPLICATE",
+        ),
+        (
+            [{"id": "a", "name": "Hòa", "block": "b"}, {"id": "c", "name": "Hoà", "block": "b"}],
+            "E-DATA-AGENCY-LOOKALIKE",
+        ),
+        (
+            [
+                {"id": "a", "name": "A", "block": "b"},
+                {"id": "c", "name": "C", "block": "b", "aliases": ["a"]},
+            ],
+            "E-DATA-REGISTRY",
+        ),
         ([{"id": "a", "name": "A", "block": "b", "parent": "zz"}], "E-DATA-REGISTRY"),
         ([{"id": "a b", "name": "A", "block": "b"}], "E-DATA-REGISTRY"),
         ([{"id": "a", "block": "b"}], "E-DATA-REGISTRY"),
@@ -93,12 +102,17 @@ def test_registry_file_errors_are_all_listed(tmp_path: Path) -> None:
 
 def test_survey_matched_to_registry(rules: RuleSet, registry: Registry, tmp_path: Path) -> None:
     """Rows match by id or name; look-alikes match with a warning; registry fills blocks."""
-    path = write(tmp_path / "s.csv", "id,name,staff_total\nso_yte,,1\n,Sở Giáo dục,2\n"
-                 ",Sở Thông tin và Truyền thông,3\n,Bộ Chỉ huy Quân sự tỉnh,4\n"
-                 ",UBND huyện Ðạ Huoai,5\n,UBND huyện Hòa Vang,6\n,UBND xã Hoà Bắc,7\n")
+    path = write(
+        tmp_path / "s.csv",
+        "id,name,staff_total\nso_yte,,1\n,Sở Giáo dục,2\n"
+        ",Sở Thông tin và Truyền thông,3\n,Bộ Chỉ huy Quân sự tỉnh,4\n"
+        ",UBND huyện Ðạ Huoai,5\n,UBND huyện Hòa Vang,6\n,UBND xã Hoà Bắc,7\n",
+    )
     ds = read_survey(path, rules, registry=registry)
     assert [(a.id, a.block, a.ranked) for a in ds][:2] == [
-        ("so_yte", "so_nganh", True), ("so_gddt", "so_nganh", True)]
+        ("so_yte", "so_nganh", True),
+        ("so_gddt", "so_nganh", True),
+    ]
     assert ds.by_id()["bchqs"].ranked is False
     assert ds.by_id()["xa_hoa_bac"].parent == "h_hoa_vang"
     assert ds.by_id()["so_gddt"].name == "Sở Giáo dục và Đào tạo"
@@ -111,18 +125,25 @@ def test_unknown_duplicate_and_missing_agencies(
     rules: RuleSet, registry: Registry, tmp_path: Path
 ) -> None:
     """Unknown and duplicate rows are rejected; registry agencies without a row are listed."""
-    path = write(tmp_path / "s.csv", "id,name,staff_total\nso_yte,,1\n,Sở Y tê,2\n"
-                 ",Sở Nội vụ,3\nso_yte,Sở Y tế,4\nso_yte,Sở Giáo dục,5\n")
+    path = write(
+        tmp_path / "s.csv",
+        "id,name,staff_total\nso_yte,,1\n,Sở Y tê,2\n"
+        ",Sở Nội vụ,3\nso_yte,Sở Y tế,4\nso_yte,Sở Giáo dục,5\n",
+    )
     with pytest.raises(DataError) as info:
         read_survey(path, rules, registry=registry)
-    errors = [(d.code, d.location.row if d.location else None) for d in info.value.diagnostics
-              if d.severity is Severity.ERROR]
+    errors = [
+        (d.code, d.location.row if d.location else None)
+        for d in info.value.diagnostics
+        if d.severity is Severity.ERROR
+    ]
     assert ("E-DATA-AGENCY-UNKNOWN", 3) in errors
     assert ("E-DATA-AGENCY-UNKNOWN", 4) in errors
     assert ("E-DATA-AGENCY-DUPLICATE", 5) in errors
     assert ("E-DATA-AGENCY-UNKNOWN", 6) in errors  # id and name disagree
-    missing = {d.agency: d.severity for d in info.value.diagnostics
-               if d.code == "E-DATA-AGENCY-MISSING"}
+    missing = {
+        d.agency: d.severity for d in info.value.diagnostics if d.code == "E-DATA-AGENCY-MISSING"
+    }
     assert missing["so_gddt"] is Severity.ERROR
     assert missing["bchqs"] is Severity.WARNING  # not ranked
     suggestion = next(d for d in info.value.diagnostics if d.location and d.location.row == 3)
@@ -144,13 +165,16 @@ def test_registry_block_must_exist(rules: RuleSet, tmp_path: Path) -> None:
 
 def test_no_registry_lookalike_names(rules: RuleSet, tmp_path: Path) -> None:
     """Without a registry, names differing by look-alikes are never two silent agencies."""
-    path = write(tmp_path / "s.csv", "name,block,staff_total\nXã Hòa Bắc,huyen,1\n"
-                 "Xã Hoà Bắc,huyen,2\n")
+    path = write(
+        tmp_path / "s.csv", "name,block,staff_total\nXã Hòa Bắc,huyen,1\nXã Hoà Bắc,huyen,2\n"
+    )
     with pytest.raises(DataError) as info:
         read_survey(path, rules)
     assert info.value.code == "E-DATA-AGENCY-LOOKALIKE"
-    with_ids = write(tmp_path / "t.csv", "id,name,block,staff_total\nx1,Xã Hòa Bắc,huyen,1\n"
-                     "x2,Xã Hoà Bắc,huyen,2\n")
+    with_ids = write(
+        tmp_path / "t.csv",
+        "id,name,block,staff_total\nx1,Xã Hòa Bắc,huyen,1\nx2,Xã Hoà Bắc,huyen,2\n",
+    )
     with pytest.raises(DataError) as info:
         read_survey(with_ids, rules)
     assert info.value.code == "E-DATA-AGENCY-LOOKALIKE"

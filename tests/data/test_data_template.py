@@ -69,9 +69,18 @@ def test_filled_template_round_trip(rules: RuleSet, tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(path)
     ws = wb["huyen"]
     headers = [c.value for c in ws[1]]
-    values = {"id": "h1", "name": "UBND huyện Lạc Dương", "staff_total": 80, "staff_pc": "60",
-              "pc_ratio": 0.75, "portal": "Có", "portal__minh_chung": "QĐ 1/UBND",
-              "leader": "Phó Chủ tịch", "online_services": "KAD", "plan_date": "15/01/2024"}
+    values = {
+        "id": "h1",
+        "name": "UBND huyện Lạc Dương",
+        "staff_total": 80,
+        "staff_pc": "60",
+        "pc_ratio": 0.75,
+        "portal": "Có",
+        "portal__minh_chung": "QĐ 1/UBND",
+        "leader": "Phó Chủ tịch",
+        "online_services": "KAD",
+        "plan_date": "15/01/2024",
+    }
     for name, value in values.items():
         ws.cell(row=3, column=headers.index(name) + 1, value=value)
     ws.cell(row=3, column=headers.index("pc_ratio") + 1).number_format = "0%"
@@ -109,7 +118,7 @@ def test_template_errors(rules: RuleSet, tmp_path: Path) -> None:
 def test_formula_like_labels_stay_text(rules: RuleSet, tmp_path: Path) -> None:
     """A label that starts with '=' is written as text, never as a formula."""
     data = rules.model_dump()
-    data["indicators"]["staff_total"]["label"] = "=HYPERLINK(\"http://x\")"
+    data["indicators"]["staff_total"]["label"] = '=HYPERLINK("http://x")'
     evil = RuleSet.model_validate(data)
     path = write_template(evil, tmp_path / "survey.xlsx")
     ws = openpyxl.load_workbook(path)["so_nganh"]

@@ -12,8 +12,17 @@ from udcntt.data._text import is_lookalike, plain_key
 
 @pytest.mark.parametrize(
     ("old", "new"),
-    [("Hòa", "Hoà"), ("hóa", "hoá"), ("Thủy", "Thuỷ"), ("khỏe", "khoẻ"), ("Hõa", "Hoã"),
-     ("Họa", "Hoạ"), ("lòe", "loè"), ("tùy", "tuỳ"), ("Quý", "Qúy")],
+    [
+        ("Hòa", "Hoà"),
+        ("hóa", "hoá"),
+        ("Thủy", "Thuỷ"),
+        ("khỏe", "khoẻ"),
+        ("Hõa", "Hoã"),
+        ("Họa", "Hoạ"),
+        ("lòe", "loè"),
+        ("tùy", "tuỳ"),
+        ("Quý", "Qúy"),
+    ],
 )
 def test_tone_placement_variants_match(old: str, new: str) -> None:
     """Old and new tone-mark placement give the same key, flagged as look-alike."""

@@ -24,18 +24,24 @@ def errors(diags: object) -> list[str]:
 
 def test_strict_lists_every_error(rules: RuleSet, tmp_path: Path) -> None:
     """Strict raises one DataError holding every problem, not just the first."""
-    path = write(tmp_path / "s.csv", "id,name,block,staff_total,pc_ratio,leader\n"
-                 "a,A,so_nganh,x,2,Bí thư\nb,B,so_nganh,-1,50%,Chủ tịch\n")
+    path = write(
+        tmp_path / "s.csv",
+        "id,name,block,staff_total,pc_ratio,leader\n"
+        "a,A,so_nganh,x,2,Bí thư\nb,B,so_nganh,-1,50%,Chủ tịch\n",
+    )
     with pytest.raises(DataError) as info:
         read_survey(path, rules)
     assert errors(info.value.diagnostics) == [
-        "E-DATA-NUMBER", "E-DATA-RANGE", "E-DATA-CATEGORY", "E-DATA-RANGE"]
+        "E-DATA-NUMBER",
+        "E-DATA-RANGE",
+        "E-DATA-CATEGORY",
+        "E-DATA-RANGE",
+    ]
 
 
 def test_lenient_keeps_valid_values(rules: RuleSet, tmp_path: Path) -> None:
     """Lenient keeps what is valid; invalid cells are missing and listed with their raw text."""
-    path = write(tmp_path / "s.csv", "id,name,block,staff_total,pc_ratio\n"
-                 "a,A,so_nganh,x,50%\n")
+    path = write(tmp_path / "s.csv", "id,name,block,staff_total,pc_ratio\na,A,so_nganh,x,50%\n")
     ds = read_survey(path, rules, policy="lenient")
     agency = ds.agencies[0]
     assert agency.get("staff_total") is MISSING
@@ -55,33 +61,44 @@ def test_policy_must_be_known(rules: RuleSet, fixtures: Path) -> None:
 
 def test_appraisal_columns(rules: RuleSet, tmp_path: Path) -> None:
     """The appraised value replaces the self-assessed one; each change is listed."""
-    path = write(tmp_path / "s.csv",
-                 "id,name,block,staff_total__tu_danh_gia,staff_total__tham_dinh,"
-                 "Tỷ lệ máy tính,Tỷ lệ máy tính (thẩm định),bandwidth,bandwidth__appraised\n"
-                 "a,A,so_nganh,100,90,50%,50%,10,\n")
+    path = write(
+        tmp_path / "s.csv",
+        "id,name,block,staff_total__tu_danh_gia,staff_total__tham_dinh,"
+        "Tỷ lệ máy tính,Tỷ lệ máy tính (thẩm định),bandwidth,bandwidth__appraised\n"
+        "a,A,so_nganh,100,90,50%,50%,10,\n",
+    )
     ds = read_survey(path, rules)
     agency = ds.agencies[0]
-    assert agency.values == {"staff_total": Decimal(90), "pc_ratio": Decimal("0.5"),
-                             "bandwidth": Decimal(10)}
+    assert agency.values == {
+        "staff_total": Decimal(90),
+        "pc_ratio": Decimal("0.5"),
+        "bandwidth": Decimal(10),
+    }
     info = agency.cells["staff_total"]
     assert (info.self_assessed, info.appraised) == (Decimal(100), Decimal(90))
     changes = [d for d in ds.diagnostics if d.code == "W-DATA-APPRAISED"]
     assert [(d.indicator, d.location.cell_column) for d in changes] == [  # type: ignore[union-attr]
-        ("staff_total", "E")]
+        ("staff_total", "E")
+    ]
 
 
 def test_appraiser_may_mark_not_applicable(rules: RuleSet, tmp_path: Path) -> None:
     """An appraised N/A replaces a self-assessed figure."""
-    path = write(tmp_path / "s.csv", "id,name,block,plan_date,plan_date__tham_dinh\n"
-                 "a,A,so_nganh,01/01/2024,KAD\n")
+    path = write(
+        tmp_path / "s.csv",
+        "id,name,block,plan_date,plan_date__tham_dinh\na,A,so_nganh,01/01/2024,KAD\n",
+    )
     ds = read_survey(path, rules)
     assert ds.agencies[0].values["plan_date"] is NA
 
 
 def test_evidence_required(rules: RuleSet, tmp_path: Path) -> None:
     """A claimed value without required evidence is an error and is not used; 'no' needs none."""
-    path = write(tmp_path / "s.csv", "id,name,block,portal,portal__minh_chung\n"
-                 "a,A,so_nganh,Có,\nb,B,so_nganh,Không,\nc,C,so_nganh,Có,QĐ 12\n")
+    path = write(
+        tmp_path / "s.csv",
+        "id,name,block,portal,portal__minh_chung\n"
+        "a,A,so_nganh,Có,\nb,B,so_nganh,Không,\nc,C,so_nganh,Có,QĐ 12\n",
+    )
     ds = read_survey(path, rules, policy="lenient")
     by_id = ds.by_id()
     assert by_id["a"].get("portal") is MISSING
@@ -93,8 +110,11 @@ def test_evidence_required(rules: RuleSet, tmp_path: Path) -> None:
 
 def test_relations(rules: RuleSet, tmp_path: Path) -> None:
     """A declared relation that fails is reported per agency; its values are not used."""
-    path = write(tmp_path / "s.csv", "id,name,block,staff_total,staff_pc\n"
-                 "a,A,so_nganh,10,12\nb,B,so_nganh,10,8\nc,C,so_nganh,,8\n")
+    path = write(
+        tmp_path / "s.csv",
+        "id,name,block,staff_total,staff_pc\n"
+        "a,A,so_nganh,10,12\nb,B,so_nganh,10,8\nc,C,so_nganh,,8\n",
+    )
     with pytest.raises(DataError) as info:
         read_survey(path, rules)
     (diag,) = [d for d in info.value.diagnostics if d.severity is Severity.ERROR]
@@ -107,8 +127,7 @@ def test_relations(rules: RuleSet, tmp_path: Path) -> None:
 
 def test_indicator_for_another_block(rules: RuleSet, tmp_path: Path) -> None:
     """A value for an indicator that does not apply to the agency's block is flagged, unused."""
-    path = write(tmp_path / "s.csv", "id,name,block,online_services\na,A,so_nganh,5\n"
-                 "b,B,huyen,5\n")
+    path = write(tmp_path / "s.csv", "id,name,block,online_services\na,A,so_nganh,5\nb,B,huyen,5\n")
     ds = read_survey(path, rules)
     assert ds.by_id()["a"].values == {}
     assert ds.by_id()["b"].values == {"online_services": Decimal(5)}
@@ -121,11 +140,16 @@ def test_long_csv(rules: RuleSet, fixtures: Path) -> None:
     from udcntt.data import read_registry
 
     registry = read_registry(fixtures / "registry.yaml")
-    ds = read_survey(fixtures / "survey_long.csv", rules, layout=layout, registry=registry,
-                     policy="lenient")
+    ds = read_survey(
+        fixtures / "survey_long.csv", rules, layout=layout, registry=registry, policy="lenient"
+    )
     yte = ds.by_id()["so_yte"]
-    assert yte.values == {"staff_total": Decimal(120), "staff_pc": Decimal(90),
-                          "portal": True, "pc_ratio": Decimal("0.8")}
+    assert yte.values == {
+        "staff_total": Decimal(120),
+        "staff_pc": Decimal(90),
+        "portal": True,
+        "pc_ratio": Decimal("0.8"),
+    }
     assert ds.by_id()["h_hoa_vang"].values["online_services"] is NA
     assert (ds.rows_read, ds.rows_used, ds.rows_rejected) == (6, 6, 0)
     assert "W-DATA-APPRAISED" in [d.code for d in ds.diagnostics]
@@ -133,9 +157,12 @@ def test_long_csv(rules: RuleSet, fixtures: Path) -> None:
 
 def test_long_rejections(rules: RuleSet, tmp_path: Path) -> None:
     """Unknown indicators and repeated values reject their rows, counted."""
-    path = write(tmp_path / "s.csv", "id,name,block,indicator,value\n"
-                 "a,A,so_nganh,staff_total,1\na,A,so_nganh,staf_total,1\n"
-                 "a,A,so_nganh,pc_ratio,1%\na,A,so_nganh,pc_ratio,2%\n")
+    path = write(
+        tmp_path / "s.csv",
+        "id,name,block,indicator,value\n"
+        "a,A,so_nganh,staff_total,1\na,A,so_nganh,staf_total,1\n"
+        "a,A,so_nganh,pc_ratio,1%\na,A,so_nganh,pc_ratio,2%\n",
+    )
     ds = read_survey(path, rules, layout=SurveyLayout(format="long"), policy="lenient")
     assert ds.agencies[0].values == {"staff_total": Decimal(1)}
     assert (ds.rows_read, ds.rows_used, ds.rows_rejected) == (4, 2, 2)
@@ -161,12 +188,14 @@ def test_year_and_source(rules: RuleSet, fixtures: Path) -> None:
 
 # -- row accounting over generated messy files ----------------------------------------
 
-ROW_KINDS = st.sampled_from(["ok", "bad_cell", "no_agency", "duplicate", "ragged", "blank",
-                             "bad_block"])
+ROW_KINDS = st.sampled_from(
+    ["ok", "bad_cell", "no_agency", "duplicate", "ragged", "blank", "bad_block"]
+)
 
 
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(kinds=st.lists(ROW_KINDS, max_size=25))
 def test_rows_in_equal_rows_used_plus_rows_reported(
     rules: RuleSet, tmp_path: Path, kinds: list[str]
@@ -212,8 +241,9 @@ def test_rows_in_equal_rows_used_plus_rows_reported(
     assert ds.rows_read == ds.rows_used + ds.rows_rejected
     assert ds.rows_rejected == len(expected_rejected)
     assert len(ds.agencies) == ds.rows_used
-    error_rows = {d.location.row for d in ds.diagnostics
-                  if d.severity is Severity.ERROR and d.location}
+    error_rows = {
+        d.location.row for d in ds.diagnostics if d.severity is Severity.ERROR and d.location
+    }
     assert expected_rejected <= error_rows
     assert bad_cells <= error_rows
     for diag in ds.diagnostics:
@@ -222,3 +252,35 @@ def test_rows_in_equal_rows_used_plus_rows_reported(
             assert diag.location.file == str(path)
     if any(k != "blank" for k in kinds) and not ds.agencies:
         assert ds.rows_rejected == ds.rows_read
+
+
+def _with_relations(rules: RuleSet, relations: list[object]) -> RuleSet:
+    data = rules.model_dump(mode="json")
+    data["relations"] = relations
+    return RuleSet.model_validate(data)
+
+
+@pytest.mark.parametrize("fallback", [False, True])
+def test_relation_blocks_and_arithmetic(
+    rules: RuleSet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fallback: bool
+) -> None:
+    """Relations apply to their blocks; a division by zero means 'cannot be checked'."""
+    if fallback:  # the stand-in evaluator used when udcntt.expressions is absent
+        import sys
+
+        monkeypatch.setitem(sys.modules, "udcntt.expressions", None)
+    ruled = _with_relations(
+        rules,
+        [
+            {"check": "staff_pc <= staff_total", "blocks": ["huyen"], "message": "quá tổng số"},
+            "staff_pc / staff_total <= 1",
+        ],
+    )
+    path = write(
+        tmp_path / "s.csv", "id,name,block,staff_total,staff_pc\na,A,so_nganh,0,3\nb,B,huyen,5,6\n"
+    )
+    ds = read_survey(path, ruled, policy="lenient")
+    found = sorted((d.agency, d.message) for d in ds.diagnostics if d.code == "E-DATA-RELATION")
+    assert found[0][0] == "a"
+    assert "cannot be checked" in found[0][1]
+    assert found[1] == ("b", "quá tổng số (does not hold)")

@@ -39,8 +39,9 @@ def bounded(seconds: float = 1.0, megabytes: int = 100) -> Iterator[None]:
     assert peak < megabytes * 1_000_000, f"peak {peak / 1e6:.0f} MB"
 
 
-def workbook(path: Path, rows: list[list[Any]], header: list[str] = HEADER,
-             title: str = "Data") -> Path:
+def workbook(
+    path: Path, rows: list[list[Any]], header: list[str] = HEADER, title: str = "Data"
+) -> Path:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = title
@@ -79,8 +80,12 @@ def test_typed_cells(rules: RuleSet, tmp_path: Path) -> None:
     wb.save(path)
     ds = read_survey(path, rules)
     a, b = ds.agencies
-    assert a.values == {"staff_total": Decimal(12), "pc_ratio": Decimal("0.75"),
-                        "bandwidth": Decimal("0.1"), "plan_date": datetime(2024, 3, 25).date()}
+    assert a.values == {
+        "staff_total": Decimal(12),
+        "pc_ratio": Decimal("0.75"),
+        "bandwidth": Decimal("0.1"),
+        "plan_date": datetime(2024, 3, 25).date(),
+    }
     assert b.values == a.values | {"staff_total": Decimal(1537), "bandwidth": Decimal("12.5")}
     assert a.cells["pc_ratio"].location.cell_column == "E"  # type: ignore[union-attr]
     assert a.cells["pc_ratio"].location.sheet == "Data"  # type: ignore[union-attr]
@@ -175,8 +180,11 @@ XXE = (
 
 @pytest.mark.parametrize(
     ("part", "data"),
-    [("xl/sharedStrings.xml", BILLION_LAUGHS), ("xl/workbook.xml", XXE),
-     ("xl/worksheets/sheet1.xml", XXE.decode().encode("utf-16"))],
+    [
+        ("xl/sharedStrings.xml", BILLION_LAUGHS),
+        ("xl/workbook.xml", XXE),
+        ("xl/worksheets/sheet1.xml", XXE.decode().encode("utf-16")),
+    ],
 )
 def test_xml_entity_tricks(rules: RuleSet, tmp_path: Path, part: str, data: bytes) -> None:
     """DOCTYPE and ENTITY declarations in any part are refused (defusedxml also in place)."""
@@ -197,9 +205,11 @@ def test_defusedxml_is_in_place() -> None:
 
 @pytest.mark.parametrize(
     ("data", "text"),
-    [(b"not a zip at all", "not a valid zip"),
-     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "old-format .xls"),
-     (None, "no xl/workbook.xml")],
+    [
+        (b"not a zip at all", "not a valid zip"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "old-format .xls"),
+        (None, "no xl/workbook.xml"),
+    ],
 )
 def test_not_a_workbook(rules: RuleSet, tmp_path: Path, data: bytes | None, text: str) -> None:
     """Files that are not workbooks are named for what they are."""
@@ -244,16 +254,30 @@ def test_province_layout(rules: RuleSet, tmp_path: Path, fixtures: Path) -> None
     ws = wb.create_sheet("Số liệu 2024")
     ws.append(["BIỂU TỔNG HỢP ỨNG DỤNG CNTT NĂM 2024"])
     ws.append([])
-    ws.append(["STT", "Mã ĐV", "Tên cơ quan, đơn vị", "Khối", "Tổng số CBCCVC",
-               "Số CBCCVC có máy tính", "Tỷ lệ MT (%)", "Băng thông (Mbps)", "Ghi chú"])
+    ws.append(
+        [
+            "STT",
+            "Mã ĐV",
+            "Tên cơ quan, đơn vị",
+            "Khối",
+            "Tổng số CBCCVC",
+            "Số CBCCVC có máy tính",
+            "Tỷ lệ MT (%)",
+            "Băng thông (Mbps)",
+            "Ghi chú",
+        ]
+    )
     ws.append([1, "so_yte", "Sở Y tế", "so_nganh", 120, 100, 83, "chưa có", ""])
     ws.append([2, "h_a", "Huyện A", "Khối UBND huyện", 80, 60, "75%", "KAD", "x"])
     wb.save(path)
     layout = read_layout(fixtures / "layout.yaml")
     ds = read_survey(path, rules, layout=layout, policy="lenient")
     yte = ds.by_id()["so_yte"]
-    assert yte.values == {"staff_total": Decimal(120), "staff_pc": Decimal(100),
-                          "pc_ratio": Decimal("0.83")}
+    assert yte.values == {
+        "staff_total": Decimal(120),
+        "staff_pc": Decimal(100),
+        "pc_ratio": Decimal("0.83"),
+    }
     assert ds.by_id()["h_a"].values["pc_ratio"] == Decimal("0.75")
     assert [d.code for d in ds.diagnostics if d.severity is Severity.ERROR] == ["E-DATA-NA"]
 
