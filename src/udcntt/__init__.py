@@ -11,7 +11,17 @@ compares years and explains every number.
 """
 
 from udcntt._version import __version__
-from udcntt.data import MISSING, NA, AgencyRecord, Dataset
+from udcntt.data import (
+    MISSING,
+    NA,
+    AgencyRecord,
+    Dataset,
+    Registry,
+    read_layout,
+    read_registry,
+    read_survey,
+    write_template,
+)
 from udcntt.errors import (
     DataError,
     Diagnostic,
@@ -32,10 +42,14 @@ from udcntt.evaluation import (
     Receipt,
     check_rules,
     evaluate,
+    explain,
+    lost_points,
+    points_to_next_tier,
     run_rule_tests,
 )
 from udcntt.model import RuleSet
 from udcntt.program import CompiledRuleSet, compile_rules, load_rules
+from udcntt.report import assessment_to_json, load_assessment, write_report
 
 __all__ = [
     "MISSING",
@@ -53,6 +67,7 @@ __all__ = [
     "EvaluationError",
     "ExpressionError",
     "Receipt",
+    "Registry",
     "RuleFileError",
     "RuleSet",
     "Severity",
@@ -60,9 +75,19 @@ __all__ = [
     "UdcnttError",
     "UsageError",
     "__version__",
+    "assessment_to_json",
     "check_rules",
     "compile_rules",
     "evaluate",
+    "explain",
+    "load_assessment",
     "load_rules",
+    "lost_points",
+    "points_to_next_tier",
+    "read_layout",
+    "read_registry",
+    "read_survey",
     "run_rule_tests",
+    "write_report",
+    "write_template",
 ]

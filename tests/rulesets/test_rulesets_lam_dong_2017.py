@@ -7,6 +7,8 @@ with rules/lam-dong-2017.yaml, 2016 as the previous year, must give exactly thos
 
 from __future__ import annotations
 
+import csv
+import os
 import subprocess
 import sys
 from decimal import ROUND_HALF_UP, Decimal
@@ -244,8 +246,6 @@ def test_make_data_rebuilds_the_shipped_surveys(tmp_path: Path) -> None:
 
 def test_surveys_name_every_registry_agency_by_id(lam_dong_registry: Any) -> None:
     """Both surveys cover the 43 registry units, by id, with their official names."""
-    import csv
-
     for year in (2016, 2017):
         with (EXAMPLES / "lam-dong" / f"survey-{year}.csv").open(
             encoding="utf-8", newline=""
@@ -255,3 +255,49 @@ def test_surveys_name_every_registry_agency_by_id(lam_dong_registry: Any) -> Non
         for row in rows:
             agency = lam_dong_registry.get(row["agency_id"])
             assert (row["name"], row["block"]) == (agency.name, agency.block)
+
+
+def test_udcntt_score_cli_gives_the_article(
+    tmp_path: Path, article_2017: dict[str, Any], agency_id_of: Any
+) -> None:
+    """`udcntt score RULES 2017 --previous 2016 -o out.csv`: the tiers and rank changes."""
+    report = pytest.importorskip("udcntt.report")
+    if not hasattr(report, "write_report"):
+        pytest.skip("udcntt.report.write_report has not landed yet")
+    out = tmp_path / "out.csv"
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]),
+    }
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "udcntt",
+            "score",
+            str(ROOT / "rules" / "lam-dong-2017.yaml"),
+            str(EXAMPLES / "lam-dong" / "survey-2017.csv"),
+            "--previous",
+            str(EXAMPLES / "lam-dong" / "survey-2016.csv"),
+            "-o",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=240,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        rows = {r["agency_id"]: r for r in csv.DictReader(fh)}
+    assert len(rows) == 43
+    for block, facts in article_2017["blocks"].items():
+        for tier, names in facts["tiers"].items():
+            if isinstance(names, list):
+                for name in names:
+                    assert rows[agency_id_of(name)]["tier"] == tier
+        for name, change in (facts.get("rank_changes") or {}).items():
+            assert int(rows[agency_id_of(name)]["rank_change"]) == int(change)
+        assert sum(1 for r in rows.values() if r["block"] == block) == facts["size"]

@@ -35,9 +35,9 @@ def read_data(path: str, rules: RuleSet, args: argparse.Namespace) -> Dataset:
 
     layout = None
     if getattr(args, "layout", None):
-        from udcntt.data import load_layout
+        from udcntt.data import read_layout
 
-        layout = load_layout(args.layout)
+        layout = read_layout(args.layout)
     registry = read_registry(args.registry) if getattr(args, "registry", None) else None
     return read_survey(
         path,

@@ -1,6 +1,27 @@
-"""Results out: JSON (with traces and receipt), CSV, and the published report formats."""
+"""Results out: JSON (with traces and receipt), CSV, and the published report formats.
+
+:func:`write_report` picks the format from the file name: ``.json``, ``.csv``, ``.md``,
+``.xlsx`` (openpyxl), ``.docx`` (python-docx), ``.html`` (jinja2). :func:`narrative` is the
+press summary in Vietnamese or English; :func:`province_figures` the indicator totals and
+shares it quotes.
+"""
 
 from udcntt.report._csv import CSV_COLUMNS, assessment_to_csv, neutralise
+from udcntt.report._dispatch import (
+    REPORT_FORMATS,
+    available_formats,
+    render_report,
+    write_report,
+)
+from udcntt.report._docx import assessment_to_docx
+from udcntt.report._figures import (
+    IndicatorAggregate,
+    IndicatorFigure,
+    ProvinceFigures,
+    ShareFigure,
+    province_figures,
+)
+from udcntt.report._html import assessment_to_html
 from udcntt.report._json import (
     ASSESSMENT_SCHEMA,
     ASSESSMENT_SCHEMA_VERSION,
@@ -8,14 +29,32 @@ from udcntt.report._json import (
     assessment_to_json,
     load_assessment,
 )
+from udcntt.report._markdown import assessment_to_markdown
+from udcntt.report._narrative import narrative, narrative_paragraphs
+from udcntt.report._xlsx import assessment_to_xlsx
 
 __all__ = [
     "ASSESSMENT_SCHEMA",
     "ASSESSMENT_SCHEMA_VERSION",
     "CSV_COLUMNS",
+    "REPORT_FORMATS",
+    "IndicatorAggregate",
+    "IndicatorFigure",
+    "ProvinceFigures",
+    "ShareFigure",
     "assessment_to_csv",
     "assessment_to_dict",
+    "assessment_to_docx",
+    "assessment_to_html",
     "assessment_to_json",
+    "assessment_to_markdown",
+    "assessment_to_xlsx",
+    "available_formats",
     "load_assessment",
+    "narrative",
+    "narrative_paragraphs",
     "neutralise",
+    "province_figures",
+    "render_report",
+    "write_report",
 ]

@@ -25,6 +25,10 @@ _BAR = 390
 _ROW = 24
 _TOP = 30
 _NAME_MAX = 40
+_SVG_OPEN = (
+    '<svg class="chart" role="img" aria-label="{label}" viewBox="0 0 {width} {height}"'
+    ' xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMinYMin meet">'
+)
 
 
 def tier_colour(index: int) -> str:
@@ -56,10 +60,7 @@ def score_chart(
     ``thresholds`` are ``(tier index, minimum share, tier label)``, drawn as dashed lines.
     """
     height = _TOP + _ROW * len(results) + 10
-    parts = [
-        f'<svg class="chart" role="img" aria-label="{escape(label)}" viewBox="0 0 {_WIDTH} {height}"'
-        f' xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMinYMin meet">'
-    ]
+    parts = [_SVG_OPEN.format(label=escape(label), width=_WIDTH, height=height)]
     for pct in range(0, 101, 20):
         x = _LABEL + _BAR * pct / 100
         parts.append(
@@ -84,8 +85,9 @@ def score_chart(
             f"<g><title>{escape(tip)}</title>"
             f'<text x="{_LABEL - 8}" y="{y + 16}" class="name" text-anchor="end">'
             f"{escape(_short(r.name))}</text>"
-            f'<rect x="{_LABEL}" y="{y + 4}" width="{_n(width)}" height="16" rx="2" fill="{colour}"/>'
-            f'<text x="{_n(_LABEL + width + 6)}" y="{y + 16}" class="value">{escape(total)}</text></g>'
+            f'<rect x="{_LABEL}" y="{y + 4}" width="{_n(width)}" height="16" rx="2"'
+            f' fill="{colour}"/><text x="{_n(_LABEL + width + 6)}" y="{y + 16}" class="value">'
+            f"{escape(total)}</text></g>"
         )
     parts.append("</svg>")
     return "".join(parts)
@@ -94,25 +96,26 @@ def score_chart(
 def rank_change_chart(results: Sequence[AgencyResult], *, lang: str, label: str) -> str | None:
     """A diverging bar per agency: rises to the right in green, falls to the left in red.
 
-    ``None`` when no agency of the block has a rank change to show.
+    ``None`` when no agency of the block moved (or none has a previous rank).
     """
     rows = sorted(
         (r for r in results if r.rank_change is not None),
         key=lambda r: (-(r.rank_change or 0), r.rank or 0, r.name),
     )
-    if not rows:
+    if not any(r.rank_change for r in rows):
         return None
     biggest = max(abs(r.rank_change or 0) for r in rows) or 1
     centre = _LABEL + _BAR / 2
     unit = (_BAR / 2 - 30) / biggest
     height = _TOP + _ROW * len(rows) + 10
     word_up, word_down = ("tăng", "giảm") if lang == "vi" else ("up", "down")
+    top = _TOP - 10
     parts = [
-        f'<svg class="chart" role="img" aria-label="{escape(label)}" viewBox="0 0 {_WIDTH} {height}"'
-        f' xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMinYMin meet">',
-        f'<line x1="{_n(centre)}" y1="{_TOP - 6}" x2="{_n(centre)}" y2="{height - 8}" class="axis"/>',
-        f'<text x="{_n(centre - 8)}" y="{_TOP - 10}" class="tick" text-anchor="end">← {word_down}</text>',
-        f'<text x="{_n(centre + 8)}" y="{_TOP - 10}" class="tick">{word_up} →</text>',
+        _SVG_OPEN.format(label=escape(label), width=_WIDTH, height=height),
+        f'<line x1="{_n(centre)}" y1="{_TOP - 6}" x2="{_n(centre)}" y2="{height - 8}"'
+        ' class="axis"/>',
+        f'<text x="{_n(centre - 8)}" y="{top}" class="tick" text-anchor="end">← {word_down}</text>',
+        f'<text x="{_n(centre + 8)}" y="{top}" class="tick">{word_up} →</text>',
     ]
     for row, r in enumerate(rows):
         y = _TOP + row * _ROW
@@ -128,7 +131,8 @@ def rank_change_chart(results: Sequence[AgencyResult], *, lang: str, label: str)
         else:
             value_x, anchor = centre + 8, "start"
         bar = (
-            f'<rect x="{_n(x)}" y="{y + 4}" width="{_n(width)}" height="16" rx="2" fill="{colour}"/>'
+            f'<rect x="{_n(x)}" y="{y + 4}" width="{_n(width)}" height="16" rx="2"'
+            f' fill="{colour}"/>'
             if change
             else f'<circle cx="{_n(centre)}" cy="{y + 12}" r="4" fill="{colour}"/>'
         )

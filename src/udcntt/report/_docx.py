@@ -41,7 +41,7 @@ _ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XI
 
 def _require_docx() -> None:
     try:
-        import docx  # noqa: F401
+        import docx  # noqa: F401, PLC0415 - optional dependency
     except ImportError:
         raise UsageError(
             "writing .docx reports needs the optional dependency python-docx",
@@ -55,8 +55,8 @@ def _roman(n: int) -> str:
 
 
 def _set_font(style: Any, size: float) -> None:
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
+    from docx.oxml.ns import qn  # noqa: PLC0415 - optional dependency, imported on use
+    from docx.shared import Pt  # noqa: PLC0415 - optional dependency, imported on use
 
     style.font.name = _FONT
     style.font.size = Pt(size)
@@ -81,8 +81,8 @@ def _paragraph(
     indent: bool = False,
     after: float = 6,
 ) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt
+    from docx.enum.text import WD_ALIGN_PARAGRAPH  # noqa: PLC0415 - optional dependency, imported on use
+    from docx.shared import Cm, Pt  # noqa: PLC0415 - optional dependency, imported on use
 
     p = doc.add_paragraph()
     run = p.add_run(text)
@@ -101,10 +101,12 @@ def _paragraph(
         fmt.first_line_indent = Cm(1)
 
 
-def _cell(cell: Any, text: str, *, bold: bool = False, align: str = "left", size: float = 12) -> None:
-    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
+def _cell(
+    cell: Any, text: str, *, bold: bool = False, align: str = "left", size: float = 12
+) -> None:
+    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT  # noqa: PLC0415 - optional dependency, imported on use
+    from docx.enum.text import WD_ALIGN_PARAGRAPH  # noqa: PLC0415 - optional dependency, imported on use
+    from docx.shared import Pt  # noqa: PLC0415 - optional dependency, imported on use
 
     cell.text = ""
     p = cell.paragraphs[0]
@@ -121,7 +123,7 @@ def _cell(cell: Any, text: str, *, bold: bool = False, align: str = "left", size
 
 
 def _repeat_header(row: Any) -> None:
-    from docx.oxml.ns import qn
+    from docx.oxml.ns import qn  # noqa: PLC0415 - optional dependency, imported on use
 
     trpr = row._tr.get_or_add_trPr()
     header = trpr.makeelement(qn("w:tblHeader"), {qn("w:val"): "true"})
@@ -129,7 +131,7 @@ def _repeat_header(row: Any) -> None:
 
 
 def _block_table(doc: DocumentObject, assessment: Assessment, view: BlockView, lang: str) -> None:
-    from docx.shared import Cm
+    from docx.shared import Cm  # noqa: PLC0415 - optional dependency, imported on use
 
     places = score_places(assessment)
     has_changes = assessment.comparison is not None
@@ -143,7 +145,9 @@ def _block_table(doc: DocumentObject, assessment: Assessment, view: BlockView, l
         t(lang, "rank"),
     ]
     if has_changes:
-        headers.append(t(lang, "previous_rank_year", year=prev) if prev else t(lang, "previous_rank"))
+        headers.append(
+            t(lang, "previous_rank_year", year=prev) if prev else t(lang, "previous_rank")
+        )
         headers.append(t(lang, "change"))
     table = doc.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
@@ -157,7 +161,12 @@ def _block_table(doc: DocumentObject, assessment: Assessment, view: BlockView, l
             (str(stt), "center"),
             (r.name, "left"),
             *(
-                (display_points(r.criteria[g.id].points if g.id in r.criteria else None, places, lang), "right")
+                (
+                    display_points(
+                        r.criteria[g.id].points if g.id in r.criteria else None, places, lang
+                    ),
+                    "right",
+                )
                 for g in view.groups
             ),
             (fmt_number(r.total, lang=lang, places=places), "right"),
@@ -185,9 +194,9 @@ def assessment_to_docx(assessment: Assessment, *, lang: str = "vi") -> bytes:
     """
     check_lang(lang)
     _require_docx()
-    from docx import Document
-    from docx.enum.section import WD_ORIENT, WD_SECTION
-    from docx.shared import Cm, Pt
+    from docx import Document  # noqa: PLC0415 - optional dependency, imported on use
+    from docx.enum.section import WD_ORIENT, WD_SECTION  # noqa: PLC0415 - optional dependency, imported on use
+    from docx.shared import Cm, Pt  # noqa: PLC0415 - optional dependency, imported on use
 
     doc = Document()
     _set_font(doc.styles["Normal"], 13)
@@ -206,10 +215,14 @@ def assessment_to_docx(assessment: Assessment, *, lang: str = "vi") -> bytes:
     year = assessment.year
     title = t(lang, "report_title_year", year=year) if year else t(lang, "report_title")
     _paragraph(doc, t(lang, "annex").upper(), bold=True, size=14, center=True, after=0)
-    _paragraph(doc, title.upper() if lang == "vi" else title, bold=True, size=14, center=True, after=0)
+    _paragraph(
+        doc, title.upper() if lang == "vi" else title, bold=True, size=14, center=True, after=0
+    )
     _paragraph(doc, t(lang, "annex_attached"), italic=True, center=True, after=12)
     if assessment.title:
-        _paragraph(doc, t(lang, "by_rules", title=assessment.title), italic=True, center=True, after=12)
+        _paragraph(
+            doc, t(lang, "by_rules", title=assessment.title), italic=True, center=True, after=12
+        )
     for number, view in enumerate(block_views(assessment), start=1):
         label = view.label.upper() if lang == "vi" else view.label
         _paragraph(doc, f"{_roman(number)}. {label}", bold=True, after=6)
@@ -226,7 +239,9 @@ def assessment_to_docx(assessment: Assessment, *, lang: str = "vi") -> bytes:
     portrait.left_margin, portrait.right_margin = Cm(3.0), Cm(2.0)
     portrait.top_margin, portrait.bottom_margin = Cm(2.0), Cm(2.0)
     heading = t(lang, "narrative_title")
-    _paragraph(doc, heading.upper() if lang == "vi" else heading, bold=True, size=14, center=True, after=12)
+    _paragraph(
+        doc, heading.upper() if lang == "vi" else heading, bold=True, size=14, center=True, after=12
+    )
     for paragraph in narrative_paragraphs(assessment, lang=lang):
         _paragraph(doc, paragraph, justify=True, indent=True, size=14)
     buffer = io.BytesIO()

@@ -20,7 +20,7 @@ from typing import Any
 from udcntt.evaluation import AgencyResult, Assessment
 
 __all__ = [
-    "Aggregate",
+    "IndicatorAggregate",
     "IndicatorFigure",
     "ProvinceFigures",
     "ShareFigure",
@@ -29,11 +29,17 @@ __all__ = [
 
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 _RELATION = re.compile(rf"^\s*({_NAME}(?:\s*\+\s*{_NAME})*)\s*<=\s*({_NAME})\s*$")
-_KIND_OF_TYPE = {"count": "sum", "number": "sum", "ratio": "mean", "bool": "yes", "category": "categories"}
+_KIND_OF_TYPE = {
+    "count": "sum",
+    "number": "sum",
+    "ratio": "mean",
+    "bool": "yes",
+    "category": "categories",
+}
 
 
 @dataclass(frozen=True, slots=True)
-class Aggregate:
+class IndicatorAggregate:
     """An indicator over a set of agencies.
 
     ``reporting`` agencies gave a value; ``total`` is their sum (numbers) or how many said
@@ -60,8 +66,8 @@ class IndicatorFigure:
     label: str
     unit: str | None
     kind: str  # "sum" | "mean" | "yes" | "categories"
-    by_block: Mapping[str, Aggregate]
-    overall: Aggregate
+    by_block: Mapping[str, IndicatorAggregate]
+    overall: IndicatorAggregate
     category_labels: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -106,20 +112,22 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, Decimal) and not isinstance(value, bool)
 
 
-def _aggregate(kind: str, values: list[Any]) -> Aggregate:
+def _aggregate(kind: str, values: list[Any]) -> IndicatorAggregate:
     if kind == "yes":
         flags = [v for v in values if isinstance(v, bool)]
-        return Aggregate(len(flags), Decimal(sum(flags)))
+        return IndicatorAggregate(len(flags), Decimal(sum(flags)))
     if kind == "categories":
         names = [v for v in values if isinstance(v, str)]
         counts: dict[str, int] = {}
         for name in names:
             counts[name] = counts.get(name, 0) + 1
-        return Aggregate(len(names), Decimal(len(names)), categories=MappingProxyType(counts))
+        return IndicatorAggregate(
+            len(names), Decimal(len(names)), categories=MappingProxyType(counts)
+        )
     numbers = [v for v in values if _is_number(v)]
     total = sum(numbers, Decimal(0))
     mean = total / len(numbers) if kind == "mean" and numbers else None
-    return Aggregate(len(numbers), total, mean)
+    return IndicatorAggregate(len(numbers), total, mean)
 
 
 def _metadata(assessment: Assessment) -> list[tuple[str, str, str | None, str, dict[str, str]]]:
@@ -159,7 +167,10 @@ def _relations(assessment: Assessment) -> list[tuple[tuple[str, ...], str, tuple
         parts = tuple(p.strip() for p in match.group(1).split("+"))
         whole = match.group(2)
         names = (*parts, whole)
-        if any(n not in indicators or indicators[n].type.value not in ("count", "number") for n in names):
+        if any(
+            n not in indicators or indicators[n].type.value not in ("count", "number")
+            for n in names
+        ):
             continue
         if (parts, whole) in seen:
             continue
@@ -185,7 +196,7 @@ def _share_sums(
 
 
 def province_figures(assessment: Assessment) -> ProvinceFigures:
-    """Aggregate every indicator per block and overall, and the declared shares.
+    """IndicatorAggregate every indicator per block and overall, and the declared shares.
 
     An assessment reloaded from JSON carries no survey values: the result is then empty
     (and false in a boolean context).
@@ -194,7 +205,7 @@ def province_figures(assessment: Assessment) -> ProvinceFigures:
     by_block = {b: [r for r in assessment.results if r.block == b] for b in blocks}
     indicators: list[IndicatorFigure] = []
     for ind_id, label, unit, kind, categories in _metadata(assessment):
-        per_block: dict[str, Aggregate] = {}
+        per_block: dict[str, IndicatorAggregate] = {}
         for b in blocks:
             values = [r.inputs[ind_id] for r in by_block[b] if ind_id in r.inputs]
             agg = _aggregate(kind, values)
@@ -226,8 +237,6 @@ def province_figures(assessment: Assessment) -> ProvinceFigures:
                 per[b] = sums
         if not per:
             continue
-        overall_sums = _share_sums(
-            (r for b in scope for r in by_block[b]), parts, whole
-        )
+        overall_sums = _share_sums((r for b in scope for r in by_block[b]), parts, whole)
         shares.append(ShareFigure(parts, whole, MappingProxyType(per), overall_sums))
     return ProvinceFigures(blocks, tuple(indicators), tuple(shares))

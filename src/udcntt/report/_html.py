@@ -40,7 +40,7 @@ __all__ = ["assessment_to_html"]
 
 def _require_jinja2() -> None:
     try:
-        import jinja2  # noqa: F401
+        import jinja2  # noqa: F401, PLC0415 - optional dependency
     except ImportError:
         raise UsageError(
             "writing .html reports needs the optional dependency jinja2",
@@ -61,12 +61,14 @@ def _share_colour(share: Decimal | None, thresholds: list[tuple[int, Decimal, st
 def _block_context(
     assessment: Assessment, view: BlockView, number: int, lang: str
 ) -> dict[str, Any]:
-    from markupsafe import Markup
+    from markupsafe import Markup  # noqa: PLC0415 - optional dependency, imported on use
 
     places = score_places(assessment)
     tier_of = {tid: tier_index(assessment, tid) for tid in assessment.tier_labels}
     labels = list(assessment.tier_labels.values())
-    thresholds = [(i, m, labels[i] if i < len(labels) else "") for i, m in tier_thresholds(assessment)]
+    thresholds = [
+        (i, m, labels[i] if i < len(labels) else "") for i, m in tier_thresholds(assessment)
+    ]
     has_changes = assessment.comparison is not None
     prev = previous_year(assessment)
     headers = [
@@ -78,7 +80,9 @@ def _block_context(
         t(lang, "rank"),
     ]
     if has_changes:
-        headers.append(t(lang, "previous_rank_year", year=prev) if prev else t(lang, "previous_rank"))
+        headers.append(
+            t(lang, "previous_rank_year", year=prev) if prev else t(lang, "previous_rank")
+        )
         headers.append(t(lang, "change"))
     rows = []
     profile_rows = []
@@ -89,14 +93,20 @@ def _block_context(
             {
                 "stt": stt,
                 "name": r.name,
-                "groups": [display_points(None if g is None else g.points, places, lang) for g in groups],
+                "groups": [
+                    display_points(None if g is None else g.points, places, lang) for g in groups
+                ],
                 "total": fmt_number(r.total, lang=lang, places=places),
                 "tier": r.tier_label,
                 "tier_index": tier_of.get(r.tier, 4),
                 "rank": "" if r.rank is None else r.rank,
                 "previous_rank": "" if r.previous_rank is None else r.previous_rank,
                 "change": change_text(assessment, r, lang),
-                "change_class": "up" if (change or 0) > 0 else "down" if (change or 0) < 0 else "flat",
+                "change_class": "up"
+                if (change or 0) > 0
+                else "down"
+                if (change or 0) < 0
+                else "flat",
             }
         )
         profile_rows.append(
@@ -107,7 +117,10 @@ def _block_context(
                     {
                         "text": display_points(None if g is None else g.points, places, lang),
                         "bar": Markup(
-                            mini_bar(None if g is None else g.share, _share_colour(None if g is None else g.share, thresholds))
+                            mini_bar(
+                                None if g is None else g.share,
+                                _share_colour(None if g is None else g.share, thresholds),
+                            )
                         ),
                     }
                     for g in groups
@@ -156,7 +169,9 @@ def _block_context(
     }
 
 
-def _agencies_context(assessment: Assessment, views: list[BlockView], lang: str) -> list[dict[str, Any]]:
+def _agencies_context(
+    assessment: Assessment, views: list[BlockView], lang: str
+) -> list[dict[str, Any]]:
     places = score_places(assessment)
     out = []
     for view in views:
@@ -169,7 +184,9 @@ def _agencies_context(assessment: Assessment, views: list[BlockView], lang: str)
             elif gap is None:
                 gap_text = f"{t(lang, 'gap', tier=upper)}: {t(lang, 'gap_unknown')}"
             else:
-                gap_text = f"{t(lang, 'gap', tier=upper)}: {fmt_number(gap, lang=lang, places=places)}"
+                gap_text = (
+                    f"{t(lang, 'gap', tier=upper)}: {fmt_number(gap, lang=lang, places=places)}"
+                )
             criteria = []
             for c in view.criteria:
                 res = r.criteria.get(c.id)
@@ -183,7 +200,9 @@ def _agencies_context(assessment: Assessment, views: list[BlockView], lang: str)
                         "group": not c.is_leaf,
                         "max": fmt_number(res.max, lang=lang, places=places),
                         "points": display_points(res.points, places, lang),
-                        "lost": fmt_number(res.lost, lang=lang, places=places) if res.status == "scored" else "",
+                        "lost": fmt_number(res.lost, lang=lang, places=places)
+                        if res.status == "scored"
+                        else "",
                         "na": res.status == "not_applicable",
                     }
                 )
@@ -203,6 +222,7 @@ def _agencies_context(assessment: Assessment, views: list[BlockView], lang: str)
                         for c, amount in lost_rows(assessment, view, r)[:5]
                     ],
                     "criteria": criteria,
+                    "has_codes": any(c["code"] for c in criteria),
                 }
             )
         out.append({"label": view.label, "agencies": agencies})
@@ -220,6 +240,27 @@ def _figures_context(assessment: Assessment, lang: str) -> dict[str, Any] | None
     rows = []
     for fig in figures.indicators:
         if fig.kind == "categories":
+            for category in fig.category_labels or fig.overall.categories:
+                counts = []
+                for scope, _ in scopes:
+                    agg = fig.overall if scope is None else fig.by_block.get(scope)
+                    counts.append(
+                        ""
+                        if agg is None
+                        else fmt_fraction(agg.categories.get(category, 0), agg.reporting, lang=lang)
+                    )
+                rows.append(
+                    {
+                        "label": fig.label,
+                        "unit": "",
+                        "how": t(
+                            lang,
+                            "agg_category",
+                            category=fig.category_labels.get(category, category),
+                        ),
+                        "cells": counts,
+                    }
+                )
             continue
         cells = []
         for scope, _ in scopes:
@@ -233,7 +274,9 @@ def _figures_context(assessment: Assessment, lang: str) -> dict[str, Any] | None
             else:
                 cells.append(fmt_number(agg.total, lang=lang))
         how = {"sum": "agg_sum", "mean": "agg_mean", "yes": "agg_true"}[fig.kind]
-        rows.append({"label": fig.label, "unit": fig.unit or "", "how": t(lang, how), "cells": cells})
+        rows.append(
+            {"label": fig.label, "unit": fig.unit or "", "how": t(lang, how), "cells": cells}
+        )
     shares = []
     for share in figures.shares:
         whole = figures.indicator(share.whole)
@@ -245,8 +288,11 @@ def _figures_context(assessment: Assessment, lang: str) -> dict[str, Any] | None
                 if pair is None or not pair[1]:
                     cells.append("")
                     continue
-                ratio = pair[0][index] / pair[1]
-                cells.append(f"{fmt_percent(ratio, lang=lang)} ({fmt_fraction(pair[0][index], pair[1], lang=lang)})")
+                part_sum, whole_sum = pair[0][index], pair[1]
+                cells.append(
+                    f"{fmt_percent(part_sum / whole_sum, lang=lang)}"
+                    f" ({fmt_fraction(part_sum, whole_sum, lang=lang)})"
+                )
             shares.append(
                 {
                     "label": part.label if part else pid,
@@ -265,8 +311,8 @@ def assessment_to_html(assessment: Assessment, *, lang: str = "vi") -> str:
     """
     check_lang(lang)
     _require_jinja2()
-    from jinja2 import Environment, PackageLoader, StrictUndefined
-    from markupsafe import Markup
+    from jinja2 import Environment, PackageLoader, StrictUndefined  # noqa: PLC0415 - optional dependency, imported on use
+    from markupsafe import Markup  # noqa: PLC0415 - optional dependency, imported on use
 
     env = Environment(
         loader=PackageLoader("udcntt.report", "templates"),

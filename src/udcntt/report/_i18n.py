@@ -15,9 +15,13 @@ __all__ = ["TIER_WORDS_EN", "t", "tier_word"]
 _TEXT: dict[str, dict[str, str]] = {
     "vi": {
         "report_title": "Kết quả đánh giá, xếp hạng mức độ ứng dụng công nghệ thông tin",
-        "report_title_year": "Kết quả đánh giá, xếp hạng mức độ ứng dụng công nghệ thông tin năm {year}",
+        "report_title_year": (
+            "Kết quả đánh giá, xếp hạng mức độ ứng dụng công nghệ thông tin năm {year}"
+        ),
         "annex": "Phụ lục",
-        "annex_attached": "(Kèm theo Quyết định số        /QĐ-UBND ngày     /     /        của UBND tỉnh)",
+        "annex_attached": (
+            "(Kèm theo Quyết định số        /QĐ-UBND ngày     /     /        của UBND tỉnh)"
+        ),
         "by_rules": "Theo {title}",
         "stt": "STT",
         "agency": "Đơn vị",
@@ -92,6 +96,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "ranking": "Bảng xếp hạng",
         "contents": "Mục lục",
         "no_changes": "Không có dữ liệu năm trước để so sánh thứ hạng.",
+        "unchanged": "Thứ hạng của các cơ quan trong khối không thay đổi.",
         "agencies_count": "{n} đơn vị",
         "summary_tiers": "Tổng hợp xếp loại",
         "legend": "Chú giải",
@@ -108,7 +113,10 @@ _TEXT: dict[str, dict[str, str]] = {
         "report_title": "Assessment and ranking of IT application",
         "report_title_year": "Assessment and ranking of IT application, {year}",
         "annex": "Annex",
-        "annex_attached": "(Attached to Decision No.      /QĐ-UBND of     /     /        of the Provincial People's Committee)",
+        "annex_attached": (
+            "(Attached to Decision No.      /QĐ-UBND of     /     /        "
+            "of the Provincial People's Committee)"
+        ),
         "by_rules": "Under {title}",
         "stt": "No.",
         "agency": "Agency",
@@ -183,6 +191,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "ranking": "Ranking",
         "contents": "Contents",
         "no_changes": "No previous year to compare ranks with.",
+        "unchanged": "No agency of the block changed rank.",
         "agencies_count": "{n} agencies",
         "summary_tiers": "Tiers",
         "legend": "Legend",

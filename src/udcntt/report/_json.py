@@ -160,7 +160,9 @@ def load_assessment(path: str | Path) -> Assessment:
             raise DataError("assessment file is too large", code="E-DATA-LIMIT", location=loc)
         data = json.loads(p.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise DataError(f"cannot read assessment JSON: {exc}", code="E-PREVIOUS", location=loc) from None
+        raise DataError(
+            f"cannot read assessment JSON: {exc}", code="E-PREVIOUS", location=loc
+        ) from None
     if not isinstance(data, dict) or data.get("schema") != "udcntt-assessment":
         raise DataError(
             "not an udcntt assessment (no 'schema: udcntt-assessment')",

@@ -121,9 +121,12 @@ def _score_sentence(assessment: Assessment, view: BlockView, lang: str) -> str |
     ranked = [r for r in view.results if r.ranked and r.rank is not None]
     if not ranked:
         return None
-    places = max(2, max(_places(r.total) for r in ranked))
+    places = max(2, *(_places(r.total) for r in ranked))
     mean = round_half_up(sum((r.total for r in ranked), Decimal(0)) / len(ranked), places)
-    num = lambda v: fmt_number(v, lang=lang, places=places)  # noqa: E731
+
+    def num(value: Decimal) -> str:
+        return fmt_number(value, lang=lang, places=places)
+
     out_of = f"/{fmt_number(view.max, lang=lang)}" if view.max is not None else ""
     text = (
         f"Điểm bình quân của khối đạt {num(mean)}{out_of} điểm"
@@ -195,7 +198,9 @@ def _rank_sentences(assessment: Assessment, view: BlockView, lang: str) -> list[
             out.append(f"Fell: {_join_items(falls, lang)}.")
         if not rises and not falls:
             out.append(f"No agency of the block changed rank since {year}.")
-    fresh = [r.name for r in view.results if r.ranked and r.rank is not None and r.rank_change is None]
+    fresh = [
+        r.name for r in view.results if r.ranked and r.rank is not None and r.rank_change is None
+    ]
     if fresh:
         if lang == "vi":
             out.append(f"Chưa có thứ hạng {year} để so sánh: {_names(fresh)}.")
@@ -226,8 +231,13 @@ def _quote(label: str, lang: str) -> str:
 
 def _figure_paragraphs(assessment: Assessment, figures: ProvinceFigures, lang: str) -> list[str]:
     out: list[str] = []
-    num = lambda v: fmt_number(v, lang=lang)  # noqa: E731
-    pct = lambda v: fmt_percent(v, lang=lang)  # noqa: E731
+
+    def num(value: Decimal) -> str:
+        return fmt_number(value, lang=lang)
+
+    def pct(value: Decimal) -> str:
+        return fmt_percent(value, lang=lang)
+
     covered: set[str] = set()
     sentences: list[str] = []
     wholes: dict[str, list[int]] = {}
@@ -312,10 +322,11 @@ def _figure_paragraphs(assessment: Assessment, figures: ProvinceFigures, lang: s
         flags.append(text + ".")
     yes_sentences: list[str] = []
     if all_yes:
+        listed = join_words(all_yes, lang=lang)
         yes_sentences.append(
-            f"Tất cả {everyone} cơ quan được khảo sát đều {join_words(all_yes, lang=lang)}."
+            f"Tất cả {everyone} cơ quan được khảo sát đều {listed}."
             if lang == "vi"
-            else f"All {everyone} agencies surveyed answered yes to {join_words(all_yes, lang=lang)}."
+            else f"All {everyone} agencies surveyed answered yes to {listed}."
         )
     yes_sentences.extend(flags)
     if yes_sentences:
@@ -327,7 +338,11 @@ def _figure_paragraphs(assessment: Assessment, figures: ProvinceFigures, lang: s
         if f.kind == "sum" and f.id not in covered and _is_count(assessment, f.id)
     ]
     if others:
-        items = [f"{_quote(lower_first(f.label) if lang == 'vi' else f.label, lang)}: {num(f.overall.total)}{_unit(f, lang)}" for f in others]
+        items = [
+            f"{_quote(lower_first(f.label) if lang == 'vi' else f.label, lang)}: "
+            f"{num(f.overall.total)}{_unit(f, lang)}"
+            for f in others
+        ]
         lead = "Các chỉ tiêu khác (tổng toàn tỉnh): " if lang == "vi" else "Other totals: "
         out.append(lead + "; ".join(items) + ".")
     return out
@@ -350,7 +365,11 @@ def _intro(assessment: Assessment, views: list[BlockView], lang: str) -> str:
         text += f" theo {lower_first(title)}." if title else "."
         blocks = [f"{lower_first(v.label)} có {_agencies(len(v.results), lang)}" for v in views]
         if len(views) == 1:
-            text += f" Đối tượng đánh giá là {_agencies(len(views[0].results), lang)} thuộc {lower_first(views[0].label)}."
+            only = views[0]
+            text += (
+                f" Đối tượng đánh giá là {_agencies(len(only.results), lang)}"
+                f" thuộc {lower_first(only.label)}."
+            )
         elif views:
             text += (
                 f" Đối tượng đánh giá chia làm {len(views)} khối gồm: "
@@ -363,7 +382,9 @@ def _intro(assessment: Assessment, views: list[BlockView], lang: str) -> str:
     text += f" under “{title}”." if title else "."
     blocks = [f"{v.label} ({_agencies(len(v.results), lang)})" for v in views]
     if views:
-        text += f" The agencies assessed fall into {len(views)} block{'s' if len(views) > 1 else ''}: "
+        text += (
+            f" The agencies assessed fall into {len(views)} block{'s' if len(views) > 1 else ''}: "
+        )
         text += join_words(blocks, lang=lang) + "."
     return text
 

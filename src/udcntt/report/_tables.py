@@ -166,7 +166,11 @@ def lost_rows(
     else:
         leaves = {c.id for c in view.criteria if c.is_leaf}
         pairs = sorted(
-            ((cid, res.lost) for cid, res in result.criteria.items() if res.lost > 0 and cid in leaves),
+            (
+                (cid, res.lost)
+                for cid, res in result.criteria.items()
+                if res.lost > 0 and cid in leaves
+            ),
             key=lambda p: (-p[1], p[0]),
         )
     return [

@@ -53,7 +53,7 @@ _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 
 def _require_openpyxl() -> None:
     try:
-        import openpyxl  # noqa: F401
+        import openpyxl  # noqa: F401, PLC0415 - optional dependency
     except ImportError:
         raise UsageError(
             "writing .xlsx reports needs the optional dependency openpyxl",
@@ -107,7 +107,7 @@ class _Sheet:
         border: bool = False,
         measure: bool = True,
     ) -> None:
-        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # noqa: PLC0415 - optional dependency, imported on use
 
         cell = self.ws.cell(row=row, column=col)
         if isinstance(value, str):
@@ -132,12 +132,14 @@ class _Sheet:
             self.widths[col] = max(self.widths.get(col, 0), length)
 
     def title(self, row: int, text: str, last_col: int, *, size: int = 14) -> None:
-        from openpyxl.styles import Alignment
+        from openpyxl.styles import Alignment  # noqa: PLC0415 - optional dependency, imported on use
 
         self.put(row, 1, text, bold=True, size=size, measure=False)
         if last_col > 1:
             self.ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_col)
-        self.ws.cell(row=row, column=1).alignment = Alignment(horizontal="center", vertical="center")
+        self.ws.cell(row=row, column=1).alignment = Alignment(
+            horizontal="center", vertical="center"
+        )
 
     def finish(
         self,
@@ -148,7 +150,7 @@ class _Sheet:
         max_width: int = 60,
         fixed: dict[int, int] | None = None,
     ) -> None:
-        from openpyxl.utils import get_column_letter
+        from openpyxl.utils import get_column_letter  # noqa: PLC0415 - optional dependency, imported on use
 
         for col, width in sorted(self.widths.items()):
             self.ws.column_dimensions[get_column_letter(col)].width = max(
@@ -163,7 +165,12 @@ class _Sheet:
         ps.paperSize = 9  # A4
         ps.fitToWidth = 1
         ps.fitToHeight = 0
-        self.ws.sheet_properties.pageSetUpPr.fitToPage = True
+        setup = self.ws.sheet_properties.pageSetUpPr
+        if setup is None:
+            from openpyxl.worksheet.properties import PageSetupProperties  # noqa: PLC0415
+
+            setup = self.ws.sheet_properties.pageSetUpPr = PageSetupProperties()
+        setup.fitToPage = True
         self.ws.print_options.horizontalCentered = True
         margins = self.ws.page_margins
         margins.left, margins.right, margins.top, margins.bottom = 0.5, 0.4, 0.6, 0.6
@@ -207,11 +214,22 @@ def _block_sheet(
     sh.title(1, title.upper() if lang == "vi" else title, len(headers))
     sh.title(2, view.label, len(headers), size=13)
     if assessment.title:
-        sh.put(3, 1, t(lang, "by_rules", title=assessment.title), italic=True, size=11, measure=False)
+        sh.put(
+            3, 1, t(lang, "by_rules", title=assessment.title), italic=True, size=11, measure=False
+        )
         ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=len(headers))
     header_row = 4
     for col, text in enumerate(headers, start=1):
-        sh.put(header_row, col, text, bold=True, align="center", wrap=True, fill=_HEADER_FILL, border=True)
+        sh.put(
+            header_row,
+            col,
+            text,
+            bold=True,
+            align="center",
+            wrap=True,
+            fill=_HEADER_FILL,
+            border=True,
+        )
     ws.row_dimensions[header_row].height = 62
     for stt, r in enumerate(view.results, start=1):
         row = header_row + stt
@@ -237,18 +255,29 @@ def _block_sheet(
             values.append((change, '"+"0;"-"0;0', "center"))
         for col, (value, fmt, align) in enumerate(values, start=1):
             fill = _tier_fill(assessment, r.tier) if headers[col - 1] == t(lang, "tier") else None
-            sh.put(row, col, value, fmt=fmt, align=align, border=True, fill=fill, bold=col == len(view.groups) + 3)
+            sh.put(
+                row,
+                col,
+                value,
+                fmt=fmt,
+                align=align,
+                border=True,
+                fill=fill,
+                bold=col == len(view.groups) + 3,
+            )
     last = header_row + len(view.results)
     ws.auto_filter.ref = f"A{header_row}:{ws.cell(row=last, column=len(headers)).coordinate}"
     counts = view.tier_counts(list(assessment.tier_labels))
-    summary = "; ".join(f"{label}: {counts.get(tid, 0)}" for tid, label in assessment.tier_labels.items())
+    summary = "; ".join(
+        f"{label}: {counts.get(tid, 0)}" for tid, label in assessment.tier_labels.items()
+    )
     sh.put(last + 2, 2, f"{t(lang, 'summary_tiers')}: {summary}", italic=True, measure=False)
     fixed = {1: 6, 2: min(48, max(24, max((len(r.name) for r in view.results), default=20) + 2))}
     fixed.update({3 + i: 15 for i in range(len(view.groups))})
     sh.finish(header_rows=f"{header_row}:{header_row}", freeze=f"C{header_row + 1}", fixed=fixed)
 
 
-def _score_section(
+def _score_section(  # noqa: PLR0917 - private helper called from two places
     sh: _Sheet, row: int, assessment: Assessment, view: BlockView, r: AgencyResult, lang: str
 ) -> int:
     """Write one agency's score sheet from ``row``; return the next free row."""
@@ -283,7 +312,14 @@ def _score_section(
         sh.put(row, 4, value, fmt=fmt, align="right" if fmt else "left", measure=False)
         row += 1
     row += 1
-    headers = [t(lang, "code"), t(lang, "criterion"), t(lang, "max"), t(lang, "points"), t(lang, "lost"), t(lang, "status")]
+    headers = [
+        t(lang, "code"),
+        t(lang, "criterion"),
+        t(lang, "max"),
+        t(lang, "points"),
+        t(lang, "lost"),
+        t(lang, "status"),
+    ]
     for col, text in enumerate(headers, start=1):
         sh.put(row, col, text, bold=True, align="center", wrap=True, fill=_HEADER_FILL, border=True)
     row += 1
@@ -301,7 +337,9 @@ def _score_section(
         sh.put(row, 2, info_c.label, bold=group, indent=info_c.depth, border=True, wrap=True)
         sh.put(row, 3, res.max, fmt=pts, bold=group, border=True)
         sh.put(row, 4, res.points, fmt=pts, bold=group, border=True)
-        sh.put(row, 5, res.lost if res.status == "scored" else None, fmt=pts, bold=group, border=True)
+        sh.put(
+            row, 5, res.lost if res.status == "scored" else None, fmt=pts, bold=group, border=True
+        )
         sh.put(row, 6, note, border=True)
         row += 1
     row += 1
@@ -319,7 +357,9 @@ def _score_section(
     return row + 1
 
 
-def _score_sheets(wb: Workbook, used: set[str], assessment: Assessment, views: Sequence[BlockView], lang: str) -> None:
+def _score_sheets(
+    wb: Workbook, used: set[str], assessment: Assessment, views: Sequence[BlockView], lang: str
+) -> None:
     pairs = [(view, r) for view in views for r in view.results]
     fixed = {1: 8, 2: 62, 3: 13, 4: 13, 5: 13, 6: 16}
     if len(pairs) <= MAX_AGENCY_SHEETS:
@@ -329,7 +369,7 @@ def _score_sheets(wb: Workbook, used: set[str], assessment: Assessment, views: S
             _score_section(sh, 1, assessment, view, r, lang)
             sh.finish(header_rows="1:2", freeze="A3", fixed=fixed)
         return
-    from openpyxl.worksheet.pagebreak import Break
+    from openpyxl.worksheet.pagebreak import Break  # noqa: PLC0415 - optional dependency, imported on use
 
     ws = wb.create_sheet(sheet_title(t(lang, "score_sheet"), used))
     sh = _Sheet(ws)
@@ -342,16 +382,18 @@ def _score_sheets(wb: Workbook, used: set[str], assessment: Assessment, views: S
 
 def _share_rows(figures: ProvinceFigures) -> list[tuple[str, str, ShareFigure, int | None]]:
     """``(part label, whole label, share, part index or None for the combined share)``."""
-    out = []
+
+    def label(indicator: str) -> str:
+        fig = figures.indicator(indicator)
+        return fig.label if fig else indicator
+
+    out: list[tuple[str, str, ShareFigure, int | None]] = []
     for share in figures.shares:
-        whole = figures.indicator(share.whole)
-        wlabel = whole.label if whole else share.whole
+        wlabel = label(share.whole)
         for index, pid in enumerate(share.parts):
-            part = figures.indicator(pid)
-            out.append((part.label if part else pid, wlabel, share, index))
+            out.append((label(pid), wlabel, share, index))
         if len(share.parts) > 1:
-            labels = [(figures.indicator(p).label if figures.indicator(p) else p) for p in share.parts]  # type: ignore[union-attr]
-            out.append((" + ".join(labels), wlabel, share, None))
+            out.append((" + ".join(label(p) for p in share.parts), wlabel, share, None))
     return out
 
 
@@ -364,14 +406,21 @@ def _figures_sheet(wb: Workbook, used: set[str], assessment: Assessment, lang: s
     scopes.append((None, t(lang, "all_blocks")))
     last_col = 4 + 2 * len(scopes)
     year = assessment.year
-    sh.title(1, f"{t(lang, 'figures').upper() if lang == 'vi' else t(lang, 'figures')}" + (f" {year}" if year else ""), last_col)
+    sh.title(
+        1,
+        f"{t(lang, 'figures').upper() if lang == 'vi' else t(lang, 'figures')}"
+        + (f" {year}" if year else ""),
+        last_col,
+    )
     if not figures:
         sh.put(3, 2, t(lang, "no_figures"), italic=True)
         sh.finish(header_rows=None, freeze=None, fixed={1: 6, 2: 70})
         return
-    from openpyxl.styles import Alignment
+    from openpyxl.styles import Alignment  # noqa: PLC0415 - optional dependency, imported on use
 
-    for col, text in enumerate([t(lang, "stt"), t(lang, "indicator"), t(lang, "unit"), t(lang, "aggregate")], start=1):
+    for col, text in enumerate(
+        [t(lang, "stt"), t(lang, "indicator"), t(lang, "unit"), t(lang, "aggregate")], start=1
+    ):
         sh.put(3, col, text, bold=True, align="center", wrap=True, fill=_HEADER_FILL, border=True)
         ws.merge_cells(start_row=3, start_column=col, end_row=4, end_column=col)
     for i, (_, label) in enumerate(scopes):
@@ -379,14 +428,25 @@ def _figures_sheet(wb: Workbook, used: set[str], assessment: Assessment, lang: s
         sh.put(3, col, label, bold=True, align="center", wrap=True, fill=_HEADER_FILL, border=True)
         ws.merge_cells(start_row=3, start_column=col, end_row=3, end_column=col + 1)
         sh.put(4, col, t(lang, "value"), bold=True, align="center", fill=_HEADER_FILL, border=True)
-        sh.put(4, col + 1, t(lang, "reporting"), bold=True, align="center", fill=_HEADER_FILL, border=True)
+        sh.put(
+            4,
+            col + 1,
+            t(lang, "reporting"),
+            bold=True,
+            align="center",
+            fill=_HEADER_FILL,
+            border=True,
+        )
     ws.row_dimensions[3].height = 48
     row = 5
     stt = 0
     for fig in figures.indicators:
         lines: list[tuple[str, str | None]]
         if fig.kind == "categories":
-            lines = [(t(lang, "agg_category", category=fig.category_labels.get(c, c)), c) for c in fig.category_labels or fig.overall.categories]
+            lines = [
+                (t(lang, "agg_category", category=fig.category_labels.get(c, c)), c)
+                for c in fig.category_labels or fig.overall.categories
+            ]
         else:
             agg_key = {"sum": "agg_sum", "mean": "agg_mean", "yes": "agg_true"}[fig.kind]
             lines = [(t(lang, agg_key), None)]
@@ -411,7 +471,9 @@ def _figures_sheet(wb: Workbook, used: set[str], assessment: Assessment, lang: s
                         if value != value.to_integral_value():
                             fmt = "#,##0.00"
                 sh.put(row, col, value, fmt=fmt, border=True)
-                sh.put(row, col + 1, None if agg is None else agg.reporting, fmt="#,##0", border=True)
+                sh.put(
+                    row, col + 1, None if agg is None else agg.reporting, fmt="#,##0", border=True
+                )
             row += 1
     row += 1
     sh.put(row, 2, t(lang, "shares"), bold=True, size=13)
@@ -421,7 +483,9 @@ def _figures_sheet(wb: Workbook, used: set[str], assessment: Assessment, lang: s
         sh.put(row, col, text, bold=True, align="center", fill=_HEADER_FILL, border=True)
     for i, (_, label) in enumerate(scopes):
         col = 5 + 2 * i
-        sh.put(row, col, label, bold=True, align="center", wrap=True, fill=_HEADER_FILL, border=True)
+        sh.put(
+            row, col, label, bold=True, align="center", wrap=True, fill=_HEADER_FILL, border=True
+        )
         ws.merge_cells(start_row=row, start_column=col, end_row=row, end_column=col + 1)
     ws.row_dimensions[row].height = 48
     row += 1
@@ -430,10 +494,10 @@ def _figures_sheet(wb: Workbook, used: set[str], assessment: Assessment, lang: s
     for part_label, whole_label, share, index in _share_rows(figures):
         sums: dict[str | None, tuple[Decimal, Decimal]] = {}
         for scope, _ in scopes:
-            pair = share.overall if scope is None else share.by_block.get(scope)
-            if pair is None:
+            found = share.overall if scope is None else share.by_block.get(scope)
+            if found is None:
                 continue
-            parts, whole = pair
+            parts, whole = found
             sums[scope] = (sum(parts, Decimal(0)) if index is None else parts[index], whole)
         entries.append((part_label, whole_label, sums))
     for fig in figures.indicators:
@@ -455,7 +519,9 @@ def _figures_sheet(wb: Workbook, used: set[str], assessment: Assessment, lang: s
                 sh.put(row, col + 1, None, border=True)
                 continue
             sh.put(row, col, pair[0] / pair[1], fmt="0.0%", border=True)
-            sh.put(row, col + 1, fmt_fraction(pair[0], pair[1], lang=lang), align="right", border=True)
+            sh.put(
+                row, col + 1, fmt_fraction(pair[0], pair[1], lang=lang), align="right", border=True
+            )
         row += 1
     for r in range(5, row):
         ws.cell(row=r, column=2).alignment = Alignment(wrap_text=True, vertical="center")
@@ -469,10 +535,19 @@ def _validation_sheet(wb: Workbook, used: set[str], assessment: Assessment, lang
     ws = wb.create_sheet(sheet_title(t(lang, "validation"), used))
     sh = _Sheet(ws)
     headers = [
-        t(lang, "severity"), t(lang, "error_code"), t(lang, "message"), t(lang, "agency"),
-        t(lang, "criterion"), t(lang, "indicator_col"), t(lang, "location"), t(lang, "value_col"), t(lang, "hint"),
+        t(lang, "severity"),
+        t(lang, "error_code"),
+        t(lang, "message"),
+        t(lang, "agency"),
+        t(lang, "criterion"),
+        t(lang, "indicator_col"),
+        t(lang, "location"),
+        t(lang, "value_col"),
+        t(lang, "hint"),
     ]
-    sh.title(1, t(lang, "validation").upper() if lang == "vi" else t(lang, "validation"), len(headers))
+    sh.title(
+        1, t(lang, "validation").upper() if lang == "vi" else t(lang, "validation"), len(headers)
+    )
     for col, text in enumerate(headers, start=1):
         sh.put(3, col, text, bold=True, align="center", fill=_HEADER_FILL, border=True)
     row = 4
@@ -483,8 +558,15 @@ def _validation_sheet(wb: Workbook, used: set[str], assessment: Assessment, lang
     for d in assessment.diagnostics:
         agency = names.get(d.agency, d.agency) if d.agency else ""
         cells = [
-            d.severity.value, d.code, d.message, agency or "", d.criterion or "",
-            d.indicator or "", str(d.location) if d.location else "", d.value or "", d.hint or "",
+            d.severity.value,
+            d.code,
+            d.message,
+            agency or "",
+            d.criterion or "",
+            d.indicator or "",
+            str(d.location) if d.location else "",
+            d.value or "",
+            d.hint or "",
         ]
         for col, value in enumerate(cells, start=1):
             sh.put(row, col, value, border=True, wrap=col in (3, 9))
@@ -494,13 +576,29 @@ def _validation_sheet(wb: Workbook, used: set[str], assessment: Assessment, lang
     if comp is not None:
         sh.put(row, 1, t(lang, "comparison"), bold=True, size=13, measure=False)
         row += 1
-        rules_note = t(lang, "same_rules") if comp.same_rules else t(lang, "different_rules", rules=comp.previous_rules_id or "?")
+        rules_note = (
+            t(lang, "same_rules")
+            if comp.same_rules
+            else t(lang, "different_rules", rules=comp.previous_rules_id or "?")
+        )
         items: list[tuple[str, str]] = [
             (t(lang, "rules_id"), rules_note),
-            (t(lang, "new_agencies"), ", ".join(names.get(a, a) for a in comp.new_agencies) or t(lang, "none")),
+            (
+                t(lang, "new_agencies"),
+                ", ".join(names.get(a, a) for a in comp.new_agencies) or t(lang, "none"),
+            ),
             (t(lang, "dropped_agencies"), ", ".join(comp.dropped_agencies) or t(lang, "none")),
-            (t(lang, "alias_matches"), ", ".join(f"{names.get(k, k)} ← {v}" for k, v in sorted(comp.matched_by_alias.items())) or t(lang, "none")),
-            (t(lang, "moved_block"), ", ".join(names.get(a, a) for a in comp.moved_block) or t(lang, "none")),
+            (
+                t(lang, "alias_matches"),
+                ", ".join(
+                    f"{names.get(k, k)} ← {v}" for k, v in sorted(comp.matched_by_alias.items())
+                )
+                or t(lang, "none"),
+            ),
+            (
+                t(lang, "moved_block"),
+                ", ".join(names.get(a, a) for a in comp.moved_block) or t(lang, "none"),
+            ),
         ]
         for label, value in items:
             sh.put(row, 1, label, bold=True, measure=False)
@@ -534,7 +632,7 @@ def assessment_to_xlsx(assessment: Assessment, *, lang: str = "vi") -> bytes:
     """
     check_lang(lang)
     _require_openpyxl()
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # noqa: PLC0415 - optional dependency, imported on use
 
     wb = Workbook()
     default = wb.active

@@ -128,6 +128,38 @@ def linear_relation(text: str, numeric: Mapping[str, Indicator]) -> LinearRelati
     )
 
 
+@dataclass(frozen=True)
+class Clause:
+    """``l1 or l2 or …`` over yes/no indicators; each literal is (name, wanted value)."""
+
+    literals: tuple[tuple[str, bool], ...]
+
+
+def _literal(node: ast.expr) -> tuple[str, bool] | None:
+    if isinstance(node, ast.Name):
+        return node.id, True
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not) and isinstance(node.operand, ast.Name):
+        return node.operand.id, False
+    return None
+
+
+def clause_relation(text: str, booleans: Mapping[str, Indicator]) -> Clause | None:
+    """Read ``a or not b`` style relations over yes/no indicators; ``None`` for anything else."""
+    try:
+        tree = ast.parse(text.strip(), mode="eval").body
+    except SyntaxError:
+        return None
+    nodes = tree.values if isinstance(tree, ast.BoolOp) and isinstance(tree.op, ast.Or) else [tree]
+    literals = [_literal(n) for n in nodes]
+    if any(lit is None for lit in literals):
+        return None
+    found = tuple(lit for lit in literals if lit is not None)
+    names = [n for n, _ in found]
+    if any(n not in booleans for n in names) or len(set(names)) != len(names):
+        return None
+    return Clause(found)
+
+
 def relations_hold(
     compiled: CompiledRuleSet, block: str, values: Mapping[str, ValueOrMarker]
 ) -> bool:
@@ -170,6 +202,7 @@ class BlockSpace:
     order: tuple[str, ...]
     variables: dict[str, _Var]
     bounded_by: dict[str, list[LinearRelation]] = field(default_factory=dict)
+    closes: dict[str, list[Clause]] = field(default_factory=dict)
     relation_names: frozenset[str] = frozenset()
     general: tuple[Expression, ...] = ()
 
@@ -244,6 +277,8 @@ def _block_space(compiled: CompiledRuleSet, block: str) -> BlockSpace:
                 near = {v for v in near if v == v.to_integral_value()}
         variables[name] = _Var(name, ind, lo, hi, tuple(sorted(near)))
     numeric = {n: v.indicator for n, v in variables.items() if v.indicator.type in _NUMERIC}
+    booleans = {n: v.indicator for n, v in variables.items() if v.indicator.type is IndicatorType.BOOL}
+    clauses: list[Clause] = []
     linear: list[LinearRelation] = []
     general: list[Expression] = []
     relation_names: set[str] = set()
@@ -251,10 +286,13 @@ def _block_space(compiled: CompiledRuleSet, block: str) -> BlockSpace:
         rel, expr = compiled.relations[index]
         relation_names |= {n for n in expr.names if n in rule_set.indicators}
         lin = linear_relation(rel.check, numeric)
-        if lin is None:
-            general.append(expr)
-        else:
+        clause = clause_relation(rel.check, booleans) if lin is None else None
+        if lin is not None:
             linear.append(lin)
+        elif clause is not None:
+            clauses.append(clause)
+        else:
+            general.append(expr)
     edges: dict[str, set[str]] = {}
     for lin in linear:
         for small in lin.lhs:
@@ -268,11 +306,17 @@ def _block_space(compiled: CompiledRuleSet, block: str) -> BlockSpace:
         for lin in linear:
             for small in lin.lhs:
                 bounded_by.setdefault(small, []).append(lin)
+    closes: dict[str, list[Clause]] = {}
+    position = {n: i for i, n in enumerate(order)}
+    for clause in clauses:
+        last = max((n for n, _ in clause.literals), key=position.__getitem__)
+        closes.setdefault(last, []).append(clause)
     return BlockSpace(
         block=block,
         order=tuple(order),
         variables=variables,
         bounded_by=bounded_by,
+        closes=closes,
         relation_names=frozenset(relation_names),
         general=tuple(general),
     )
@@ -372,7 +416,14 @@ def draw_values(
                 reject()
             values[name] = _draw_number(draw, ind.type, lo, hi, var.specials)
         elif ind.type is IndicatorType.BOOL:
-            values[name] = draw(st.booleans())
+            flag: bool = draw(st.booleans())
+            for clause in space.closes.get(name, ()):
+                others = [(n, want) for n, want in clause.literals if n != name]
+                if any(values.get(n) is NA for n, _ in others):
+                    continue  # the relation is skipped for this agency
+                if not any(values.get(n) is want for n, want in others):
+                    flag = dict(clause.literals)[name]  # the only literal left must hold
+            values[name] = flag
         elif ind.type is IndicatorType.CATEGORY:
             values[name] = draw(st.sampled_from(list(ind.categories or {})))
         else:

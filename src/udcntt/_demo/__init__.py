@@ -1,0 +1,1 @@
+"""Copies of the demo's rule file and example data."""
