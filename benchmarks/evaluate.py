@@ -41,7 +41,12 @@ def _leaf_exprs() -> list[tuple[str, str]]:
     for g in range(GROUPS):
         a, b, c = (3 * g) % N_NUM, (3 * g + 1) % N_NUM, (3 * g + 2) % N_NUM
         bb = g % N_BOOL
-        out.append((f"ratio(x{a}, x{b}, 0) * 5 if x{a} <= x{b} else 5", f"((x{a} / x{b} if x{b} else 0) * 5 if x{a} <= x{b} else 5)"))
+        out.append(
+            (
+                f"ratio(x{a}, x{b}, 0) * 5 if x{a} <= x{b} else 5",
+                f"((x{a} / x{b} if x{b} else 0) * 5 if x{a} <= x{b} else 5)",
+            )
+        )
         out.append(
             (
                 f"5 if x{c} >= 40 else 4 if x{c} >= 30 else 2.5 if x{c} >= 15 else 1 if x{c} >= 5 else 0",
@@ -63,7 +68,12 @@ def _derived() -> list[tuple[str, str]]:
     out = []
     for g in range(GROUPS):
         a, b = (5 * g + 1) % N_NUM, (5 * g + 3) % N_NUM
-        out.append((f"max(ratio(x{a}, x{a} + x{b}, 0), 0.1 if b{g % N_BOOL} else 0)", f"max((x{a} / (x{a} + x{b}) if (x{a} + x{b}) else 0), 0.1 if b{g % N_BOOL} else 0)"))
+        out.append(
+            (
+                f"max(ratio(x{a}, x{a} + x{b}, 0), 0.1 if b{g % N_BOOL} else 0)",
+                f"max((x{a} / (x{a} + x{b}) if (x{a} + x{b}) else 0), 0.1 if b{g % N_BOOL} else 0)",
+            )
+        )
     return out
 
 
@@ -78,7 +88,9 @@ def rule_file() -> str:
         "indicators:",
     ]
     for i in range(N_NUM):
-        lines.append(f"  x{i}: {{label: Chỉ tiêu {i}, type: number, range: [0, 100], direction: higher}}")
+        lines.append(
+            f"  x{i}: {{label: Chỉ tiêu {i}, type: number, range: [0, 100], direction: higher}}"
+        )
     for i in range(N_BOOL):
         lines.append(f"  b{i}: {{label: Có/không {i}, type: bool, direction: higher}}")
     lines.append("derived:")
@@ -90,7 +102,9 @@ def rule_file() -> str:
         lines.append(f"  - id: g{g}\n    label: Nhóm {g}\n    max: 25\n    children:")
         for k in range(PER_GROUP):
             expr = leaves[g * PER_GROUP + k][0]
-            lines.append(f'      - {{id: c{g}_{k}, label: Tiêu chí {g}.{k}, max: 5, points: "{expr}"}}')
+            lines.append(
+                f'      - {{id: c{g}_{k}, label: Tiêu chí {g}.{k}, max: 5, points: "{expr}"}}'
+            )
     lines += [
         "tiers:",
         "  levels:",
@@ -139,7 +153,11 @@ def run_simpleeval(rows: list[dict[str, Any]], number: type = float) -> float:
 
         for tree in [t for _, t in derived] + leaves:
             for node in ast.walk(tree):
-                if isinstance(node, ast.Constant) and isinstance(node.value, float | int) and not isinstance(node.value, bool):
+                if (
+                    isinstance(node, ast.Constant)
+                    and isinstance(node.value, float | int)
+                    and not isinstance(node.value, bool)
+                ):
                     node.value = Decimal(repr(node.value))
     start = time.perf_counter()
     for row in rows:
@@ -198,10 +216,14 @@ def memory_child(n: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--n", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--memory", action="store_true", help="also measure peak memory at N = 100,000")
+    parser.add_argument(
+        "--memory", action="store_true", help="also measure peak memory at N = 100,000"
+    )
     parser.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_child:

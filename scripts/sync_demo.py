@@ -22,7 +22,9 @@ FILES = {
 
 def main() -> None:
     TARGET.mkdir(parents=True, exist_ok=True)
-    (TARGET / "__init__.py").write_text('"""Copies of the demo\'s rule file and example data."""\n', encoding="utf-8")
+    (TARGET / "__init__.py").write_text(
+        '"""Copies of the demo\'s rule file and example data."""\n', encoding="utf-8"
+    )
     for name, source in FILES.items():
         shutil.copyfile(source, TARGET / name)
         print(f"{source.relative_to(ROOT)} -> {(TARGET / name).relative_to(ROOT)}")

@@ -367,7 +367,7 @@ def _summary(out_dir: Path) -> None:
     """Score the survey with udcntt, when it can be imported, and print the tiers."""
     sys.path.insert(0, str(ROOT / "src"))
     try:
-        import udcntt  # noqa: PLC0415 - optional: only after src/ is on the path
+        import udcntt
     except ImportError:
         print("udcntt not importable: not scored")
         return

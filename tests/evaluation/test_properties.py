@@ -24,7 +24,10 @@ RULES = udcntt.load_rules(SMALL)
 COMPILED = udcntt.compile_rules(RULES)
 REFERENCE = replace(
     COMPILED,
-    blocks={b: replace(p, fast=None, fast_finish=None, fast_whole=None) for b, p in COMPILED.blocks.items()},
+    blocks={
+        b: replace(p, fast=None, fast_finish=None, fast_whole=None)
+        for b, p in COMPILED.blocks.items()
+    },
 )
 
 _count = st.integers(min_value=0, max_value=60).map(Decimal)
@@ -39,7 +42,9 @@ def agency(draw: st.DrawFn, index: int) -> dict[str, Any]:
         "meetings": draw(_count),
         "head": draw(st.sampled_from(["chu_tich", "pho", "khac"])),
         "has_portal": draw(st.booleans()),
-        "bandwidth": draw(st.one_of(st.just(udcntt.MISSING), st.decimals(min_value=0, max_value=1000, places=2))),
+        "bandwidth": draw(
+            st.one_of(st.just(udcntt.MISSING), st.decimals(min_value=0, max_value=1000, places=2))
+        ),
         "dvc_l4": draw(st.one_of(st.just(udcntt.NA), _count)),
     }
     block = draw(st.sampled_from(["so", "huyen"]))

@@ -42,9 +42,17 @@ def rules(text: str = BASE) -> udcntt.RuleSet:
     return udcntt.load_rules("semantics.yaml", text=text)
 
 
-def data(*rows: tuple[str, str, dict[str, object]], ranked: dict[str, bool] | None = None) -> udcntt.Dataset:
+def data(
+    *rows: tuple[str, str, dict[str, object]], ranked: dict[str, bool] | None = None
+) -> udcntt.Dataset:
     return udcntt.Dataset.from_records(
-        {"id": i, "name": f"Đơn vị {i}", "block": b, "values": v, "ranked": (ranked or {}).get(i, True)}
+        {
+            "id": i,
+            "name": f"Đơn vị {i}",
+            "block": b,
+            "values": v,
+            "ranked": (ranked or {}).get(i, True),
+        }
         for i, b, v in rows
     )
 
@@ -64,7 +72,9 @@ def test_not_applicable_reduces_the_maximum() -> None:
 def test_rescale_policy_scales_points_up() -> None:
     """With not_applicable: rescale, the agency is scored on the full maximum."""
     text = BASE.replace("rounding:", "not_applicable: rescale\nrounding:")
-    r = udcntt.evaluate(rules(text), data(("x", "so", {**FULL, "b": udcntt.NA, "a": 50}))).by_id("x")
+    r = udcntt.evaluate(rules(text), data(("x", "so", {**FULL, "b": udcntt.NA, "a": 50}))).by_id(
+        "x"
+    )
     assert r.max == Decimal(100)
     assert r.total == Decimal("71.43")  # (20 + 20 + 10) / 70 × 100
 
@@ -134,24 +144,38 @@ def test_tiers_use_the_published_rounded_value() -> None:
     """A share of 0.79996 is published as 0.8000 and classified Tốt."""
     text = BASE.replace("rounding: {total: 2, share: 4}", "rounding: {total: 3, share: 4}")
     # total 79.996 of 100 → share 0.79996 → published 0.8000
-    r = udcntt.evaluate(rules(text), data(("x", "so", {"a": 99.99, "b": 100, "c": 50, "d": 0}))).by_id("x")
+    r = udcntt.evaluate(
+        rules(text), data(("x", "so", {"a": 99.99, "b": 100, "c": 50, "d": 0}))
+    ).by_id("x")
     assert r.total == Decimal("79.996") and r.share == Decimal("0.8000") and r.tier == "tot"
 
 
 def test_competition_ties_and_tie_break() -> None:
     """Equal totals share a rank (1, 2, 2, 4); a declared tie-break key separates them."""
-    rows = [("p", "so", {**FULL, "a": 90}), ("q", "so", {**FULL, "a": 80}), ("r", "so", {**FULL, "a": 80, "c": 90, "d": 100}), ("s", "so", {**FULL, "a": 10})]
+    rows = [
+        ("p", "so", {**FULL, "a": 90}),
+        ("q", "so", {**FULL, "a": 80}),
+        ("r", "so", {**FULL, "a": 80, "c": 90, "d": 100}),
+        ("s", "so", {**FULL, "a": 10}),
+    ]
     rows[2][2]["b"] = Decimal("100")
     a = udcntt.evaluate(rules(), data(*rows))
     assert [a.by_id(i).rank for i in "pqrs"] == [1, 2, 3, 4]
-    tie_rows = [("p", "so", {**FULL, "a": 90}), ("q", "so", {**FULL, "a": 80}), ("r", "so", {**FULL, "a": 80}), ("s", "so", {**FULL, "a": 10})]
+    tie_rows = [
+        ("p", "so", {**FULL, "a": 90}),
+        ("q", "so", {**FULL, "a": 80}),
+        ("r", "so", {**FULL, "a": 80}),
+        ("s", "so", {**FULL, "a": 10}),
+    ]
     a = udcntt.evaluate(rules(), data(*tie_rows))
     assert [a.by_id(i).rank for i in "pqrs"] == [1, 2, 2, 4]
     text = BASE.replace("tiers:", "ranking: {tie_break: [cc]}\ntiers:")
     tie_rows[2][2]["c"] = 100
     tie_rows[1][2]["c"] = 50
     tie_rows[1][2]["b"] = 100
-    tie_rows[1][2]["a"] = 100  # 40 + 30 + 10 + 10 = 90 = r's 32 + 30 + 20 + 10 - 2 ... compute below
+    tie_rows[1][2]["a"] = (
+        100  # 40 + 30 + 10 + 10 = 90 = r's 32 + 30 + 20 + 10 - 2 ... compute below
+    )
     a = udcntt.evaluate(rules(text), data(*tie_rows))
     q, r = a.by_id("q"), a.by_id("r")
     if q.total == r.total:
@@ -160,25 +184,47 @@ def test_competition_ties_and_tie_break() -> None:
 
 def test_unranked_agencies_are_scored_but_not_ranked() -> None:
     """An agency excluded from ranking keeps its score and tier, takes no rank."""
-    a = udcntt.evaluate(rules(), data(("p", "so", FULL), ("q", "so", {**FULL, "a": 0}), ranked={"p": False}))
+    a = udcntt.evaluate(
+        rules(), data(("p", "so", FULL), ("q", "so", {**FULL, "a": 0}), ranked={"p": False})
+    )
     assert a.by_id("p").rank is None and a.by_id("p").tier == "tot"
     assert a.by_id("q").rank == 1
 
 
 def test_ranks_are_within_blocks() -> None:
     """Each block is ranked separately."""
-    a = udcntt.evaluate(rules(), data(("p", "so", FULL), ("q", "huyen", {**FULL, "a": 0}), ("r", "huyen", FULL)))
+    a = udcntt.evaluate(
+        rules(), data(("p", "so", FULL), ("q", "huyen", {**FULL, "a": 0}), ("r", "huyen", FULL))
+    )
     assert (a.by_id("p").rank, a.by_id("q").rank, a.by_id("r").rank) == (1, 2, 1)
 
 
 def test_rank_change_against_previous_year_with_aliases_and_json() -> None:
     """Rank change = previous − current; agencies match by id or alias; new and dropped listed."""
-    prev = udcntt.evaluate(rules(), data(("old_p", "so", {**FULL, "a": 10}), ("q", "so", FULL), ("gone", "so", {**FULL, "a": 50})))
+    prev = udcntt.evaluate(
+        rules(),
+        data(
+            ("old_p", "so", {**FULL, "a": 10}), ("q", "so", FULL), ("gone", "so", {**FULL, "a": 50})
+        ),
+    )
     cur_data = udcntt.Dataset(
         agencies=(
-            udcntt.AgencyRecord(id="p", name="P", block="so", values={k: Decimal(v) for k, v in FULL.items()}, aliases=("old_p",)),
-            udcntt.AgencyRecord(id="q", name="Q", block="so", values={**{k: Decimal(v) for k, v in FULL.items()}, "a": Decimal(0)}),
-            udcntt.AgencyRecord(id="new", name="N", block="so", values={k: Decimal(v) for k, v in FULL.items()}),
+            udcntt.AgencyRecord(
+                id="p",
+                name="P",
+                block="so",
+                values={k: Decimal(v) for k, v in FULL.items()},
+                aliases=("old_p",),
+            ),
+            udcntt.AgencyRecord(
+                id="q",
+                name="Q",
+                block="so",
+                values={**{k: Decimal(v) for k, v in FULL.items()}, "a": Decimal(0)},
+            ),
+            udcntt.AgencyRecord(
+                id="new", name="N", block="so", values={k: Decimal(v) for k, v in FULL.items()}
+            ),
         )
     )
     a = udcntt.evaluate(rules(), cur_data, previous=prev)
@@ -200,7 +246,11 @@ def test_previous_results_round_trip_through_json(tmp_path: Path) -> None:
     cur = data(("p", "so", FULL), ("q", "so", {**FULL, "a": 0}))
     from_json = udcntt.evaluate(rules(), cur, previous=load_assessment(path))
     from_data = udcntt.evaluate(rules(), cur, previous=prev)
-    assert [r.rank_change for r in from_json.results] == [r.rank_change for r in from_data.results] == [1, -1]
+    assert (
+        [r.rank_change for r in from_json.results]
+        == [r.rank_change for r in from_data.results]
+        == [1, -1]
+    )
 
 
 def test_different_rule_sets_are_flagged() -> None:
@@ -237,7 +287,9 @@ def test_unknown_block_is_an_error() -> None:
 
 def test_mic_2017_published_ties() -> None:
     """Ranking the published MIC 2017 index values reproduces its ranks, ties included."""
-    with (FIXTURES / "published" / "mic_2017_province_egov_index_ranking_partial.csv").open(encoding="utf-8") as f:
+    with (FIXTURES / "published" / "mic_2017_province_egov_index_ranking_partial.csv").open(
+        encoding="utf-8"
+    ) as f:
         rows = list(csv.DictReader(f))
     text = """udcntt: 1
 id: mic_2017
@@ -249,7 +301,12 @@ criteria: [{id: chi_so, label: Chỉ số tổng hợp, max: 1, points: index}]
 tiers: {levels: [{id: all, label: Tất cả}]}
 """
     ds = udcntt.Dataset.from_records(
-        {"id": f"p{i}", "name": r["province"], "block": "tinh", "values": {"index": Decimal(r["overall_index_2017"])}}
+        {
+            "id": f"p{i}",
+            "name": r["province"],
+            "block": "tinh",
+            "values": {"index": Decimal(r["overall_index_2017"])},
+        }
         for i, r in enumerate(rows)
     )
     a = udcntt.evaluate(udcntt.load_rules("mic.yaml", text=text), ds)
@@ -259,7 +316,10 @@ tiers: {levels: [{id: all, label: Tất cả}]}
 def _without_fast_paths(compiled: udcntt.CompiledRuleSet) -> udcntt.CompiledRuleSet:
     return replace(
         compiled,
-        blocks={b: replace(p, fast=None, fast_finish=None, fast_whole=None) for b, p in compiled.blocks.items()},
+        blocks={
+            b: replace(p, fast=None, fast_finish=None, fast_whole=None)
+            for b, p in compiled.blocks.items()
+        },
     )
 
 
@@ -269,10 +329,55 @@ def test_fast_and_reference_paths_agree_on_the_small_fixture() -> None:
     compiled = udcntt.compile_rules(rs)
     ds = udcntt.Dataset.from_records(
         [
-            {"id": "a", "block": "so", "values": {"staff_total": 40, "staff_pc": 30, "meetings": 3, "head": "pho", "has_portal": False, "bandwidth": 50}},
-            {"id": "b", "block": "so", "values": {"staff_total": 40, "staff_pc": 40, "meetings": 4, "head": "chu_tich", "has_portal": True, "bandwidth": 100}},
-            {"id": "c", "block": "huyen", "values": {"staff_total": 7, "staff_pc": 3, "meetings": 1, "head": "khac", "has_portal": True, "bandwidth": 3.3, "dvc_l4": 3}},
-            {"id": "d", "block": "huyen", "values": {"staff_total": 9, "staff_pc": 9, "meetings": 0, "head": "pho", "has_portal": True, "dvc_l4": udcntt.NA}},
+            {
+                "id": "a",
+                "block": "so",
+                "values": {
+                    "staff_total": 40,
+                    "staff_pc": 30,
+                    "meetings": 3,
+                    "head": "pho",
+                    "has_portal": False,
+                    "bandwidth": 50,
+                },
+            },
+            {
+                "id": "b",
+                "block": "so",
+                "values": {
+                    "staff_total": 40,
+                    "staff_pc": 40,
+                    "meetings": 4,
+                    "head": "chu_tich",
+                    "has_portal": True,
+                    "bandwidth": 100,
+                },
+            },
+            {
+                "id": "c",
+                "block": "huyen",
+                "values": {
+                    "staff_total": 7,
+                    "staff_pc": 3,
+                    "meetings": 1,
+                    "head": "khac",
+                    "has_portal": True,
+                    "bandwidth": 3.3,
+                    "dvc_l4": 3,
+                },
+            },
+            {
+                "id": "d",
+                "block": "huyen",
+                "values": {
+                    "staff_total": 9,
+                    "staff_pc": 9,
+                    "meetings": 0,
+                    "head": "pho",
+                    "has_portal": True,
+                    "dvc_l4": udcntt.NA,
+                },
+            },
         ]
     )
     fast = assessment_to_json(udcntt.evaluate(compiled, ds))

@@ -88,8 +88,25 @@ def small() -> udcntt.Assessment:
 
 
 @pytest.fixture(scope="session")
+def first_year() -> udcntt.Assessment:
+    """The small survey scored alone: no previous year, so no rank changes."""
+    rules = udcntt.load_rules(SMALL_RULES)
+    return udcntt.evaluate(rules, udcntt.Dataset.from_records(SMALL_2017, year=2017))
+
+
+@pytest.fixture(scope="session")
 def lam_dong() -> udcntt.Assessment:
     return lam_dong_assessment()
+
+
+@pytest.fixture(scope="session")
+def reloaded(tmp_path_factory: pytest.TempPathFactory, small: udcntt.Assessment) -> udcntt.Assessment:
+    """The small assessment written to JSON and read back: no rule set, no survey values."""
+    from udcntt.report import assessment_to_json, load_assessment
+
+    path = tmp_path_factory.mktemp("reloaded") / "small.json"
+    path.write_text(assessment_to_json(small), encoding="utf-8")
+    return load_assessment(path)
 
 
 @pytest.fixture(scope="session")

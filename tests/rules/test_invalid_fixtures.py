@@ -45,12 +45,16 @@ def test_invalid_fixture_gives_expected_code_and_line(path: Path) -> None:
 def test_invalid_fixture_raises_one_aggregate_error_through_the_api(path: Path) -> None:
     """``load_rules`` raises a single RuleFileError carrying every diagnostic."""
     code, _ = _expectation(path)
-    with pytest.raises(udcntt.RuleFileError) as info:
+
+    def load_and_test() -> None:
         rules = udcntt.load_rules(path)
-        # Embedded tests only run in check mode; the API raises when they fail there.
-        ran, failures = udcntt.run_rule_tests(rules)
+        # Embedded tests only run in check mode; here a failing test is raised too.
+        _, failures = udcntt.run_rule_tests(rules)
         if failures:
             raise udcntt.RuleFileError.from_diagnostics(failures)
+
+    with pytest.raises(udcntt.RuleFileError) as info:
+        load_and_test()
     assert code in {d.code for d in info.value.diagnostics}
     text = str(info.value)
     assert f"[{code}]" in text and path.name in text

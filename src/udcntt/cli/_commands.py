@@ -88,7 +88,9 @@ def cmd_check(args: argparse.Namespace, printer: Printer) -> int:
             printer.diagnostics(report.diagnostics)
             printer.diagnostics(prop_diags)
             if errors:
-                printer.note(printer.t("check_fail", path=path, errors=len(errors), warnings=len(warnings)))
+                printer.note(
+                    printer.t("check_fail", path=path, errors=len(errors), warnings=len(warnings))
+                )
             else:
                 printer.success(printer.t("check_ok", path=path, tests=report.tests_run))
         failed = failed or bool(errors)
@@ -118,11 +120,17 @@ def _previous(args: argparse.Namespace, rules: RuleSet) -> Assessment | None:
 def _summary(assessment: Assessment, printer: Printer) -> None:
     for block in assessment.blocks():
         printer.line(f"\n{printer.t('block')}: {assessment.block_labels[block]}")
-        printer.line(f"{printer.t('rank'):>5}  {printer.t('agency'):<46} {printer.t('total'):>9}  {printer.t('tier'):<12} {printer.t('change'):>6}")
+        printer.line(
+            f"{printer.t('rank'):>5}  {printer.t('agency'):<46} {printer.t('total'):>9}  {printer.t('tier'):<12} {printer.t('change'):>6}"
+        )
         for r in assessment.ranking(block):
-            change = "" if r.rank_change is None else f"{r.rank_change:+d}" if r.rank_change else "0"
+            change = (
+                "" if r.rank_change is None else f"{r.rank_change:+d}" if r.rank_change else "0"
+            )
             rank = "-" if r.rank is None else str(r.rank)
-            printer.line(f"{rank:>5}  {r.name[:46]:<46} {r.total!s:>9}  {r.tier_label:<12} {change:>6}")
+            printer.line(
+                f"{rank:>5}  {r.name[:46]:<46} {r.total!s:>9}  {r.tier_label:<12} {change:>6}"
+            )
 
 
 def cmd_score(args: argparse.Namespace, printer: Printer) -> int:
@@ -151,7 +159,11 @@ def _find_agency(data: Dataset, key: str) -> str:
     if key in by_id:
         return key
     lowered = key.casefold()
-    matches = [a.id for a in data.agencies if a.name.casefold() == lowered or lowered in (x.casefold() for x in a.aliases)]
+    matches = [
+        a.id
+        for a in data.agencies
+        if a.name.casefold() == lowered or lowered in (x.casefold() for x in a.aliases)
+    ]
     if len(matches) == 1:
         return matches[0]
     from udcntt.errors import did_you_mean

@@ -75,7 +75,11 @@ def render_trace(trace: dict[str, Any], rules: RuleSet, lang: str = "vi") -> str
         f"{w['block']}: {trace['block_label']}",
         f"{w['total']}: {trace['total']} / {trace['max']} ({trace['share']})   "
         f"{w['tier']}: {trace['tier_label']}   {w['rank']}: {trace['rank'] or '-'}"
-        + (f" ({w['change']} {trace['rank_change']:+d})" if trace.get("rank_change") is not None else ""),
+        + (
+            f" ({w['change']} {trace['rank_change']:+d})"
+            if trace.get("rank_change") is not None
+            else ""
+        ),
         "",
     ]
     for c in trace["criteria"]:
@@ -111,7 +115,11 @@ def render_trace(trace: dict[str, Any], rules: RuleSet, lang: str = "vi") -> str
     if lost:
         lines.append(f"{w['lost']}:")
         for row in lost[:10]:
-            label = rules.criterion(row["id"]).label if row["id"] in {c.id for c in rules.all_criteria()} else row["id"]
+            label = (
+                rules.criterion(row["id"]).label
+                if row["id"] in {c.id for c in rules.all_criteria()}
+                else row["id"]
+            )
             lines.append(f"  -{row['lost']}  {label} [{row['id']}]")
     nxt = trace.get("to_next_tier")
     lines.append(f"{w['next']}: {nxt if nxt is not None else w['best']}")

@@ -46,7 +46,9 @@ _EPILOG = {
 def _add_data_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--registry", metavar="FILE", help="agency registry (YAML or CSV)")
     p.add_argument("--layout", metavar="FILE", help="workbook layout mapping (YAML)")
-    p.add_argument("--locale", metavar="LOCALE", help="number locale of the survey (default: the rule set's)")
+    p.add_argument(
+        "--locale", metavar="LOCALE", help="number locale of the survey (default: the rule set's)"
+    )
     p.add_argument("--year", type=int, help="survey year, recorded in the results")
     p.add_argument(
         "--lenient",
@@ -65,8 +67,12 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"udcntt {__version__}")
-    parser.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of messages and reports")
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="'json' for machines")
+    parser.add_argument(
+        "--lang", choices=("vi", "en"), default="vi", help="language of messages and reports"
+    )
+    parser.add_argument(
+        "--format", choices=("text", "json"), default="text", help="'json' for machines"
+    )
     parser.add_argument("--no-color", action="store_true", help="never colour the output")
     parser.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -84,8 +90,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("check", "check rule files and run the tests embedded in them")
     p.add_argument("rules", nargs="+", metavar="RULES", help="rule files")
     p.add_argument("--no-tests", action="store_true", help="skip the embedded tests")
-    p.add_argument("--properties", action="store_true", help="also run the property checks (udcntt[testing])")
-    p.add_argument("--max-seconds", type=float, default=60.0, help="time budget of the property checks")
+    p.add_argument(
+        "--properties", action="store_true", help="also run the property checks (udcntt[testing])"
+    )
+    p.add_argument(
+        "--max-seconds", type=float, default=60.0, help="time budget of the property checks"
+    )
     p.add_argument("--seed", type=int, help="seed of the property checks, to reproduce a run")
 
     p = command("score", "score a survey: points, totals, tiers, ranks, rank changes")
@@ -95,7 +105,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--previous", metavar="PREV", help="last year's results (JSON) or survey")
     p.add_argument("--previous-rules", metavar="RULES", help="rule file of last year's survey")
     p.add_argument(
-        "-o", "--output", metavar="OUT", action="append",
+        "-o",
+        "--output",
+        metavar="OUT",
+        action="append",
         help="output file; format by extension: .json .csv .md .xlsx .docx .html (repeatable)",
     )
 
@@ -154,7 +167,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _report(printer: Printer, exc: UdcnttError, fmt: str) -> None:
     if fmt == "json":
-        printer.line(json.dumps({"ok": False, "diagnostics": [d.to_dict() for d in exc.diagnostics]}, ensure_ascii=False, indent=2))
+        printer.line(
+            json.dumps(
+                {"ok": False, "diagnostics": [d.to_dict() for d in exc.diagnostics]},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     printer.diagnostics(exc.diagnostics)
     errors = sum(1 for d in exc.diagnostics if d.severity is Severity.ERROR)
@@ -179,10 +198,11 @@ class Progress:
         self.shown = True
         width = 30
         filled = int(width * done / max(self.total, 1))
-        sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {done}/{self.total}")
+        sys.stderr.write(
+            f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {done}/{self.total}"
+        )
         sys.stderr.flush()
 
     def close(self) -> None:
         if self.shown:
             sys.stderr.write("\n")
-

@@ -13,7 +13,10 @@ __all__ = ["MESSAGES", "Printer"]
 
 MESSAGES: dict[str, dict[str, str]] = {
     "ok": {"en": "ok", "vi": "đạt"},
-    "check_ok": {"en": "{path}: ok ({tests} embedded tests passed)", "vi": "{path}: đạt ({tests} kiểm thử nhúng đều đạt)"},
+    "check_ok": {
+        "en": "{path}: ok ({tests} embedded tests passed)",
+        "vi": "{path}: đạt ({tests} kiểm thử nhúng đều đạt)",
+    },
     "check_fail": {
         "en": "{path}: {errors} error(s), {warnings} warning(s)",
         "vi": "{path}: {errors} lỗi, {warnings} cảnh báo",
@@ -39,12 +42,18 @@ MESSAGES: dict[str, dict[str, str]] = {
 class Printer:
     """Writes human or machine output; colours only when the stream is a terminal."""
 
-    def __init__(self, lang: str = "vi", *, color: bool | None = None, stream: TextIO | None = None) -> None:
+    def __init__(
+        self, lang: str = "vi", *, color: bool | None = None, stream: TextIO | None = None
+    ) -> None:
         self.lang = lang if lang in ("vi", "en") else "vi"
         self.out = stream or sys.stdout
         self.err = sys.stderr
         if color is None:
-            color = self.err.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+            color = (
+                self.err.isatty()
+                and "NO_COLOR" not in os.environ
+                and os.environ.get("TERM") != "dumb"
+            )
         self.color = color
 
     def t(self, key: str, **kw: object) -> str:

@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Literal
 
 from babel import Locale, UnknownLocaleError
@@ -53,6 +54,7 @@ MAX_MAGNITUDE = Decimal(10) ** 18
 
 Scale = Literal["percent"] | Decimal | None
 
+_INTEGER = re.compile(r"^[+-]?[0-9]+$")
 _NUMBER_CHARS = re.compile(r"^[+-]?[0-9.,]*[0-9][0-9.,]*$")
 _NONFINITE = re.compile(r"^[+-]?(nan|inf|infinity|∞)$", re.IGNORECASE)
 _EXPONENT = re.compile(r"^[+-]?[0-9.,]+e[+-]?[0-9]+$", re.IGNORECASE)
@@ -61,6 +63,7 @@ _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _PERCENT_UNITS = frozenset({"%", "phần trăm", "percent"})
 
 
+@lru_cache(maxsize=64)
 def parse_locale(name: str) -> Locale:
     """A Babel locale from ``vi-VN`` or ``vi_VN``.
 
@@ -280,19 +283,30 @@ def _number_text(text: str, ctx: ValueContext) -> Decimal:
                 f"write {whole}{frac} or {whole}{grp}{frac} for the whole number, "
                 f"or {whole}{dec}{frac}0 for the decimal",
             )
-    try:
-        value = parse_decimal(text, locale=ctx.locale, strict=True)
-    except NumberFormatError as exc:
-        suggestions = [s for s in (exc.suggestions or []) if s]
+    if _INTEGER.match(text):
+        return Decimal(text)  # what Babel returns for plain digits, without its cost
+    value, suggestions = _babel_decimal(text, ctx.locale_name)
+    if value is None:
         hint = _separators_hint(ctx)
         if suggestions:
             hint = f"did you mean {' or '.join(repr(s) for s in suggestions)}? " + hint
-        raise _Bad(
-            "E-DATA-NUMBER", f"not a number under the locale {ctx.locale_name}", hint
-        ) from exc
+        raise _Bad("E-DATA-NUMBER", f"not a number under the locale {ctx.locale_name}", hint)
     if not value.is_finite() or abs(value) > MAX_MAGNITUDE:
         raise _Bad("E-DATA-NUMBER", "number not finite or too large")
     return value
+
+
+@lru_cache(maxsize=16384)
+def _babel_decimal(text: str, locale_name: str) -> tuple[Decimal | None, tuple[str, ...]]:
+    """Babel's strict reading: the value, or ``None`` and Babel's suggestions.
+
+    Cached: survey columns repeat the same texts, and Babel's strict parse is the costly
+    step of reading a cell.
+    """
+    try:
+        return parse_decimal(text, locale=parse_locale(locale_name), strict=True), ()
+    except NumberFormatError as exc:
+        return None, tuple(s for s in (exc.suggestions or []) if s)
 
 
 def _separators_hint(ctx: ValueContext) -> str:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = ["clean_text", "is_lookalike", "match_key", "plain_key", "slugify"]
 
@@ -67,6 +68,7 @@ _ASCII_SPACE = re.compile(r"[ \t\r\n]+")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
+@lru_cache(maxsize=65536)
 def clean_text(text: str) -> str:
     """NFC, look-alike letters fixed, odd spaces made plain, whitespace collapsed.
 
@@ -77,12 +79,14 @@ def clean_text(text: str) -> str:
     return " ".join(text.split())
 
 
+@lru_cache(maxsize=65536)
 def plain_key(text: str) -> str:
     """Compare key: NFC, case-folded, ASCII whitespace collapsed; nothing else changed."""
     text = unicodedata.normalize("NFC", text).casefold()
     return _ASCII_SPACE.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=65536)
 def match_key(text: str) -> str:
     """Compare key that also folds look-alike characters and tone-mark placement.
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
-from functools import cached_property
 from decimal import Decimal
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
@@ -13,12 +13,12 @@ from udcntt.errors import Diagnostic
 
 __all__ = [
     "AgencyResult",
-    "CriteriaView",
-    "ZipMapping",
     "Assessment",
     "Comparison",
+    "CriteriaView",
     "CriterionResult",
     "Receipt",
+    "ZipMapping",
 ]
 
 
@@ -168,9 +168,7 @@ class AgencyResult:
         return obj
 
 
-_RESULT_SLOTS = tuple(
-    getattr(AgencyResult, f.name).__set__ for f in fields(AgencyResult)
-)
+_RESULT_SLOTS = tuple(getattr(AgencyResult, f.name).__set__ for f in fields(AgencyResult))
 
 
 @dataclass(frozen=True, slots=True)

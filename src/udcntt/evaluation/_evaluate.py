@@ -4,20 +4,15 @@ from __future__ import annotations
 
 import decimal
 import gc
-from operator import itemgetter
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from operator import itemgetter
 from types import MappingProxyType
 from typing import Any
 
 from udcntt._version import __version__
 from udcntt.data import MISSING, NA, AgencyRecord, Dataset
 from udcntt.errors import Diagnostic, EvaluationError, SourceLocation, UsageError
-from udcntt.expressions import DECIMAL_CONTEXT, RuleArithmeticError
-from udcntt.loading import RuleSource
-from udcntt.model import Aggregate, NotApplicablePolicy, RankOn, RuleSet, TierBasis, TierLevel
-from udcntt.program import BlockPlan, CompiledRuleSet, LeafPlan, NodePlan, compile_rules
-from udcntt.program._codegen import SlowPath
 from udcntt.evaluation._assessment import (
     AgencyResult,
     Assessment,
@@ -30,7 +25,18 @@ from udcntt.evaluation._assessment import (
 from udcntt.evaluation._inputs import PreparedInputs, imputations, prepare
 from udcntt.evaluation._interpret import LeafOutcome, RuleFailure, derive, run_leaf
 from udcntt.evaluation._normalise import normalise_population
-from udcntt.evaluation._ranking import competition_ranks, match_previous, quantize, rank_change, tier_of
+from udcntt.evaluation._ranking import (
+    competition_ranks,
+    match_previous,
+    quantize,
+    rank_change,
+    tier_of,
+)
+from udcntt.expressions import DECIMAL_CONTEXT, RuleArithmeticError
+from udcntt.loading import RuleSource
+from udcntt.model import Aggregate, NotApplicablePolicy, RankOn, RuleSet, TierBasis, TierLevel
+from udcntt.program import BlockPlan, CompiledRuleSet, LeafPlan, NodePlan, compile_rules
+from udcntt.program._codegen import SlowPath
 
 __all__ = ["evaluate"]
 
@@ -58,7 +64,9 @@ class _Agency:
         "record",
     )
 
-    def __init__(self, record: AgencyRecord, plan: BlockPlan, inputs: PreparedInputs | None) -> None:
+    def __init__(
+        self, record: AgencyRecord, plan: BlockPlan, inputs: PreparedInputs | None
+    ) -> None:
         self.record = record
         self.plan = plan
         self.inputs = inputs
@@ -135,7 +143,7 @@ def _phase_one(
 ) -> None:
     plan = agency.plan
     record = agency.record
-    na = agency.inputs.na
+    na = agency.inputs.na if agency.inputs is not None else set()
     try:
         env = agency.env
         derive(compiled, plan.derived, env, na)
@@ -194,8 +202,9 @@ def _normalise(
         return scores
     indexes = {b: _leaf_index(p) for b, p in compiled.blocks.items()}
     for cid, leaf in normalised.items():
-        assert leaf.rule is not None and leaf.rule.normalise is not None
+        assert leaf.rule is not None
         spec = leaf.rule.normalise
+        assert spec is not None
         members: list[tuple[_Agency, Decimal]] = []
         for a in agencies:
             idx = indexes[a.record.block].get(cid)
@@ -206,11 +215,17 @@ def _normalise(
                 members.append((a, raw))
         groups: dict[str, list[tuple[_Agency, Decimal]]] = {}
         for a, raw in members:
-            groups.setdefault(a.record.block if spec.scope.value == "block" else "all", []).append((a, raw))
+            groups.setdefault(a.record.block if spec.scope.value == "block" else "all", []).append(
+                (a, raw)
+            )
         direction = None
         if leaf.rule.expr is not None:
             names = leaf.rule.expr.names
-            dirs = {compiled.rules.indicators[n].direction for n in names if n in compiled.rules.indicators}
+            dirs = {
+                compiled.rules.indicators[n].direction
+                for n in names
+                if n in compiled.rules.indicators
+            }
             if len(dirs) == 1:
                 direction = dirs.pop()
         for scope, group in groups.items():
@@ -271,7 +286,11 @@ def _tier_conditions(
         if level.min_group_share is not None:
             for root in roots:
                 res = criteria[root.id]
-                if res.points is not None and res.max and res.points / res.max < level.min_group_share:
+                if (
+                    res.points is not None
+                    and res.max
+                    and res.points / res.max < level.min_group_share
+                ):
                     return False
         expr = compiled.tier_requires.get(level.id)
         if expr is not None:
@@ -303,7 +322,9 @@ def _finish_agency(
         if outcome is None:
             return None
         if leaf.unscored:
-            criteria[leaf.id] = CriterionResult(leaf.id, _ZERO, _ZERO, _ZERO, "unscored", raw=outcome.raw)
+            criteria[leaf.id] = CriterionResult(
+                leaf.id, _ZERO, _ZERO, _ZERO, "unscored", raw=outcome.raw
+            )
             leaf_points[leaf.id] = (_ZERO, _ZERO)
             continue
         if outcome.na:
@@ -337,7 +358,14 @@ def _finish_agency(
             )
             continue
         criteria[leaf.id] = CriterionResult(
-            leaf.id, points, leaf.max, leaf.max, "scored", raw=raw, normalised=normalised, unrounded=unrounded
+            leaf.id,
+            points,
+            leaf.max,
+            leaf.max,
+            "scored",
+            raw=raw,
+            normalised=normalised,
+            unrounded=unrounded,
         )
         leaf_points[leaf.id] = (points, leaf.max)
     if not ok:
@@ -367,7 +395,11 @@ def _finish_agency(
             unrounded=pts,
         )
     published = quantize(total, rounding.total, rounding.mode)
-    share = quantize(published / applicable_max, rounding.share, rounding.mode) if applicable_max else _ZERO
+    share = (
+        quantize(published / applicable_max, rounding.share, rounding.mode)
+        if applicable_max
+        else _ZERO
+    )
     inputs = agency.inputs
     notes = list(inputs.notes) if inputs is not None else []
     if not applicable_max:
@@ -383,7 +415,16 @@ def _finish_agency(
             )
         )
         return None
-    return _Core(agency, MappingProxyType(criteria), total, published, applicable_max, share, level, tuple(notes))
+    return _Core(
+        agency,
+        MappingProxyType(criteria),
+        total,
+        published,
+        applicable_max,
+        share,
+        level,
+        tuple(notes),
+    )
 
 
 def _tier(
@@ -396,10 +437,16 @@ def _tier(
     basis_value = share if compiled.rules.tiers.basis is TierBasis.SHARE else published
     env = dict(agency.env)
     env.update(agency.derived)
-    env.update({cid: (res.points if res.points is not None else _ZERO) for cid, res in criteria.items()})
+    env.update(
+        {cid: (res.points if res.points is not None else _ZERO) for cid, res in criteria.items()}
+    )
     env["total"] = published
     env["share"] = share
-    return tier_of(basis_value, compiled.tier_levels, _tier_conditions(compiled, env, criteria, agency.plan.roots))
+    return tier_of(
+        basis_value,
+        compiled.tier_levels,
+        _tier_conditions(compiled, env, criteria, agency.plan.roots),
+    )
 
 
 class _FastShape:
@@ -444,7 +491,16 @@ def _finish_fast(
             None,
         )
         if ti >= 0:
-            return _Core(agency, criteria, total, published, plan.max_total, share, compiled.tier_levels[ti], ())
+            return _Core(
+                agency,
+                criteria,
+                total,
+                published,
+                plan.max_total,
+                share,
+                compiled.tier_levels[ti],
+                (),
+            )
         return _finish_tier(compiled, agency, criteria, total, published, share)
     pre = list(agency.fast_leaves)
     norm: dict[str, Decimal] | None = None
@@ -472,7 +528,9 @@ def _finish_fast(
         norm,
     )
     if ti >= 0:
-        return _Core(agency, criteria, total, published, plan.max_total, share, compiled.tier_levels[ti], ())
+        return _Core(
+            agency, criteria, total, published, plan.max_total, share, compiled.tier_levels[ti], ()
+        )
     return _finish_tier(compiled, agency, criteria, total, published, share)
 
 
@@ -512,7 +570,9 @@ def _ranks(rules: RuleSet, cores: list[_Core]) -> list[int | None]:
         return (head, *extra)
 
     for members in groups.values():
-        for i, rank in zip(members, competition_ranks([cores[i] for i in members], key), strict=True):
+        for i, rank in zip(
+            members, competition_ranks([cores[i] for i in members], key), strict=True
+        ):
             ranks[i] = rank
     return ranks
 
@@ -634,8 +694,6 @@ def evaluate(
         RuleFileError: when the rule set does not pass its checks.
     """
     compiled = rules if isinstance(rules, CompiledRuleSet) else compile_rules(rules)
-    rule_set = compiled.rules
-    src = rule_set.source
     if isinstance(previous, Dataset):
         previous = evaluate(previous_rules or compiled, previous)
     elif previous is not None and not isinstance(previous, Assessment):
@@ -660,7 +718,13 @@ def _evaluate(
     rule_set = compiled.rules
     src = rule_set.source
     errors: list[Diagnostic] = []
-    slow_errors = (SlowPath, RuleArithmeticError, decimal.DecimalException, TypeError, AttributeError)
+    slow_errors = (
+        SlowPath,
+        RuleArithmeticError,
+        decimal.DecimalException,
+        TypeError,
+        AttributeError,
+    )
     with decimal.localcontext(DECIMAL_CONTEXT):
         by_block: dict[str, list[AgencyRecord]] = {}
         for record in data.agencies:
@@ -689,7 +753,13 @@ def _evaluate(
             for record in records:
                 if fast is not None:
                     try:
-                        values = pick(record.values) if pick is not None else [record.values[keys[0]]] if keys else []
+                        values = (
+                            pick(record.values)
+                            if pick is not None
+                            else [record.values[keys[0]]]
+                            if keys
+                            else []
+                        )
                     except KeyError:
                         get = record.values.get
                         values = [get(k, MISSING) for k in keys]
@@ -715,20 +785,26 @@ def _evaluate(
         if not errors:
             order = {r.id: i for i, r in enumerate(data.agencies)}
             agencies.sort(key=lambda a: order[a.record.id])
-            shapes = {b: _FastShape(p) for b, p in compiled.blocks.items() if p.fast_finish is not None}
-            for agency in agencies:
+            shapes = {
+                b: _FastShape(p) for b, p in compiled.blocks.items() if p.fast_finish is not None
+            }
+            for scored in agencies:
                 core: _Core | None = None
-                if agency.fast_values is not None:
-                    core = _finish_fast(compiled, agency, shapes[agency.record.block], scores)
+                current: _Agency | None = scored
+                if scored.fast_values is not None:
+                    core = _finish_fast(compiled, scored, shapes[scored.record.block], scores)
                     if core is None:
-                        slow = _slow_start(
-                            compiled, agency.record, agency.plan, imputed_by_block[agency.record.block], errors
+                        # Generated code declined (a point out of range, …): the reference
+                        # path reports the problem with its location.
+                        current = _slow_start(
+                            compiled,
+                            scored.record,
+                            scored.plan,
+                            imputed_by_block[scored.record.block],
+                            errors,
                         )
-                        if slow is None:
-                            continue
-                        agency = slow
-                if core is None:
-                    core = _finish_agency(compiled, agency, scores, errors)
+                if core is None and current is not None:
+                    core = _finish_agency(compiled, current, scores, errors)
                 if core is not None:
                     cores.append(core)
     if errors:
@@ -749,7 +825,9 @@ def _evaluate(
             udcntt_version=__version__,
             rules_id=rule_set.id,
             rules_fingerprint=compiled.fingerprint,
-            rule_files=tuple((f.path, f.sha256) for f in src.files) if isinstance(src, RuleSource) else (),
+            rule_files=tuple((f.path, f.sha256) for f in src.files)
+            if isinstance(src, RuleSource)
+            else (),
             data_fingerprint=data.fingerprint(),
             data_source=data.source,
             previous_fingerprint=previous_assessment.receipt.data_fingerprint

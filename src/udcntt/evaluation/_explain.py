@@ -77,7 +77,9 @@ def explain(assessment: Assessment, agency_id: str) -> dict[str, Any]:
     record = dataset.by_id()[agency_id]
     peers = [a for a in dataset.agencies if a.block == result.block]
     with decimal.localcontext(DECIMAL_CONTEXT):
-        inputs = prepare(rules, record, plan.indicators, imputations(rules, peers, plan.indicators), [])
+        inputs = prepare(
+            rules, record, plan.indicators, imputations(rules, peers, plan.indicators), []
+        )
         env = dict(inputs.values)
         derive(compiled, plan.derived, env, inputs.na)
         leaves = {leaf.id: run_leaf(leaf, env, inputs.na, with_trace=True) for leaf in plan.leaves}
@@ -98,21 +100,23 @@ def explain(assessment: Assessment, agency_id: str) -> dict[str, Any]:
         }
         if isinstance(node, LeafPlan):
             entry["rule"] = _rule_text(node)
-            entry["inputs"] = {
-                name: _text(env.get(name, NA)) for name in sorted(node.reads)
-            }
+            entry["inputs"] = {name: _text(env.get(name, NA)) for name in sorted(node.reads)}
             names: set[str] = set()
             if node.rule is not None:
                 for e in node.rule.expressions():
                     names |= e.names
-            entry["derived"] = {
-                d: _text(env.get(d)) for d in plan.derived if d in names
-            }
+            entry["derived"] = {d: _text(env.get(d)) for d in plan.derived if d in names}
             entry["steps"] = leaves[node.id].trace or []
             if res.raw is not None:
                 entry["raw"] = _text(res.raw)
             if res.normalised is not None:
-                scope = "all" if node.rule and node.rule.normalise and node.rule.normalise.scope.value == "all" else result.block
+                scope = (
+                    "all"
+                    if node.rule
+                    and node.rule.normalise
+                    and node.rule.normalise.scope.value == "all"
+                    else result.block
+                )
                 entry["normalisation"] = {
                     "score": _text(res.normalised),
                     "population": assessment.normalisation.get(node.id, {}).get(scope, []),

@@ -28,7 +28,12 @@ class PreparedInputs:
 
 
 def _diag(
-    code: str, message: str, agency: AgencyRecord, indicator: str, value: object, hint: str | None = None
+    code: str,
+    message: str,
+    agency: AgencyRecord,
+    indicator: str,
+    value: object,
+    hint: str | None = None,
 ) -> Diagnostic:
     cell = agency.cells.get(indicator)
     loc = cell.location if cell is not None else agency.location
@@ -132,7 +137,9 @@ def prepare(
         try:
             value = coerce(raw, ind)
         except ValueError as exc:
-            errors.append(_diag("E-EVAL-TYPE", f"wrong value for '{ind.label}': {exc}", agency, ind_id, raw))
+            errors.append(
+                _diag("E-EVAL-TYPE", f"wrong value for '{ind.label}': {exc}", agency, ind_id, raw)
+            )
             continue
         if value is NA:
             if not ind.not_applicable:
@@ -155,7 +162,10 @@ def prepare(
             if policy is MissingPolicy.ZERO:
                 value = False if ind.type is IndicatorType.BOOL else Decimal(0)
                 prepared.notes.append(f"{ind_id}: missing, scored as 0")
-            elif policy in (MissingPolicy.IMPUTE_MEAN, MissingPolicy.IMPUTE_MIN) and ind_id in imputed:
+            elif (
+                policy in (MissingPolicy.IMPUTE_MEAN, MissingPolicy.IMPUTE_MIN)
+                and ind_id in imputed
+            ):
                 value = imputed[ind_id]
                 prepared.notes.append(f"{ind_id}: missing, imputed {policy.value} = {value}")
             else:

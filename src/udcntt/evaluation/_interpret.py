@@ -34,17 +34,25 @@ def _num(value: Any) -> str:
     return str(value) if not isinstance(value, bool) else ("có" if value else "không")
 
 
-def run_rule(rule: CompiledRule, env: Mapping[str, Any], trace: list[dict[str, Any]] | None) -> Decimal:
+def _number(value: Any) -> Decimal:
+    # Expressions that give points are type-checked as numbers when the rule file loads.
+    assert isinstance(value, Decimal)
+    return value
+
+
+def run_rule(
+    rule: CompiledRule, env: Mapping[str, Any], trace: list[dict[str, Any]] | None
+) -> Decimal:
     """Points of ``rule`` for the values in ``env`` (no population normalisation here)."""
     kind = rule.kind
     if kind == "points":
         assert rule.expr is not None
-        result = rule.expr.evaluate(env)
+        result = _number(rule.expr.evaluate(env))
         if trace is not None:
             trace.append({"step": "points", "expr": rule.expr.source, "value": _num(result)})
     elif kind == "bands":
         assert rule.expr is not None
-        x = rule.expr.evaluate(env)
+        x = _number(rule.expr.evaluate(env))
         result = rule.otherwise
         matched: str = "otherwise"
         for bound_kind, bound, pts in rule.steps:
@@ -54,7 +62,13 @@ def run_rule(rule: CompiledRule, env: Mapping[str, Any], trace: list[dict[str, A
                 break
         if trace is not None:
             trace.append(
-                {"step": "bands", "input": rule.expr.source, "value": _num(x), "matched": matched, "points": _num(result)}
+                {
+                    "step": "bands",
+                    "input": rule.expr.source,
+                    "value": _num(x),
+                    "matched": matched,
+                    "points": _num(result),
+                }
             )
     elif kind == "lookup":
         assert rule.lookup_input is not None
@@ -78,11 +92,17 @@ def run_rule(rule: CompiledRule, env: Mapping[str, Any], trace: list[dict[str, A
                 result += pts
             if trace is not None:
                 trace.append(
-                    {"step": "condition", "when": expr.source, "label": label, "held": held, "points": _num(pts if held else _ZERO)}
+                    {
+                        "step": "condition",
+                        "when": expr.source,
+                        "label": label,
+                        "held": held,
+                        "points": _num(pts if held else _ZERO),
+                    }
                 )
     elif kind == "per_item":
         assert rule.expr is not None
-        count = rule.expr.evaluate(env)
+        count = _number(rule.expr.evaluate(env))
         uncapped = count * rule.item_points
         result = min(uncapped, rule.item_cap)
         if trace is not None:
@@ -102,13 +122,20 @@ def run_rule(rule: CompiledRule, env: Mapping[str, Any], trace: list[dict[str, A
             sub: list[dict[str, Any]] | None = [] if trace is not None else None
             values.append(run_rule(part, env, sub))
             if trace is not None and sub is not None:
-                trace.append({"step": f"{kind}[{i}]", "label": part.label, "trace": sub, "points": _num(values[-1])})
+                trace.append(
+                    {
+                        "step": f"{kind}[{i}]",
+                        "label": part.label,
+                        "trace": sub,
+                        "points": _num(values[-1]),
+                    }
+                )
         result = sum(values, _ZERO) if kind == "sum_of" else max(values)
         if trace is not None:
             trace.append({"step": kind, "points": _num(result)})
     elif kind == "normalise":
         assert rule.expr is not None
-        result = rule.expr.evaluate(env)
+        result = _number(rule.expr.evaluate(env))
         if trace is not None:
             trace.append({"step": "value", "expr": rule.expr.source, "value": _num(result)})
         return result  # points come after the population pass
@@ -154,7 +181,9 @@ def run_leaf(
     if leaf.rule is None:
         return LeafOutcome(_ZERO, False, [] if with_trace else None)
     if na and (leaf.reads & na):
-        trace = [{"step": "not_applicable", "inputs": sorted(leaf.reads & na)}] if with_trace else None
+        trace = (
+            [{"step": "not_applicable", "inputs": sorted(leaf.reads & na)}] if with_trace else None
+        )
         return LeafOutcome(None, True, trace)
     trace: list[dict[str, Any]] | None = [] if with_trace else None
     try:

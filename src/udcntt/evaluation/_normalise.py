@@ -13,7 +13,9 @@ _ZERO = Decimal(0)
 _ONE = Decimal(1)
 
 
-def _stage(method: NormMethod, values: list[Decimal], spec: Normalise, lower_better: bool) -> tuple[list[Decimal], dict[str, str]]:
+def _stage(
+    method: NormMethod, values: list[Decimal], spec: Normalise, lower_better: bool
+) -> tuple[list[Decimal], dict[str, str]]:
     n = len(values)
     if method is NormMethod.TO_BEST:
         if lower_better:
@@ -26,7 +28,11 @@ def _stage(method: NormMethod, values: list[Decimal], spec: Normalise, lower_bet
     if method is NormMethod.MIN_MAX:
         lo, hi = min(values), max(values)
         if hi == lo:
-            return [_ONE] * n, {"min": str(lo), "max": str(hi), "note": "all equal: every agency scores 1"}
+            return [_ONE] * n, {
+                "min": str(lo),
+                "max": str(hi),
+                "note": "all equal: every agency scores 1",
+            }
         if lower_better:
             return [(hi - v) / (hi - lo) for v in values], {"min": str(lo), "max": str(hi)}
         return [(v - lo) / (hi - lo) for v in values], {"min": str(lo), "max": str(hi)}

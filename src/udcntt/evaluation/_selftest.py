@@ -81,18 +81,25 @@ def _close(actual: Decimal | None, expected: Decimal, tolerance: Decimal) -> boo
 def run_rule_tests(rules: RuleSet) -> tuple[int, list[Diagnostic]]:
     """Run the rule set's embedded tests; return how many ran and the failures."""
     failures: list[Diagnostic] = []
-    compiled, diags = analyse_rules(rules)
+    compiled, _ = analyse_rules(rules)
     if compiled is None:
         return 0, []
     for index, case in enumerate(rules.tests):
         loc = _locate(rules, ("tests", index))
 
-        def fail(message: str, agency: str | None = None, criterion: str | None = None) -> None:
+        def fail(
+            message: str,
+            agency: str | None = None,
+            criterion: str | None = None,
+            *,
+            name: str = case.name,
+            where: SourceLocation | None = loc,
+        ) -> None:
             failures.append(
                 Diagnostic(
                     code="E-TEST-FAIL",
-                    message=f"test '{case.name}': {message}",
-                    location=loc,
+                    message=f"test '{name}': {message}",
+                    location=where,
                     agency=agency,
                     criterion=criterion,
                 )
@@ -129,7 +136,9 @@ def run_rule_tests(rules: RuleSet) -> tuple[int, list[Diagnostic]]:
     return len(rules.tests), failures
 
 
-def check_rules(path: str | Path, *, text: str | bytes | None = None, run_tests: bool = True) -> CheckReport:
+def check_rules(
+    path: str | Path, *, text: str | bytes | None = None, run_tests: bool = True
+) -> CheckReport:
     """Load and check a rule file, collecting every problem instead of stopping at one.
 
     Args:

@@ -87,7 +87,9 @@ def _register(merged: Merged, doc: YamlDocument, value: Any, path: _Path) -> Non
             stack.extend((v, (*p, i)) for i, v in enumerate(node))
 
 
-def _err(code: str, message: str, doc: YamlDocument, path: _Path, hint: str | None = None) -> RuleFileError:
+def _err(
+    code: str, message: str, doc: YamlDocument, path: _Path, hint: str | None = None
+) -> RuleFileError:
     return RuleFileError(message, code=code, location=doc.locate(path), hint=hint)
 
 
@@ -112,7 +114,9 @@ def _apply_patches(merged: Merged, doc: YamlDocument, child: dict[str, Any]) -> 
         merged.data["criteria"] = criteria
     modify = child.get("modify") or {}
     if not isinstance(modify, dict):
-        raise _err("E-OVERRIDE", "'modify' maps criterion ids to fields to change", doc, ("modify",))
+        raise _err(
+            "E-OVERRIDE", "'modify' maps criterion ids to fields to change", doc, ("modify",)
+        )
     for cid, patch in modify.items():
         found = _find_criterion(criteria, cid)
         if found is None:
@@ -123,7 +127,9 @@ def _apply_patches(merged: Merged, doc: YamlDocument, child: dict[str, Any]) -> 
                 ("modify", cid),
             )
         if not isinstance(patch, dict):
-            raise _err("E-OVERRIDE", f"'modify.{cid}' must map fields to new values", doc, ("modify", cid))
+            raise _err(
+                "E-OVERRIDE", f"'modify.{cid}' must map fields to new values", doc, ("modify", cid)
+            )
         container, index = found
         old = container[index]
         new = dict(old)
@@ -154,11 +160,16 @@ def _apply_patches(merged: Merged, doc: YamlDocument, child: dict[str, Any]) -> 
         del container[index]
     add = child.get("add") or []
     if not isinstance(add, list):
-        raise _err("E-OVERRIDE", "'add' is a list of criteria, each with an optional 'parent'", doc, ("add",))
-    for i, item in enumerate(add):
-        if not isinstance(item, dict):
+        raise _err(
+            "E-OVERRIDE",
+            "'add' is a list of criteria, each with an optional 'parent'",
+            doc,
+            ("add",),
+        )
+    for i, entry in enumerate(add):
+        if not isinstance(entry, dict):
             raise _err("E-OVERRIDE", "each 'add' entry is a criterion", doc, ("add", i))
-        item = dict(item)
+        item = dict(entry)
         parent = item.pop("parent", None)
         merged.origin[id(item)] = (doc, ("add", i))
         merged.keep.append(item)
@@ -190,7 +201,10 @@ def _merge(base: Merged, doc: YamlDocument) -> Merged:
         if key in _BY_ID_MAPS and isinstance(value, dict) and isinstance(data.get(key), dict):
             combined = dict(data[key])
             combined.update(value)
-            origins = {k: (base.origin[id(data[key])][0], (*base.origin[id(data[key])][1], k)) for k in data[key]}
+            origins = {
+                k: (base.origin[id(data[key])][0], (*base.origin[id(data[key])][1], k))
+                for k in data[key]
+            }
             for k in value:
                 origins[k] = (doc, (key, k))
             base.key_origin[id(combined)] = origins
@@ -287,9 +301,16 @@ def _load_chain(
     base_path = (path.parent / base_ref).resolve()
     if base_path in chain or base_path == path.resolve():
         cycle = " → ".join(_display(p) for p in [*chain, path.resolve(), base_path])
-        raise _err("E-EXTENDS-CYCLE", f"rule files extend each other in a cycle: {cycle}", doc, ("extends",))
+        raise _err(
+            "E-EXTENDS-CYCLE",
+            f"rule files extend each other in a cycle: {cycle}",
+            doc,
+            ("extends",),
+        )
     if len(chain) >= MAX_EXTENDS_DEPTH:
-        raise _err("E-EXTENDS", f"'extends' chain longer than {MAX_EXTENDS_DEPTH} files", doc, ("extends",))
+        raise _err(
+            "E-EXTENDS", f"'extends' chain longer than {MAX_EXTENDS_DEPTH} files", doc, ("extends",)
+        )
     if not base_path.is_file():
         raise _err(
             "E-EXTENDS",

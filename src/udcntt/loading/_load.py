@@ -40,6 +40,3 @@ def load_document(source: str | Path, *, text: str | bytes | None = None) -> Rul
         raise RuleFileError("rule file nested too deeply", code="E-YAML-DEPTH") from exc
     rules._source = src
     return rules
-
-
-

@@ -228,7 +228,9 @@ def parse_yaml(raw: bytes | str, *, file: str = "<string>") -> YamlDocument:
                     _loc(file, event.start_mark, child_path() if not expecting_key() else ()),
                     "write the value out, or share it through 'extends'",
                 )
-            if isinstance(event, yaml.ScalarEvent | yaml.SequenceStartEvent | yaml.MappingStartEvent):
+            if isinstance(
+                event, yaml.ScalarEvent | yaml.SequenceStartEvent | yaml.MappingStartEvent
+            ):
                 nodes += 1
                 if nodes > MAX_NODES:
                     raise _err(

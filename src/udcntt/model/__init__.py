@@ -13,8 +13,8 @@ from udcntt.model._criteria import (
     Condition,
     Criterion,
     Lookup,
-    NormMethod,
     Normalise,
+    NormMethod,
     NormScope,
     PerItem,
     Rule,
@@ -29,7 +29,6 @@ from udcntt.model._indicators import (
     MissingPolicy,
     Relation,
 )
-from udcntt.model._schema import rule_file_json_schema
 from udcntt.model._ruleset import (
     FORMAT_VERSION,
     Effective,
@@ -46,6 +45,7 @@ from udcntt.model._ruleset import (
     TierLevel,
     Tiers,
 )
+from udcntt.model._schema import rule_file_json_schema
 
 __all__ = [
     "FORMAT_VERSION",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from pydantic import field_validator, model_validator
@@ -12,6 +12,7 @@ from udcntt.model._base import Dec, Expr, Id, Label, StrictModel
 from udcntt.model._indicators import Direction
 
 __all__ = [
+    "RULE_KINDS",
     "Aggregate",
     "BandStep",
     "Bands",
@@ -23,7 +24,6 @@ __all__ = [
     "Normalise",
     "PerItem",
     "Rule",
-    "RULE_KINDS",
 ]
 
 #: The keys that declare a leaf's scoring rule; a leaf has exactly one.
@@ -85,7 +85,7 @@ class PerItem(StrictModel):
     cap: Dec
 
 
-class NormMethod(str, Enum):
+class NormMethod(StrEnum):
     """Population normalisations (computed over all agencies in scope)."""
 
     TO_BEST = "to_best"  #: value / best value (best / value when lower is better)
@@ -96,7 +96,7 @@ class NormMethod(str, Enum):
     GOALPOSTS = "goalposts"  #: (value − lower) / (upper − lower), clipped to [0, 1]
 
 
-class NormScope(str, Enum):
+class NormScope(StrEnum):
     """Which agencies form the population of a normalisation."""
 
     BLOCK = "block"
@@ -157,7 +157,7 @@ class Rule(_RuleFields):
         return value
 
 
-class Aggregate(str, Enum):
+class Aggregate(StrEnum):
     """How a group combines its children."""
 
     SUM = "sum"  #: points add up; children's budgets must add up to the group's max

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from pydantic import field_validator, model_validator
@@ -22,7 +22,7 @@ __all__ = [
 ]
 
 
-class IndicatorType(str, Enum):
+class IndicatorType(StrEnum):
     """What kind of value an indicator holds."""
 
     COUNT = "count"  #: a whole number ≥ 0 (staff, procedures, meetings)
@@ -33,7 +33,7 @@ class IndicatorType(str, Enum):
     DATE = "date"  #: a calendar date (dd/mm/yyyy in survey data)
 
 
-class Direction(str, Enum):
+class Direction(StrEnum):
     """Whether more of an indicator is better, worse, or neither."""
 
     HIGHER = "higher"
@@ -41,7 +41,7 @@ class Direction(str, Enum):
     NONE = "none"
 
 
-class MissingPolicy(str, Enum):
+class MissingPolicy(StrEnum):
     """What a missing value means when scoring."""
 
     ERROR = "error"  #: publication is blocked until the value is supplied
@@ -50,7 +50,7 @@ class MissingPolicy(str, Enum):
     IMPUTE_MIN = "impute_min"  #: replaced by the lowest value in the agency's block
 
 
-class EvidencePolicy(str, Enum):
+class EvidencePolicy(StrEnum):
     """Whether a value must cite a document (minh chứng)."""
 
     NONE = "none"
@@ -151,4 +151,3 @@ class Relation(StrictModel):
         if isinstance(value, str):
             return {"check": value}
         return value
-

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
-from pydantic import PrivateAttr, field_validator, model_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from udcntt.model._base import Dec, Expr, Id, Label, StrictModel
 from udcntt.model._criteria import Criterion
@@ -18,8 +18,8 @@ __all__ = [
     "Effective",
     "Expect",
     "NotApplicablePolicy",
-    "Ranking",
     "RankOn",
+    "Ranking",
     "Rounding",
     "RoundingMode",
     "RuleSet",
@@ -34,7 +34,7 @@ __all__ = [
 FORMAT_VERSION = "1"
 
 
-class RoundingMode(str, Enum):
+class RoundingMode(StrEnum):
     """Declared rounding of published numbers."""
 
     HALF_UP = "half_up"  #: 0.125 → 0.13 (the usual Vietnamese convention)
@@ -75,7 +75,7 @@ class Effective(StrictModel):
         return self
 
 
-class TierBasis(str, Enum):
+class TierBasis(StrEnum):
     """What tier thresholds are compared with."""
 
     POINTS = "points"  #: the published total
@@ -101,7 +101,7 @@ class Tiers(StrictModel):
     levels: tuple[TierLevel, ...]
 
 
-class RankOn(str, Enum):
+class RankOn(StrEnum):
     """Which published value ranks agencies."""
 
     TOTAL = "total"
@@ -123,7 +123,7 @@ class Ranking(StrictModel):
         return value
 
 
-class NotApplicablePolicy(str, Enum):
+class NotApplicablePolicy(StrEnum):
     """What not-applicable criteria do to an agency's maximum."""
 
     REDUCE_MAX = "reduce_max"  #: the agency's maximum shrinks; tiers on share compare fairly
@@ -133,7 +133,7 @@ class NotApplicablePolicy(str, Enum):
 class Expect(StrictModel):
     """Expected results of an embedded test agency."""
 
-    points: dict[Id, Dec] = {}
+    points: dict[Id, Dec] = Field(default_factory=dict)
     total: Dec | None = None
     share: Dec | None = None
     max: Dec | None = None
@@ -148,7 +148,7 @@ class TestAgency(StrictModel):
 
     id: str = "test"
     block: Id | None = None
-    inputs: dict[Id, Any] = {}
+    inputs: dict[Id, Any] = Field(default_factory=dict)
     not_applicable: tuple[Id, ...] = ()
     missing: tuple[Id, ...] = ()
     expect: Expect | None = None
@@ -198,7 +198,7 @@ class RuleSet(StrictModel):
     not_applicable: NotApplicablePolicy = NotApplicablePolicy.REDUCE_MAX
     blocks: dict[Id, Block]
     indicators: dict[Id, Indicator]
-    derived: dict[Id, Derived] = {}
+    derived: dict[Id, Derived] = Field(default_factory=dict)
     relations: tuple[Relation, ...] = ()
     criteria: tuple[Criterion, ...]
     tiers: Tiers
@@ -251,4 +251,3 @@ class RuleSet(StrictModel):
     def source(self) -> Any:
         """Where the rule set came from (a :class:`udcntt.loading.RuleSource`), if loaded."""
         return self._source
-

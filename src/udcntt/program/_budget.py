@@ -28,7 +28,12 @@ def check_budgets(
     paths = criterion_paths(rules)
     for crit in rules.all_criteria():
         path = paths[crit.id]
-        if crit.is_group and crit.children and crit.aggregate is Aggregate.SUM and crit.max is not None:
+        if (
+            crit.is_group
+            and crit.children
+            and crit.aggregate is Aggregate.SUM
+            and crit.max is not None
+        ):
             total = sum((c.max or Decimal(0) for c in crit.children if not c.unscored), Decimal(0))
             if total != crit.max:
                 ctx.error(
@@ -103,7 +108,9 @@ def check_tiers(rules: RuleSet, blocks: dict[str, BlockPlan], ctx: CheckContext)
     ids = [lv.id for lv in levels]
     for i, lv in enumerate(levels):
         if ids.count(lv.id) > 1 and ids.index(lv.id) != i:
-            ctx.error("E-NAME-DUPLICATE", f"tier id '{lv.id}' is used twice", ("tiers", "levels", i, "id"))
+            ctx.error(
+                "E-NAME-DUPLICATE", f"tier id '{lv.id}' is used twice", ("tiers", "levels", i, "id")
+            )
     for i, lv in enumerate(levels):
         path: _Path = ("tiers", "levels", i)
         if lv.min is None and i != len(levels) - 1:

@@ -17,7 +17,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from udcntt.expressions import RUNTIME, Expression, RuleArithmeticError
+from udcntt.expressions import RUNTIME, Expression
 from udcntt.program._plan import BlockPlan, CompiledRule, CompiledRuleSet
 
 __all__ = ["SlowPath", "attach_fast_paths", "generate_block_source"]
@@ -94,7 +94,9 @@ class _Gen:
             )
         elif kind == "conditions":
             zero = self.const(Decimal(0))
-            parts = [f"({self.const(p)} if ({self.expr(e)}) else {zero})" for e, p, _ in rule.conditions]
+            parts = [
+                f"({self.const(p)} if ({self.expr(e)}) else {zero})" for e, p, _ in rule.conditions
+            ]
             self.lines.append(f"{out} = " + " + ".join(parts))
         elif kind == "per_item":
             assert rule.expr is not None
@@ -190,14 +192,20 @@ def generate_block_source(compiled: CompiledRuleSet, plan: BlockPlan) -> tuple[s
             gen.lines.append(f"{var} = {zero}")
             continue
         if rounding.criteria is not None:
-            gen.lines.append(f"{var} = {var}.quantize({gen.const(Decimal(1).scaleb(-rounding.criteria))}, _RM)")
+            gen.lines.append(
+                f"{var} = {var}.quantize({gen.const(Decimal(1).scaleb(-rounding.criteria))}, _RM)"
+            )
         gen.lines.append(f"if not ({zero} <= {var} <= {gen.const(leaf.max)}): raise _Slow")
     q_total = gen.const(Decimal(1).scaleb(-rounding.total))
     q_share = gen.const(Decimal(1).scaleb(-rounding.share))
     for j, group in enumerate(plan.groups):
         var = f"g{j}"
         names[group.id] = var
-        kids = [c for c in group.children if not (hasattr(c, "unscored") and getattr(c, "unscored", False))]
+        kids = [
+            c
+            for c in group.children
+            if not (hasattr(c, "unscored") and getattr(c, "unscored", False))
+        ]
         if not kids:
             raise SlowPath  # a group of unscored leaves only: handled by the reference path
         if group.aggregate.value == "sum":
@@ -207,10 +215,14 @@ def generate_block_source(compiled: CompiledRuleSet, plan: BlockPlan) -> tuple[s
             weights = [gen.const(c.criterion.weight) for c in kids]
             total_w = gen.const(sum((c.criterion.weight for c in kids), Decimal(0)))
             if group.aggregate.value == "weighted_mean":
-                terms = " + ".join([zero, *(f"{w} * {s}" for w, s in zip(weights, shares, strict=True))])
+                terms = " + ".join(
+                    [zero, *(f"{w} * {s}" for w, s in zip(weights, shares, strict=True))]
+                )
                 gen.lines.append(f"{var} = (({terms}) / {total_w}) * {gen.const(group.max)}")
             else:
-                gen.lines.append(f"{var} = _geo(({', '.join(shares)},), ({', '.join(weights)},), {total_w}) * {gen.const(group.max)}")
+                gen.lines.append(
+                    f"{var} = _geo(({', '.join(shares)},), ({', '.join(weights)},), {total_w}) * {gen.const(group.max)}"
+                )
     roots = [r for r in plan.roots if not getattr(r, "unscored", False)]
     gen.lines.append("t = " + " + ".join([zero, *(names[r.id] for r in roots)]))
     gen.lines.append(f"pub = t.quantize({q_total}, _RM)")

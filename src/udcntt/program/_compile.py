@@ -8,7 +8,7 @@ import json
 from decimal import Decimal
 
 from udcntt.errors import RuleFileError, did_you_mean
-from udcntt.expressions import ExprType, Expression, NameInfo, compile_expression
+from udcntt.expressions import Expression, ExprType, NameInfo, compile_expression
 from udcntt.model import (
     Aggregate,
     Criterion,
@@ -168,7 +168,9 @@ class _Compiler:
             self.derived_order.append(d_id)
 
     # -- rules -------------------------------------------------------------------------
-    def rule(self, node: _RuleFields, path: _Path, cid: str, *, nested: bool) -> CompiledRule | None:
+    def rule(
+        self, node: _RuleFields, path: _Path, cid: str, *, nested: bool
+    ) -> CompiledRule | None:
         kinds = node.rule_kinds
         if len(kinds) != 1:
             msg = (
@@ -196,7 +198,12 @@ class _Compiler:
             assert bands is not None
             e = self.expr(bands.input, (*path, "bands", "input"), expected=num, criterion=cid)
             if not bands.steps:
-                self.ctx.error("E-BANDS", "a band table needs at least one step", (*path, "bands"), criterion=cid)
+                self.ctx.error(
+                    "E-BANDS",
+                    "a band table needs at least one step",
+                    (*path, "bands"),
+                    criterion=cid,
+                )
                 return None
             uses_min = [s.min is not None for s in bands.steps]
             if len(set(uses_min)) > 1:
@@ -218,7 +225,8 @@ class _Compiler:
             descending = uses_min[0]
             for i in range(1, len(bounds)):
                 prev, cur = bounds[i - 1], bounds[i]
-                assert prev is not None and cur is not None
+                assert prev is not None
+                assert cur is not None
                 if (descending and cur >= prev) or (not descending and cur <= prev):
                     self.ctx.error(
                         "E-BANDS",
@@ -245,7 +253,11 @@ class _Compiler:
                     criterion=cid,
                     hint=did_you_mean(
                         lookup.input,
-                        [k for k, v in self.rules.indicators.items() if v.type is IndicatorType.CATEGORY],
+                        [
+                            k
+                            for k, v in self.rules.indicators.items()
+                            if v.type is IndicatorType.CATEGORY
+                        ],
                     ),
                 )
                 return None
@@ -271,10 +283,17 @@ class _Compiler:
             conds = []
             assert node.conditions is not None
             if not node.conditions:
-                self.ctx.error("E-RULE-SHAPE", "'conditions' is empty", (*path, "conditions"), criterion=cid)
+                self.ctx.error(
+                    "E-RULE-SHAPE", "'conditions' is empty", (*path, "conditions"), criterion=cid
+                )
                 return None
             for i, cond in enumerate(node.conditions):
-                e = self.expr(cond.when, (*path, "conditions", i, "when"), expected=ExprType.BOOL, criterion=cid)
+                e = self.expr(
+                    cond.when,
+                    (*path, "conditions", i, "when"),
+                    expected=ExprType.BOOL,
+                    criterion=cid,
+                )
                 if e is not None:
                     conds.append((e, cond.points, cond.label))
             if len(conds) != len(node.conditions):
@@ -286,14 +305,18 @@ class _Compiler:
             e = self.expr(per.count, (*path, "per_item", "count"), expected=num, criterion=cid)
             if e is None:
                 return None
-            return CompiledRule(kind, expr=e, item_points=per.points, item_cap=per.cap, cap=node.cap)
+            return CompiledRule(
+                kind, expr=e, item_points=per.points, item_cap=per.cap, cap=node.cap
+            )
         if kind in ("sum_of", "best_of"):
             items = node.sum_of if kind == "sum_of" else node.best_of
             assert items is not None
             if not items:
                 self.ctx.error("E-RULE-SHAPE", f"'{kind}' is empty", (*path, kind), criterion=cid)
                 return None
-            parts = [self.rule(item, (*path, kind, i), cid, nested=True) for i, item in enumerate(items)]
+            parts = [
+                self.rule(item, (*path, kind, i), cid, nested=True) for i, item in enumerate(items)
+            ]
             if any(p is None for p in parts):
                 return None
             return CompiledRule(kind, parts=tuple(p for p in parts if p is not None), cap=node.cap)
@@ -310,17 +333,20 @@ class _Compiler:
             return None
         e = self.expr(norm.value, (*path, "normalise", "value"), expected=num, criterion=cid)
         if not norm.method:
-            self.ctx.error("E-NORMALISE", "'method' is empty", (*path, "normalise", "method"), criterion=cid)
+            self.ctx.error(
+                "E-NORMALISE", "'method' is empty", (*path, "normalise", "method"), criterion=cid
+            )
             return None
-        if NormMethod.GOALPOSTS in norm.method:
-            if norm.goalposts is None or norm.goalposts[0] >= norm.goalposts[1]:
-                self.ctx.error(
-                    "E-NORMALISE",
-                    "goalposts need 'goalposts: [lower, upper]' with lower < upper",
-                    (*path, "normalise"),
-                    criterion=cid,
-                )
-                return None
+        if NormMethod.GOALPOSTS in norm.method and (
+            norm.goalposts is None or norm.goalposts[0] >= norm.goalposts[1]
+        ):
+            self.ctx.error(
+                "E-NORMALISE",
+                "goalposts need 'goalposts: [lower, upper]' with lower < upper",
+                (*path, "normalise"),
+                criterion=cid,
+            )
+            return None
         return CompiledRule(kind, expr=e, normalise=norm, cap=node.cap) if e else None
 
     # -- the tree ----------------------------------------------------------------------
@@ -329,7 +355,9 @@ class _Compiler:
         out: dict[str, tuple[CompiledRule | None, frozenset[str]]] = {}
         for crit, path in criterion_nodes(self.rules):
             if crit.id in seen:
-                self.ctx.error("E-NAME-DUPLICATE", f"criterion id '{crit.id}' is used twice", (*path, "id"))
+                self.ctx.error(
+                    "E-NAME-DUPLICATE", f"criterion id '{crit.id}' is used twice", (*path, "id")
+                )
                 continue
             seen.add(crit.id)
             for b in crit.blocks or ():
@@ -351,7 +379,12 @@ class _Compiler:
                         hint="move the rule into a child criterion",
                     )
                 if not crit.children:
-                    self.ctx.error("E-RULE-SHAPE", f"group '{crit.id}' has no children", (*path, "children"), criterion=crit.id)
+                    self.ctx.error(
+                        "E-RULE-SHAPE",
+                        f"group '{crit.id}' has no children",
+                        (*path, "children"),
+                        criterion=crit.id,
+                    )
                 if crit.aggregate is not Aggregate.SUM and crit.max is None:
                     self.ctx.error(
                         "E-RULE-SHAPE",
@@ -507,7 +540,12 @@ def compile_checked(rules: RuleSet, ctx: CheckContext) -> CompiledRuleSet | None
     tier_requires: dict[str, Expression] = {}
     for i, level in enumerate(rules.tiers.levels):
         if level.require:
-            e = comp.expr(level.require, ("tiers", "levels", i, "require"), expected=ExprType.BOOL, names=tier_names)
+            e = comp.expr(
+                level.require,
+                ("tiers", "levels", i, "require"),
+                expected=ExprType.BOOL,
+                names=tier_names,
+            )
             if e is not None:
                 tier_requires[level.id] = e
 

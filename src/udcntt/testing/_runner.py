@@ -12,7 +12,7 @@ from typing import Any
 from hypothesis import HealthCheck, Phase, Verbosity, given, reject, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
-from hypothesis.errors import Unsatisfiable
+from hypothesis.errors import HypothesisException, Unsatisfiable
 
 from udcntt.data import NA, Dataset
 from udcntt.errors import Diagnostic, Severity, UdcnttError
@@ -144,12 +144,32 @@ def _key(example: Any) -> str:
     return "|".join(out)
 
 
-def _attempt(run: _Run, example: Any, key: str) -> Violation | None:
-    now = time.monotonic()
+def _size(violation: Violation) -> tuple[int, int]:
+    agencies = len(violation.data.agencies) if violation.data is not None else 0
+    return agencies, len(violation.counterexample)
+
+
+def _check_time(run: _Run) -> None:
     limit = run.deadline if run.found_at is None else run.hard_deadline
-    if now > limit:
+    if time.monotonic() > limit:
         run.spent = True
         raise _BudgetSpent
+
+
+def _guarded(run: _Run, strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """``strategy``, stopping the run when the time is up (drawing may reject a lot)."""
+
+    @st.composite
+    def build(draw: st.DrawFn) -> Any:
+        _check_time(run)
+        return draw(strategy)
+
+    return build()
+
+
+def _attempt(run: _Run, example: Any, key: str) -> Violation | None:
+    _check_time(run)
+    now = time.monotonic()
     run.examples += 1
     try:
         found = run.body(example)
@@ -160,7 +180,8 @@ def _attempt(run: _Run, example: Any, key: str) -> Violation | None:
         return None
     violation = found[0]
     run.failing[key] = violation
-    run.last = violation
+    if run.last is None or _size(violation) <= _size(run.last):
+        run.last = violation
     if run.found_at is None:
         run.found_at = now
         # Shrinking may use later invariants' time, but not beyond the budget (except for
@@ -198,7 +219,7 @@ def _drive(
             verbosity=Verbosity.quiet,
             phases=(Phase.explicit, Phase.generate, Phase.shrink),
             suppress_health_check=list(HealthCheck),
-        )(given(strategy)(test))
+        )(given(_guarded(run, strategy))(test))
     )
     try:
         wrapped()
@@ -206,6 +227,11 @@ def _drive(
         return found.violation
     except _BudgetSpent:
         return run.last
+    except HypothesisException:
+        # Stopping in the middle of drawing data can confuse hypothesis' bookkeeping.
+        if run.spent:
+            return run.last
+        raise
     return None
 
 
@@ -351,9 +377,11 @@ def run_properties(
 
     for name in runs:
         began = time.monotonic()
+        # Each run gets its share of the time left, so an overrun is shared by the rest.
+        share = _WEIGHTS[name] / (total_weight - used)
         used += _WEIGHTS[name]
-        deadline = start + budget * used / total_weight if budget != float("inf") else budget
-        slice_seconds = max(deadline - began, 0.0)
+        slice_seconds = max(global_deadline - began, 0.0) * share
+        deadline = began + slice_seconds
         if name == "tiers":
             probed = probe_tiers(compiled)
             if probed:

@@ -1,0 +1,164 @@
+"""The workbook, reopened with openpyxl: sheets, headers, numbers, panes, print setup."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+
+import udcntt
+
+openpyxl = pytest.importorskip("openpyxl")
+
+from udcntt.report import assessment_to_xlsx  # noqa: E402
+
+INJECTED = '=HYPERLINK("http://x","y")'
+
+
+def _open(assessment: udcntt.Assessment, lang: str = "vi") -> Any:
+    return openpyxl.load_workbook(io.BytesIO(assessment_to_xlsx(assessment, lang=lang)))
+
+
+def _rows(ws: Any) -> list[tuple[Any, ...]]:
+    return list(ws.iter_rows(values_only=True))
+
+
+def test_sheets(small: udcntt.Assessment) -> None:
+    """Block tables first, then figures, one score sheet per agency, validation last."""
+    wb = _open(small)
+    names = wb.sheetnames
+    assert names[:3] == ["Khối sở, ban, ngành", "Khối UBND huyện", "Số liệu toàn tỉnh"]
+    assert names[-1] == "Kiểm tra dữ liệu"
+    assert len(names) == 3 + 7 + 1
+    assert names[3] == "01 Sở Tài chính"
+    for name in names:
+        assert len(name) <= 31
+        assert not set(name) & set("[]:*?/\\")
+
+
+def test_block_table(small: udcntt.Assessment) -> None:
+    """STT, đơn vị, points per group, total, tier, rank, change; numbers stored as numbers."""
+    ws = _open(small)["Khối sở, ban, ngành"]
+    rows = _rows(ws)
+    assert rows[0][0] == "KẾT QUẢ ĐÁNH GIÁ, XẾP HẠNG MỨC ĐỘ ỨNG DỤNG CÔNG NGHỆ THÔNG TIN NĂM 2017"
+    assert rows[3] == (
+        "STT", "Đơn vị", "Hạ tầng (40)", "Chỉ đạo điều hành (40)", "Tổng điểm", "Tỷ lệ điểm",
+        "Xếp loại", "Thứ hạng", "Thứ hạng năm 2016", "Tăng/giảm bậc",
+    )
+    assert rows[4] == (1, "Sở Tài chính", 40, 40, 80, 1, "Tốt", 1, 3, 2)
+    assert rows[5][1] == "Sở Thông tin và Truyền thông"
+    assert rows[5][9] == -1
+    total = ws["E5"]
+    assert total.data_type == "n"
+    assert total.number_format == "#,##0.00"
+    assert ws["F5"].number_format == "0.0%"
+    assert ws["J5"].number_format == '"+"0;"-"0;0'
+    assert ws.freeze_panes == "C5"
+    assert ws.print_title_rows == "$4:$4"
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.page_setup.fitToWidth == 1
+    assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+    assert ws.column_dimensions["B"].width >= 24
+
+
+def test_huyen_block_has_its_own_groups(small: udcntt.Assessment) -> None:
+    """A group that applies to one block only is a column of that block's table only."""
+    ws = _open(small)["Khối UBND huyện"]
+    header = _rows(ws)[3]
+    assert "Dịch vụ công (20)" in header
+    assert _rows(ws)[4][:6] == (1, "UBND TP Đà Lạt", 40, 40, 20, 100)
+
+
+def test_score_sheet(small: udcntt.Assessment) -> None:
+    """Per agency: criteria with max, points and lost points; the gap to the next tier."""
+    wb = _open(small)
+    ws = next(wb[n] for n in wb.sheetnames if n.startswith("04 "))
+    rows = _rows(ws)
+    text = [r for r in rows if any(v is not None for v in r)]
+    flat = [v for r in text for v in r if v is not None]
+    assert "'" + INJECTED in flat
+    assert ("Số điểm cần thêm để đạt mức Khá", 22) in [(r[1], r[3]) for r in rows]
+    header = next(i for i, r in enumerate(rows) if r[:6] == ("Mã", "Tiêu chí", "Điểm tối đa", "Điểm đạt", "Điểm bị mất", "Ghi chú"))
+    assert rows[header + 1][1:5] == ("Hạ tầng", 40, 16, 24)
+    assert rows[header + 2][1:5] == ("Tỷ lệ máy tính", 20, 12, 8)
+    lost_title = next(i for i, r in enumerate(rows) if r[1] == "Các tiêu chí bị mất điểm (nhiều nhất trước)")
+    assert rows[lost_title + 1][1] == "Băng thông"
+    assert rows[lost_title + 1][4] == 16
+    assert ws.freeze_panes == "A3"
+
+
+def test_best_tier_has_no_gap(small: udcntt.Assessment) -> None:
+    """An agency already Tốt is told so instead of a gap."""
+    ws = _open(small)["01 Sở Tài chính"]
+    assert "Đã ở mức cao nhất" in [r[1] for r in _rows(ws)]
+
+
+def test_many_agencies_share_one_score_sheet(
+    small: udcntt.Assessment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the limit, one 'Phiếu điểm' sheet holds a section per agency, with page breaks."""
+    monkeypatch.setattr("udcntt.report._xlsx.MAX_AGENCY_SHEETS", 3)
+    wb = _open(small)
+    assert "Phiếu điểm" in wb.sheetnames
+    assert len(wb.sheetnames) == 3 + 1 + 1
+    ws = wb["Phiếu điểm"]
+    names = [r[0] for r in _rows(ws) if r[0] in {x.name for x in small.results} or r[0] == "'" + INJECTED]
+    assert len(names) == 7
+    assert len(ws.row_breaks.brk) == 7
+
+
+def test_figures_sheet(small: udcntt.Assessment) -> None:
+    """Sums and yes-counts per block and overall, then computed shares."""
+    ws = _open(small)["Số liệu toàn tỉnh"]
+    rows = _rows(ws)
+    assert rows[2][4] == "Khối sở, ban, ngành"
+    assert rows[3][4:6] == ("Giá trị", "Số đơn vị")
+    staff = next(r for r in rows if r[1] == "Tổng số CBCCVC")
+    assert staff[4:] == (200, 4, 150, 3, 350, 7)
+    portal = next(r for r in rows if r[1] == "Có cổng thông tin" and r[3] == "Số đơn vị đạt")
+    assert portal[4:] == (2, 4, 2, 3, 4, 7)
+    share = next(r for r in rows if r[1] == "Số CBCCVC có máy tính" and r[2] == "Tổng số CBCCVC")
+    assert share[4] == pytest.approx(0.825)
+    assert share[5] == "165/200"
+    assert share[8] == pytest.approx(275 / 350)
+    assert ws.freeze_panes == "E5"
+
+
+def test_lam_dong_figures(lam_dong: udcntt.Assessment) -> None:
+    """The article's province figures are in the workbook, computed."""
+    ws = _open(lam_dong)["Số liệu toàn tỉnh"]
+    rows = _rows(ws)
+    it_staff = next(r for r in rows if r[1] == "Số cán bộ chuyên trách CNTT" and r[3] == "Tổng")
+    assert it_staff[-2] == 129
+    one_stop = next(r for r in rows if r[1] == "Đã triển khai hệ thống một cửa điện tử hiện đại" and r[3] == "Số đơn vị đạt")
+    assert one_stop[4:6] == (18, 20)
+    college = next(r for r in rows if r[1] == "Số cán bộ chuyên trách CNTT có trình độ cao đẳng trở lên" and r[2] == "Số cán bộ chuyên trách CNTT")
+    assert college[-1] == "120/129"
+    assert college[-2] == pytest.approx(120 / 129)
+
+
+def test_validation_sheet(small: udcntt.Assessment) -> None:
+    """Diagnostics (none here), the comparison with last year and the receipt."""
+    rows = _rows(_open(small)["Kiểm tra dữ liệu"])
+    flat = [v for r in rows for v in r if v is not None]
+    assert "Không có lỗi hay cảnh báo nào." in flat
+    assert "Cùng bộ tiêu chí với năm trước" in flat
+    assert small.receipt.rules_fingerprint in flat
+
+
+def test_english_workbook(small: udcntt.Assessment) -> None:
+    """lang='en' names sheets and headers in English; survey text stays as written."""
+    wb = _open(small, lang="en")
+    assert "Province figures" in wb.sheetnames
+    assert "Validation" in wb.sheetnames
+    assert _rows(wb["Khối sở, ban, ngành"])[3][:2] == ("No.", "Agency")
+
+
+def test_reloaded_assessment(reloaded: udcntt.Assessment) -> None:
+    """From JSON: groups are rebuilt from the criteria results; figures say there are none."""
+    wb = _open(reloaded)
+    header = _rows(wb["Khối sở, ban, ngành"])[3]
+    assert header[2:4] == ("ha_tang (40)", "chi_dao (40)")
+    flat = [v for r in _rows(wb["Số liệu toàn tỉnh"]) for v in r if v is not None]
+    assert any("không có số liệu" in str(v).lower() for v in flat)
