@@ -180,12 +180,11 @@ def run_leaf(
     """Evaluate one leaf; NA when it reads a not-applicable indicator."""
     if leaf.rule is None:
         return LeafOutcome(_ZERO, False, [] if with_trace else None)
-    if na and (leaf.reads & na):
-        trace = (
-            [{"step": "not_applicable", "inputs": sorted(leaf.reads & na)}] if with_trace else None
-        )
-        return LeafOutcome(None, True, trace)
     trace: list[dict[str, Any]] | None = [] if with_trace else None
+    if na and (leaf.reads & na):
+        if trace is not None:
+            trace.append({"step": "not_applicable", "inputs": sorted(leaf.reads & na)})
+        return LeafOutcome(None, True, trace)
     try:
         raw = run_rule(leaf.rule, env, trace)
     except RuleArithmeticError as exc:
