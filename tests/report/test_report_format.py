@@ -83,7 +83,7 @@ def test_sheet_titles_are_valid_and_unique() -> None:
     used: set[str] = set()
     long = "Ban Quản lý Khu du lịch quốc gia hồ Tuyền Lâm [cũ]: A/B*C?"
     names = [sheet_title(long, used) for _ in range(12)]
-    assert len(set(n.lower() for n in names)) == 12
+    assert len({n.lower() for n in names}) == 12
     for name in names:
         assert len(name) <= 31
         assert not set(name) & set("[]:*?/\\")

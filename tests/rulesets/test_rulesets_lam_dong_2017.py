@@ -301,3 +301,20 @@ def test_udcntt_score_cli_gives_the_article(
         for name, change in (facts.get("rank_changes") or {}).items():
             assert int(rows[agency_id_of(name)]["rank_change"]) == int(change)
         assert sum(1 for r in rows.values() if r["block"] == block) == facts["size"]
+
+
+@pytest.mark.parametrize(
+    ("demo", "shipped"),
+    [
+        ("lam-dong-2017.yaml", "rules/lam-dong-2017.yaml"),
+        ("agencies.yaml", "examples/lam-dong/agencies.yaml"),
+        ("survey-2016.csv", "examples/lam-dong/survey-2016.csv"),
+        ("survey-2017.csv", "examples/lam-dong/survey-2017.csv"),
+    ],
+)
+def test_the_demo_ships_the_same_files(demo: str, shipped: str) -> None:
+    """`udcntt demo` runs on copies inside the package; they must not drift from the example."""
+    copy = ROOT / "src" / "udcntt" / "_demo" / demo
+    if not copy.parent.is_dir():
+        pytest.skip("the package has no _demo folder")
+    assert copy.read_bytes() == (ROOT / shipped).read_bytes(), f"refresh {copy} from {shipped}"

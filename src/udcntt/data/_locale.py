@@ -268,8 +268,7 @@ def _number_text(text: str, ctx: ValueContext) -> Decimal:
         )
     if not _NUMBER_CHARS.match(text):
         raise _Bad("E-DATA-NUMBER", "not a number", _separators_hint(ctx))
-    digits = sum(ch.isdigit() for ch in text)
-    if digits > MAX_DIGITS:
+    if len(text) > MAX_DIGITS and sum(ch.isdigit() for ch in text) > MAX_DIGITS:
         raise _Bad("E-DATA-NUMBER", f"number with more than {MAX_DIGITS} digits")
     dec, grp = ctx.decimal_symbol, ctx.group_symbol
     body = text.lstrip("+-")

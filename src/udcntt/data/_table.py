@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from udcntt.errors import DataError, Diagnostic, SourceLocation
 
@@ -93,6 +94,7 @@ class Table:
     structured: bool = False  # JSON/YAML: columns are keys, cells are not locale text only
 
 
+@lru_cache(maxsize=20_000)
 def column_letter(index: int) -> str:
     """Excel column letters for a 1-based column index (1 → A, 27 → AA)."""
     letters = ""

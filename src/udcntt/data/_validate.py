@@ -498,8 +498,16 @@ class Builder:
         row: Row,
     ) -> None:
         agency = self._open(self._identify(table, row, cols), row, reuse=False)
+        row_cells = row.cells
         for ind_id, group in groups.items():
-            cells = {role: row.cells.get(col.index) for role, col in group.items()}
+            if len(group) == 1 and ColumnRole.VALUE in group:
+                # The common case, kept cheap: one plain column per indicator.
+                col = group[ColumnRole.VALUE]
+                cell = row_cells.get(col.index)
+                if cell is not None:
+                    self._plain_value(agency, ind_id, cell, col.scale)
+                continue
+            cells = {role: row_cells.get(col.index) for role, col in group.items()}
             scale = group[ColumnRole.VALUE].scale if ColumnRole.VALUE in group else None
             appraised = group.get(ColumnRole.APPRAISED)
             self._value(agency, ind_id, cells, scale, appraised.scale if appraised else None)
@@ -547,6 +555,22 @@ class Builder:
         agency.cells.setdefault(ind_id, CellInfo(location=row.location))
 
     # -- values ----------------------------------------------------------------------
+
+    def _plain_value(self, agency: _Agency, ind_id: str, cell: Cell, scale: Scale) -> None:
+        ind = self.rules.indicators[ind_id]
+        if (ind.blocks is not None and agency.block not in ind.blocks) or (
+            ind.evidence is EvidencePolicy.REQUIRED
+        ):
+            self._value(agency, ind_id, {ColumnRole.VALUE: cell}, scale, None)
+            return
+        value, diag = parse_cell(ind_id, ind, cell, self.ctx, scale=scale, agency=agency.id)
+        agency.cells[ind_id] = CellInfo(
+            location=cell.location, raw=cell.raw_text, self_assessed=value
+        )
+        if diag is not None:
+            self.diags.append(diag)
+        elif value is not None and value is not MISSING:
+            agency.values[ind_id] = value
 
     def _value(
         self,

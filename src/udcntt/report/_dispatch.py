@@ -39,37 +39,37 @@ def available_formats() -> list[str]:
 
 
 def _json(assessment: Assessment, lang: str) -> bytes:
-    from udcntt.report._json import assessment_to_json  # noqa: PLC0415 - writers load on use
+    from udcntt.report._json import assessment_to_json
 
     return assessment_to_json(assessment).encode("utf-8")
 
 
 def _csv(assessment: Assessment, lang: str) -> bytes:
-    from udcntt.report._csv import assessment_to_csv  # noqa: PLC0415 - writers load on use
+    from udcntt.report._csv import assessment_to_csv
 
     return assessment_to_csv(assessment).encode("utf-8")
 
 
 def _md(assessment: Assessment, lang: str) -> bytes:
-    from udcntt.report._markdown import assessment_to_markdown  # noqa: PLC0415 - writers load on use
+    from udcntt.report._markdown import assessment_to_markdown
 
     return assessment_to_markdown(assessment, lang=lang).encode("utf-8")
 
 
 def _xlsx(assessment: Assessment, lang: str) -> bytes:
-    from udcntt.report._xlsx import assessment_to_xlsx  # noqa: PLC0415 - writers load on use
+    from udcntt.report._xlsx import assessment_to_xlsx
 
     return assessment_to_xlsx(assessment, lang=lang)
 
 
 def _docx(assessment: Assessment, lang: str) -> bytes:
-    from udcntt.report._docx import assessment_to_docx  # noqa: PLC0415 - writers load on use
+    from udcntt.report._docx import assessment_to_docx
 
     return assessment_to_docx(assessment, lang=lang)
 
 
 def _html(assessment: Assessment, lang: str) -> bytes:
-    from udcntt.report._html import assessment_to_html  # noqa: PLC0415 - writers load on use
+    from udcntt.report._html import assessment_to_html
 
     return assessment_to_html(assessment, lang=lang).encode("utf-8")
 

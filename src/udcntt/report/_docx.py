@@ -41,7 +41,7 @@ _ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XI
 
 def _require_docx() -> None:
     try:
-        import docx  # noqa: F401, PLC0415 - optional dependency
+        import docx  # noqa: F401 - optional dependency
     except ImportError:
         raise UsageError(
             "writing .docx reports needs the optional dependency python-docx",
@@ -55,8 +55,8 @@ def _roman(n: int) -> str:
 
 
 def _set_font(style: Any, size: float) -> None:
-    from docx.oxml.ns import qn  # noqa: PLC0415 - optional dependency, imported on use
-    from docx.shared import Pt  # noqa: PLC0415 - optional dependency, imported on use
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
 
     style.font.name = _FONT
     style.font.size = Pt(size)
@@ -81,8 +81,8 @@ def _paragraph(
     indent: bool = False,
     after: float = 6,
 ) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH  # noqa: PLC0415 - optional dependency, imported on use
-    from docx.shared import Cm, Pt  # noqa: PLC0415 - optional dependency, imported on use
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Pt
 
     p = doc.add_paragraph()
     run = p.add_run(text)
@@ -104,9 +104,9 @@ def _paragraph(
 def _cell(
     cell: Any, text: str, *, bold: bool = False, align: str = "left", size: float = 12
 ) -> None:
-    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT  # noqa: PLC0415 - optional dependency, imported on use
-    from docx.enum.text import WD_ALIGN_PARAGRAPH  # noqa: PLC0415 - optional dependency, imported on use
-    from docx.shared import Pt  # noqa: PLC0415 - optional dependency, imported on use
+    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
 
     cell.text = ""
     p = cell.paragraphs[0]
@@ -123,7 +123,7 @@ def _cell(
 
 
 def _repeat_header(row: Any) -> None:
-    from docx.oxml.ns import qn  # noqa: PLC0415 - optional dependency, imported on use
+    from docx.oxml.ns import qn
 
     trpr = row._tr.get_or_add_trPr()
     header = trpr.makeelement(qn("w:tblHeader"), {qn("w:val"): "true"})
@@ -131,7 +131,7 @@ def _repeat_header(row: Any) -> None:
 
 
 def _block_table(doc: DocumentObject, assessment: Assessment, view: BlockView, lang: str) -> None:
-    from docx.shared import Cm  # noqa: PLC0415 - optional dependency, imported on use
+    from docx.shared import Cm
 
     places = score_places(assessment)
     has_changes = assessment.comparison is not None
@@ -194,9 +194,9 @@ def assessment_to_docx(assessment: Assessment, *, lang: str = "vi") -> bytes:
     """
     check_lang(lang)
     _require_docx()
-    from docx import Document  # noqa: PLC0415 - optional dependency, imported on use
-    from docx.enum.section import WD_ORIENT, WD_SECTION  # noqa: PLC0415 - optional dependency, imported on use
-    from docx.shared import Cm, Pt  # noqa: PLC0415 - optional dependency, imported on use
+    from docx import Document
+    from docx.enum.section import WD_ORIENT, WD_SECTION
+    from docx.shared import Cm, Pt
 
     doc = Document()
     _set_font(doc.styles["Normal"], 13)

@@ -40,7 +40,7 @@ __all__ = ["assessment_to_html"]
 
 def _require_jinja2() -> None:
     try:
-        import jinja2  # noqa: F401, PLC0415 - optional dependency
+        import jinja2  # noqa: F401 - optional dependency
     except ImportError:
         raise UsageError(
             "writing .html reports needs the optional dependency jinja2",
@@ -61,7 +61,7 @@ def _share_colour(share: Decimal | None, thresholds: list[tuple[int, Decimal, st
 def _block_context(
     assessment: Assessment, view: BlockView, number: int, lang: str
 ) -> dict[str, Any]:
-    from markupsafe import Markup  # noqa: PLC0415 - optional dependency, imported on use
+    from markupsafe import Markup
 
     places = score_places(assessment)
     tier_of = {tid: tier_index(assessment, tid) for tid in assessment.tier_labels}
@@ -311,8 +311,8 @@ def assessment_to_html(assessment: Assessment, *, lang: str = "vi") -> str:
     """
     check_lang(lang)
     _require_jinja2()
-    from jinja2 import Environment, PackageLoader, StrictUndefined  # noqa: PLC0415 - optional dependency, imported on use
-    from markupsafe import Markup  # noqa: PLC0415 - optional dependency, imported on use
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+    from markupsafe import Markup
 
     env = Environment(
         loader=PackageLoader("udcntt.report", "templates"),

@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
+from copy import copy
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -53,7 +54,7 @@ _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 
 def _require_openpyxl() -> None:
     try:
-        import openpyxl  # noqa: F401, PLC0415 - optional dependency
+        import openpyxl  # noqa: F401 - optional dependency
     except ImportError:
         raise UsageError(
             "writing .xlsx reports needs the optional dependency openpyxl",
@@ -83,11 +84,20 @@ def sheet_title(text: str, used: set[str]) -> str:
     return candidate
 
 
-class _Sheet:
-    """Cell writing with the report's fonts and formats."""
+_StyleKey = tuple[bool, bool, int, str | None, str | None, str | None, bool, int, bool]
 
-    def __init__(self, ws: Worksheet) -> None:
+
+class _Sheet:
+    """Cell writing with the report's fonts and formats.
+
+    openpyxl hashes every style object on assignment, which made a 43-agency workbook take
+    seconds; each distinct combination is therefore built once per workbook and its style
+    array copied to the next cells (``styles`` is shared by all sheets of a workbook).
+    """
+
+    def __init__(self, ws: Worksheet, styles: dict[_StyleKey, Any]) -> None:
         self.ws = ws
+        self.styles = styles
         self.widths: dict[int, int] = {}
 
     def put(
@@ -107,7 +117,7 @@ class _Sheet:
         border: bool = False,
         measure: bool = True,
     ) -> None:
-        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # noqa: PLC0415 - optional dependency, imported on use
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
         cell = self.ws.cell(row=row, column=col)
         if isinstance(value, str):
@@ -115,24 +125,30 @@ class _Sheet:
             cell.data_type = "s"  # never a formula, whatever the text looks like
         else:
             cell.value = value
-        cell.font = Font(name=_FONT, size=size, bold=bold, italic=italic)
-        if fmt:
-            cell.number_format = fmt
-        if align or wrap or indent:
-            cell.alignment = Alignment(
-                horizontal=align, vertical="center", wrap_text=wrap, indent=indent
-            )
-        if fill:
-            cell.fill = PatternFill("solid", start_color=fill, end_color=fill)
-        if border:
-            side = Side(style="thin", color="808080")
-            cell.border = Border(left=side, right=side, top=side, bottom=side)
+        key: _StyleKey = (bold, italic, size, fmt, align, fill, wrap, indent, border)
+        cached = self.styles.get(key)
+        if cached is not None:
+            cell._style = copy(cached)  # type: ignore[union-attr]
+        else:
+            cell.font = Font(name=_FONT, size=size, bold=bold, italic=italic)
+            if fmt:
+                cell.number_format = fmt
+            if align or wrap or indent:
+                cell.alignment = Alignment(
+                    horizontal=align, vertical="center", wrap_text=wrap, indent=indent
+                )
+            if fill:
+                cell.fill = PatternFill("solid", start_color=fill, end_color=fill)
+            if border:
+                side = Side(style="thin", color="808080")
+                cell.border = Border(left=side, right=side, top=side, bottom=side)
+            self.styles[key] = copy(cell._style)  # type: ignore[union-attr]
         if measure and value is not None and not wrap:
             length = len(str(cell.value)) + 2 * indent + 2
             self.widths[col] = max(self.widths.get(col, 0), length)
 
     def title(self, row: int, text: str, last_col: int, *, size: int = 14) -> None:
-        from openpyxl.styles import Alignment  # noqa: PLC0415 - optional dependency, imported on use
+        from openpyxl.styles import Alignment
 
         self.put(row, 1, text, bold=True, size=size, measure=False)
         if last_col > 1:
@@ -150,7 +166,7 @@ class _Sheet:
         max_width: int = 60,
         fixed: dict[int, int] | None = None,
     ) -> None:
-        from openpyxl.utils import get_column_letter  # noqa: PLC0415 - optional dependency, imported on use
+        from openpyxl.utils import get_column_letter
 
         for col, width in sorted(self.widths.items()):
             self.ws.column_dimensions[get_column_letter(col)].width = max(
@@ -167,7 +183,7 @@ class _Sheet:
         ps.fitToHeight = 0
         setup = self.ws.sheet_properties.pageSetUpPr
         if setup is None:
-            from openpyxl.worksheet.properties import PageSetupProperties  # noqa: PLC0415
+            from openpyxl.worksheet.properties import PageSetupProperties
 
             setup = self.ws.sheet_properties.pageSetUpPr = PageSetupProperties()
         setup.fitToPage = True
@@ -178,6 +194,19 @@ class _Sheet:
             self.ws.print_title_rows = header_rows
 
 
+class _Book:
+    """The workbook being written: its sheet names and shared cell styles."""
+
+    def __init__(self, wb: Workbook) -> None:
+        self.wb = wb
+        self.used: set[str] = set()
+        self.styles: dict[_StyleKey, Any] = {}
+
+    def sheet(self, name: str) -> _Sheet:
+        """A new worksheet named (a valid, unique form of) ``name``."""
+        return _Sheet(self.wb.create_sheet(sheet_title(name, self.used)), self.styles)
+
+
 def _points_format(places: int) -> str:
     return "#,##0" + ("." + "0" * places if places else "")
 
@@ -186,11 +215,9 @@ def _tier_fill(assessment: Assessment, tier: str) -> str:
     return _TIER_FILLS[min(tier_index(assessment, tier), len(_TIER_FILLS) - 1)]
 
 
-def _block_sheet(
-    wb: Workbook, used: set[str], assessment: Assessment, view: BlockView, lang: str
-) -> None:
-    ws = wb.create_sheet(sheet_title(view.label, used))
-    sh = _Sheet(ws)
+def _block_sheet(book: _Book, assessment: Assessment, view: BlockView, lang: str) -> None:
+    sh = book.sheet(view.label)
+    ws = sh.ws
     places = score_places(assessment)
     pts = _points_format(places)
     has_changes = assessment.comparison is not None
@@ -277,7 +304,7 @@ def _block_sheet(
     sh.finish(header_rows=f"{header_row}:{header_row}", freeze=f"C{header_row + 1}", fixed=fixed)
 
 
-def _score_section(  # noqa: PLR0917 - private helper called from two places
+def _score_section(
     sh: _Sheet, row: int, assessment: Assessment, view: BlockView, r: AgencyResult, lang: str
 ) -> int:
     """Write one agency's score sheet from ``row``; return the next free row."""
@@ -358,21 +385,20 @@ def _score_section(  # noqa: PLR0917 - private helper called from two places
 
 
 def _score_sheets(
-    wb: Workbook, used: set[str], assessment: Assessment, views: Sequence[BlockView], lang: str
+    book: _Book, assessment: Assessment, views: Sequence[BlockView], lang: str
 ) -> None:
     pairs = [(view, r) for view in views for r in view.results]
     fixed = {1: 8, 2: 62, 3: 13, 4: 13, 5: 13, 6: 16}
     if len(pairs) <= MAX_AGENCY_SHEETS:
         for index, (view, r) in enumerate(pairs, start=1):
-            ws = wb.create_sheet(sheet_title(f"{index:02d} {r.name}", used))
-            sh = _Sheet(ws)
+            sh = book.sheet(f"{index:02d} {r.name}")
             _score_section(sh, 1, assessment, view, r, lang)
             sh.finish(header_rows="1:2", freeze="A3", fixed=fixed)
         return
-    from openpyxl.worksheet.pagebreak import Break  # noqa: PLC0415 - optional dependency, imported on use
+    from openpyxl.worksheet.pagebreak import Break
 
-    ws = wb.create_sheet(sheet_title(t(lang, "score_sheet"), used))
-    sh = _Sheet(ws)
+    sh = book.sheet(t(lang, "score_sheet"))
+    ws = sh.ws
     row = 1
     for view, r in pairs:
         row = _score_section(sh, row, assessment, view, r, lang)
@@ -397,9 +423,9 @@ def _share_rows(figures: ProvinceFigures) -> list[tuple[str, str, ShareFigure, i
     return out
 
 
-def _figures_sheet(wb: Workbook, used: set[str], assessment: Assessment, lang: str) -> None:
-    ws = wb.create_sheet(sheet_title(t(lang, "figures_sheet"), used))
-    sh = _Sheet(ws)
+def _figures_sheet(book: _Book, assessment: Assessment, lang: str) -> None:
+    sh = book.sheet(t(lang, "figures_sheet"))
+    ws = sh.ws
     figures = province_figures(assessment)
     blocks = list(figures.blocks) if figures else assessment.blocks()
     scopes: list[tuple[str | None, str]] = [(b, assessment.block_labels.get(b, b)) for b in blocks]
@@ -416,7 +442,7 @@ def _figures_sheet(wb: Workbook, used: set[str], assessment: Assessment, lang: s
         sh.put(3, 2, t(lang, "no_figures"), italic=True)
         sh.finish(header_rows=None, freeze=None, fixed={1: 6, 2: 70})
         return
-    from openpyxl.styles import Alignment  # noqa: PLC0415 - optional dependency, imported on use
+    from openpyxl.styles import Alignment
 
     for col, text in enumerate(
         [t(lang, "stt"), t(lang, "indicator"), t(lang, "unit"), t(lang, "aggregate")], start=1
@@ -531,9 +557,8 @@ def _figures_sheet(wb: Workbook, used: set[str], assessment: Assessment, lang: s
     sh.finish(header_rows="3:4", freeze="E5", fixed=fixed)
 
 
-def _validation_sheet(wb: Workbook, used: set[str], assessment: Assessment, lang: str) -> None:
-    ws = wb.create_sheet(sheet_title(t(lang, "validation"), used))
-    sh = _Sheet(ws)
+def _validation_sheet(book: _Book, assessment: Assessment, lang: str) -> None:
+    sh = book.sheet(t(lang, "validation"))
     headers = [
         t(lang, "severity"),
         t(lang, "error_code"),
@@ -632,7 +657,7 @@ def assessment_to_xlsx(assessment: Assessment, *, lang: str = "vi") -> bytes:
     """
     check_lang(lang)
     _require_openpyxl()
-    from openpyxl import Workbook  # noqa: PLC0415 - optional dependency, imported on use
+    from openpyxl import Workbook
 
     wb = Workbook()
     default = wb.active
@@ -640,13 +665,13 @@ def assessment_to_xlsx(assessment: Assessment, *, lang: str = "vi") -> bytes:
         wb.remove(default)
     wb.properties.creator = "udcntt"
     wb.properties.title = assessment.title
-    used: set[str] = set()
+    book = _Book(wb)
     views = block_views(assessment)
     for view in views:
-        _block_sheet(wb, used, assessment, view, lang)
-    _figures_sheet(wb, used, assessment, lang)
-    _score_sheets(wb, used, assessment, views, lang)
-    _validation_sheet(wb, used, assessment, lang)
+        _block_sheet(book, assessment, view, lang)
+    _figures_sheet(book, assessment, lang)
+    _score_sheets(book, assessment, views, lang)
+    _validation_sheet(book, assessment, lang)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

@@ -1,0 +1,463 @@
+"""pytest plugin: run the tests embedded in rule files and in ``*.test.yaml`` files.
+
+Registered through the ``pytest11`` entry point, so it is active wherever udcntt is
+installed; it imports nothing from udcntt's scoring (nor hypothesis) until it collects a
+file, and collects only when asked:
+
+* ``pytest rules/`` or ``pytest my-rules.yaml`` — rule files (a top-level ``udcntt:`` key
+  and a ``tests:`` key) and ``*.test.yaml`` files under the paths given on the command line
+  (or under the current folder when pytest runs without arguments and without
+  ``testpaths``); folders named ``fixtures`` and hidden folders are skipped unless named
+  explicitly;
+* ``--udcntt-collect=always`` (ini ``udcntt_collect = always``) — also under ``testpaths``;
+  ``never`` turns collection off.
+
+A ``*.test.yaml`` file names its rule file and lists tests in the format of embedded tests::
+
+    rules: ../rules/lam-dong-2017.yaml      # relative to this file
+    tests:
+      - name: sở đầy đủ
+        block: so_ban_nganh
+        inputs: {staff_total: 50, ...}
+        expect: {total: 100, tier: tot}
+
+Each test case is one pytest item; a failure shows expected and actual points criterion by
+criterion. ``--udcntt-properties`` (ini ``udcntt_properties = true``) adds one item per rule
+file running :func:`udcntt.testing.run_properties` (needs hypothesis) with
+``--udcntt-max-seconds`` (default 30) and ``--udcntt-seed``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from udcntt.errors import Diagnostic
+    from udcntt.model import RuleSet, TestCase
+
+__all__ = [
+    "PropertiesItem",
+    "RuleFile",
+    "RuleFileItem",
+    "RuleTestItem",
+    "pytest_addoption",
+    "pytest_collect_file",
+]
+
+_RULES_HEAD = re.compile(r"^udcntt\s*:", re.MULTILINE)
+_TESTS_HEAD = re.compile(r"^tests\s*:", re.MULTILINE)
+_TESTFILE_RULES = re.compile(r"^rules\s*:", re.MULTILINE)
+_SUFFIXES = (".yaml", ".yml")
+_SNIFF_BYTES = 4_000_000
+_SKIPPED_DIRS = frozenset({"fixtures", "node_modules", "__pycache__"})
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Options of the udcntt plugin."""
+    group = parser.getgroup("udcntt", "udcntt rule files")
+    group.addoption(
+        "--udcntt-collect",
+        choices=("auto", "always", "never"),
+        default=None,
+        help="collect the tests of udcntt rule files: auto (paths on the command line), "
+        "always (also testpaths), never",
+    )
+    group.addoption(
+        "--udcntt-properties",
+        action="store_true",
+        default=None,
+        help="also run the property checks of each collected rule file (udcntt[testing])",
+    )
+    group.addoption("--udcntt-max-seconds", type=float, default=None, help="time budget per rule file")
+    group.addoption("--udcntt-seed", type=int, default=None, help="seed of the property checks")
+    parser.addini("udcntt_collect", "auto | always | never (see --udcntt-collect)", default="auto")
+    parser.addini("udcntt_properties", "run property checks on rule files", type="bool", default=False)
+    parser.addini("udcntt_max_seconds", "time budget of the property checks per rule file", default="30")
+
+
+def _mode(config: pytest.Config) -> str:
+    mode = config.getoption("--udcntt-collect") or config.getini("udcntt_collect") or "auto"
+    return str(mode).strip().lower()
+
+
+def _explicit_paths(config: pytest.Config) -> list[Path] | None:
+    """Paths named on the command line; ``None`` when pytest walks ``testpaths``."""
+    source = getattr(config, "args_source", None)
+    if source is not None and source == pytest.Config.ArgsSource.TESTPATHS:
+        return None
+    base = Path(config.invocation_params.dir)
+    out = []
+    for arg in config.args:
+        text = str(arg).split("::", 1)[0]
+        if text.startswith("-"):
+            continue
+        out.append((base / text).resolve())
+    return out
+
+
+def _requested(file_path: Path, config: pytest.Config) -> bool:
+    mode = _mode(config)
+    if mode == "never":
+        return False
+    roots = _explicit_paths(config)
+    target = file_path.resolve()
+    if roots is None:
+        return mode == "always"
+    for root in roots:
+        if target == root:
+            return True
+        try:
+            rel = target.relative_to(root)
+        except ValueError:
+            continue
+        folders = rel.parts[:-1]
+        if any(p in _SKIPPED_DIRS or p.startswith(".") for p in folders) and mode != "always":
+            continue
+        return True
+    return mode == "always"
+
+
+def _kind(file_path: Path) -> str | None:
+    """``"rules"`` for a rule file with tests, ``"tests"`` for a ``.test.yaml``, else ``None``."""
+    try:
+        with file_path.open("rb") as handle:
+            head = handle.read(_SNIFF_BYTES)
+    except OSError:
+        return None
+    text = head.decode("utf-8", errors="replace")
+    if not _TESTS_HEAD.search(text):
+        return None
+    if _RULES_HEAD.search(text):
+        return "rules"
+    name = file_path.name.lower()
+    if (name.endswith((".test.yaml", ".test.yml"))) and _TESTFILE_RULES.search(text):
+        return "tests"
+    return None
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    """Collect rule files with tests and ``*.test.yaml`` files when asked to."""
+    if file_path.suffix.lower() not in _SUFFIXES:
+        return None
+    if not _requested(file_path, parent.config):
+        return None
+    kind = _kind(file_path)
+    if kind is None:
+        return None
+    collected: RuleFile = RuleFile.from_parent(parent, path=file_path)
+    collected.kind = kind
+    return collected
+
+
+class RuleFileError(Exception):
+    """A rule file or a ``.test.yaml`` file cannot be used (carries the diagnostics)."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        super().__init__("\n".join(d.format() for d in diagnostics))
+        self.diagnostics = diagnostics
+
+
+class RuleFile(pytest.File):
+    """A rule file with embedded tests, or a ``*.test.yaml`` file."""
+
+    kind: str = "rules"
+
+    def collect(self) -> Iterator[pytest.Item]:
+        from udcntt.errors import UdcnttError
+
+        try:
+            rules, cases, where = self._load()
+        except UdcnttError as exc:
+            yield RuleFileItem.from_parent(self, name="load", diagnostics=list(exc.diagnostics))
+            return
+        except RuleFileError as exc:
+            yield RuleFileItem.from_parent(self, name="load", diagnostics=exc.diagnostics)
+            return
+        seen: dict[str, int] = {}
+        for index, (case, line, problem) in enumerate(cases):
+            name = _item_name(case.name if case is not None else f"test {index + 1}", seen)
+            if problem is not None:
+                yield RuleFileItem.from_parent(self, name=name, diagnostics=[problem])
+                continue
+            assert case is not None
+            yield RuleTestItem.from_parent(self, name=name, rules=rules, case=case, line=line, where=where)
+        config = self.config
+        if self.kind == "rules" and (
+            config.getoption("--udcntt-properties") or config.getini("udcntt_properties")
+        ):
+            yield PropertiesItem.from_parent(self, name="properties", rules=rules)
+
+    def _load(self) -> tuple[RuleSet, list[tuple[TestCase | None, int | None, Diagnostic | None]], str]:
+        from udcntt.program import load_rules
+
+        if self.kind == "rules":
+            rules = load_rules(self.path)
+            cases: list[tuple[TestCase | None, int | None, Diagnostic | None]] = []
+            for i, case in enumerate(rules.tests):
+                loc = rules.source.locate(("tests", i)) if rules.source is not None else None
+                cases.append((case, loc.line if loc is not None else None, None))
+            return rules, cases, str(self.path)
+        return _load_test_file(self.path)
+
+
+def _load_test_file(path: Path) -> tuple[RuleSet, list[tuple[TestCase | None, int | None, Diagnostic | None]], str]:
+    from pydantic import ValidationError
+
+    from udcntt.errors import Diagnostic, SourceLocation
+    from udcntt.loading import parse_yaml
+    from udcntt.model import TestCase
+    from udcntt.program import load_rules
+
+    display = str(path)
+    doc = parse_yaml(path.read_bytes(), file=display)
+    data = doc.data
+    if not isinstance(data, dict):
+        raise RuleFileError(
+            [Diagnostic("E-TEST-SHAPE", "a .test.yaml file is a mapping with 'rules' and 'tests'", location=doc.locate(()))]
+        )
+    unknown = sorted(set(data) - {"rules", "tests", "description", "udcntt"})
+    if unknown:
+        raise RuleFileError(
+            [
+                Diagnostic(
+                    "E-TEST-SHAPE",
+                    f"unknown key '{unknown[0]}' in a .test.yaml file (keys: rules, tests, description)",
+                    location=doc.locate((unknown[0],)),
+                )
+            ]
+        )
+    ref = data.get("rules")
+    tests = data.get("tests")
+    if not isinstance(ref, str) or not isinstance(tests, list):
+        raise RuleFileError(
+            [
+                Diagnostic(
+                    "E-TEST-SHAPE",
+                    "a .test.yaml file needs 'rules: path/to/rules.yaml' and a 'tests:' list",
+                    location=doc.locate(()),
+                    hint="the rules path is relative to the .test.yaml file",
+                )
+            ]
+        )
+    rules_path = path.parent / ref
+    if not rules_path.is_file():
+        raise RuleFileError(
+            [
+                Diagnostic(
+                    "E-TEST-SHAPE",
+                    f"rule file '{ref}' not found (looked for {rules_path})",
+                    location=doc.locate(("rules",)),
+                    hint="the rules path is relative to the .test.yaml file",
+                )
+            ]
+        )
+    rules = load_rules(rules_path)
+    cases: list[tuple[TestCase | None, int | None, Diagnostic | None]] = []
+    for i, entry in enumerate(tests):
+        loc: SourceLocation = doc.locate(("tests", i))
+        try:
+            case = TestCase.model_validate(entry)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first.get("loc", ()))
+            cases.append(
+                (
+                    None,
+                    loc.line,
+                    Diagnostic("E-TEST-SHAPE", f"test {i + 1}: {where}: {first.get('msg')}", location=loc),
+                )
+            )
+            continue
+        cases.append((case, loc.line, None))
+    return rules, cases, display
+
+
+def _item_name(name: str, seen: dict[str, int]) -> str:
+    clean = " ".join(name.replace("::", ":").split()) or "test"
+    count = seen.get(clean, 0) + 1
+    seen[clean] = count
+    return clean if count == 1 else f"{clean} ({count})"
+
+
+class RuleFileItem(pytest.Item):
+    """A rule file or test file that cannot be used: fails with its diagnostics."""
+
+    def __init__(self, *, diagnostics: list[Diagnostic], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.diagnostics = diagnostics
+
+    def runtest(self) -> None:
+        raise RuleFileError(self.diagnostics)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        if isinstance(excinfo.value, RuleFileError):
+            return "\n".join(d.format() for d in excinfo.value.diagnostics)
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        d = self.diagnostics[0] if self.diagnostics else None
+        line = d.location.line if d is not None and d.location is not None else None
+        return self.path, (line - 1) if line else None, f"{self.path.name}::{self.name}"
+
+
+class RuleTestFailure(Exception):
+    """An embedded test gave other results than expected."""
+
+    def __init__(self, report: str) -> None:
+        super().__init__(report)
+        self.report = report
+
+
+class RuleTestItem(pytest.Item):
+    """One test case of a rule file, run with :func:`udcntt.run_rule_tests` semantics."""
+
+    def __init__(self, *, rules: RuleSet, case: TestCase, line: int | None, where: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.rules = rules
+        self.case = case
+        self.line = line
+        self.where = where
+
+    def runtest(self) -> None:
+        from udcntt.evaluation import run_rule_tests
+
+        single = self.rules.model_copy(update={"tests": (self.case,)})
+        _, failures = run_rule_tests(single)
+        if failures:
+            raise RuleTestFailure(failure_report(self.rules, self.case, failures, self.where, self.line))
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        if isinstance(excinfo.value, RuleTestFailure):
+            return excinfo.value.report
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return self.path, (self.line - 1) if self.line else None, f"{self.path.name}::{self.name}"
+
+
+class PropertiesItem(pytest.Item):
+    """The property checks of one rule file (:func:`udcntt.testing.run_properties`)."""
+
+    def __init__(self, *, rules: RuleSet, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.rules = rules
+
+    def runtest(self) -> None:
+        pytest.importorskip("hypothesis", reason="property checks need udcntt[testing]")
+        from udcntt.testing import run_properties
+
+        config = self.config
+        seconds = config.getoption("--udcntt-max-seconds")
+        if seconds is None:
+            seconds = float(config.getini("udcntt_max_seconds"))
+        outcome = run_properties(self.rules, max_seconds=seconds, seed=config.getoption("--udcntt-seed"))
+        if not outcome.ok:
+            raise RuleTestFailure("\n".join(d.format() for d in outcome.errors) + "\n\n" + outcome.summary())
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        if isinstance(excinfo.value, RuleTestFailure):
+            return excinfo.value.report
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return self.path, None, f"{self.path.name}::properties"
+
+
+# ---------------------------------------------------------------------------------------
+# Failure reports
+
+
+def _text(value: Any) -> str:
+    from decimal import Decimal
+
+    if value is None:
+        return "—"
+    if isinstance(value, Decimal):
+        text = format(value.normalize(), "f")
+        return "0" if text == "-0" else text
+    return str(value)
+
+
+def _table(rows: list[tuple[str, str, str, str, str]]) -> list[str]:
+    header = ("criterion", "expected", "actual", "diff", "")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(5)]
+    out = ["  " + "  ".join(h.ljust(widths[i]) for i, h in enumerate(header)).rstrip()]
+    out.append("  " + "  ".join("-" * w for w in widths[:4]))
+    out.extend("  " + "  ".join(c.ljust(widths[i]) for i, c in enumerate(r)).rstrip() for r in rows)
+    return out
+
+
+def failure_report(
+    rules: RuleSet, case: TestCase, failures: list[Diagnostic], where: str, line: int | None
+) -> str:
+    """Expected against actual results of a failed test, criterion by criterion."""
+    from decimal import Decimal
+
+    from udcntt.errors import UdcnttError
+    from udcntt.evaluation import evaluate
+    from udcntt.evaluation._selftest import _dataset
+    from udcntt.program import compile_rules
+
+    head = f"test '{case.name}' of {where}" + (f":{line}" if line else "") + " failed"
+    lines = [head]
+    compiled = compile_rules(rules)
+    try:
+        assessment = evaluate(compiled, _dataset(rules, case))
+    except UdcnttError as exc:
+        lines.append("scoring failed:")
+        lines.extend("  " + d.format().replace("\n", "\n  ") for d in exc.diagnostics)
+        return "\n".join(lines)
+    tol = case.tolerance
+    for agency in case.agencies:
+        exp = agency.expect
+        if exp is None:
+            continue
+        res = assessment.by_id(agency.id)
+        plan = compiled.blocks[res.block]
+        lines.append("")
+        lines.append(f"agency '{agency.id}' (block {res.block})" + (f", tolerance {_text(tol)}" if tol else ""))
+        rows: list[tuple[str, str, str, str, str]] = []
+
+        def add(label: str, want: Any, got: Any, *, numeric: bool = True) -> None:
+            if want is None:
+                rows.append((label, "", _text(got), "", ""))
+                return
+            if numeric and isinstance(want, Decimal):
+                ok = got is not None and abs(got - want) <= tol
+                diff = _text(got - want) if got is not None else ""
+                if diff and not diff.startswith("-") and diff != "0":
+                    diff = "+" + diff
+            else:
+                ok = want == got
+                diff = ""
+            rows.append((label, _text(want), _text(got), diff, "ok" if ok else "FAIL"))
+
+        depth: dict[str, int] = {}
+
+        def walk(node: Any, level: int) -> None:
+            depth[node.id] = level
+            for child in getattr(node, "children", ()):
+                walk(child, level + 1)
+
+        for root in plan.roots:
+            walk(root, 0)
+        for cid, level in depth.items():
+            got = res.criteria[cid].points if cid in res.criteria else None
+            add("  " * level + cid, exp.points.get(cid), got)
+        for cid, want in exp.points.items():
+            if cid not in depth:
+                rows.append((cid, _text(want), "(not in this block)", "", "FAIL"))
+        add("total", exp.total, res.total)
+        add("max", exp.max, res.max)
+        add("share", exp.share, res.share)
+        add("tier", exp.tier, res.tier, numeric=False)
+        add("rank", exp.rank, res.rank, numeric=False)
+        lines.extend(_table(rows))
+    lines.append("")
+    lines.extend(d.message for d in failures)
+    return "\n".join(lines)
