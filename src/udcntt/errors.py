@@ -356,4 +356,14 @@ CODES: dict[str, str] = {
     "W-DATA-APPRAISED": "The appraised value differs from the self-assessed value.",
     "W-DATA-SUSPICIOUS": "A value is valid but unusual.",
     "E-PREVIOUS": "The previous year's results cannot be used.",
+    # Property checks (udcntt check --properties, udcntt.testing)
+    "E-PROP-BOUNDS": "A criterion's points, a total or a share can leave its range [0, max].",
+    "E-PROP-EVAL": "Survey data the rule file declares valid cannot be scored.",
+    "E-PROP-MONOTONE": "A better value of an indicator with a direction lowers points, total, tier or rank.",
+    "E-PROP-TIERS": "Some reachable total falls in no tier, or in a worse tier than a lower total.",
+    "E-PROP-PERMUTATION": "Results depend on the order of the agencies in the survey.",
+    "E-PROP-DETERMINISM": "Scoring the same data twice gives different results.",
+    "E-PROP-NA": "Not-applicable answers change the maximum or other criteria inconsistently.",
+    "E-PROP-EXTENDS": "A rule file that only extends another scores differently from it.",
+    "W-PROP-SKIPPED": "A property could not be checked (time budget spent, or no valid data).",
 }

@@ -314,3 +314,25 @@ def test_missing_sheet(rules: RuleSet, tmp_path: Path) -> None:
     with pytest.raises(DataError) as info:
         read_survey(path, rules, layout=SurveyLayout(sheet="Số liệu"))
     assert info.value.code == "E-DATA-MAPPING"
+
+
+def test_sheet_without_dimension_beyond_limits(rules: RuleSet, tmp_path: Path) -> None:
+    """A large sheet with no <dimension> is bounded before openpyxl parses it (twice)."""
+    base = workbook(tmp_path / "base.xlsx", [])
+    rows = "".join(
+        f'<row r="{r}">' + "".join(f'<c r="{c}{r}"><v>{r}</v></c>' for c in "ABCDEFGHIJ")
+        + "</row>"
+        for r in range(1, 30_001)
+    )
+    sheet = (
+        '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats'
+        f'.org/spreadsheetml/2006/main"><sheetData>{rows}</sheetData></worksheet>'
+    ).encode()
+    path = rezip(base, tmp_path / "big.xlsx", {"xl/worksheets/sheet1.xml": sheet})
+    with bounded(), pytest.raises(DataError) as info:
+        read_survey(path, rules, limits=Limits(max_cells=20_000))
+    assert info.value.code == "E-DATA-LIMIT"
+    far = rezip(base, tmp_path / "far.xlsx", {"xl/worksheets/sheet1.xml": sheet.replace(
+        b'r="30000"><c r="A30000"', b'r="1048576"><c r="XFD1048576"')})
+    with bounded(), pytest.raises(DataError, match="XFD1048576"):
+        read_survey(far, rules)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +24,17 @@ LAM_DONG_FILES = {
 INJECTED = '=HYPERLINK("http://x","y")'
 
 
-def _small(agency: str, name: str, block: str, pc: int, meetings: int, head: str,
-           portal: bool, bandwidth: int, dvc: int | None = None) -> dict[str, Any]:
+def _small(
+    agency: str,
+    name: str,
+    block: str,
+    pc: int,
+    meetings: int,
+    head: str,
+    portal: bool,
+    bandwidth: int,
+    dvc: int | None = None,
+) -> dict[str, Any]:
     values: dict[str, Any] = {
         "staff_total": 50,
         "staff_pc": pc,
@@ -88,6 +98,12 @@ def small() -> udcntt.Assessment:
 
 
 @pytest.fixture(scope="session")
+def small_factory() -> Callable[[], udcntt.Assessment]:
+    """Score the small survey afresh on each call."""
+    return small_assessment
+
+
+@pytest.fixture(scope="session")
 def first_year() -> udcntt.Assessment:
     """The small survey scored alone: no previous year, so no rank changes."""
     rules = udcntt.load_rules(SMALL_RULES)
@@ -100,7 +116,9 @@ def lam_dong() -> udcntt.Assessment:
 
 
 @pytest.fixture(scope="session")
-def reloaded(tmp_path_factory: pytest.TempPathFactory, small: udcntt.Assessment) -> udcntt.Assessment:
+def reloaded(
+    tmp_path_factory: pytest.TempPathFactory, small: udcntt.Assessment
+) -> udcntt.Assessment:
     """The small assessment written to JSON and read back: no rule set, no survey values."""
     from udcntt.report import assessment_to_json, load_assessment
 

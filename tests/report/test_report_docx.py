@@ -42,8 +42,15 @@ def test_one_table_per_block(small: udcntt.Assessment) -> None:
     assert len(doc.tables) == 2
     so, huyen = (_table_rows(t) for t in doc.tables)
     assert so[0] == [
-        "STT", "Đơn vị", "Hạ tầng (40)", "Chỉ đạo điều hành (40)", "Tổng điểm", "Xếp loại",
-        "Thứ hạng", "Thứ hạng năm 2016", "Tăng/giảm bậc",
+        "STT",
+        "Đơn vị",
+        "Hạ tầng (40)",
+        "Chỉ đạo điều hành (40)",
+        "Tổng điểm",
+        "Xếp loại",
+        "Thứ hạng",
+        "Thứ hạng năm 2016",
+        "Tăng/giảm bậc",
     ]
     assert so[1] == ["1", "Sở Tài chính", "40,00", "40,00", "80,00", "Tốt", "1", "3", "+2"]
     assert so[2][-1] == "\u22121"

@@ -55,7 +55,10 @@ def test_lam_dong_reproduces_the_founding_article(lam_dong: udcntt.Assessment) -
     assert "khối các sở, ban, ngành có 20 cơ quan" in text
     assert "khối các cơ quan, đơn vị khác có 11 cơ quan" in text
     assert "khối UBND các huyện, thành phố có 12 cơ quan" in text
-    assert "có 4 cơ quan thuộc nhóm đạt mức tốt gồm: Sở Tài chính, Sở Thông tin và Truyền thông" in text
+    assert (
+        "có 4 cơ quan thuộc nhóm đạt mức tốt gồm: Sở Tài chính, Sở Thông tin và Truyền thông"
+        in text
+    )
     assert "nhóm đạt mức khá có 15 cơ quan;" in text  # many: counted, not listed
     assert "Sở Công Thương tăng 4 bậc" in text
     assert "các cơ quan tăng 1 bậc gồm có" in text
@@ -63,7 +66,10 @@ def test_lam_dong_reproduces_the_founding_article(lam_dong: udcntt.Assessment) -
     assert "UBND huyện Di Linh tăng 5 bậc" in text
     assert "UBND huyện Lâm Hà giảm 6 bậc" in text
     # Province figures, every share computed from the sums.
-    assert "Số cán bộ chuyên trách CNTT là 129 người, trong đó có trình độ cao đẳng trở lên là 120 người (chiếm 93,0%)" in text
+    assert (
+        "Số cán bộ chuyên trách CNTT là 129 người, trong đó có trình độ cao đẳng trở lên là 120 người (chiếm 93,0%)"
+        in text
+    )
     assert "75%" not in text
     assert "18/20 cơ quan khối các sở, ban, ngành" in text
     assert "12/12 cơ quan khối UBND các huyện, thành phố" in text

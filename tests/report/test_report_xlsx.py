@@ -43,8 +43,16 @@ def test_block_table(small: udcntt.Assessment) -> None:
     rows = _rows(ws)
     assert rows[0][0] == "KẾT QUẢ ĐÁNH GIÁ, XẾP HẠNG MỨC ĐỘ ỨNG DỤNG CÔNG NGHỆ THÔNG TIN NĂM 2017"
     assert rows[3] == (
-        "STT", "Đơn vị", "Hạ tầng (40)", "Chỉ đạo điều hành (40)", "Tổng điểm", "Tỷ lệ điểm",
-        "Xếp loại", "Thứ hạng", "Thứ hạng năm 2016", "Tăng/giảm bậc",
+        "STT",
+        "Đơn vị",
+        "Hạ tầng (40)",
+        "Chỉ đạo điều hành (40)",
+        "Tổng điểm",
+        "Tỷ lệ điểm",
+        "Xếp loại",
+        "Thứ hạng",
+        "Thứ hạng năm 2016",
+        "Tăng/giảm bậc",
     )
     assert rows[4] == (1, "Sở Tài chính", 40, 40, 80, 1, "Tốt", 1, 3, 2)
     assert rows[5][1] == "Sở Thông tin và Truyền thông"
@@ -79,10 +87,16 @@ def test_score_sheet(small: udcntt.Assessment) -> None:
     flat = [v for r in text for v in r if v is not None]
     assert "'" + INJECTED in flat
     assert ("Số điểm cần thêm để đạt mức Khá", 22) in [(r[1], r[3]) for r in rows]
-    header = next(i for i, r in enumerate(rows) if r[:6] == ("Mã", "Tiêu chí", "Điểm tối đa", "Điểm đạt", "Điểm bị mất", "Ghi chú"))
+    header = next(
+        i
+        for i, r in enumerate(rows)
+        if r[:6] == ("Mã", "Tiêu chí", "Điểm tối đa", "Điểm đạt", "Điểm bị mất", "Ghi chú")
+    )
     assert rows[header + 1][1:5] == ("Hạ tầng", 40, 16, 24)
     assert rows[header + 2][1:5] == ("Tỷ lệ máy tính", 20, 12, 8)
-    lost_title = next(i for i, r in enumerate(rows) if r[1] == "Các tiêu chí bị mất điểm (nhiều nhất trước)")
+    lost_title = next(
+        i for i, r in enumerate(rows) if r[1] == "Các tiêu chí bị mất điểm (nhiều nhất trước)"
+    )
     assert rows[lost_title + 1][1] == "Băng thông"
     assert rows[lost_title + 1][4] == 16
     assert ws.freeze_panes == "A3"
@@ -103,7 +117,9 @@ def test_many_agencies_share_one_score_sheet(
     assert "Phiếu điểm" in wb.sheetnames
     assert len(wb.sheetnames) == 3 + 1 + 1
     ws = wb["Phiếu điểm"]
-    names = [r[0] for r in _rows(ws) if r[0] in {x.name for x in small.results} or r[0] == "'" + INJECTED]
+    names = [
+        r[0] for r in _rows(ws) if r[0] in {x.name for x in small.results} or r[0] == "'" + INJECTED
+    ]
     assert len(names) == 7
     assert len(ws.row_breaks.brk) == 7
 
@@ -131,9 +147,18 @@ def test_lam_dong_figures(lam_dong: udcntt.Assessment) -> None:
     rows = _rows(ws)
     it_staff = next(r for r in rows if r[1] == "Số cán bộ chuyên trách CNTT" and r[3] == "Tổng")
     assert it_staff[-2] == 129
-    one_stop = next(r for r in rows if r[1] == "Đã triển khai hệ thống một cửa điện tử hiện đại" and r[3] == "Số đơn vị đạt")
+    one_stop = next(
+        r
+        for r in rows
+        if r[1] == "Đã triển khai hệ thống một cửa điện tử hiện đại" and r[3] == "Số đơn vị đạt"
+    )
     assert one_stop[4:6] == (18, 20)
-    college = next(r for r in rows if r[1] == "Số cán bộ chuyên trách CNTT có trình độ cao đẳng trở lên" and r[2] == "Số cán bộ chuyên trách CNTT")
+    college = next(
+        r
+        for r in rows
+        if r[1] == "Số cán bộ chuyên trách CNTT có trình độ cao đẳng trở lên"
+        and r[2] == "Số cán bộ chuyên trách CNTT"
+    )
     assert college[-1] == "120/129"
     assert college[-2] == pytest.approx(120 / 129)
 

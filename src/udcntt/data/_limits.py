@@ -45,7 +45,7 @@ class Limits:
     max_field_chars: int = 10_000
     max_rows: int = 100_000
     max_columns: int = 4_000
-    max_cells: int = 2_000_000
+    max_cells: int = 1_000_000
     max_depth: int = 32
     max_zip_entries: int = 5_000
     max_uncompressed_bytes: int = 200_000_000

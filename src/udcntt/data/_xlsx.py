@@ -42,6 +42,10 @@ INSTRUCTION_SHEETS = frozenset(
     match_key(n) for n in ("README", "Hướng dẫn", "Huong dan", "_lists", "Danh mục")
 )
 _PROLOG_LIMIT = 1_000_000
+_SCAN_FROM = 256_000
+# A cell or row reference with a column of three or more letters, or a row of six or more
+# digits: the only ones that can exceed the default limits (checked exactly when found).
+_FAR_REF = re.compile(rb'\sr="([A-Z]{3,}|[A-Z]{0,2}(?=[0-9]{6}))([0-9]*)"')
 _NAME_START = re.compile(r"[A-Za-z_:\u00c0-\uffff]")
 
 
@@ -167,6 +171,8 @@ def check_archive(path: Path, limits: Limits) -> None:
             try:
                 with archive.open(info) as part:
                     head = part.read(_PROLOG_LIMIT)
+                    if info.file_size > _SCAN_FROM:
+                        _scan_part(part, head, info.filename, limits, loc)
             except (zipfile.BadZipFile, OSError, NotImplementedError, EOFError) as exc:
                 raise fatal(
                     "E-DATA-FORMAT", f"part '{info.filename}' cannot be read: {exc}", loc
@@ -182,6 +188,56 @@ def check_archive(path: Path, limits: Limits) -> None:
                     "workbooks saved by Excel never do; this file may be crafted to attack "
                     "XML parsers. Re-save it from Excel",
                 )
+
+
+def _scan_part(
+    part: Any, head: bytes, name: str, limits: Limits, loc: SourceLocation
+) -> None:
+    """Bound a large XML part's content before a parser builds anything from it.
+
+    Counts elements (every ``<``: an upper bound of cells, rows and strings) and looks for
+    cell or row references beyond the row and column limits, reading the part once in
+    chunks (regular expressions on bytes, so a 30 MB sheet takes a fraction of a second).
+    openpyxl reads a sheet twice when it has no ``<dimension>``; this keeps both bounded.
+    """
+    budget = 6 * limits.max_cells + 10_000  # <c r=..><v>1</v></c> is 4 tags; strings 6
+    elements = 0
+    tail = b""
+    chunk = head
+    while chunk:
+        buf = tail + chunk
+        cut = buf.rfind(b">") + 1
+        body, tail = buf[:cut], buf[cut:]
+        if len(tail) > _PROLOG_LIMIT:
+            raise fatal("E-DATA-FORMAT", f"part '{name}' is not XML markup", loc)
+        elements += body.count(b"<")
+        if elements > budget:
+            raise fatal(
+                "E-DATA-LIMIT",
+                f"part '{name}' holds more than {budget:,} XML tags",
+                loc,
+                f"a survey has at most {limits.max_cells:,} cells; raise Limits.max_cells",
+            )
+        for col, row in _FAR_REF.findall(body):
+            row_number = int(row) if row else 0
+            col_number = _column_number(col.decode("ascii")) if col else 0
+            if row_number > limits.max_rows or col_number > limits.max_columns:
+                ref = (col + row).decode("ascii")
+                raise fatal(
+                    "E-DATA-LIMIT",
+                    f"part '{name}' has a cell or row at {ref}, beyond {limits.max_rows:,} "
+                    f"rows or {limits.max_columns:,} columns",
+                    loc,
+                    "delete the stray cells far below or to the right of the data",
+                )
+        chunk = part.read(1 << 20)
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for ch in letters:
+        number = number * 26 + ord(ch) - 64
+    return number
 
 
 def _sheet_names(wb: Any, wanted: str | None, file: str) -> list[str]:

@@ -6,7 +6,7 @@ import decimal
 import gc
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from types import MappingProxyType
 from typing import Any
 
@@ -42,6 +42,7 @@ __all__ = ["evaluate"]
 
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
+_NO_STATE: Any = MappingProxyType({})
 
 
 class _Agency:
@@ -77,6 +78,22 @@ class _Agency:
         self.fast_derived: tuple[Any, ...] = ()
         self.fast_leaves: tuple[Decimal, ...] = ()
         self.fast_done: tuple[Any, ...] | None = None
+
+    @classmethod
+    def fast(
+        cls, record: AgencyRecord, plan: BlockPlan, values: Any, out: tuple[Any, ...], whole: bool
+    ) -> _Agency:
+        """An agency scored by generated code (no dictionaries: they are never filled)."""
+        self = cls.__new__(cls)
+        self.record = record
+        self.plan = plan
+        self.inputs = None
+        self.env = self.derived = self.leaves = _NO_STATE
+        self.fast_values = values
+        self.fast_derived = out[0]
+        self.fast_leaves = out[1]
+        self.fast_done = out[2:] if whole else None
+        return self
 
     def raw(self, leaf_index: int, leaf_id: str) -> Decimal | None:
         """A leaf's value before normalisation (``None`` when not applicable)."""
@@ -562,12 +579,17 @@ def _ranks(rules: RuleSet, cores: list[_Core]) -> list[int | None]:
             groups.setdefault("*" if scope_all else c.agency.record.block, []).append(i)
     ranks: list[int | None] = [None] * len(cores)
 
-    def key(c: _Core) -> tuple[Any, ...]:
-        head = c.share if on_share else c.total
-        extra = tuple(
-            ((c.criteria[t].points or _ZERO) if t in c.criteria else _ZERO) for t in tie_break
-        )
-        return (head, *extra)
+    if tie_break:
+
+        def key(c: _Core) -> Any:
+            head = c.share if on_share else c.total
+            extra = tuple(
+                ((c.criteria[t].points or _ZERO) if t in c.criteria else _ZERO) for t in tie_break
+            )
+            return (head, *extra)
+
+    else:
+        key = attrgetter("share" if on_share else "total")
 
     for members in groups.values():
         for i, rank in zip(
@@ -768,13 +790,7 @@ def _evaluate(
                     except slow_errors:
                         pass
                     else:
-                        agency = _Agency(record, plan, None)
-                        agency.fast_values = values
-                        agency.fast_derived = out[0]
-                        agency.fast_leaves = out[1]
-                        if whole:
-                            agency.fast_done = out[2:]
-                        agencies.append(agency)
+                        agencies.append(_Agency.fast(record, plan, values, out, whole))
                         continue
                 slow = _slow_start(compiled, record, plan, imputed, errors)
                 if slow is not None:

@@ -41,15 +41,15 @@ def tier_of(
     return None
 
 
-def competition_ranks(items: Sequence[T], key: Callable[[T], tuple[Any, ...]]) -> list[int]:
+def competition_ranks(items: Sequence[T], key: Callable[[T], Any]) -> list[int]:
     """Competition ranks ("1, 2, 2, 4"): rank = 1 + number of items with a strictly better key.
 
     Keys compare descending (higher is better).
 
-    >>> competition_ranks([10, 9, 9, 8], key=lambda v: (v,))
+    >>> competition_ranks([10, 9, 9, 8], key=lambda v: v)
     [1, 2, 2, 4]
     """
-    keyed = [key(item) for item in items]
+    keyed = list(map(key, items))
     order = sorted(range(len(items)), key=lambda i: keyed[i], reverse=True)
     ranks = [0] * len(items)
     for position, index in enumerate(order):

@@ -89,6 +89,10 @@ _TEXT: dict[str, dict[str, str]] = {
         "narrative": "Nhận xét",
         "narrative_title": "Tổng hợp, nhận xét kết quả đánh giá",
         "scores_chart": "Điểm theo khối, tô màu theo xếp loại",
+        "scores_caption": (
+            "Thanh: tỷ lệ tổng điểm so với điểm tối đa; màu: xếp loại; vạch đứt: ngưỡng xếp loại;"
+            " số ghi cạnh thanh: tổng điểm"
+        ),
         "changes_chart": "Tăng, giảm bậc so với năm trước",
         "changes_chart_year": "Tăng, giảm bậc so với năm {year}",
         "profile": "Điểm theo nhóm tiêu chí",
@@ -184,6 +188,10 @@ _TEXT: dict[str, dict[str, str]] = {
         "narrative": "Commentary",
         "narrative_title": "Summary of the results",
         "scores_chart": "Scores by block, coloured by tier",
+        "scores_caption": (
+            "Bar: total as a share of the maximum; colour: tier; dashed lines: tier thresholds;"
+            " number: total points"
+        ),
         "changes_chart": "Rank changes since the previous year",
         "changes_chart_year": "Rank changes since {year}",
         "profile": "Points by criteria group",

@@ -79,14 +79,20 @@ INVARIANTS: Mapping[str, Invariant] = {
             "a better value of an indicator with a direction never lowers points, total, "
             "tier or rank",
         ),
-        Invariant("permutation", "E-PROP-PERMUTATION", "results do not depend on the order of agencies"),
-        Invariant("determinism", "E-PROP-DETERMINISM", "the same data gives byte-identical results"),
+        Invariant(
+            "permutation", "E-PROP-PERMUTATION", "results do not depend on the order of agencies"
+        ),
+        Invariant(
+            "determinism", "E-PROP-DETERMINISM", "the same data gives byte-identical results"
+        ),
         Invariant(
             "not_applicable",
             "E-PROP-NA",
             "not-applicable answers reduce the maximum by exactly the budgets they remove",
         ),
-        Invariant("extends", "E-PROP-EXTENDS", "'extends' without overrides gives the results of its base"),
+        Invariant(
+            "extends", "E-PROP-EXTENDS", "'extends' without overrides gives the results of its base"
+        ),
     )
 }
 
@@ -115,7 +121,9 @@ def _value_text(value: ValueOrMarker) -> str:
 
 def agency_test_dict(record: AgencyRecord) -> dict[str, Any]:
     """``record`` in the shape of an embedded test's agency (``id, block, inputs, …``)."""
-    inputs = {k: _value_text(v) for k, v in record.values.items() if v is not NA and v is not MISSING}
+    inputs = {
+        k: _value_text(v) for k, v in record.values.items() if v is not NA and v is not MISSING
+    }
     out: dict[str, Any] = {"id": record.id, "block": record.block, "inputs": inputs}
     na = [k for k, v in record.values.items() if v is NA]
     missing = [k for k, v in record.values.items() if v is MISSING]
@@ -243,7 +251,8 @@ def _score(compiled: CompiledRuleSet, data: Dataset) -> Assessment:
 
 def _with_value(data: Dataset, agency: str, indicator: str, value: ValueOrMarker) -> Dataset:
     records = tuple(
-        replace(r, values={**r.values, indicator: value}) if r.id == agency else r for r in data.agencies
+        replace(r, values={**r.values, indicator: value}) if r.id == agency else r
+        for r in data.agencies
     )
     return replace(data, agencies=records)
 
@@ -303,7 +312,9 @@ def _show(value: Any) -> str:
         return "none"
     if isinstance(value, Decimal):
         if value != value.quantize(Decimal("0.000001"), rounding=decimal.ROUND_HALF_EVEN):
-            return "≈" + plain_decimal(value.quantize(Decimal("0.0001"), rounding=decimal.ROUND_HALF_EVEN))
+            return "≈" + plain_decimal(
+                value.quantize(Decimal("0.0001"), rounding=decimal.ROUND_HALF_EVEN)
+            )
         return plain_decimal(value)
     return str(value)
 
@@ -454,14 +465,14 @@ def check_monotone(
         "normalise with the indicator's direction), or fix the indicator's 'direction'"
     )
     plan = compiled.blocks[record.block]
-    for node in [*plan.leaves, *plan.groups]:
-        b, a = before.criteria[node.id].points, after.criteria[node.id].points
+    for cid in [leaf.id for leaf in plan.leaves] + [g.id for g in plan.groups]:
+        b, a = before.criteria[cid].points, after.criteria[cid].points
         if b is not None and a is not None and a < b:
             return [
                 Violation(
                     "monotone",
-                    f"{head} lowers the points of '{node.id}' from {_show(b)} to {_show(a)}",
-                    criterion=node.id,
+                    f"{head} lowers the points of '{cid}' from {_show(b)} to {_show(a)}",
+                    criterion=cid,
                     agency=agency,
                     indicator=indicator,
                     data=data,
@@ -513,7 +524,9 @@ def check_monotone(
 # tiers
 
 
-def _grid(lo: Decimal, hi: Decimal, grain: Decimal, levels: Sequence[Any], limit: int) -> list[Decimal]:
+def _grid(
+    lo: Decimal, hi: Decimal, grain: Decimal, levels: Sequence[Any], limit: int
+) -> list[Decimal]:
     count = int((hi - lo) / grain) + 1
     if count <= limit:
         return [lo + grain * i for i in range(count)]
@@ -551,9 +564,12 @@ def probe_tiers(rules: RuleSet | CompiledRuleSet, *, limit: int = 200_001) -> li
         if top in seen and share:
             continue
         seen.add(top)
+        previous: tuple[Decimal, int] | None = None
+        rank = {lv.id: i for i, lv in enumerate(levels)}
         for value in _grid(_ZERO, top, grain, levels, limit):
             where = f"share {plain_decimal(value)}" if share else f"total {plain_decimal(value)}"
-            if tier_of(value, levels, lambda _lv: True) is None:
+            level = tier_of(value, levels, lambda _lv: True)
+            if level is None:
                 return [
                     Violation(
                         "tiers",
@@ -575,6 +591,25 @@ def probe_tiers(rules: RuleSet | CompiledRuleSet, *, limit: int = 200_001) -> li
                         "fall into a lower tier: leave 'max' out of the lower tiers",
                     )
                 ]
+            if previous is not None and rank[level.id] > previous[1]:
+                before = levels[previous[1]].id
+                shown = (
+                    f"share {plain_decimal(previous[0])}"
+                    if share
+                    else f"total {plain_decimal(previous[0])}"
+                )
+                return [
+                    Violation(
+                        "tiers",
+                        f"in block '{block_id}' a published {where} gets tier '{level.id}' but the "
+                        f"lower {shown} gets the better tier '{before}' ({where} is above "
+                        f"'{before}' and below the next tier's min, and falls through)",
+                        change=f"block {block_id}, {where}",
+                        hint="make each tier's 'max' meet the next tier's 'min' at the published "
+                        "precision, or leave 'max' out",
+                    )
+                ]
+            previous = (value, rank[level.id])
     return []
 
 
@@ -605,7 +640,9 @@ def check_tiers(rules: RuleSet | CompiledRuleSet, data: Dataset) -> list[Violati
     ids = {lv.id for lv in compiled.rules.tiers.levels}
     for r in assessment.results:
         if r.tier not in ids:  # pragma: no cover - the engine only returns declared tiers
-            return [Violation("tiers", f"agency '{r.agency_id}' has unknown tier '{r.tier}'", data=data)]
+            return [
+                Violation("tiers", f"agency '{r.agency_id}' has unknown tier '{r.tier}'", data=data)
+            ]
     return []
 
 
@@ -679,22 +716,41 @@ def check_determinism(
             if diff is not None:
                 return [
                     _difference_violation(
-                        "determinism", "scoring twice gives different results", r.agency_id, diff, data, None, None
+                        "determinism",
+                        "scoring twice gives different results",
+                        r.agency_id,
+                        diff,
+                        data,
+                        None,
+                        None,
                     )
                 ]
-        a, b = hashlib.sha256(one.encode()).hexdigest()[:12], hashlib.sha256(two.encode()).hexdigest()[:12]
-        return [Violation("determinism", f"scoring twice gives different JSON ({a} vs {b})", data=data)]
+        a, b = (
+            hashlib.sha256(one.encode()).hexdigest()[:12],
+            hashlib.sha256(two.encode()).hexdigest()[:12],
+        )
+        return [
+            Violation("determinism", f"scoring twice gives different JSON ({a} vs {b})", data=data)
+        ]
     return _reference_agrees(compiled, first, data)
 
 
-def _reference_agrees(compiled: CompiledRuleSet, assessment: Assessment, data: Dataset) -> list[Violation]:
+def _reference_agrees(
+    compiled: CompiledRuleSet, assessment: Assessment, data: Dataset
+) -> list[Violation]:
     rule_set = compiled.rules
     with decimal.localcontext(DECIMAL_CONTEXT):
         for record in data.agencies:
             plan = compiled.blocks[record.block]
             peers = [a for a in data.agencies if a.block == record.block]
             errors: list[Diagnostic] = []
-            inputs = prepare(rule_set, record, plan.indicators, imputations(rule_set, peers, plan.indicators), errors)
+            inputs = prepare(
+                rule_set,
+                record,
+                plan.indicators,
+                imputations(rule_set, peers, plan.indicators),
+                errors,
+            )
             if errors or inputs.na or plan.fast is None:
                 continue
             env = dict(inputs.values)
@@ -747,7 +803,11 @@ def _expected_max(
 def _na_leaves(compiled: CompiledRuleSet, record: AgencyRecord) -> set[str]:
     plan = compiled.blocks[record.block]
     na = {k for k, v in record.values.items() if v is NA}
-    return {leaf.id for leaf in plan.leaves if leaf.rule is not None and not leaf.unscored and leaf.reads & na}
+    return {
+        leaf.id
+        for leaf in plan.leaves
+        if leaf.rule is not None and not leaf.unscored and leaf.reads & na
+    }
 
 
 def check_not_applicable(

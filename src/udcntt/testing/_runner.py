@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -101,7 +101,9 @@ class PropertyOutcome:
         lines = [f"properties of '{self.rules_id}' (seed {self.seed}, {self.elapsed:.1f} s):"]
         for r in self.reports:
             note = f" — {r.note}" if r.note else ""
-            lines.append(f"  {r.name:<15} {r.status:<8} {r.examples:>6} examples {r.seconds:6.2f} s{note}")
+            lines.append(
+                f"  {r.name:<15} {r.status:<8} {r.examples:>6} examples {r.seconds:6.2f} s{note}"
+            )
         return "\n".join(lines)
 
 
@@ -247,8 +249,14 @@ def _monotone_examples(compiled: CompiledRuleSet) -> st.SearchStrategy[Any]:
     @st.composite
     def build(draw: st.DrawFn) -> tuple[Dataset, str, str, Any]:
         data = draw(base)
-        record = data.agencies[draw(st.integers(0, len(data.agencies) - 1))]
-        names = [n for n in directional_indicators(compiled, record.block) if record.values.get(n) is not NA]
+        # The first agency changes, the others stay: agencies are drawn alike, so nothing is
+        # lost, and shrinking can drop the others.
+        record = data.agencies[0]
+        names = [
+            n
+            for n in directional_indicators(compiled, record.block)
+            if record.values.get(n) is not NA
+        ]
         if not names:
             reject()
         indicator = draw(st.sampled_from(names))
@@ -279,8 +287,12 @@ def _na_examples(compiled: CompiledRuleSet) -> st.SearchStrategy[Any]:
         data = draw(base)
         if not allowed or not draw(st.booleans()):
             return data, None, None
-        record = data.agencies[draw(st.integers(0, len(data.agencies) - 1))]
-        names = [n for n in compiled.blocks[record.block].indicators if n in allowed and record.values.get(n) is not NA]
+        record = data.agencies[0]
+        names = [
+            n
+            for n in compiled.blocks[record.block].indicators
+            if n in allowed and record.values.get(n) is not NA
+        ]
         if not names:
             return data, None, None
         return data, record.id, draw(st.sampled_from(names))
@@ -334,10 +346,18 @@ def run_properties(
     used = 0
 
     def report(
-        name: str, status: str, examples: int, began: float, note: str | None = None, *, warn: bool = True
+        name: str,
+        status: str,
+        examples: int,
+        began: float,
+        note: str | None = None,
+        *,
+        warn: bool = True,
     ) -> None:
         reports.append(
-            InvariantReport(name, INVARIANTS[name].code, status, examples, time.monotonic() - began, note)
+            InvariantReport(
+                name, INVARIANTS[name].code, status, examples, time.monotonic() - began, note
+            )
         )
         if status == "skipped" and note and warn:
             warnings.append(
@@ -350,8 +370,13 @@ def run_properties(
             )
 
     extended: RuleSet | None = None
-    bodies: dict[str, tuple[Callable[[], st.SearchStrategy[Any]], Callable[[Any], list[Violation]]]] = {}
-    bodies["bounds"] = (lambda: datasets(compiled, 1, 4), lambda d: _bounds_body(compiled, d, wanted))
+    bodies: dict[
+        str, tuple[Callable[[], st.SearchStrategy[Any]], Callable[[Any], list[Violation]]]
+    ] = {}
+    bodies["bounds"] = (
+        lambda: datasets(compiled, 1, 4),
+        lambda d: _bounds_body(compiled, d, wanted),
+    )
     bodies["monotone"] = (
         lambda: _monotone_examples(compiled),
         lambda ex: check_monotone(compiled, ex[0], ex[1], ex[2], ex[3]),
@@ -382,13 +407,10 @@ def run_properties(
         used += _WEIGHTS[name]
         slice_seconds = max(global_deadline - began, 0.0) * share
         deadline = began + slice_seconds
-        if name == "tiers":
-            probed = probe_tiers(compiled)
-            if probed:
-                violations.extend(probed)
-                report("tiers", "failed", 0, began, "found by probing the tier thresholds")
-                continue
-        if name == "monotone" and not any(directional_indicators(compiled, b) for b in compiled.blocks):
+        probed: list[Violation] = probe_tiers(compiled) if name == "tiers" else []
+        if name == "monotone" and not any(
+            directional_indicators(compiled, b) for b in compiled.blocks
+        ):
             report(name, "skipped", 0, began, "no indicator declares a direction", warn=False)
             continue
         if name == "extends":
@@ -401,7 +423,9 @@ def run_properties(
         if time.monotonic() >= global_deadline:
             report(name, "skipped", 0, began, "the time budget was spent before it could run")
             continue
-        count = max_examples or max(20, min(5000, int(min(slice_seconds, 50.0) * _EXAMPLES_PER_SECOND)))
+        count = max_examples or max(
+            20, min(5000, int(min(slice_seconds, 50.0) * _EXAMPLES_PER_SECOND))
+        )
         make, body = bodies[name]
         run = _Run(name, deadline, deadline, slice_seconds, global_deadline, body)
         try:
@@ -409,7 +433,16 @@ def run_properties(
         except Unsatisfiable:
             report(name, "skipped", run.examples, began, "no valid survey data could be generated")
             continue
+        if found is None and probed:
+            # No survey shows it (yet): report what probing the thresholds found.
+            violations.append(probed[0])
+            report(name, "failed", run.examples, began, "found by probing the tier thresholds")
+            continue
         if found is not None:
+            if probed:
+                found = replace(
+                    found, extra=(*found.extra, f"probing the thresholds: {probed[0].message}")
+                )
             violations.append(found)
             note = "shrinking stopped at the time budget" if run.spent else None
             report(name, "failed", run.examples, began, note)
@@ -436,7 +469,8 @@ def run_properties(
     )
 
 
-def _bounds_body(compiled: CompiledRuleSet, data: Dataset, wanted: Sequence[str]) -> list[Violation]:
+def _bounds_body(
+    compiled: CompiledRuleSet, data: Dataset, wanted: Sequence[str]
+) -> list[Violation]:
     found = check_bounds(compiled, data)
     return [v for v in found if v.invariant in wanted]
-

@@ -34,7 +34,7 @@ import yaml
 from hypothesis import reject
 from hypothesis import strategies as st
 
-from udcntt.data import MISSING, NA, AgencyRecord, Dataset, ValueOrMarker
+from udcntt.data import MISSING, NA, AgencyRecord, Dataset, Marker, ValueOrMarker
 from udcntt.expressions import Expression, RuleArithmeticError
 from udcntt.model import Direction, Indicator, IndicatorType, MissingPolicy, RuleSet
 from udcntt.program import CompiledRuleSet, compile_rules
@@ -89,7 +89,11 @@ class LinearRelation:
 def _terms(node: ast.expr) -> tuple[list[str], Decimal] | None:
     if isinstance(node, ast.Name):
         return [node.id], Decimal(0)
-    if isinstance(node, ast.Constant) and isinstance(node.value, int | float) and not isinstance(node.value, bool):
+    if (
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, int | float)
+        and not isinstance(node.value, bool)
+    ):
         return [], Decimal(repr(node.value))
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         left, right = _terms(node.left), _terms(node.right)
@@ -138,7 +142,11 @@ class Clause:
 def _literal(node: ast.expr) -> tuple[str, bool] | None:
     if isinstance(node, ast.Name):
         return node.id, True
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not) and isinstance(node.operand, ast.Name):
+    if (
+        isinstance(node, ast.UnaryOp)
+        and isinstance(node.op, ast.Not)
+        and isinstance(node.operand, ast.Name)
+    ):
         return node.operand.id, False
     return None
 
@@ -168,10 +176,10 @@ def relations_hold(
     A relation reading a not-applicable value is skipped, as :func:`udcntt.evaluate` does.
     """
     plan = compiled.blocks[block]
-    env = {k: v for k, v in values.items() if v is not MISSING}
+    env = {k: v for k, v in values.items() if not isinstance(v, Marker)}
     for index in plan.relations:
         _, expr = compiled.relations[index]
-        if any(env.get(n) is NA for n in expr.names):
+        if any(values.get(n) is NA for n in expr.names):
             continue
         try:
             if not expr.evaluate(env):
@@ -243,7 +251,9 @@ def _topological(names: Sequence[str], edges: Mapping[str, set[str]]) -> list[st
     return out
 
 
-_SPACES: weakref.WeakKeyDictionary[CompiledRuleSet, dict[str, BlockSpace]] = weakref.WeakKeyDictionary()
+_SPACES: weakref.WeakKeyDictionary[CompiledRuleSet, dict[str, BlockSpace]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def block_space(rules: RuleSet | CompiledRuleSet, block: str) -> BlockSpace:
@@ -277,7 +287,9 @@ def _block_space(compiled: CompiledRuleSet, block: str) -> BlockSpace:
                 near = {v for v in near if v == v.to_integral_value()}
         variables[name] = _Var(name, ind, lo, hi, tuple(sorted(near)))
     numeric = {n: v.indicator for n, v in variables.items() if v.indicator.type in _NUMERIC}
-    booleans = {n: v.indicator for n, v in variables.items() if v.indicator.type is IndicatorType.BOOL}
+    booleans = {
+        n: v.indicator for n, v in variables.items() if v.indicator.type is IndicatorType.BOOL
+    }
     clauses: list[Clause] = []
     linear: list[LinearRelation] = []
     general: list[Expression] = []
@@ -429,9 +441,9 @@ def draw_values(
         else:
             values[name] = draw(st.dates(_FIRST_DAY, _LAST_DAY))
     if space.general:
-        env = {k: v for k, v in values.items() if v is not MISSING}
+        env = {k: v for k, v in values.items() if not isinstance(v, Marker)}
         for expr in space.general:
-            if any(env.get(n) is NA for n in expr.names):
+            if any(values.get(n) is NA for n in expr.names):
                 continue
             try:
                 ok = bool(expr.evaluate(env))
@@ -473,7 +485,9 @@ def agency_values(
 
     @st.composite
     def build(draw: st.DrawFn) -> dict[str, ValueOrMarker]:
-        return draw_values(draw, space, not_applicable=not_applicable, missing=missing, unbounded=unbounded)
+        return draw_values(
+            draw, space, not_applicable=not_applicable, missing=missing, unbounded=unbounded
+        )
 
     return build()
 
@@ -583,13 +597,24 @@ _CATEGORIES = ("muc_a", "muc_b", "muc_c", "muc_d")
 
 
 @st.composite
-def _leaf(draw: st.DrawFn, index: int, blocks: Sequence[str]) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
+def _leaf(
+    draw: st.DrawFn, index: int, blocks: Sequence[str]
+) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
     """One leaf criterion with the indicators it reads (and relations among them)."""
     cid = f"tc_{index}"
     top = draw(st.integers(1, 20))
     kind = draw(
         st.sampled_from(
-            ["ratio_points", "bands", "lookup", "conditions", "per_item", "normalise", "count_points", "best_of"]
+            [
+                "ratio_points",
+                "bands",
+                "lookup",
+                "conditions",
+                "per_item",
+                "normalise",
+                "count_points",
+                "best_of",
+            ]
         )
     )
     x = f"x_{index}"
@@ -599,11 +624,21 @@ def _leaf(draw: st.DrawFn, index: int, blocks: Sequence[str]) -> tuple[dict[str,
     relations: list[str] = []
     leaf: dict[str, Any] = {"id": cid, "label": f"Tiêu chí {index}", "max": top}
     if kind == "ratio_points":
-        indicators[x] = {"label": f"Tỷ lệ {index}", "type": "ratio", "direction": "higher", "not_applicable": na}
+        indicators[x] = {
+            "label": f"Tỷ lệ {index}",
+            "type": "ratio",
+            "direction": "higher",
+            "not_applicable": na,
+        }
         leaf["points"] = f"{x} * {top}"
     elif kind == "count_points":
         cap = draw(st.integers(1, 50))
-        indicators[x] = {"label": f"Số lượng {index}", "type": "count", "direction": "higher", "not_applicable": na}
+        indicators[x] = {
+            "label": f"Số lượng {index}",
+            "type": "count",
+            "direction": "higher",
+            "not_applicable": na,
+        }
         indicators[y] = {"label": f"Tổng số {index}", "type": "count", "range": [1, 500]}
         relations.append(f"{x} <= {y}")
         form = draw(st.sampled_from(["capped", "ratio", "min"]))
@@ -617,7 +652,12 @@ def _leaf(draw: st.DrawFn, index: int, blocks: Sequence[str]) -> tuple[dict[str,
         n = draw(st.integers(1, 3))
         thresholds = sorted(draw(st.sets(st.integers(1, 30), min_size=n, max_size=n)), reverse=True)
         points = sorted(draw(st.lists(st.integers(0, top), min_size=n, max_size=n)), reverse=True)
-        indicators[x] = {"label": f"Số cuộc {index}", "type": "count", "direction": "higher", "not_applicable": na}
+        indicators[x] = {
+            "label": f"Số cuộc {index}",
+            "type": "count",
+            "direction": "higher",
+            "not_applicable": na,
+        }
         leaf["bands"] = {
             "input": x,
             "steps": [{"min": t, "points": p} for t, p in zip(thresholds, points, strict=True)],
@@ -642,20 +682,33 @@ def _leaf(draw: st.DrawFn, index: int, blocks: Sequence[str]) -> tuple[dict[str,
         leaf["conditions"] = conds
     elif kind == "per_item":
         each = draw(st.integers(1, 5))
-        indicators[x] = {"label": f"Số phần mềm {index}", "type": "count", "direction": "higher", "not_applicable": na}
+        indicators[x] = {
+            "label": f"Số phần mềm {index}",
+            "type": "count",
+            "direction": "higher",
+            "not_applicable": na,
+        }
         leaf["per_item"] = {"count": x, "points": each, "cap": top}
     elif kind == "best_of":
         indicators[x] = {"label": f"Tỷ lệ {index}", "type": "ratio", "direction": "higher"}
         indicators[y] = {"label": f"Có {index}", "type": "bool", "direction": "higher"}
         half = draw(st.integers(0, top))
-        leaf["best_of"] = [{"points": f"{x} * {top}"}, {"conditions": [{"when": y, "points": half}]}]
+        leaf["best_of"] = [
+            {"points": f"{x} * {top}"},
+            {"conditions": [{"when": y, "points": half}]},
+        ]
     else:
         method = draw(
             st.sampled_from(["to_best", "min_max", "rank", "percentile", "goalposts", "z_min_max"])
         )
         kind_x = draw(st.sampled_from(["count", "number", "ratio"]))
         spec: dict[str, Any] = {"value": x, "scope": draw(st.sampled_from(["block", "all"]))}
-        indicators[x] = {"label": f"Giá trị {index}", "type": kind_x, "direction": "higher", "not_applicable": na}
+        indicators[x] = {
+            "label": f"Giá trị {index}",
+            "type": kind_x,
+            "direction": "higher",
+            "not_applicable": na,
+        }
         if kind_x == "number":
             indicators[x]["range"] = [0, 1000]
         if method == "z_min_max":
@@ -707,12 +760,26 @@ def _document(draw: st.DrawFn, max_blocks: int, max_groups: int, max_leaves: int
     n_tiers = draw(st.integers(1, 3))
     levels: list[dict[str, Any]] = []
     if basis == "share":
-        mins = sorted(draw(st.sets(st.sampled_from(["0.5", "0.65", "0.8", "0.9"]), min_size=n_tiers - 1, max_size=n_tiers - 1)), reverse=True)
+        mins = sorted(
+            draw(
+                st.sets(
+                    st.sampled_from(["0.5", "0.65", "0.8", "0.9"]),
+                    min_size=n_tiers - 1,
+                    max_size=n_tiers - 1,
+                )
+            ),
+            reverse=True,
+        )
     else:
         # Thresholds below the smallest first group, so that every block can reach them.
         low = int(criteria[0]["max"])
         mins = sorted(
-            {str(v) for v in draw(st.sets(st.integers(1, max(low, 1)), min_size=n_tiers - 1, max_size=n_tiers - 1))},
+            {
+                str(v)
+                for v in draw(
+                    st.sets(st.integers(1, max(low, 1)), min_size=n_tiers - 1, max_size=n_tiers - 1)
+                )
+            },
             key=Decimal,
             reverse=True,
         )
@@ -769,9 +836,9 @@ def rule_sets(
     ... def test_engine(text):
     ...     rules = udcntt.load_rules("random.yaml", text=text)
     """
-    return rule_set_documents(max_blocks=max_blocks, max_groups=max_groups, max_leaves=max_leaves).map(
-        lambda doc: yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)
-    )
+    return rule_set_documents(
+        max_blocks=max_blocks, max_groups=max_groups, max_leaves=max_leaves
+    ).map(lambda doc: yaml.safe_dump(doc, allow_unicode=True, sort_keys=False))
 
 
 def directional_indicators(compiled: CompiledRuleSet, block: str) -> list[str]:
@@ -780,7 +847,9 @@ def directional_indicators(compiled: CompiledRuleSet, block: str) -> list[str]:
     out = []
     for name in plan.indicators:
         ind = compiled.rules.indicators[name]
-        if ind.direction is not Direction.NONE and (ind.type in _NUMERIC or ind.type is IndicatorType.BOOL):
+        if ind.direction is not Direction.NONE and (
+            ind.type in _NUMERIC or ind.type is IndicatorType.BOOL
+        ):
             out.append(name)
     return out
 

@@ -73,11 +73,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="also run the property checks of each collected rule file (udcntt[testing])",
     )
-    group.addoption("--udcntt-max-seconds", type=float, default=None, help="time budget per rule file")
+    group.addoption(
+        "--udcntt-max-seconds", type=float, default=None, help="time budget per rule file"
+    )
     group.addoption("--udcntt-seed", type=int, default=None, help="seed of the property checks")
     parser.addini("udcntt_collect", "auto | always | never (see --udcntt-collect)", default="auto")
-    parser.addini("udcntt_properties", "run property checks on rule files", type="bool", default=False)
-    parser.addini("udcntt_max_seconds", "time budget of the property checks per rule file", default="30")
+    parser.addini(
+        "udcntt_properties", "run property checks on rule files", type="bool", default=False
+    )
+    parser.addini(
+        "udcntt_max_seconds", "time budget of the property checks per rule file", default="30"
+    )
 
 
 def _mode(config: pytest.Config) -> str:
@@ -185,14 +191,18 @@ class RuleFile(pytest.File):
                 yield RuleFileItem.from_parent(self, name=name, diagnostics=[problem])
                 continue
             assert case is not None
-            yield RuleTestItem.from_parent(self, name=name, rules=rules, case=case, line=line, where=where)
+            yield RuleTestItem.from_parent(
+                self, name=name, rules=rules, case=case, line=line, where=where
+            )
         config = self.config
         if self.kind == "rules" and (
             config.getoption("--udcntt-properties") or config.getini("udcntt_properties")
         ):
             yield PropertiesItem.from_parent(self, name="properties", rules=rules)
 
-    def _load(self) -> tuple[RuleSet, list[tuple[TestCase | None, int | None, Diagnostic | None]], str]:
+    def _load(
+        self,
+    ) -> tuple[RuleSet, list[tuple[TestCase | None, int | None, Diagnostic | None]], str]:
         from udcntt.program import load_rules
 
         if self.kind == "rules":
@@ -205,7 +215,9 @@ class RuleFile(pytest.File):
         return _load_test_file(self.path)
 
 
-def _load_test_file(path: Path) -> tuple[RuleSet, list[tuple[TestCase | None, int | None, Diagnostic | None]], str]:
+def _load_test_file(
+    path: Path,
+) -> tuple[RuleSet, list[tuple[TestCase | None, int | None, Diagnostic | None]], str]:
     from pydantic import ValidationError
 
     from udcntt.errors import Diagnostic, SourceLocation
@@ -218,7 +230,13 @@ def _load_test_file(path: Path) -> tuple[RuleSet, list[tuple[TestCase | None, in
     data = doc.data
     if not isinstance(data, dict):
         raise RuleFileError(
-            [Diagnostic("E-TEST-SHAPE", "a .test.yaml file is a mapping with 'rules' and 'tests'", location=doc.locate(()))]
+            [
+                Diagnostic(
+                    "E-TEST-SHAPE",
+                    "a .test.yaml file is a mapping with 'rules' and 'tests'",
+                    location=doc.locate(()),
+                )
+            ]
         )
     unknown = sorted(set(data) - {"rules", "tests", "description", "udcntt"})
     if unknown:
@@ -269,7 +287,9 @@ def _load_test_file(path: Path) -> tuple[RuleSet, list[tuple[TestCase | None, in
                 (
                     None,
                     loc.line,
-                    Diagnostic("E-TEST-SHAPE", f"test {i + 1}: {where}: {first.get('msg')}", location=loc),
+                    Diagnostic(
+                        "E-TEST-SHAPE", f"test {i + 1}: {where}: {first.get('msg')}", location=loc
+                    ),
                 )
             )
             continue
@@ -316,7 +336,9 @@ class RuleTestFailure(Exception):
 class RuleTestItem(pytest.Item):
     """One test case of a rule file, run with :func:`udcntt.run_rule_tests` semantics."""
 
-    def __init__(self, *, rules: RuleSet, case: TestCase, line: int | None, where: str, **kwargs: Any) -> None:
+    def __init__(
+        self, *, rules: RuleSet, case: TestCase, line: int | None, where: str, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.rules = rules
         self.case = case
@@ -329,7 +351,9 @@ class RuleTestItem(pytest.Item):
         single = self.rules.model_copy(update={"tests": (self.case,)})
         _, failures = run_rule_tests(single)
         if failures:
-            raise RuleTestFailure(failure_report(self.rules, self.case, failures, self.where, self.line))
+            raise RuleTestFailure(
+                failure_report(self.rules, self.case, failures, self.where, self.line)
+            )
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, RuleTestFailure):
@@ -355,9 +379,13 @@ class PropertiesItem(pytest.Item):
         seconds = config.getoption("--udcntt-max-seconds")
         if seconds is None:
             seconds = float(config.getini("udcntt_max_seconds"))
-        outcome = run_properties(self.rules, max_seconds=seconds, seed=config.getoption("--udcntt-seed"))
+        outcome = run_properties(
+            self.rules, max_seconds=seconds, seed=config.getoption("--udcntt-seed")
+        )
         if not outcome.ok:
-            raise RuleTestFailure("\n".join(d.format() for d in outcome.errors) + "\n\n" + outcome.summary())
+            raise RuleTestFailure(
+                "\n".join(d.format() for d in outcome.errors) + "\n\n" + outcome.summary()
+            )
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, RuleTestFailure):
@@ -392,12 +420,39 @@ def _table(rows: list[tuple[str, str, str, str, str]]) -> list[str]:
     return out
 
 
+def _depths(plan: Any) -> dict[str, int]:
+    """Criterion ids of a block plan in tree order, with their depth."""
+    depth: dict[str, int] = {}
+    stack = [(root, 0) for root in reversed(plan.roots)]
+    while stack:
+        node, level = stack.pop()
+        depth[node.id] = level
+        stack.extend((child, level + 1) for child in reversed(getattr(node, "children", ())))
+    return depth
+
+
+def _row(
+    label: str, want: Any, got: Any, tol: Any, *, numeric: bool = True
+) -> tuple[str, str, str, str, str]:
+    from decimal import Decimal
+
+    if want is None:
+        return label, "", _text(got), "", ""
+    if numeric and isinstance(want, Decimal):
+        ok = got is not None and abs(got - want) <= tol
+        diff = _text(got - want) if got is not None else ""
+        if diff and not diff.startswith("-") and diff != "0":
+            diff = "+" + diff
+    else:
+        ok = want == got
+        diff = ""
+    return label, _text(want), _text(got), diff, "ok" if ok else "FAIL"
+
+
 def failure_report(
     rules: RuleSet, case: TestCase, failures: list[Diagnostic], where: str, line: int | None
 ) -> str:
     """Expected against actual results of a failed test, criterion by criterion."""
-    from decimal import Decimal
-
     from udcntt.errors import UdcnttError
     from udcntt.evaluation import evaluate
     from udcntt.evaluation._selftest import _dataset
@@ -418,45 +473,31 @@ def failure_report(
         if exp is None:
             continue
         res = assessment.by_id(agency.id)
-        plan = compiled.blocks[res.block]
+        depth = _depths(compiled.blocks[res.block])
         lines.append("")
-        lines.append(f"agency '{agency.id}' (block {res.block})" + (f", tolerance {_text(tol)}" if tol else ""))
-        rows: list[tuple[str, str, str, str, str]] = []
-
-        def add(label: str, want: Any, got: Any, *, numeric: bool = True) -> None:
-            if want is None:
-                rows.append((label, "", _text(got), "", ""))
-                return
-            if numeric and isinstance(want, Decimal):
-                ok = got is not None and abs(got - want) <= tol
-                diff = _text(got - want) if got is not None else ""
-                if diff and not diff.startswith("-") and diff != "0":
-                    diff = "+" + diff
-            else:
-                ok = want == got
-                diff = ""
-            rows.append((label, _text(want), _text(got), diff, "ok" if ok else "FAIL"))
-
-        depth: dict[str, int] = {}
-
-        def walk(node: Any, level: int) -> None:
-            depth[node.id] = level
-            for child in getattr(node, "children", ()):
-                walk(child, level + 1)
-
-        for root in plan.roots:
-            walk(root, 0)
-        for cid, level in depth.items():
-            got = res.criteria[cid].points if cid in res.criteria else None
-            add("  " * level + cid, exp.points.get(cid), got)
-        for cid, want in exp.points.items():
-            if cid not in depth:
-                rows.append((cid, _text(want), "(not in this block)", "", "FAIL"))
-        add("total", exp.total, res.total)
-        add("max", exp.max, res.max)
-        add("share", exp.share, res.share)
-        add("tier", exp.tier, res.tier, numeric=False)
-        add("rank", exp.rank, res.rank, numeric=False)
+        lines.append(
+            f"agency '{agency.id}' (block {res.block})"
+            + (f", tolerance {_text(tol)}" if tol else "")
+        )
+        rows = [
+            _row(
+                "  " * level + cid,
+                exp.points.get(cid),
+                res.criteria[cid].points if cid in res.criteria else None,
+                tol,
+            )
+            for cid, level in depth.items()
+        ]
+        rows.extend(
+            (cid, _text(want), "(not in this block)", "", "FAIL")
+            for cid, want in exp.points.items()
+            if cid not in depth
+        )
+        rows.append(_row("total", exp.total, res.total, tol))
+        rows.append(_row("max", exp.max, res.max, tol))
+        rows.append(_row("share", exp.share, res.share, tol))
+        rows.append(_row("tier", exp.tier, res.tier, tol, numeric=False))
+        rows.append(_row("rank", exp.rank, res.rank, tol, numeric=False))
         lines.extend(_table(rows))
     lines.append("")
     lines.extend(d.message for d in failures)

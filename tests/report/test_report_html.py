@@ -1,0 +1,120 @@
+"""The HTML page, checked as text: self-contained, escaped, responsive, printable."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+import udcntt
+
+pytest.importorskip("jinja2")
+
+from udcntt.report import assessment_to_html
+
+INJECTED = '=HYPERLINK("http://x","y")'
+
+
+class _Collect(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def _parse(html: str) -> _Collect:
+    parser = _Collect()
+    parser.feed(html)
+    return parser
+
+
+def test_self_contained(lam_dong: udcntt.Assessment) -> None:
+    """No external scripts, styles, images or fonts: nothing is fetched from anywhere."""
+    html = assessment_to_html(lam_dong)
+    parsed = _parse(html)
+    for tag, attrs in parsed.tags:
+        assert tag not in {"link", "img", "iframe", "object", "embed"}, tag
+        assert "src" not in attrs, (tag, attrs)
+        href = attrs.get("href")
+        assert href is None or href.startswith("#"), href
+    assert "@import" not in html
+    assert not re.search(r"url\(\s*['\"]?(?!#)", html)
+    assert "http://" not in html.replace("http://www.w3.org/2000/svg", "")
+    assert "https://" not in html
+
+
+def test_page_structure(lam_dong: udcntt.Assessment) -> None:
+    """Viewport meta, print CSS, three ranking tables, score and change charts, profiles."""
+    html = assessment_to_html(lam_dong)
+    parsed = _parse(html)
+    tags = parsed.tags
+    assert ("meta", {"name": "viewport", "content": "width=device-width, initial-scale=1"}) in tags
+    assert "@media print" in html
+    assert "@media (max-width: 640px)" in html
+    classes = [attrs.get("class") or "" for _, attrs in tags]
+    assert classes.count("ranking") == 3
+    assert classes.count("profile") == 3
+    charts = [a for t, a in tags if t == "svg" and a.get("class") == "chart"]
+    assert len(charts) >= 3 + 1  # scores per block; changes where ranks moved
+    assert sum(1 for c in classes if c == "mini") > 43 * 4
+    assert classes.count("agency") == 43
+    text = "".join(parsed.text)
+    assert "Sở Công Thương" in text
+    assert "+4" in text
+    assert "Số cán bộ chuyên trách CNTT" in text
+    assert "93,0% (120/129)" in text
+
+
+def test_survey_text_is_escaped(small: udcntt.Assessment) -> None:
+    """A hostile name is text in the tables, the charts' labels and tooltips, the narrative."""
+    html = assessment_to_html(small)
+    assert "=HYPERLINK(&#34;http://x&#34;,&#34;y&#34;)" in html
+    assert INJECTED not in html
+    parsed = _parse(html)
+    assert "".join(parsed.text).count(INJECTED) >= 5
+    assert not any(t == "a" and (a.get("href") or "").startswith("http") for t, a in parsed.tags)
+
+
+def test_script_tags_in_names_stay_text(first_year: udcntt.Assessment) -> None:
+    """'<script>' in a name never becomes an element."""
+    from dataclasses import replace
+
+    hostile = replace(
+        first_year,
+        results=tuple(
+            replace(r, name="<script>alert(1)</script> & <b>x</b>") if i == 0 else r
+            for i, r in enumerate(first_year.results)
+        ),
+    )
+    html = assessment_to_html(hostile)
+    assert [t for t, _ in _parse(html).tags].count("script") == 1  # the page's own
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;x&lt;/b&gt;" in html
+
+
+def test_english_page(small: udcntt.Assessment) -> None:
+    """lang='en' sets the document language and the frame's words."""
+    html = assessment_to_html(small, lang="en")
+    assert '<html lang="en">' in html
+    assert "Assessment and ranking of IT application, 2017" in html
+    assert "Good (Tốt)" in html
+
+
+def test_first_year_has_no_change_section(first_year: udcntt.Assessment) -> None:
+    """Without a previous year there is no rank-change chart or column."""
+    html = assessment_to_html(first_year)
+    assert 'id="tang-giam"' not in html
+    assert "Tăng/giảm bậc" not in html
+
+
+def test_reloaded_assessment_renders(reloaded: udcntt.Assessment) -> None:
+    """A JSON-reloaded assessment has no figures section but every table and chart."""
+    html = assessment_to_html(reloaded)
+    assert 'id="so-lieu"' not in html
+    assert html.count('class="ranking"') == 2
