@@ -118,3 +118,24 @@ def test_reloaded_assessment_renders(reloaded: udcntt.Assessment) -> None:
     html = assessment_to_html(reloaded)
     assert 'id="so-lieu"' not in html
     assert html.count('class="ranking"') == 2
+
+
+def test_diagnostics_are_listed(small: udcntt.Assessment) -> None:
+    """The validation section lists diagnostics (escaped), in HTML and Markdown."""
+    from dataclasses import replace
+
+    from udcntt.report import assessment_to_markdown
+
+    warning = udcntt.Diagnostic(
+        code="W-DATA-SUSPICIOUS",
+        message="unusual <value>",
+        severity=udcntt.Severity.WARNING,
+        agency="inj",
+    )
+    noisy = replace(small, diagnostics=(warning,))
+    html = assessment_to_html(noisy)
+    assert "W-DATA-SUSPICIOUS" in html
+    assert "unusual &lt;value&gt;" in html
+    assert "Không có lỗi hay cảnh báo nào." not in html
+    md = assessment_to_markdown(noisy)
+    assert "- `warning[W-DATA-SUSPICIOUS]` unusual \\<value\\>" in md

@@ -187,3 +187,26 @@ def test_reloaded_assessment(reloaded: udcntt.Assessment) -> None:
     assert header[2:4] == ("ha_tang (40)", "chi_dao (40)")
     flat = [v for r in _rows(wb["Số liệu toàn tỉnh"]) for v in r if v is not None]
     assert any("không có số liệu" in str(v).lower() for v in flat)
+
+
+def test_validation_lists_diagnostics(small: udcntt.Assessment) -> None:
+    """Each diagnostic is a row: severity, code, message, agency name, location, value, hint."""
+    from dataclasses import replace
+
+    warning = udcntt.Diagnostic(
+        code="W-DATA-SUSPICIOUS",
+        message="value is valid but unusual",
+        severity=udcntt.Severity.WARNING,
+        location=udcntt.SourceLocation(file="survey.xlsx", sheet="2017", row=7, cell_column="D"),
+        agency="inj",
+        indicator="bandwidth",
+        value=INJECTED,
+        hint="check the survey",
+    )
+    ws = _open(replace(small, diagnostics=(warning,)))["Kiểm tra dữ liệu"]
+    row = _rows(ws)[3]
+    assert row[:4] == ("warning", "W-DATA-SUSPICIOUS", "value is valid but unusual", "'" + INJECTED)
+    assert row[5] == "bandwidth"
+    assert row[6] == "survey.xlsx[2017]:row 7:col D"
+    assert row[7] == "'" + INJECTED
+    assert all(c.data_type != "f" for c in ws[4])
