@@ -256,3 +256,32 @@ def test_block_by_label_and_unknown_block(rules: RuleSet, tmp_path: Path) -> Non
     ds = read_survey(path, rules, policy="lenient")
     assert [(a.id, a.block) for a in ds] == [("a", "huyen")]
     assert [d.code for d in ds.diagnostics if d.severity.value == "error"] == ["E-DATA-BLOCK"]
+
+
+def test_missing_file_and_unknown_format(rules: RuleSet, tmp_path: Path) -> None:
+    """A missing file is E-IO; an unknown extension is E-DATA-FORMAT."""
+    with pytest.raises(DataError) as info:
+        read_survey(tmp_path / "nope.csv", rules)
+    assert info.value.code == "E-IO"
+    with pytest.raises(DataError) as info:
+        read_survey(tmp_path / "nope.xlsx", rules)
+    assert info.value.code == "E-IO"
+    path = write(tmp_path / "s.pdf", "x")
+    with pytest.raises(DataError) as info:
+        read_survey(path, rules)
+    assert info.value.code == "E-DATA-FORMAT"
+
+
+def test_hostile_text_in_bounded_memory(rules: RuleSet, tmp_path: Path) -> None:
+    """A 5 MB field and a 100,000-deep JSON array are refused within 100 MB."""
+    import tracemalloc
+
+    big = write(tmp_path / "s.csv", HEADER + f'\na,"{"x" * 5_000_000}",so_nganh,1,1,1%,1\n')
+    deep = write(tmp_path / "s.json", "[" * 100_000 + "]" * 100_000)
+    for path in (big, deep):
+        tracemalloc.start()
+        with pytest.raises(DataError):
+            read_survey(path, rules)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        assert peak < 100_000_000

@@ -320,8 +320,7 @@ def test_sheet_without_dimension_beyond_limits(rules: RuleSet, tmp_path: Path) -
     """A large sheet with no <dimension> is bounded before openpyxl parses it (twice)."""
     base = workbook(tmp_path / "base.xlsx", [])
     rows = "".join(
-        f'<row r="{r}">' + "".join(f'<c r="{c}{r}"><v>{r}</v></c>' for c in "ABCDEFGHIJ")
-        + "</row>"
+        f'<row r="{r}">' + "".join(f'<c r="{c}{r}"><v>{r}</v></c>' for c in "ABCDEFGHIJ") + "</row>"
         for r in range(1, 30_001)
     )
     sheet = (
@@ -332,7 +331,45 @@ def test_sheet_without_dimension_beyond_limits(rules: RuleSet, tmp_path: Path) -
     with bounded(), pytest.raises(DataError) as info:
         read_survey(path, rules, limits=Limits(max_cells=20_000))
     assert info.value.code == "E-DATA-LIMIT"
-    far = rezip(base, tmp_path / "far.xlsx", {"xl/worksheets/sheet1.xml": sheet.replace(
-        b'r="30000"><c r="A30000"', b'r="1048576"><c r="XFD1048576"')})
-    with bounded(), pytest.raises(DataError, match="XFD1048576"):
+    far = rezip(
+        base,
+        tmp_path / "far.xlsx",
+        {
+            "xl/worksheets/sheet1.xml": sheet.replace(
+                b'r="30000"><c r="A30000"', b'r="1048576"><c r="XFD1048576"'
+            )
+        },
+    )
+    with bounded(), pytest.raises(DataError, match="1048576"):
         read_survey(far, rules)
+
+
+def test_excel_extra_missing(
+    rules: RuleSet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without openpyxl, reading or writing .xlsx is a usage error with an install hint."""
+    import sys
+
+    from udcntt.data import write_template
+    from udcntt.errors import UsageError
+
+    path = workbook(tmp_path / "s.xlsx", [])
+    monkeypatch.setitem(sys.modules, "openpyxl", None)
+    with pytest.raises(UsageError, match=r"udcntt\[excel\]"):
+        read_survey(path, rules)
+    with pytest.raises(UsageError, match=r"udcntt\[excel\]"):
+        write_template(rules, tmp_path / "t.xlsx")
+
+
+def test_defusedxml_switched_off(
+    rules: RuleSet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """openpyxl without defusedxml in place is refused."""
+    import openpyxl.xml
+
+    from udcntt.errors import UsageError
+
+    path = workbook(tmp_path / "s.xlsx", [])
+    monkeypatch.setattr(openpyxl.xml, "DEFUSEDXML", False)
+    with pytest.raises(UsageError, match="defusedxml"):
+        read_survey(path, rules)

@@ -383,3 +383,23 @@ def test_fast_and_reference_paths_agree_on_the_small_fixture() -> None:
     fast = assessment_to_json(udcntt.evaluate(compiled, ds))
     slow = assessment_to_json(udcntt.evaluate(_without_fast_paths(compiled), ds))
     assert fast == slow
+
+
+def test_renamed_agency_matches_previous_year_by_name_variant() -> None:
+    """An id changed between years still matches by name, tone-mark placement folded."""
+    prev = udcntt.Dataset(
+        agencies=(
+            udcntt.AgencyRecord(id="ubnd_hoa_cu", name="UBND huyện Đạ Huoai", block="so", values={k: Decimal(v) for k, v in FULL.items()}),
+            udcntt.AgencyRecord(id="q", name="Q", block="so", values={**{k: Decimal(v) for k, v in FULL.items()}, "a": Decimal(50)}),
+        )
+    )
+    cur = udcntt.Dataset(
+        agencies=(
+            udcntt.AgencyRecord(id="q", name="Q", block="so", values={k: Decimal(v) for k, v in FULL.items()}),
+            udcntt.AgencyRecord(id="da_huoai", name="UBND huyện  Đạ Huoai", block="so", values={**{k: Decimal(v) for k, v in FULL.items()}, "a": Decimal(10)}),
+        )
+    )
+    a = udcntt.evaluate(rules(), cur, previous=prev)
+    assert a.comparison is not None
+    assert dict(a.comparison.matched_by_alias) == {"da_huoai": "ubnd_hoa_cu"}
+    assert a.by_id("da_huoai").rank_change == -1

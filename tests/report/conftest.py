@@ -111,6 +111,17 @@ def first_year() -> udcntt.Assessment:
 
 
 @pytest.fixture(scope="session")
+def with_unranked() -> udcntt.Assessment:
+    """The small survey plus a surveyed agency excluded from ranking, without a year."""
+    rules = udcntt.load_rules(SMALL_RULES)
+    extra = {**_small("x", "Trung tâm thử nghiệm", "so", 10, 0, "khac", False, 0), "ranked": False}
+    previous = udcntt.evaluate(rules, udcntt.Dataset.from_records(SMALL_2016))
+    return udcntt.evaluate(
+        rules, udcntt.Dataset.from_records([*SMALL_2017, extra]), previous=previous
+    )
+
+
+@pytest.fixture(scope="session")
 def lam_dong() -> udcntt.Assessment:
     return lam_dong_assessment()
 

@@ -110,3 +110,12 @@ def test_first_assessment_without_previous_year(first_year: udcntt.Assessment) -
     text = narrative(first_year)
     assert "bậc" not in text
     assert "năm None" not in text
+
+
+def test_unranked_agencies_and_unknown_year(with_unranked: udcntt.Assessment) -> None:
+    """An agency outside the ranking is named as such; without a year, 'năm trước'."""
+    text = narrative(with_unranked)
+    assert "Trung tâm thử nghiệm (không xếp hạng)" in text
+    assert "so với năm trước" in text
+    assert "năm None" not in text
+    assert "Trung tâm thử nghiệm (not ranked)" in narrative(with_unranked, lang="en")

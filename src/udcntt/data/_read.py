@@ -145,7 +145,7 @@ def _read_tables(
             f"use one of {', '.join(SURVEY_SUFFIXES)}",
         )
     if suffix == ".xlsx":
-        from udcntt.data._xlsx import read_xlsx  # noqa: PLC0415 - openpyxl is optional
+        from udcntt.data._xlsx import read_xlsx
 
         read_bytes_size_only(path, limits)
         return read_xlsx(path, sheet=layout.sheet, limits=limits)

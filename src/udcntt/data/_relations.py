@@ -51,7 +51,7 @@ def compile_relations(rules: RuleSet) -> list[CompiledRelation]:
     if not rules.relations:
         return []
     try:
-        from udcntt import expressions  # noqa: PLC0415 - compiled only when relations exist
+        from udcntt import expressions
     except ImportError:
         return [_fallback(rules, rel) for rel in rules.relations]
     names = {}

@@ -209,10 +209,10 @@ def _write_xlsx(
 ) -> None:
     openpyxl = require_openpyxl()
     # The excel extra is optional: import its parts only when writing a workbook.
-    from openpyxl.comments import Comment  # noqa: PLC0415
-    from openpyxl.styles import Font, PatternFill  # noqa: PLC0415
-    from openpyxl.utils import get_column_letter  # noqa: PLC0415
-    from openpyxl.worksheet.datavalidation import DataValidation  # noqa: PLC0415
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
 
     wb = openpyxl.Workbook()
     readme = wb.active

@@ -727,9 +727,7 @@ class Builder:
                         indicator=absent[0] if len(absent) == 1 else None,
                         message=f"no column for {len(absent)} indicator(s); their values are "
                         "missing for every agency",
-                        notes=tuple(
-                            f"{i}: {self.rules.indicators[i].label}" for i in absent[:50]
-                        ),
+                        notes=tuple(f"{i}: {self.rules.indicators[i].label}" for i in absent[:50]),
                     )
                 )
         return [

@@ -57,9 +57,9 @@ def require_openpyxl() -> ModuleType:
     """
     hint = "install the Excel extra: pip install 'udcntt[excel]'"
     try:
-        import defusedxml  # noqa: F401, PLC0415 - the excel extra is optional
-        import openpyxl  # noqa: PLC0415
-        import openpyxl.xml  # noqa: PLC0415
+        import defusedxml  # noqa: F401 - the excel extra is optional
+        import openpyxl
+        import openpyxl.xml
     except ImportError as exc:
         raise UsageError(
             f"reading and writing .xlsx needs openpyxl and defusedxml ({exc.name} is missing)",
@@ -190,9 +190,7 @@ def check_archive(path: Path, limits: Limits) -> None:
                 )
 
 
-def _scan_part(
-    part: Any, head: bytes, name: str, limits: Limits, loc: SourceLocation
-) -> None:
+def _scan_part(part: Any, head: bytes, name: str, limits: Limits, loc: SourceLocation) -> None:
     """Bound a large XML part's content before a parser builds anything from it.
 
     Counts elements (every ``<``: an upper bound of cells, rows and strings) and looks for
@@ -223,10 +221,11 @@ def _scan_part(
             col_number = _column_number(col.decode("ascii")) if col else 0
             if row_number > limits.max_rows or col_number > limits.max_columns:
                 ref = (col + row).decode("ascii")
+                what = f"a cell at {ref}" if col else f"a row numbered {ref}"
                 raise fatal(
                     "E-DATA-LIMIT",
-                    f"part '{name}' has a cell or row at {ref}, beyond {limits.max_rows:,} "
-                    f"rows or {limits.max_columns:,} columns",
+                    f"part '{name}' has {what}, beyond {limits.max_rows:,} rows or "
+                    f"{limits.max_columns:,} columns",
                     loc,
                     "delete the stray cells far below or to the right of the data",
                 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import decimal
 import gc
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from operator import attrgetter, itemgetter
 from types import MappingProxyType
@@ -579,6 +579,7 @@ def _ranks(rules: RuleSet, cores: list[_Core]) -> list[int | None]:
             groups.setdefault("*" if scope_all else c.agency.record.block, []).append(i)
     ranks: list[int | None] = [None] * len(cores)
 
+    key: Callable[[_Core], Any]
     if tie_break:
 
         def key(c: _Core) -> Any:
@@ -606,10 +607,12 @@ def _compare(
     compiled: CompiledRuleSet,
     previous: Assessment,
 ) -> tuple[dict[str, AgencyResult], Comparison]:
-    aliases = {a.id: a.aliases for a in dataset.agencies}
     prev_by_id = {r.agency_id: r for r in previous.results}
     ids = [c.agency.record.id for c in cores]
-    mapping, via_alias = match_previous(ids, aliases, list(prev_by_id))
+    mapping, via_alias = match_previous(
+        [(c.agency.record.id, c.agency.record.name, c.agency.record.aliases) for c in cores],
+        [(r.agency_id, r.name) for r in previous.results],
+    )
     matched: dict[str, AgencyResult] = {}
     moved = []
     for c in cores:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from typing import Any, TypeVar
 
@@ -68,29 +68,42 @@ def rank_change(previous: int | None, current: int | None) -> int | None:
 
 
 def match_previous(
-    current_ids: Sequence[str],
-    aliases: Mapping[str, Sequence[str]],
-    previous_ids: Sequence[str],
+    current: Sequence[tuple[str, str, Sequence[str]]],
+    previous: Sequence[tuple[str, str]],
 ) -> tuple[dict[str, str], dict[str, str]]:
-    """Map each current agency to its previous id (by id, else by a declared alias).
+    """Map each current agency to last year's (by id, else by a declared alias or the name).
 
-    Returns the mapping and the subset matched through an alias.
+    Args:
+        current: (id, name, aliases) of this year's agencies; aliases are former ids or names.
+        previous: (id, name) of last year's agencies.
+
+    Returns:
+        The mapping current id → previous id, and the subset not matched by id.
+        Names compare with :func:`udcntt.data.match_key` (case, spacing, look-alike
+        characters and tone-mark placement folded); each previous agency is used once.
     """
-    prev = set(previous_ids)
+    from udcntt.data import match_key
+
+    prev_ids = {pid for pid, _ in previous}
+    by_name: dict[str, str] = {}
+    for pid, name in previous:
+        by_name.setdefault(match_key(name), pid)
     mapping: dict[str, str] = {}
     via_alias: dict[str, str] = {}
     taken: set[str] = set()
-    for cid in current_ids:
-        if cid in prev:
+    for cid, _, _ in current:
+        if cid in prev_ids:
             mapping[cid] = cid
             taken.add(cid)
-    for cid in current_ids:
+    for cid, name, aliases in current:
         if cid in mapping:
             continue
-        for alias in aliases.get(cid, ()):
-            if alias in prev and alias not in taken:
-                mapping[cid] = alias
-                via_alias[cid] = alias
-                taken.add(alias)
+        for key in (*aliases, name):
+            found = key if key in prev_ids else by_name.get(match_key(key))
+            if found is not None and found not in taken:
+                pid = found
+                mapping[cid] = pid
+                via_alias[cid] = pid
+                taken.add(pid)
                 break
     return mapping, via_alias

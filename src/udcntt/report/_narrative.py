@@ -88,7 +88,8 @@ def _tier_sentence(assessment: Assessment, view: BlockView, lang: str) -> str:
     counts = view.tier_counts([tid for tid, _ in tiers])
     parts: list[str] = []
     for index, (tid, label) in enumerate(tiers):
-        names = [r.name for r in view.results if r.tier == tid]
+        unranked = " (không xếp hạng)" if lang == "vi" else " (not ranked)"
+        names = [r.name + ("" if r.ranked else unranked) for r in view.results if r.tier == tid]
         word = tier_word(label, lang)
         count = counts.get(tid, 0)
         if lang == "vi":
