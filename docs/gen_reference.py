@@ -1460,6 +1460,7 @@ def gen_errors() -> str:
                 rel, line, text, message = example
                 out.append(f"Example: line {line} of `{rel}`")
                 out.append("")
+                out.append(f"<!-- docs-test: part-of={rel} -->")
                 out.append(f'```yaml title="{rel}"\n{text}\n```\n')
                 out.append(f"```text\n{message}\n```\n")
     return "\n".join(out).rstrip() + "\n"

@@ -17,17 +17,15 @@ category, a date) whose indicator requires evidence and has none is an error
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from decimal import Decimal
 
+from udcntt.data._agencies import AgencyBook, Draft, Rejected
 from udcntt.data._columns import Column, HeaderResolver, header_text
 from udcntt.data._dataset import MISSING, AgencyRecord, CellInfo, Marker, ValueOrMarker
 from udcntt.data._locale import Scale, ValueContext, parse_cell
 from udcntt.data._registry import Registry
 from udcntt.data._relations import compile_relations
 from udcntt.data._table import Cell, Row, Table, column_letter, fatal, is_blank
-from udcntt.data._text import clean_text, match_key, plain_key, slugify
 from udcntt.errors import Diagnostic, Severity, SourceLocation, did_you_mean
 from udcntt.model._indicators import EvidencePolicy
 from udcntt.model._ruleset import RuleSet
@@ -41,35 +39,6 @@ _ROLE_KINDS = {
     "appraised": ColumnRole.APPRAISED,
     "evidence": ColumnRole.EVIDENCE,
 }
-
-
-@dataclass(slots=True)
-class _Agency:
-    id: str
-    name: str
-    block: str
-    ranked: bool
-    aliases: tuple[str, ...]
-    parent: str | None
-    location: SourceLocation
-    values: dict[str, ValueOrMarker] = field(default_factory=dict)
-    cells: dict[str, CellInfo] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class _Ident:
-    id: str
-    name: str
-    block: str
-    ranked: bool = True
-    aliases: tuple[str, ...] = ()
-    parent: str | None = None
-
-
-class _Rejected(Exception):
-    def __init__(self, diag: Diagnostic) -> None:
-        super().__init__(diag.message)
-        self.diag = diag
 
 
 class Builder:
@@ -95,28 +64,9 @@ class Builder:
         self.diags: list[Diagnostic] = []
         self._warned: set[tuple[str, str | None, str]] = set()
         self.rows_read = self.rows_rejected = 0
-        self.agencies: dict[str, _Agency] = {}
-        self._first_row: dict[str, SourceLocation] = {}
-        self._names: dict[str, tuple[str, str]] = {}
         self._columns_seen: set[str] = set()
-        self._blocks = {match_key(b): b for b in rules.blocks}
-        for block_id, block in rules.blocks.items():
-            self._blocks.setdefault(match_key(block.label), block_id)
-            self._blocks.setdefault(match_key(block_id[:31]), block_id)
-        self._sheet_blocks = {match_key(k): v for k, v in layout.sheet_blocks.items()}
-        if registry is not None:
-            for agency in registry:
-                if agency.block not in rules.blocks:
-                    self.diags.append(
-                        Diagnostic(
-                            code="E-DATA-REGISTRY",
-                            message=f"block '{agency.block}' is not declared by rule set "
-                            f"'{rules.id}'",
-                            location=agency.location,
-                            agency=agency.id,
-                            hint=did_you_mean(agency.block, rules.blocks),
-                        )
-                    )
+        self.book = AgencyBook(rules, layout, registry, self._add)
+        self.agencies = self.book.agencies
 
     # -- reporting -------------------------------------------------------------------
 
@@ -182,9 +132,9 @@ class Builder:
             self.rows_read += 1
             try:
                 if row.error is not None:
-                    raise _Rejected(row.error)
+                    raise Rejected(row.error)
                 if width is not None and row.width is not None and row.width != width:
-                    raise _Rejected(
+                    raise Rejected(
                         Diagnostic(
                             code="E-DATA-ROW",
                             message=f"the row has {row.width} fields, the header has {width}",
@@ -196,7 +146,7 @@ class Builder:
                     self._long_row(table, cols, row)
                 else:
                     self._wide_row(table, cols, groups, row)
-            except _Rejected as rejected:
+            except Rejected as rejected:
                 self._reject(rejected.diag)
 
     def _plan(self, table: Table) -> list[Column]:
@@ -280,216 +230,6 @@ class Builder:
 
     # -- agencies --------------------------------------------------------------------
 
-    def _identify(self, table: Table, row: Row, cols: Mapping[str, Column]) -> _Ident:
-        def text(kind: str) -> str:
-            col = cols.get(kind)
-            return header_text(row.cells.get(col.index), clean=False) if col else ""
-
-        id_text, name_text, block_text = text("id"), text("name"), text("block")
-        if not id_text and not name_text:
-            raise _Rejected(
-                Diagnostic(
-                    code="E-DATA-ROW",
-                    location=row.location,
-                    message="the row has values but no agency id or name",
-                )
-            )
-        block_from_row = self._block(block_text, row) if block_text else None
-        if self.registry is None:
-            agency_id = clean_text(id_text) or slugify(name_text)
-            if not agency_id:
-                raise _Rejected(
-                    Diagnostic(
-                        code="E-DATA-ROW",
-                        location=row.location,
-                        value=name_text,
-                        message="cannot make an agency id from this name; add an id column",
-                    )
-                )
-            block = block_from_row or self._sheet_block(table, row)
-            return _Ident(agency_id, name_text or id_text, block)
-        by_id = self.registry.match(id_text) if id_text else None
-        by_name = self.registry.match(name_text) if name_text else None
-        if by_id and by_name and by_id.agency.id != by_name.agency.id:
-            raise _Rejected(
-                Diagnostic(
-                    code="E-DATA-AGENCY-UNKNOWN",
-                    location=row.location,
-                    value=id_text,
-                    message=f"'{id_text}' is agency '{by_id.agency.id}' but '{name_text}' is "
-                    f"agency '{by_name.agency.id}'",
-                    hint="correct the id or the name",
-                )
-            )
-        match = by_id or by_name
-        if match is None:
-            shown = id_text or name_text
-            raise _Rejected(
-                Diagnostic(
-                    code="E-DATA-AGENCY-UNKNOWN",
-                    location=row.location,
-                    value=shown,
-                    message="agency not in the registry",
-                    hint=self.registry.suggest(shown)
-                    or "add it to the registry, or as an alias of its current name",
-                )
-            )
-        agency = match.agency
-        if id_text and by_id is None:
-            self._add(
-                Diagnostic(
-                    code="W-DATA-SUSPICIOUS",
-                    severity=Severity.WARNING,
-                    location=row.location,
-                    agency=agency.id,
-                    value=id_text,
-                    message=f"id '{id_text}' is not in the registry; the row was matched by its "
-                    f"name to '{agency.name}'",
-                )
-            )
-        for found, shown in ((by_id, id_text), (by_name, name_text)):
-            if found is not None and found.lookalike:
-                self._add(
-                    Diagnostic(
-                        code="E-DATA-AGENCY-LOOKALIKE",
-                        severity=Severity.WARNING,
-                        location=row.location,
-                        agency=agency.id,
-                        value=shown,
-                        message=f"'{shown}' differs from the registry's '{found.matched}' only by "
-                        "look-alike characters; matched",
-                        hint="Ð/Đ, tone-mark placement (Hòa/Hoà) or a no-break space",
-                    ),
-                    once=True,
-                )
-        if agency.block not in self.rules.blocks:
-            raise _Rejected(
-                Diagnostic(
-                    code="E-DATA-BLOCK",
-                    location=row.location,
-                    agency=agency.id,
-                    message=f"the registry's block '{agency.block}' is not in the rule set",
-                )
-            )
-        if block_from_row is not None and block_from_row != agency.block:
-            self._add(
-                Diagnostic(
-                    code="W-DATA-SUSPICIOUS",
-                    severity=Severity.WARNING,
-                    location=row.location,
-                    agency=agency.id,
-                    value=block_text,
-                    message=f"the row says block '{block_from_row}', the registry "
-                    f"'{agency.block}'; the registry's block is used",
-                ),
-                once=True,
-            )
-        return _Ident(
-            agency.id, agency.name, agency.block, agency.ranked, agency.aliases, agency.parent
-        )
-
-    def _block(self, text: str, row: Row) -> str:
-        block = self._blocks.get(match_key(text))
-        if block is None:
-            raise _Rejected(
-                Diagnostic(
-                    code="E-DATA-BLOCK",
-                    location=row.location,
-                    value=text,
-                    message="block not declared by the rule set",
-                    hint=did_you_mean(
-                        text, [*self.rules.blocks, *(b.label for b in self.rules.blocks.values())]
-                    )
-                    or f"blocks: {', '.join(self.rules.blocks)}",
-                )
-            )
-        return block
-
-    def _sheet_block(self, table: Table, row: Row) -> str:
-        if table.sheet is not None:
-            key = match_key(table.sheet)
-            block = self._sheet_blocks.get(key) or self._blocks.get(key)
-            if block is not None:
-                return block
-        if len(self.rules.blocks) == 1:
-            return next(iter(self.rules.blocks))
-        raise _Rejected(
-            Diagnostic(
-                code="E-DATA-BLOCK",
-                location=row.location,
-                message="the row's block is unknown (no block column, registry or sheet block)",
-                hint="add a 'block' / 'Khối' column, a registry, or 'sheet_blocks' in the layout",
-            )
-        )
-
-    def _open(self, ident: _Ident, row: Row, *, reuse: bool) -> _Agency:
-        existing = self.agencies.get(ident.id)
-        if existing is not None:
-            if reuse:
-                if existing.block != ident.block:
-                    raise _Rejected(
-                        Diagnostic(
-                            code="E-DATA-BLOCK",
-                            location=row.location,
-                            agency=ident.id,
-                            message=f"block '{ident.block}' here, '{existing.block}' in "
-                            "earlier rows",
-                        )
-                    )
-                return existing
-            lookalike = (
-                existing.name != ident.name
-                and match_key(existing.name) == match_key(ident.name)
-                and plain_key(existing.name) != plain_key(ident.name)
-            )
-            raise _Rejected(
-                Diagnostic(
-                    code="E-DATA-AGENCY-LOOKALIKE" if lookalike else "E-DATA-AGENCY-DUPLICATE",
-                    location=row.location,
-                    agency=ident.id,
-                    value=ident.name,
-                    message=(
-                        f"'{ident.name}' and '{existing.name}' differ only by look-alike "
-                        "characters: the same agency twice"
-                        if lookalike
-                        else "the agency already has a row"
-                    )
-                    + f" (first at {existing.location})",
-                    hint="keep one row per agency",
-                )
-            )
-        if self.registry is None:
-            key = match_key(ident.name)
-            other = self._names.get(key)
-            if other is not None and other[0] != ident.id:
-                same = plain_key(other[1]) == plain_key(ident.name)
-                self._add(
-                    Diagnostic(
-                        code="E-DATA-AGENCY-DUPLICATE" if same else "E-DATA-AGENCY-LOOKALIKE",
-                        location=row.location,
-                        agency=ident.id,
-                        value=ident.name,
-                        message=f"the name of agency '{other[0]}' "
-                        + ("" if same else "differs only by look-alike characters ")
-                        + "but the id differs",
-                        hint="one agency, one id: correct the id or the name",
-                    )
-                )
-            self._names.setdefault(key, (ident.id, ident.name))
-        agency = _Agency(
-            ident.id,
-            clean_text(ident.name),
-            ident.block,
-            ident.ranked,
-            ident.aliases,
-            ident.parent,
-            row.location,
-        )
-        self.agencies[ident.id] = agency
-        return agency
-
-    # -- rows ------------------------------------------------------------------------
-
     def _wide_row(
         self,
         table: Table,
@@ -497,7 +237,7 @@ class Builder:
         groups: dict[str, dict[ColumnRole, Column]],
         row: Row,
     ) -> None:
-        agency = self._open(self._identify(table, row, cols), row, reuse=False)
+        agency = self.book.open(self.book.identify(table, row, cols), row, reuse=False)
         row_cells = row.cells
         for ind_id, group in groups.items():
             if len(group) == 1 and ColumnRole.VALUE in group:
@@ -513,12 +253,12 @@ class Builder:
             self._value(agency, ind_id, cells, scale, appraised.scale if appraised else None)
 
     def _long_row(self, table: Table, cols: dict[str, Column], row: Row) -> None:
-        agency = self._open(self._identify(table, row, cols), row, reuse=True)
+        agency = self.book.open(self.book.identify(table, row, cols), row, reuse=True)
         ind_cell = row.cells.get(cols["ind_column"].index)
         ind_text = header_text(ind_cell)
         ind_id, candidates = self.resolver.indicator(ind_text) if ind_text else (None, [])
         if ind_id is None:
-            raise _Rejected(
+            raise Rejected(
                 Diagnostic(
                     code="E-DATA-ROW",
                     location=ind_cell.location if ind_cell else row.location,
@@ -536,7 +276,7 @@ class Builder:
             )
         if ind_id in agency.cells:
             agency.values.pop(ind_id, None)
-            raise _Rejected(
+            raise Rejected(
                 Diagnostic(
                     code="E-DATA-ROW",
                     location=row.location,
@@ -556,7 +296,7 @@ class Builder:
 
     # -- values ----------------------------------------------------------------------
 
-    def _plain_value(self, agency: _Agency, ind_id: str, cell: Cell, scale: Scale) -> None:
+    def _plain_value(self, agency: Draft, ind_id: str, cell: Cell, scale: Scale) -> None:
         ind = self.rules.indicators[ind_id]
         if (ind.blocks is not None and agency.block not in ind.blocks) or (
             ind.evidence is EvidencePolicy.REQUIRED
@@ -574,7 +314,7 @@ class Builder:
 
     def _value(
         self,
-        agency: _Agency,
+        agency: Draft,
         ind_id: str,
         cells: dict[ColumnRole, Cell | None],
         scale: Scale,
@@ -696,19 +436,7 @@ class Builder:
                 )
                 for name in rel.names:
                     agency.values.pop(name, None)
-        if self.registry is not None:
-            for reg in self.registry:
-                if reg.id not in self.agencies:
-                    self.diags.append(
-                        Diagnostic(
-                            code="E-DATA-AGENCY-MISSING",
-                            location=reg.location,
-                            agency=reg.id,
-                            severity=Severity.ERROR if reg.ranked else Severity.WARNING,
-                            message=f"'{reg.name}' has no row in the survey",
-                            hint="add its row, or mark it excluded in the registry",
-                        )
-                    )
+        self.diags.extend(self.book.missing())
         if not self.long and self.agencies:
             blocks = {a.block for a in self.agencies.values()}
             absent = [

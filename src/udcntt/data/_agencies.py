@@ -1,0 +1,326 @@
+"""Matching survey rows to agencies: ids, names, the registry, blocks, duplicates.
+
+Without a registry, a row's agency is its id (or an id made from its name), its block the
+row's block column, the sheet's block or the rule set's only block. With a registry, rows
+are matched by id, name or alias (see :class:`~udcntt.data.Registry`), and the registry
+gives the official name, the block, the ranking flag and the parent unit.
+
+Two rows for one agency are never merged: the second is rejected (``E-DATA-AGENCY-
+DUPLICATE``, or ``E-DATA-AGENCY-LOOKALIKE`` when the names differ only by look-alike
+characters). Two agencies whose names differ only by look-alikes are flagged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from udcntt.data._columns import Column, header_text
+from udcntt.data._dataset import CellInfo, ValueOrMarker
+from udcntt.data._registry import Registry
+from udcntt.data._table import Row, Table
+from udcntt.data._text import clean_text, match_key, plain_key, slugify
+from udcntt.errors import Diagnostic, Severity, SourceLocation, did_you_mean
+from udcntt.model._ruleset import RuleSet
+from udcntt.model._survey import SurveyLayout
+
+__all__ = ["AgencyBook", "Draft", "Identity", "Rejected"]
+
+Report = Callable[..., None]
+
+
+@dataclass(slots=True)
+class Draft:
+    """An agency being read: its identity, values and cells."""
+
+    id: str
+    name: str
+    block: str
+    ranked: bool
+    aliases: tuple[str, ...]
+    parent: str | None
+    location: SourceLocation
+    values: dict[str, ValueOrMarker] = field(default_factory=dict)
+    cells: dict[str, CellInfo] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """Who a row is about."""
+
+    id: str
+    name: str
+    block: str
+    ranked: bool = True
+    aliases: tuple[str, ...] = ()
+    parent: str | None = None
+
+
+class Rejected(Exception):
+    """A row is rejected; the diagnostic says why."""
+
+    def __init__(self, diag: Diagnostic) -> None:
+        super().__init__(diag.message)
+        self.diag = diag
+
+
+class AgencyBook:
+    """The agencies of one survey file, and how rows are matched to them."""
+
+    def __init__(
+        self,
+        rules: RuleSet,
+        layout: SurveyLayout,
+        registry: Registry | None,
+        add: Report,
+    ) -> None:
+        self.rules = rules
+        self.registry = registry
+        self._add = add
+        self.agencies: dict[str, Draft] = {}
+        self._names: dict[str, tuple[str, str]] = {}
+        self._blocks = {match_key(b): b for b in rules.blocks}
+        for block_id, block in rules.blocks.items():
+            self._blocks.setdefault(match_key(block.label), block_id)
+            self._blocks.setdefault(match_key(block_id[:31]), block_id)
+        self._sheet_blocks = {match_key(k): v for k, v in layout.sheet_blocks.items()}
+        if registry is not None:
+            for agency in registry:
+                if agency.block not in rules.blocks:
+                    add(
+                        Diagnostic(
+                            code="E-DATA-REGISTRY",
+                            message=f"block '{agency.block}' is not declared by rule set "
+                            f"'{rules.id}'",
+                            location=agency.location,
+                            agency=agency.id,
+                            hint=did_you_mean(agency.block, rules.blocks),
+                        )
+                    )
+
+    def identify(self, table: Table, row: Row, cols: Mapping[str, Column]) -> Identity:
+        def text(kind: str) -> str:
+            col = cols.get(kind)
+            return header_text(row.cells.get(col.index), clean=False) if col else ""
+
+        id_text, name_text, block_text = text("id"), text("name"), text("block")
+        if not id_text and not name_text:
+            raise Rejected(
+                Diagnostic(
+                    code="E-DATA-ROW",
+                    location=row.location,
+                    message="the row has values but no agency id or name",
+                )
+            )
+        block_from_row = self._block(block_text, row) if block_text else None
+        if self.registry is None:
+            agency_id = clean_text(id_text) or slugify(name_text)
+            if not agency_id:
+                raise Rejected(
+                    Diagnostic(
+                        code="E-DATA-ROW",
+                        location=row.location,
+                        value=name_text,
+                        message="cannot make an agency id from this name; add an id column",
+                    )
+                )
+            block = block_from_row or self._sheet_block(table, row)
+            return Identity(agency_id, name_text or id_text, block)
+        by_id = self.registry.match(id_text) if id_text else None
+        by_name = self.registry.match(name_text) if name_text else None
+        if by_id and by_name and by_id.agency.id != by_name.agency.id:
+            raise Rejected(
+                Diagnostic(
+                    code="E-DATA-AGENCY-UNKNOWN",
+                    location=row.location,
+                    value=id_text,
+                    message=f"'{id_text}' is agency '{by_id.agency.id}' but '{name_text}' is "
+                    f"agency '{by_name.agency.id}'",
+                    hint="correct the id or the name",
+                )
+            )
+        match = by_id or by_name
+        if match is None:
+            shown = id_text or name_text
+            raise Rejected(
+                Diagnostic(
+                    code="E-DATA-AGENCY-UNKNOWN",
+                    location=row.location,
+                    value=shown,
+                    message="agency not in the registry",
+                    hint=self.registry.suggest(shown)
+                    or "add it to the registry, or as an alias of its current name",
+                )
+            )
+        agency = match.agency
+        if id_text and by_id is None:
+            self._add(
+                Diagnostic(
+                    code="W-DATA-SUSPICIOUS",
+                    severity=Severity.WARNING,
+                    location=row.location,
+                    agency=agency.id,
+                    value=id_text,
+                    message=f"id '{id_text}' is not in the registry; the row was matched by its "
+                    f"name to '{agency.name}'",
+                )
+            )
+        for found, shown in ((by_id, id_text), (by_name, name_text)):
+            if found is not None and found.lookalike:
+                self._add(
+                    Diagnostic(
+                        code="E-DATA-AGENCY-LOOKALIKE",
+                        severity=Severity.WARNING,
+                        location=row.location,
+                        agency=agency.id,
+                        value=shown,
+                        message=f"'{shown}' differs from the registry's '{found.matched}' only by "
+                        "look-alike characters; matched",
+                        hint="Ð/Đ, tone-mark placement (Hòa/Hoà) or a no-break space",
+                    ),
+                    once=True,
+                )
+        if agency.block not in self.rules.blocks:
+            raise Rejected(
+                Diagnostic(
+                    code="E-DATA-BLOCK",
+                    location=row.location,
+                    agency=agency.id,
+                    message=f"the registry's block '{agency.block}' is not in the rule set",
+                )
+            )
+        if block_from_row is not None and block_from_row != agency.block:
+            self._add(
+                Diagnostic(
+                    code="W-DATA-SUSPICIOUS",
+                    severity=Severity.WARNING,
+                    location=row.location,
+                    agency=agency.id,
+                    value=block_text,
+                    message=f"the row says block '{block_from_row}', the registry "
+                    f"'{agency.block}'; the registry's block is used",
+                ),
+                once=True,
+            )
+        return Identity(
+            agency.id, agency.name, agency.block, agency.ranked, agency.aliases, agency.parent
+        )
+
+    def _block(self, text: str, row: Row) -> str:
+        block = self._blocks.get(match_key(text))
+        if block is None:
+            raise Rejected(
+                Diagnostic(
+                    code="E-DATA-BLOCK",
+                    location=row.location,
+                    value=text,
+                    message="block not declared by the rule set",
+                    hint=did_you_mean(
+                        text, [*self.rules.blocks, *(b.label for b in self.rules.blocks.values())]
+                    )
+                    or f"blocks: {', '.join(self.rules.blocks)}",
+                )
+            )
+        return block
+
+    def _sheet_block(self, table: Table, row: Row) -> str:
+        if table.sheet is not None:
+            key = match_key(table.sheet)
+            block = self._sheet_blocks.get(key) or self._blocks.get(key)
+            if block is not None:
+                return block
+        if len(self.rules.blocks) == 1:
+            return next(iter(self.rules.blocks))
+        raise Rejected(
+            Diagnostic(
+                code="E-DATA-BLOCK",
+                location=row.location,
+                message="the row's block is unknown (no block column, registry or sheet block)",
+                hint="add a 'block' / 'Khối' column, a registry, or 'sheet_blocks' in the layout",
+            )
+        )
+
+    def open(self, ident: Identity, row: Row, *, reuse: bool) -> Draft:
+        existing = self.agencies.get(ident.id)
+        if existing is not None:
+            if reuse:
+                if existing.block != ident.block:
+                    raise Rejected(
+                        Diagnostic(
+                            code="E-DATA-BLOCK",
+                            location=row.location,
+                            agency=ident.id,
+                            message=f"block '{ident.block}' here, '{existing.block}' in "
+                            "earlier rows",
+                        )
+                    )
+                return existing
+            lookalike = (
+                existing.name != ident.name
+                and match_key(existing.name) == match_key(ident.name)
+                and plain_key(existing.name) != plain_key(ident.name)
+            )
+            raise Rejected(
+                Diagnostic(
+                    code="E-DATA-AGENCY-LOOKALIKE" if lookalike else "E-DATA-AGENCY-DUPLICATE",
+                    location=row.location,
+                    agency=ident.id,
+                    value=ident.name,
+                    message=(
+                        f"'{ident.name}' and '{existing.name}' differ only by look-alike "
+                        "characters: the same agency twice"
+                        if lookalike
+                        else "the agency already has a row"
+                    )
+                    + f" (first at {existing.location})",
+                    hint="keep one row per agency",
+                )
+            )
+        if self.registry is None:
+            key = match_key(ident.name)
+            other = self._names.get(key)
+            if other is not None and other[0] != ident.id:
+                same = plain_key(other[1]) == plain_key(ident.name)
+                self._add(
+                    Diagnostic(
+                        code="E-DATA-AGENCY-DUPLICATE" if same else "E-DATA-AGENCY-LOOKALIKE",
+                        location=row.location,
+                        agency=ident.id,
+                        value=ident.name,
+                        message=f"the name of agency '{other[0]}' "
+                        + ("" if same else "differs only by look-alike characters ")
+                        + "but the id differs",
+                        hint="one agency, one id: correct the id or the name",
+                    )
+                )
+            self._names.setdefault(key, (ident.id, ident.name))
+        agency = Draft(
+            ident.id,
+            clean_text(ident.name),
+            ident.block,
+            ident.ranked,
+            ident.aliases,
+            ident.parent,
+            row.location,
+        )
+        self.agencies[ident.id] = agency
+        return agency
+
+    # -- rows ------------------------------------------------------------------------
+
+    def missing(self) -> list[Diagnostic]:
+        """Registry agencies without a row (errors when ranked, warnings otherwise)."""
+        if self.registry is None:
+            return []
+        return [
+            Diagnostic(
+                code="E-DATA-AGENCY-MISSING",
+                location=reg.location,
+                agency=reg.id,
+                severity=Severity.ERROR if reg.ranked else Severity.WARNING,
+                message=f"'{reg.name}' has no row in the survey",
+                hint="add its row, or mark it excluded in the registry",
+            )
+            for reg in self.registry
+            if reg.id not in self.agencies
+        ]
