@@ -7,6 +7,9 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from babel.numbers import format_decimal, parse_decimal
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from udcntt.data import MISSING, NA
 from udcntt.data._locale import ValueContext, parse_cell
@@ -236,3 +239,27 @@ def test_unknown_locale() -> None:
     """An unknown locale is a usage error."""
     with pytest.raises(UsageError):
         ValueContext(locale_name="xx-YY")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    value=st.decimals(
+        min_value=-(10**12), max_value=10**12, places=3, allow_nan=False, allow_infinity=False
+    )
+)
+def test_babel_round_trip(value: Decimal) -> None:
+    """What Babel writes in vi-VN reads back exactly, or is refused as ambiguous."""
+    text = format_decimal(value, locale="vi_VN", decimal_quantization=False)
+    result = read(ind("number"), text)
+    if result == "E-DATA-AMBIGUOUS":
+        whole, _, frac = text.lstrip("-").partition(",")
+        assert len(frac) == 3
+        assert "." not in whole
+    else:
+        assert result == value
+
+
+@given(text=st.from_regex(r"\A[+-]?[0-9]{1,25}\Z"))
+def test_integer_fast_path_agrees_with_babel(text: str) -> None:
+    """The shortcut for plain digits gives exactly what Babel gives."""
+    assert read(ind("number"), text) == parse_decimal(text, locale="vi_VN", strict=True)

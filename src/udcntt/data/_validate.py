@@ -86,6 +86,17 @@ class Builder:
 
     def add_table(self, table: Table) -> None:
         """Read one table's rows into agencies."""
+        if table.meta.get("skipped") == "hidden":
+            self._add(
+                Diagnostic(
+                    code="W-DATA-SUSPICIOUS",
+                    severity=Severity.WARNING,
+                    message=f"sheet '{table.sheet}' is hidden and was not read",
+                    location=SourceLocation(file=table.file, sheet=table.sheet),
+                    hint="unhide it, or name it in the layout (sheet: ...) to read it",
+                )
+            )
+            return
         if not table.rows:
             return
         found = self.resolver.split_header(table)

@@ -252,12 +252,7 @@ def _sheet_names(wb: Any, wanted: str | None, file: str) -> list[str]:
             SourceLocation(file=file),
             did_you_mean(wanted, names) or f"sheets: {', '.join(names)}",
         )
-    return [
-        name
-        for name in names
-        if match_key(name) not in INSTRUCTION_SHEETS
-        and getattr(wb[name], "sheet_state", "visible") == "visible"
-    ]
+    return [name for name in names if match_key(name) not in INSTRUCTION_SHEETS]
 
 
 def read_xlsx(path: Path, *, sheet: str | None, limits: Limits) -> list[Table]:
@@ -289,6 +284,10 @@ def read_xlsx(path: Path, *, sheet: str | None, limits: Limits) -> list[Table]:
             tables = []
             cells_seen = 0
             for name in _sheet_names(wb, sheet, file):
+                if sheet is None and getattr(wb[name], "sheet_state", "visible") != "visible":
+                    # Hidden sheets are not read, but named in the report.
+                    tables.append(Table(file=file, sheet=name, meta={"skipped": "hidden"}))
+                    continue
                 table, count = _read_sheet(wb[name], name, file, limits, cells_seen)
                 cells_seen += count
                 tables.append(table)

@@ -13,15 +13,11 @@ Needs the optional dependency ``openpyxl`` (``pip install 'udcntt[excel]'``).
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Sequence
-from copy import copy
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from udcntt.errors import UsageError
 from udcntt.evaluation import AgencyResult, Assessment
-from udcntt.report._csv import neutralise
 from udcntt.report._figures import ProvinceFigures, ShareFigure, province_figures
 from udcntt.report._format import check_lang, fmt_fraction
 from udcntt.report._i18n import t
@@ -34,192 +30,28 @@ from udcntt.report._tables import (
     previous_year,
     score_places,
     tier_gap,
-    tier_index,
 )
-
-if TYPE_CHECKING:
-    from openpyxl.workbook.workbook import Workbook
-    from openpyxl.worksheet.worksheet import Worksheet
+from udcntt.report._xlsx_book import (
+    HEADER_FILL,
+    Book,
+    Sheet,
+    points_format,
+    require_openpyxl,
+    sheet_title,
+    tier_fill,
+)
 
 __all__ = ["MAX_AGENCY_SHEETS", "assessment_to_xlsx", "sheet_title"]
 
 #: Above this many agencies the score sheets share one sheet, a section per agency.
 MAX_AGENCY_SHEETS = 60
 
-_FONT = "Times New Roman"
-_TIER_FILLS = ("C8E6C9", "BBDEFB", "FFE082", "FFCDD2", "E0E0E0")
-_HEADER_FILL = "D9E2F3"
-_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 
-
-def _require_openpyxl() -> None:
-    try:
-        import openpyxl  # noqa: F401 - optional dependency
-    except ImportError:
-        raise UsageError(
-            "writing .xlsx reports needs the optional dependency openpyxl",
-            code="E-USAGE",
-            hint="pip install 'udcntt[excel]'",
-        ) from None
-
-
-def sheet_title(text: str, used: set[str]) -> str:
-    """A valid, unique worksheet name: ≤ 31 characters, none of ``[]:*?/\\``.
-
-    ``used`` holds the names taken so far (compared case-insensitively, as Excel does)
-    and is updated.
-
-    >>> used: set[str] = set()
-    >>> sheet_title("Khối: sở/ban/ngành", used), sheet_title("khối  sở ban ngành", used)
-    ('Khối sở ban ngành', 'khối sở ban ngành (2)')
-    """
-    clean = " ".join(_BAD_SHEET_CHARS.sub(" ", text).split()).strip("'") or "Sheet"
-    base = clean[:31].strip().strip("'") or "Sheet"
-    candidate, n = base, 2
-    while candidate.lower() in used:
-        suffix = f" ({n})"
-        candidate = base[: 31 - len(suffix)].rstrip() + suffix
-        n += 1
-    used.add(candidate.lower())
-    return candidate
-
-
-_StyleKey = tuple[bool, bool, int, str | None, str | None, str | None, bool, int, bool]
-
-
-class _Sheet:
-    """Cell writing with the report's fonts and formats.
-
-    openpyxl hashes every style object on assignment, which made a 43-agency workbook take
-    seconds; each distinct combination is therefore built once per workbook and its style
-    array copied to the next cells (``styles`` is shared by all sheets of a workbook).
-    """
-
-    def __init__(self, ws: Worksheet, styles: dict[_StyleKey, Any]) -> None:
-        self.ws = ws
-        self.styles = styles
-        self.widths: dict[int, int] = {}
-
-    def put(
-        self,
-        row: int,
-        col: int,
-        value: Any,
-        *,
-        bold: bool = False,
-        italic: bool = False,
-        size: int = 12,
-        fmt: str | None = None,
-        align: str | None = None,
-        fill: str | None = None,
-        wrap: bool = False,
-        indent: int = 0,
-        border: bool = False,
-        measure: bool = True,
-    ) -> None:
-        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-
-        cell = self.ws.cell(row=row, column=col)
-        if isinstance(value, str):
-            cell.value = neutralise(value)
-            cell.data_type = "s"  # never a formula, whatever the text looks like
-        else:
-            cell.value = value
-        key: _StyleKey = (bold, italic, size, fmt, align, fill, wrap, indent, border)
-        cached = self.styles.get(key)
-        if cached is not None:
-            cell._style = copy(cached)  # type: ignore[union-attr]
-        else:
-            cell.font = Font(name=_FONT, size=size, bold=bold, italic=italic)
-            if fmt:
-                cell.number_format = fmt
-            if align or wrap or indent:
-                cell.alignment = Alignment(
-                    horizontal=align, vertical="center", wrap_text=wrap, indent=indent
-                )
-            if fill:
-                cell.fill = PatternFill("solid", start_color=fill, end_color=fill)
-            if border:
-                side = Side(style="thin", color="808080")
-                cell.border = Border(left=side, right=side, top=side, bottom=side)
-            self.styles[key] = copy(cell._style)  # type: ignore[union-attr]
-        if measure and value is not None and not wrap:
-            length = len(str(cell.value)) + 2 * indent + 2
-            self.widths[col] = max(self.widths.get(col, 0), length)
-
-    def title(self, row: int, text: str, last_col: int, *, size: int = 14) -> None:
-        from openpyxl.styles import Alignment
-
-        self.put(row, 1, text, bold=True, size=size, measure=False)
-        if last_col > 1:
-            self.ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_col)
-        self.ws.cell(row=row, column=1).alignment = Alignment(
-            horizontal="center", vertical="center"
-        )
-
-    def finish(
-        self,
-        *,
-        header_rows: str | None,
-        freeze: str | None,
-        min_width: int = 8,
-        max_width: int = 60,
-        fixed: dict[int, int] | None = None,
-    ) -> None:
-        from openpyxl.utils import get_column_letter
-
-        for col, width in sorted(self.widths.items()):
-            self.ws.column_dimensions[get_column_letter(col)].width = max(
-                min_width, min(max_width, width)
-            )
-        for col, width in sorted((fixed or {}).items()):
-            self.ws.column_dimensions[get_column_letter(col)].width = width
-        if freeze:
-            self.ws.freeze_panes = freeze
-        ps = self.ws.page_setup
-        ps.orientation = "landscape"
-        ps.paperSize = 9  # A4
-        ps.fitToWidth = 1
-        ps.fitToHeight = 0
-        setup = self.ws.sheet_properties.pageSetUpPr
-        if setup is None:
-            from openpyxl.worksheet.properties import PageSetupProperties
-
-            setup = self.ws.sheet_properties.pageSetUpPr = PageSetupProperties()
-        setup.fitToPage = True
-        self.ws.print_options.horizontalCentered = True
-        margins = self.ws.page_margins
-        margins.left, margins.right, margins.top, margins.bottom = 0.5, 0.4, 0.6, 0.6
-        if header_rows:
-            self.ws.print_title_rows = header_rows
-
-
-class _Book:
-    """The workbook being written: its sheet names and shared cell styles."""
-
-    def __init__(self, wb: Workbook) -> None:
-        self.wb = wb
-        self.used: set[str] = set()
-        self.styles: dict[_StyleKey, Any] = {}
-
-    def sheet(self, name: str) -> _Sheet:
-        """A new worksheet named (a valid, unique form of) ``name``."""
-        return _Sheet(self.wb.create_sheet(sheet_title(name, self.used)), self.styles)
-
-
-def _points_format(places: int) -> str:
-    return "#,##0" + ("." + "0" * places if places else "")
-
-
-def _tier_fill(assessment: Assessment, tier: str) -> str:
-    return _TIER_FILLS[min(tier_index(assessment, tier), len(_TIER_FILLS) - 1)]
-
-
-def _block_sheet(book: _Book, assessment: Assessment, view: BlockView, lang: str) -> None:
+def _block_sheet(book: Book, assessment: Assessment, view: BlockView, lang: str) -> None:
     sh = book.sheet(view.label)
     ws = sh.ws
     places = score_places(assessment)
-    pts = _points_format(places)
+    pts = points_format(places)
     has_changes = assessment.comparison is not None
     prev = previous_year(assessment)
     headers = [
@@ -254,7 +86,7 @@ def _block_sheet(book: _Book, assessment: Assessment, view: BlockView, lang: str
             bold=True,
             align="center",
             wrap=True,
-            fill=_HEADER_FILL,
+            fill=HEADER_FILL,
             border=True,
         )
     ws.row_dimensions[header_row].height = 62
@@ -281,7 +113,7 @@ def _block_sheet(book: _Book, assessment: Assessment, view: BlockView, lang: str
                 change = t(lang, "new")
             values.append((change, '"+"0;"-"0;0', "center"))
         for col, (value, fmt, align) in enumerate(values, start=1):
-            fill = _tier_fill(assessment, r.tier) if headers[col - 1] == t(lang, "tier") else None
+            fill = tier_fill(assessment, r.tier) if headers[col - 1] == t(lang, "tier") else None
             sh.put(
                 row,
                 col,
@@ -305,11 +137,11 @@ def _block_sheet(book: _Book, assessment: Assessment, view: BlockView, lang: str
 
 
 def _score_section(
-    sh: _Sheet, row: int, assessment: Assessment, view: BlockView, r: AgencyResult, lang: str
+    sh: Sheet, row: int, assessment: Assessment, view: BlockView, r: AgencyResult, lang: str
 ) -> int:
     """Write one agency's score sheet from ``row``; return the next free row."""
     places = score_places(assessment)
-    pts = _points_format(places)
+    pts = points_format(places)
     year = assessment.year
     title = t(lang, "score_sheet_title_year", year=year) if year else t(lang, "score_sheet_title")
     sh.title(row, title.upper() if lang == "vi" else title, 6, size=13)
@@ -320,7 +152,7 @@ def _score_section(
     info: list[tuple[str, Any, str | None]] = [
         (t(lang, "block"), view.label, None),
         (t(lang, "total"), r.total, pts),
-        (t(lang, "max"), r.max, _points_format(0)),
+        (t(lang, "max"), r.max, points_format(0)),
         (t(lang, "share"), r.share, "0.0%"),
         (t(lang, "tier"), r.tier_label, None),
         (t(lang, "rank"), r.rank, "0"),
@@ -348,7 +180,7 @@ def _score_section(
         t(lang, "status"),
     ]
     for col, text in enumerate(headers, start=1):
-        sh.put(row, col, text, bold=True, align="center", wrap=True, fill=_HEADER_FILL, border=True)
+        sh.put(row, col, text, bold=True, align="center", wrap=True, fill=HEADER_FILL, border=True)
     row += 1
     for info_c in view.criteria:
         res = r.criteria.get(info_c.id)
@@ -385,7 +217,7 @@ def _score_section(
 
 
 def _score_sheets(
-    book: _Book, assessment: Assessment, views: Sequence[BlockView], lang: str
+    book: Book, assessment: Assessment, views: Sequence[BlockView], lang: str
 ) -> None:
     pairs = [(view, r) for view in views for r in view.results]
     fixed = {1: 8, 2: 62, 3: 13, 4: 13, 5: 13, 6: 16}
@@ -423,7 +255,7 @@ def _share_rows(figures: ProvinceFigures) -> list[tuple[str, str, ShareFigure, i
     return out
 
 
-def _figures_sheet(book: _Book, assessment: Assessment, lang: str) -> None:
+def _figures_sheet(book: Book, assessment: Assessment, lang: str) -> None:
     sh = book.sheet(t(lang, "figures_sheet"))
     ws = sh.ws
     figures = province_figures(assessment)
@@ -447,20 +279,20 @@ def _figures_sheet(book: _Book, assessment: Assessment, lang: str) -> None:
     for col, text in enumerate(
         [t(lang, "stt"), t(lang, "indicator"), t(lang, "unit"), t(lang, "aggregate")], start=1
     ):
-        sh.put(3, col, text, bold=True, align="center", wrap=True, fill=_HEADER_FILL, border=True)
+        sh.put(3, col, text, bold=True, align="center", wrap=True, fill=HEADER_FILL, border=True)
         ws.merge_cells(start_row=3, start_column=col, end_row=4, end_column=col)
     for i, (_, label) in enumerate(scopes):
         col = 5 + 2 * i
-        sh.put(3, col, label, bold=True, align="center", wrap=True, fill=_HEADER_FILL, border=True)
+        sh.put(3, col, label, bold=True, align="center", wrap=True, fill=HEADER_FILL, border=True)
         ws.merge_cells(start_row=3, start_column=col, end_row=3, end_column=col + 1)
-        sh.put(4, col, t(lang, "value"), bold=True, align="center", fill=_HEADER_FILL, border=True)
+        sh.put(4, col, t(lang, "value"), bold=True, align="center", fill=HEADER_FILL, border=True)
         sh.put(
             4,
             col + 1,
             t(lang, "reporting"),
             bold=True,
             align="center",
-            fill=_HEADER_FILL,
+            fill=HEADER_FILL,
             border=True,
         )
     ws.row_dimensions[3].height = 48
@@ -506,12 +338,10 @@ def _figures_sheet(book: _Book, assessment: Assessment, lang: str) -> None:
     row += 1
     share_header = [t(lang, "stt"), t(lang, "indicator"), t(lang, "share_of"), ""]
     for col, text in enumerate(share_header, start=1):
-        sh.put(row, col, text, bold=True, align="center", fill=_HEADER_FILL, border=True)
+        sh.put(row, col, text, bold=True, align="center", fill=HEADER_FILL, border=True)
     for i, (_, label) in enumerate(scopes):
         col = 5 + 2 * i
-        sh.put(
-            row, col, label, bold=True, align="center", wrap=True, fill=_HEADER_FILL, border=True
-        )
+        sh.put(row, col, label, bold=True, align="center", wrap=True, fill=HEADER_FILL, border=True)
         ws.merge_cells(start_row=row, start_column=col, end_row=row, end_column=col + 1)
     ws.row_dimensions[row].height = 48
     row += 1
@@ -557,7 +387,7 @@ def _figures_sheet(book: _Book, assessment: Assessment, lang: str) -> None:
     sh.finish(header_rows="3:4", freeze="E5", fixed=fixed)
 
 
-def _validation_sheet(book: _Book, assessment: Assessment, lang: str) -> None:
+def _validation_sheet(book: Book, assessment: Assessment, lang: str) -> None:
     sh = book.sheet(t(lang, "validation"))
     headers = [
         t(lang, "severity"),
@@ -574,7 +404,7 @@ def _validation_sheet(book: _Book, assessment: Assessment, lang: str) -> None:
         1, t(lang, "validation").upper() if lang == "vi" else t(lang, "validation"), len(headers)
     )
     for col, text in enumerate(headers, start=1):
-        sh.put(3, col, text, bold=True, align="center", fill=_HEADER_FILL, border=True)
+        sh.put(3, col, text, bold=True, align="center", fill=HEADER_FILL, border=True)
     row = 4
     names = {r.agency_id: r.name for r in assessment.results}
     if not assessment.diagnostics:
@@ -656,7 +486,7 @@ def assessment_to_xlsx(assessment: Assessment, *, lang: str = "vi") -> bytes:
         UsageError: when openpyxl is not installed, or ``lang`` is unknown.
     """
     check_lang(lang)
-    _require_openpyxl()
+    require_openpyxl()
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -665,7 +495,7 @@ def assessment_to_xlsx(assessment: Assessment, *, lang: str = "vi") -> bytes:
         wb.remove(default)
     wb.properties.creator = "udcntt"
     wb.properties.title = assessment.title
-    book = _Book(wb)
+    book = Book(wb)
     views = block_views(assessment)
     for view in views:
         _block_sheet(book, assessment, view, lang)

@@ -59,6 +59,12 @@ _GRAIN = {
 }
 _FIRST_DAY = datetime.date(2000, 1, 1)
 _LAST_DAY = datetime.date(2035, 12, 31)
+# Strategies built once: building one per draw is what makes drawing slow.
+_ONE_IN_THREE = st.integers(0, 2)
+_ONE_IN_FOUR = st.integers(0, 3)
+_ONE_IN_FIVE = st.integers(0, 4)
+_BOOLEANS = st.booleans()
+_DAYS = st.integers(0, (_LAST_DAY - _FIRST_DAY).days)
 
 
 def compiled_of(rules: RuleSet | CompiledRuleSet) -> CompiledRuleSet:
@@ -350,15 +356,16 @@ def _draw_number(
     draw: st.DrawFn, kind: IndicatorType, lo: Decimal, hi: Decimal, specials: Sequence[Decimal]
 ) -> Decimal:
     grain = _GRAIN[kind]
+    inside = [s for s in specials if lo <= s <= hi]
+    # One draw in four takes a value next to a threshold of the rules (bands, goalposts).
+    if inside and draw(_ONE_IN_FOUR) == 3:
+        return inside[draw(st.integers(0, len(inside) - 1))]
     k_lo = math.ceil(lo / grain)
     k_hi = math.floor(hi / grain)
     if k_lo > k_hi:
         return lo
-    base = st.integers(k_lo, k_hi).map(lambda k: Decimal(k) * grain)
-    inside = [s for s in specials if lo <= s <= hi]
-    strategy = st.one_of(base, st.sampled_from(inside)) if inside else base
-    value: Decimal = draw(strategy)
-    return value.quantize(grain) if kind is not IndicatorType.COUNT else value.quantize(Decimal(1))
+    value = Decimal(draw(st.integers(k_lo, k_hi))) * grain
+    return value.quantize(Decimal(1)) if kind is IndicatorType.COUNT else value.quantize(grain)
 
 
 def _missing_allowed(var: _Var, space: BlockSpace) -> bool:
@@ -413,10 +420,10 @@ def draw_values(
     for name in space.order:
         var = space.variables[name]
         ind = var.indicator
-        if not_applicable and ind.not_applicable and draw(st.integers(0, 2)) == 2:
+        if not_applicable and ind.not_applicable and draw(_ONE_IN_THREE) == 2:
             values[name] = NA
             continue
-        if missing and _missing_allowed(var, space) and draw(st.integers(0, 4)) == 4:
+        if missing and _missing_allowed(var, space) and draw(_ONE_IN_FIVE) == 4:
             values[name] = MISSING
             continue
         if ind.type in _NUMERIC:
@@ -428,7 +435,7 @@ def draw_values(
                 reject()
             values[name] = _draw_number(draw, ind.type, lo, hi, var.specials)
         elif ind.type is IndicatorType.BOOL:
-            flag: bool = draw(st.booleans())
+            flag: bool = draw(_BOOLEANS)
             for clause in space.closes.get(name, ()):
                 others = [(n, want) for n, want in clause.literals if n != name]
                 if any(values.get(n) is NA for n, _ in others):
@@ -437,9 +444,10 @@ def draw_values(
                     flag = dict(clause.literals)[name]  # the only literal left must hold
             values[name] = flag
         elif ind.type is IndicatorType.CATEGORY:
-            values[name] = draw(st.sampled_from(list(ind.categories or {})))
+            categories = list(ind.categories or {})
+            values[name] = categories[draw(st.integers(0, len(categories) - 1))]
         else:
-            values[name] = draw(st.dates(_FIRST_DAY, _LAST_DAY))
+            values[name] = _FIRST_DAY + datetime.timedelta(days=draw(_DAYS))
     if space.general:
         env = {k: v for k, v in values.items() if not isinstance(v, Marker)}
         for expr in space.general:
