@@ -1,9 +1,8 @@
 """Every code block of the documentation is executed, loaded or checked.
 
 Each page under ``docs/`` is one test. Its fenced code blocks are handled in order, in a
-temporary working folder where ``rules/``, ``examples/`` and ``tests/`` of the repository
-are reachable (symbolic links), exactly as a reader working in the repository's root sees
-them:
+temporary working folder holding copies of the repository's ``rules/`` and ``examples/``
+and a link to its ``tests/``, as a reader working in the repository's root sees them:
 
 * ``yaml`` blocks — ``--8<-- "path"`` lines are replaced by the file (as the docs build
   does). A block whose ``title`` is a plain file name (``title="my-rules.yaml"``) is first
@@ -43,6 +42,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -55,7 +55,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
-LINKED = ("rules", "examples", "tests")
+#: Copied into the working folder (so that paths print as a reader sees them) and linked.
+COPIED = ("rules", "examples")
+LINKED = ("tests",)
 
 #: Command prefixes shown in the docs but not run by this test, with the reason.
 NOT_RUN: dict[str, str] = {
@@ -357,6 +359,8 @@ def _run_pycon(block: Block, namespace: dict[str, Any]) -> None:
 @pytest.mark.parametrize("page", PAGES, ids=[p.relative_to(DOCS).as_posix() for p in PAGES])
 def test_page_examples(page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The page's code blocks run, load or check, in order."""
+    for name in COPIED:
+        shutil.copytree(ROOT / name, tmp_path / name)
     for name in LINKED:
         (tmp_path / name).symlink_to(ROOT / name, target_is_directory=True)
     monkeypatch.chdir(tmp_path)

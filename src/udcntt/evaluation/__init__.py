@@ -4,8 +4,10 @@ from udcntt.evaluation._assessment import (
     AgencyResult,
     Assessment,
     Comparison,
+    CriterionInfo,
     CriterionResult,
     Receipt,
+    TierInfo,
 )
 from udcntt.evaluation._evaluate import evaluate
 from udcntt.evaluation._explain import TRACE_VERSION, explain, lost_points, points_to_next_tier
@@ -18,8 +20,10 @@ __all__ = [
     "Assessment",
     "CheckReport",
     "Comparison",
+    "CriterionInfo",
     "CriterionResult",
     "Receipt",
+    "TierInfo",
     "check_rules",
     "competition_ranks",
     "evaluate",

@@ -16,8 +16,10 @@ __all__ = [
     "Assessment",
     "Comparison",
     "CriteriaView",
+    "CriterionInfo",
     "CriterionResult",
     "Receipt",
+    "TierInfo",
     "ZipMapping",
 ]
 
@@ -182,6 +184,35 @@ class Comparison:
     dropped_agencies: tuple[str, ...]
     matched_by_alias: Mapping[str, str]
     moved_block: tuple[str, ...] = ()
+    previous_year: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionInfo:
+    """A criterion as a block's tree shows it (pre-order: a group before its children)."""
+
+    id: str
+    code: str | None
+    label: str
+    depth: int
+    is_leaf: bool
+    full_max: Decimal
+
+    @property
+    def title(self) -> str:
+        """``1.2. Label`` when the criterion has a code, else the label."""
+        return f"{self.code}. {self.label}" if self.code else self.label
+
+
+@dataclass(frozen=True, slots=True)
+class TierInfo:
+    """A tier with its thresholds (on points or on share, as ``Assessment.tier_basis`` says)."""
+
+    id: str
+    label: str
+    min: Decimal | None
+    max: Decimal | None
+    conditional: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +244,9 @@ class Assessment:
     block_max: Mapping[str, Decimal]
     tier_labels: Mapping[str, str]
     stored_receipt: Receipt | None = field(default=None, repr=False)
+    criteria_tree: Mapping[str, tuple[CriterionInfo, ...]] = field(default_factory=dict)
+    tiers: tuple[TierInfo, ...] = ()
+    tier_basis: str = "points"
     comparison: Comparison | None = None
     normalisation: Mapping[str, Any] = field(default_factory=dict)
     diagnostics: tuple[Diagnostic, ...] = ()

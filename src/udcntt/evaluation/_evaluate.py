@@ -18,8 +18,10 @@ from udcntt.evaluation._assessment import (
     Assessment,
     Comparison,
     CriteriaView,
+    CriterionInfo,
     CriterionResult,
     Receipt,
+    TierInfo,
     ZipMapping,
 )
 from udcntt.evaluation._inputs import PreparedInputs, imputations, prepare
@@ -633,6 +635,7 @@ def _compare(
         dropped_agencies=tuple(p for p in prev_by_id if p not in matched_prev),
         matched_by_alias=MappingProxyType(via_alias),
         moved_block=tuple(moved),
+        previous_year=previous.year,
     )
     return matched, comparison
 
@@ -670,6 +673,20 @@ def _result(core: _Core, rank: int | None, prev: AgencyResult | None) -> AgencyR
         prev.tier if prev is not None else None,
         core.notes,
     )
+
+
+def criteria_tree(plan: BlockPlan) -> tuple[CriterionInfo, ...]:
+    """The block's criteria in pre-order, as reports list them."""
+    out: list[CriterionInfo] = []
+    stack: list[tuple[NodePlan | LeafPlan, int]] = [(r, 0) for r in reversed(plan.roots)]
+    while stack:
+        node, depth = stack.pop()
+        crit = node.criterion
+        is_leaf = isinstance(node, LeafPlan)
+        out.append(CriterionInfo(crit.id, crit.code, crit.label, depth, is_leaf, node.max))
+        if isinstance(node, NodePlan):
+            stack.extend((c, depth + 1) for c in reversed(node.children))
+    return tuple(out)
 
 
 def _slow_start(
@@ -863,6 +880,12 @@ def _evaluate(
         block_labels=MappingProxyType({b: v.label for b, v in rule_set.blocks.items()}),
         block_max=MappingProxyType({b: p.max_total for b, p in compiled.blocks.items()}),
         tier_labels=MappingProxyType({t.id: t.label for t in rule_set.tiers.levels}),
+        criteria_tree=MappingProxyType({b: criteria_tree(p) for b, p in compiled.blocks.items()}),
+        tiers=tuple(
+            TierInfo(t.id, t.label, t.min, t.max, bool(t.require or t.min_group_share is not None))
+            for t in rule_set.tiers.levels
+        ),
+        tier_basis=rule_set.tiers.basis.value,
         comparison=comparison,
         normalisation=MappingProxyType(stats),
         diagnostics=tuple(data.diagnostics),

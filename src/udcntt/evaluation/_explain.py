@@ -163,10 +163,8 @@ def explain(assessment: Assessment, agency_id: str) -> dict[str, Any]:
 
 def lost_points(assessment: Assessment, result: AgencyResult) -> list[tuple[str, Decimal]]:
     """Leaf criteria where the agency lost points, most points lost first."""
-    compiled: CompiledRuleSet | None = assessment._compiled
-    leaf_ids: set[str] | None = None
-    if compiled is not None:
-        leaf_ids = {leaf.id for leaf in compiled.blocks[result.block].leaves}
+    tree = assessment.criteria_tree.get(result.block)
+    leaf_ids = {c.id for c in tree if c.is_leaf} if tree else None
     rows = [
         (cid, res.lost)
         for cid, res in result.criteria.items()
@@ -178,23 +176,18 @@ def lost_points(assessment: Assessment, result: AgencyResult) -> list[tuple[str,
 def points_to_next_tier(assessment: Assessment, result: AgencyResult) -> Decimal | None:
     """Fewest extra points (on the published total) to reach the next better tier.
 
-    ``None`` for agencies already in the best tier. With tiers on share, the threshold is
-    converted with the agency's own maximum. Extra tier conditions are not accounted for.
+    ``None`` for agencies already in the best tier, or when tiers are unknown. With tiers on
+    share, the threshold is converted with the agency's own maximum. Extra tier conditions
+    (``require``, ``min_group_share``) are not accounted for.
     """
-    compiled: CompiledRuleSet | None = assessment._compiled
-    if compiled is None:
+    ids = [t.id for t in assessment.tiers]
+    if result.tier not in ids:
         return None
-    levels = compiled.tier_levels
-    ids = [lv.id for lv in levels]
     index = ids.index(result.tier)
     if index == 0:
         return None
-    target = levels[index - 1]
+    target = assessment.tiers[index - 1]
     if target.min is None:
         return None
-    if compiled.rules.tiers.basis.value == "share":
-        needed_total = target.min * result.max
-    else:
-        needed_total = target.min
-    gap = needed_total - result.total
-    return max(gap, Decimal(0))
+    needed = target.min * result.max if assessment.tier_basis == "share" else target.min
+    return max(needed - result.total, Decimal(0))

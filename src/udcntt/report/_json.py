@@ -18,8 +18,10 @@ from udcntt.evaluation import (
     AgencyResult,
     Assessment,
     Comparison,
+    CriterionInfo,
     CriterionResult,
     Receipt,
+    TierInfo,
 )
 from udcntt.evaluation._explain import explain
 
@@ -107,7 +109,32 @@ def assessment_to_dict(assessment: Assessment, *, traces: bool = True) -> dict[s
             {"id": b, "label": label, "max": _d(assessment.block_max.get(b))}
             for b, label in assessment.block_labels.items()
         ],
-        "tiers": [{"id": t, "label": label} for t, label in assessment.tier_labels.items()],
+        "tiers": [
+            {
+                "id": t.id,
+                "label": t.label,
+                "min": _d(t.min),
+                "max": _d(t.max),
+                "conditional": t.conditional,
+            }
+            for t in assessment.tiers
+        ]
+        or [{"id": t, "label": label} for t, label in assessment.tier_labels.items()],
+        "tier_basis": assessment.tier_basis,
+        "criteria_tree": {
+            block: [
+                {
+                    "id": c.id,
+                    "code": c.code,
+                    "label": c.label,
+                    "depth": c.depth,
+                    "is_leaf": c.is_leaf,
+                    "full_max": _d(c.full_max),
+                }
+                for c in tree
+            ]
+            for block, tree in assessment.criteria_tree.items()
+        },
         "results": results,
         "comparison": None
         if comparison is None
@@ -119,6 +146,7 @@ def assessment_to_dict(assessment: Assessment, *, traces: bool = True) -> dict[s
             "dropped_agencies": list(comparison.dropped_agencies),
             "matched_by_alias": dict(comparison.matched_by_alias),
             "moved_block": list(comparison.moved_block),
+            "previous_year": comparison.previous_year,
         },
         "normalisation": {k: dict(v) for k, v in assessment.normalisation.items()},
         "diagnostics": [d.to_dict() for d in assessment.diagnostics],
@@ -236,8 +264,33 @@ def load_assessment(path: str | Path) -> Assessment:
                 dropped_agencies=tuple(comp["dropped_agencies"]),
                 matched_by_alias=MappingProxyType(comp["matched_by_alias"]),
                 moved_block=tuple(comp.get("moved_block", ())),
+                previous_year=comp.get("previous_year"),
             )
         )
+        tiers = tuple(
+            TierInfo(
+                t["id"],
+                t["label"],
+                _dec(t.get("min")),
+                _dec(t.get("max")),
+                bool(t.get("conditional")),
+            )
+            for t in data["tiers"]
+        )
+        tree = {
+            block: tuple(
+                CriterionInfo(
+                    c["id"],
+                    c.get("code"),
+                    c["label"],
+                    int(c["depth"]),
+                    bool(c["is_leaf"]),
+                    Decimal(c["full_max"]),
+                )
+                for c in items
+            )
+            for block, items in (data.get("criteria_tree") or {}).items()
+        }
         return Assessment(
             rules_id=data["rules_id"],
             title=data["title"],
@@ -250,6 +303,9 @@ def load_assessment(path: str | Path) -> Assessment:
             tier_labels=MappingProxyType({t["id"]: t["label"] for t in data["tiers"]}),
             stored_receipt=receipt,
             comparison=comparison,
+            criteria_tree=MappingProxyType(tree),
+            tiers=tiers,
+            tier_basis=str(data.get("tier_basis", "points")),
         )
     except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
         raise DataError(

@@ -12,9 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from udcntt.evaluation import AgencyResult, Assessment, CriterionResult
+from udcntt.evaluation import AgencyResult, Assessment, CriterionInfo, CriterionResult
 from udcntt.evaluation._explain import lost_points, points_to_next_tier
-from udcntt.program import LeafPlan, NodePlan
 from udcntt.report._format import fmt_change, fmt_number
 from udcntt.report._i18n import t
 
@@ -33,23 +32,6 @@ __all__ = [
     "tier_index",
     "tier_thresholds",
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class CriterionInfo:
-    """A criterion as a report lists it."""
-
-    id: str
-    code: str | None
-    label: str
-    depth: int
-    is_leaf: bool
-    full_max: Decimal
-
-    @property
-    def title(self) -> str:
-        """``1.2. Label`` when the criterion has a code, else the label."""
-        return f"{self.code}. {self.label}" if self.code else self.label
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,22 +54,8 @@ class BlockView:
 
 
 def _compiled_tree(assessment: Assessment, block: str) -> list[CriterionInfo] | None:
-    compiled = assessment._compiled
-    if compiled is None or block not in compiled.blocks:
-        return None
-    out: list[CriterionInfo] = []
-
-    def walk(node: NodePlan | LeafPlan, depth: int) -> None:
-        crit = node.criterion
-        is_leaf = isinstance(node, LeafPlan)
-        out.append(CriterionInfo(crit.id, crit.code, crit.label, depth, is_leaf, node.max))
-        if isinstance(node, NodePlan):
-            for child in node.children:
-                walk(child, depth + 1)
-
-    for root in compiled.blocks[block].roots:
-        walk(root, 0)
-    return out
+    tree = assessment.criteria_tree.get(block)
+    return list(tree) if tree else None
 
 
 def _inferred_tree(
@@ -161,18 +129,7 @@ def lost_rows(
 ) -> list[tuple[CriterionInfo, Decimal]]:
     """Leaf criteria where ``result`` lost points, most points lost first."""
     info = {c.id: c for c in view.criteria}
-    if assessment._compiled is not None:
-        pairs = lost_points(assessment, result)
-    else:
-        leaves = {c.id for c in view.criteria if c.is_leaf}
-        pairs = sorted(
-            (
-                (cid, res.lost)
-                for cid, res in result.criteria.items()
-                if res.lost > 0 and cid in leaves
-            ),
-            key=lambda p: (-p[1], p[0]),
-        )
+    pairs = lost_points(assessment, result)
     return [
         (info.get(cid) or CriterionInfo(cid, None, cid, 0, True, Decimal(0)), lost)
         for cid, lost in pairs
@@ -201,21 +158,22 @@ def tier_gap(assessment: Assessment, result: AgencyResult) -> Decimal | None:
 
 def tier_thresholds(assessment: Assessment) -> list[tuple[int, Decimal]]:
     """``(tier index, minimum share)`` of each tier with a share threshold, when known."""
-    compiled = assessment._compiled
-    if compiled is None or compiled.rules.tiers.basis.value != "share":
+    if assessment.tier_basis != "share":
         return []
     return [
         (tier_index(assessment, level.id), level.min)
-        for level in compiled.tier_levels
+        for level in assessment.tiers
         if level.min is not None
     ]
 
 
 def previous_year(assessment: Assessment) -> int | None:
     """The year the rank changes compare with, when known."""
-    if assessment.comparison is None or assessment.year is None:
+    if assessment.comparison is None:
         return None
-    return assessment.year - 1
+    if assessment.comparison.previous_year is not None:
+        return assessment.comparison.previous_year
+    return None if assessment.year is None else assessment.year - 1
 
 
 def score_places(assessment: Assessment) -> int:

@@ -60,9 +60,9 @@ _GRAIN = {
 _FIRST_DAY = datetime.date(2000, 1, 1)
 _LAST_DAY = datetime.date(2035, 12, 31)
 # Strategies built once: building one per draw is what makes drawing slow.
-_ONE_IN_THREE = st.integers(0, 2)
 _ONE_IN_FOUR = st.integers(0, 3)
-_ONE_IN_FIVE = st.integers(0, 4)
+_MARKER_ONE = st.integers(0, 4)
+_MARKER_BOTH = st.integers(0, 5)
 _BOOLEANS = st.booleans()
 _DAYS = st.integers(0, (_LAST_DAY - _FIRST_DAY).days)
 
@@ -420,12 +420,10 @@ def draw_values(
     for name in space.order:
         var = space.variables[name]
         ind = var.indicator
-        if not_applicable and ind.not_applicable and draw(_ONE_IN_THREE) == 2:
-            values[name] = NA
-            continue
-        if missing and _missing_allowed(var, space) and draw(_ONE_IN_FIVE) == 4:
-            values[name] = MISSING
-            continue
+        # The value is drawn even when a marker replaces it, so that every agency makes the
+        # same choices: hypothesis then shrinks toward "no marker, smallest value" rather
+        # than toward whatever saves a choice.
+        value: ValueOrMarker
         if ind.type in _NUMERIC:
             lo, hi = _effective_range(var, unbounded)
             cap = _upper_cap(var, space, values, unbounded)
@@ -433,7 +431,7 @@ def draw_values(
                 hi = min(hi, cap)
             if hi < lo:
                 reject()
-            values[name] = _draw_number(draw, ind.type, lo, hi, var.specials)
+            value = _draw_number(draw, ind.type, lo, hi, var.specials)
         elif ind.type is IndicatorType.BOOL:
             flag: bool = draw(_BOOLEANS)
             for clause in space.closes.get(name, ()):
@@ -442,12 +440,22 @@ def draw_values(
                     continue  # the relation is skipped for this agency
                 if not any(values.get(n) is want for n, want in others):
                     flag = dict(clause.literals)[name]  # the only literal left must hold
-            values[name] = flag
+            value = flag
         elif ind.type is IndicatorType.CATEGORY:
             categories = list(ind.categories or {})
-            values[name] = categories[draw(st.integers(0, len(categories) - 1))]
+            value = categories[draw(st.integers(0, len(categories) - 1))]
         else:
-            values[name] = _FIRST_DAY + datetime.timedelta(days=draw(_DAYS))
+            value = _FIRST_DAY + datetime.timedelta(days=draw(_DAYS))
+        # One choice decides the marker: 0–3 keep the value, 4 not applicable, 5 missing.
+        can_na = not_applicable and ind.not_applicable
+        can_miss = missing and _missing_allowed(var, space)
+        if can_na or can_miss:
+            pick = draw(_MARKER_BOTH if can_na and can_miss else _MARKER_ONE)
+            if pick == 4:
+                value = NA if can_na else MISSING
+            elif pick == 5:
+                value = MISSING
+        values[name] = value
     if space.general:
         env = {k: v for k, v in values.items() if not isinstance(v, Marker)}
         for expr in space.general:
