@@ -46,6 +46,7 @@ from udcntt.model._ruleset import (
     Tiers,
 )
 from udcntt.model._schema import rule_file_json_schema
+from udcntt.model._survey import ColumnRole, ColumnSpec, SurveyFormat, SurveyLayout
 
 __all__ = [
     "FORMAT_VERSION",
@@ -54,6 +55,8 @@ __all__ = [
     "BandStep",
     "Bands",
     "Block",
+    "ColumnRole",
+    "ColumnSpec",
     "Condition",
     "Criterion",
     "Dec",
@@ -82,6 +85,8 @@ __all__ = [
     "Rule",
     "RuleSet",
     "StrictModel",
+    "SurveyFormat",
+    "SurveyLayout",
     "TestAgency",
     "TestCase",
     "TierBasis",

@@ -12,6 +12,7 @@ from pydantic import Field, PrivateAttr, field_validator, model_validator
 from udcntt.model._base import Dec, Expr, Id, Label, StrictModel
 from udcntt.model._criteria import Criterion
 from udcntt.model._indicators import Block, Derived, Indicator, Relation
+from udcntt.model._survey import SurveyLayout
 
 __all__ = [
     "FORMAT_VERSION",
@@ -204,6 +205,7 @@ class RuleSet(StrictModel):
     tiers: Tiers
     ranking: Ranking = Ranking()
     tests: tuple[TestCase, ...] = ()
+    survey: SurveyLayout | None = None
 
     _source: Any = PrivateAttr(default=None)
     _compiled: Any = PrivateAttr(default=None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+from dataclasses import replace
 from decimal import Decimal
 
 from udcntt.errors import RuleFileError, did_you_mean
@@ -557,6 +558,12 @@ def compile_checked(rules: RuleSet, ctx: CheckContext) -> CompiledRuleSet | None
         check_tiers(rules, blocks, ctx)
         _check_ranking_and_tests(comp, paths)
         _check_unused(comp)
+        if rules.survey is not None:
+            from udcntt.data import check_layout
+
+            for diag in check_layout(rules, rules.survey):
+                located = diag.location or ctx.locate(("survey",))
+                ctx.diagnostics.append(replace(diag, location=located))
     if ctx.has_errors:
         return None
     digest = hashlib.sha256(
