@@ -299,7 +299,7 @@ def _check_yaml(block: Block, cwd: Path) -> None:
     import udcntt
 
     text = block.code
-    if block.title and re.fullmatch(r"[\w.-]+", block.title):
+    if block.title and re.fullmatch(r"[\w-]+\.(yaml|yml)", block.title):
         (cwd / block.title).write_text(text, encoding="utf-8")
     part_of = block.directives.get("part-of")
     if part_of:

@@ -403,3 +403,23 @@ def test_renamed_agency_matches_previous_year_by_name_variant() -> None:
     assert a.comparison is not None
     assert dict(a.comparison.matched_by_alias) == {"da_huoai": "ubnd_hoa_cu"}
     assert a.by_id("da_huoai").rank_change == -1
+
+
+SHIPPED = [
+    ("lam-dong-2017.yaml", "lam-dong/survey-2017.csv", "lam-dong/agencies.yaml"),
+    ("lam-dong-2018.yaml", "lam-dong-2018/survey-2018.csv", "lam-dong-2018/agencies.yaml"),
+    ("dti-922-province.yaml", "dti-2022/provinces.csv", None),
+]
+
+
+@pytest.mark.parametrize(("rules_name", "survey", "registry"), SHIPPED, ids=[s[0] for s in SHIPPED])
+def test_fast_and_reference_paths_agree_on_shipped_examples(rules_name: str, survey: str, registry: str | None) -> None:
+    """Bands, lookups, normalisations, weighted means, unscored leaves: both paths agree."""
+    root = FIXTURES.parent.parent
+    rs = udcntt.load_rules(root / "rules" / rules_name)
+    reg = udcntt.read_registry(root / "examples" / registry) if registry else None
+    ds = udcntt.read_survey(root / "examples" / survey, rs, registry=reg)
+    compiled = udcntt.compile_rules(rs)
+    fast = assessment_to_json(udcntt.evaluate(compiled, ds))
+    slow = assessment_to_json(udcntt.evaluate(_without_fast_paths(compiled), ds))
+    assert fast == slow

@@ -77,39 +77,65 @@ class ZipMapping(Mapping[str, Any]):
         return len(self._keys)
 
 
-class CriteriaView(Mapping[str, CriterionResult]):
-    """Criterion results of one agency scored on the fast path, built on access.
+class CriteriaShape:
+    """What the agencies of one block share: criterion ids, budgets, statuses, rounding."""
 
-    Holds the block's shared tuples (ids, budgets) and the agency's own points, so scoring
-    10,000 agencies does not create half a million small objects nobody reads.
-    """
-
-    __slots__ = ("_ids", "_index", "_max", "_norm", "_points", "_raw", "_status", "_unrounded")
+    __slots__ = ("full_max", "ids", "index", "n_leaves", "quantize", "status")
 
     def __init__(
         self,
         ids: tuple[str, ...],
-        index: Mapping[str, int],
         full_max: tuple[Decimal, ...],
         status: tuple[str, ...],
+        n_leaves: int,
+        quantize: Callable[[Decimal], Decimal],
+    ) -> None:
+        self.ids = ids
+        self.index = {cid: i for i, cid in enumerate(ids)}
+        self.full_max = full_max
+        self.status = status
+        self.n_leaves = n_leaves
+        self.quantize = quantize
+
+
+class CriteriaView(Mapping[str, CriterionResult]):
+    """Criterion results of one agency scored on the fast path, built on access.
+
+    Holds the block's shared :class:`CriteriaShape` and the agency's own tuples (leaf points,
+    leaf values before rounding, group points before rounding), so scoring 100,000 agencies
+    creates no per-criterion objects beyond the numbers themselves. Group points are rounded
+    when read, as the reference path rounds them.
+    """
+
+    __slots__ = ("_groups", "_norm", "_points", "_raw", "_shape", "_unrounded")
+
+    def __init__(
+        self,
+        shape: CriteriaShape,
         points: tuple[Decimal, ...],
-        raw: tuple[Decimal | None, ...],
-        unrounded: tuple[Decimal | None, ...],
+        raw: tuple[Decimal, ...],
+        unrounded: tuple[Decimal, ...],
+        groups: tuple[Decimal, ...],
         normalised: Mapping[str, Decimal] | None = None,
     ) -> None:
-        self._norm = normalised
-        self._ids = ids
-        self._index = index
-        self._max = full_max
-        self._status = status
+        self._shape = shape
         self._points = points
         self._raw = raw
         self._unrounded = unrounded
+        self._groups = groups
+        self._norm = normalised
 
     def __getitem__(self, key: str) -> CriterionResult:
-        i = self._index[key]
-        status = self._status[i]
-        mx = self._max[i]
+        shape = self._shape
+        i = shape.index[key]
+        status = shape.status[i]
+        mx = shape.full_max[i]
+        n = shape.n_leaves
+        if i >= n:
+            value = self._groups[i - n]
+            return CriterionResult(key, shape.quantize(value), mx, mx, status, unrounded=value)
+        if status == "unscored":
+            return CriterionResult(key, self._points[i], mx, mx, status, raw=self._raw[i])
         return CriterionResult(
             key,
             self._points[i],
@@ -122,10 +148,10 @@ class CriteriaView(Mapping[str, CriterionResult]):
         )
 
     def __iter__(self) -> Any:
-        return iter(self._ids)
+        return iter(self._shape.ids)
 
     def __len__(self) -> int:
-        return len(self._ids)
+        return len(self._shape.ids)
 
 
 @dataclass(frozen=True, slots=True)

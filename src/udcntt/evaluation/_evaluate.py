@@ -6,6 +6,7 @@ import decimal
 import gc
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
+from functools import partial
 from operator import attrgetter, itemgetter
 from types import MappingProxyType
 from typing import Any
@@ -17,6 +18,7 @@ from udcntt.evaluation._assessment import (
     AgencyResult,
     Assessment,
     Comparison,
+    CriteriaShape,
     CriteriaView,
     CriterionInfo,
     CriterionResult,
@@ -36,7 +38,15 @@ from udcntt.evaluation._ranking import (
 )
 from udcntt.expressions import DECIMAL_CONTEXT, RuleArithmeticError
 from udcntt.loading import RuleSource
-from udcntt.model import Aggregate, NotApplicablePolicy, RankOn, RuleSet, TierBasis, TierLevel
+from udcntt.model import (
+    Aggregate,
+    NotApplicablePolicy,
+    RankOn,
+    Rounding,
+    RuleSet,
+    TierBasis,
+    TierLevel,
+)
 from udcntt.program import BlockPlan, CompiledRuleSet, LeafPlan, NodePlan, compile_rules
 from udcntt.program._codegen import SlowPath
 
@@ -471,20 +481,22 @@ def _tier(
 class _FastShape:
     """Per-block constants for building fast-path results."""
 
-    def __init__(self, plan: BlockPlan) -> None:
-        self.ids = tuple(leaf.id for leaf in plan.leaves) + tuple(g.id for g in plan.groups)
-        self.index = {cid: i for i, cid in enumerate(self.ids)}
-        self.full_max = tuple(leaf.max for leaf in plan.leaves) + tuple(g.max for g in plan.groups)
-        self.status = tuple("unscored" if leaf.unscored else "scored" for leaf in plan.leaves) + (
-            "scored",
-        ) * len(plan.groups)
+    def __init__(self, plan: BlockPlan, rounding: Rounding) -> None:
+        ids = tuple(leaf.id for leaf in plan.leaves) + tuple(g.id for g in plan.groups)
+        full_max = tuple(leaf.max for leaf in plan.leaves) + tuple(g.max for g in plan.groups)
+        status = tuple("unscored" if leaf.unscored else "scored" for leaf in plan.leaves)
+        self.criteria = CriteriaShape(
+            ids,
+            full_max,
+            status + ("scored",) * len(plan.groups),
+            len(plan.leaves),
+            partial(quantize, places=rounding.total, mode=rounding.mode),
+        )
         self.normalised = tuple(
             (i, leaf.id, leaf.max, leaf.rule.cap if leaf.rule is not None else None)
             for i, leaf in enumerate(plan.leaves)
             if leaf.normalised
         )
-        self.n_leaves = len(plan.leaves)
-        self.no_groups: tuple[None, ...] = (None,) * len(plan.groups)
 
 
 def _finish_fast(
@@ -496,60 +508,31 @@ def _finish_fast(
     """The generated path from leaf values to tier; ``None`` sends the agency to the reference path."""
     plan = agency.plan
     assert plan.fast_finish is not None
-    if agency.fast_done is not None:
-        leaves, groups_q, groups_u, total, published, share, ti = agency.fast_done
-        raws = agency.fast_leaves
-        criteria = CriteriaView(
-            shape.ids,
-            shape.index,
-            shape.full_max,
-            shape.status,
-            leaves + groups_q,
-            raws + shape.no_groups,
-            raws + groups_u,
-            None,
-        )
-        if ti >= 0:
-            return _Core(
-                agency,
-                criteria,
-                total,
-                published,
-                plan.max_total,
-                share,
-                compiled.tier_levels[ti],
-                (),
-            )
-        return _finish_tier(compiled, agency, criteria, total, published, share)
-    pre = list(agency.fast_leaves)
+    raws = agency.fast_leaves
     norm: dict[str, Decimal] | None = None
-    for i, cid, mx, cap in shape.normalised:
-        score = scores.get((agency.record.id, cid), _ZERO)
-        points = score * mx
-        if cap is not None:
-            points = min(points, cap)
-        pre[i] = points
-        if norm is None:
-            norm = {}
-        norm[cid] = score
-    try:
-        leaves, groups_q, groups_u, total, published, share, ti = plan.fast_finish(*pre)
-    except (SlowPath, RuleArithmeticError, decimal.DecimalException):
-        return None
-    criteria = CriteriaView(
-        shape.ids,
-        shape.index,
-        shape.full_max,
-        shape.status,
-        leaves + groups_q,
-        agency.fast_leaves + shape.no_groups,
-        tuple(pre) + groups_u,
-        norm,
-    )
+    if agency.fast_done is not None:
+        leaves, groups, total, published, share, ti = agency.fast_done
+        unrounded = raws
+    else:
+        pre = list(raws)
+        for i, cid, mx, cap in shape.normalised:
+            score = scores.get((agency.record.id, cid), _ZERO)
+            points = score * mx
+            if cap is not None:
+                points = min(points, cap)
+            pre[i] = points
+            if norm is None:
+                norm = {}
+            norm[cid] = score
+        try:
+            leaves, groups, total, published, share, ti = plan.fast_finish(*pre)
+        except (SlowPath, RuleArithmeticError, decimal.DecimalException):
+            return None
+        unrounded = tuple(pre)
+    criteria = CriteriaView(shape.criteria, leaves, raws, unrounded, groups, norm)
     if ti >= 0:
-        return _Core(
-            agency, criteria, total, published, plan.max_total, share, compiled.tier_levels[ti], ()
-        )
+        level = compiled.tier_levels[ti]
+        return _Core(agency, criteria, total, published, plan.max_total, share, level, ())
     return _finish_tier(compiled, agency, criteria, total, published, share)
 
 
@@ -822,7 +805,9 @@ def _evaluate(
             order = {r.id: i for i, r in enumerate(data.agencies)}
             agencies.sort(key=lambda a: order[a.record.id])
             shapes = {
-                b: _FastShape(p) for b, p in compiled.blocks.items() if p.fast_finish is not None
+                b: _FastShape(p, rule_set.rounding)
+                for b, p in compiled.blocks.items()
+                if p.fast_finish is not None
             }
             for scored in agencies:
                 core: _Core | None = None

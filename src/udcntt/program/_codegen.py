@@ -158,7 +158,7 @@ def generate_block_source(compiled: CompiledRuleSet, plan: BlockPlan) -> tuple[s
     ``leaves_<block>(v0, …)`` checks and reads the inputs and returns the derived values and
     each leaf's points before population normalisation; ``finish_<block>(l0, …)`` takes the
     leaves' points (normalised ones already multiplied out) and returns the rounded leaf
-    points, the group points, the total (unrounded and published), the share and the tier
+    points, the group points before rounding, the total (unrounded and published), the share and the tier
     index (-1 when tiers have conditions to evaluate in Python). Both raise ``_Slow`` for
     anything the reference path must handle.
     """
@@ -245,14 +245,13 @@ def generate_block_source(compiled: CompiledRuleSet, plan: BlockPlan) -> tuple[s
             cond = " and ".join(conds) or "True"
             text = f"{k} if {cond} else ({text})"
         gen.lines.append(f"ti = {text}")
-    groups_q = "".join(f"g{j}.quantize({q_total}, _RM), " for j in range(len(plan.groups)))
     groups_u = "".join(f"g{j}, " for j in range(len(plan.groups)))
     leaf_out = "".join(f"l{i}, " for i in range(len(plan.leaves)))
     fargs = ", ".join(f"l{i}" for i in range(len(plan.leaves)))
     body = "\n".join(f"    {line}" for line in gen.lines)
     source += (
         f"\n\ndef finish_{plan.id}({fargs}):\n{body}\n"
-        f"    return ({leaf_out}), ({groups_q}), ({groups_u}), t, pub, share, ti\n"
+        f"    return ({leaf_out}), ({groups_u}), t, pub, share, ti\n"
     )
     if not any(leaf.normalised for leaf in plan.leaves):
         # Both steps in one function: no population pass stands between them.
@@ -264,8 +263,7 @@ def generate_block_source(compiled: CompiledRuleSet, plan: BlockPlan) -> tuple[s
         body = "\n".join(f"    {line}" for line in joined)
         source += (
             f"\n\ndef whole_{plan.id}({args}):\n{body}\n"
-            f"    return ({derived}), ({leaves}), ({leaf_out}), ({groups_q}), ({groups_u}), "
-            "t, pub, share, ti\n"
+            f"    return ({derived}), ({leaves}), ({leaf_out}), ({groups_u}), t, pub, share, ti\n"
         )
     return source, gen.consts
 

@@ -637,13 +637,40 @@ def check_tiers(rules: RuleSet | CompiledRuleSet, data: Dataset) -> list[Violati
                 "into a lower tier: leave 'max' out of the lower tiers",
             )
         ]
-    ids = {lv.id for lv in compiled.rules.tiers.levels}
+    levels = compiled.tier_levels
+    index = {lv.id: i for i, lv in enumerate(levels)}
+    share_basis = compiled.rules.tiers.basis is TierBasis.SHARE
     for r in assessment.results:
-        if r.tier not in ids:  # pragma: no cover - the engine only returns declared tiers
-            return [
-                Violation("tiers", f"agency '{r.agency_id}' has unknown tier '{r.tier}'", data=data)
-            ]
+        value = r.share if share_basis else r.total
+        shown = f"share {plain_decimal(value)}" if share_basis else f"total {plain_decimal(value)}"
+        for better in levels[: index[r.tier]]:
+            if better.max is not None and value > better.max and (better.min is None or value >= better.min):
+                return [
+                    Violation(
+                        "tiers",
+                        f"agency '{r.agency_id}' with {shown} is above tier '{better.id}' "
+                        f"(up to {plain_decimal(better.max)}) yet falls through to the worse tier "
+                        f"'{r.tier}'",
+                        agency=r.agency_id,
+                        data=_minimal_tier(compiled, data, r.agency_id),
+                        hint="make each tier's 'max' meet the next tier's 'min' at the published "
+                        "precision, or leave 'max' out",
+                    )
+                ]
     return []
+
+
+def _minimal_tier(compiled: CompiledRuleSet, data: Dataset, agency: str) -> Dataset:
+    """The agency alone when it shows the same tier alone, else the whole data."""
+    if len(data.agencies) == 1:
+        return data
+    alone = _only(data, agency)
+    try:
+        again = evaluate(compiled, alone).by_id(agency)
+        before = evaluate(compiled, data).by_id(agency)
+    except EvaluationError:
+        return data
+    return alone if again.tier == before.tier else data
 
 
 # ---------------------------------------------------------------------------------------

@@ -406,8 +406,10 @@ def run_properties(
         share = _WEIGHTS[name] / (total_weight - used)
         used += _WEIGHTS[name]
         slice_seconds = max(global_deadline - began, 0.0) * share
-        deadline = began + slice_seconds
         probed: list[Violation] = probe_tiers(compiled) if name == "tiers" else []
+        if probed:
+            slice_seconds /= 3  # probing found it: only look briefly for a survey showing it
+        deadline = began + slice_seconds
         if name == "monotone" and not any(
             directional_indicators(compiled, b) for b in compiled.blocks
         ):

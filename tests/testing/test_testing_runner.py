@@ -1,0 +1,137 @@
+"""run_properties: the time budget, seeds, reports; and `udcntt check --properties`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import udcntt
+from udcntt.testing import PropertyOutcome, run_properties
+
+ROOT = Path(__file__).resolve().parents[2]
+SMALL = ROOT / "tests" / "fixtures" / "valid" / "small.yaml"
+FAULTY = ROOT / "tests" / "fixtures" / "faulty"
+UNDIRECTED = "staff_total: {label: Tổng số CBCCVC, type: count, range: [1, 10000]}"
+
+
+def clean_rules(tmp_path: Path) -> Path:
+    """The small valid rule file, which passes every property."""
+    return SMALL
+
+
+def directed_rules() -> udcntt.RuleSet:
+    """small.yaml with staff_total, a denominator, declared 'higher is better' (its old fault)."""
+    text = SMALL.read_text(encoding="utf-8")
+    assert UNDIRECTED in text
+    directed = UNDIRECTED.replace("type: count, ", "type: count, direction: higher, ")
+    return udcntt.load_rules("directed.yaml", text=text.replace(UNDIRECTED, directed))
+
+
+def cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "udcntt", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        cwd=ROOT,
+    )
+
+
+def test_a_clean_rule_set_passes(tmp_path: Path) -> None:
+    outcome = run_properties(clean_rules(tmp_path), max_seconds=6, seed=7)
+    assert isinstance(outcome, PropertyOutcome)
+    assert outcome.ok, "\n".join(d.format() for d in outcome.diagnostics)
+    assert outcome.errors == []
+    assert outcome.seed == 7 and outcome.rules_id == "small_example"
+    assert {r.status for r in outcome.reports} <= {"passed", "partial"}
+    assert all(r.examples > 0 for r in outcome.reports)
+    assert outcome.elapsed < 6 + 10
+    text = outcome.summary()
+    assert text.startswith("properties of 'small_example' (seed 7")
+    assert "monotone" in text and "examples" in text
+
+
+def test_a_denominator_declared_higher_is_better_is_caught() -> None:
+    """staff_total 'direction: higher' divides may_tinh: more staff, fewer points."""
+    outcome = run_properties(directed_rules(), max_seconds=10, seed=7, invariants=["monotone"])
+    v = outcome.violations[0]
+    assert (v.criterion, v.indicator) == ("may_tinh", "staff_total")
+
+
+def test_accepts_a_loaded_or_compiled_rule_set(tmp_path: Path) -> None:
+    rules = udcntt.load_rules(clean_rules(tmp_path))
+    for given in (rules, udcntt.compile_rules(rules), str(clean_rules(tmp_path))):
+        outcome = run_properties(given, max_seconds=0, max_examples=5, seed=1, invariants=["permutation"])
+        assert outcome.ok
+        assert [r.name for r in outcome.reports] == ["permutation"]
+        assert outcome.reports[0].examples <= 5
+
+
+def test_same_seed_same_findings() -> None:
+    """A printed seed reproduces the run: same counterexample, same messages."""
+    path = FAULTY / "band-drops.yaml"
+    first = run_properties(path, max_seconds=15, seed=99, invariants=["monotone"])
+    second = run_properties(path, max_seconds=15, seed=99, invariants=["monotone"])
+    assert [d.message for d in first.diagnostics] == [d.message for d in second.diagnostics]
+    assert first.violations[0].counterexample == second.violations[0].counterexample
+
+
+def test_a_seed_is_chosen_and_printed_when_not_given() -> None:
+    outcome = run_properties(FAULTY / "leaf-over-max.yaml", max_seconds=10, invariants=["bounds"])
+    assert isinstance(outcome.seed, int)
+    assert f"[seed {outcome.seed}]" in outcome.diagnostics[0].message
+
+
+def test_a_spent_budget_is_a_warning_not_an_error(tmp_path: Path) -> None:
+    outcome = run_properties(clean_rules(tmp_path), max_seconds=0.001, seed=1)
+    assert outcome.ok
+    skipped = [d for d in outcome.diagnostics if d.code == "W-PROP-SKIPPED"]
+    assert skipped and all(d.severity is udcntt.Severity.WARNING for d in skipped)
+    assert any(r.status == "skipped" for r in outcome.reports)
+
+
+def test_scoring_alone_and_unknown_names() -> None:
+    outcome = run_properties(FAULTY / "leaf-over-max.yaml", max_seconds=0, max_examples=30, seed=1, invariants=["scoring"])
+    assert outcome.ok  # the leaf over its max is 'bounds', not 'scoring'
+    with pytest.raises(ValueError, match="unknown invariant 'speed'"):
+        run_properties(SMALL, invariants=["speed"])
+
+
+def test_no_direction_means_nothing_to_check_for_monotonicity() -> None:
+    text = (FAULTY / "leaf-over-max.yaml").read_text(encoding="utf-8")
+    text = text.replace("direction: higher, ", "").replace(", direction: higher}", "}")
+    assert "direction" not in text
+    rules = udcntt.load_rules("undirected.yaml", text=text)
+    outcome = run_properties(rules, max_seconds=2, seed=1, invariants=["monotone"])
+    assert outcome.ok
+    assert outcome.reports[0].status == "skipped" and outcome.reports[0].note == "no indicator declares a direction"
+    assert not outcome.diagnostics  # nothing to warn about
+
+
+def test_cli_exits_1_with_the_counterexample() -> None:
+    result = cli("--lang", "en", "check", "--properties", "--max-seconds", "6", "--seed", "5", FAULTY / "band-drops.yaml")
+    assert result.returncode == 1, result.stderr
+    output = result.stdout + result.stderr
+    assert "error[E-PROP-MONOTONE]" in output
+    assert "[seed 5]" in output and "then set meetings of a1 to 4" in output
+    assert "reproduce with: udcntt check --properties --seed 5" in output
+
+
+def test_cli_exits_0_on_a_clean_file(tmp_path: Path) -> None:
+    result = cli("--lang", "en", "check", "--properties", "--max-seconds", "5", clean_rules(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_cli_json_carries_the_property_codes() -> None:
+    result = cli("--format", "json", "check", "--properties", "--max-seconds", "6", "--seed", "5", FAULTY / "leaf-over-max.yaml")
+    assert result.returncode == 1
+    payload = json.loads(result.stdout)
+    codes = [d["code"] for f in payload["files"] for d in f["diagnostics"]]
+    assert "E-PROP-BOUNDS" in codes
+    bounds = next(d for f in payload["files"] for d in f["diagnostics"] if d["code"] == "E-PROP-BOUNDS")
+    assert bounds["criterion"] == "chuyen_trach" and "it_staff: 11" in bounds["message"]
