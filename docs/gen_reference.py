@@ -693,9 +693,10 @@ ERROR_DOCS: dict[str, tuple[str, str]] = {
         "Split the file, or pass larger `Limits(...)` to `read_survey` if the file is trusted.",
     ),
     "E-DATA-FORMULA": (
-        "A cell holds a formula whose value was not saved (udcntt never computes formulas).",
-        "Open the workbook in Excel and save it (cached values are then stored), or paste "
-        "values.",
+        "A cell holds a formula. udcntt never evaluates formulas and does not trust the "
+        "cached results stored next to them (they may be stale or forged).",
+        "Replace the formulas by their values (copy, then Paste Special → Values) before "
+        "sending the survey.",
     ),
     "E-DATA-ROW": ("A row is ragged (more or fewer cells than headers) or empty inside the data.", "Fix or delete the row."),
     "E-DATA-MAPPING": (

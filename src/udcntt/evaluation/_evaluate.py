@@ -529,6 +529,8 @@ def _finish_fast(
         except (SlowPath, RuleArithmeticError, decimal.DecimalException):
             return None
         unrounded = tuple(pre)
+    if leaves is None:  # no rounding of leaf points: they are the values themselves
+        leaves = unrounded
     criteria = CriteriaView(shape.criteria, leaves, raws, unrounded, groups, norm)
     if ti >= 0:
         level = compiled.tier_levels[ti]

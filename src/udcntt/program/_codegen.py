@@ -246,7 +246,11 @@ def generate_block_source(compiled: CompiledRuleSet, plan: BlockPlan) -> tuple[s
             text = f"{k} if {cond} else ({text})"
         gen.lines.append(f"ti = {text}")
     groups_u = "".join(f"g{j}, " for j in range(len(plan.groups)))
-    leaf_out = "".join(f"l{i}, " for i in range(len(plan.leaves)))
+    if rounding.criteria is None and not any(leaf.unscored for leaf in plan.leaves):
+        # Leaf points are the leaf values themselves: the caller reuses its own tuple.
+        leaf_out = "None"
+    else:
+        leaf_out = "".join(f"l{i}, " for i in range(len(plan.leaves)))
     fargs = ", ".join(f"l{i}" for i in range(len(plan.leaves)))
     body = "\n".join(f"    {line}" for line in gen.lines)
     source += (

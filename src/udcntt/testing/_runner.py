@@ -244,7 +244,7 @@ def _resolve(rules: RuleSet | CompiledRuleSet | str | Path) -> CompiledRuleSet:
 
 
 def _monotone_examples(compiled: CompiledRuleSet) -> st.SearchStrategy[Any]:
-    base = datasets(compiled, 1, 4, missing=False)
+    base = datasets(compiled, 1, 3, missing=False)
 
     @st.composite
     def build(draw: st.DrawFn) -> tuple[Dataset, str, str, Any]:
@@ -267,7 +267,7 @@ def _monotone_examples(compiled: CompiledRuleSet) -> st.SearchStrategy[Any]:
 
 
 def _permutation_examples(compiled: CompiledRuleSet) -> st.SearchStrategy[Any]:
-    base = datasets(compiled, 2, 6)
+    base = datasets(compiled, 2, 4)
 
     @st.composite
     def build(draw: st.DrawFn) -> tuple[Dataset, tuple[int, ...]]:
@@ -279,7 +279,7 @@ def _permutation_examples(compiled: CompiledRuleSet) -> st.SearchStrategy[Any]:
 
 
 def _na_examples(compiled: CompiledRuleSet) -> st.SearchStrategy[Any]:
-    base = datasets(compiled, 1, 4)
+    base = datasets(compiled, 1, 3)
     allowed = {n for n, ind in compiled.rules.indicators.items() if ind.not_applicable}
 
     @st.composite
@@ -374,7 +374,7 @@ def run_properties(
         str, tuple[Callable[[], st.SearchStrategy[Any]], Callable[[Any], list[Violation]]]
     ] = {}
     bodies["bounds"] = (
-        lambda: datasets(compiled, 1, 4),
+        lambda: datasets(compiled, 1, 3),
         lambda d: _bounds_body(compiled, d, wanted),
     )
     bodies["monotone"] = (
@@ -388,7 +388,7 @@ def run_properties(
     )
     other = fresh_compile(compiled) if "determinism" in runs else None
     bodies["determinism"] = (
-        lambda: datasets(compiled, 1, 4),
+        lambda: datasets(compiled, 1, 3),
         lambda d: check_determinism(compiled, d, other=other),
     )
     bodies["not_applicable"] = (
@@ -396,7 +396,7 @@ def run_properties(
         lambda ex: check_not_applicable(compiled, ex[0], agency=ex[1], indicator=ex[2]),
     )
     bodies["extends"] = (
-        lambda: datasets(compiled, 1, 4),
+        lambda: datasets(compiled, 1, 3),
         lambda d: check_extends(compiled, extended, d) if extended is not None else [],
     )
 

@@ -186,7 +186,7 @@ class RuleFile(pytest.File):
             return
         seen: dict[str, int] = {}
         for index, (case, line, problem) in enumerate(cases):
-            name = _item_name(case.name if case is not None else f"test {index + 1}", seen)
+            name = _item_name(case.name if case is not None else _problem_name(problem, index), seen)
             if problem is not None:
                 yield RuleFileItem.from_parent(self, name=name, diagnostics=[problem])
                 continue
@@ -282,19 +282,26 @@ def _load_test_file(
             case = TestCase.model_validate(entry)
         except ValidationError as exc:
             first = exc.errors()[0]
-            where = ".".join(str(p) for p in first.get("loc", ()))
-            cases.append(
-                (
-                    None,
-                    loc.line,
-                    Diagnostic(
-                        "E-TEST-SHAPE", f"test {i + 1}: {where}: {first.get('msg')}", location=loc
-                    ),
-                )
+            key = tuple(first.get("loc", ()))
+            where = ".".join(str(p) for p in key)
+            name = entry.get("name") if isinstance(entry, dict) else None
+            label = f"test '{name}'" if isinstance(name, str) else f"test {i + 1}"
+            problem = Diagnostic(
+                "E-TEST-SHAPE",
+                f"{label}: {where}: {first.get('msg')}",
+                location=doc.locate(("tests", i, *key)),
+                hint="a test has name, block, inputs, not_applicable, missing, expect, "
+                "tolerance (or agencies: [...])",
             )
+            cases.append((None, loc.line, problem))
             continue
         cases.append((case, loc.line, None))
     return rules, cases, display
+
+
+def _problem_name(problem: Diagnostic | None, index: int) -> str:
+    found = re.match(r"test '(.+?)':", problem.message) if problem is not None else None
+    return found.group(1) if found else f"test {index + 1}"
 
 
 def _item_name(name: str, seen: dict[str, int]) -> str:
@@ -322,7 +329,7 @@ class RuleFileItem(pytest.Item):
     def reportinfo(self) -> tuple[Path, int | None, str]:
         d = self.diagnostics[0] if self.diagnostics else None
         line = d.location.line if d is not None and d.location is not None else None
-        return self.path, (line - 1) if line else None, f"{self.path.name}::{self.name}"
+        return self.path, (line - 1) if line else None, self.name
 
 
 class RuleTestFailure(Exception):
@@ -361,7 +368,7 @@ class RuleTestItem(pytest.Item):
         return str(super().repr_failure(excinfo))
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
-        return self.path, (self.line - 1) if self.line else None, f"{self.path.name}::{self.name}"
+        return self.path, (self.line - 1) if self.line else None, self.name
 
 
 class PropertiesItem(pytest.Item):
@@ -393,7 +400,7 @@ class PropertiesItem(pytest.Item):
         return str(super().repr_failure(excinfo))
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
-        return self.path, None, f"{self.path.name}::properties"
+        return self.path, None, self.name
 
 
 # ---------------------------------------------------------------------------------------
