@@ -423,3 +423,11 @@ def test_fast_and_reference_paths_agree_on_shipped_examples(rules_name: str, sur
     fast = assessment_to_json(udcntt.evaluate(compiled, ds))
     slow = assessment_to_json(udcntt.evaluate(_without_fast_paths(compiled), ds))
     assert fast == slow
+
+
+def test_progress_is_reported() -> None:
+    """A progress callback hears the start and the end (the CLI draws its bar with it)."""
+    calls: list[tuple[int, int]] = []
+    udcntt.evaluate(rules(), data(("p", "so", FULL), ("q", "so", FULL)), progress=lambda d, t: calls.append((d, t)))
+    assert calls[0] == (0, 2)
+    assert calls[-1] == (2, 2)

@@ -8,7 +8,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from udcntt.cli._main import EXIT_OK, EXIT_PROBLEMS
+from udcntt.cli._main import EXIT_OK, EXIT_PROBLEMS, Progress
 from udcntt.cli._output import Printer
 from udcntt.data import Dataset
 from udcntt.errors import Severity, UsageError
@@ -139,7 +139,11 @@ def cmd_score(args: argparse.Namespace, printer: Printer) -> int:
     data = read_data(args.data, rules, args)
     previous = _previous(args, rules)
     options = {"lenient": bool(args.lenient), "locale": args.locale, "previous": bool(previous)}
-    assessment = evaluate(rules, data, previous=previous, options=options)
+    bar = Progress(printer, len(data.agencies), "udcntt score")
+    try:
+        assessment = evaluate(rules, data, previous=previous, options=options, progress=bar.update)
+    finally:
+        bar.close()
     if data.diagnostics:
         printer.diagnostics(data.diagnostics)
     if args.format == "json" and not args.output:

@@ -184,6 +184,8 @@ def _report(printer: Printer, exc: UdcnttError, fmt: str) -> None:
 class Progress:
     """A progress line on stderr, shown only on a terminal and only after two seconds."""
 
+    __slots__ = ("enabled", "label", "printer", "shown", "start", "total")
+
     def __init__(self, printer: Printer, total: int, label: str) -> None:
         self.printer = printer
         self.total = total
@@ -192,7 +194,10 @@ class Progress:
         self.enabled = sys.stderr.isatty()
         self.shown = False
 
-    def update(self, done: int) -> None:
+    def update(self, done: int, total: int | None = None) -> None:
+        """Redraw the bar (only on a terminal, and only once the run has taken two seconds)."""
+        if total is not None:
+            self.total = total
         if not self.enabled or time.monotonic() - self.start < 2:
             return
         self.shown = True
@@ -204,5 +209,6 @@ class Progress:
         sys.stderr.flush()
 
     def close(self) -> None:
+        """End the progress line."""
         if self.shown:
             sys.stderr.write("\n")

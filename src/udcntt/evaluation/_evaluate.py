@@ -700,6 +700,7 @@ def evaluate(
     previous: Assessment | Dataset | None = None,
     previous_rules: RuleSet | CompiledRuleSet | None = None,
     options: Mapping[str, Any] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Assessment:
     """Score every agency of ``data`` with ``rules``.
 
@@ -710,6 +711,8 @@ def evaluate(
             ``previous_rules``, by default the same rules) — for rank changes.
         previous_rules: the rule set of the previous year, when ``previous`` is a dataset.
         options: free-form options recorded in the receipt.
+        progress: called as ``progress(done, total)`` every 1,000 agencies and at the end
+            (the CLI draws its progress bar with it).
 
     Returns:
         The immutable :class:`Assessment`.
@@ -730,7 +733,7 @@ def evaluate(
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _evaluate(compiled, data, previous, options)
+        return _evaluate(compiled, data, previous, options, progress)
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -741,6 +744,7 @@ def _evaluate(
     data: Dataset,
     previous: Assessment | None,
     options: Mapping[str, Any] | None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Assessment:
     rule_set = compiled.rules
     src = rule_set.source
@@ -778,6 +782,8 @@ def _evaluate(
             keys = plan.indicators
             pick = itemgetter(*keys) if len(keys) > 1 else None
             for record in records:
+                if progress is not None and not len(agencies) % 1000:
+                    progress(len(agencies), len(data.agencies))
                 if fast is not None:
                     try:
                         values = (
@@ -832,6 +838,8 @@ def _evaluate(
                     cores.append(core)
     if errors:
         raise EvaluationError.from_diagnostics(errors)
+    if progress is not None:
+        progress(len(data.agencies), len(data.agencies))
     ranks = _ranks(rule_set, cores)
     comparison = None
     matched: dict[str, AgencyResult] = {}

@@ -18,7 +18,7 @@ Invariants (:data:`INVARIANTS`), each a function returning :class:`Violation` ob
 returns a :class:`PropertyOutcome` (``udcntt check --properties`` prints its diagnostics).
 
 >>> from udcntt.testing import run_properties                       # doctest: +SKIP
->>> outcome = run_properties("rules/lam-dong-2017.yaml", max_seconds=30, seed=1)
+>>> outcome = run_properties("rules/lam-dong-2017.yaml", max_seconds=30, seed=1)  # doctest: +SKIP
 >>> outcome.ok                                                     # doctest: +SKIP
 True
 

@@ -644,7 +644,11 @@ def check_tiers(rules: RuleSet | CompiledRuleSet, data: Dataset) -> list[Violati
         value = r.share if share_basis else r.total
         shown = f"share {plain_decimal(value)}" if share_basis else f"total {plain_decimal(value)}"
         for better in levels[: index[r.tier]]:
-            if better.max is not None and value > better.max and (better.min is None or value >= better.min):
+            if (
+                better.max is not None
+                and value > better.max
+                and (better.min is None or value >= better.min)
+            ):
                 return [
                     Violation(
                         "tiers",

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from hypothesis.errors import HypothesisException, Unsatisfiable
 
 from udcntt.data import NA, Dataset
-from udcntt.errors import Diagnostic, Severity, UdcnttError
+from udcntt.errors import Diagnostic, Severity, SourceLocation, UdcnttError
+from udcntt.loading import RuleSource
 from udcntt.model import RuleSet
 from udcntt.program import CompiledRuleSet, load_rules
 from udcntt.testing._invariants import (
@@ -56,6 +57,8 @@ _WEIGHTS: dict[str, int] = {
 #: Examples per second of budget when ``max_examples`` is not given (the deadline stops
 #: slower rule sets earlier).
 _EXAMPLES_PER_SECOND = 100
+#: Examples per invariant when there is no time limit and no ``max_examples``.
+_UNLIMITED_EXAMPLES = 200
 
 
 @dataclass(frozen=True)
@@ -316,7 +319,8 @@ def run_properties(
     Args:
         rules: a loaded or compiled rule set, or the path of a rule file.
         max_seconds: the time budget for all invariants together (about; a counterexample
-            found near the end may take a few more seconds to shrink).
+            found near the end may take a few more seconds to shrink); 0 or less for no
+            limit (then each invariant runs ``max_examples``, by default 200).
         seed: the seed of the random search; printed with every violation, and passing it
             again (with the same or a larger budget) reproduces the run.
         max_examples: examples per invariant; by default scaled to the time budget.
@@ -327,6 +331,10 @@ def run_properties(
         (code ``E-PROP-…``, message naming the invariant, the criterion, the counterexample
         and the seed) and a warning ``W-PROP-SKIPPED`` per invariant that could not be
         checked (time budget spent, or no valid data could be generated).
+
+    Raises:
+        RuleFileError: ``rules`` is a path to a rule file that does not load.
+        ValueError: an unknown name in ``invariants``.
     """
     start = time.monotonic()
     compiled = _resolve(rules)
@@ -340,6 +348,12 @@ def run_properties(
     global_deadline = start + budget
     runs = [n for n in _WEIGHTS if n in wanted or (n == "bounds" and "scoring" in wanted)]
     total_weight = sum(_WEIGHTS[n] for n in runs) or 1
+    src = rule_set.source
+    where = (
+        SourceLocation(file=src.files[0].path)
+        if isinstance(src, RuleSource) and src.files
+        else None
+    )
     violations: list[Violation] = []
     reports: list[InvariantReport] = []
     warnings: list[Diagnostic] = []
@@ -365,7 +379,10 @@ def run_properties(
                     code="W-PROP-SKIPPED",
                     message=f"property '{name}' was not checked: {note}",
                     severity=Severity.WARNING,
-                    hint="raise --max-seconds" if "budget" in note else None,
+                    location=where,
+                    hint="raise --max-seconds"
+                    if "budget" in note
+                    else "check that the declared ranges and relations can all hold together",
                 )
             )
 
@@ -423,11 +440,18 @@ def run_properties(
                 report(name, "failed", 0, began, "the extending file does not load")
                 continue
         if time.monotonic() >= global_deadline:
-            report(name, "skipped", 0, began, "the time budget was spent before it could run")
+            if probed:
+                violations.append(probed[0])
+                report(name, "failed", 0, began, "found by probing the tier thresholds")
+            else:
+                report(name, "skipped", 0, began, "the time budget was spent before it could run")
             continue
-        count = max_examples or max(
-            20, min(5000, int(min(slice_seconds, 50.0) * _EXAMPLES_PER_SECOND))
-        )
+        if max_examples:
+            count = max_examples
+        elif budget == float("inf"):
+            count = _UNLIMITED_EXAMPLES
+        else:
+            count = max(20, min(5000, int(min(slice_seconds, 50.0) * _EXAMPLES_PER_SECOND)))
         make, body = bodies[name]
         run = _Run(name, deadline, deadline, slice_seconds, global_deadline, body)
         try:

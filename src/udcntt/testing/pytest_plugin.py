@@ -186,7 +186,9 @@ class RuleFile(pytest.File):
             return
         seen: dict[str, int] = {}
         for index, (case, line, problem) in enumerate(cases):
-            name = _item_name(case.name if case is not None else _problem_name(problem, index), seen)
+            name = _item_name(
+                case.name if case is not None else _problem_name(problem, index), seen
+            )
             if problem is not None:
                 yield RuleFileItem.from_parent(self, name=name, diagnostics=[problem])
                 continue
@@ -311,6 +313,12 @@ def _item_name(name: str, seen: dict[str, int]) -> str:
     return clean if count == 1 else f"{clean} ({count})"
 
 
+def _domain(item: pytest.Item) -> str:
+    # Not a suffix of the node id, so pytest shows the id as it is (it would turn dots of a
+    # suffix into '::').
+    return f"{item.name} ({item.path.name})"
+
+
 class RuleFileItem(pytest.Item):
     """A rule file or test file that cannot be used: fails with its diagnostics."""
 
@@ -329,7 +337,7 @@ class RuleFileItem(pytest.Item):
     def reportinfo(self) -> tuple[Path, int | None, str]:
         d = self.diagnostics[0] if self.diagnostics else None
         line = d.location.line if d is not None and d.location is not None else None
-        return self.path, (line - 1) if line else None, self.name
+        return self.path, (line - 1) if line else None, _domain(self)
 
 
 class RuleTestFailure(Exception):
@@ -368,7 +376,7 @@ class RuleTestItem(pytest.Item):
         return str(super().repr_failure(excinfo))
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
-        return self.path, (self.line - 1) if self.line else None, self.name
+        return self.path, (self.line - 1) if self.line else None, _domain(self)
 
 
 class PropertiesItem(pytest.Item):
@@ -400,7 +408,7 @@ class PropertiesItem(pytest.Item):
         return str(super().repr_failure(excinfo))
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
-        return self.path, None, self.name
+        return self.path, None, _domain(self)
 
 
 # ---------------------------------------------------------------------------------------
