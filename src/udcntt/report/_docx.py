@@ -25,8 +25,7 @@ from udcntt.report._tables import (
     block_views,
     change_text,
     display_points,
-    group_heading,
-    previous_year,
+    ranking_headers,
     score_places,
 )
 
@@ -135,20 +134,7 @@ def _block_table(doc: DocumentObject, assessment: Assessment, view: BlockView, l
 
     places = score_places(assessment)
     has_changes = assessment.comparison is not None
-    prev = previous_year(assessment)
-    headers = [
-        t(lang, "stt"),
-        t(lang, "agency"),
-        *(group_heading(g, lang) for g in view.groups),
-        t(lang, "total"),
-        t(lang, "tier"),
-        t(lang, "rank"),
-    ]
-    if has_changes:
-        headers.append(
-            t(lang, "previous_rank_year", year=prev) if prev else t(lang, "previous_rank")
-        )
-        headers.append(t(lang, "change"))
+    headers = ranking_headers(assessment, view, lang)
     table = doc.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     size = 11 if len(view.groups) > 4 else 12

@@ -29,6 +29,7 @@ from udcntt.report._tables import (
     lost_rows,
     next_tier_label,
     previous_year,
+    ranking_headers,
     score_places,
     tier_gap,
     tier_index,
@@ -70,20 +71,7 @@ def _block_context(
         (i, m, labels[i] if i < len(labels) else "") for i, m in tier_thresholds(assessment)
     ]
     has_changes = assessment.comparison is not None
-    prev = previous_year(assessment)
-    headers = [
-        t(lang, "stt"),
-        t(lang, "agency"),
-        *(group_heading(g, lang) for g in view.groups),
-        t(lang, "total"),
-        t(lang, "tier"),
-        t(lang, "rank"),
-    ]
-    if has_changes:
-        headers.append(
-            t(lang, "previous_rank_year", year=prev) if prev else t(lang, "previous_rank")
-        )
-        headers.append(t(lang, "change"))
+    headers = ranking_headers(assessment, view, lang)
     rows = []
     profile_rows = []
     for stt, r in enumerate(view.results, start=1):

@@ -27,6 +27,7 @@ __all__ = [
     "lost_rows",
     "next_tier_label",
     "previous_year",
+    "ranking_headers",
     "score_places",
     "tier_gap",
     "tier_index",
@@ -117,6 +118,28 @@ def block_views(assessment: Assessment) -> list[BlockView]:
             )
         )
     return views
+
+
+def ranking_headers(
+    assessment: Assessment, view: BlockView, lang: str, *, share: bool = False
+) -> list[str]:
+    """Column headings of a block's official ranking table (STT, đơn vị, groups, …)."""
+    headers = [
+        t(lang, "stt"),
+        t(lang, "agency"),
+        *(group_heading(g, lang) for g in view.groups),
+        t(lang, "total"),
+        *([t(lang, "share")] if share else []),
+        t(lang, "tier"),
+        t(lang, "rank"),
+    ]
+    if assessment.comparison is not None:
+        prev = previous_year(assessment)
+        headers.append(
+            t(lang, "previous_rank_year", year=prev) if prev else t(lang, "previous_rank")
+        )
+        headers.append(t(lang, "change"))
+    return headers
 
 
 def group_heading(group: CriterionInfo, lang: str) -> str:

@@ -24,10 +24,9 @@ from udcntt.report._i18n import t
 from udcntt.report._tables import (
     BlockView,
     block_views,
-    group_heading,
     lost_rows,
     next_tier_label,
-    previous_year,
+    ranking_headers,
     score_places,
     tier_gap,
 )
@@ -53,21 +52,7 @@ def _block_sheet(book: Book, assessment: Assessment, view: BlockView, lang: str)
     places = score_places(assessment)
     pts = points_format(places)
     has_changes = assessment.comparison is not None
-    prev = previous_year(assessment)
-    headers = [
-        t(lang, "stt"),
-        t(lang, "agency"),
-        *(group_heading(g, lang) for g in view.groups),
-        t(lang, "total"),
-        t(lang, "share"),
-        t(lang, "tier"),
-        t(lang, "rank"),
-    ]
-    if has_changes:
-        headers.append(
-            t(lang, "previous_rank_year", year=prev) if prev else t(lang, "previous_rank")
-        )
-        headers.append(t(lang, "change"))
+    headers = ranking_headers(assessment, view, lang, share=True)
     year = assessment.year
     title = t(lang, "report_title_year", year=year) if year else t(lang, "report_title")
     sh.title(1, title.upper() if lang == "vi" else title, len(headers))
