@@ -260,15 +260,8 @@ def _with_relations(rules: RuleSet, relations: list[object]) -> RuleSet:
     return RuleSet.model_validate(data)
 
 
-@pytest.mark.parametrize("fallback", [False, True])
-def test_relation_blocks_and_arithmetic(
-    rules: RuleSet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fallback: bool
-) -> None:
+def test_relation_blocks_and_arithmetic(rules: RuleSet, tmp_path: Path) -> None:
     """Relations apply to their blocks; a division by zero means 'cannot be checked'."""
-    if fallback:  # the stand-in evaluator used when udcntt.expressions is absent
-        import sys
-
-        monkeypatch.setitem(sys.modules, "udcntt.expressions", None)
     ruled = _with_relations(
         rules,
         [

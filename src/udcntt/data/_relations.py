@@ -11,13 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from udcntt.data._dataset import Value
 from udcntt.model._indicators import IndicatorType, Relation
 from udcntt.model._ruleset import RuleSet
 
-__all__ = ["CompiledRelation", "compile_relations"]
+if TYPE_CHECKING:
+    from udcntt.expressions import NameInfo
+
+__all__ = ["CompiledRelation", "compile_relations", "indicator_names"]
 
 _Check = Callable[[Mapping[str, Value]], Any]
 
@@ -45,20 +48,7 @@ def compile_relations(rules: RuleSet) -> list[CompiledRelation]:
         return []
     from udcntt import expressions
 
-    names = {}
-    kinds = {
-        IndicatorType.COUNT: "NUMBER",
-        IndicatorType.NUMBER: "NUMBER",
-        IndicatorType.RATIO: "NUMBER",
-        IndicatorType.BOOL: "BOOL",
-        IndicatorType.CATEGORY: "CATEGORY",
-        IndicatorType.DATE: "DATE",
-    }
-    for ind_id, ind in rules.indicators.items():
-        cats = frozenset(ind.categories) if ind.categories else None
-        names[ind_id] = expressions.NameInfo(
-            type=getattr(expressions.ExprType, kinds[ind.type]), categories=cats, label=ind.label
-        )
+    names = indicator_names(rules)
     out = []
     for rel in rules.relations:
         expr = expressions.compile_expression(
@@ -66,3 +56,25 @@ def compile_relations(rules: RuleSet) -> list[CompiledRelation]:
         )
         out.append(CompiledRelation(rel, tuple(sorted(expr.names)), expr.evaluate))
     return out
+
+
+def indicator_names(rules: RuleSet) -> dict[str, NameInfo]:
+    """How expressions see each indicator: its value type, categories and label."""
+    from udcntt.expressions import ExprType, NameInfo
+
+    kinds = {
+        IndicatorType.COUNT: ExprType.NUMBER,
+        IndicatorType.NUMBER: ExprType.NUMBER,
+        IndicatorType.RATIO: ExprType.NUMBER,
+        IndicatorType.BOOL: ExprType.BOOL,
+        IndicatorType.CATEGORY: ExprType.CATEGORY,
+        IndicatorType.DATE: ExprType.DATE,
+    }
+    return {
+        ind_id: NameInfo(
+            type=kinds[ind.type],
+            categories=frozenset(ind.categories) if ind.categories else None,
+            label=ind.label,
+        )
+        for ind_id, ind in rules.indicators.items()
+    }

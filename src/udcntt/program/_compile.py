@@ -8,6 +8,7 @@ import json
 from dataclasses import replace
 from decimal import Decimal
 
+from udcntt.data._relations import indicator_names
 from udcntt.errors import RuleFileError, did_you_mean
 from udcntt.expressions import Expression, ExprType, NameInfo, compile_expression
 from udcntt.model import (
@@ -25,15 +26,6 @@ from udcntt.program._plan import BlockPlan, CompiledRule, CompiledRuleSet, LeafP
 __all__ = ["compile_checked"]
 
 _Path = tuple[str | int, ...]
-
-_TYPE_OF = {
-    IndicatorType.COUNT: ExprType.NUMBER,
-    IndicatorType.NUMBER: ExprType.NUMBER,
-    IndicatorType.RATIO: ExprType.NUMBER,
-    IndicatorType.BOOL: ExprType.BOOL,
-    IndicatorType.CATEGORY: ExprType.CATEGORY,
-    IndicatorType.DATE: ExprType.DATE,
-}
 
 _BOUNDED = {
     NormMethod.TO_BEST,
@@ -99,9 +91,8 @@ class _Compiler:
     # -- declarations ------------------------------------------------------------------
     def declarations(self) -> None:
         rules = self.rules
+        self.names.update(indicator_names(rules))
         for ind_id, ind in rules.indicators.items():
-            cats = frozenset(ind.categories) if ind.categories else None
-            self.names[ind_id] = NameInfo(type=_TYPE_OF[ind.type], categories=cats, label=ind.label)
             for b in ind.blocks or ():
                 if b not in rules.blocks:
                     self.ctx.error(
