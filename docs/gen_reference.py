@@ -86,7 +86,7 @@ MODEL_NOTES: dict[str, str] = {
         "Shorthand for one agency: `block`, `inputs`, `not_applicable`, `missing` and "
         "`expect` written at the level of the case are read as `agencies: [{...}]`."
     ),
-    "ColumnSpec": "Shorthand: `\"Header\": indicator_id` is read as `{indicator: indicator_id}`.",
+    "ColumnSpec": 'Shorthand: `"Header": indicator_id` is read as `{indicator: indicator_id}`.',
     "BandStep": "Each step has exactly one of `min` and `max`.",
 }
 
@@ -100,7 +100,7 @@ FIELD_DOCS: dict[str, str] = {
     "RuleSet.description": "Free text: scope, who is assessed, how.",
     "RuleSet.legal_basis": "Legal basis (căn cứ pháp lý): decision numbers and dates; one text or a list.",
     "RuleSet.effective": "The period the criteria set is in force.",
-    "RuleSet.version": "Version of this rule file (quote it: `\"2017.1\"`).",
+    "RuleSet.version": 'Version of this rule file (quote it: `"2017.1"`).',
     "RuleSet.locale": "Locale of survey data read for this rule set (number and date formats).",
     "RuleSet.reconstructed": (
         "Which parts are reconstructed rather than taken from the official text. Required "
@@ -151,7 +151,7 @@ FIELD_DOCS: dict[str, str] = {
     "Indicator.aliases": "Other header texts that mean this indicator in survey files.",
     "Indicator.blocks": "Blocks that are surveyed for it; not set: every block.",
     "Indicator.missing": "What a missing answer means when scoring.",
-    "Indicator.not_applicable": "Whether the survey may answer \"không áp dụng\" (not applicable).",
+    "Indicator.not_applicable": 'Whether the survey may answer "không áp dụng" (not applicable).',
     "Indicator.evidence": "Whether a value must cite a document (minh chứng).",
     # Derived
     "Derived.expr": "The expression.",
@@ -165,7 +165,7 @@ FIELD_DOCS: dict[str, str] = {
     # Criterion
     "Criterion.id": "Identifier (snake_case), unique across the tree.",
     "Criterion.label": "Name of the criterion as published.",
-    "Criterion.code": "Official numbering (\"1.2\"), shown in reports.",
+    "Criterion.code": 'Official numbering ("1.2"), shown in reports.',
     "Criterion.description": "Free text.",
     "Criterion.max": (
         "Maximum points (budget). Required on leaves that score and on groups that average; "
@@ -236,7 +236,7 @@ FIELD_DOCS: dict[str, str] = {
     "TestAgency.id": "Agency id within the test.",
     "TestAgency.block": "Block of the agency.",
     "TestAgency.inputs": "Indicator id → value, as in a survey.",
-    "TestAgency.not_applicable": "Indicators answered \"không áp dụng\".",
+    "TestAgency.not_applicable": 'Indicators answered "không áp dụng".',
     "TestAgency.missing": "Indicators left unanswered.",
     "TestAgency.expect": "Expected results.",
     "Expect.points": "Criterion id → expected points.",
@@ -296,8 +296,7 @@ EXTENDS_KEYS: dict[str, str] = {
     "modify": "Mapping criterion id → fields to change (`{max: 120, label: ...}`).",
     "remove": "List of criterion ids to drop (with their children).",
     "add": (
-        "List of criteria to append; each may name a `parent` group id (default: the top "
-        "level)."
+        "List of criteria to append; each may name a `parent` group id (default: the top level)."
     ),
 }
 
@@ -332,7 +331,7 @@ ERROR_DOCS: dict[str, tuple[str, str]] = {
     ),
     "E-YAML-ENCODING": (
         "The file is not UTF-8 (saved as Windows-1258 or UTF-16 by an old editor).",
-        "Save the file as UTF-8 (any modern editor: \"Save with encoding\").",
+        'Save the file as UTF-8 (any modern editor: "Save with encoding").',
     ),
     "E-YAML-SIZE": (
         "The rule file is larger than the limit (see the safety limits).",
@@ -370,7 +369,10 @@ ERROR_DOCS: dict[str, tuple[str, str]] = {
         "it is.",
         "Delete the character (the message gives its code point); retype the text if unsure.",
     ),
-    "E-YAML-EMPTY": ("The file is empty or holds only comments.", "Write the rule set, starting with `udcntt: 1`."),
+    "E-YAML-EMPTY": (
+        "The file is empty or holds only comments.",
+        "Write the rule set, starting with `udcntt: 1`.",
+    ),
     "E-SCHEMA-UNKNOWN-KEY": (
         "A key the rule-file language does not have, usually a typo (`lable`) or a key "
         "at the wrong level.",
@@ -435,8 +437,7 @@ ERROR_DOCS: dict[str, tuple[str, str]] = {
     "E-SCALE": (
         "The criteria that apply to a block add up to a different total than `scale` "
         "declares for it.",
-        "Check the maxima of the top-level groups and the blocks they apply to; or fix "
-        "`scale`.",
+        "Check the maxima of the top-level groups and the blocks they apply to; or fix `scale`.",
     ),
     "E-TIER-ORDER": (
         "Tiers are not listed best first with strictly decreasing `min`; a tier other "
@@ -569,7 +570,7 @@ ERROR_DOCS: dict[str, tuple[str, str]] = {
     ),
     "E-EXPR-CATEGORY": (
         "A quoted text is not one of the categories of the indicator it is compared with "
-        "(`head == \"chu_tich \"`).",
+        '(`head == "chu_tich "`).',
         "Use one of the category ids declared for the indicator (the hint lists them).",
     ),
     "E-EXPR-LIMIT": (
@@ -578,8 +579,7 @@ ERROR_DOCS: dict[str, tuple[str, str]] = {
         "Split it into derived values, each a shorter expression.",
     ),
     "E-EXPR-POWER": (
-        "An exponent is larger than the limit, so the power could not be computed in "
-        "bounded time.",
+        "An exponent is larger than the limit, so the power could not be computed in bounded time.",
         "Use a smaller exponent; scores rarely need more than squares.",
     ),
     "E-EXPR-DIVZERO": (
@@ -616,7 +616,7 @@ ERROR_DOCS: dict[str, tuple[str, str]] = {
         "A value has the wrong type for its indicator (text for a count, a category not "
         "declared), or is marked not applicable where the indicator does not allow it.",
         "Correct the value; allow `not_applicable: true` on the indicator if the survey "
-        "may answer \"không áp dụng\".",
+        'may answer "không áp dụng".',
     ),
     "E-EVAL-NOTIER": (
         "A published total falls in no tier (possible only when tier conditions exclude "
@@ -632,12 +632,15 @@ ERROR_DOCS: dict[str, tuple[str, str]] = {
         "An agency's block is not one of the blocks the rule set declares.",
         "Fix the block in the survey or registry (the hint lists the blocks).",
     ),
-    "E-DATA": ("Survey data is malformed in a way without a more specific code.", "Read the message and the location."),
+    "E-DATA": (
+        "Survey data is malformed in a way without a more specific code.",
+        "Read the message and the location.",
+    ),
     "E-DATA-ENCODING": (
         "The file's text encoding cannot be read safely: not UTF-8 and not UTF-16 with a "
         "BOM, or mixed encodings.",
-        "Save as UTF-8 (\"CSV UTF-8\" in Excel), or pass the encoding: "
-        "`read_survey(..., encoding=\"cp1258\")` or `encoding:` in the layout.",
+        'Save as UTF-8 ("CSV UTF-8" in Excel), or pass the encoding: '
+        '`read_survey(..., encoding="cp1258")` or `encoding:` in the layout.',
     ),
     "E-DATA-FORMAT": (
         "The format is not recognised or the file is corrupt: an `.xls`/`.ods` file, a "
@@ -663,12 +666,18 @@ ERROR_DOCS: dict[str, tuple[str, str]] = {
         "A yes/no cell is not one of the spellings of yes or no.",
         "Write Có/Không (or add the spelling to `true_values`/`false_values` in the layout).",
     ),
-    "E-DATA-DATE": ("A date cannot be read as dd/mm/yyyy.", "Write dates as dd/mm/yyyy (or use Excel date cells)."),
+    "E-DATA-DATE": (
+        "A date cannot be read as dd/mm/yyyy.",
+        "Write dates as dd/mm/yyyy (or use Excel date cells).",
+    ),
     "E-DATA-CATEGORY": (
         "A value is not one of the indicator's categories (by id or label).",
         "Use a category id or label declared in the rule file.",
     ),
-    "E-DATA-RANGE": ("A value is outside its indicator's declared range.", "Correct the value or the range."),
+    "E-DATA-RANGE": (
+        "A value is outside its indicator's declared range.",
+        "Correct the value or the range.",
+    ),
     "E-DATA-RELATION": (
         "A row violates a relation declared in the rule file.",
         "Correct the values; the message quotes the relation and its message.",
@@ -677,7 +686,10 @@ ERROR_DOCS: dict[str, tuple[str, str]] = {
         "A row names an agency that is not in the registry (by id, name or alias).",
         "Add the agency or an alias to the registry, or fix the name.",
     ),
-    "E-DATA-AGENCY-DUPLICATE": ("The same agency appears in two rows.", "Remove or merge one of the rows."),
+    "E-DATA-AGENCY-DUPLICATE": (
+        "The same agency appears in two rows.",
+        "Remove or merge one of the rows.",
+    ),
     "E-DATA-AGENCY-MISSING": (
         "An agency of the registry has no row in the survey.",
         "Add its row, or remove it from the registry for this year.",
@@ -698,7 +710,10 @@ ERROR_DOCS: dict[str, tuple[str, str]] = {
         "Replace the formulas by their values (copy, then Paste Special → Values) before "
         "sending the survey.",
     ),
-    "E-DATA-ROW": ("A row is ragged (more or fewer cells than headers) or empty inside the data.", "Fix or delete the row."),
+    "E-DATA-ROW": (
+        "A row is ragged (more or fewer cells than headers) or empty inside the data.",
+        "Fix or delete the row.",
+    ),
     "E-DATA-MAPPING": (
         "A layout (mapping of a workbook) is malformed: unknown keys, a column mapped to "
         "an unknown indicator or block, units that disagree, an unknown locale.",
@@ -777,8 +792,7 @@ ERROR_DOCS: dict[str, tuple[str, str]] = {
         "Check the keys it redefines; report a bug if it redefines nothing.",
     ),
     "W-PROP-SKIPPED": (
-        "A property was not checked (time budget exhausted, or it does not apply to the "
-        "rule set).",
+        "A property was not checked (time budget exhausted, or it does not apply to the rule set).",
         "Raise `--max-seconds` to check it.",
     ),
 }
@@ -809,15 +823,23 @@ _ORDER = (
 )
 
 _STAGE = {
-    "General": "anywhere",
-    "YAML and files": "loading a rule file (`udcntt check`, `load_rules`): `RuleFileError`",
-    "Rule-file schema": "loading a rule file: `RuleFileError`",
-    "Rule-file checks": "checking a rule file (`udcntt check`, `load_rules`): `RuleFileError`",
-    "Expressions": "checking a rule file: `ExpressionError` (a `RuleFileError`)",
-    "Scoring": "scoring (`udcntt score`, `evaluate`): `EvaluationError`",
-    "Survey data": "reading survey data (`udcntt score`, `read_survey`): `DataError`",
-    "Previous year": "reading last year's results (`--previous`)",
-    "Property checks": "`udcntt check --properties`, `udcntt.testing.run_properties`",
+    "General": "Reported anywhere.",
+    "YAML and files": "Reported when a rule file is loaded (`udcntt check`, `load_rules`), as a `RuleFileError`.",
+    "Rule-file schema": "Reported when a rule file is loaded, as a `RuleFileError`.",
+    "Rule-file checks": (
+        "Reported when a rule file is checked (`udcntt check`, `load_rules`), as a `RuleFileError`."
+    ),
+    "Expressions": (
+        "Reported when a rule file is checked, as an `ExpressionError` (a `RuleFileError`)."
+    ),
+    "Scoring": "Reported when a survey is scored (`udcntt score`, `evaluate`), as an `EvaluationError`.",
+    "Survey data": (
+        "Reported when survey data is read (`udcntt score`, `read_survey`), as a `DataError`."
+    ),
+    "Previous year": "Reported when last year's results are read (`--previous`).",
+    "Property checks": (
+        "Reported by `udcntt check --properties` and `udcntt.testing.run_properties`."
+    ),
 }
 
 
@@ -837,7 +859,11 @@ def _doc(obj: Any) -> str:
 
 def _rst_to_md(text: str) -> str:
     """The little reStructuredText our docstrings use, as Markdown."""
-    text = re.sub(r":(?:class|func|data|meth|mod|attr|exc):`~?([^`]+)`", lambda m: f"`{m[1].split('.')[-1]}`", text)
+    text = re.sub(
+        r":(?:class|func|data|meth|mod|attr|exc):`~?([^`]+)`",
+        lambda m: f"`{m[1].split('.')[-1]}`",
+        text,
+    )
     text = text.replace("``", "`")
     out: list[str] = []
     lines = text.splitlines()
@@ -911,7 +937,13 @@ def _type_text(tp: Any, metadata: Iterable[Any] = ()) -> str:
             return f"[{tp.__name__}](#{tp.__name__.lower()})"
         if issubclass(tp, enum.Enum):
             return _enum_values(tp)
-        names = {str: "text", int: "integer", bool: "`true` \\| `false`", Decimal: "number", dt.date: "date"}
+        names = {
+            str: "text",
+            int: "integer",
+            bool: "`true` \\| `false`",
+            Decimal: "number",
+            dt.date: "date",
+        }
         if tp in names:
             return names[tp]
     if tp is Any:
@@ -930,7 +962,9 @@ def _value_text(value: Any) -> str:
         dumped = value.model_dump(mode="json")
         return "{" + ", ".join(f"{k}: {_value_text(v)}" for k, v in dumped.items()) + "}"
     if isinstance(value, tuple | list):
-        return "[" + ", ".join(f'"{v}"' if isinstance(v, str) else _value_text(v) for v in value) + "]"
+        return (
+            "[" + ", ".join(f'"{v}"' if isinstance(v, str) else _value_text(v) for v in value) + "]"
+        )
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k}: {_value_text(v)}" for k, v in value.items()) + "}"
     return str(value)
@@ -1002,7 +1036,9 @@ def _member_docs(cls: type[enum.Enum]) -> dict[str, str]:
     except (OSError, TypeError):
         return {}
     docs: dict[str, str] = {}
-    for match in re.finditer(r"^\s+([A-Z_]+)\s*=\s*\"[^\"]*\"\s*#:\s*(.+)$", source, flags=re.MULTILINE):
+    for match in re.finditer(
+        r"^\s+([A-Z_]+)\s*=\s*\"[^\"]*\"\s*#:\s*(.+)$", source, flags=re.MULTILINE
+    ):
         docs[match[1]] = match[2].strip()
     return docs
 
@@ -1059,7 +1095,7 @@ def gen_schema() -> str:
         "(labels have their whitespace collapsed); *number* is an exact decimal written "
         "with a dot (`0.5`, `1e3`); *expression* is an [expression](functions.md); "
         "*list of X* is a YAML list; *mapping* is a YAML mapping. A default of — means "
-        "\"not set\".\n",
+        '"not set".\n',
         "## Editor autocompletion (JSON Schema)\n",
         "`udcntt schema` prints the JSON Schema of rule files, generated from the same "
         "models. Save it next to your rule files:\n",
@@ -1113,7 +1149,9 @@ def gen_schema() -> str:
         out.append("| Value | Meaning |")
         out.append("|---|---|")
         for member in cls:
-            meaning = member_docs.get(member.name) or ENUM_DOCS.get(f"{cls.__name__}.{member.value}", "—")
+            meaning = member_docs.get(member.name) or ENUM_DOCS.get(
+                f"{cls.__name__}.{member.value}", "—"
+            )
             out.append(f"| `{member.value}` | {_cell(_rst_to_md(meaning))} |")
         out.append("")
     return "\n".join(out).rstrip() + "\n"
@@ -1154,19 +1192,35 @@ def _limits() -> list[tuple[str, str, str, str]]:
         (extends_mod, ("MAX_EXTENDS_DEPTH",), "rule file"),
         (
             expr_types,
-            ("MAX_SOURCE_LENGTH", "MAX_BRACKET_DEPTH", "MAX_NODES", "MAX_DEPTH", "MAX_EXPONENT", "MAX_DIGITS"),
+            (
+                "MAX_SOURCE_LENGTH",
+                "MAX_BRACKET_DEPTH",
+                "MAX_NODES",
+                "MAX_DEPTH",
+                "MAX_EXPONENT",
+                "MAX_DIGITS",
+            ),
             "expression",
         ),
     ):
         docs = _constant_docs(module)
         for name in names:
             value = getattr(module, name)
-            rows.append((f"{module.__name__.split('.')[-2]}.{name}", f"{value:,}", docs.get(name, ""), where))
+            rows.append(
+                (
+                    f"{module.__name__.split('.')[-2]}.{name}",
+                    f"{value:,}",
+                    docs.get(name, ""),
+                    where,
+                )
+            )
     limits_doc = _doc(data_limits.Limits)
     attr_docs = dict(re.findall(r"^\s*(max_[a-z_]+): (.+)$", limits_doc, flags=re.MULTILINE))
     for item in dataclasses.fields(data_limits.Limits):
         value = getattr(data_limits.DEFAULT_LIMITS, item.name)
-        rows.append((f"Limits.{item.name}", f"{value:,}", attr_docs.get(item.name, ""), "survey file"))
+        rows.append(
+            (f"Limits.{item.name}", f"{value:,}", attr_docs.get(item.name, ""), "survey file")
+        )
     return rows
 
 
@@ -1204,9 +1258,15 @@ def gen_limits(lang: str) -> str:
             "| Giới hạn | Giá trị | Áp dụng cho | Ý nghĩa |",
             "|---|---|---|---|",
         ]
-        where_vi = {"rule file": "tệp quy tắc", "expression": "biểu thức", "survey file": "tệp khảo sát"}
+        where_vi = {
+            "rule file": "tệp quy tắc",
+            "expression": "biểu thức",
+            "survey file": "tệp khảo sát",
+        }
         for name, value, doc, where in rows:
-            out.append(f"| `{name}` | {value} | {where_vi[where]} | {_cell(LIMITS_VI.get(name, doc))} |")
+            out.append(
+                f"| `{name}` | {value} | {where_vi[where]} | {_cell(LIMITS_VI.get(name, doc))} |"
+            )
     else:
         out = [HEADER.strip(), "", "| Limit | Value | Applies to | Meaning |", "|---|---|---|---|"]
         for name, value, doc, where in rows:
@@ -1215,7 +1275,7 @@ def gen_limits(lang: str) -> str:
 
 
 def gen_functions() -> str:
-    import udcntt.expressions as expressions
+    from udcntt import expressions
     from udcntt.expressions import FUNCTIONS
 
     out = [
@@ -1276,14 +1336,18 @@ def _flags(action: argparse.Action) -> str:
     names = ", ".join(f"`{o}`" for o in action.option_strings)
     if action.nargs == 0:
         return names
-    metavar = action.metavar or (action.dest.upper() if not action.choices else "{" + ",".join(action.choices) + "}")
+    metavar = action.metavar or (
+        action.dest.upper() if not action.choices else "{" + ",".join(action.choices) + "}"
+    )
     return f"{names} `{metavar}`"
 
 
 def _synopsis(parser: argparse.ArgumentParser, prefix: str) -> str:
     parts = [prefix]
     for action in parser._actions:
-        if isinstance(action, argparse._HelpAction | argparse._VersionAction | argparse._SubParsersAction):
+        if isinstance(
+            action, argparse._HelpAction | argparse._VersionAction | argparse._SubParsersAction
+        ):
             continue
         if action.help == argparse.SUPPRESS:
             continue
@@ -1291,17 +1355,30 @@ def _synopsis(parser: argparse.ArgumentParser, prefix: str) -> str:
             meta = action.metavar or action.dest
             parts.append(f"{meta} [{meta} ...]" if action.nargs == "+" else str(meta))
             continue
-        flag = action.option_strings[-1] if action.option_strings[-1].startswith("--") else action.option_strings[0]
+        flag = (
+            action.option_strings[-1]
+            if action.option_strings[-1].startswith("--")
+            else action.option_strings[0]
+        )
         text = flag
         if action.nargs != 0:
-            text += " " + (action.metavar or (("{" + ",".join(action.choices) + "}") if action.choices else action.dest.upper()))
+            text += " " + (
+                action.metavar
+                or (
+                    ("{" + ",".join(action.choices) + "}")
+                    if action.choices
+                    else action.dest.upper()
+                )
+            )
         if isinstance(action, argparse._AppendAction):
             text += " ..."
         parts.append(text if action.required else f"[{text}]")
     return " ".join(parts)
 
 
-def _options_table(parser: argparse.ArgumentParser, out: list[str], *, with_help: bool = True) -> None:
+def _options_table(
+    parser: argparse.ArgumentParser, out: list[str], *, with_help: bool = True
+) -> None:
     rows = []
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction) or action.help == argparse.SUPPRESS:
@@ -1315,7 +1392,9 @@ def _options_table(parser: argparse.ArgumentParser, out: list[str], *, with_help
             notes.append("repeatable")
         if action.nargs == "+":
             notes.append("one or more")
-        if action.default not in (None, False, argparse.SUPPRESS) and not isinstance(action, argparse._HelpAction):
+        if action.default not in (None, False, argparse.SUPPRESS) and not isinstance(
+            action, argparse._HelpAction
+        ):
             notes.append(f"default: `{action.default}`")
         if action.choices and action.option_strings:
             notes.append("one of " + ", ".join(f"`{c}`" for c in action.choices))
@@ -1363,7 +1442,9 @@ def gen_cli() -> str:
     out.append("| Code | Meaning |")
     out.append("|---|---|")
     if match:
-        for item in re.findall(r"^\* (\d+) — (.+?)(?=^\* |\Z)", match[1], flags=re.MULTILINE | re.DOTALL):
+        for item in re.findall(
+            r"^\* (\d+) — (.+?)(?=^\* |\Z)", match[1], flags=re.MULTILINE | re.DOTALL
+        ):
             out.append(f"| `{item[0]}` | {_cell(item[1].rstrip(';.'))} |")
     out.append("")
     out.append(
@@ -1402,7 +1483,11 @@ def _fixture_examples() -> dict[str, tuple[str, int, str, str]]:
             rel = path.relative_to(ROOT).as_posix()
             report = udcntt.check_rules(rel)
             diag = next(
-                (d for d in report.diagnostics if d.code == code and d.location and d.location.line == line),
+                (
+                    d
+                    for d in report.diagnostics
+                    if d.code == code and d.location and d.location.line == line
+                ),
                 None,
             )
             if diag is None or not 1 <= line <= len(lines):
@@ -1448,7 +1533,7 @@ def gen_errors() -> str:
         if not codes:
             continue
         out.append(f"## {title}\n")
-        out.append(f"Reported when {_STAGE[title]}.\n")
+        out.append(f"{_STAGE[title]}\n")
         for code in codes:
             cause, fix = ERROR_DOCS.get(code, (CODES[code], "Read the message and its hint."))
             kind = "Warning" if code.startswith("W-") else "Error"
@@ -1487,7 +1572,9 @@ def generate() -> dict[str, str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Regenerate the generated reference pages.")
-    parser.add_argument("--out", type=Path, default=DOCS, help="folder to write into (default: docs/)")
+    parser.add_argument(
+        "--out", type=Path, default=DOCS, help="folder to write into (default: docs/)"
+    )
     parser.add_argument("--check", action="store_true", help="compare with docs/ and write nothing")
     args = parser.parse_args(argv)
     pages = generate()
@@ -1510,6 +1597,15 @@ def main(argv: list[str] | None = None) -> int:
     missing = missing_field_docs()
     if missing:
         print("fields without a description: " + ", ".join(missing), file=sys.stderr)
+    from udcntt.errors import CODES
+
+    generic = sorted(set(CODES) - set(ERROR_DOCS))
+    if generic:
+        print(
+            "codes documented by their summary only (add a cause and a fix to ERROR_DOCS): "
+            + ", ".join(generic),
+            file=sys.stderr,
+        )
     return 0
 
 

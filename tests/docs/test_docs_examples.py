@@ -25,8 +25,9 @@ and a link to its ``tests/``, as a reader working in the repository's root sees 
 * ``console`` blocks: ``$ udcntt ...`` lines are commands; the lines after a command are
   its expected output, each of which (``...`` excepted) must appear in what the command
   printed (whitespace collapsed). ``bash`` blocks: every line is a command. Commands are
-  split on ``&&``; ``udcntt`` commands run through the CLI entry point in a separate
-  Python process (one per page, started once, so that the suite stays fast); the exit code
+  split on ``&&``; ``udcntt`` commands run through the CLI entry point (``udcntt.cli.main``,
+  what ``python -m udcntt`` calls) in a separate Python process, started once for all
+  pages so that the suite stays fast, each command in its page's folder; the exit code
   must be 0, or the one given by ``<!-- docs-test: exit=N -->``. A few other commands are
   shown to the reader but deliberately not run here (installing, running the test suite,
   building the docs, the benchmark): see ``NOT_RUN``.
@@ -69,6 +70,11 @@ NOT_RUN: dict[str, str] = {
     "cd ": "the test already works in the right folder",
     "git ": "needs a repository",
 }
+
+#: Commands that read only files packaged with udcntt, shown on several pages (the home
+#: page in both languages): run once per test session, their output checked on every page.
+RUN_ONCE = {("demo",)}
+_ONCE: dict[tuple[str, ...], tuple[int, str]] = {}
 
 _FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})\s*(?P<lang>[\w+-]*)(?P<rest>.*)$")
 _DIRECTIVE = re.compile(r"^\s*<!--\s*docs-test:(?P<body>.*?)-->\s*$")
@@ -138,7 +144,9 @@ def extract(page: Path) -> list[Block]:
         while i < len(lines) and not (
             lines[i].strip().startswith(fence) and lines[i].strip().strip(fence[0]) == ""
         ):
-            body.append(lines[i][len(indent) :] if lines[i].startswith(indent) else lines[i].lstrip())
+            body.append(
+                lines[i][len(indent) :] if lines[i].startswith(indent) else lines[i].lstrip()
+            )
             i += 1
         i += 1
         blocks.append(
@@ -234,7 +242,9 @@ class Cli:
 def _contained(part: Any, whole: Any) -> bool:
     """Whether YAML value ``part`` is contained in ``whole``."""
     if isinstance(part, dict):
-        return isinstance(whole, dict) and all(k in whole and _contained(v, whole[k]) for k, v in part.items())
+        return isinstance(whole, dict) and all(
+            k in whole and _contained(v, whole[k]) for k, v in part.items()
+        )
     if isinstance(part, list):
         return isinstance(whole, list) and all(any(_contained(p, w) for w in whole) for p in part)
     if isinstance(part, str) and isinstance(whole, str):
@@ -276,10 +286,17 @@ def _run_shell(block: Block, cli: Cli, cwd: Path) -> None:
         for part in (p.strip() for p in command.split("&&")):
             if not part.startswith("udcntt ") and part != "udcntt":
                 if not any(part.startswith(prefix) for prefix in NOT_RUN):
-                    pytest.fail(f"{block.where}: do not know how to run {part!r}; add it to NOT_RUN or use udcntt")
+                    pytest.fail(
+                        f"{block.where}: do not know how to run {part!r}; add it to NOT_RUN or use udcntt"
+                    )
                 continue
             argv = shlex.split(part)[1:]
-            code, output = cli.run(argv, cwd)
+            if tuple(argv) in RUN_ONCE and tuple(argv) in _ONCE:
+                code, output = _ONCE[tuple(argv)]
+            else:
+                code, output = cli.run(argv, cwd)
+                if tuple(argv) in RUN_ONCE:
+                    _ONCE[tuple(argv)] = code, output
             assert code == want, f"{block.where}: `{part}` exited {code}, expected {want}\n{output}"
             printed = {_norm(line) for line in output.splitlines()}
             for line in expected:
@@ -309,21 +326,29 @@ def _check_yaml(block: Block, cwd: Path) -> None:
         except yaml.YAMLError:  # an excerpt of an invalid file: compare lines
             part = None
         if isinstance(part, dict) and len(text.strip().splitlines()) > 1:
-            assert _contained(part, yaml.safe_load(whole_text)), f"{block.where}: this excerpt is not part of {part_of}"
+            assert _contained(part, yaml.safe_load(whole_text)), (
+                f"{block.where}: this excerpt is not part of {part_of}"
+            )
             return
         # One line (an invalid fixture's offending line) or not a mapping: compare lines.
         lines = {line.rstrip() for line in whole_text.splitlines()}
         for line in text.splitlines():
-            assert line.rstrip() in lines, f"{block.where}: this excerpt is not part of {part_of}: {line!r}"
+            assert line.rstrip() in lines, (
+                f"{block.where}: this excerpt is not part of {part_of}: {line!r}"
+            )
         return
     data = yaml.safe_load(text)
     if isinstance(data, dict) and "udcntt" in data:
         folder = ROOT / block.directives["dir"] if "dir" in block.directives else cwd
-        path = folder / (block.title if block.title and "/" not in block.title else "docs-example.yaml")
+        path = folder / (
+            block.title if block.title and "/" not in block.title else "docs-example.yaml"
+        )
         report = udcntt.check_rules(path, text=text)
         codes = [d.code for d in report.diagnostics if d.severity.value == "error"]
         if "error" in block.directives:
-            assert block.directives["error"] in codes, f"{block.where}: expected {block.directives['error']}, got {codes}"
+            assert block.directives["error"] in codes, (
+                f"{block.where}: expected {block.directives['error']}, got {codes}"
+            )
         else:
             assert report.ok, f"{block.where}: rule file does not check:\n" + "\n".join(
                 d.format() for d in report.diagnostics
@@ -356,8 +381,18 @@ def _run_pycon(block: Block, namespace: dict[str, Any]) -> None:
     assert not runner.failures, "".join(output)
 
 
+@pytest.fixture(scope="module")
+def cli() -> Iterator[Cli]:
+    """One CLI process for all pages (each command runs in its page's folder)."""
+    worker = Cli()
+    yield worker
+    worker.close()
+
+
 @pytest.mark.parametrize("page", PAGES, ids=[p.relative_to(DOCS).as_posix() for p in PAGES])
-def test_page_examples(page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_page_examples(
+    page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli
+) -> None:
     """The page's code blocks run, load or check, in order."""
     for name in COPIED:
         shutil.copytree(ROOT / name, tmp_path / name)
@@ -365,7 +400,6 @@ def test_page_examples(page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPat
         (tmp_path / name).symlink_to(ROOT / name, target_is_directory=True)
     monkeypatch.chdir(tmp_path)
     namespace: dict[str, Any] = {"__name__": "__docs__"}
-    cli = Cli()
     try:
         for block in extract(page):
             if "skip" in block.directives:
@@ -382,7 +416,6 @@ def test_page_examples(page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPat
             elif block.lang == "json":
                 json.loads(block.code)
     finally:
-        cli.close()
         with contextlib.suppress(Exception):
             namespace.clear()
 
@@ -396,7 +429,9 @@ def test_skips_are_rare() -> None:
 
 def test_every_page_is_in_the_nav() -> None:
     """No page is left out of the navigation (English pages follow their Vietnamese twin)."""
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("!!python", "#"))
+    config = yaml.safe_load(
+        (ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("!!python", "#")
+    )
     listed: set[str] = set()
 
     def walk(node: Any) -> None:
