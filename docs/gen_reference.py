@@ -311,6 +311,16 @@ ERROR_DOCS: dict[str, tuple[str, str]] = {
         "An error that has no more specific code yet.",
         "Read the message; if it is unclear, report it with the command you ran.",
     ),
+    "E-RULE": (
+        "A problem in a rule file that has no more specific code (the code of a "
+        "RuleFileError raised without one, e.g. by code embedding udcntt).",
+        "Read the message and the location; report it if a more specific code would help.",
+    ),
+    "E-EXPR": (
+        "A problem in an expression that has no more specific code (the default code of "
+        "ExpressionError).",
+        "Read the message and the hint at the expression's location.",
+    ),
     "E-USAGE": (
         "A function or command was called with arguments that do not fit together: an "
         "unknown agency for `explain`, an unknown policy or locale, an assessment that "
@@ -800,7 +810,7 @@ ERROR_DOCS: dict[str, tuple[str, str]] = {
 #: Sections of the error reference, in display order, with the test of membership; the
 #: first matching test wins and the catch-all collects the rule-file checks.
 ERROR_SECTIONS: tuple[tuple[str, Callable[[str], bool]], ...] = (
-    ("General", lambda c: c in ("E-UDCNTT", "E-USAGE", "E-IO")),
+    ("General", lambda c: c in ("E-UDCNTT", "E-USAGE", "E-IO", "E-RULE")),
     ("YAML and files", lambda c: c.startswith("E-YAML-")),
     ("Rule-file schema", lambda c: c.startswith("E-SCHEMA-")),
     ("Expressions", lambda c: c.startswith("E-EXPR")),

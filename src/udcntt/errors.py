@@ -264,6 +264,8 @@ CODES: dict[str, str] = {
     # Generic
     "E-UDCNTT": "An error without a more specific code.",
     "E-USAGE": "The API or the CLI was called with inconsistent arguments.",
+    "E-RULE": "A rule file problem without a more specific code.",
+    "E-EXPR": "An expression problem without a more specific code.",
     "E-IO": "A file could not be read or written.",
     # YAML and file level
     "E-YAML-SYNTAX": "The file is not well-formed YAML.",

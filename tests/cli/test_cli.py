@@ -183,3 +183,36 @@ def test_parser_lists_all_subcommands() -> None:
     parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command")
     assert set(sub.choices) == {"check", "score", "explain", "template", "report", "schema", "demo"}  # type: ignore[attr-defined]
+
+
+def test_lenient_scores_the_valid_agencies_and_lists_the_rest(tmp_path: Path) -> None:
+    """With --lenient an agency that cannot be scored is left out and reported; the rest publish."""
+    survey = tmp_path / "survey.csv"
+    text = (EXAMPLE / "survey-2017.csv").read_text(encoding="utf-8").splitlines()
+    header = text[0].split(",")
+    row = text[1].split(",")
+    row[header.index("staff_total")] = "không rõ"
+    survey.write_text("\n".join([text[0], ",".join(row), *text[2:]]) + "\n", encoding="utf-8")
+    out = tmp_path / "kq.csv"
+    proc = run("--lang", "en", "score", "--lenient", str(RULES), str(survey), "--registry", str(EXAMPLE / "agencies.yaml"), "-o", str(out))
+    assert proc.returncode == EXIT_PROBLEMS
+    assert "so_tai_chinh" in proc.stderr
+    with out.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 42
+    assert "so_tai_chinh" not in {r["agency_id"] for r in rows}
+
+
+def test_broken_pipe_is_quiet() -> None:
+    """`udcntt score … | head` ends without an internal error."""
+    proc = subprocess.run(
+        f"{sys.executable} -m udcntt score {RULES} {EXAMPLE / 'survey-2017.csv'} --registry {EXAMPLE / 'agencies.yaml'} | head -n 2",
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        cwd=ROOT,
+    )
+    assert "internal error" not in proc.stderr
+    assert "lỗi nội bộ" not in proc.stderr

@@ -49,7 +49,14 @@ def survey(*agencies: tuple[str, str, dict[str, Any]]) -> Dataset:
     return Dataset(agencies=tuple(records))
 
 
-SO = {"staff_total": 40, "staff_pc": 30, "meetings": 3, "head": "pho", "has_portal": False, "bandwidth": 50}
+SO = {
+    "staff_total": 40,
+    "staff_pc": 30,
+    "meetings": 3,
+    "head": "pho",
+    "has_portal": False,
+    "bandwidth": 50,
+}
 HUYEN = {**SO, "dvc_l4": 4}
 
 
@@ -83,7 +90,12 @@ def test_bounds_catches_an_expression_over_its_max() -> None:
     found = check_bounds(rules, survey(("a", "so", {"it_staff": 11, "has_website": False})))
     assert len(found) == 1
     v = found[0]
-    assert (v.invariant, v.code, v.criterion, v.agency) == ("bounds", "E-PROP-BOUNDS", "chuyen_trach", "a")
+    assert (v.invariant, v.code, v.criterion, v.agency) == (
+        "bounds",
+        "E-PROP-BOUNDS",
+        "chuyen_trach",
+        "a",
+    )
     assert "22" in v.message
 
 
@@ -123,7 +135,11 @@ def test_monotone_on_a_band_table_that_drops() -> None:
     data = survey(("a", "so", {"meetings": 2, "has_plan": False}))
     found = check_monotone(rules, data, "a", "meetings", Decimal(4))
     assert len(found) == 1
-    assert (found[0].criterion, found[0].indicator, found[0].invariant) == ("hop_bcd", "meetings", "monotone")
+    assert (found[0].criterion, found[0].indicator, found[0].invariant) == (
+        "hop_bcd",
+        "meetings",
+        "monotone",
+    )
     assert "from 10 to 5" in found[0].message
     assert found[0].change == "set meetings of a to 4"
     higher = survey(("a", "so", {"meetings": 4, "has_plan": False}))
@@ -156,7 +172,10 @@ tiers:
 def test_monotone_follows_direction_lower() -> None:
     """A normalisation declared the wrong way round: a shorter wait scores less."""
     rules = udcntt.load_rules(FAULTY / "normalise-inverted.yaml")
-    data = survey(("a", "so", {"waiting_days": 3, "has_portal": True}), ("b", "so", {"waiting_days": 6, "has_portal": True}))
+    data = survey(
+        ("a", "so", {"waiting_days": 3, "has_portal": True}),
+        ("b", "so", {"waiting_days": 6, "has_portal": True}),
+    )
     found = check_monotone(rules, data, "a", "waiting_days", Decimal(2))
     assert found and found[0].criterion == "thoi_gian_cho"
     assert found[0].message.startswith("lowering 'waiting_days' (direction: lower)")
@@ -209,7 +228,9 @@ def test_not_applicable_reduces_the_maximum(small: udcntt.RuleSet) -> None:
 
 
 def test_not_applicable_under_rescale() -> None:
-    text = SMALL.read_text(encoding="utf-8").replace("rounding: {total: 2, share: 4}", "rounding: {total: 2, share: 4}\nnot_applicable: rescale")
+    text = SMALL.read_text(encoding="utf-8").replace(
+        "rounding: {total: 2, share: 4}", "rounding: {total: 2, share: 4}\nnot_applicable: rescale"
+    )
     rules = udcntt.load_rules("rescale.yaml", text=text)
     data = survey(("a", "huyen", {**HUYEN, "dvc_l4": NA}))
     assert check_not_applicable(rules, data) == []
@@ -229,7 +250,13 @@ def test_extends_without_overrides(small: udcntt.RuleSet) -> None:
 def test_violation_reports_everything(small: udcntt.RuleSet) -> None:
     """The diagnostic names the invariant, the criterion, the data and the seed, and is located."""
     data = survey(("a", "huyen", {**HUYEN, "dvc_l4": NA, "bandwidth": MISSING}))
-    v = Violation("bounds", "criterion 'may_tinh' gives 21 points", criterion="may_tinh", agency="a", data=data)
+    v = Violation(
+        "bounds",
+        "criterion 'may_tinh' gives 21 points",
+        criterion="may_tinh",
+        agency="a",
+        data=data,
+    )
     d = v.to_diagnostic(small, seed=42)
     assert d.code == "E-PROP-BOUNDS" and d.severity is udcntt.Severity.ERROR
     assert "property 'bounds'" in d.message and "[seed 42]" in d.message
@@ -239,7 +266,9 @@ def test_violation_reports_everything(small: udcntt.RuleSet) -> None:
     assert any("- name: property bounds" in n for n in d.notes)
     assert any("--seed 42" in n for n in d.notes)
     text = format_agency(data.agencies[0])
-    assert text.startswith("{id: a, block: huyen, inputs: {") and text.endswith("missing: [bandwidth]}")
+    assert text.startswith("{id: a, block: huyen, inputs: {") and text.endswith(
+        "missing: [bandwidth]}"
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -249,7 +278,11 @@ def test_violation_reports_everything(small: udcntt.RuleSet) -> None:
 @settings(
     max_examples=12,
     deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.filter_too_much,
+    ],
 )
 @given(text=rule_sets(), data=st.data())
 def test_invariants_hold_on_random_rule_sets(text: str, data: st.DataObject) -> None:
@@ -265,7 +298,11 @@ def test_invariants_hold_on_random_rule_sets(text: str, data: st.DataObject) -> 
     assert check_not_applicable(rules, surveyed) == []
     assert check_extends(rules, extension_of(rules), surveyed) == []
     first = surveyed.agencies[0]
-    names = [n for n in directional_indicators(compiled, first.block) if isinstance(first.values.get(n), Decimal | bool)]
+    names = [
+        n
+        for n in directional_indicators(compiled, first.block)
+        if isinstance(first.values.get(n), Decimal | bool)
+    ]
     if not names:
         reject()
     indicator = data.draw(st.sampled_from(names), label="indicator")

@@ -14,7 +14,9 @@ import pytest
 from udcntt.testing import run_properties
 
 ROOT = Path(__file__).resolve().parents[2]
-SHIPPED = sorted((ROOT / "rules").glob("*.yaml")) or [ROOT / "tests" / "fixtures" / "valid" / "small.yaml"]
+SHIPPED = sorted((ROOT / "rules").glob("*.yaml")) or [
+    ROOT / "tests" / "fixtures" / "valid" / "small.yaml"
+]
 SECONDS = float(os.environ.get("UDCNTT_PROPERTY_SECONDS", "10"))
 SEED = 2024
 

@@ -141,11 +141,18 @@ def cmd_score(args: argparse.Namespace, printer: Printer) -> int:
     options = {"lenient": bool(args.lenient), "locale": args.locale, "previous": bool(previous)}
     bar = Progress(printer, len(data.agencies), "udcntt score")
     try:
-        assessment = evaluate(rules, data, previous=previous, options=options, progress=bar.update)
+        assessment = evaluate(
+            rules,
+            data,
+            previous=previous,
+            options=options,
+            progress=bar.update,
+            on_error="skip" if args.lenient else "raise",
+        )
     finally:
         bar.close()
-    if data.diagnostics:
-        printer.diagnostics(data.diagnostics)
+    if assessment.diagnostics:
+        printer.diagnostics(assessment.diagnostics)
     if args.format == "json" and not args.output:
         from udcntt.report import assessment_to_json
 
@@ -154,7 +161,7 @@ def cmd_score(args: argparse.Namespace, printer: Printer) -> int:
         _summary(assessment, printer)
     if args.output:
         write_outputs(assessment, args.output, printer)
-    has_errors = any(d.severity is Severity.ERROR for d in data.diagnostics)
+    has_errors = any(d.severity is Severity.ERROR for d in assessment.diagnostics)
     return EXIT_PROBLEMS if has_errors else EXIT_OK
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from udcntt.model import RuleSet
@@ -67,6 +69,19 @@ def _step_text(step: dict[str, Any]) -> str:
     return ", ".join(f"{k}={v}" for k, v in step.items())
 
 
+_LONG_DECIMAL = re.compile(r"(?<![\w.])(-?\d+)\.(\d{7,})\b")
+
+
+def _shorten(text: str) -> str:
+    """Show exact values with many digits as ``≈0.3333`` (the JSON trace keeps every digit)."""
+
+    def short(match: re.Match[str]) -> str:
+        value = Decimal(match.group(0)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+        return f"≈{value}"
+
+    return _LONG_DECIMAL.sub(short, text)
+
+
 def render_trace(trace: dict[str, Any], rules: RuleSet, lang: str = "vi") -> str:
     """Indented text of :func:`udcntt.evaluation.explain`'s trace."""
     w = _WORDS["en" if lang == "en" else "vi"]
@@ -125,4 +140,4 @@ def render_trace(trace: dict[str, Any], rules: RuleSet, lang: str = "vi") -> str
     lines.append(f"{w['next']}: {nxt if nxt is not None else w['best']}")
     if trace.get("notes"):
         lines.append(f"{w['notes']}: " + "; ".join(trace["notes"]))
-    return "\n".join(lines)
+    return _shorten("\n".join(lines))

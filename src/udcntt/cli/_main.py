@@ -99,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, help="seed of the property checks, to reproduce a run")
 
     p = command("score", "score a survey: points, totals, tiers, ranks, rank changes")
-    p.add_argument("rules", metavar="RULES")
+    p.add_argument("rules", metavar="RULES", help="rule file (YAML)")
     p.add_argument("data", metavar="DATA", help="survey (CSV, XLSX, JSON, YAML)")
     _add_data_options(p)
     p.add_argument("--previous", metavar="PREV", help="last year's results (JSON) or survey")
@@ -113,18 +113,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     p = command("explain", "show how an agency's points were reached")
-    p.add_argument("rules", metavar="RULES")
-    p.add_argument("data", metavar="DATA")
+    p.add_argument("rules", metavar="RULES", help="rule file (YAML)")
+    p.add_argument("data", metavar="DATA", help="survey (CSV, XLSX, JSON, YAML)")
     _add_data_options(p)
     p.add_argument("--agency", required=True, metavar="ID", help="agency id (or name)")
 
     p = command("template", "write an empty survey form for a rule set")
-    p.add_argument("rules", metavar="RULES")
+    p.add_argument("rules", metavar="RULES", help="rule file (YAML)")
     p.add_argument("-o", "--output", required=True, metavar="OUT", help=".xlsx or .csv")
     p.add_argument("--block", action="append", metavar="BLOCK", help="only these blocks")
 
     p = command("report", "turn a results JSON into a published format")
-    p.add_argument("results", metavar="RESULTS.json")
+    p.add_argument(
+        "results", metavar="RESULTS.json", help="results written by 'udcntt score -o x.json'"
+    )
     p.add_argument("-o", "--output", required=True, action="append", metavar="OUT")
 
     p = command("schema", "print the JSON Schema of rule files (for editors) or of results")
@@ -158,11 +160,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         printer.note("interrupted")
         return 130
+    except BrokenPipeError:
+        # The reader went away (``udcntt score … | head``): stop quietly, as Unix tools do.
+        _silence_stdout()
+        return EXIT_OK
     except Exception as exc:
         if args.debug:
             raise
         printer.note(printer.t("internal", error=f"{type(exc).__name__}: {exc}"))
         return EXIT_INTERNAL
+
+
+def _silence_stdout() -> None:
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _report(printer: Printer, exc: UdcnttError, fmt: str) -> None:

@@ -9,7 +9,7 @@ from decimal import Decimal
 from functools import partial
 from operator import attrgetter, itemgetter
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Literal
 
 from udcntt._version import __version__
 from udcntt.data import MISSING, NA, AgencyRecord, Dataset
@@ -701,6 +701,7 @@ def evaluate(
     previous_rules: RuleSet | CompiledRuleSet | None = None,
     options: Mapping[str, Any] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    on_error: Literal["raise", "skip"] = "raise",
 ) -> Assessment:
     """Score every agency of ``data`` with ``rules``.
 
@@ -713,6 +714,11 @@ def evaluate(
         options: free-form options recorded in the receipt.
         progress: called as ``progress(done, total)`` every 1,000 agencies and at the end
             (the CLI draws its progress bar with it).
+        on_error: ``"raise"`` (the default) stops with every problem found; ``"skip"`` leaves
+            the agencies that cannot be scored out of the results (and out of population
+            normalisations and ranks) and lists their problems in ``diagnostics`` — the
+            lenient policy of ``udcntt score --lenient``. A skipped agency never gets a
+            partial total.
 
     Returns:
         The immutable :class:`Assessment`.
@@ -725,7 +731,7 @@ def evaluate(
     """
     compiled = rules if isinstance(rules, CompiledRuleSet) else compile_rules(rules)
     if isinstance(previous, Dataset):
-        previous = evaluate(previous_rules or compiled, previous)
+        previous = evaluate(previous_rules or compiled, previous, on_error=on_error)
     elif previous is not None and not isinstance(previous, Assessment):
         raise UsageError("'previous' must be an Assessment or a Dataset", code="E-USAGE")
     # Scoring allocates many small acyclic objects; pausing the cyclic collector meanwhile
@@ -733,7 +739,7 @@ def evaluate(
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _evaluate(compiled, data, previous, options, progress)
+        return _evaluate(compiled, data, previous, options, progress, on_error)
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -745,7 +751,9 @@ def _evaluate(
     previous: Assessment | None,
     options: Mapping[str, Any] | None,
     progress: Callable[[int, int], None] | None = None,
+    on_error: str = "raise",
 ) -> Assessment:
+    skip = on_error == "skip"
     rule_set = compiled.rules
     src = rule_set.source
     errors: list[Diagnostic] = []
@@ -807,9 +815,9 @@ def _evaluate(
                 if slow is not None:
                     agencies.append(slow)
         stats: dict[str, Any] = {}
-        scores = _normalise(compiled, agencies, stats) if not errors else {}
+        scores = _normalise(compiled, agencies, stats) if skip or not errors else {}
         cores: list[_Core] = []
-        if not errors:
+        if skip or not errors:
             order = {r.id: i for i, r in enumerate(data.agencies)}
             agencies.sort(key=lambda a: order[a.record.id])
             shapes = {
@@ -836,7 +844,7 @@ def _evaluate(
                     core = _finish_agency(compiled, current, scores, errors)
                 if core is not None:
                     cores.append(core)
-    if errors:
+    if errors and not skip:
         raise EvaluationError.from_diagnostics(errors)
     if progress is not None:
         progress(len(data.agencies), len(data.agencies))
@@ -883,7 +891,7 @@ def _evaluate(
         tier_basis=rule_set.tiers.basis.value,
         comparison=comparison,
         normalisation=MappingProxyType(stats),
-        diagnostics=tuple(data.diagnostics),
+        diagnostics=(*data.diagnostics, *errors),
         _compiled=compiled,
         _dataset=data,
         _receipt_args=receipt,

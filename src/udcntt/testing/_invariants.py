@@ -346,8 +346,8 @@ def check_bounds(rules: RuleSet | CompiledRuleSet, data: Dataset) -> list[Violat
                 out.append(
                     Violation(
                         "bounds",
-                        f"criterion '{d.criterion}' gives {d.value} points for agency '{d.agency}': "
-                        f"{d.message}",
+                        f"criterion '{d.criterion}' gives {d.value} points to agency "
+                        f"'{d.agency}', outside [0, {_leaf_max(compiled, data, d)}]",
                         criterion=d.criterion,
                         agency=d.agency,
                         data=_minimal(compiled, data, d.agency),
@@ -372,6 +372,13 @@ def check_bounds(rules: RuleSet | CompiledRuleSet, data: Dataset) -> list[Violat
             raise InvalidData("no tier", exc.diagnostics) from None
         return out[:1]
     return _bounds_of(compiled, assessment, data)
+
+
+def _leaf_max(compiled: CompiledRuleSet, data: Dataset, d: Diagnostic) -> str:
+    record = next((r for r in data.agencies if r.id == d.agency), None)
+    plan = compiled.blocks.get(record.block) if record is not None else None
+    node = plan.node(d.criterion) if plan is not None and d.criterion else None
+    return plain_decimal(node.max) if node is not None else "max"
 
 
 def _minimal(compiled: CompiledRuleSet, data: Dataset, agency: str | None) -> Dataset:

@@ -160,7 +160,7 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
     return collected
 
 
-class RuleFileError(Exception):
+class UnusableFile(Exception):
     """A rule file or a ``.test.yaml`` file cannot be used (carries the diagnostics)."""
 
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
@@ -181,7 +181,7 @@ class RuleFile(pytest.File):
         except UdcnttError as exc:
             yield RuleFileItem.from_parent(self, name="load", diagnostics=list(exc.diagnostics))
             return
-        except RuleFileError as exc:
+        except UnusableFile as exc:
             yield RuleFileItem.from_parent(self, name="load", diagnostics=exc.diagnostics)
             return
         seen: dict[str, int] = {}
@@ -213,12 +213,19 @@ class RuleFile(pytest.File):
             for i, case in enumerate(rules.tests):
                 loc = rules.source.locate(("tests", i)) if rules.source is not None else None
                 cases.append((case, loc.line if loc is not None else None, None))
-            return rules, cases, str(self.path)
-        return _load_test_file(self.path)
+            return rules, cases, _display(self.path, self.config)
+        return _load_test_file(self.path, _display(self.path, self.config))
+
+
+def _display(path: Path, config: pytest.Config) -> str:
+    try:
+        return path.relative_to(config.rootpath).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _load_test_file(
-    path: Path,
+    path: Path, display: str
 ) -> tuple[RuleSet, list[tuple[TestCase | None, int | None, Diagnostic | None]], str]:
     from pydantic import ValidationError
 
@@ -227,11 +234,10 @@ def _load_test_file(
     from udcntt.model import TestCase
     from udcntt.program import load_rules
 
-    display = str(path)
     doc = parse_yaml(path.read_bytes(), file=display)
     data = doc.data
     if not isinstance(data, dict):
-        raise RuleFileError(
+        raise UnusableFile(
             [
                 Diagnostic(
                     "E-TEST-SHAPE",
@@ -242,7 +248,7 @@ def _load_test_file(
         )
     unknown = sorted(set(data) - {"rules", "tests", "description", "udcntt"})
     if unknown:
-        raise RuleFileError(
+        raise UnusableFile(
             [
                 Diagnostic(
                     "E-TEST-SHAPE",
@@ -254,7 +260,7 @@ def _load_test_file(
     ref = data.get("rules")
     tests = data.get("tests")
     if not isinstance(ref, str) or not isinstance(tests, list):
-        raise RuleFileError(
+        raise UnusableFile(
             [
                 Diagnostic(
                     "E-TEST-SHAPE",
@@ -266,7 +272,7 @@ def _load_test_file(
         )
     rules_path = path.parent / ref
     if not rules_path.is_file():
-        raise RuleFileError(
+        raise UnusableFile(
             [
                 Diagnostic(
                     "E-TEST-SHAPE",
@@ -327,10 +333,10 @@ class RuleFileItem(pytest.Item):
         self.diagnostics = diagnostics
 
     def runtest(self) -> None:
-        raise RuleFileError(self.diagnostics)
+        raise UnusableFile(self.diagnostics)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
-        if isinstance(excinfo.value, RuleFileError):
+        if isinstance(excinfo.value, UnusableFile):
             return "\n".join(d.format() for d in excinfo.value.diagnostics)
         return str(super().repr_failure(excinfo))
 
