@@ -16,7 +16,7 @@ import udcntt
 ROOT = Path(__file__).resolve().parents[2]
 RULES = ROOT / "rules"
 PROVINCES = ROOT / "examples" / "dti-2022" / "provinces.csv"
-PUBLISHED = ROOT.parent / "shared" / "published" / "dti_2022_provinces_partial.csv"
+PUBLISHED = ROOT / "tests" / "fixtures" / "published" / "dti_2022_provinces_partial.csv"
 
 #: DTI 2022 as published on dti.gov.vn (rank, index).
 DTI_2022 = {
@@ -64,7 +64,7 @@ def test_922_reproduces_the_published_order(provinces: Any) -> None:
 def test_922_example_holds_the_published_values() -> None:
     """examples/dti-2022/provinces.csv carries the shared published table's values."""
     if not PUBLISHED.is_file():
-        pytest.skip("the shared published folder is not beside the repository")
+        pytest.skip("the published tables are not in tests/fixtures/published")
     with PUBLISHED.open(encoding="utf-8", newline="") as fh:
         published = {row["province"]: row for row in csv.DictReader(fh) if row["nhan_thuc_so"]}
     with PROVINCES.open(encoding="utf-8", newline="") as fh:

@@ -12,7 +12,7 @@ import pytest
 import udcntt
 
 ROOT = Path(__file__).resolve().parents[2]
-SAMPLES = ROOT.parent / "shared" / "published" / "vietnam_ict_index_province_component_samples.csv"
+SAMPLES = ROOT / "tests" / "fixtures" / "published" / "vietnam_ict_index_province_component_samples.csv"
 
 #: Published rows with the index and its three sub-indices: (year, province) →
 #: (index, hạ tầng kỹ thuật, hạ tầng nhân lực, ứng dụng CNTT, tolerance). Sub-indices
@@ -103,7 +103,7 @@ def test_lam_dong_2020_sub_indices_from_their_parts(rules: udcntt.RuleSet) -> No
 def test_the_embedded_rows_are_the_published_ones() -> None:
     """ROWS above are copied from the shared published samples."""
     if not SAMPLES.is_file():
-        pytest.skip("the shared published folder is not beside the repository")
+        pytest.skip("the published tables are not in tests/fixtures/published")
     with SAMPLES.open(encoding="utf-8", newline="") as fh:
         published = {
             (int(r["year"]), r["province"]): (
