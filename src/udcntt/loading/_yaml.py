@@ -323,6 +323,13 @@ def parse_yaml(raw: bytes | str, *, file: str = "<string>") -> YamlDocument:
             else SourceLocation(file=file)
         )
         problem = exc.problem or exc.context or "invalid YAML"
+        if "nesting depth" in problem:  # libyaml ≥ 0.2.5 stops deep flow nesting itself
+            raise _err(
+                "E-YAML-DEPTH",
+                f"nesting deeper than {MAX_DEPTH} levels",
+                loc,
+                "rule files never need this depth; flatten the structure",
+            ) from exc
         raise _err("E-YAML-SYNTAX", f"YAML syntax error: {problem}", loc) from exc
     except yaml.YAMLError as exc:
         raise _err("E-YAML-SYNTAX", f"YAML error: {exc}", SourceLocation(file=file)) from exc
