@@ -147,6 +147,7 @@ class Diagnostic:
             "agency": self.agency,
             "value": self.value,
             "hint": self.hint,
+            "notes": list(self.notes),
         }
 
 
