@@ -67,8 +67,11 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 _VIETNAMESE = frozenset("ăâđêôơưĂÂĐÊÔƠƯ")
 
 
-def read_bytes(path: Path, limits: Limits) -> bytes:
-    """The file's bytes, after checking it exists and is not larger than the limit.
+def check_size(path: Path, limits: Limits) -> SourceLocation:
+    """Check that the file exists and is within the size limit, without reading it.
+
+    Returns:
+        The file's location, for diagnostics.
 
     Raises:
         DataError: ``E-IO`` when it cannot be read, ``E-DATA-LIMIT`` when too large.
@@ -85,6 +88,16 @@ def read_bytes(path: Path, limits: Limits) -> bytes:
             loc,
             "split the file, or raise the limit (Limits(max_file_bytes=...))",
         )
+    return loc
+
+
+def read_bytes(path: Path, limits: Limits) -> bytes:
+    """The file's bytes, after checking it exists and is not larger than the limit.
+
+    Raises:
+        DataError: ``E-IO`` when it cannot be read, ``E-DATA-LIMIT`` when too large.
+    """
+    loc = check_size(path, limits)
     try:
         with open(path, "rb") as handle:
             data = handle.read(limits.max_file_bytes + 1)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal
@@ -10,7 +9,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from udcntt.data._dataset import Dataset
-from udcntt.data._limits import DEFAULT_LIMITS, Limits, read_bytes
+from udcntt.data._limits import DEFAULT_LIMITS, Limits, check_size, read_bytes
 from udcntt.data._locale import ValueContext, parse_locale
 from udcntt.data._readers import load_yaml_document, read_delimited, read_json, read_yaml
 from udcntt.data._registry import Registry
@@ -147,7 +146,7 @@ def _read_tables(
     if suffix == ".xlsx":
         from udcntt.data._xlsx import read_xlsx
 
-        read_bytes_size_only(path, limits)
+        check_size(path, limits)
         return read_xlsx(path, sheet=layout.sheet, limits=limits)
     data = read_bytes(path, limits)
     if suffix == ".json":
@@ -160,23 +159,6 @@ def _read_tables(
             path, data, encoding=encoding or layout.encoding, delimiter=delimiter, limits=limits
         )
     ]
-
-
-def read_bytes_size_only(path: Path, limits: Limits) -> None:
-    """Check a file exists and is within the size limit without reading it."""
-
-    loc = SourceLocation(file=str(path))
-    try:
-        size = os.stat(path).st_size
-    except OSError as exc:
-        raise fatal("E-IO", f"cannot read the file: {exc.strerror or exc}", loc) from exc
-    if size > limits.max_file_bytes:
-        raise fatal(
-            "E-DATA-LIMIT",
-            f"file is {size:,} bytes; survey files are limited to {limits.max_file_bytes:,}",
-            loc,
-            "split the file, or raise the limit (Limits(max_file_bytes=...))",
-        )
 
 
 def check_layout(rules: RuleSet, layout: SurveyLayout) -> list[Diagnostic]:
