@@ -102,16 +102,10 @@ def cmd_check(args: argparse.Namespace, printer: Printer) -> int:
 def _previous(args: argparse.Namespace, rules: RuleSet) -> Assessment | None:
     if not args.previous:
         return None
-    if args.previous.lower().endswith(".json"):
-        from udcntt.report import load_assessment
+    from udcntt.report import is_assessment_file, load_assessment
 
-        try:
-            return load_assessment(args.previous)
-        except UsageError:
-            raise
-        except Exception:
-            if not args.previous_rules:
-                raise
+    if is_assessment_file(args.previous):
+        return load_assessment(args.previous)
     prev_rules = load_rules(args.previous_rules) if args.previous_rules else rules
     data = read_data(args.previous, prev_rules, argparse.Namespace(**{**vars(args), "year": None}))
     return evaluate(prev_rules, data)

@@ -589,8 +589,6 @@ def _ranks(rules: RuleSet, cores: list[_Core]) -> list[int | None]:
 
 def _compare(
     cores: list[_Core],
-    ranks: list[int | None],
-    dataset: Dataset,
     compiled: CompiledRuleSet,
     previous: Assessment,
 ) -> tuple[dict[str, AgencyResult], Comparison]:
@@ -852,7 +850,7 @@ def _evaluate(
     comparison = None
     matched: dict[str, AgencyResult] = {}
     if previous is not None:
-        matched, comparison = _compare(cores, ranks, data, compiled, previous)
+        matched, comparison = _compare(cores, compiled, previous)
     results = tuple(
         _result(core, rank, matched.get(core.agency.record.id))
         for core, rank in zip(cores, ranks, strict=True)

@@ -27,6 +27,7 @@ from udcntt.report._json import (
     ASSESSMENT_SCHEMA_VERSION,
     assessment_to_dict,
     assessment_to_json,
+    is_assessment_file,
     load_assessment,
 )
 from udcntt.report._markdown import assessment_to_markdown
@@ -50,6 +51,7 @@ __all__ = [
     "assessment_to_markdown",
     "assessment_to_xlsx",
     "available_formats",
+    "is_assessment_file",
     "load_assessment",
     "narrative",
     "narrative_paragraphs",

@@ -30,6 +30,7 @@ __all__ = [
     "ASSESSMENT_SCHEMA_VERSION",
     "assessment_to_dict",
     "assessment_to_json",
+    "is_assessment_file",
     "load_assessment",
 ]
 
@@ -173,6 +174,19 @@ def assessment_to_json(assessment: Assessment, *, traces: bool = True) -> str:
 
 def _dec(value: Any) -> Decimal | None:
     return None if value is None else Decimal(str(value))
+
+
+def is_assessment_file(path: str | Path) -> bool:
+    """Whether ``path`` is a results JSON written by udcntt (rather than a survey).
+
+    Only the beginning of the file is read: the writer puts ``"schema"`` first.
+    """
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False
+    return b'"schema": "udcntt-assessment"' in head
 
 
 def load_assessment(path: str | Path) -> Assessment:
