@@ -520,8 +520,22 @@ def compile_checked(rules: RuleSet, ctx: CheckContext) -> CompiledRuleSet | None
 
     # Relations and tier conditions.
     relations = []
+    survey_names = indicator_names(rules)
     for i, rel in enumerate(rules.relations):
-        e = comp.expr(rel.check, ("relations", i, "check"), expected=ExprType.BOOL)
+        # Relations validate survey answers as they are read, before anything is derived.
+        derived_used = sorted(_names_in(rel.check) & set(rules.derived))
+        if derived_used:
+            comp.ctx.error(
+                "E-RELATION",
+                f"relation '{rel.check}' uses derived value '{derived_used[0]}'; relations "
+                "compare survey indicators",
+                ("relations", i, "check"),
+                hint="write the relation over the indicators the derived value is made of",
+            )
+            continue
+        e = comp.expr(
+            rel.check, ("relations", i, "check"), expected=ExprType.BOOL, names=survey_names
+        )
         if e is not None:
             relations.append((rel, e))
     tier_names = dict(comp.names)
