@@ -130,7 +130,7 @@ def lam_dong() -> udcntt.Assessment:
 def reloaded(
     tmp_path_factory: pytest.TempPathFactory, small: udcntt.Assessment
 ) -> udcntt.Assessment:
-    """The small assessment written to JSON and read back: no rule set, no survey values."""
+    """The small assessment written to JSON and read back (no compiled rule set or dataset)."""
     from udcntt.report import assessment_to_json, load_assessment
 
     path = tmp_path_factory.mktemp("reloaded") / "small.json"

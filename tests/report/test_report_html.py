@@ -113,11 +113,12 @@ def test_first_year_has_no_change_section(first_year: udcntt.Assessment) -> None
     assert "Tăng/giảm bậc" not in html
 
 
-def test_reloaded_assessment_renders(reloaded: udcntt.Assessment) -> None:
-    """A JSON-reloaded assessment has no figures section but every table and chart."""
+def test_reloaded_assessment_renders(reloaded: udcntt.Assessment, small: udcntt.Assessment) -> None:
+    """A JSON-reloaded assessment renders the same page as the assessment it came from."""
     html = assessment_to_html(reloaded)
-    assert 'id="so-lieu"' not in html
+    assert 'id="so-lieu"' in html
     assert html.count('class="ranking"') == 2
+    assert html == assessment_to_html(small)
 
 
 def test_diagnostics_are_listed(small: udcntt.Assessment) -> None:

@@ -181,12 +181,13 @@ def test_english_workbook(small: udcntt.Assessment) -> None:
 
 
 def test_reloaded_assessment(reloaded: udcntt.Assessment) -> None:
-    """From JSON: the criteria tree and its labels come back; figures say there are none."""
+    """From JSON: the criteria tree, its labels and the province figures come back."""
     wb = _open(reloaded)
     header = _rows(wb["Khối sở, ban, ngành"])[3]
     assert header[2:4] == ("Hạ tầng (40)", "Chỉ đạo điều hành (40)")
     flat = [v for r in _rows(wb["Số liệu toàn tỉnh"]) for v in r if v is not None]
-    assert any("không có số liệu" in str(v).lower() for v in flat)
+    assert not any("không có số liệu" in str(v).lower() for v in flat)
+    assert any("Tổng số CBCCVC" in str(v) for v in flat)
 
 
 def test_validation_lists_diagnostics(small: udcntt.Assessment) -> None:

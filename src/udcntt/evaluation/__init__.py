@@ -6,6 +6,7 @@ from udcntt.evaluation._assessment import (
     Comparison,
     CriterionInfo,
     CriterionResult,
+    IndicatorInfo,
     Receipt,
     TierInfo,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "Comparison",
     "CriterionInfo",
     "CriterionResult",
+    "IndicatorInfo",
     "Receipt",
     "TierInfo",
     "check_rules",

@@ -231,6 +231,17 @@ class CriterionInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class IndicatorInfo:
+    """An indicator as reports describe it (label, unit, type, category labels)."""
+
+    id: str
+    label: str
+    type: str
+    unit: str | None = None
+    categories: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class TierInfo:
     """A tier with its thresholds (on points or on share, as ``Assessment.tier_basis`` says)."""
 
@@ -273,6 +284,8 @@ class Assessment:
     criteria_tree: Mapping[str, tuple[CriterionInfo, ...]] = field(default_factory=dict)
     tiers: tuple[TierInfo, ...] = ()
     tier_basis: str = "points"
+    indicators: tuple[IndicatorInfo, ...] = ()
+    relations: tuple[tuple[str, tuple[str, ...] | None], ...] = ()
     comparison: Comparison | None = None
     normalisation: Mapping[str, Any] = field(default_factory=dict)
     diagnostics: tuple[Diagnostic, ...] = ()

@@ -22,6 +22,7 @@ from udcntt.evaluation._assessment import (
     CriteriaView,
     CriterionInfo,
     CriterionResult,
+    IndicatorInfo,
     Receipt,
     TierInfo,
     ZipMapping,
@@ -887,6 +888,11 @@ def _evaluate(
             for t in rule_set.tiers.levels
         ),
         tier_basis=rule_set.tiers.basis.value,
+        indicators=tuple(
+            IndicatorInfo(i, ind.label, ind.type.value, ind.unit, dict(ind.categories or {}))
+            for i, ind in rule_set.indicators.items()
+        ),
+        relations=tuple((rel.check, rel.blocks) for rel in rule_set.relations),
         comparison=comparison,
         normalisation=MappingProxyType(stats),
         diagnostics=(*data.diagnostics, *errors),

@@ -132,15 +132,13 @@ def _aggregate(kind: str, values: list[Any]) -> IndicatorAggregate:
 
 def _metadata(assessment: Assessment) -> list[tuple[str, str, str | None, str, dict[str, str]]]:
     """``(id, label, unit, kind, category labels)`` of each indicator, in declared order."""
-    compiled = assessment._compiled
-    if compiled is not None:
-        out = []
-        for ind_id, ind in compiled.rules.indicators.items():
-            kind = _KIND_OF_TYPE.get(ind.type.value)
-            if kind is not None:
-                out.append((ind_id, ind.label, ind.unit, kind, dict(ind.categories or {})))
-        return out
-    # No rule set (a reloaded assessment): infer the kind from the values themselves.
+    if assessment.indicators:
+        return [
+            (ind.id, ind.label, ind.unit, kind, dict(ind.categories))
+            for ind in assessment.indicators
+            if (kind := _KIND_OF_TYPE.get(ind.type)) is not None
+        ]
+    # An assessment without indicator metadata: infer the kind from the values themselves.
     seen: dict[str, str] = {}
     for r in assessment.results:
         for name, value in r.inputs.items():
@@ -154,28 +152,21 @@ def _metadata(assessment: Assessment) -> list[tuple[str, str, str | None, str, d
 
 
 def _relations(assessment: Assessment) -> list[tuple[tuple[str, ...], str, tuple[str, ...] | None]]:
-    compiled = assessment._compiled
-    if compiled is None:
-        return []
-    indicators = compiled.rules.indicators
+    types = {ind.id: ind.type for ind in assessment.indicators}
     out: list[tuple[tuple[str, ...], str, tuple[str, ...] | None]] = []
     seen: set[tuple[tuple[str, ...], str]] = set()
-    for relation in compiled.rules.relations:
-        match = _RELATION.match(relation.check)
+    for check, blocks in assessment.relations:
+        match = _RELATION.match(check)
         if match is None:
             continue
         parts = tuple(p.strip() for p in match.group(1).split("+"))
         whole = match.group(2)
-        names = (*parts, whole)
-        if any(
-            n not in indicators or indicators[n].type.value not in ("count", "number")
-            for n in names
-        ):
+        if any(types.get(n) not in ("count", "number") for n in (*parts, whole)):
             continue
         if (parts, whole) in seen:
             continue
         seen.add((parts, whole))
-        out.append((parts, whole, relation.blocks))
+        out.append((parts, whole, blocks))
     return out
 
 

@@ -8,11 +8,13 @@ files. The layout is described by :data:`ASSESSMENT_SCHEMA` (``udcntt schema --a
 from __future__ import annotations
 
 import json
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from udcntt.data import MISSING, NA
 from udcntt.errors import DataError, SourceLocation
 from udcntt.evaluation import (
     AgencyResult,
@@ -20,6 +22,7 @@ from udcntt.evaluation import (
     Comparison,
     CriterionInfo,
     CriterionResult,
+    IndicatorInfo,
     Receipt,
     TierInfo,
 )
@@ -122,6 +125,20 @@ def assessment_to_dict(assessment: Assessment, *, traces: bool = True) -> dict[s
         ]
         or [{"id": t, "label": label} for t, label in assessment.tier_labels.items()],
         "tier_basis": assessment.tier_basis,
+        "indicators": [
+            {
+                "id": i.id,
+                "label": i.label,
+                "type": i.type,
+                "unit": i.unit,
+                "categories": dict(i.categories),
+            }
+            for i in assessment.indicators
+        ],
+        "relations": [
+            {"check": check, "blocks": None if blocks is None else list(blocks)}
+            for check, blocks in assessment.relations
+        ],
         "criteria_tree": {
             block: [
                 {
@@ -172,6 +189,17 @@ def assessment_to_json(assessment: Assessment, *, traces: bool = True) -> str:
     )
 
 
+def _typed(value: Any, kind: str | None) -> Any:
+    """An input value read back from JSON, typed as the indicator declares."""
+    if isinstance(value, dict) and "marker" in value:
+        return NA if value["marker"] == NA.value else MISSING
+    if kind in ("count", "number", "ratio") and isinstance(value, str):
+        return Decimal(value)
+    if kind == "date" and isinstance(value, str):
+        return date.fromisoformat(value)
+    return value
+
+
 def _dec(value: Any) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
@@ -219,13 +247,26 @@ def load_assessment(path: str | Path) -> Assessment:
             location=loc,
         )
     try:
+        indicators = tuple(
+            IndicatorInfo(
+                i["id"], i["label"], i["type"], i.get("unit"), dict(i.get("categories") or {})
+            )
+            for i in data.get("indicators") or ()
+        )
+        types = {i.id: i.type for i in indicators}
+        relations = tuple(
+            (rel["check"], None if rel.get("blocks") is None else tuple(rel["blocks"]))
+            for rel in data.get("relations") or ()
+        )
         results = tuple(
             AgencyResult(
                 agency_id=r["agency_id"],
                 name=r["name"],
                 block=r["block"],
                 ranked=bool(r["ranked"]),
-                inputs=MappingProxyType({}),
+                inputs=MappingProxyType(
+                    {k: _typed(v, types.get(k)) for k, v in r.get("inputs", {}).items()}
+                ),
                 derived=MappingProxyType({}),
                 criteria=MappingProxyType(
                     {
@@ -251,6 +292,8 @@ def load_assessment(path: str | Path) -> Assessment:
                 rank=r["rank"],
                 previous_rank=r.get("previous_rank"),
                 rank_change=r.get("rank_change"),
+                previous_total=_dec(r.get("previous_total")),
+                previous_tier=r.get("previous_tier"),
                 notes=tuple(r.get("notes", ())),
             )
             for r in data["results"]
@@ -320,6 +363,8 @@ def load_assessment(path: str | Path) -> Assessment:
             criteria_tree=MappingProxyType(tree),
             tiers=tiers,
             tier_basis=str(data.get("tier_basis", "points")),
+            indicators=indicators,
+            relations=relations,
         )
     except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
         raise DataError(

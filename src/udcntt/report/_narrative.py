@@ -350,11 +350,8 @@ def _figure_paragraphs(assessment: Assessment, figures: ProvinceFigures, lang: s
 
 
 def _is_count(assessment: Assessment, indicator: str) -> bool:
-    compiled = assessment._compiled
-    if compiled is None:
-        return True
-    ind = compiled.rules.indicators.get(indicator)
-    return ind is not None and ind.type.value == "count"
+    types = {ind.id: ind.type for ind in assessment.indicators}
+    return types.get(indicator, "count") == "count"
 
 
 def _intro(assessment: Assessment, views: list[BlockView], lang: str) -> str:
