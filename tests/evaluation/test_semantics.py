@@ -155,10 +155,9 @@ def test_competition_ties_and_tie_break() -> None:
     rows = [
         ("p", "so", {**FULL, "a": 90}),
         ("q", "so", {**FULL, "a": 80}),
-        ("r", "so", {**FULL, "a": 80, "c": 90, "d": 100}),
+        ("r", "so", {**FULL, "a": 80, "c": 90}),
         ("s", "so", {**FULL, "a": 10}),
     ]
-    rows[2][2]["b"] = Decimal("100")
     a = udcntt.evaluate(rules(), data(*rows))
     assert [a.by_id(i).rank for i in "pqrs"] == [1, 2, 3, 4]
     tie_rows = [
@@ -170,16 +169,13 @@ def test_competition_ties_and_tie_break() -> None:
     a = udcntt.evaluate(rules(), data(*tie_rows))
     assert [a.by_id(i).rank for i in "pqrs"] == [1, 2, 2, 4]
     text = BASE.replace("tiers:", "ranking: {tie_break: [cc]}\ntiers:")
-    tie_rows[2][2]["c"] = 100
-    tie_rows[1][2]["c"] = 50
-    tie_rows[1][2]["b"] = 100
-    tie_rows[1][2]["a"] = (
-        100  # 40 + 30 + 10 + 10 = 90 = r's 32 + 30 + 20 + 10 - 2 ... compute below
+    # q: 40 + 30 + 10 + 10 = 90; r: 30 + 30 + 20 + 10 = 90 — a tie that criterion cc breaks.
+    broken = udcntt.evaluate(
+        rules(text), data(("q", "so", {**FULL, "c": 50}), ("r", "so", {**FULL, "a": 75}))
     )
-    a = udcntt.evaluate(rules(text), data(*tie_rows))
-    q, r = a.by_id("q"), a.by_id("r")
-    if q.total == r.total:
-        assert r.rank < q.rank  # r has more points in the tie-break criterion
+    q, r = broken.by_id("q"), broken.by_id("r")
+    assert q.total == r.total == Decimal("90.00")
+    assert (r.rank, q.rank) == (1, 2)
 
 
 def test_unranked_agencies_are_scored_but_not_ranked() -> None:

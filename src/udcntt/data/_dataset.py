@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 from enum import Enum
 from functools import cached_property
+from types import MappingProxyType
 from typing import Any, Final
 
 from udcntt.errors import Diagnostic, SourceLocation, UsageError
@@ -123,9 +124,13 @@ class Dataset:
     def __iter__(self) -> Any:
         return iter(self.agencies)
 
-    def by_id(self) -> dict[str, AgencyRecord]:
-        """Agencies keyed by id."""
-        return {a.id: a for a in self.agencies}
+    def by_id(self) -> Mapping[str, AgencyRecord]:
+        """Agencies keyed by id (built once; the dataset is immutable)."""
+        return self._by_id
+
+    @cached_property
+    def _by_id(self) -> Mapping[str, AgencyRecord]:
+        return MappingProxyType({a.id: a for a in self.agencies})
 
     @cached_property
     def _fingerprint(self) -> str:

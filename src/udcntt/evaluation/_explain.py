@@ -75,11 +75,13 @@ def explain(assessment: Assessment, agency_id: str) -> dict[str, Any]:
     rules = compiled.rules
     plan = compiled.blocks[result.block]
     record = dataset.by_id()[agency_id]
-    peers = [a for a in dataset.agencies if a.block == result.block]
+    imputed: dict[str, Decimal] = {}
+    if any(rules.indicators[i].missing.value.startswith("impute") for i in plan.indicators):
+        # Only an imputing policy needs the block's other agencies.
+        peers = [a for a in dataset.agencies if a.block == result.block]
+        imputed = imputations(rules, peers, plan.indicators)
     with decimal.localcontext(DECIMAL_CONTEXT):
-        inputs = prepare(
-            rules, record, plan.indicators, imputations(rules, peers, plan.indicators), []
-        )
+        inputs = prepare(rules, record, plan.indicators, imputed, [])
         env = dict(inputs.values)
         derive(compiled, plan.derived, env, inputs.na)
         leaves = {leaf.id: run_leaf(leaf, env, inputs.na, with_trace=True) for leaf in plan.leaves}

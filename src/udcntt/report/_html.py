@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from udcntt.errors import UsageError
-from udcntt.evaluation import Assessment
+from udcntt.evaluation import Assessment, points_to_next_tier
 from udcntt.report._charts import mini_bar, rank_change_chart, score_chart, tier_colour
 from udcntt.report._figures import province_figures
 from udcntt.report._format import check_lang, fmt_fraction, fmt_number, fmt_percent
@@ -31,7 +31,6 @@ from udcntt.report._tables import (
     previous_year,
     ranking_headers,
     score_places,
-    tier_gap,
     tier_index,
     tier_thresholds,
 )
@@ -166,7 +165,7 @@ def _agencies_context(
         agencies = []
         for r in view.results:
             upper = next_tier_label(assessment, r)
-            gap = tier_gap(assessment, r)
+            gap = points_to_next_tier(assessment, r)
             if upper is None:
                 gap_text = t(lang, "gap_none")
             elif gap is None:

@@ -8,12 +8,11 @@ and maxima of the criteria results (leaves first, then groups children-before-pa
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from udcntt.evaluation import AgencyResult, Assessment, CriterionInfo, CriterionResult
-from udcntt.evaluation._explain import lost_points, points_to_next_tier
+from udcntt.evaluation import AgencyResult, Assessment, CriterionInfo
+from udcntt.evaluation._explain import lost_points
 from udcntt.report._format import fmt_change, fmt_number
 from udcntt.report._i18n import t
 
@@ -29,7 +28,6 @@ __all__ = [
     "previous_year",
     "ranking_headers",
     "score_places",
-    "tier_gap",
     "tier_index",
     "tier_thresholds",
 ]
@@ -54,58 +52,16 @@ class BlockView:
         return counts
 
 
-def _compiled_tree(assessment: Assessment, block: str) -> list[CriterionInfo] | None:
-    tree = assessment.criteria_tree.get(block)
-    return list(tree) if tree else None
-
-
-def _inferred_tree(
-    criteria: Mapping[str, CriterionResult], total: Decimal | None
-) -> list[CriterionInfo]:
-    items = list(criteria.items())
-    flat = [CriterionInfo(cid, None, cid, 0, True, c.full_max) for cid, c in items]
-    if total is None or not items:
-        return flat
-    # Leaves come first and sum to the block's maximum; the groups after them sum to it
-    # again only when every group is top-level (a two-level tree, the usual case).
-    running = Decimal(0)
-    split = None
-    for index, (_, res) in enumerate(items):
-        running += res.full_max
-        if running == total:
-            split = index + 1
-            break
-    if split is None or split == len(items):
-        return flat
-    leaves, groups = items[:split], items[split:]
-    if sum((g.full_max for _, g in groups), Decimal(0)) != total:
-        return flat
-    out: list[CriterionInfo] = []
-    position = 0
-    for gid, group in groups:
-        out.append(CriterionInfo(gid, None, gid, 0, False, group.full_max))
-        budget = Decimal(0)
-        start = position
-        while position < len(leaves) and budget < group.full_max:
-            budget += leaves[position][1].full_max
-            position += 1
-        if budget != group.full_max or position == start:
-            return flat
-        out.extend(
-            CriterionInfo(lid, None, lid, 1, True, leaf.full_max)
-            for lid, leaf in leaves[start:position]
-        )
-    return out if position == len(leaves) else flat
-
-
 def block_views(assessment: Assessment) -> list[BlockView]:
     """Every block with agencies, in rule-set order."""
     views: list[BlockView] = []
     for block in assessment.blocks():
         results = tuple(assessment.ranking(block))
-        tree = _compiled_tree(assessment, block)
-        if tree is None:
-            tree = _inferred_tree(results[0].criteria, assessment.block_max.get(block))
+        tree = assessment.criteria_tree.get(block) or tuple(
+            # An assessment assembled by hand, without its tree: the criteria, flat.
+            CriterionInfo(cid, None, cid, 0, True, res.full_max)
+            for cid, res in results[0].criteria.items()
+        )
         groups = tuple(c for c in tree if c.depth == 0 and not c.is_leaf)
         views.append(
             BlockView(
@@ -172,11 +128,6 @@ def next_tier_label(assessment: Assessment, result: AgencyResult) -> str | None:
         return None
     tiers = list(assessment.tier_labels.values())
     return tiers[index - 1] if index - 1 < len(tiers) else None
-
-
-def tier_gap(assessment: Assessment, result: AgencyResult) -> Decimal | None:
-    """Points missing to the next tier (``None`` when best or unknown)."""
-    return points_to_next_tier(assessment, result)
 
 
 def tier_thresholds(assessment: Assessment) -> list[tuple[int, Decimal]]:

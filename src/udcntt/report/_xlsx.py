@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from udcntt.evaluation import AgencyResult, Assessment
+from udcntt.evaluation import AgencyResult, Assessment, points_to_next_tier
 from udcntt.report._figures import ProvinceFigures, ShareFigure, province_figures
 from udcntt.report._format import check_lang, fmt_fraction
 from udcntt.report._i18n import t
@@ -28,7 +28,6 @@ from udcntt.report._tables import (
     next_tier_label,
     ranking_headers,
     score_places,
-    tier_gap,
 )
 from udcntt.report._xlsx_book import (
     HEADER_FILL,
@@ -132,7 +131,7 @@ def _score_section(
     sh.title(row, title.upper() if lang == "vi" else title, 6, size=13)
     sh.title(row + 1, r.name, 6, size=13)
     row += 3
-    gap = tier_gap(assessment, r)
+    gap = points_to_next_tier(assessment, r)
     upper = next_tier_label(assessment, r)
     info: list[tuple[str, Any, str | None]] = [
         (t(lang, "block"), view.label, None),
