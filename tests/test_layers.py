@@ -11,6 +11,7 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "udcntt"
 
 # Each package may import itself and the packages listed before it.
 LAYERS = [
+    "_messages",
     "errors",
     "_version",
     "model",

@@ -32,17 +32,95 @@ from typing import Any, Self
 
 __all__ = [
     "CODES",
+    "LANGUAGES",
+    "MAX_QUOTED",
     "DataError",
     "Diagnostic",
     "EvaluationError",
     "ExpressionError",
+    "Message",
     "RuleFileError",
     "Severity",
     "SourceLocation",
     "UdcnttError",
     "UsageError",
+    "cut",
     "did_you_mean",
+    "msg",
 ]
+
+#: Languages of diagnostics: Vietnamese (the CLI's default) and English (the library's).
+LANGUAGES = ("vi", "en")
+
+#: Longest text a diagnostic quotes from its input (a value, an id, a locale, …); longer
+#: text is cut in the middle with the number of characters left out.
+MAX_QUOTED = 120
+
+
+def cut(text: str, limit: int = MAX_QUOTED) -> str:
+    """``text`` itself when short, else its head and tail around a count of what was cut.
+
+    >>> cut("x" * 300, 20)
+    'xxxxxxxxx…[282 characters]…xxxxxxxxx'
+    """
+    if len(text) <= limit:
+        return text
+    keep = max(limit // 2 - 1, 1)
+    return f"{text[:keep]}…[{len(text) - 2 * keep} characters]…{text[-keep:]}"
+
+
+class Message(str):
+    """A diagnostic text that remembers its English template and arguments.
+
+    It *is* the English text (a ``str``), so code that reads ``diagnostic.message`` sees
+    English; :meth:`render` gives the same message in another language from the catalogue
+    (``udcntt._messages``). Build one with :func:`msg`.
+    """
+
+    __slots__ = ("args", "template")
+    template: str
+    args: dict[str, str]
+
+    def __new__(cls, template: str, args: dict[str, str]) -> Message:
+        self = super().__new__(cls, template.format(**args))
+        self.template = template
+        self.args = args
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Message, (self.template, self.args))
+
+    def render(self, lang: str) -> str:
+        """The message in ``lang`` (``"vi"`` or ``"en"``); English when no translation exists."""
+        if lang == "en":
+            return str(self)
+        from udcntt._messages import translate
+
+        return translate(self.template, self.args, lang) or str(self)
+
+
+def msg(template: str, /, **args: object) -> Message:
+    """A translatable message: ``template`` is English with ``{name}`` fields.
+
+    Arguments are turned into text and cut to :data:`MAX_QUOTED` characters, so a hostile
+    value never floods a message. The Vietnamese catalogue is keyed by ``template``.
+
+    >>> msg("unknown name '{name}'", name="staf")
+    "unknown name 'staf'"
+    """
+    return Message(template, {k: cut(str(v)) for k, v in args.items()})
+
+
+def _render(text: str | None, lang: str) -> str | None:
+    if text is None or lang == "en" or not isinstance(text, Message):
+        return text
+    return text.render(lang)
+
+
+_ABOUT = {
+    "en": ("agency", "criterion", "indicator", "value", "note", "hint", "at"),
+    "vi": ("đơn vị", "tiêu chí", "chỉ tiêu", "giá trị", "ghi chú", "gợi ý", "tại"),
+}
 
 
 class Severity(StrEnum):
@@ -107,34 +185,51 @@ class Diagnostic:
     value: str | None = None
     notes: tuple[str, ...] = field(default=())
 
-    def format(self) -> str:
-        """Render as ``file:line:col: error[code] message`` plus ``hint:`` lines."""
+    def __post_init__(self) -> None:
+        # Quoted input is bounded here, once, whatever built the diagnostic.
+        for name in ("agency", "criterion", "indicator", "value"):
+            text = getattr(self, name)
+            if text is not None and len(text) > MAX_QUOTED:
+                object.__setattr__(self, name, cut(text))
+        for name in ("message", "hint"):
+            text = getattr(self, name)
+            if text is not None and not isinstance(text, Message) and len(text) > 4 * MAX_QUOTED:
+                object.__setattr__(self, name, cut(text, 4 * MAX_QUOTED))
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang`` (``"vi"`` or ``"en"``)."""
+        return _render(self.message, lang) or ""
+
+    def format(self, lang: str = "en") -> str:
+        """Render as ``file:line:col: error[code] message`` plus ``hint:`` lines, in ``lang``."""
+        words = _ABOUT["vi" if lang == "vi" else "en"]
         where = str(self.location) if self.location else "<input>"
         about = []
         if self.agency:
-            about.append(f"agency '{self.agency}'")
+            about.append(f"{words[0]} '{self.agency}'")
         if self.criterion:
-            about.append(f"criterion '{self.criterion}'")
+            about.append(f"{words[1]} '{self.criterion}'")
         if self.indicator:
-            about.append(f"indicator '{self.indicator}'")
+            about.append(f"{words[2]} '{self.indicator}'")
         if self.value is not None:
-            about.append(f"value {self.value!r}")
+            about.append(f"{words[3]} {self.value!r}")
         suffix = f" ({', '.join(about)})" if about else ""
-        lines = [f"{where}: {self.severity.value}[{self.code}] {self.message}{suffix}"]
+        # ``error[CODE]`` stays as compilers print it, in both languages: tools match it.
+        lines = [f"{where}: {self.severity.value}[{self.code}] {self.text(lang)}{suffix}"]
         if self.location and self.location.path:
-            lines.append(f"  at: {self.location.path}")
-        lines.extend(f"  note: {note}" for note in self.notes)
+            lines.append(f"  {words[6]}: {self.location.path}")
+        lines.extend(f"  {words[4]}: {_render(note, lang)}" for note in self.notes)
         if self.hint:
-            lines.append(f"  hint: {self.hint}")
+            lines.append(f"  {words[5]}: {_render(self.hint, lang)}")
         return "\n".join(lines)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
         """A JSON-ready view, for ``--format json`` and reports."""
         loc = self.location
         return {
             "code": self.code,
             "severity": self.severity.value,
-            "message": self.message,
+            "message": self.text(lang),
             "file": loc.file if loc else None,
             "line": loc.line if loc else None,
             "column": loc.column if loc else None,
@@ -146,8 +241,8 @@ class Diagnostic:
             "indicator": self.indicator,
             "agency": self.agency,
             "value": self.value,
-            "hint": self.hint,
-            "notes": list(self.notes),
+            "hint": _render(self.hint, lang),
+            "notes": [_render(n, lang) for n in self.notes],
         }
 
 
@@ -216,7 +311,11 @@ class UdcnttError(Exception):
         return self.first.hint
 
     def __str__(self) -> str:
-        return "\n".join(d.format() for d in self.diagnostics)
+        return self.format("en")
+
+    def format(self, lang: str = "en") -> str:
+        """Every diagnostic, formatted in ``lang`` (``"vi"`` or ``"en"``)."""
+        return "\n".join(d.format(lang) for d in self.diagnostics)
 
 
 class RuleFileError(UdcnttError, ValueError):
@@ -256,7 +355,7 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
     "did you mean 'staff_total'?"
     """
     matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
-    return f"did you mean '{matches[0]}'?" if matches else None
+    return msg("did you mean '{name}'?", name=matches[0]) if matches else None
 
 
 #: Every stable error code with a one-line summary. The docs' error reference has a

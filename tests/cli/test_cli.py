@@ -39,10 +39,12 @@ def test_check_passes_on_a_valid_file(capsys: pytest.CaptureFixture[str]) -> Non
 def test_check_fails_with_located_diagnostics(capsys: pytest.CaptureFixture[str]) -> None:
     """Diagnostics are printed as file:line:col: error[code] message, with a hint."""
     bad = INVALID / "01-unknown-name.yaml"
-    assert main(["--no-color", "check", str(bad)]) == EXIT_PROBLEMS
+    assert main(["--no-color", "--lang", "en", "check", str(bad)]) == EXIT_PROBLEMS
     err = capsys.readouterr().err
     assert "01-unknown-name.yaml:21:58: error[E-EXPR-NAME] unknown name 'pc_ratoi'" in err
     assert "hint: did you mean 'pc_ratio'?" in err
+    assert main(["--no-color", "check", str(bad)]) == EXIT_PROBLEMS
+    assert "gợi ý: có phải ý bạn là 'pc_ratio'?" in capsys.readouterr().err
     assert "Traceback" not in err
 
 

@@ -64,7 +64,7 @@ class Printer:
         return f"\x1b[{code}m{text}\x1b[0m" if self.color else text
 
     def diagnostic(self, d: Diagnostic) -> None:
-        text = d.format()
+        text = d.format(self.lang)
         if self.color:
             first, _, rest = text.partition("\n")
             tag = f"{d.severity.value}[{d.code}]"
