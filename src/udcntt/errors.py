@@ -96,19 +96,26 @@ class Message(str):
             return str(self)
         from udcntt._messages import translate
 
-        return translate(self.template, self.args, lang) or str(self)
+        # A message may quote another message (a type name, a part of a sentence): that
+        # part is rendered in ``lang`` too.
+        args = {k: v.render(lang) if isinstance(v, Message) else v for k, v in self.args.items()}
+        return translate(self.template, args, lang) or str(self)
 
 
 def msg(template: str, /, **args: object) -> Message:
     """A translatable message: ``template`` is English with ``{name}`` fields.
 
     Arguments are turned into text and cut to :data:`MAX_QUOTED` characters, so a hostile
-    value never floods a message. The Vietnamese catalogue is keyed by ``template``.
+    value never floods a message; an argument that is itself a :class:`Message` (a phrase
+    of udcntt's own, such as a type name) is kept whole and translated with the message.
+    The Vietnamese catalogue is keyed by ``template``.
 
     >>> msg("unknown name '{name}'", name="staf")
     "unknown name 'staf'"
     """
-    return Message(template, {k: cut(str(v)) for k, v in args.items()})
+    return Message(
+        template, {k: v if isinstance(v, Message) else cut(str(v)) for k, v in args.items()}
+    )
 
 
 def _render(text: str | None, lang: str) -> str | None:
@@ -458,6 +465,7 @@ CODES: dict[str, str] = {
     "W-DATA-APPRAISED": "The appraised value differs from the self-assessed value.",
     "W-DATA-SUSPICIOUS": "A value is valid but unusual.",
     "E-PREVIOUS": "The previous year's results cannot be used.",
+    "E-PREVIOUS-AMBIGUOUS": "Two agencies of this year match the same agency of last year.",
     # Property checks (udcntt check --properties, udcntt.testing)
     "E-PROP-BOUNDS": "A criterion's points, a total or a share can leave its range [0, max].",
     "E-PROP-EVAL": "Survey data the rule file declares valid cannot be scored.",

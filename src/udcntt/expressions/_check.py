@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from udcntt.errors import ExpressionError, did_you_mean
+from udcntt.errors import ExpressionError, did_you_mean, msg
 from udcntt.expressions import _runtime as rt
 from udcntt.expressions._functions import FUNCTIONS, ArgKind
 from udcntt.expressions._parse import ParsedExpression
@@ -38,16 +38,15 @@ _KIND_TYPE = {
     ArgKind.DATE: ExprType.DATE,
 }
 _WORDS = {
-    ExprType.NUMBER: "a number",
-    ExprType.BOOL: "a yes/no value",
-    ExprType.CATEGORY: "a category value",
-    ExprType.DATE: "a date",
-    None: "text",
+    ExprType.NUMBER: msg("a number"),
+    ExprType.BOOL: msg("a yes/no value"),
+    ExprType.CATEGORY: msg("a category value"),
+    ExprType.DATE: msg("a date"),
+    None: msg("text"),
 }
 _EQUALITY = (ast.Eq, ast.NotEq)
-_TEXT_ONLY = (
-    "text is only allowed as a category value: compare it with == or != to a category "
-    'indicator, or list it in one_of(x, "a", "b")'
+_TEXT_ONLY = msg(
+    'text is only allowed as a category value: compare it with == or != to a category indicator, or list it in one_of(x, "a", "b")'
 )
 
 
@@ -101,12 +100,19 @@ def check_expression(
     loc = parsed.locator
     if info.type is None:
         raise loc.error(
-            "E-EXPR-TYPE", "an expression cannot be only text", node=parsed.tree, hint=_TEXT_ONLY
+            "E-EXPR-TYPE",
+            msg("an expression cannot be only text"),
+            node=parsed.tree,
+            hint=_TEXT_ONLY,
         )
     if expected is not None and info.type is not expected:
         raise loc.error(
             "E-EXPR-TYPE",
-            f"the expression gives {_WORDS[info.type]}, but {_WORDS[expected]} is expected here",
+            msg(
+                "the expression gives {got}, but {expected} is expected here",
+                got=_WORDS[info.type],
+                expected=_WORDS[expected],
+            ),
             node=parsed.tree,
             hint=_expected_hint(info.type, expected),
         )
@@ -115,10 +121,10 @@ def check_expression(
 
 def _expected_hint(got: ExprType, expected: ExprType) -> str:
     if expected is ExprType.NUMBER and got is ExprType.BOOL:
-        return "to give points for a condition, write 10 if condition else 0"
+        return msg("to give points for a condition, write 10 if condition else 0")
     if expected is ExprType.BOOL and got is ExprType.NUMBER:
-        return "compare the number, e.g. x > 0"
-    return f"write an expression that gives {_WORDS[expected]}"
+        return msg("compare the number, e.g. x > 0")
+    return msg("write an expression that gives {expected}", expected=_WORDS[expected])
 
 
 class _Checker:
@@ -168,52 +174,69 @@ class _Checker:
         info = self.names.get(node.id)
         if info is None:
             raise self.error(
-                "E-EXPR-NAME", f"unknown name '{node.id}'", node, self.name_hint(node.id)
+                "E-EXPR-NAME", msg("unknown name '{id}'", id=node.id), node, self.name_hint(node.id)
             )
         return _Info(info.type, None, info.categories if info.type is ExprType.CATEGORY else None)
 
     def name_hint(self, name: str) -> str:
         if name in ("true", "false", "TRUE", "FALSE"):
-            return f"did you mean {name.capitalize()}?"
+            return msg("did you mean {name}?", name=name.capitalize())
         if name in ("none", "null", "NULL"):
-            return "there is no empty value; use 0, False or a category value"
+            return msg("there is no empty value; use 0, False or a category value")
         if name in FUNCTIONS:
-            return f"'{name}' is a function: call it as {FUNCTIONS[name].signature}"
+            return msg(
+                "'{name}' is a function: call it as {signature}",
+                name=name,
+                signature=FUNCTIONS[name].signature,
+            )
         suggestion = did_you_mean(name, self.names)
         if suggestion:
             return suggestion
         if not self.names:
-            return "no names are declared here"
+            return msg("no names are declared here")
         known = sorted(self.names)
-        more = f", … ({len(known) - 12} more)" if len(known) > 12 else ""
-        return "declared names: " + ", ".join(known[:12]) + more
+        # In parts of six: each argument of a message is cut at MAX_QUOTED characters.
+        rest = ", " + ", ".join(known[6:12]) if len(known) > 6 else ""
+        more = msg(", … ({count} more)", count=len(known) - 12) if len(known) > 12 else ""
+        return msg(
+            "declared names: {names}{rest}{more}",
+            names=", ".join(known[:6]),
+            rest=rest,
+            more=more,
+        )
 
     def require_bool(self, info: _Info, node: ast.expr, op: ast.AST) -> None:
         if info.type is ExprType.BOOL:
             return
         word = {ast.And: "and", ast.Or: "or", ast.Not: "not"}.get(type(op), "a condition")
-        hint = "a condition is a comparison, a yes/no name, or and/or/not of conditions"
+        hint = msg("a condition is a comparison, a yes/no name, or and/or/not of conditions")
         if info.type is ExprType.NUMBER:
-            hint = "compare it, e.g. x > 0"
+            hint = msg("compare it, e.g. x > 0")
         elif info.type is ExprType.CATEGORY:
-            hint = 'compare it, e.g. x == "a"'
+            hint = msg('compare it, e.g. x == "a"')
         elif info.type is None:
             hint = _TEXT_ONLY
         raise self.error(
-            "E-EXPR-TYPE", f"'{word}' needs yes/no values, not {_WORDS[info.type]}", node, hint
+            "E-EXPR-TYPE",
+            msg("'{word}' needs yes/no values, not {got}", word=word, got=_WORDS[info.type]),
+            node,
+            hint,
         )
 
     def require_number(self, info: _Info, node: ast.expr, what: str) -> None:
         if info.type is ExprType.NUMBER:
             return
         hints = {
-            ExprType.BOOL: "to count a condition, write (1 if condition else 0)",
-            ExprType.CATEGORY: 'to score a category, write 10 if x == "a" else 0',
-            ExprType.DATE: "use year(d) or days_between(a, b)",
+            ExprType.BOOL: msg("to count a condition, write (1 if condition else 0)"),
+            ExprType.CATEGORY: msg('to score a category, write 10 if x == "a" else 0'),
+            ExprType.DATE: msg("use year(d) or days_between(a, b)"),
             None: _TEXT_ONLY,
         }
         raise self.error(
-            "E-EXPR-TYPE", f"{what} needs numbers, not {_WORDS[info.type]}", node, hints[info.type]
+            "E-EXPR-TYPE",
+            msg("{what} needs numbers, not {got}", what=what, got=_WORDS[info.type]),
+            node,
+            hints[info.type],
         )
 
     def unary(self, node: ast.UnaryOp) -> _Info:
@@ -240,9 +263,9 @@ class _Checker:
         if isinstance(node.op, ast.Div) and isinstance(right.const, Decimal) and not right.const:
             raise self.error(
                 "E-EXPR-DIVZERO",
-                "division by zero",
+                msg("division by zero"),
                 node.right,
-                "to give a declared result when a denominator is 0, use ratio(a, b, default)",
+                msg("to give a declared result when a denominator is 0, use ratio(a, b, default)"),
             )
         if (
             isinstance(node.op, ast.Pow)
@@ -251,9 +274,16 @@ class _Checker:
         ):
             raise self.error(
                 "E-EXPR-POWER",
-                f"the exponent {right.const} is larger than {MAX_EXPONENT}",
+                msg(
+                    "the exponent {exponent} is larger than {limit}",
+                    exponent=right.const,
+                    limit=MAX_EXPONENT,
+                ),
                 node.right,
-                f"exponents must lie within ±{MAX_EXPONENT} so evaluation stays bounded",
+                msg(
+                    "exponents must lie within ±{limit} so evaluation stays bounded",
+                    limit=MAX_EXPONENT,
+                ),
             )
         if isinstance(left.const, Decimal) and isinstance(right.const, Decimal):
             operation: Callable[[Decimal, Decimal], Decimal] = {
@@ -275,21 +305,24 @@ class _Checker:
             if exc.code == "E-EVAL-DIVZERO":
                 raise self.error(
                     "E-EXPR-DIVZERO",
-                    f"this part divides by zero: {exc.detail}",
+                    msg("this part divides by zero: {detail}", detail=exc.detail),
                     node,
-                    "use ratio(a, b, default) for a declared zero-denominator result",
+                    msg("use ratio(a, b, default) for a declared zero-denominator result"),
                 ) from None
             if exc.code == "E-EVAL":
                 raise self.error(
-                    "E-EXPR-POWER", exc.detail, node, f"exponents must lie within ±{MAX_EXPONENT}"
+                    "E-EXPR-POWER",
+                    exc.detail,
+                    node,
+                    msg("exponents must lie within ±{limit}", limit=MAX_EXPONENT),
                 ) from None
             return None
         except decimal.Overflow:
             raise self.error(
                 "E-EXPR-LIMIT",
-                "this constant part is too large to compute exactly",
+                msg("this constant part is too large to compute exactly"),
                 node,
-                "use smaller numbers",
+                msg("use smaller numbers"),
             ) from None
         except decimal.DecimalException:
             return None
@@ -316,16 +349,16 @@ class _Checker:
             if other.type is not ExprType.CATEGORY:
                 raise self.error(
                     "E-EXPR-TYPE",
-                    f"text compared with {_WORDS[other.type]}",
+                    msg("text compared with {other}", other=_WORDS[other.type]),
                     text_node if other.type is None else other_node,
                     _TEXT_ONLY,
                 )
             if not equality:
                 raise self.error(
                     "E-EXPR-TYPE",
-                    "categories have no order",
+                    msg("categories have no order"),
                     left_node,
-                    'compare categories with == or !=, or use one_of(x, "a", "b")',
+                    msg('compare categories with == or !=, or use one_of(x, "a", "b")'),
                 )
             assert isinstance(text_info.const, str)
             self.check_category(text_info.const, text_node, other, other_node)
@@ -333,19 +366,25 @@ class _Checker:
         if left.type is not right.type:
             raise self.error(
                 "E-EXPR-TYPE",
-                f"{_WORDS[left.type]} compared with {_WORDS[right.type]}",
-                right_node,
-                "compare values of the same type"
-                + (
-                    '; category values are written in quotes: x == "a"'
-                    if ExprType.CATEGORY in (left.type, right.type)
-                    else ""
+                msg(
+                    "{left} compared with {right}",
+                    left=_WORDS[left.type],
+                    right=_WORDS[right.type],
                 ),
+                right_node,
+                msg(
+                    'compare values of the same type; category values are written in quotes: x == "a"'
+                )
+                if ExprType.CATEGORY in (left.type, right.type)
+                else msg("compare values of the same type"),
             )
         if not equality and left.type in (ExprType.BOOL, ExprType.CATEGORY):
-            kind = "yes/no values" if left.type is ExprType.BOOL else "categories"
+            kind = msg("yes/no values") if left.type is ExprType.BOOL else msg("categories")
             raise self.error(
-                "E-EXPR-TYPE", f"{kind} have no order", left_node, "compare them with == or !="
+                "E-EXPR-TYPE",
+                msg("{kind} have no order", kind=kind),
+                left_node,
+                msg("compare them with == or !="),
             )
 
     def check_category(
@@ -353,12 +392,16 @@ class _Checker:
     ) -> None:
         if other.categories is None or text in other.categories:
             return
-        subject = ast.get_source_segment(self.loc.text, other_node) or "the value"
-        hint = did_you_mean(text, other.categories) or "the categories are: " + ", ".join(
-            repr(c) for c in sorted(other.categories)
+        subject = ast.get_source_segment(self.loc.text, other_node) or msg("the value")
+        hint = did_you_mean(text, other.categories) or msg(
+            "the categories are: {categories}",
+            categories=", ".join(repr(c) for c in sorted(other.categories)),
         )
         raise self.error(
-            "E-EXPR-CATEGORY", f"{text!r} is not a category of {subject}", text_node, hint
+            "E-EXPR-CATEGORY",
+            msg("{text} is not a category of {subject}", text=repr(text), subject=subject),
+            text_node,
+            hint,
         )
 
     def conditional(self, node: ast.IfExp) -> _Info:
@@ -366,25 +409,33 @@ class _Checker:
         if test.type is not ExprType.BOOL:
             raise self.error(
                 "E-EXPR-TYPE",
-                f"the condition after 'if' must be a yes/no value, not {_WORDS[test.type]}",
+                msg(
+                    "the condition after 'if' must be a yes/no value, not {got}",
+                    got=_WORDS[test.type],
+                ),
                 node.test,
-                "compare it, e.g. x > 0"
+                msg("compare it, e.g. x > 0")
                 if test.type is ExprType.NUMBER
-                else "write x if condition else y, with a comparison or a yes/no name as condition",
+                else msg(
+                    "write x if condition else y, with a comparison or a yes/no name as condition"
+                ),
             )
         body, orelse = self.visit(node.body), self.visit(node.orelse)
         for branch, branch_node in ((body, node.body), (orelse, node.orelse)):
             if branch.type is None:
                 raise self.error(
-                    "E-EXPR-TYPE", "a branch cannot be only text", branch_node, _TEXT_ONLY
+                    "E-EXPR-TYPE", msg("a branch cannot be only text"), branch_node, _TEXT_ONLY
                 )
         if body.type is not orelse.type:
             raise self.error(
                 "E-EXPR-TYPE",
-                f"both branches must have the same type: {_WORDS[body.type]} "
-                f"and {_WORDS[orelse.type]}",
+                msg(
+                    "both branches must have the same type: {first} and {second}",
+                    first=_WORDS[body.type],
+                    second=_WORDS[orelse.type],
+                ),
                 node.orelse,
-                "write x if condition else 0 with numbers in both branches",
+                msg("write x if condition else 0 with numbers in both branches"),
             )
         categories = None
         if body.categories is not None and orelse.categories is not None:
@@ -407,10 +458,15 @@ class _Checker:
             if info.type is not wanted:
                 raise self.error(
                     "E-EXPR-FUNC",
-                    f"argument {position} of {spec.name}() must be {_WORDS[wanted]}, "
-                    f"not {_WORDS[info.type]}",
+                    msg(
+                        "argument {position} of {function}() must be {wanted}, not {got}",
+                        position=position,
+                        function=spec.name,
+                        wanted=_WORDS[wanted],
+                        got=_WORDS[info.type],
+                    ),
                     arg,
-                    f"write {spec.signature}",
+                    msg("write {signature}", signature=spec.signature),
                 )
             if kind is ArgKind.CATEGORY:
                 category = (info, arg)
@@ -437,9 +493,13 @@ class _Checker:
             if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
                 raise self.error(
                     "E-EXPR-FUNC",
-                    f"argument {position} of {function}() must be a category value in quotes",
+                    msg(
+                        "argument {position} of {function}() must be a category value in quotes",
+                        position=position,
+                        function=function,
+                    ),
                     arg,
-                    f"write {FUNCTIONS[function].signature}",
+                    msg("write {signature}", signature=FUNCTIONS[function].signature),
                 )
             if category is not None:
                 self.check_category(arg.value, arg, *category)
@@ -448,15 +508,26 @@ class _Checker:
         if not isinstance(value, Decimal) or value != value.to_integral_value():
             raise self.error(
                 "E-EXPR-FUNC",
-                f"argument {position} of {function}() must be a whole number written as is",
+                msg(
+                    "argument {position} of {function}() must be a whole number written as is",
+                    position=position,
+                    function=function,
+                ),
                 arg,
-                f"write {FUNCTIONS[function].signature} with a literal integer",
+                msg(
+                    "write {signature} with a literal integer",
+                    signature=FUNCTIONS[function].signature,
+                ),
             )
         if kind is ArgKind.PLACES and not 0 <= value <= 20:
             raise self.error(
                 "E-EXPR-FUNC",
-                f"{function}() rounds to 0 to 20 decimal places, not {value}",
+                msg(
+                    "{function}() rounds to 0 to 20 decimal places, not {value}",
+                    function=function,
+                    value=value,
+                ),
                 arg,
-                f"write {FUNCTIONS[function].signature}",
+                msg("write {signature}", signature=FUNCTIONS[function].signature),
             )
         return value

@@ -15,7 +15,7 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
-from udcntt.errors import SourceLocation
+from udcntt.errors import SourceLocation, msg
 from udcntt.expressions._check import CheckResult, check_expression
 from udcntt.expressions._functions import FUNCTIONS
 from udcntt.expressions._parse import ParsedExpression, parse_expression
@@ -206,7 +206,7 @@ class Expression:
         except decimal.DecimalException as exc:
             raise RuleArithmeticError.from_decimal(exc) from None
         if type(result) is Decimal and not result.is_finite():
-            raise RuleArithmeticError("E-EVAL-NONFINITE", "the result is not a finite number")
+            raise RuleArithmeticError("E-EVAL-NONFINITE", msg("the result is not a finite number"))
         return result
 
     def to_python(self, var: Callable[[str], str], const: Callable[[Decimal], str]) -> str:

@@ -12,58 +12,76 @@ import ast
 import re
 from dataclasses import replace
 
-from udcntt.errors import ExpressionError, SourceLocation
+from udcntt.errors import ExpressionError, SourceLocation, msg
 
 __all__ = ["Locator", "forbidden_node", "statement_problem", "syntax_error_problem"]
 
 Problem = tuple[str, str]
 
-_MEMBERSHIP = 'to test a category, use one_of(x, "a", "b")'
-_SPLIT = "declare a derived value for the intermediate result"
+_MEMBERSHIP = msg('to test a category, use one_of(x, "a", "b")')
+_SPLIT = msg("declare a derived value for the intermediate result")
 
 _BINARY: dict[type[ast.operator], Problem] = {
     ast.BitXor: (
-        "'^' is not a power operator here",
-        "did you mean **? (a ** b is a to the power b)",
+        msg("'^' is not a power operator here"),
+        msg("did you mean **? (a ** b is a to the power b)"),
     ),
-    ast.BitAnd: ("'&' is not allowed", "did you mean and? (conditions are joined with and / or)"),
-    ast.BitOr: ("'|' is not allowed", "did you mean or? (conditions are joined with and / or)"),
-    ast.FloorDiv: ("'//' is not allowed", "use floor(a / b) for integer division"),
+    ast.BitAnd: (
+        msg("'&' is not allowed"),
+        msg("did you mean and? (conditions are joined with and / or)"),
+    ),
+    ast.BitOr: (
+        msg("'|' is not allowed"),
+        msg("did you mean or? (conditions are joined with and / or)"),
+    ),
+    ast.FloorDiv: (msg("'//' is not allowed"), msg("use floor(a / b) for integer division")),
     ast.Mod: (
-        "'%' (remainder) is not allowed",
-        "for a remainder use a - floor(a / b) * b; for a percentage write 0.75 or 75 / 100",
+        msg("'%' (remainder) is not allowed"),
+        msg("for a remainder use a - floor(a / b) * b; for a percentage write 0.75 or 75 / 100"),
     ),
-    ast.MatMult: ("'@' is not allowed", "use * to multiply"),
-    ast.LShift: ("'<<' is not allowed", "use * or ** instead of bit shifts"),
-    ast.RShift: ("'>>' is not allowed", "use / or ** instead of bit shifts"),
+    ast.MatMult: (msg("'@' is not allowed"), msg("use * to multiply")),
+    ast.LShift: (msg("'<<' is not allowed"), msg("use * or ** instead of bit shifts")),
+    ast.RShift: (msg("'>>' is not allowed"), msg("use / or ** instead of bit shifts")),
 }
 
 _COMPARE: dict[type[ast.cmpop], Problem] = {
-    ast.Is: ("'is' is not allowed", "use == to compare values"),
-    ast.IsNot: ("'is not' is not allowed", "use != to compare values"),
-    ast.In: ("'in' is not allowed", _MEMBERSHIP),
-    ast.NotIn: ("'not in' is not allowed", 'use not one_of(x, "a", "b")'),
+    ast.Is: (msg("'is' is not allowed"), msg("use == to compare values")),
+    ast.IsNot: (msg("'is not' is not allowed"), msg("use != to compare values")),
+    ast.In: (msg("'in' is not allowed"), _MEMBERSHIP),
+    ast.NotIn: (msg("'not in' is not allowed"), msg('use not one_of(x, "a", "b")')),
 }
 
 _NODES: dict[type[ast.AST], Problem] = {
-    ast.Attribute: ("attribute access (x.y) is not allowed", "use a declared name directly"),
-    ast.Subscript: ("indexing (x[i]) is not allowed", "use a declared name directly"),
-    ast.List: ("lists are not allowed", _MEMBERSHIP),
-    ast.Set: ("sets are not allowed", _MEMBERSHIP),
-    ast.Dict: ("dicts are not allowed", "use x if condition else y, or bands(...)"),
-    ast.ListComp: ("comprehensions are not allowed", "use count_true(...), min/max or +"),
-    ast.SetComp: ("comprehensions are not allowed", "use count_true(...), min/max or +"),
-    ast.DictComp: ("comprehensions are not allowed", "use count_true(...), min/max or +"),
-    ast.GeneratorExp: ("comprehensions are not allowed", "use count_true(...), min/max or +"),
-    ast.Lambda: ("lambda is not allowed", _SPLIT),
-    ast.JoinedStr: ("f-strings are not allowed", 'write category values as plain text: "pho"'),
-    ast.FormattedValue: ("f-strings are not allowed", "write category values as plain text"),
-    ast.NamedExpr: ("assignment expressions (:=) are not allowed", _SPLIT),
-    ast.Await: ("'await' is not allowed", "write a plain expression"),
-    ast.Yield: ("'yield' is not allowed", "write a plain expression"),
-    ast.YieldFrom: ("'yield from' is not allowed", "write a plain expression"),
-    ast.Starred: ("unpacking (*x) is not allowed", "list the values one by one"),
-    ast.Slice: ("slices are not allowed", "use a declared name directly"),
+    ast.Attribute: (
+        msg("attribute access (x.y) is not allowed"),
+        msg("use a declared name directly"),
+    ),
+    ast.Subscript: (msg("indexing (x[i]) is not allowed"), msg("use a declared name directly")),
+    ast.List: (msg("lists are not allowed"), _MEMBERSHIP),
+    ast.Set: (msg("sets are not allowed"), _MEMBERSHIP),
+    ast.Dict: (msg("dicts are not allowed"), msg("use x if condition else y, or bands(...)")),
+    ast.ListComp: (msg("comprehensions are not allowed"), msg("use count_true(...), min/max or +")),
+    ast.SetComp: (msg("comprehensions are not allowed"), msg("use count_true(...), min/max or +")),
+    ast.DictComp: (msg("comprehensions are not allowed"), msg("use count_true(...), min/max or +")),
+    ast.GeneratorExp: (
+        msg("comprehensions are not allowed"),
+        msg("use count_true(...), min/max or +"),
+    ),
+    ast.Lambda: (msg("lambda is not allowed"), _SPLIT),
+    ast.JoinedStr: (
+        msg("f-strings are not allowed"),
+        msg('write category values as plain text: "pho"'),
+    ),
+    ast.FormattedValue: (
+        msg("f-strings are not allowed"),
+        msg("write category values as plain text"),
+    ),
+    ast.NamedExpr: (msg("assignment expressions (:=) are not allowed"), _SPLIT),
+    ast.Await: (msg("'await' is not allowed"), msg("write a plain expression")),
+    ast.Yield: (msg("'yield' is not allowed"), msg("write a plain expression")),
+    ast.YieldFrom: (msg("'yield from' is not allowed"), msg("write a plain expression")),
+    ast.Starred: (msg("unpacking (*x) is not allowed"), msg("list the values one by one")),
+    ast.Slice: (msg("slices are not allowed"), msg("use a declared name directly")),
 }
 
 
@@ -81,7 +99,10 @@ def forbidden_node(node: ast.AST, text: str) -> Problem | None:
         return _BINARY.get(type(node.op))
     if isinstance(node, ast.UnaryOp):
         if isinstance(node.op, ast.Invert):
-            return ("'~' is not allowed", "did you mean not? (or - for a negative number)")
+            return (
+                msg("'~' is not allowed"),
+                msg("did you mean not? (or - for a negative number)"),
+            )
         return None
     if isinstance(node, ast.Compare):
         for op in node.ops:
@@ -95,25 +116,34 @@ def forbidden_node(node: ast.AST, text: str) -> Problem | None:
         if re.fullmatch(r"\(?\s*\d+\s*,\s*\d+\s*\)?", segment):
             number = segment.strip("()").replace(",", ".").replace(" ", "")
             return (
-                "a comma makes a tuple; tuples are not allowed",
-                f"the decimal separator is '.': did you mean {number}?",
+                msg("a comma makes a tuple; tuples are not allowed"),
+                msg("the decimal separator is '.': did you mean {number}?", number=number),
             )
-        return ("tuples are not allowed", "one expression per string; " + _MEMBERSHIP)
+        return (
+            msg("tuples are not allowed"),
+            msg('one expression per string; to test a category, use one_of(x, "a", "b")'),
+        )
     if isinstance(node, ast.Constant):
         value = node.value
         if value is None:
-            return ("None is not a value in rule expressions", "use 0, False or a category value")
+            return (
+                msg("None is not a value in rule expressions"),
+                msg("use 0, False or a category value"),
+            )
         if isinstance(value, complex):
-            return ("complex numbers are not allowed", "write a plain decimal number")
+            return (msg("complex numbers are not allowed"), msg("write a plain decimal number"))
         if isinstance(value, bytes):
-            return ("byte strings are not allowed", 'write text as "..."')
-        return (f"the constant {value!r} is not allowed", "write a number, True, False or text")
+            return (msg("byte strings are not allowed"), msg('write text as "..."'))
+        return (
+            msg("the constant {value} is not allowed", value=repr(value)),
+            msg("write a number, True, False or text"),
+        )
     found = _NODES.get(type(node))
     if found is not None:
         return found
     return (
-        f"{type(node).__name__} is not allowed in a rule expression",
-        "write a plain expression",
+        msg("{construct} is not allowed in a rule expression", construct=type(node).__name__),
+        msg("write a plain expression"),
     )
 
 
@@ -121,29 +151,38 @@ def statement_problem(statement: ast.stmt) -> Problem:
     """The message and hint for a statement where an expression was expected."""
     if isinstance(statement, ast.Assign | ast.AugAssign | ast.AnnAssign):
         return (
-            "assignment is not allowed in an expression",
-            "to compare, use ==; to name a result, declare a derived value",
+            msg("assignment is not allowed in an expression"),
+            msg("to compare, use ==; to name a result, declare a derived value"),
         )
     if isinstance(statement, ast.Import | ast.ImportFrom):
-        return ("import is not allowed", "use the functions of the expression library")
+        return (
+            msg("import is not allowed"),
+            msg("use the functions of the expression library"),
+        )
     kind = type(statement).__name__.lower()
     if isinstance(statement, ast.If):
-        return ("an 'if' statement is not an expression", "write x if condition else y")
-    return (f"a '{kind}' statement is not an expression", "write a single expression")
+        return (
+            msg("an 'if' statement is not an expression"),
+            msg("write x if condition else y"),
+        )
+    return (
+        msg("a '{kind}' statement is not an expression", kind=kind),
+        msg("write a single expression"),
+    )
 
 
 _TYPOS: tuple[tuple[str, str], ...] = (
-    ("&&", "use and"),
-    ("||", "use or"),
-    ("≥", "write >="),
-    ("≤", "write <="),
-    ("≠", "write !="),
-    ("×", "write * to multiply"),
-    ("÷", "write / to divide"),
-    ("<>", "write !="),
-    ("===", "write =="),
-    ("“", 'write text in straight quotes: "..."'),
-    ("”", 'write text in straight quotes: "..."'),
+    ("&&", msg("use and")),
+    ("||", msg("use or")),
+    ("≥", msg("write >=")),
+    ("≤", msg("write <=")),
+    ("≠", msg("write !=")),
+    ("×", msg("write * to multiply")),
+    ("÷", msg("write / to divide")),
+    ("<>", msg("write !=")),
+    ("===", msg("write ==")),
+    ("“", msg('write text in straight quotes: "..."')),
+    ("”", msg('write text in straight quotes: "..."')),
 )
 
 
@@ -152,27 +191,35 @@ def syntax_error_problem(text: str, exc: SyntaxError) -> tuple[str, str, str]:
     if ":=" in text:
         return (
             "E-EXPR-FORBIDDEN",
-            "assignment expressions (:=) are not allowed",
+            msg("assignment expressions (:=) are not allowed"),
             _SPLIT,
         )
     detail = exc.msg or "invalid syntax"
-    message = detail if detail.startswith("invalid syntax") else f"invalid syntax: {detail}"
+    # Python's own wording of the problem is quoted as it is; only the frame is translated.
+    if detail.startswith("invalid syntax"):
+        message = msg("invalid syntax{detail}", detail=detail.removeprefix("invalid syntax"))
+    else:
+        message = msg("invalid syntax: {detail}", detail=detail)
     for typo, hint in _TYPOS:
         if typo in text:
             return ("E-EXPR-SYNTAX", message, hint)
     if re.search(r"(^|[^=!<>])=([^=]|$)", text):
-        return ("E-EXPR-SYNTAX", message, "to compare, use == (a single = assigns)")
+        return ("E-EXPR-SYNTAX", message, msg("to compare, use == (a single = assigns)"))
     if re.search(r"(^|\s)!\w", text):
-        return ("E-EXPR-SYNTAX", message, "use not to negate a condition")
+        return ("E-EXPR-SYNTAX", message, msg("use not to negate a condition"))
     if "\n" in text:
         return (
             "E-EXPR-SYNTAX",
             message,
-            "to continue an expression on the next line, wrap it in parentheses",
+            msg("to continue an expression on the next line, wrap it in parentheses"),
         )
     if re.search(r"\bif\b", text) and not re.search(r"\belse\b", text):
-        return ("E-EXPR-SYNTAX", message, "a conditional needs both parts: x if condition else y")
-    return ("E-EXPR-SYNTAX", message, "write one expression, e.g. ratio(a, b, 0) * 20")
+        return (
+            "E-EXPR-SYNTAX",
+            message,
+            msg("a conditional needs both parts: x if condition else y"),
+        )
+    return ("E-EXPR-SYNTAX", message, msg("write one expression, e.g. ratio(a, b, 0) * 20"))
 
 
 class Locator:

@@ -16,6 +16,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
+from udcntt.errors import msg
 from udcntt.expressions import _runtime as rt
 from udcntt.expressions._types import ExprType, Value
 
@@ -105,8 +106,13 @@ class FunctionSpec:
             return str(fixed)
         least = fixed + len(self.repeat) * self.min_repeats
         if len(self.repeat) == 1:
-            return f"{least} or more"
-        return f"{least}, {least + len(self.repeat)}, … ({len(self.repeat)} more at a time)"
+            return msg("{least} or more", least=least)
+        return msg(
+            "{least}, {next}, … ({step} more at a time)",
+            least=least,
+            next=least + len(self.repeat),
+            step=len(self.repeat),
+        )
 
     @property
     def arg_types(self) -> tuple[ArgKind, ...]:
@@ -122,8 +128,12 @@ def _check_bands(args: Sequence[Value | None]) -> StaticProblem | None:
             if previous is not None and value >= previous:
                 return (
                     "E-BANDS",
-                    f"bands thresholds must be strictly descending; {value} follows {previous}",
-                    "list the highest threshold first: bands(x, 4, 20, 3, 15, 0)",
+                    msg(
+                        "bands thresholds must be strictly descending; {value} follows {previous}",
+                        value=value,
+                        previous=previous,
+                    ),
+                    msg("list the highest threshold first: bands(x, 4, 20, 3, 15, 0)"),
                     1 + 2 * index,
                 )
             previous = value
@@ -137,8 +147,8 @@ def _check_clamp(args: Sequence[Value | None]) -> StaticProblem | None:
     if isinstance(lo, Decimal) and isinstance(hi, Decimal) and lo > hi:
         return (
             "E-EXPR-FUNC",
-            f"clamp bounds are reversed: {lo} > {hi}",
-            "write clamp(x, lo, hi)",
+            msg("clamp bounds are reversed: {lo} > {hi}", lo=lo, hi=hi),
+            msg("write clamp(x, lo, hi)"),
             1,
         )
     return None
@@ -151,8 +161,14 @@ def _check_date(args: Sequence[Value | None]) -> StaticProblem | None:
     except (ValueError, OverflowError) as exc:
         return (
             "E-EXPR-FUNC",
-            f"date({year}, {month}, {day}) is not a date: {exc}",
-            "write date(year, month, day), e.g. date(2023, 12, 31)",
+            msg(
+                "date({year}, {month}, {day}) is not a date: {exc}",
+                year=year,
+                month=month,
+                day=day,
+                exc=exc,
+            ),
+            msg("write date(year, month, day), e.g. date(2023, 12, 31)"),
             0,
         )
     return None

@@ -15,7 +15,7 @@ import warnings
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from udcntt.errors import ExpressionError, SourceLocation, did_you_mean
+from udcntt.errors import ExpressionError, SourceLocation, did_you_mean, msg
 from udcntt.expressions._diagnostics import (
     Locator,
     forbidden_node,
@@ -98,11 +98,11 @@ def parse_expression(
     """
     if not isinstance(source, str):
         raise ExpressionError(
-            f"an expression must be text, not {type(source).__name__}",
+            msg("an expression must be text, not {kind}", kind=type(source).__name__),
             code="E-EXPR-SYNTAX",
             location=location or SourceLocation(file="<expression>"),
             criterion=criterion,
-            hint='write the expression as a YAML string, e.g. "a / b * 20"',
+            hint=msg('write the expression as a YAML string, e.g. "a / b * 20"'),
         )
     if len(source) > 4 * MAX_SOURCE_LENGTH:  # before any other work on huge input
         _raise_too_long(len(source), location, criterion)
@@ -112,7 +112,9 @@ def parse_expression(
     if len(stripped) > MAX_SOURCE_LENGTH:
         _raise_too_long(len(stripped), location, criterion)
     if not stripped:
-        raise loc.error("E-EXPR-SYNTAX", "the expression is empty", hint="write an expression")
+        raise loc.error(
+            "E-EXPR-SYNTAX", msg("the expression is empty"), hint=msg("write an expression")
+        )
     _check_characters(stripped, loc)
     _check_brackets(stripped, loc)
     tree = _parse_python(stripped, loc)
@@ -133,11 +135,15 @@ def parse_expression(
 
 def _raise_too_long(length: int, location: SourceLocation | None, criterion: str | None) -> None:
     raise ExpressionError(
-        f"the expression is too long ({length} characters, at most {MAX_SOURCE_LENGTH})",
+        msg(
+            "the expression is too long ({length} characters, at most {limit})",
+            length=length,
+            limit=MAX_SOURCE_LENGTH,
+        ),
         code="E-EXPR-LIMIT",
         location=location or SourceLocation(file="<expression>", line=1, column=1),
         criterion=criterion,
-        hint="split it into derived values, each with its own shorter expression",
+        hint=msg("split it into derived values, each with its own shorter expression"),
     )
 
 
@@ -148,9 +154,12 @@ def _check_characters(text: str, loc: Locator) -> None:
             column = index - (text.rfind("\n", 0, index) + 1)
             raise loc.error(
                 "E-EXPR-SYNTAX",
-                f"the expression contains the control character U+{ord(char):04X}",
+                msg(
+                    "the expression contains the control character U+{code_point}",
+                    code_point=format(ord(char), "04X"),
+                ),
                 position=(line, column),
-                hint="remove invisible control and direction-override characters",
+                hint=msg("remove invisible control and direction-override characters"),
             )
 
 
@@ -164,9 +173,9 @@ def _check_brackets(text: str, loc: Locator) -> None:
                 column = index - (text.rfind("\n", 0, index) + 1)
                 raise loc.error(
                     "E-EXPR-LIMIT",
-                    f"brackets are nested more than {MAX_BRACKET_DEPTH} deep",
+                    msg("brackets are nested more than {limit} deep", limit=MAX_BRACKET_DEPTH),
                     position=(line, column),
-                    hint="split the expression into derived values",
+                    hint=msg("split the expression into derived values"),
                 )
         elif char in _CLOSING:
             depth -= 1
@@ -199,25 +208,31 @@ def _parse_python(text: str, loc: Locator) -> ast.expr:
     except (RecursionError, MemoryError, OverflowError) as exc:
         raise loc.error(
             "E-EXPR-LIMIT",
-            f"the expression is too complex to parse ({type(exc).__name__})",
-            hint="split the expression into derived values",
+            msg("the expression is too complex to parse ({kind})", kind=type(exc).__name__),
+            hint=msg("split the expression into derived values"),
         ) from None
     except ValueError as exc:  # e.g. NUL bytes, on some Python versions
         raise loc.error(
             "E-EXPR-SYNTAX",
-            f"the expression cannot be read: {exc}",
-            hint="remove invisible or control characters",
+            msg("the expression cannot be read: {exc}", exc=exc),
+            hint=msg("remove invisible or control characters"),
         ) from None
     if not module.body:
-        raise loc.error("E-EXPR-SYNTAX", "the expression is empty", hint="write an expression")
+        raise loc.error(
+            "E-EXPR-SYNTAX", msg("the expression is empty"), hint=msg("write an expression")
+        )
     if len(module.body) > 1:
         second = module.body[1]
         raise loc.error(
             "E-EXPR-MULTI",
-            f"the text holds {len(module.body)} statements; an expression string holds exactly one",
+            msg(
+                "the text holds {count} statements; an expression string holds exactly one",
+                count=len(module.body),
+            ),
             node=second,
-            hint="to continue an expression on the next line, wrap it in parentheses; "
-            "otherwise split it into derived values",
+            hint=msg(
+                "to continue an expression on the next line, wrap it in parentheses; otherwise split it into derived values"
+            ),
         )
     message, hint = statement_problem(module.body[0])
     raise loc.error("E-EXPR-FORBIDDEN", message, node=module.body[0], hint=hint)
@@ -286,8 +301,8 @@ class _Validator:
             self.call(node)
         else:
             message, hint = forbidden_node(node, self.text) or (
-                "not allowed",
-                "write a plain expression",
+                msg("not allowed"),
+                msg("write a plain expression"),
             )
             raise self.loc.error("E-EXPR-FORBIDDEN", message, node=node, hint=hint)
 
@@ -304,8 +319,8 @@ class _Validator:
             node.value = self.number(node)  # type: ignore[assignment]
             return
         message, hint = forbidden_node(node, self.text) or (
-            "not allowed",
-            "write a plain expression",
+            msg("not allowed"),
+            msg("write a plain expression"),
         )
         raise self.loc.error("E-EXPR-FORBIDDEN", message, node=node, hint=hint)
 
@@ -314,29 +329,37 @@ class _Validator:
         if text[:2].lower() in ("0x", "0o", "0b"):
             raise self.loc.error(
                 "E-EXPR-FORBIDDEN",
-                f"the number {text} is not written in decimal",
+                msg("the number {text} is not written in decimal", text=text),
                 node=node,
-                hint=f"write it as {node.value!r}",
+                hint=msg("write it as {value}", value=repr(node.value)),
             )
         try:
             number = Decimal(text)
         except (InvalidOperation, ValueError):  # pragma: no cover - the parser accepted it
-            raise self.loc.error("E-EXPR-SYNTAX", f"{text!r} is not a number", node=node) from None
+            raise self.loc.error(
+                "E-EXPR-SYNTAX", msg("{text} is not a number", text=repr(text)), node=node
+            ) from None
         digits = "".join(map(str, number.as_tuple().digits))
         significant = len(digits.rstrip("0"))
         if significant > MAX_DIGITS:
             raise self.loc.error(
                 "E-EXPR-LIMIT",
-                f"the number {text} has more than {MAX_DIGITS} significant digits",
+                msg(
+                    "the number {text} has more than {limit} significant digits",
+                    text=text,
+                    limit=MAX_DIGITS,
+                ),
                 node=node,
-                hint=f"exact arithmetic keeps {MAX_DIGITS} digits; shorten the number",
+                hint=msg(
+                    "exact arithmetic keeps {limit} digits; shorten the number", limit=MAX_DIGITS
+                ),
             )
         if number and not DECIMAL_CONTEXT.Emin <= number.adjusted() <= DECIMAL_CONTEXT.Emax:
             raise self.loc.error(
                 "E-EXPR-LIMIT",
-                f"the number {text} is too large or too small",
+                msg("the number {text} is too large or too small", text=text),
                 node=node,
-                hint=f"exponents must lie within ±{DECIMAL_CONTEXT.Emax}",
+                hint=msg("exponents must lie within ±{limit}", limit=DECIMAL_CONTEXT.Emax),
             )
         return number
 
@@ -345,28 +368,31 @@ class _Validator:
         if node.id.startswith("_"):
             raise self.loc.error(
                 "E-EXPR-FORBIDDEN",
-                f"names starting with '_' are reserved: {written!r}",
+                msg("names starting with '_' are reserved: {written}", written=repr(written)),
                 node=node,
-                hint="use the declared id of an indicator or derived value",
+                hint=msg("use the declared id of an indicator or derived value"),
             )
         if not (written.isascii() and written == node.id):
             suggestion = _ascii_form(written)
             raise self.loc.error(
                 "E-EXPR-NAME",
-                f"{written!r} is not a valid id: ids are ASCII letters, digits and '_'",
+                msg(
+                    "{written} is not a valid id: ids are ASCII letters, digits and '_'",
+                    written=repr(written),
+                ),
                 node=node,
-                hint=f"did you mean '{suggestion}'?"
+                hint=msg("did you mean '{name}'?", name=suggestion)
                 if suggestion
-                else "ids are ASCII snake_case, e.g. nhan_luc_so",
+                else msg("ids are ASCII snake_case, e.g. nhan_luc_so"),
             )
 
     def call(self, node: ast.Call) -> None:
         if not isinstance(node.func, ast.Name):
             raise self.loc.error(
                 "E-EXPR-FORBIDDEN",
-                "only functions of the library can be called, by name",
+                msg("only functions of the library can be called, by name"),
                 node=node,
-                hint="call a function by its name, e.g. min(a, b)",
+                hint=msg("call a function by its name, e.g. min(a, b)"),
             )
         name = node.func.id
         spec = FUNCTIONS.get(name)
@@ -375,7 +401,7 @@ class _Validator:
                 self.name(node.func)
             raise self.loc.error(
                 "E-EXPR-FUNC",
-                f"unknown function '{name}'",
+                msg("unknown function '{name}'", name=name),
                 node=node.func,
                 hint=did_you_mean(name, FUNCTIONS) or _functions_hint(),
             )
@@ -383,23 +409,28 @@ class _Validator:
             if isinstance(arg, ast.Starred):
                 raise self.loc.error(
                     "E-EXPR-FORBIDDEN",
-                    "argument unpacking (*x) is not allowed",
+                    msg("argument unpacking (*x) is not allowed"),
                     node=arg,
-                    hint="list the arguments one by one",
+                    hint=msg("list the arguments one by one"),
                 )
         if node.keywords:
             raise self.loc.error(
                 "E-EXPR-FORBIDDEN",
-                f"keyword arguments are not allowed in a call of {name}()",
+                msg("keyword arguments are not allowed in a call of {name}()", name=name),
                 node=node.keywords[0].value,
-                hint=f"pass the arguments by position: {spec.signature}",
+                hint=msg("pass the arguments by position: {signature}", signature=spec.signature),
             )
         if spec.arg_kinds(len(node.args)) is None:
             raise self.loc.error(
                 "E-EXPR-FUNC",
-                f"{name}() takes {spec.arity_text} arguments, {len(node.args)} given",
+                msg(
+                    "{name}() takes {arity} arguments, {count} given",
+                    name=name,
+                    arity=spec.arity_text,
+                    count=len(node.args),
+                ),
                 node=node,
-                hint=f"write {spec.signature}",
+                hint=msg("write {signature}", signature=spec.signature),
             )
         self.functions.add(name)
         for arg in node.args:
@@ -407,4 +438,11 @@ class _Validator:
 
 
 def _functions_hint() -> str:
-    return "the functions are: " + ", ".join(sorted(FUNCTIONS))
+    # Two halves: each argument of a message is cut at MAX_QUOTED characters.
+    names = sorted(FUNCTIONS)
+    half = len(names) // 2
+    return msg(
+        "the functions are: {names}, {more}",
+        names=", ".join(names[:half]),
+        more=", ".join(names[half:]),
+    )

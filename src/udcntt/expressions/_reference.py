@@ -18,7 +18,7 @@ from typing import Any
 
 from simpleeval import InvalidExpression, NameNotDefined, SimpleEval
 
-from udcntt.errors import UsageError
+from udcntt.errors import UsageError, msg
 from udcntt.expressions._compile import Expression
 from udcntt.expressions._functions import FUNCTIONS
 from udcntt.expressions._runtime import u_div, u_pow
@@ -74,11 +74,15 @@ def evaluate_reference(expr: Expression, env: Mapping[str, Value]) -> Value:
         raise KeyError(exc.name) from None
     except InvalidExpression as exc:  # pragma: no cover - the whitelist is narrower
         raise UsageError(
-            f"the reference interpreter cannot evaluate {expr.source!r}: {exc}",
+            msg(
+                "the reference interpreter cannot evaluate {source}: {exc}",
+                source=repr(expr.source),
+                exc=exc,
+            ),
             code="E-USAGE",
             location=expr.location,
             criterion=expr.criterion,
         ) from None
     if isinstance(result, decimal.Decimal) and not result.is_finite():
-        raise RuleArithmeticError("E-EVAL-NONFINITE", "the result is not a finite number")
+        raise RuleArithmeticError("E-EVAL-NONFINITE", msg("the result is not a finite number"))
     return result

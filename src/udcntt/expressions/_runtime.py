@@ -18,6 +18,7 @@ from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, DecimalException
 from typing import Final
 
+from udcntt.errors import msg
 from udcntt.expressions._types import MAX_EXPONENT, RuleArithmeticError
 
 __all__ = [
@@ -54,7 +55,7 @@ _MIN_EXP: Final = -Decimal(MAX_EXPONENT)
 def u_div(a: Decimal, b: Decimal) -> Decimal:
     """``a / b``; raises ``E-EVAL-DIVZERO`` when ``b`` is zero."""
     if not b:
-        raise RuleArithmeticError("E-EVAL-DIVZERO", "division by zero")
+        raise RuleArithmeticError("E-EVAL-DIVZERO", msg("division by zero"))
     return a / b
 
 
@@ -62,10 +63,15 @@ def u_pow(a: Decimal, b: Decimal) -> Decimal:
     """``a ** b`` with ``|b| <= MAX_EXPONENT``; undefined or huge results raise."""
     if b > _MAX_EXP or b < _MIN_EXP:
         raise RuleArithmeticError(
-            "E-EVAL", f"exponent {b} is beyond ±{MAX_EXPONENT} (results would be unbounded)"
+            "E-EVAL",
+            msg(
+                "exponent {exponent} is beyond ±{limit} (results would be unbounded)",
+                exponent=b,
+                limit=MAX_EXPONENT,
+            ),
         )
     if not a and b < _ZERO:  # decimal answers Infinity without a signal
-        raise RuleArithmeticError("E-EVAL-DIVZERO", "zero raised to a negative power")
+        raise RuleArithmeticError("E-EVAL-DIVZERO", msg("zero raised to a negative power"))
     try:
         return a**b
     except DecimalException as exc:
@@ -115,7 +121,7 @@ def u_round_half_up(x: Decimal, quantum: Decimal) -> Decimal:
         return x.quantize(quantum, rounding=ROUND_HALF_UP)
     except DecimalException:
         raise RuleArithmeticError(
-            "E-EVAL-NONFINITE", "a number is too large to round to the requested places"
+            "E-EVAL-NONFINITE", msg("a number is too large to round to the requested places")
         ) from None
 
 
@@ -125,7 +131,7 @@ def u_round_down(x: Decimal, quantum: Decimal) -> Decimal:
         return x.quantize(quantum, rounding=ROUND_FLOOR)
     except DecimalException:
         raise RuleArithmeticError(
-            "E-EVAL-NONFINITE", "a number is too large to round to the requested places"
+            "E-EVAL-NONFINITE", msg("a number is too large to round to the requested places")
         ) from None
 
 
@@ -142,7 +148,7 @@ def u_ceil(x: Decimal) -> Decimal:
 def u_sqrt(x: Decimal) -> Decimal:
     """The square root of ``x``; a negative ``x`` raises ``E-EVAL-NONFINITE``."""
     if x < _ZERO:
-        raise RuleArithmeticError("E-EVAL-NONFINITE", "square root of a negative number")
+        raise RuleArithmeticError("E-EVAL-NONFINITE", msg("square root of a negative number"))
     return x.sqrt()
 
 

@@ -12,6 +12,8 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from udcntt.errors import msg
+
 __all__ = [
     "DECIMAL_CONTEXT",
     "MAX_BRACKET_DEPTH",
@@ -131,10 +133,10 @@ class RuleArithmeticError(ArithmeticError):
         if isinstance(exc, RuleArithmeticError):
             return exc
         if isinstance(exc, ZeroDivisionError):
-            return cls("E-EVAL-DIVZERO", "division by zero")
+            return cls("E-EVAL-DIVZERO", msg("division by zero"))
         if isinstance(exc, decimal.Overflow):
-            return cls("E-EVAL-NONFINITE", "a result is too large for exact arithmetic")
-        return cls("E-EVAL-NONFINITE", "a result is not a finite number")
+            return cls("E-EVAL-NONFINITE", msg("a result is too large for exact arithmetic"))
+        return cls("E-EVAL-NONFINITE", msg("a result is not a finite number"))
 
     def __reduce__(self) -> tuple[type[RuleArithmeticError], tuple[str, str]]:
         return (type(self), (self.code, self.detail))
