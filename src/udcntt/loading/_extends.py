@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from udcntt.errors import RuleFileError, SourceLocation
+from udcntt.errors import RuleFileError, SourceLocation, msg
 from udcntt.loading._yaml import YamlDocument, parse_yaml, path_text
 
 __all__ = ["MAX_EXTENDS_DEPTH", "Merged", "RuleSource", "resolve"]
@@ -115,20 +115,26 @@ def _apply_patches(merged: Merged, doc: YamlDocument, child: dict[str, Any]) -> 
     modify = child.get("modify") or {}
     if not isinstance(modify, dict):
         raise _err(
-            "E-OVERRIDE", "'modify' maps criterion ids to fields to change", doc, ("modify",)
+            "E-OVERRIDE", msg("'modify' maps criterion ids to fields to change"), doc, ("modify",)
         )
     for cid, patch in modify.items():
         found = _find_criterion(criteria, cid)
         if found is None:
             raise _err(
                 "E-OVERRIDE",
-                f"'modify' names criterion '{cid}' which the base rule set does not have",
+                msg(
+                    "'modify' names criterion '{cid}' which the base rule set does not have",
+                    cid=cid,
+                ),
                 doc,
                 ("modify", cid),
             )
         if not isinstance(patch, dict):
             raise _err(
-                "E-OVERRIDE", f"'modify.{cid}' must map fields to new values", doc, ("modify", cid)
+                "E-OVERRIDE",
+                msg("'modify.{cid}' must map fields to new values", cid=cid),
+                doc,
+                ("modify", cid),
             )
         container, index = found
         old = container[index]
@@ -146,13 +152,16 @@ def _apply_patches(merged: Merged, doc: YamlDocument, child: dict[str, Any]) -> 
         container[index] = new
     remove = child.get("remove") or []
     if not isinstance(remove, list):
-        raise _err("E-OVERRIDE", "'remove' is a list of criterion ids", doc, ("remove",))
+        raise _err("E-OVERRIDE", msg("'remove' is a list of criterion ids"), doc, ("remove",))
     for i, cid in enumerate(remove):
         found = _find_criterion(criteria, cid)
         if found is None:
             raise _err(
                 "E-OVERRIDE",
-                f"'remove' names criterion '{cid}' which the base rule set does not have",
+                msg(
+                    "'remove' names criterion '{cid}' which the base rule set does not have",
+                    cid=cid,
+                ),
                 doc,
                 ("remove", i),
             )
@@ -162,13 +171,13 @@ def _apply_patches(merged: Merged, doc: YamlDocument, child: dict[str, Any]) -> 
     if not isinstance(add, list):
         raise _err(
             "E-OVERRIDE",
-            "'add' is a list of criteria, each with an optional 'parent'",
+            msg("'add' is a list of criteria, each with an optional 'parent'"),
             doc,
             ("add",),
         )
     for i, entry in enumerate(add):
         if not isinstance(entry, dict):
-            raise _err("E-OVERRIDE", "each 'add' entry is a criterion", doc, ("add", i))
+            raise _err("E-OVERRIDE", msg("each 'add' entry is a criterion"), doc, ("add", i))
         item = dict(entry)
         parent = item.pop("parent", None)
         merged.origin[id(item)] = (doc, ("add", i))
@@ -180,7 +189,10 @@ def _apply_patches(merged: Merged, doc: YamlDocument, child: dict[str, Any]) -> 
         if found is None:
             raise _err(
                 "E-OVERRIDE",
-                f"'add' names parent '{parent}' which the base rule set does not have",
+                msg(
+                    "'add' names parent '{parent}' which the base rule set does not have",
+                    parent=parent,
+                ),
                 doc,
                 ("add", i, "parent"),
             )
@@ -188,7 +200,12 @@ def _apply_patches(merged: Merged, doc: YamlDocument, child: dict[str, Any]) -> 
         group = container[index]
         children = group.get("children")
         if not isinstance(children, list):
-            raise _err("E-OVERRIDE", f"'{parent}' is not a group", doc, ("add", i, "parent"))
+            raise _err(
+                "E-OVERRIDE",
+                msg("'{parent}' is not a group", parent=parent),
+                doc,
+                ("add", i, "parent"),
+            )
         children.append(item)
 
 
@@ -269,7 +286,7 @@ def _load_chain(
             raw = path.read_bytes()
         except OSError as exc:
             raise RuleFileError(
-                f"cannot read rule file: {exc.strerror or exc}",
+                msg("cannot read rule file: {reason}", reason=exc.strerror or exc),
                 code="E-IO",
                 location=SourceLocation(file=display),
             ) from exc
@@ -277,7 +294,7 @@ def _load_chain(
     doc = parse_yaml(raw, file=display)
     if not isinstance(doc.data, dict):
         raise RuleFileError(
-            "a rule file is a mapping of keys (id, title, indicators, criteria, ...)",
+            msg("a rule file is a mapping of keys (id, title, indicators, criteria, ...)"),
             code="E-SCHEMA-TYPE",
             location=doc.locate(()),
         )
@@ -290,34 +307,41 @@ def _load_chain(
             if key in doc.data:
                 raise _err(
                     "E-OVERRIDE",
-                    f"'{key}' only makes sense with 'extends'",
+                    msg("'{key}' only makes sense with 'extends'", key=key),
                     doc,
                     (key,),
-                    "name the base rule file with 'extends: path/to/base.yaml'",
+                    msg("name the base rule file with 'extends: path/to/base.yaml'"),
                 )
         return merged
     if not isinstance(base_ref, str):
-        raise _err("E-EXTENDS", "'extends' is the path of a base rule file", doc, ("extends",))
+        raise _err("E-EXTENDS", msg("'extends' is the path of a base rule file"), doc, ("extends",))
     base_path = (path.parent / base_ref).resolve()
     if base_path in chain or base_path == path.resolve():
         cycle = " → ".join(_display(p) for p in [*chain, path.resolve(), base_path])
         raise _err(
             "E-EXTENDS-CYCLE",
-            f"rule files extend each other in a cycle: {cycle}",
+            msg("rule files extend each other in a cycle: {cycle}", cycle=cycle),
             doc,
             ("extends",),
         )
     if len(chain) >= MAX_EXTENDS_DEPTH:
         raise _err(
-            "E-EXTENDS", f"'extends' chain longer than {MAX_EXTENDS_DEPTH} files", doc, ("extends",)
+            "E-EXTENDS",
+            msg("'extends' chain longer than {limit} files", limit=MAX_EXTENDS_DEPTH),
+            doc,
+            ("extends",),
         )
     if not base_path.is_file():
         raise _err(
             "E-EXTENDS",
-            f"base rule file '{base_ref}' not found (looked for {_display(base_path)})",
+            msg(
+                "base rule file '{base}' not found (looked for {path})",
+                base=base_ref,
+                path=_display(base_path),
+            ),
             doc,
             ("extends",),
-            "paths in 'extends' are relative to the extending file",
+            msg("paths in 'extends' are relative to the extending file"),
         )
     base = _load_chain(base_path, [*chain, path.resolve()], source)
     # The extending file's own containers get their origins before the merge.

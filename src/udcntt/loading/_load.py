@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from udcntt.errors import RuleFileError
+from udcntt.errors import RuleFileError, msg
 from udcntt.loading._extends import resolve
 from udcntt.loading._schema_errors import schema_diagnostics
 from udcntt.model import RuleSet
@@ -37,6 +37,6 @@ def load_document(source: str | Path, *, text: str | bytes | None = None) -> Rul
     except ValidationError as exc:
         raise RuleFileError.from_diagnostics(schema_diagnostics(exc, src)) from None
     except RecursionError as exc:  # pragma: no cover - the YAML depth limit comes first
-        raise RuleFileError("rule file nested too deeply", code="E-YAML-DEPTH") from exc
+        raise RuleFileError(msg("rule file nested too deeply"), code="E-YAML-DEPTH") from exc
     rules._source = src
     return rules

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import types
 import typing
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from udcntt.errors import Diagnostic, SourceLocation, did_you_mean
+from udcntt.errors import Diagnostic, Message, SourceLocation, did_you_mean, msg
 from udcntt.loading._extends import RuleSource
 from udcntt.loading._yaml import path_text
 from udcntt.model import RuleSet
@@ -55,6 +56,60 @@ def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
     return None
 
 
+# pydantic's own wording of common problems, so that it can be shown in Vietnamese too; a
+# template is used only when it renders to exactly pydantic's English text.
+_PYDANTIC: dict[str, Callable[[dict[str, Any]], Message]] = {
+    "string_type": lambda c: msg("Input should be a valid string"),
+    "int_type": lambda c: msg("Input should be a valid integer"),
+    "int_parsing": lambda c: msg(
+        "Input should be a valid integer, unable to parse string as an integer"
+    ),
+    "int_from_float": lambda c: msg(
+        "Input should be a valid integer, got a number with a fractional part"
+    ),
+    "float_type": lambda c: msg("Input should be a valid number"),
+    "float_parsing": lambda c: msg(
+        "Input should be a valid number, unable to parse string as a number"
+    ),
+    "bool_type": lambda c: msg("Input should be a valid boolean"),
+    "bool_parsing": lambda c: msg("Input should be a valid boolean, unable to interpret input"),
+    "dict_type": lambda c: msg("Input should be a valid dictionary"),
+    "list_type": lambda c: msg("Input should be a valid list"),
+    "tuple_type": lambda c: msg("Input should be a valid tuple"),
+    "model_attributes_type": lambda c: msg(
+        "Input should be a valid dictionary or object to extract fields from"
+    ),
+    "decimal_parsing": lambda c: msg("Input should be a valid decimal"),
+    "finite_number": lambda c: msg("Input should be a finite number"),
+    "greater_than": lambda c: msg("Input should be greater than {gt}", gt=c.get("gt")),
+    "greater_than_equal": lambda c: msg(
+        "Input should be greater than or equal to {ge}", ge=c.get("ge")
+    ),
+    "less_than": lambda c: msg("Input should be less than {lt}", lt=c.get("lt")),
+    "less_than_equal": lambda c: msg("Input should be less than or equal to {le}", le=c.get("le")),
+    "literal_error": lambda c: msg("Input should be {expected}", expected=c.get("expected")),
+    "enum": lambda c: msg("Input should be {expected}", expected=c.get("expected")),
+    "date_type": lambda c: msg("Input should be a valid date"),
+}
+
+
+def _message(error: Any) -> str:
+    """The text of one pydantic error: our own message, or pydantic's, translatable if known."""
+    ctx = error.get("ctx") or {}
+    raised = ctx.get("error")
+    if isinstance(raised, ValueError) and raised.args and isinstance(raised.args[0], Message):
+        return raised.args[0]
+    message = str(error.get("msg", "invalid value"))
+    if message.startswith("Value error, "):
+        message = message[len("Value error, ") :]
+    known = _PYDANTIC.get(error["type"])
+    if known is not None:
+        translatable = known(ctx)
+        if translatable == message:
+            return translatable
+    return message
+
+
 def _clean_loc(loc: tuple[Any, ...]) -> tuple[str | int, ...]:
     # pydantic adds validator names ("function-after[...]") to locations of some errors.
     return tuple(p for p in loc if isinstance(p, int) or "[" not in str(p))
@@ -75,49 +130,63 @@ def schema_diagnostics(exc: ValidationError, source: RuleSource) -> list[Diagnos
         location = SourceLocation(
             file=location.file, line=location.line, column=location.column, path=path_text(loc)
         )
-        message = str(error.get("msg", "invalid value"))
-        if message.startswith("Value error, "):
-            message = message[len("Value error, ") :]
+        message = _message(error)
         hint: str | None = None
         field = str(loc[-1]) if loc else ""
         if etype == "extra_forbidden":
             code = "E-SCHEMA-UNKNOWN-KEY"
             parent = _model_at(loc[:-1])
             allowed = sorted(parent.model_fields) if parent else []
-            message = f"unknown key '{field}'"
-            hint = did_you_mean(field, allowed) or (
-                f"allowed keys here: {', '.join(allowed)}" if allowed else None
-            )
-            if hint and " " not in field and not did_you_mean(field, allowed):
-                hint += "; text containing ', ' inside { } must be quoted"
+            message = msg("unknown key '{key}'", key=field)
+            hint = did_you_mean(field, allowed)
+            if hint is None and allowed:
+                # In halves: each argument of a message is cut at MAX_QUOTED characters.
+                half = len(allowed) // 2
+                first, second = ", ".join(allowed[:half]), ", ".join(allowed[half:])
+                hint = (
+                    msg(
+                        "allowed keys here: {keys}{more}; "
+                        "text containing ', ' inside {{ }} must be quoted",
+                        keys=first,
+                        more=", " + second if first else second,
+                    )
+                    if " " not in field
+                    else msg(
+                        "allowed keys here: {keys}{more}",
+                        keys=first,
+                        more=", " + second if first else second,
+                    )
+                )
         elif etype == "missing":
             code = "E-SCHEMA-MISSING"
-            message = f"required key '{field}' is missing"
+            message = msg("required key '{key}' is missing", key=field)
             parent_path = path_text(loc[:-1]) or "the top level"
             location = SourceLocation(
                 file=location.file, line=location.line, column=location.column, path=parent_path
             )
         elif "snake_case" in message:
             code = "E-SCHEMA-ID"
-            hint = "ids are names used in expressions and reports; keep labels for Vietnamese text"
+            hint = msg(
+                "ids are names used in expressions and reports; keep labels for Vietnamese text"
+            )
         elif etype in ("enum", "literal_error"):
             code = "E-SCHEMA-VALUE"
             expected = error.get("ctx", {}).get("expected")
             if expected:
-                hint = f"expected {expected}"
+                hint = msg("expected {expected}", expected=expected)
         elif "format version" in message:
             code = "E-SCHEMA-VERSION"
         elif etype.startswith(("date", "datetime")):
             code = "E-SCHEMA-VALUE"
             raw = error.get("input")
-            message = f"not a valid date: {raw!r} ({message})"
-            hint = "write dates as YYYY-MM-DD"
+            message = msg("not a valid date: {raw} ({problem})", raw=repr(raw), problem=message)
+            hint = msg("write dates as YYYY-MM-DD")
         elif etype == "value_error":
             code = "E-SCHEMA-VALUE"
         else:
             code = "E-SCHEMA-TYPE"
             raw = error.get("input")
             if isinstance(raw, str | type(None)):
-                message = f"{message} (got {raw!r})"
+                message = msg("{problem} (got {raw})", problem=message, raw=repr(raw))
         diags.append(Diagnostic(code=code, message=message, location=location, hint=hint))
     return diags

@@ -8,6 +8,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
 
+from udcntt.errors import msg
+
 __all__ = ["Dec", "Expr", "Id", "Label", "StrictModel", "parse_decimal_text"]
 
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -23,8 +25,10 @@ class StrictModel(BaseModel):
 def _check_id(value: str) -> str:
     if not _ID.match(value):
         raise ValueError(
-            f"id {value!r} must be lower-case ASCII snake_case starting with a letter "
-            "(Vietnamese without diacritics is fine: 'nhan_luc_so')"
+            msg(
+                "id {id} must be lower-case ASCII snake_case starting with a letter (Vietnamese without diacritics is fine: 'nhan_luc_so')",
+                id=repr(value),
+            )
         )
     return value
 
@@ -32,7 +36,7 @@ def _check_id(value: str) -> str:
 def _to_text(value: Any) -> Any:
     # The YAML layer keeps scalars as text; Python callers may pass numbers for ids.
     if isinstance(value, bool):
-        raise ValueError("expected text, got a boolean")
+        raise ValueError(msg("expected text, got a boolean"))
     if isinstance(value, int | Decimal):
         return str(value)
     return value
@@ -44,7 +48,7 @@ def parse_decimal_text(value: Any) -> Decimal:
     Rule files use the dot as decimal separator; survey data has its own locale rules.
     """
     if isinstance(value, bool):
-        raise ValueError("expected a number, got a boolean")
+        raise ValueError(msg("expected a number, got a boolean"))
     if isinstance(value, Decimal):
         result = value
     elif isinstance(value, int):
@@ -55,15 +59,17 @@ def parse_decimal_text(value: Any) -> Decimal:
     elif isinstance(value, str):
         text = value.strip().replace("_", "")
         if not _NUMBER.match(text):
-            raise ValueError(f"{value!r} is not a number (use a dot for decimals: 12.5)")
+            raise ValueError(
+                msg("{value} is not a number (use a dot for decimals: 12.5)", value=repr(value))
+            )
         try:
             result = Decimal(text)
         except InvalidOperation as exc:  # pragma: no cover - the regex rules this out
-            raise ValueError(f"{value!r} is not a number") from exc
+            raise ValueError(msg("{value} is not a number", value=repr(value))) from exc
     else:
-        raise ValueError(f"expected a number, got {type(value).__name__}")
+        raise ValueError(msg("expected a number, got {kind}", kind=type(value).__name__))
     if not result.is_finite():
-        raise ValueError("numbers must be finite")
+        raise ValueError(msg("numbers must be finite"))
     return result
 
 
@@ -73,10 +79,10 @@ def _check_expr(value: Any) -> str:
     if isinstance(value, int | Decimal | float):
         return str(value)
     if not isinstance(value, str):
-        raise ValueError("expected an expression (text)")
+        raise ValueError(msg("expected an expression (text)"))
     text = value.strip()
     if not text:
-        raise ValueError("empty expression")
+        raise ValueError(msg("empty expression"))
     return text
 
 
@@ -85,7 +91,7 @@ def _check_label(value: Any) -> Any:
     if isinstance(value, str):
         value = " ".join(value.split())
         if not value:
-            raise ValueError("empty label")
+            raise ValueError(msg("empty label"))
     return value
 
 

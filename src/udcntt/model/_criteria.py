@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import field_validator, model_validator
 
+from udcntt.errors import msg
 from udcntt.model._base import Dec, Expr, Id, Label, StrictModel
 from udcntt.model._indicators import Direction
 
@@ -49,7 +50,7 @@ class BandStep(StrictModel):
     @model_validator(mode="after")
     def _one_bound(self) -> BandStep:
         if (self.min is None) == (self.max is None):
-            raise ValueError("a band step has exactly one of 'min' (≥) or 'max' (≤)")
+            raise ValueError(msg("a band step has exactly one of 'min' (≥) or 'max' (≤)"))
         return self
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import field_validator, model_validator
 
+from udcntt.errors import msg
 from udcntt.model._base import Dec, Expr, Id, Label, StrictModel
 
 __all__ = [
@@ -92,21 +93,27 @@ class Indicator(StrictModel):
     @model_validator(mode="after")
     def _consistent(self) -> Indicator:
         if self.type is IndicatorType.CATEGORY and not self.categories:
-            raise ValueError("a category indicator needs 'categories'")
+            raise ValueError(msg("a category indicator needs 'categories'"))
         if self.type is not IndicatorType.CATEGORY and self.categories is not None:
-            raise ValueError("'categories' is only for type: category")
+            raise ValueError(msg("'categories' is only for type: category"))
         if self.range is not None:
             if self.type in (IndicatorType.BOOL, IndicatorType.CATEGORY, IndicatorType.DATE):
-                raise ValueError(f"'range' does not apply to type: {self.type.value}")
+                raise ValueError(
+                    msg("'range' does not apply to type: {type}", type=self.type.value)
+                )
             lo, hi = self.range
             if lo is not None and hi is not None and lo > hi:
-                raise ValueError(f"range lower bound {lo} is above upper bound {hi}")
+                raise ValueError(
+                    msg("range lower bound {lo} is above upper bound {hi}", lo=lo, hi=hi)
+                )
         if self.missing in (MissingPolicy.IMPUTE_MEAN, MissingPolicy.IMPUTE_MIN) and self.type in (
             IndicatorType.BOOL,
             IndicatorType.CATEGORY,
             IndicatorType.DATE,
         ):
-            raise ValueError(f"missing: {self.missing.value} needs a numeric indicator")
+            raise ValueError(
+                msg("missing: {policy} needs a numeric indicator", policy=self.missing.value)
+            )
         return self
 
     @property

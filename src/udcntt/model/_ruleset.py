@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
+from udcntt.errors import msg
 from udcntt.model._base import Dec, Expr, Id, Label, StrictModel
 from udcntt.model._criteria import Criterion
 from udcntt.model._indicators import Block, Derived, Indicator, Relation
@@ -59,7 +60,7 @@ class Rounding(StrictModel):
     @classmethod
     def _places(cls, value: int | None) -> int | None:
         if value is not None and not 0 <= value <= 10:
-            raise ValueError("decimal places must be between 0 and 10")
+            raise ValueError(msg("decimal places must be between 0 and 10"))
         return value
 
 
@@ -72,7 +73,7 @@ class Effective(StrictModel):
     @model_validator(mode="after")
     def _ordered(self) -> Effective:
         if self.start and self.end and self.start > self.end:
-            raise ValueError("'start' is after 'end'")
+            raise ValueError(msg("'start' is after 'end'"))
         return self
 
 
@@ -120,7 +121,7 @@ class Ranking(StrictModel):
     @classmethod
     def _scope(cls, value: str) -> str:
         if value not in ("block", "all"):
-            raise ValueError("scope is 'block' or 'all'")
+            raise ValueError(msg("scope is 'block' or 'all'"))
         return value
 
 
@@ -215,7 +216,12 @@ class RuleSet(StrictModel):
     def _version(cls, value: Any) -> Any:
         text = str(value)
         if text != FORMAT_VERSION:
-            raise ValueError(f"format version {text!r} is not supported (this release reads '1')")
+            raise ValueError(
+                msg(
+                    "format version {text} is not supported (this release reads '1')",
+                    text=repr(text),
+                )
+            )
         return text
 
     @field_validator("scale", mode="before")

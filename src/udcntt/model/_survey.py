@@ -40,6 +40,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from udcntt.errors import msg
 from udcntt.model._base import Dec, Id, StrictModel
 
 __all__ = [
@@ -121,7 +122,7 @@ class ColumnSpec(StrictModel):
     @classmethod
     def _positive(cls, value: Any) -> Any:
         if isinstance(value, Decimal) and value <= 0:
-            raise ValueError("a numeric scale must be positive")
+            raise ValueError(msg("a numeric scale must be positive"))
         return value
 
 
@@ -168,7 +169,7 @@ class SurveyLayout(StrictModel):
     @classmethod
     def _row(cls, value: int | None) -> int | None:
         if value is not None and not 1 <= value <= 1_048_576:
-            raise ValueError("rows are numbered from 1 (as in Excel)")
+            raise ValueError(msg("rows are numbered from 1 (as in Excel)"))
         return value
 
     @field_validator("delimiter")
@@ -179,7 +180,7 @@ class SurveyLayout(StrictModel):
         if value in ("tab", "\\t"):
             return "\t"
         if len(value) != 1 or value in '"\r\n' or value.isalnum():
-            raise ValueError("a delimiter is one character such as ',', ';' or 'tab'")
+            raise ValueError(msg("a delimiter is one character such as ',', ';' or 'tab'"))
         return value
 
     @field_validator("encoding")
@@ -191,7 +192,10 @@ class SurveyLayout(StrictModel):
             return codecs.lookup(value).name
         except LookupError as exc:
             raise ValueError(
-                f"unknown text encoding {value!r} (try 'utf-8', 'utf-16' or 'cp1258')"
+                msg(
+                    "unknown text encoding {encoding} (try 'utf-8', 'utf-16' or 'cp1258')",
+                    encoding=repr(value),
+                )
             ) from exc
 
     @field_validator("not_applicable", "missing", "true_values", "false_values", mode="before")
@@ -211,17 +215,19 @@ class SurveyLayout(StrictModel):
             and self.first_data_row is not None
             and self.first_data_row <= self.header_row
         ):
-            raise ValueError("'first_data_row' must come after 'header_row'")
+            raise ValueError(msg("'first_data_row' must come after 'header_row'"))
         if self.format is SurveyFormat.LONG and self.columns:
-            raise ValueError("'columns' maps wide tables; long tables use '*_column' keys")
+            raise ValueError(msg("'columns' maps wide tables; long tables use '*_column' keys"))
         yes = {v.strip().casefold() for v in self.true_values}
         no = {v.strip().casefold() for v in self.false_values}
         both = yes & no
         if both:
-            raise ValueError(f"{sorted(both)} spelled both as yes and as no")
+            raise ValueError(msg("{values} spelled both as yes and as no", values=sorted(both)))
         na = {v.strip().casefold() for v in self.not_applicable}
         missing = {v.strip().casefold() for v in self.missing}
         clash = na & missing
         if clash:
-            raise ValueError(f"{sorted(clash)} spelled both as not applicable and as missing")
+            raise ValueError(
+                msg("{values} spelled both as not applicable and as missing", values=sorted(clash))
+            )
         return self
