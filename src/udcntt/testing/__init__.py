@@ -14,11 +14,14 @@ Strategies, derived from a rule set's own declarations and valid by construction
 Invariants (:data:`INVARIANTS`), each a function returning :class:`Violation` objects:
 :func:`check_bounds`, :func:`check_monotone`, :func:`probe_tiers` / :func:`check_tiers`,
 :func:`check_permutation`, :func:`check_determinism`, :func:`check_not_applicable`,
-:func:`check_extends`. :func:`run_properties` runs them all within a time budget and
-returns a :class:`PropertyOutcome` (``udcntt check --properties`` prints its diagnostics).
+:func:`check_missing`, :func:`check_normalise_alone`, :func:`check_extends`.
+:func:`run_properties` runs each on a fixed number of examples (the seed and the count
+decide the verdict; a time budget is only an upper bound, reported as ``incomplete`` when
+it cuts the run) and returns a :class:`PropertyOutcome` (``udcntt check --properties``
+prints its diagnostics).
 
 >>> from udcntt.testing import run_properties                       # doctest: +SKIP
->>> outcome = run_properties("rules/lam-dong-2017.yaml", max_seconds=30, seed=1)  # doctest: +SKIP
+>>> outcome = run_properties("rules/lam-dong-2017.yaml", max_examples=50, seed=1)  # doctest: +SKIP
 >>> outcome.ok                                                     # doctest: +SKIP
 True
 
@@ -32,6 +35,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from udcntt.testing._authoring import check_missing, check_normalise_alone
     from udcntt.testing._invariants import (
         INVARIANTS,
         InvalidData,
@@ -48,7 +52,12 @@ if TYPE_CHECKING:
         format_agency,
         probe_tiers,
     )
-    from udcntt.testing._runner import InvariantReport, PropertyOutcome, run_properties
+    from udcntt.testing._runner import (
+        DEFAULT_EXAMPLES,
+        InvariantReport,
+        PropertyOutcome,
+        run_properties,
+    )
     from udcntt.testing._strategies import (
         DEFAULT_UNBOUNDED,
         agency_records,
@@ -59,6 +68,7 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "DEFAULT_EXAMPLES",
     "DEFAULT_UNBOUNDED",
     "INVARIANTS",
     "InvalidData",
@@ -71,7 +81,9 @@ __all__ = [
     "check_bounds",
     "check_determinism",
     "check_extends",
+    "check_missing",
     "check_monotone",
+    "check_normalise_alone",
     "check_not_applicable",
     "check_permutation",
     "check_tiers",
@@ -91,6 +103,9 @@ _HOME = {
     "datasets": "_strategies",
     "rule_set_documents": "_strategies",
     "rule_sets": "_strategies",
+    "DEFAULT_EXAMPLES": "_runner",
+    "check_missing": "_authoring",
+    "check_normalise_alone": "_authoring",
     "InvariantReport": "_runner",
     "PropertyOutcome": "_runner",
     "run_properties": "_runner",

@@ -70,7 +70,11 @@ class Invariant:
 INVARIANTS: Mapping[str, Invariant] = {
     inv.name: inv
     for inv in (
-        Invariant("tiers", "E-PROP-TIERS", "every reachable total falls in exactly one tier"),
+        Invariant(
+            "tiers",
+            "E-PROP-TIERS",
+            "every reachable total falls in exactly one tier; one published total, one tier",
+        ),
         Invariant("bounds", "E-PROP-BOUNDS", "points of every criterion lie within [0, max]"),
         Invariant("scoring", "E-PROP-EVAL", "valid survey data is scored without error"),
         Invariant(
@@ -88,7 +92,18 @@ INVARIANTS: Mapping[str, Invariant] = {
         Invariant(
             "not_applicable",
             "E-PROP-NA",
-            "not-applicable answers reduce the maximum by exactly the budgets they remove",
+            "not-applicable answers reduce the maximum by exactly the budgets they remove "
+            "and never score better than a perfect answer",
+        ),
+        Invariant(
+            "missing",
+            "E-PROP-MISSING",
+            "leaving a value unanswered never scores more than answering it",
+        ),
+        Invariant(
+            "normalise",
+            "E-PROP-NORMALISE",
+            "an agency alone in its population gets no full marks for the worst value",
         ),
         Invariant(
             "extends", "E-PROP-EXTENDS", "'extends' without overrides gives the results of its base"
@@ -668,7 +683,9 @@ def check_tiers(rules: RuleSet | CompiledRuleSet, data: Dataset) -> list[Violati
                         "precision, or leave 'max' out",
                     )
                 ]
-    return []
+    from udcntt.testing._authoring import same_total_tiers
+
+    return [replace(v, data=data) for v in same_total_tiers(compiled, assessment)]
 
 
 def _minimal_tier(compiled: CompiledRuleSet, data: Dataset, agency: str) -> Dataset:
@@ -929,7 +946,8 @@ def _flip_na(
     if not compiled.rules.indicators[indicator].not_applicable:
         raise ValueError(f"indicator '{indicator}' does not allow not applicable")
     flipped = _with_value(data, agency, indicator, NA)
-    after = _score(compiled, flipped).by_id(agency)
+    after_all = _score(compiled, flipped)
+    after = after_all.by_id(agency)
     before = assessment.by_id(agency)
     plan = compiled.blocks[record.block]
     for leaf in plan.leaves:
@@ -949,7 +967,10 @@ def _flip_na(
                     change=f"mark {indicator} of {agency} not applicable",
                 )
             ]
-    return []
+    from udcntt.testing._authoring import na_jump
+
+    removed = [leaf.id for leaf in plan.leaves if indicator in leaf.reads and leaf.rule is not None]
+    return na_jump(compiled, assessment, after_all, agency, indicator, removed, data)
 
 
 # ---------------------------------------------------------------------------------------

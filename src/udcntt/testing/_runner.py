@@ -1,4 +1,11 @@
-"""Running every invariant within a time budget: :func:`run_properties`."""
+"""Running every invariant on a fixed number of examples: :func:`run_properties`.
+
+The number of examples per property and the seed are the contract of a run: the same seed
+and example count give the same verdict and the same counterexamples on any machine,
+loaded or idle. The time budget is only an upper bound: when it cuts a run short, the
+outcome says so (verdict ``incomplete``, warning ``W-PROP-INCOMPLETE`` with how many of the
+examples ran); it never turns an unfinished run into a pass.
+"""
 
 from __future__ import annotations
 
@@ -15,10 +22,17 @@ from hypothesis import strategies as st
 from hypothesis.errors import HypothesisException, Unsatisfiable
 
 from udcntt.data import NA, Dataset
-from udcntt.errors import Diagnostic, Severity, SourceLocation, UdcnttError
+from udcntt.errors import Diagnostic, Severity, SourceLocation, UdcnttError, msg
 from udcntt.loading import RuleSource
 from udcntt.model import RuleSet
 from udcntt.program import CompiledRuleSet, load_rules
+from udcntt.testing._authoring import (
+    MISSING_CHECKED,
+    check_missing,
+    check_normalise_alone,
+    missing_examples,
+    normalised_leaves,
+)
 from udcntt.testing._invariants import (
     INVARIANTS,
     InvalidData,
@@ -42,31 +56,25 @@ from udcntt.testing._strategies import (
     improve,
 )
 
-__all__ = ["InvariantReport", "PropertyOutcome", "run_properties"]
+__all__ = ["DEFAULT_EXAMPLES", "InvariantReport", "PropertyOutcome", "run_properties"]
 
-#: Relative share of the time budget per hypothesis run.
-_WEIGHTS: dict[str, int] = {
-    "bounds": 3,
-    "monotone": 3,
-    "tiers": 1,
-    "permutation": 1,
-    "determinism": 1,
-    "not_applicable": 2,
-    "extends": 1,
-}
-#: Examples per second of budget when ``max_examples`` is not given (the deadline stops
-#: slower rule sets earlier).
-_EXAMPLES_PER_SECOND = 100
-#: Examples per invariant when there is no time limit and no ``max_examples``.
-_UNLIMITED_EXAMPLES = 200
+#: Examples per property when ``examples`` is not given: the contract of a run (with its
+#: seed), whatever the machine's load.
+DEFAULT_EXAMPLES = 100
+
+#: The clock the time budget is measured with (a module attribute so that tests can put a
+#: slow or fast clock in its place).
+_clock: Callable[[], float] = time.monotonic
 
 
 @dataclass(frozen=True)
 class InvariantReport:
     """How one invariant's run went.
 
-    ``status`` is ``passed``, ``failed``, ``partial`` (the time budget ran out before
-    ``max_examples``), or ``skipped`` (nothing to check, or no valid data could be made).
+    ``status`` is ``passed`` (every requested example ran), ``failed`` (a counterexample),
+    ``incomplete`` (the time budget ran out after ``examples`` of the requested examples),
+    or ``skipped`` (nothing to check, or no valid data could be made). ``examples`` counts
+    the valid examples checked; ``seconds`` is informative only.
     """
 
     name: str
@@ -79,7 +87,13 @@ class InvariantReport:
 
 @dataclass(frozen=True)
 class PropertyOutcome:
-    """Everything :func:`run_properties` found."""
+    """Everything :func:`run_properties` found.
+
+    ``verdict`` is ``failed`` (a property is violated), ``incomplete`` (none is violated so
+    far, but the time budget stopped the run before every requested example ran) or
+    ``passed``. It depends only on the rule set, the seed and ``examples`` unless the time
+    budget is exceeded, which the verdict then says.
+    """
 
     rules_id: str
     seed: int
@@ -88,24 +102,52 @@ class PropertyOutcome:
     reports: tuple[InvariantReport, ...]
     elapsed: float
     max_seconds: float
+    examples: int = DEFAULT_EXAMPLES
+
+    @property
+    def complete(self) -> bool:
+        """True when the time budget let every property run all its examples."""
+        return not any(r.status == "incomplete" for r in self.reports)
+
+    @property
+    def verdict(self) -> str:
+        """``failed``, ``incomplete`` or ``passed`` (see the class docstring)."""
+        if self.violations:
+            return "failed"
+        return "passed" if self.complete else "incomplete"
 
     @property
     def ok(self) -> bool:
-        """True when no invariant is violated."""
-        return not self.violations
+        """True when the run is complete and no invariant is violated (verdict ``passed``)."""
+        return self.verdict == "passed"
 
     @property
     def errors(self) -> list[Diagnostic]:
         """Diagnostics of error severity (one per violation)."""
         return [d for d in self.diagnostics if d.severity is Severity.ERROR]
 
+    def to_dict(self) -> dict[str, Any]:
+        """The verdict, seed, example count and per-property status (no timings)."""
+        return {
+            "verdict": self.verdict,
+            "seed": self.seed,
+            "examples": self.examples,
+            "properties": [
+                {"name": r.name, "code": r.code, "status": r.status, "examples": r.examples}
+                for r in self.reports
+            ],
+        }
+
     def summary(self) -> str:
         """One line per invariant: status, examples, seconds."""
-        lines = [f"properties of '{self.rules_id}' (seed {self.seed}, {self.elapsed:.1f} s):"]
+        lines = [
+            f"properties of '{self.rules_id}' (seed {self.seed}, {self.examples} examples each, "
+            f"{self.elapsed:.1f} s): {self.verdict}"
+        ]
         for r in self.reports:
             note = f" — {r.note}" if r.note else ""
             lines.append(
-                f"  {r.name:<15} {r.status:<8} {r.examples:>6} examples {r.seconds:6.2f} s{note}"
+                f"  {r.name:<15} {r.status:<10} {r.examples:>6} examples {r.seconds:6.2f} s{note}"
             )
         return "\n".join(lines)
 
@@ -126,15 +168,11 @@ class _Found(Exception):
 class _Run:
     name: str
     deadline: float
-    hard_deadline: float
-    slice_seconds: float
-    global_deadline: float
     body: Callable[[Any], list[Violation]]
     examples: int = 0
     valid: int = 0
     failing: dict[str, Violation] = field(default_factory=dict)
     last: Violation | None = None
-    found_at: float | None = None
     spent: bool = False
 
 
@@ -155,8 +193,7 @@ def _size(violation: Violation) -> tuple[int, int]:
 
 
 def _check_time(run: _Run) -> None:
-    limit = run.deadline if run.found_at is None else run.hard_deadline
-    if time.monotonic() > limit:
+    if _clock() > run.deadline:
         run.spent = True
         raise _BudgetSpent
 
@@ -174,7 +211,6 @@ def _guarded(run: _Run, strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[A
 
 def _attempt(run: _Run, example: Any, key: str) -> Violation | None:
     _check_time(run)
-    now = time.monotonic()
     run.examples += 1
     try:
         found = run.body(example)
@@ -187,12 +223,6 @@ def _attempt(run: _Run, example: Any, key: str) -> Violation | None:
     run.failing[key] = violation
     if run.last is None or _size(violation) <= _size(run.last):
         run.last = violation
-    if run.found_at is None:
-        run.found_at = now
-        # Shrinking may use later invariants' time, but not beyond the budget (except for
-        # a couple of seconds, so that a late find still shrinks a little).
-        shrink_until = min(now + max(2.0, run.slice_seconds), max(run.global_deadline, now + 2.0))
-        run.hard_deadline = max(run.hard_deadline, shrink_until)
     return violation
 
 
@@ -303,10 +333,80 @@ def _na_examples(compiled: CompiledRuleSet) -> st.SearchStrategy[Any]:
     return build()
 
 
+_Bodies = dict[str, tuple[Callable[[], st.SearchStrategy[Any]], Callable[[Any], list[Violation]]]]
+
+
+def _bodies(
+    compiled: CompiledRuleSet, wanted: Sequence[str], extended: Callable[[], RuleSet | None]
+) -> _Bodies:
+    other = fresh_compile(compiled) if "determinism" in wanted else None
+
+    def extends_body(d: Dataset) -> list[Violation]:
+        ext = extended()
+        return check_extends(compiled, ext, d) if ext is not None else []
+
+    return {
+        "bounds": (lambda: datasets(compiled, 1, 3), lambda d: _bounds_body(compiled, d, wanted)),
+        "monotone": (
+            lambda: _monotone_examples(compiled),
+            lambda ex: check_monotone(compiled, ex[0], ex[1], ex[2], ex[3]),
+        ),
+        "tiers": (lambda: datasets(compiled, 1, 3), lambda d: check_tiers(compiled, d)),
+        "permutation": (
+            lambda: _permutation_examples(compiled),
+            lambda ex: check_permutation(compiled, ex[0], ex[1]),
+        ),
+        "determinism": (
+            lambda: datasets(compiled, 1, 3),
+            lambda d: check_determinism(compiled, d, other=other),
+        ),
+        "not_applicable": (
+            lambda: _na_examples(compiled),
+            lambda ex: check_not_applicable(compiled, ex[0], agency=ex[1], indicator=ex[2]),
+        ),
+        "missing": (
+            lambda: missing_examples(compiled),
+            lambda ex: check_missing(compiled, ex[0], ex[1], ex[2]),
+        ),
+        "normalise": (
+            lambda: datasets(compiled, 1, 2, missing=False),
+            lambda d: check_normalise_alone(compiled, d),
+        ),
+        "extends": (lambda: datasets(compiled, 1, 3), extends_body),
+    }
+
+
+#: The hypothesis runs, in order ("scoring" rides along with "bounds").
+_RUNS = (
+    "bounds",
+    "monotone",
+    "tiers",
+    "permutation",
+    "determinism",
+    "not_applicable",
+    "missing",
+    "normalise",
+    "extends",
+)
+
+
+def _nothing_to_check(compiled: CompiledRuleSet, name: str) -> str | None:
+    """Why ``name`` has nothing to check in this rule set (``None`` when it has)."""
+    if name == "monotone" and not any(directional_indicators(compiled, b) for b in compiled.blocks):
+        return "no indicator declares a direction"
+    if name == "missing" and not any(
+        ind.missing in MISSING_CHECKED for ind in compiled.rules.indicators.values()
+    ):
+        return "no indicator scores a missing value as zero or the block's lowest"
+    if name == "normalise" and not normalised_leaves(compiled):
+        return "no criterion normalises over a population"
+    return None
+
+
 def run_properties(
     rules: RuleSet | CompiledRuleSet | str | Path,
     *,
-    max_seconds: float = 60,
+    max_seconds: float | None = None,
     seed: int | None = None,
     max_examples: int | None = None,
     invariants: Sequence[str] | None = None,
@@ -314,40 +414,46 @@ def run_properties(
     """Check every invariant of :data:`udcntt.testing.INVARIANTS` on a rule set.
 
     Hypothesis draws valid surveys from the rule set's own declarations, looks for a
-    counterexample to each invariant and shrinks it to a minimal one.
+    counterexample to each invariant among ``max_examples`` examples and shrinks it to a
+    minimal one. The seed and the example count decide the run: the same pair gives the
+    same verdict and diagnostics on any machine.
 
     Args:
         rules: a loaded or compiled rule set, or the path of a rule file.
-        max_seconds: the time budget for all invariants together (about; a counterexample
-            found near the end may take a few more seconds to shrink); 0 or less for no
-            limit (then each invariant runs ``max_examples``, by default 200).
+        max_seconds: an upper bound on the time of the whole run; ``None`` (the default),
+            0 or less for no bound. When it cuts the run, the outcome's verdict is
+            ``incomplete`` and a ``W-PROP-INCOMPLETE`` warning says how many of the
+            examples ran.
         seed: the seed of the random search; printed with every violation, and passing it
-            again (with the same or a larger budget) reproduces the run.
-        max_examples: examples per invariant; by default scaled to the time budget.
+            again (with the same ``max_examples``) reproduces the run.
+        max_examples: examples per invariant (default :data:`DEFAULT_EXAMPLES`, 100).
         invariants: names of the invariants to check (default: all).
 
     Returns:
         A :class:`PropertyOutcome`; ``outcome.diagnostics`` holds one error per violation
         (code ``E-PROP-…``, message naming the invariant, the criterion, the counterexample
-        and the seed) and a warning ``W-PROP-SKIPPED`` per invariant that could not be
-        checked (time budget spent, or no valid data could be generated).
+        and the seed), a warning ``W-PROP-SKIPPED`` per invariant that could not be checked
+        (no valid data could be generated) and a warning ``W-PROP-INCOMPLETE`` when the time
+        budget stopped the run.
 
     Raises:
         RuleFileError: ``rules`` is a path to a rule file that does not load.
-        ValueError: an unknown name in ``invariants``.
+        ValueError: an unknown name in ``invariants``, or ``max_examples`` below 1.
     """
-    start = time.monotonic()
+    start = _clock()
     compiled = _resolve(rules)
     rule_set = compiled.rules
     run_seed = seed if seed is not None else secrets.randbelow(2**32)
+    count = DEFAULT_EXAMPLES if max_examples is None else int(max_examples)
+    if count < 1:
+        raise ValueError("max_examples must be at least 1")
     wanted = list(INVARIANTS) if invariants is None else list(invariants)
     for name in wanted:
         if name not in INVARIANTS:
             raise ValueError(f"unknown invariant '{name}' (known: {', '.join(INVARIANTS)})")
     budget = float(max_seconds) if max_seconds and max_seconds > 0 else float("inf")
-    global_deadline = start + budget
-    runs = [n for n in _WEIGHTS if n in wanted or (n == "bounds" and "scoring" in wanted)]
-    total_weight = sum(_WEIGHTS[n] for n in runs) or 1
+    deadline = start + budget
+    runs = [n for n in _RUNS if n in wanted or (n == "bounds" and "scoring" in wanted)]
     src = rule_set.source
     where = (
         SourceLocation(file=src.files[0].path)
@@ -357,112 +463,49 @@ def run_properties(
     violations: list[Violation] = []
     reports: list[InvariantReport] = []
     warnings: list[Diagnostic] = []
-    used = 0
 
     def report(
-        name: str,
-        status: str,
-        examples: int,
-        began: float,
-        note: str | None = None,
-        *,
-        warn: bool = True,
+        name: str, status: str, examples: int, began: float, note: str | None = None
     ) -> None:
         reports.append(
-            InvariantReport(
-                name, INVARIANTS[name].code, status, examples, time.monotonic() - began, note
-            )
+            InvariantReport(name, INVARIANTS[name].code, status, examples, _clock() - began, note)
         )
-        if status == "skipped" and note and warn:
-            warnings.append(
-                Diagnostic(
-                    code="W-PROP-SKIPPED",
-                    message=f"property '{name}' was not checked: {note}",
-                    severity=Severity.WARNING,
-                    location=where,
-                    hint="raise --max-seconds"
-                    if "budget" in note
-                    else "check that the declared ranges and relations can all hold together",
-                )
-            )
 
-    extended: RuleSet | None = None
-    bodies: dict[
-        str, tuple[Callable[[], st.SearchStrategy[Any]], Callable[[Any], list[Violation]]]
-    ] = {}
-    bodies["bounds"] = (
-        lambda: datasets(compiled, 1, 3),
-        lambda d: _bounds_body(compiled, d, wanted),
-    )
-    bodies["monotone"] = (
-        lambda: _monotone_examples(compiled),
-        lambda ex: check_monotone(compiled, ex[0], ex[1], ex[2], ex[3]),
-    )
-    bodies["tiers"] = (lambda: datasets(compiled, 1, 3), lambda d: check_tiers(compiled, d))
-    bodies["permutation"] = (
-        lambda: _permutation_examples(compiled),
-        lambda ex: check_permutation(compiled, ex[0], ex[1]),
-    )
-    other = fresh_compile(compiled) if "determinism" in runs else None
-    bodies["determinism"] = (
-        lambda: datasets(compiled, 1, 3),
-        lambda d: check_determinism(compiled, d, other=other),
-    )
-    bodies["not_applicable"] = (
-        lambda: _na_examples(compiled),
-        lambda ex: check_not_applicable(compiled, ex[0], agency=ex[1], indicator=ex[2]),
-    )
-    bodies["extends"] = (
-        lambda: datasets(compiled, 1, 3),
-        lambda d: check_extends(compiled, extended, d) if extended is not None else [],
-    )
-
+    extended: list[RuleSet | None] = [None]
+    bodies = _bodies(compiled, runs, lambda: extended[0])
     for name in runs:
-        began = time.monotonic()
-        # Each run gets its share of the time left, so an overrun is shared by the rest.
-        share = _WEIGHTS[name] / (total_weight - used)
-        used += _WEIGHTS[name]
-        slice_seconds = max(global_deadline - began, 0.0) * share
+        began = _clock()
         probed: list[Violation] = probe_tiers(compiled) if name == "tiers" else []
-        if probed:
-            slice_seconds /= 3  # probing found it: only look briefly for a survey showing it
-        deadline = began + slice_seconds
-        if name == "monotone" and not any(
-            directional_indicators(compiled, b) for b in compiled.blocks
-        ):
-            report(name, "skipped", 0, began, "no indicator declares a direction", warn=False)
+        why_not = _nothing_to_check(compiled, name)
+        if why_not is not None:
+            report(name, "skipped", 0, began, why_not)
             continue
         if name == "extends":
             try:
-                extended = extension_of(rule_set)
+                extended[0] = extension_of(rule_set)
             except UdcnttError as exc:
                 violations.append(extension_failure(exc))
                 report(name, "failed", 0, began, "the extending file does not load")
                 continue
-        if time.monotonic() >= global_deadline:
-            if probed:
-                violations.append(probed[0])
-                report(name, "failed", 0, began, "found by probing the tier thresholds")
-            else:
-                report(name, "skipped", 0, began, "the time budget was spent before it could run")
+        if probed and _clock() > deadline:
+            violations.append(probed[0])
+            report(name, "failed", 0, began, "found by probing the tier thresholds")
             continue
-        if max_examples:
-            count = max_examples
-        elif budget == float("inf"):
-            count = _UNLIMITED_EXAMPLES
-        else:
-            count = max(20, min(5000, int(min(slice_seconds, 50.0) * _EXAMPLES_PER_SECOND)))
+        if _clock() > deadline:
+            report(name, "incomplete", 0, began, "the time budget was spent before it started")
+            continue
         make, body = bodies[name]
-        run = _Run(name, deadline, deadline, slice_seconds, global_deadline, body)
+        run = _Run(name, deadline, body)
         try:
             found = _drive(run, make(), seed=run_seed, max_examples=count)
         except Unsatisfiable:
-            report(name, "skipped", run.examples, began, "no valid survey data could be generated")
+            report(name, "skipped", run.valid, began, "no valid survey data could be generated")
+            warnings.append(_skipped(name, where))
             continue
         if found is None and probed:
-            # No survey shows it (yet): report what probing the thresholds found.
+            # No survey shows it: report what probing the thresholds found.
             violations.append(probed[0])
-            report(name, "failed", run.examples, began, "found by probing the tier thresholds")
+            report(name, "failed", run.valid, began, "found by probing the tier thresholds")
             continue
         if found is not None:
             if probed:
@@ -471,16 +514,17 @@ def run_properties(
                 )
             violations.append(found)
             note = "shrinking stopped at the time budget" if run.spent else None
-            report(name, "failed", run.examples, began, note)
+            report(name, "failed", run.valid, began, note)
+        elif run.spent:
+            report(name, "incomplete", run.valid, began, f"{run.valid} of {count} examples")
         elif run.valid == 0:
-            reason = (
-                "the time budget was spent before it could run"
-                if run.spent
-                else "no valid survey data could be generated"
-            )
-            report(name, "skipped", run.examples, began, reason)
+            report(name, "skipped", 0, began, "no valid survey data could be generated")
+            warnings.append(_skipped(name, where))
         else:
-            report(name, "partial" if run.spent else "passed", run.valid, began)
+            report(name, "passed", run.valid, began)
+    incomplete = [r for r in reports if r.status == "incomplete"]
+    if incomplete:
+        warnings.append(_incomplete(incomplete, count, budget, where))
     order = list(INVARIANTS)
     violations.sort(key=lambda v: order.index(v.invariant))
     diagnostics = [v.to_diagnostic(rule_set, run_seed) for v in violations] + warnings
@@ -490,8 +534,43 @@ def run_properties(
         violations=tuple(violations),
         diagnostics=tuple(diagnostics),
         reports=tuple(reports),
-        elapsed=time.monotonic() - start,
+        elapsed=_clock() - start,
         max_seconds=budget,
+        examples=count,
+    )
+
+
+def _skipped(name: str, where: SourceLocation | None) -> Diagnostic:
+    return Diagnostic(
+        code="W-PROP-SKIPPED",
+        message=msg(
+            "property '{name}' was not checked: no valid survey data could be generated",
+            name=name,
+        ),
+        severity=Severity.WARNING,
+        location=where,
+        hint=msg("check that the declared ranges and relations can all hold together"),
+    )
+
+
+def _incomplete(
+    reports: Sequence[InvariantReport], count: int, budget: float, where: SourceLocation | None
+) -> Diagnostic:
+    ran = ", ".join(f"{r.name} {r.examples}/{count}" for r in reports)
+    return Diagnostic(
+        code="W-PROP-INCOMPLETE",
+        message=msg(
+            "property checks incomplete: the time budget of {seconds} s ran out before every "
+            "example ran (examples run per property: {ran})",
+            seconds=f"{budget:g}",
+            ran=ran,
+        ),
+        severity=Severity.WARNING,
+        location=where,
+        hint=msg(
+            "the verdict is 'incomplete', not a pass: raise --max-seconds (or leave it out), "
+            "or ask for fewer --examples"
+        ),
     )
 
 
