@@ -5,9 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from udcntt.errors import msg
 from udcntt.model import Aggregate, RuleSet, TierBasis
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from udcntt.expressions import Expression
+    from udcntt.model import TierLevel
     from udcntt.program._context import CheckContext
     from udcntt.program._plan import BlockPlan, CompiledRule
 
@@ -38,18 +43,24 @@ def check_budgets(
             if total != crit.max:
                 ctx.error(
                     "E-BUDGET",
-                    f"children of '{crit.id}' add up to {total} points but its max is {crit.max}",
+                    msg(
+                        "children of '{criterion}' add up to {total} points but its max is {max}",
+                        criterion=crit.id,
+                        total=total,
+                        max=crit.max,
+                    ),
                     (*path, "max"),
                     criterion=crit.id,
-                    hint="fix a child's max, or the group's; with children that apply to "
-                    "different blocks, the max counts every child once",
+                    hint=msg(
+                        "fix a child's max, or the group's; with children that apply to different blocks, the max counts every child once"
+                    ),
                 )
         if crit.is_group and crit.children and crit.aggregate is not Aggregate.SUM:
             for i, child in enumerate(crit.children):
                 if child.weight <= 0:
                     ctx.error(
                         "E-SCHEMA-VALUE",
-                        f"weight of '{child.id}' must be positive",
+                        msg("weight of '{criterion}' must be positive", criterion=child.id),
                         (*path, "children", i, "weight"),
                         criterion=child.id,
                     )
@@ -63,19 +74,25 @@ def check_budgets(
         bound = rule.upper_bound()
         if bound is not None and bound > crit.max:
             what = {
-                "bands": "its band table",
-                "lookup": "its lookup table",
-                "conditions": "its conditions together",
-                "per_item": "its per-item cap",
-                "sum_of": "its sub-items together",
-                "best_of": "its best case",
-            }.get(rule.kind, "its rule")
+                "bands": msg("its band table"),
+                "lookup": msg("its lookup table"),
+                "conditions": msg("its conditions together"),
+                "per_item": msg("its per-item cap"),
+                "sum_of": msg("its sub-items together"),
+                "best_of": msg("its best case"),
+            }.get(rule.kind, msg("its rule"))
             ctx.error(
                 "E-BUDGET-CAP",
-                f"{what} can give {bound} points but '{crit.id}' has max {crit.max}",
+                msg(
+                    "{what} can give {bound} points but '{criterion}' has max {max}",
+                    what=what,
+                    bound=bound,
+                    criterion=crit.id,
+                    max=crit.max,
+                ),
                 (*path, rule.kind),
                 criterion=crit.id,
-                hint=f"add 'cap: {crit.max}' or lower the points",
+                hint=msg("add 'cap: {max}' or lower the points", max=crit.max),
             )
     if rules.scale:
         for block_id, plan in blocks.items():
@@ -85,57 +102,105 @@ def check_budgets(
             if plan.max_total != declared:
                 ctx.error(
                     "E-SCALE",
-                    f"criteria of block '{block_id}' add up to {plan.max_total} points, "
-                    f"but the declared scale is {declared}",
+                    msg(
+                        "criteria of block '{block_id}' add up to {total} points, but the declared scale is {declared}",
+                        block_id=block_id,
+                        total=plan.max_total,
+                        declared=declared,
+                    ),
                     ("scale",),
-                    hint="check the max of the top-level groups and which blocks they apply to",
+                    hint=msg(
+                        "check the max of the top-level groups and which blocks they apply to"
+                    ),
                 )
         for key in rules.scale:
             if key != "*" and key not in rules.blocks:
-                ctx.error("E-NAME-UNKNOWN", f"scale names unknown block '{key}'", ("scale", key))
+                ctx.error(
+                    "E-NAME-UNKNOWN",
+                    msg("scale names unknown block '{key}'", key=key),
+                    ("scale", key),
+                )
 
 
-def check_tiers(rules: RuleSet, blocks: dict[str, BlockPlan], ctx: CheckContext) -> None:
-    """Tier thresholds: descending, no gaps or overlaps at the published precision, reachable."""
+def check_tiers(
+    rules: RuleSet,
+    blocks: dict[str, BlockPlan],
+    ctx: CheckContext,
+    requires: Mapping[str, Expression] | None = None,
+) -> None:
+    """Tier thresholds: descending, no gaps or overlaps at the published precision, reachable.
+
+    Each tier's minimum is compared with every block's highest total, and its ``require``
+    condition (``requires``, compiled) with an agency of each block with full marks: a tier
+    out of reach in some block is reported for that block.
+    """
+    for i, lv in enumerate(rules.tiers.levels):
+        if requires is not None and lv.id in requires:
+            _condition_in_blocks(rules, blocks, lv, requires[lv.id], ("tiers", "levels", i), ctx)
     levels = rules.tiers.levels
     share = rules.tiers.basis is TierBasis.SHARE
     places = rules.rounding.share if share else rules.rounding.total
     grain = Decimal(1).scaleb(-places)
     top = Decimal(1) if share else max((p.max_total for p in blocks.values()), default=Decimal(0))
     if not levels:
-        ctx.error("E-TIER-GAP", "no tiers declared", ("tiers", "levels"))
+        ctx.error("E-TIER-GAP", msg("no tiers declared"), ("tiers", "levels"))
         return
     ids = [lv.id for lv in levels]
     for i, lv in enumerate(levels):
         if ids.count(lv.id) > 1 and ids.index(lv.id) != i:
             ctx.error(
-                "E-NAME-DUPLICATE", f"tier id '{lv.id}' is used twice", ("tiers", "levels", i, "id")
+                "E-NAME-DUPLICATE",
+                msg("tier id '{tier}' is used twice", tier=lv.id),
+                ("tiers", "levels", i, "id"),
             )
     for i, lv in enumerate(levels):
         path: _Path = ("tiers", "levels", i)
         if lv.min is None and i != len(levels) - 1:
             ctx.error(
                 "E-TIER-ORDER",
-                f"tier '{lv.id}' has no 'min' but is not the last tier",
+                msg("tier '{tier}' has no 'min' but is not the last tier", tier=lv.id),
                 path,
-                hint="only the lowest tier may leave out 'min' (it takes every lower total)",
+                hint=msg("only the lowest tier may leave out 'min' (it takes every lower total)"),
             )
         if share and lv.min is not None and not 0 <= lv.min <= 1:
             ctx.error(
                 "E-TIER-ORDER",
-                f"tier '{lv.id}' threshold {lv.min} is not a share in [0, 1]",
+                msg(
+                    "tier '{tier}' threshold {min} is not a share in [0, 1]", tier=lv.id, min=lv.min
+                ),
                 (*path, "min"),
-                hint="with basis: share, thresholds are shares of the maximum (0.85, not 85)",
+                hint=msg("with basis: share, thresholds are shares of the maximum (0.85, not 85)"),
             )
         if lv.min is not None and lv.max is not None and lv.min > lv.max:
-            ctx.error("E-TIER-ORDER", f"tier '{lv.id}' has min {lv.min} above max {lv.max}", path)
-        if lv.min is not None and lv.min > top and not (lv.require or lv.min_group_share):
+            ctx.error(
+                "E-TIER-ORDER",
+                msg(
+                    "tier '{tier}' has min {min} above max {max}",
+                    tier=lv.id,
+                    min=lv.min,
+                    max=lv.max,
+                ),
+                path,
+            )
+        if not share and lv.min is not None and lv.min <= top:
+            _unreachable_in_blocks(rules, blocks, lv, path, ctx)
+        if lv.min is not None and lv.min > top:
             ctx.error(
                 "E-TIER-UNREACHABLE",
-                f"tier '{lv.id}' needs {lv.min} but the highest possible "
-                + ("share is 1" if share else f"total is {top}"),
+                msg(
+                    "tier '{tier}' needs {min} but the highest possible share is 1",
+                    tier=lv.id,
+                    min=lv.min,
+                )
+                if share
+                else msg(
+                    "tier '{tier}' needs {min} but the highest possible total is {top}",
+                    tier=lv.id,
+                    min=lv.min,
+                    top=top,
+                ),
                 (*path, "min"),
-                hint="lower the threshold or check the points of the criteria",
+                hint=msg("lower the threshold or check the points of the criteria"),
             )
         if i == 0:
             continue
@@ -145,50 +210,169 @@ def check_tiers(rules: RuleSet, blocks: dict[str, BlockPlan], ctx: CheckContext)
         if lv.min >= above.min:
             ctx.error(
                 "E-TIER-ORDER",
-                f"tier '{lv.id}' (min {lv.min}) is listed below '{above.id}' (min {above.min}) "
-                "but does not start lower",
+                msg(
+                    "tier '{tier}' (min {min}) is listed below '{above}' (min {above_min}) but does not start lower",
+                    tier=lv.id,
+                    min=lv.min,
+                    above=above.id,
+                    above_min=above.min,
+                ),
                 (*path, "min"),
-                hint="list tiers from best to worst with strictly decreasing 'min'",
+                hint=msg("list tiers from best to worst with strictly decreasing 'min'"),
             )
             continue
         if lv.max is not None:
             if lv.max >= above.min:
                 ctx.error(
                     "E-TIER-OVERLAP",
-                    f"tiers '{lv.id}' (up to {lv.max}) and '{above.id}' (from {above.min}) overlap",
+                    msg(
+                        "tiers '{tier}' (up to {max}) and '{above}' (from {above_min}) overlap",
+                        tier=lv.id,
+                        max=lv.max,
+                        above=above.id,
+                        above_min=above.min,
+                    ),
                     (*path, "max"),
-                    hint=f"set '{lv.id}' max below {above.min}, or leave max out",
+                    hint=msg(
+                        "set '{tier}' max below {above_min}, or leave max out",
+                        tier=lv.id,
+                        above_min=above.min,
+                    ),
                 )
             elif above.min - lv.max > grain:
                 gap_example = (lv.max + grain).quantize(grain)
                 ctx.error(
                     "E-TIER-GAP",
-                    f"totals between {lv.max} and {above.min} fall in no tier "
-                    f"(e.g. {gap_example}, published with {places} decimal places)",
+                    msg(
+                        "totals between {max} and {above_min} fall in no tier (e.g. {gap_example}, published with {places} decimal places)",
+                        max=lv.max,
+                        above_min=above.min,
+                        gap_example=gap_example,
+                        places=places,
+                    ),
                     (*path, "max"),
-                    hint="leave 'max' out (each tier then runs up to the next one's min), or "
-                    "round totals to fewer places",
+                    hint=msg(
+                        "leave 'max' out (each tier then runs up to the next one's min), or round totals to fewer places"
+                    ),
                 )
     lowest = levels[-1]
     if lowest.min is not None and lowest.min > 0:
         ctx.error(
             "E-TIER-GAP",
-            f"totals below {lowest.min} fall in no tier",
+            msg("totals below {min} fall in no tier", min=lowest.min),
             ("tiers", "levels", len(levels) - 1, "min"),
-            hint="leave 'min' out on the lowest tier so that it takes every lower total",
+            hint=msg("leave 'min' out on the lowest tier so that it takes every lower total"),
         )
     if lowest.require or lowest.min_group_share:
         ctx.error(
             "E-TIER-GAP",
-            f"the lowest tier '{lowest.id}' has conditions; agencies failing them fall in no tier",
+            msg(
+                "the lowest tier '{tier}' has conditions; agencies failing them fall in no tier",
+                tier=lowest.id,
+            ),
             ("tiers", "levels", len(levels) - 1),
-            hint="put extra conditions on higher tiers only",
+            hint=msg("put extra conditions on higher tiers only"),
         )
     top_level = levels[0]
     if top_level.max is not None and top_level.max < top:
         ctx.error(
             "E-TIER-GAP",
-            f"totals above {top_level.max} fall in no tier",
+            msg("totals above {max} fall in no tier", max=top_level.max),
             ("tiers", "levels", 0, "max"),
-            hint="leave 'max' out on the best tier",
+            hint=msg("leave 'max' out on the best tier"),
         )
+
+
+def _published_max(rules: RuleSet, plan: BlockPlan) -> Decimal:
+    """The total of an agency with full marks in the block."""
+    return plan.max_total
+
+
+def _unreachable_in_blocks(
+    rules: RuleSet, blocks: dict[str, BlockPlan], lv: TierLevel, path: _Path, ctx: CheckContext
+) -> None:
+    """A tier whose minimum some block's full marks cannot reach (points basis)."""
+    if lv.min is None:
+        return
+    for block_id, plan in blocks.items():
+        top = _published_max(rules, plan)
+        if lv.min > top:
+            ctx.error(
+                "E-TIER-UNREACHABLE",
+                msg(
+                    "tier '{tier}' needs {min} but the highest possible total in block "
+                    "'{block}' is {top}",
+                    tier=lv.id,
+                    min=lv.min,
+                    block=block_id,
+                    top=top,
+                ),
+                (*path, "min"),
+                hint=msg(
+                    "decide tiers on the share of each block's maximum ('basis: share'), give "
+                    "the block its own scale, or check which criteria apply to the block"
+                ),
+            )
+
+
+def _condition_in_blocks(
+    rules: RuleSet,
+    blocks: dict[str, BlockPlan],
+    lv: TierLevel,
+    expr: Expression,
+    path: _Path,
+    ctx: CheckContext,
+) -> None:
+    """A ``require`` condition that an agency with full marks in some block cannot meet.
+
+    Conditions that read indicators or derived values depend on the survey and are left to
+    the property checks.
+    """
+    from udcntt.expressions import RuleArithmeticError
+
+    names = set(expr.names)
+    if names & (set(rules.indicators) | set(rules.derived)):
+        return
+    criteria = {c.id for c in rules.all_criteria()}
+    for block_id, plan in blocks.items():
+        env: dict[str, object] = {leaf.id: leaf.max for leaf in plan.leaves}
+        env.update({g.id: g.max for g in plan.groups})
+        absent = sorted(n for n in names if n in criteria and n not in env)
+        if absent:
+            ctx.error(
+                "E-TIER-UNREACHABLE",
+                msg(
+                    "tier '{tier}' cannot be reached in block '{block}': its condition "
+                    "'{require}' reads criterion '{criterion}', which does not apply there",
+                    tier=lv.id,
+                    block=block_id,
+                    require=lv.require,
+                    criterion=absent[0],
+                ),
+                (*path, "require"),
+                criterion=absent[0],
+                hint=msg(
+                    "write the condition over criteria every block has, or limit it to shares "
+                    "('share >= 0.8')"
+                ),
+            )
+            continue
+        env["total"] = _published_max(rules, plan)
+        env["share"] = Decimal(1)
+        try:
+            holds = bool(expr.evaluate(env))
+        except (RuleArithmeticError, KeyError, TypeError):
+            continue
+        if not holds:
+            ctx.error(
+                "E-TIER-UNREACHABLE",
+                msg(
+                    "tier '{tier}' cannot be reached in block '{block}': an agency with full "
+                    "marks does not meet its condition '{require}'",
+                    tier=lv.id,
+                    block=block_id,
+                    require=lv.require,
+                ),
+                (*path, "require"),
+                hint=msg("check the numbers in the condition against the block's maxima"),
+            )
