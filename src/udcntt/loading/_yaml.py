@@ -106,16 +106,45 @@ def _check_chars(text: str, loc: SourceLocation, *, multiline_ok: bool) -> None:
             )
 
 
-def _block_scalar_start(text: str, mark: Any, file: str, path: _Path) -> SourceLocation:
+class _Lines:
+    """Line access into the document text, indexed once on first use.
+
+    Locating the content of a block scalar needs the line after its indicator; splitting
+    the whole text for each block scalar made loading quadratic in their number.
+    """
+
+    __slots__ = ("_starts", "_text")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._starts: list[int] | None = None
+
+    def line(self, index: int) -> str | None:
+        """Line ``index`` (from 0) without its newline, or ``None`` past the end."""
+        starts = self._starts
+        if starts is None:
+            text = self._text
+            starts = [0]
+            find = text.find
+            pos = find("\n")
+            while pos != -1:
+                starts.append(pos + 1)
+                pos = find("\n", pos + 1)
+            self._starts = starts
+        if index >= len(starts):
+            return None
+        end = starts[index + 1] - 1 if index + 1 < len(starts) else len(self._text)
+        return self._text[starts[index] : end]
+
+
+def _block_scalar_start(lines: _Lines, mark: Any, file: str, path: _Path) -> SourceLocation:
     """Where the content of a ``|`` or ``>`` block scalar begins (the line after the indicator)."""
-    lines = text.split("\n", mark.line + 2)
-    for offset in (1,):
-        index = mark.line + offset
-        if index < len(lines):
-            content = lines[index]
-            column = len(content) - len(content.lstrip(" ")) + 1
-            return SourceLocation(file=file, line=index + 1, column=column, path=path_text(path))
-    return _loc(file, mark, path)
+    index = mark.line + 1
+    content = lines.line(index)
+    if content is None:
+        return _loc(file, mark, path)
+    column = len(content) - len(content.lstrip(" ")) + 1
+    return SourceLocation(file=file, line=index + 1, column=column, path=path_text(path))
 
 
 def decode_text(raw: bytes | str, file: str) -> str:
@@ -167,6 +196,7 @@ def parse_yaml(raw: bytes | str, *, file: str = "<string>") -> YamlDocument:
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise _err("E-YAML-CHAR", "NUL character in file", SourceLocation(file=file, line=line))
+    lines = _Lines(text)
     marks: dict[_Path, SourceLocation] = {}
     plain: set[_Path] = set()
     # Stack entries: [container, path, pending_key (for mappings), key_marks, keys_seen]
@@ -281,7 +311,7 @@ def parse_yaml(raw: bytes | str, *, file: str = "<string>") -> YamlDocument:
                 path = child_path()
                 sloc = _loc(file, event.start_mark, path)
                 if event.style in ("|", ">"):
-                    sloc = _block_scalar_start(text, event.start_mark, file, path)
+                    sloc = _block_scalar_start(lines, event.start_mark, file, path)
                 if is_plain and value in ("", "~", "null", "Null", "NULL"):
                     value = None
                 else:

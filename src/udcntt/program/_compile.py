@@ -113,7 +113,8 @@ class _Compiler:
 
     def _derived_in_order(self) -> None:
         rules = self.rules
-        deps = {d: _names_in(v.expr) & set(rules.derived) for d, v in rules.derived.items()}
+        declared = rules.derived.keys()  # a view: building a set per value was quadratic
+        deps = {d: _names_in(v.expr) & declared for d, v in rules.derived.items()}
         state: dict[str, int] = {}
         order: list[str] = []
         for start in rules.derived:
