@@ -764,6 +764,13 @@ ERROR_DOCS: dict[str, tuple[str, str]] = {
         "Pass last year's survey with `--previous` and its rule file with `--previous-rules` "
         "instead of a results file.",
     ),
+    "E-PREVIOUS-AMBIGUOUS": (
+        "Two agencies of this year match the same agency of last year, for example one "
+        "by a declared alias and the other by its name; udcntt does not guess which one "
+        "continues it.",
+        "Give the agency that continues last year's unit last year's id, or declare the "
+        "alias on that agency only (and rename the other).",
+    ),
     "E-PROP-TIERS": (
         "A property check found a reachable total that falls in no tier or in two.",
         "Fix the thresholds; the message gives the total.",

@@ -18,6 +18,23 @@ __all__ = ["VI", "translate"]
 #: English template → Vietnamese template.
 VI: dict[str, str] = {
     "did you mean '{name}'?": "có phải ý bạn là '{name}'?",
+    # evaluation (scoring, tiers, relations, previous year)
+    "tier '{tier}': condition '{condition}' cannot be evaluated: {detail}": "mức '{tier}': không tính được điều kiện '{condition}': {detail}",
+    "use ratio(a, b, default) where a denominator can be 0": "dùng ratio(a, b, mặc_định) ở nơi mẫu số có thể bằng 0",
+    "it reads a value that is not applicable ({names})": "điều kiện đọc một giá trị không áp dụng ({names})",
+    "total {total} (share {share}) falls in no tier": "tổng điểm {total} (tỷ lệ {share}) không thuộc mức xếp loại nào",
+    "criterion gives {points} points, outside [0, {max}]": "tiêu chí cho {points} điểm, nằm ngoài [0, {max}]",
+    "bound the rule with clamp(...) or 'cap', or correct the survey data": "giới hạn quy tắc bằng clamp(...) hoặc 'cap', hoặc sửa số liệu khảo sát",
+    "relation '{check}' does not hold ({values}): {explanation}": "ràng buộc '{check}' không thỏa ({values}): {explanation}",
+    "relation '{check}' does not hold ({values})": "ràng buộc '{check}' không thỏa ({values})",
+    "correct the survey answers; the relation is declared in the rule file": "hãy sửa câu trả lời khảo sát; ràng buộc được khai báo trong tệp quy tắc",
+    "relation '{check}' cannot be evaluated: {detail}": "không tính được ràng buộc '{check}': {detail}",
+    "block '{block}' is not declared by rule set '{rules}'": "khối '{block}' không được khai báo trong bộ tiêu chí '{rules}'",
+    "blocks: {blocks}": "các khối: {blocks}",
+    "'{agency}' matches through its name '{key}'": "'{agency}' khớp qua tên '{key}'",
+    "'{agency}' matches through its declared alias '{key}'": "'{agency}' khớp qua tên gọi khác đã khai báo '{key}'",
+    "agencies '{first}' and '{second}' both match last year's agency '{previous}'": "hai đơn vị '{first}' và '{second}' cùng khớp với đơn vị '{previous}' của năm trước",
+    "give the agency that continues '{previous}' that id, or declare the alias on one agency only": "hãy đặt cho đơn vị kế tục '{previous}' đúng mã đó, hoặc chỉ khai báo tên gọi khác ở một đơn vị",
     # expressions
     'text is only allowed as a category value: compare it with == or != to a category indicator, or list it in one_of(x, "a", "b")': 'văn bản chỉ được dùng làm giá trị phân loại: so sánh nó bằng == hoặc != với một chỉ tiêu phân loại, hoặc liệt kê trong one_of(x, "a", "b")',
     "a number": "một số",

@@ -466,6 +466,7 @@ CODES: dict[str, str] = {
     "W-DATA-SUSPICIOUS": "A value is valid but unusual.",
     "E-PREVIOUS": "The previous year's results cannot be used.",
     "E-PREVIOUS-AMBIGUOUS": "Two agencies of this year match the same agency of last year.",
+    "E-PREVIOUS-AMBIGUOUS": "Two agencies of this year match the same agency of last year.",
     # Property checks (udcntt check --properties, udcntt.testing)
     "E-PROP-BOUNDS": "A criterion's points, a total or a share can leave its range [0, max].",
     "E-PROP-EVAL": "Survey data the rule file declares valid cannot be scored.",

@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from eval_helpers import both_paths, results_json
 
 import udcntt
 from udcntt.report import assessment_to_csv, assessment_to_json, load_assessment
@@ -306,7 +307,7 @@ tiers: {levels: [{id: all, label: Tất cả}]}
         for i, r in enumerate(rows)
     )
     a = udcntt.evaluate(udcntt.load_rules("mic.yaml", text=text), ds)
-    assert [res.rank for res in a.results] == [int(r["rank"]) for r in rows]
+    assert [a.by_id(f"p{i}").rank for i in range(len(rows))] == [int(r["rank"]) for r in rows]
 
 
 def _without_fast_paths(compiled: udcntt.CompiledRuleSet) -> udcntt.CompiledRuleSet:
@@ -376,9 +377,10 @@ def test_fast_and_reference_paths_agree_on_the_small_fixture() -> None:
             },
         ]
     )
-    fast = assessment_to_json(udcntt.evaluate(compiled, ds))
-    slow = assessment_to_json(udcntt.evaluate(_without_fast_paths(compiled), ds))
-    assert fast == slow
+    fast = udcntt.evaluate(compiled, ds)
+    assert results_json(fast) == results_json(udcntt.evaluate(_without_fast_paths(compiled), ds))
+    both_paths(compiled, ds)
+    assert fast.paths["fast"] >= 1
 
 
 def test_renamed_agency_matches_previous_year_by_name_variant() -> None:
@@ -397,7 +399,9 @@ def test_renamed_agency_matches_previous_year_by_name_variant() -> None:
     )
     a = udcntt.evaluate(rules(), cur, previous=prev)
     assert a.comparison is not None
-    assert dict(a.comparison.matched_by_alias) == {"da_huoai": "ubnd_hoa_cu"}
+    # A match through the agency's own name is a name match, not an alias match.
+    assert dict(a.comparison.matched_by_name) == {"da_huoai": "ubnd_hoa_cu"}
+    assert dict(a.comparison.matched_by_alias) == {}
     assert a.by_id("da_huoai").rank_change == -1
 
 
@@ -416,9 +420,11 @@ def test_fast_and_reference_paths_agree_on_shipped_examples(rules_name: str, sur
     reg = udcntt.read_registry(root / "examples" / registry) if registry else None
     ds = udcntt.read_survey(root / "examples" / survey, rs, registry=reg)
     compiled = udcntt.compile_rules(rs)
-    fast = assessment_to_json(udcntt.evaluate(compiled, ds))
-    slow = assessment_to_json(udcntt.evaluate(_without_fast_paths(compiled), ds))
-    assert fast == slow
+    fast = udcntt.evaluate(compiled, ds)
+    slow = udcntt.evaluate(_without_fast_paths(compiled), ds)
+    assert results_json(fast) == results_json(slow)
+    assert dict(slow.paths) == {"reference:no_fast_code": len(ds)}
+    both_paths(compiled, ds)
 
 
 def test_progress_is_reported() -> None:

@@ -136,7 +136,8 @@ class Dataset:
     def _fingerprint(self) -> str:
         parts: list[str] = []
         tags = _TAGS
-        for a in self.agencies:
+        # Sorted by id (unique in a dataset): the order of the rows is not content.
+        for a in sorted(self.agencies, key=lambda agency: agency.id):
             parts += (a.id, a.name, a.block, "1" if a.ranked else "0", str(len(a.values)))
             values = a.values
             for key in sorted(values):
@@ -147,7 +148,11 @@ class Dataset:
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
     def fingerprint(self) -> str:
-        """SHA-256 of the dataset's content (ids, names, blocks, values), independent of file format."""
+        """SHA-256 of the dataset's content (ids, names, blocks, values).
+
+        Independent of the file format and of the order of the rows: agencies are hashed
+        in id order, each agency's values in indicator-id order.
+        """
         return self._fingerprint
 
     @classmethod

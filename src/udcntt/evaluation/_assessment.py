@@ -201,7 +201,13 @@ _RESULT_SLOTS = tuple(getattr(AgencyResult, f.name).__set__ for f in fields(Agen
 
 @dataclass(frozen=True, slots=True)
 class Comparison:
-    """How this year's results relate to the previous year's."""
+    """How this year's results relate to the previous year's.
+
+    An agency is matched to last year's by id; failing that, by one of its declared aliases
+    (``matched_by_alias``), failing that, by its name (``matched_by_name``, names compared
+    with case, spacing and tone-mark placement folded). Both map this year's id to last
+    year's.
+    """
 
     previous_rules_id: str | None
     previous_fingerprint: str | None
@@ -211,6 +217,7 @@ class Comparison:
     matched_by_alias: Mapping[str, str]
     moved_block: tuple[str, ...] = ()
     previous_year: int | None = None
+    matched_by_name: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,7 +261,11 @@ class TierInfo:
 
 @dataclass(frozen=True, slots=True)
 class Receipt:
-    """What a run depended on, so it can be reproduced and verified."""
+    """What a run depended on, so it can be reproduced and verified.
+
+    ``evaluation_paths`` records how many agencies each evaluation path scored, as
+    :attr:`Assessment.paths` does (empty for results written before it existed).
+    """
 
     udcntt_version: str
     rules_id: str
@@ -264,13 +275,23 @@ class Receipt:
     data_source: str | None
     previous_fingerprint: str | None
     options: Mapping[str, Any]
+    evaluation_paths: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Assessment:
     """Scores, tiers and ranks of every agency of a survey, with how they were reached.
 
-    Results keep the dataset's order; use :meth:`ranking` for a block's ranked table.
+    ``results`` are in a canonical order that does not depend on the order of the survey
+    rows: by block, in the order the rule file declares the blocks, then by agency id
+    (code-point order). Use :meth:`ranking` for a block's ranked table.
+
+    ``paths`` counts the agencies by the evaluation path that scored them: ``"fast"`` for
+    the code generated from the rule file, ``"reference:<reason>"`` for the reference
+    interpreter, with one of the declared reasons of
+    :data:`udcntt.evaluation.SLOW_REASONS` (``"reference:not_applicable"``,
+    ``"reference:missing"``, …). Every agency of a declared block is counted once, scored
+    or not; the keys are sorted.
     """
 
     rules_id: str
@@ -289,6 +310,7 @@ class Assessment:
     comparison: Comparison | None = None
     normalisation: Mapping[str, Any] = field(default_factory=dict)
     diagnostics: tuple[Diagnostic, ...] = ()
+    paths: Mapping[str, int] = field(default_factory=dict)
     _compiled: Any = field(default=None, repr=False, compare=False)
     _dataset: Any = field(default=None, repr=False, compare=False)
     _receipt_args: Any = field(default=None, repr=False, compare=False)

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from udcntt.model import RoundingMode, TierLevel
 
-__all__ = ["competition_ranks", "quantize", "rank_change", "tier_of"]
+__all__ = [
+    "PreviousMatch",
+    "competition_ranks",
+    "match_previous",
+    "quantize",
+    "rank_change",
+    "tier_of",
+]
 
 _MODES = {
     RoundingMode.HALF_UP: ROUND_HALF_UP,
@@ -67,43 +74,81 @@ def rank_change(previous: int | None, current: int | None) -> int | None:
     return previous - current
 
 
+class PreviousMatch(NamedTuple):
+    """How this year's agencies map to last year's (see :func:`match_previous`)."""
+
+    #: current id → previous id, for every matched agency.
+    mapping: dict[str, str]
+    #: the matches made through a declared alias (a former id or name).
+    by_alias: dict[str, str]
+    #: the matches made through the agency's own name (ids differ).
+    by_name: dict[str, str]
+    #: (previous id, claim, claim) for each previous agency that two current agencies
+    #: claim, a claim being (current id, ``"alias"`` or ``"name"``, the text that matched).
+    conflicts: list[tuple[str, tuple[str, str, str], tuple[str, str, str]]]
+
+
 def match_previous(
     current: Sequence[tuple[str, str, Sequence[str]]],
     previous: Sequence[tuple[str, str]],
-) -> tuple[dict[str, str], dict[str, str]]:
-    """Map each current agency to last year's (by id, else by a declared alias or the name).
+) -> PreviousMatch:
+    """Map each current agency to last year's (by id, else by a declared alias, else the name).
+
+    A match by id is definite. An agency whose id is new is matched through the first of
+    its declared aliases (former ids or names) that names a previous agency not matched by
+    id, else through its own name. Names compare with :func:`udcntt.data.match_key` (case,
+    spacing, look-alike characters and tone-mark placement folded). When two current
+    agencies claim the same previous agency this way, neither is guessed: the claim is
+    returned in ``conflicts`` (the caller reports ``E-PREVIOUS-AMBIGUOUS``). The result does
+    not depend on the order of either sequence.
 
     Args:
-        current: (id, name, aliases) of this year's agencies; aliases are former ids or names.
+        current: (id, name, aliases) of this year's agencies.
         previous: (id, name) of last year's agencies.
 
     Returns:
-        The mapping current id → previous id, and the subset not matched by id.
-        Names compare with :func:`udcntt.data.match_key` (case, spacing, look-alike
-        characters and tone-mark placement folded); each previous agency is used once.
+        The mapping, split by how each match was made, and the conflicts.
     """
     from udcntt.data import match_key
 
     prev_ids = {pid for pid, _ in previous}
-    by_name: dict[str, str] = {}
+    by_key: dict[str, list[str]] = {}
     for pid, name in previous:
-        by_name.setdefault(match_key(name), pid)
+        by_key.setdefault(match_key(name), []).append(pid)
+    by_key = {k: sorted(v) for k, v in by_key.items()}
     mapping: dict[str, str] = {}
-    via_alias: dict[str, str] = {}
     taken: set[str] = set()
     for cid, _, _ in current:
         if cid in prev_ids:
             mapping[cid] = cid
             taken.add(cid)
-    for cid, name, aliases in current:
+
+    def find(key: str) -> str | None:
+        if key in prev_ids and key not in taken:
+            return key
+        for pid in by_key.get(match_key(key), ()):
+            if pid not in taken:
+                return pid
+        return None
+
+    claims: dict[str, list[tuple[str, str, str]]] = {}
+    for cid, name, aliases in sorted(current, key=lambda c: c[0]):
         if cid in mapping:
             continue
-        for key in (*aliases, name):
-            found = key if key in prev_ids else by_name.get(match_key(key))
-            if found is not None and found not in taken:
-                pid = found
-                mapping[cid] = pid
-                via_alias[cid] = pid
-                taken.add(pid)
+        for key, how in (*((a, "alias") for a in aliases), (name, "name")):
+            found = find(key)
+            if found is not None:
+                claims.setdefault(found, []).append((cid, how, key))
                 break
-    return mapping, via_alias
+    by_alias: dict[str, str] = {}
+    by_name: dict[str, str] = {}
+    conflicts: list[tuple[str, tuple[str, str, str], tuple[str, str, str]]] = []
+    for pid in sorted(claims):
+        claimants = claims[pid]
+        if len(claimants) > 1:
+            conflicts.append((pid, claimants[0], claimants[1]))
+            continue
+        cid, how, _ = claimants[0]
+        mapping[cid] = pid
+        (by_alias if how == "alias" else by_name)[cid] = pid
+    return PreviousMatch(mapping, by_alias, by_name, conflicts)

@@ -3,10 +3,14 @@
 For an agency with no not-applicable input, a block's derived values and leaf rules are
 computed by a single function generated from the validated expressions
 (:meth:`Expression.to_python` emits only whitelisted operators, ``_u_*`` helpers, hoisted
-constants and local names), so scoring 10,000 agencies never walks a syntax tree. Anything
-unusual — a not-applicable input, an arithmetic error — goes through the reference
-interpreter instead, which locates errors and writes traces; a differential test keeps the
-two in step.
+constants and local names), so scoring 10,000 agencies never walks a syntax tree.
+
+The generated code hands an agency to the reference interpreter (which types values,
+applies policies, locates errors and writes traces) only for one of the declared
+:data:`SLOW_REASONS`, by raising :class:`SlowPath` with that reason. Any other exception
+from generated code is a bug in udcntt and is never taken for a reason to fall back. A
+differential test keeps the two paths in step, and ``Assessment.paths`` counts which path
+scored each agency.
 """
 
 from __future__ import annotations
@@ -17,16 +21,48 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from udcntt.data import MISSING, NA
 from udcntt.expressions import RUNTIME, Expression
 from udcntt.program._plan import BlockPlan, CompiledRule, CompiledRuleSet
 
-__all__ = ["SlowPath", "attach_fast_paths", "generate_block_source"]
+__all__ = [
+    "SLOW_REASONS",
+    "GeneratedCodeError",
+    "SlowPath",
+    "attach_fast_paths",
+    "generate_block_source",
+]
+
+#: Every reason for which an agency is scored by the reference interpreter instead of the
+#: generated code; ``Assessment.paths`` counts agencies under ``"reference:<reason>"``.
+SLOW_REASONS: dict[str, str] = {
+    "not_applicable": "an input the block reads is not applicable (N/A spreads and rescales)",
+    "missing": "an input is missing (its policy scores 0, imputes or refuses it)",
+    "untyped": "an input is not yet of its indicator's type (text, int or float given to "
+    "Dataset.from_records): the reference path types it or reports E-EVAL-TYPE",
+    "out_of_range": "a number outside its indicator's range, not finite, or a fractional "
+    "count, or a value that is not one of the categories: reported there",
+    "relation": "a declared relation does not hold: E-EVAL-RELATION",
+    "arithmetic": "a rule raised an arithmetic error (division by zero, overflow): the "
+    "reference path reports it located in the rule file",
+    "points_out_of_range": "a criterion gave points outside [0, max]: E-EVAL-RANGE",
+    "zero_maximum": "no scored criterion applies in the block (share set to 0 with a note)",
+    "no_fast_code": "the block has no generated code (a group made of unscored criteria only)",
+    "requested": "the caller asked for the reference path (evaluate(..., reference=True))",
+}
 
 _ROUNDING = {
     "half_up": decimal.ROUND_HALF_UP,
     "half_even": decimal.ROUND_HALF_EVEN,
     "down": decimal.ROUND_DOWN,
 }
+
+
+def _expr_of(rule: CompiledRule) -> Expression:
+    """The expression of a rule kind that always has one (the compiler guarantees it)."""
+    if rule.expr is None:  # pragma: no cover - the compiler always sets it
+        raise ValueError(f"a '{rule.kind}' rule without an expression")
+    return rule.expr
 
 
 class _Gen:
@@ -75,19 +111,18 @@ class _Gen:
         out = self.new()
         kind = rule.kind
         if kind in ("points", "normalise"):
-            assert rule.expr is not None
-            self.lines.append(f"{out} = {self.expr(rule.expr)}")
+            self.lines.append(f"{out} = {self.expr(_expr_of(rule))}")
         elif kind == "bands":
-            assert rule.expr is not None
             x = self.new()
-            self.lines.append(f"{x} = {self.expr(rule.expr)}")
+            self.lines.append(f"{x} = {self.expr(_expr_of(rule))}")
             text = self.const(rule.otherwise)
             for bound_kind, bound, pts in reversed(rule.steps):
                 op = ">=" if bound_kind == "min" else "<="
                 text = f"{self.const(pts)} if {x} {op} {self.const(bound)} else ({text})"
             self.lines.append(f"{out} = {text}")
         elif kind == "lookup":
-            assert rule.lookup_input is not None
+            if rule.lookup_input is None:  # pragma: no cover - the compiler always sets it
+                raise ValueError("a lookup rule without an input")
             tbl = self.table(rule.table)
             self.lines.append(
                 f"{out} = {tbl}.get({self.var(rule.lookup_input)}, {self.const(rule.otherwise)})"
@@ -99,9 +134,8 @@ class _Gen:
             ]
             self.lines.append(f"{out} = " + " + ".join(parts))
         elif kind == "per_item":
-            assert rule.expr is not None
             self.lines.append(
-                f"{out} = _min(({self.expr(rule.expr)}) * {self.const(rule.item_points)}, "
+                f"{out} = _min(({self.expr(_expr_of(rule))}) * {self.const(rule.item_points)}, "
                 f"{self.const(rule.item_cap)})"
             )
         elif kind in ("sum_of", "best_of"):
@@ -118,7 +152,32 @@ class _Gen:
 
 
 class SlowPath(Exception):
-    """Raised by generated code when an agency needs the reference path (N/A, bad value, …)."""
+    """Raised by generated code when an agency needs the reference path.
+
+    Args:
+        reason: one of :data:`SLOW_REASONS`.
+    """
+
+    def __init__(self, reason: str = "no_fast_code") -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class GeneratedCodeError(RuntimeError):
+    """Generated code failed in a way no declared reason covers: a bug in udcntt.
+
+    Raised instead of falling back silently, so a fault in the fast path can never hide
+    behind the reference interpreter. The CLI reports it as an internal error (exit 3).
+    """
+
+
+def _why(value: Any, otherwise: str) -> str:
+    """The reason an input failed its type check in generated code."""
+    if value is NA:
+        return "not_applicable"
+    if value is MISSING:
+        return "missing"
+    return otherwise
 
 
 def _input_checks(gen: _Gen, compiled: CompiledRuleSet, plan: BlockPlan) -> None:
@@ -128,7 +187,7 @@ def _input_checks(gen: _Gen, compiled: CompiledRuleSet, plan: BlockPlan) -> None
         v = gen.var(name)
         kind = ind.type.value
         if kind in ("count", "number", "ratio"):
-            gen.lines.append(f"if {v}.__class__ is not _D: raise _Slow")
+            gen.lines.append(f"if {v}.__class__ is not _D: raise _Slow(_why({v}, 'untyped'))")
             lo, hi = ind.bounds
             conds = []
             if lo is not None:
@@ -139,17 +198,17 @@ def _input_checks(gen: _Gen, compiled: CompiledRuleSet, plan: BlockPlan) -> None
                 conds.append(f"{v}.is_finite()")
             if kind == "count":
                 conds.append(f"{v} == {v}.to_integral_value()")
-            gen.lines.append(f"if not ({' and '.join(conds)}): raise _Slow")
+            gen.lines.append(f"if not ({' and '.join(conds)}): raise _Slow('out_of_range')")
         elif kind == "bool":
-            gen.lines.append(f"if {v}.__class__ is not _bool: raise _Slow")
+            gen.lines.append(f"if {v}.__class__ is not _bool: raise _Slow(_why({v}, 'untyped'))")
         elif kind == "category":
             cats = gen.table_const(frozenset(ind.categories or {}))
-            gen.lines.append(f"if {v} not in {cats}: raise _Slow")
+            gen.lines.append(f"if {v} not in {cats}: raise _Slow(_why({v}, 'out_of_range'))")
         else:
-            gen.lines.append(f"if {v}.__class__ is not _date: raise _Slow")
+            gen.lines.append(f"if {v}.__class__ is not _date: raise _Slow(_why({v}, 'untyped'))")
     for index in plan.relations:
         _, expr = compiled.relations[index]
-        gen.lines.append(f"if not ({gen.expr(expr)}): raise _Slow")
+        gen.lines.append(f"if not ({gen.expr(expr)}): raise _Slow('relation')")
 
 
 def generate_block_source(compiled: CompiledRuleSet, plan: BlockPlan) -> tuple[str, dict[str, Any]]:
@@ -195,7 +254,9 @@ def generate_block_source(compiled: CompiledRuleSet, plan: BlockPlan) -> tuple[s
             gen.lines.append(
                 f"{var} = {var}.quantize({gen.const(Decimal(1).scaleb(-rounding.criteria))}, _RM)"
             )
-        gen.lines.append(f"if not ({zero} <= {var} <= {gen.const(leaf.max)}): raise _Slow")
+        gen.lines.append(
+            f"if not ({zero} <= {var} <= {gen.const(leaf.max)}): raise _Slow('points_out_of_range')"
+        )
     q_total = gen.const(Decimal(1).scaleb(-rounding.total))
     q_share = gen.const(Decimal(1).scaleb(-rounding.share))
     for j, group in enumerate(plan.groups):
@@ -207,7 +268,8 @@ def generate_block_source(compiled: CompiledRuleSet, plan: BlockPlan) -> tuple[s
             if not (hasattr(c, "unscored") and getattr(c, "unscored", False))
         ]
         if not kids:
-            raise SlowPath  # a group of unscored leaves only: handled by the reference path
+            # A group of unscored leaves only: handled by the reference path.
+            raise SlowPath("no_fast_code")
         if group.aggregate.value == "sum":
             gen.lines.append(f"{var} = " + " + ".join([zero, *(names[c.id] for c in kids)]))
         else:
@@ -229,7 +291,7 @@ def generate_block_source(compiled: CompiledRuleSet, plan: BlockPlan) -> tuple[s
     if plan.max_total:
         gen.lines.append(f"share = (pub / {gen.const(plan.max_total)}).quantize({q_share}, _RM)")
     else:
-        gen.lines.append("raise _Slow")
+        gen.lines.append("raise _Slow('zero_maximum')")
     basis = "share" if rules.tiers.basis.value == "share" else "pub"
     if any(lv.require or lv.min_group_share is not None for lv in rules.tiers.levels):
         gen.lines.append("ti = -1")
@@ -299,6 +361,7 @@ def attach_fast_paths(compiled: CompiledRuleSet) -> CompiledRuleSet:
             "_date": date,
             "_bool": bool,
             "_Slow": SlowPath,
+            "_why": _why,
             "_RM": mode,
             "_geo": _geo,
         }

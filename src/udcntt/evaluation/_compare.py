@@ -1,0 +1,180 @@
+"""From scored agencies to results: ranks, the match with last year, the result records."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from operator import attrgetter
+from types import MappingProxyType
+from typing import Any
+
+from udcntt.errors import Diagnostic, EvaluationError, msg
+from udcntt.evaluation._assessment import (
+    AgencyResult,
+    Assessment,
+    Comparison,
+    CriterionInfo,
+    ZipMapping,
+)
+from udcntt.evaluation._finish import Core
+from udcntt.evaluation._ranking import competition_ranks, match_previous, rank_change
+from udcntt.model import RankOn, RuleSet
+from udcntt.program import BlockPlan, CompiledRuleSet, LeafPlan, NodePlan
+
+__all__ = ["compare", "criteria_tree", "rank_all", "result_of"]
+
+_ZERO = Decimal(0)
+
+
+def rank_all(rules: RuleSet, cores: Sequence[Core]) -> list[int | None]:
+    """Competition ranks of ranked agencies within their block (or all), ``None`` otherwise."""
+    scope_all = rules.ranking.scope == "all"
+    on_share = rules.ranking.on is RankOn.SHARE
+    tie_break = rules.ranking.tie_break
+    groups: dict[str, list[int]] = {}
+    for i, c in enumerate(cores):
+        if c.agency.record.ranked:
+            groups.setdefault("*" if scope_all else c.agency.record.block, []).append(i)
+    ranks: list[int | None] = [None] * len(cores)
+
+    key: Callable[[Core], Any]
+    if tie_break:
+
+        def key(c: Core) -> Any:
+            head = c.share if on_share else c.total
+            extra = tuple(
+                ((c.criteria[t].points or _ZERO) if t in c.criteria else _ZERO) for t in tie_break
+            )
+            return (head, *extra)
+
+    else:
+        key = attrgetter("share" if on_share else "total")
+
+    for members in groups.values():
+        for i, rank in zip(
+            members, competition_ranks([cores[i] for i in members], key), strict=True
+        ):
+            ranks[i] = rank
+    return ranks
+
+
+def _how(agency: str, how: str, key: str) -> str:
+    if how == "alias":
+        return msg("'{agency}' matches through its declared alias '{key}'", agency=agency, key=key)
+    return msg("'{agency}' matches through its name '{key}'", agency=agency, key=key)
+
+
+def compare(
+    cores: Sequence[Core],
+    compiled: CompiledRuleSet,
+    previous: Assessment,
+) -> tuple[dict[str, AgencyResult], Comparison]:
+    """Last year's result of each agency, and how the two years relate.
+
+    Raises:
+        EvaluationError: ``E-PREVIOUS-AMBIGUOUS`` when two agencies of this year match the
+            same agency of last year (by a declared alias or by name); both are named.
+    """
+    prev_by_id = {r.agency_id: r for r in previous.results}
+    ids = [c.agency.record.id for c in cores]
+    match = match_previous(
+        [(c.agency.record.id, c.agency.record.name, c.agency.record.aliases) for c in cores],
+        [(r.agency_id, r.name) for r in previous.results],
+    )
+    if match.conflicts:
+        raise EvaluationError.from_diagnostics(
+            Diagnostic(
+                code="E-PREVIOUS-AMBIGUOUS",
+                message=msg(
+                    "agencies '{first}' and '{second}' both match last year's agency '{previous}'",
+                    first=first,
+                    second=second,
+                    previous=pid,
+                ),
+                agency=first,
+                notes=(_how(first, how_first, first_key), _how(second, how_second, second_key)),
+                hint=msg(
+                    "give the agency that continues '{previous}' that id, or declare the alias "
+                    "on one agency only",
+                    previous=pid,
+                ),
+            )
+            for pid, (first, how_first, first_key), (second, how_second, second_key) in (
+                match.conflicts
+            )
+        )
+    mapping = match.mapping
+    matched: dict[str, AgencyResult] = {}
+    moved = []
+    for c in cores:
+        rid = c.agency.record.id
+        pid = mapping.get(rid)
+        if pid is None:
+            continue
+        prev = prev_by_id[pid]
+        matched[rid] = prev
+        if prev.block != c.agency.record.block:
+            moved.append(rid)
+    matched_prev = set(mapping.values())
+    comparison = Comparison(
+        previous_rules_id=previous.rules_id,
+        previous_fingerprint=previous.receipt.rules_fingerprint,
+        same_rules=previous.receipt.rules_fingerprint == compiled.fingerprint,
+        new_agencies=tuple(i for i in ids if i not in mapping),
+        dropped_agencies=tuple(sorted(p for p in prev_by_id if p not in matched_prev)),
+        matched_by_alias=MappingProxyType(dict(sorted(match.by_alias.items()))),
+        moved_block=tuple(moved),
+        previous_year=previous.year,
+        matched_by_name=MappingProxyType(dict(sorted(match.by_name.items()))),
+    )
+    return matched, comparison
+
+
+def result_of(core: Core, rank: int | None, prev: AgencyResult | None) -> AgencyResult:
+    """The immutable result record of one scored agency."""
+    agency = core.agency
+    record = agency.record
+    plan = agency.plan
+    if agency.fast_values is not None:
+        inputs: Mapping[str, Any] = ZipMapping(plan.indicators, agency.fast_values)
+        derived: Mapping[str, Any] = ZipMapping(plan.derived, agency.fast_derived)
+    else:
+        inputs = MappingProxyType(dict(agency.inputs.values) if agency.inputs is not None else {})
+        derived = MappingProxyType(dict(agency.derived))
+    same_block = prev is not None and prev.block == record.block
+    # Field order of AgencyResult (a test checks it against the dataclass).
+    return AgencyResult._fast(
+        record.id,
+        record.name,
+        record.block,
+        record.ranked,
+        inputs,
+        derived,
+        core.criteria,
+        core.unrounded,
+        core.total,
+        core.max,
+        core.share,
+        core.tier.id,
+        core.tier.label,
+        rank,
+        prev.rank if prev is not None and same_block else None,
+        rank_change(prev.rank, rank) if prev is not None and same_block else None,
+        prev.total if prev is not None else None,
+        prev.tier if prev is not None else None,
+        core.notes,
+    )
+
+
+def criteria_tree(plan: BlockPlan) -> tuple[CriterionInfo, ...]:
+    """The block's criteria in pre-order, as reports list them."""
+    out: list[CriterionInfo] = []
+    stack: list[tuple[NodePlan | LeafPlan, int]] = [(r, 0) for r in reversed(plan.roots)]
+    while stack:
+        node, depth = stack.pop()
+        crit = node.criterion
+        is_leaf = isinstance(node, LeafPlan)
+        out.append(CriterionInfo(crit.id, crit.code, crit.label, depth, is_leaf, node.max))
+        if isinstance(node, NodePlan):
+            stack.extend((c, depth + 1) for c in reversed(node.children))
+    return tuple(out)

@@ -1,0 +1,519 @@
+"""From an agency's leaf values to its total and tier, on the fast and the reference path.
+
+The tier is decided by one function for both paths (:func:`decide_tier`), so a tier
+condition (``require``) that cannot be evaluated is reported the same way whichever path
+scored the agency.
+"""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from functools import partial
+from types import MappingProxyType
+from typing import Any
+
+from udcntt.data import NA, AgencyRecord
+from udcntt.errors import Diagnostic, SourceLocation, msg
+from udcntt.evaluation._assessment import CriteriaShape, CriteriaView, CriterionResult
+from udcntt.evaluation._inputs import PreparedInputs
+from udcntt.evaluation._interpret import LeafOutcome, RuleFailure
+from udcntt.evaluation._ranking import quantize, tier_of
+from udcntt.expressions import RuleArithmeticError
+from udcntt.loading import RuleSource
+from udcntt.model import Aggregate, NotApplicablePolicy, Rounding, TierBasis, TierLevel
+from udcntt.program import BlockPlan, CompiledRuleSet, LeafPlan, NodePlan
+from udcntt.program._codegen import SlowPath
+
+__all__ = [
+    "Agency",
+    "Core",
+    "FastShape",
+    "Run",
+    "decide_tier",
+    "failure_diagnostic",
+    "finish_fast",
+    "finish_reference",
+    "plan_location",
+]
+
+_ZERO = Decimal(0)
+_ONE = Decimal(1)
+_NO_STATE: Any = MappingProxyType({})
+#: What generated code may raise for a declared reason (see ``SLOW_REASONS``): the
+#: ``SlowPath`` signal itself, and arithmetic errors the reference path locates.
+ARITHMETIC = (RuleArithmeticError, decimal.DecimalException)
+
+
+class Agency:
+    """Mutable per-agency state while the pipeline runs.
+
+    Agencies on the fast path keep the generated function's tuples (``fast_values``,
+    ``fast_derived``, ``fast_leaves``); the others keep the reference path's dictionaries.
+    """
+
+    __slots__ = (
+        "derived",
+        "env",
+        "fast_derived",
+        "fast_done",
+        "fast_leaves",
+        "fast_values",
+        "inputs",
+        "leaves",
+        "plan",
+        "record",
+    )
+
+    def __init__(
+        self, record: AgencyRecord, plan: BlockPlan, inputs: PreparedInputs | None
+    ) -> None:
+        self.record = record
+        self.plan = plan
+        self.inputs = inputs
+        self.env: dict[str, Any] = dict(inputs.values) if inputs is not None else {}
+        self.derived: dict[str, Any] = {}
+        self.leaves: dict[str, LeafOutcome] = {}
+        self.fast_values: list[Any] | None = None
+        self.fast_derived: tuple[Any, ...] = ()
+        self.fast_leaves: tuple[Decimal, ...] = ()
+        self.fast_done: tuple[Any, ...] | None = None
+
+    @classmethod
+    def fast(
+        cls, record: AgencyRecord, plan: BlockPlan, values: Any, out: tuple[Any, ...], whole: bool
+    ) -> Agency:
+        """An agency scored by generated code (no dictionaries: they are never filled)."""
+        self = cls.__new__(cls)
+        self.record = record
+        self.plan = plan
+        self.inputs = None
+        self.env = self.derived = self.leaves = _NO_STATE
+        self.fast_values = values
+        self.fast_derived = out[0]
+        self.fast_leaves = out[1]
+        self.fast_done = out[2:] if whole else None
+        return self
+
+    def raw(self, leaf_index: int, leaf_id: str) -> Decimal | None:
+        """A leaf's value before normalisation (``None`` when not applicable)."""
+        if self.fast_values is not None:
+            return self.fast_leaves[leaf_index]
+        outcome = self.leaves.get(leaf_id)
+        return None if outcome is None or outcome.na else outcome.raw
+
+
+class Core:
+    """An agency's scores before ranking and comparison."""
+
+    __slots__ = ("agency", "criteria", "max", "notes", "share", "tier", "total", "unrounded")
+
+    def __init__(
+        self,
+        agency: Agency,
+        criteria: Mapping[str, CriterionResult],
+        unrounded: Decimal,
+        total: Decimal,
+        max_: Decimal,
+        share: Decimal,
+        tier: TierLevel,
+        notes: tuple[str, ...],
+    ) -> None:
+        self.agency = agency
+        self.criteria = criteria
+        self.unrounded = unrounded
+        self.total = total
+        self.max = max_
+        self.share = share
+        self.tier = tier
+        self.notes = notes
+
+
+class Run:
+    """What one evaluation shares between agencies: the rule set, scores, errors, counts."""
+
+    __slots__ = ("compiled", "errors", "paths", "scores", "tier_zeros")
+
+    def __init__(self, compiled: CompiledRuleSet) -> None:
+        self.compiled = compiled
+        self.errors: list[Diagnostic] = []
+        self.scores: dict[tuple[str, str], Decimal] = {}
+        self.paths: dict[str, int] = {}
+        # Criteria that do not apply in an agency's block count 0 in tier conditions, as
+        # not-applicable criteria do.
+        self.tier_zeros: dict[str, Decimal] = (
+            {c.id: _ZERO for c in compiled.rules.all_criteria()} if compiled.tier_requires else {}
+        )
+
+    def count(self, path: str) -> None:
+        """Count one agency under ``path`` (``"fast"`` or ``"reference:<reason>"``)."""
+        self.paths[path] = self.paths.get(path, 0) + 1
+
+
+def plan_location(compiled: CompiledRuleSet, node: NodePlan | LeafPlan) -> SourceLocation | None:
+    """Where a criterion is declared in the rule file, when the rule set was loaded from one."""
+    src = compiled.rules.source
+    return src.locate(node.path) if isinstance(src, RuleSource) else None
+
+
+def failure_diagnostic(
+    compiled: CompiledRuleSet, record: AgencyRecord, plan: BlockPlan, exc: RuleFailure
+) -> Diagnostic:
+    """The located diagnostic of a rule that could not be evaluated for an agency."""
+    loc: SourceLocation | None = None
+    if exc.criterion:
+        leaf = plan.node(exc.criterion)
+        if leaf is not None:
+            loc = plan_location(compiled, leaf)
+    return Diagnostic(
+        code=exc.code if exc.code.startswith("E-EVAL") else "E-EVAL",
+        message=exc.message,
+        location=loc or record.location,
+        agency=record.id,
+        criterion=exc.criterion,
+        value=None if exc.value is None else str(exc.value),
+        hint=msg("use ratio(a, b, default) where a denominator can be 0")
+        if exc.code == "E-EVAL-DIVZERO"
+        else None,
+    )
+
+
+class _ConditionFailed(Exception):
+    """A tier condition could not be evaluated (carries the finished diagnostic)."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+def _condition_diagnostic(
+    compiled: CompiledRuleSet, agency: Agency, level: TierLevel, code: str, detail: str
+) -> Diagnostic:
+    index = next(i for i, lv in enumerate(compiled.tier_levels) if lv.id == level.id)
+    src = compiled.rules.source
+    loc = src.locate(("tiers", "levels", index, "require")) if isinstance(src, RuleSource) else None
+    return Diagnostic(
+        code=code if code.startswith("E-EVAL") else "E-EVAL",
+        message=msg(
+            "tier '{tier}': condition '{condition}' cannot be evaluated: {detail}",
+            tier=level.id,
+            condition=level.require or "",
+            detail=detail,
+        ),
+        location=loc or agency.record.location,
+        agency=agency.record.id,
+        hint=msg("use ratio(a, b, default) where a denominator can be 0")
+        if code == "E-EVAL-DIVZERO"
+        else None,
+    )
+
+
+def decide_tier(
+    run: Run,
+    agency: Agency,
+    criteria: Mapping[str, CriterionResult],
+    published: Decimal,
+    share: Decimal,
+) -> TierLevel | None:
+    """The agency's tier; ``None`` after reporting why there is none.
+
+    A tier's ``require`` reads the agency's inputs, derived values, criterion points (0 when
+    a criterion does not apply), ``total`` and ``share``. When it cannot be evaluated — a
+    division by zero, or a not-applicable value it reaches — the agency gets no tier and a
+    located error (``E-EVAL-DIVZERO``, ``E-EVAL-NONFINITE``, ``E-EVAL``); it never falls
+    silently into a lower tier. A total in no tier is ``E-EVAL-NOTIER``.
+    """
+    compiled = run.compiled
+    basis_value = share if compiled.rules.tiers.basis is TierBasis.SHARE else published
+    env: dict[str, Any] = {}
+    if compiled.tier_requires:
+        env.update(run.tier_zeros)
+        env.update(agency.env)
+        env.update(agency.derived)
+        env.update(
+            {
+                cid: (res.points if res.points is not None else _ZERO)
+                for cid, res in criteria.items()
+            }
+        )
+        env["total"] = published
+        env["share"] = share
+    roots = agency.plan.roots
+
+    def check(level: TierLevel) -> bool:
+        if level.min_group_share is not None:
+            for root in roots:
+                res = criteria[root.id]
+                if (
+                    res.points is not None
+                    and res.max
+                    and res.points / res.max < level.min_group_share
+                ):
+                    return False
+        expr = compiled.tier_requires.get(level.id)
+        if expr is None:
+            return True
+        try:
+            return bool(expr.evaluate(env))
+        except RuleArithmeticError as exc:
+            raise _ConditionFailed(
+                _condition_diagnostic(compiled, agency, level, exc.code, exc.detail)
+            ) from exc
+        except TypeError as exc:
+            na = sorted(n for n in expr.names if env.get(n) is NA)
+            if not na:
+                raise  # a value of the wrong type here is a bug in udcntt, not in the data
+            detail = msg("it reads a value that is not applicable ({names})", names=", ".join(na))
+            raise _ConditionFailed(
+                _condition_diagnostic(compiled, agency, level, "E-EVAL", detail)
+            ) from exc
+
+    try:
+        level = tier_of(basis_value, compiled.tier_levels, check)
+    except _ConditionFailed as exc:
+        run.errors.append(exc.diagnostic)
+        return None
+    if level is None:
+        run.errors.append(
+            Diagnostic(
+                code="E-EVAL-NOTIER",
+                message=msg(
+                    "total {total} (share {share}) falls in no tier", total=published, share=share
+                ),
+                agency=agency.record.id,
+                location=agency.record.location,
+            )
+        )
+    return level
+
+
+def _aggregate(
+    node: NodePlan | LeafPlan,
+    leaf_points: Mapping[str, tuple[Decimal | None, Decimal]],
+    out: dict[str, tuple[Decimal | None, Decimal]],
+    rescale_all: bool,
+) -> tuple[Decimal | None, Decimal]:
+    """(points or None if not applicable, applicable max) of ``node``; fills ``out``."""
+    if isinstance(node, LeafPlan):
+        return leaf_points[node.id]
+    parts = [_aggregate(child, leaf_points, out, rescale_all) for child in node.children]
+    scored = [
+        (pts, mx, child)
+        for (pts, mx), child in zip(parts, node.children, strict=True)
+        if pts is not None and not (isinstance(child, LeafPlan) and child.unscored)
+    ]
+    if not scored:
+        out[node.id] = (None, _ZERO)
+        return out[node.id]
+    if node.aggregate is Aggregate.SUM:
+        points = sum((p for p, _, _ in scored), _ZERO)
+        applicable = sum((m for _, m, _ in scored), _ZERO)
+        if (node.rescale_na or rescale_all) and applicable and applicable != node.max:
+            points = points * node.max / applicable
+            applicable = node.max
+        result = (points, applicable)
+    else:
+        weights = [c.criterion.weight for _, _, c in scored]
+        total_w = sum(weights, _ZERO)
+        shares = [(p / m) if m else _ZERO for p, m, _ in scored]
+        if node.aggregate is Aggregate.WEIGHTED_MEAN:
+            mean = sum((w * s for w, s in zip(weights, shares, strict=True)), _ZERO) / total_w
+        else:
+            mean = _ONE
+            for w, s in zip(weights, shares, strict=True):
+                mean *= s ** (w / total_w) if s > 0 else _ZERO
+        result = (mean * node.max, node.max)
+    out[node.id] = result
+    return result
+
+
+def _leaf_result(
+    run: Run, agency: Agency, leaf: LeafPlan, outcome: LeafOutcome
+) -> tuple[CriterionResult, Decimal | None, Decimal] | None:
+    """A leaf's result and its (points, applicable max); ``None`` after reporting a problem."""
+    rounding = run.compiled.rules.rounding
+    if leaf.unscored:
+        return (
+            CriterionResult(leaf.id, _ZERO, _ZERO, _ZERO, "unscored", raw=outcome.raw),
+            _ZERO,
+            _ZERO,
+        )
+    raw = outcome.raw
+    if outcome.na or raw is None:
+        return CriterionResult(leaf.id, None, _ZERO, leaf.max, "not_applicable"), None, _ZERO
+    normalised = None
+    points = raw
+    if leaf.normalised:
+        normalised = run.scores.get((agency.record.id, leaf.id), _ZERO)
+        points = normalised * leaf.max
+        if leaf.rule is not None and leaf.rule.cap is not None:
+            points = min(points, leaf.rule.cap)
+    unrounded = points
+    if rounding.criteria is not None:
+        points = quantize(points, rounding.criteria, rounding.mode)
+    if points < 0 or points > leaf.max:
+        run.errors.append(
+            Diagnostic(
+                code="E-EVAL-RANGE",
+                message=msg(
+                    "criterion gives {points} points, outside [0, {max}]",
+                    points=points,
+                    max=leaf.max,
+                ),
+                location=plan_location(run.compiled, leaf) or agency.record.location,
+                agency=agency.record.id,
+                criterion=leaf.id,
+                value=str(points),
+                hint=msg("bound the rule with clamp(...) or 'cap', or correct the survey data"),
+            )
+        )
+        return None
+    result = CriterionResult(
+        leaf.id,
+        points,
+        leaf.max,
+        leaf.max,
+        "scored",
+        raw=raw,
+        normalised=normalised,
+        unrounded=unrounded,
+    )
+    return result, points, leaf.max
+
+
+def finish_reference(run: Run, agency: Agency) -> Core | None:
+    """The reference path from leaf values to tier, for one agency (``None``: reported)."""
+    rules = run.compiled.rules
+    plan = agency.plan
+    rounding = rules.rounding
+    leaf_points: dict[str, tuple[Decimal | None, Decimal]] = {}
+    criteria: dict[str, CriterionResult] = {}
+    ok = True
+    for leaf in plan.leaves:
+        outcome = agency.leaves.get(leaf.id)
+        if outcome is None:
+            return None
+        done = _leaf_result(run, agency, leaf, outcome)
+        if done is None:
+            ok = False
+            continue
+        criteria[leaf.id], pts, mx = done
+        leaf_points[leaf.id] = (pts, mx)
+    if not ok:
+        return None
+    group_out: dict[str, tuple[Decimal | None, Decimal]] = {}
+    rescale_all = rules.not_applicable is NotApplicablePolicy.RESCALE
+    total = _ZERO
+    applicable_max = _ZERO
+    for root in plan.roots:
+        if isinstance(root, LeafPlan) and root.unscored:
+            continue
+        pts, mx = _aggregate(root, leaf_points, group_out, rescale_all)
+        if pts is not None:
+            total += pts
+            applicable_max += mx
+    if rescale_all and applicable_max and applicable_max != plan.max_total:
+        total = total * plan.max_total / applicable_max
+        applicable_max = plan.max_total
+    for group in plan.groups:
+        g_pts, g_mx = group_out.get(group.id, (None, _ZERO))
+        criteria[group.id] = CriterionResult(
+            group.id,
+            None if g_pts is None else quantize(g_pts, rounding.total, rounding.mode),
+            g_mx,
+            group.max,
+            "not_applicable" if g_pts is None else "scored",
+            unrounded=g_pts,
+        )
+    published = quantize(total, rounding.total, rounding.mode)
+    share = (
+        quantize(published / applicable_max, rounding.share, rounding.mode)
+        if applicable_max
+        else _ZERO
+    )
+    notes = list(agency.inputs.notes) if agency.inputs is not None else []
+    if not applicable_max:
+        notes.append("no criterion applies to this agency: share set to 0")
+    level = decide_tier(run, agency, criteria, published, share)
+    if level is None:
+        return None
+    return Core(
+        agency,
+        MappingProxyType(criteria),
+        total,
+        published,
+        applicable_max,
+        share,
+        level,
+        tuple(notes),
+    )
+
+
+class FastShape:
+    """Per-block constants for building fast-path results."""
+
+    def __init__(self, plan: BlockPlan, rounding: Rounding) -> None:
+        ids = tuple(leaf.id for leaf in plan.leaves) + tuple(g.id for g in plan.groups)
+        full_max = tuple(leaf.max for leaf in plan.leaves) + tuple(g.max for g in plan.groups)
+        status = tuple("unscored" if leaf.unscored else "scored" for leaf in plan.leaves)
+        self.criteria = CriteriaShape(
+            ids,
+            full_max,
+            status + ("scored",) * len(plan.groups),
+            len(plan.leaves),
+            partial(quantize, places=rounding.total, mode=rounding.mode),
+        )
+        self.normalised: Sequence[tuple[int, str, Decimal, Decimal | None]] = tuple(
+            (i, leaf.id, leaf.max, leaf.rule.cap if leaf.rule is not None else None)
+            for i, leaf in enumerate(plan.leaves)
+            if leaf.normalised
+        )
+
+
+def finish_fast(run: Run, agency: Agency, shape: FastShape) -> Core | str | None:
+    """The generated path from leaf values to tier.
+
+    Returns:
+        The agency's scores; or a reason of ``SLOW_REASONS`` when the generated code hands
+        the agency to the reference path; or ``None`` when a problem was reported (no tier).
+    """
+    plan = agency.plan
+    raws = agency.fast_leaves
+    norm: dict[str, Decimal] | None = None
+    if agency.fast_done is not None:
+        leaves, groups, total, published, share, ti = agency.fast_done
+        unrounded = raws
+    else:
+        if plan.fast_finish is None:  # pragma: no cover - fast agencies come from fast plans
+            return "no_fast_code"
+        pre = list(raws)
+        for i, cid, mx, cap in shape.normalised:
+            score = run.scores.get((agency.record.id, cid), _ZERO)
+            points = score * mx
+            if cap is not None:
+                points = min(points, cap)
+            pre[i] = points
+            if norm is None:
+                norm = {}
+            norm[cid] = score
+        try:
+            leaves, groups, total, published, share, ti = plan.fast_finish(*pre)
+        except SlowPath as exc:
+            return exc.reason
+        except ARITHMETIC:
+            return "arithmetic"
+        unrounded = tuple(pre)
+    if leaves is None:  # no rounding of leaf points: they are the values themselves
+        leaves = unrounded
+    criteria = CriteriaView(shape.criteria, leaves, raws, unrounded, groups, norm)
+    if ti >= 0:
+        level = run.compiled.tier_levels[ti]
+        return Core(agency, criteria, total, published, plan.max_total, share, level, ())
+    # Tiers with conditions: decided in Python, as on the reference path.
+    agency.env = dict(zip(plan.indicators, agency.fast_values or (), strict=True))
+    agency.derived = dict(zip(plan.derived, agency.fast_derived, strict=True))
+    found = decide_tier(run, agency, criteria, published, share)
+    if found is None:
+        return None
+    return Core(agency, criteria, total, published, plan.max_total, share, found, ())
