@@ -18,7 +18,7 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Any, Final
 
-from udcntt.errors import Diagnostic, SourceLocation, UsageError
+from udcntt.errors import Diagnostic, SourceLocation, UsageError, msg
 
 __all__ = [
     "MISSING",
@@ -111,7 +111,7 @@ class Dataset:
         for agency in self.agencies:
             if agency.id in seen:
                 raise UsageError(
-                    f"agency id '{agency.id}' appears twice in the dataset",
+                    msg("agency id '{agency}' appears twice in the dataset", agency=agency.id),
                     code="E-DATA-AGENCY-DUPLICATE",
                     agency=agency.id,
                     location=agency.location,

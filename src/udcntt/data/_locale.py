@@ -35,7 +35,7 @@ from babel.numbers import NumberFormatError, get_decimal_symbol, get_group_symbo
 from udcntt.data._dataset import MISSING, NA, ValueOrMarker
 from udcntt.data._table import Cell
 from udcntt.data._text import clean_text, match_key
-from udcntt.errors import Diagnostic, Severity, UsageError, did_you_mean
+from udcntt.errors import Diagnostic, Severity, UsageError, did_you_mean, msg
 from udcntt.model._indicators import Indicator, IndicatorType
 from udcntt.model._survey import (
     DEFAULT_FALSE,
@@ -74,7 +74,8 @@ def parse_locale(name: str) -> Locale:
         return Locale.parse(name.replace("-", "_"))
     except (UnknownLocaleError, ValueError, TypeError) as exc:
         raise UsageError(
-            f"unknown locale {name!r}", hint="use a locale such as 'vi-VN' or 'en-US'"
+            msg("unknown locale {locale}", locale=repr(name)),
+            hint=msg("use a locale such as 'vi-VN' or 'en-US'"),
         ) from exc
 
 
@@ -87,7 +88,7 @@ class ValueContext:
     missing: frozenset[str] = frozenset(match_key(s) for s in DEFAULT_MISSING)
     true_values: frozenset[str] = frozenset(match_key(s) for s in DEFAULT_TRUE)
     false_values: frozenset[str] = frozenset(match_key(s) for s in DEFAULT_FALSE)
-    yes_no_hint: str = "write Có or Không (also x, C/K, 1/0)"
+    yes_no_hint: str = msg("write Có or Không (also x, C/K, 1/0)")
     locale: Locale = field(init=False)
     decimal_symbol: str = field(init=False)
     group_symbol: str = field(init=False)
@@ -108,7 +109,7 @@ class ValueContext:
             missing=frozenset(match_key(s) for s in layout.missing),
             true_values=frozenset(match_key(s) for s in layout.true_values),
             false_values=frozenset(match_key(s) for s in layout.false_values),
-            yes_no_hint=f"write {shown}",
+            yes_no_hint=msg("write {values}", values=shown),
         )
 
 
@@ -180,8 +181,12 @@ def _parse(
             if not ind.not_applicable:
                 raise _Bad(
                     "E-DATA-NA",
-                    f"'{text}' means not applicable, but indicator '{indicator_id}' always applies",
-                    "give a value, or leave the cell empty if it is unknown",
+                    msg(
+                        "'{text}' means not applicable, but indicator '{indicator}' always applies",
+                        text=text,
+                        indicator=indicator_id,
+                    ),
+                    msg("give a value, or leave the cell empty if it is unknown"),
                 )
             return NA
         raw = text
@@ -200,12 +205,12 @@ def _parse(
 def _number(raw: Any, ind: Indicator, cell: Cell, ctx: ValueContext, scale: Scale) -> Decimal:
     marked_percent = cell.percent
     if isinstance(raw, bool):
-        raise _Bad("E-DATA-NUMBER", "a yes/no cell where a number is expected")
+        raise _Bad("E-DATA-NUMBER", msg("a yes/no cell where a number is expected"))
     if isinstance(raw, datetime | date | time | timedelta):
         raise _Bad(
             "E-DATA-NUMBER",
-            "a date or time where a number is expected",
-            "format the cell as a number (Excel turned what was typed into a date)",
+            msg("a date or time where a number is expected"),
+            msg("format the cell as a number (Excel turned what was typed into a date)"),
         )
     if isinstance(raw, str):
         text = raw.replace("\u2212", "-")  # the typographic minus sign
@@ -217,8 +222,8 @@ def _number(raw: Any, ind: Indicator, cell: Cell, ctx: ValueContext, scale: Scal
             ):
                 raise _Bad(
                     "E-DATA-NUMBER",
-                    f"a percentage where a {ind.type.value} is expected",
-                    "write the number without '%'",
+                    msg("a percentage where a {type} is expected", type=ind.type.value),
+                    msg("write the number without '%'"),
                 )
         value = _number_text(text, ctx)
         if marked_percent and ind.type is IndicatorType.RATIO:
@@ -232,7 +237,7 @@ def _number(raw: Any, ind: Indicator, cell: Cell, ctx: ValueContext, scale: Scal
             value = value * scale
     if ind.type is IndicatorType.COUNT:
         if value != value.to_integral_value():
-            raise _Bad("E-DATA-NUMBER", "a count must be a whole number", "write e.g. 12")
+            raise _Bad("E-DATA-NUMBER", msg("a count must be a whole number"), msg("write e.g. 12"))
         value = Decimal(int(value))
     return value
 
@@ -240,36 +245,39 @@ def _number(raw: Any, ind: Indicator, cell: Cell, ctx: ValueContext, scale: Scal
 def _machine_number(raw: Any) -> Decimal:
     if isinstance(raw, int):
         if abs(raw) > MAX_MAGNITUDE:
-            raise _Bad("E-DATA-NUMBER", "number too large")
+            raise _Bad("E-DATA-NUMBER", msg("number too large"))
         return Decimal(raw)
     if isinstance(raw, float):
         if not math.isfinite(raw):
-            raise _Bad("E-DATA-NUMBER", "not a finite number")
+            raise _Bad("E-DATA-NUMBER", msg("not a finite number"))
         value = Decimal(repr(raw))
     elif isinstance(raw, Decimal):
         value = raw
     else:  # pragma: no cover - readers only produce the types above
-        raise _Bad("E-DATA-NUMBER", f"unexpected {type(raw).__name__} value")
+        raise _Bad("E-DATA-NUMBER", msg("unexpected {kind} value", kind=type(raw).__name__))
     if not value.is_finite():
-        raise _Bad("E-DATA-NUMBER", "not a finite number", "write a number")
+        raise _Bad("E-DATA-NUMBER", msg("not a finite number"), msg("write a number"))
     if abs(value) > MAX_MAGNITUDE:
-        raise _Bad("E-DATA-NUMBER", f"number too large (beyond {MAX_MAGNITUDE:.0E})")
+        raise _Bad(
+            "E-DATA-NUMBER",
+            msg("number too large (beyond {limit})", limit=format(MAX_MAGNITUDE, ".0E")),
+        )
     return value
 
 
 def _number_text(text: str, ctx: ValueContext) -> Decimal:
     if _NONFINITE.match(text):
-        raise _Bad("E-DATA-NUMBER", "not a finite number", "write a number")
+        raise _Bad("E-DATA-NUMBER", msg("not a finite number"), msg("write a number"))
     if _EXPONENT.match(text):
         raise _Bad(
             "E-DATA-NUMBER",
-            "exponent notation is not accepted in survey data",
-            "write the number out in full",
+            msg("exponent notation is not accepted in survey data"),
+            msg("write the number out in full"),
         )
     if not _NUMBER_CHARS.match(text):
-        raise _Bad("E-DATA-NUMBER", "not a number", _separators_hint(ctx))
+        raise _Bad("E-DATA-NUMBER", msg("not a number"), _separators_hint(ctx))
     if len(text) > MAX_DIGITS and sum(ch.isdigit() for ch in text) > MAX_DIGITS:
-        raise _Bad("E-DATA-NUMBER", f"number with more than {MAX_DIGITS} digits")
+        raise _Bad("E-DATA-NUMBER", msg("number with more than {limit} digits", limit=MAX_DIGITS))
     dec, grp = ctx.decimal_symbol, ctx.group_symbol
     body = text.lstrip("+-")
     if body.count(dec) == 1 and grp not in body:
@@ -277,10 +285,23 @@ def _number_text(text: str, ctx: ValueContext) -> Decimal:
         if len(frac) == 3 and whole.isdigit() and 1 <= len(whole) <= 3 and whole != "0":
             raise _Bad(
                 "E-DATA-AMBIGUOUS",
-                f"'{text}' is {whole}{dec}{frac} with '{dec}' as decimal separator "
-                f"({ctx.locale_name}), but {whole}{frac} if '{dec}' groups thousands",
-                f"write {whole}{frac} or {whole}{grp}{frac} for the whole number, "
-                f"or {whole}{dec}{frac}0 for the decimal",
+                msg(
+                    "'{text}' is {whole}{dec}{frac} with '{dec}' as decimal separator "
+                    "({locale}), but {whole}{frac} if '{dec}' groups thousands",
+                    text=text,
+                    whole=whole,
+                    dec=dec,
+                    frac=frac,
+                    locale=ctx.locale_name,
+                ),
+                msg(
+                    "write {whole}{frac} or {whole}{grp}{frac} for the whole number, "
+                    "or {whole}{dec}{frac}0 for the decimal",
+                    whole=whole,
+                    frac=frac,
+                    grp=grp,
+                    dec=dec,
+                ),
             )
     if _INTEGER.match(text):
         return Decimal(text)  # what Babel returns for plain digits, without its cost
@@ -288,10 +309,18 @@ def _number_text(text: str, ctx: ValueContext) -> Decimal:
     if value is None:
         hint = _separators_hint(ctx)
         if suggestions:
-            hint = f"did you mean {' or '.join(repr(s) for s in suggestions)}? " + hint
-        raise _Bad("E-DATA-NUMBER", f"not a number under the locale {ctx.locale_name}", hint)
+            hint = msg(
+                "did you mean {suggestions}? {hint}",
+                suggestions=" or ".join(repr(s) for s in suggestions),
+                hint=hint,
+            )
+        raise _Bad(
+            "E-DATA-NUMBER",
+            msg("not a number under the locale {locale}", locale=ctx.locale_name),
+            hint,
+        )
     if not value.is_finite() or abs(value) > MAX_MAGNITUDE:
-        raise _Bad("E-DATA-NUMBER", "number not finite or too large")
+        raise _Bad("E-DATA-NUMBER", msg("number not finite or too large"))
     return value
 
 
@@ -309,9 +338,11 @@ def _babel_decimal(text: str, locale_name: str) -> tuple[Decimal | None, tuple[s
 
 
 def _separators_hint(ctx: ValueContext) -> str:
-    return (
-        f"in {ctx.locale_name} the decimal separator is '{ctx.decimal_symbol}' and "
-        f"'{ctx.group_symbol}' groups thousands"
+    return msg(
+        "in {locale} the decimal separator is '{decimal}' and '{group}' groups thousands",
+        locale=ctx.locale_name,
+        decimal=ctx.decimal_symbol,
+        group=ctx.group_symbol,
     )
 
 
@@ -322,8 +353,12 @@ def _check_range(value: Decimal, ind: Indicator) -> None:
         hi_text = "∞" if hi is None else str(hi)
         hint = None
         if ind.type is IndicatorType.RATIO and value > 1:
-            hint = "a ratio is a share: write 75% (not 75), or declare 'scale: percent'"
-        raise _Bad("E-DATA-RANGE", f"{value} is outside the range [{lo_text}, {hi_text}]", hint)
+            hint = msg("a ratio is a share: write 75% (not 75), or declare 'scale: percent'")
+        raise _Bad(
+            "E-DATA-RANGE",
+            msg("{value} is outside the range [{lo}, {hi}]", value=value, lo=lo_text, hi=hi_text),
+            hint,
+        )
 
 
 def _bool(raw: Any, ctx: ValueContext) -> bool:
@@ -332,14 +367,14 @@ def _bool(raw: Any, ctx: ValueContext) -> bool:
     if isinstance(raw, int | float | Decimal):
         if raw in (0, 1):
             return bool(raw)
-        raise _Bad("E-DATA-BOOL", f"{raw} is not a yes/no answer", ctx.yes_no_hint)
+        raise _Bad("E-DATA-BOOL", msg("{value} is not a yes/no answer", value=raw), ctx.yes_no_hint)
     if isinstance(raw, str):
         key = match_key(raw)
         if key in ctx.true_values:
             return True
         if key in ctx.false_values:
             return False
-    raise _Bad("E-DATA-BOOL", "not a yes/no answer", ctx.yes_no_hint)
+    raise _Bad("E-DATA-BOOL", msg("not a yes/no answer"), ctx.yes_no_hint)
 
 
 def _date(raw: Any) -> date:
@@ -350,41 +385,48 @@ def _date(raw: Any) -> date:
     if not isinstance(raw, str):
         raise _Bad(
             "E-DATA-DATE",
-            "not a date",
-            "format the cell as a date, or write dd/mm/yyyy such as 25/03/2024",
+            msg("not a date"),
+            msg("format the cell as a date, or write dd/mm/yyyy such as 25/03/2024"),
         )
     match = _DMY.match(raw)
     if match:
         day, month, year = (int(g) for g in match.groups())
         if len(match.group(3)) != 4:
-            raise _Bad("E-DATA-DATE", "the year must have four digits", "write dd/mm/yyyy")
+            raise _Bad(
+                "E-DATA-DATE", msg("the year must have four digits"), msg("write dd/mm/yyyy")
+            )
     else:
         match = _ISO.match(raw)
         if not match:
-            raise _Bad("E-DATA-DATE", "not a date", "write dd/mm/yyyy such as 25/03/2024")
+            raise _Bad("E-DATA-DATE", msg("not a date"), msg("write dd/mm/yyyy such as 25/03/2024"))
         year, month, day = (int(g) for g in match.groups())
     try:
         return date(year, month, day)
     except ValueError as exc:
         raise _Bad(
             "E-DATA-DATE",
-            f"there is no day {day:02d}/{month:02d}/{year:04d}",
-            "dates are day/month/year",
+            msg(
+                "there is no day {day}/{month}/{year}",
+                day=format(day, "02d"),
+                month=format(month, "02d"),
+                year=format(year, "04d"),
+            ),
+            msg("dates are day/month/year"),
         ) from exc
 
 
 def _category(raw: Any, ind: Indicator) -> str:
     cats = ind.categories or {}
     if isinstance(raw, bool) or not isinstance(raw, str | int | Decimal):
-        raise _Bad("E-DATA-CATEGORY", "not one of the categories", _cat_hint(cats))
+        raise _Bad("E-DATA-CATEGORY", msg("not one of the categories"), _cat_hint(cats))
     key = match_key(str(raw))
     for cat_id, label in cats.items():
         if key in (match_key(cat_id), match_key(label)):
             return cat_id
     hint = did_you_mean(str(raw), [*cats.keys(), *cats.values()]) or _cat_hint(cats)
-    raise _Bad("E-DATA-CATEGORY", "not one of the categories", hint)
+    raise _Bad("E-DATA-CATEGORY", msg("not one of the categories"), hint)
 
 
 def _cat_hint(cats: dict[str, str]) -> str:
     shown = ", ".join(f"'{label}'" for label in list(cats.values())[:8])
-    return f"one of {shown}"
+    return msg("one of {values}", values=shown)

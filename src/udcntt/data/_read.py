@@ -16,7 +16,16 @@ from udcntt.data._registry import Registry
 from udcntt.data._table import Table, fatal
 from udcntt.data._text import match_key
 from udcntt.data._validate import Builder
-from udcntt.errors import DataError, Diagnostic, Severity, SourceLocation, UsageError, did_you_mean
+from udcntt.errors import (
+    DataError,
+    Diagnostic,
+    Message,
+    Severity,
+    SourceLocation,
+    UsageError,
+    did_you_mean,
+    msg,
+)
 from udcntt.model._indicators import IndicatorType
 from udcntt.model._ruleset import RuleSet
 from udcntt.model._survey import SurveyFormat, SurveyLayout
@@ -26,10 +35,10 @@ __all__ = ["SURVEY_SUFFIXES", "check_layout", "read_layout", "read_survey"]
 #: File name endings :func:`read_survey` reads.
 SURVEY_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".json", ".yaml", ".yml")
 _UNSUPPORTED = {
-    ".xls": "an old-format Excel workbook: open it in Excel and save as .xlsx",
-    ".xlsm": "a macro-enabled workbook: save it as a plain .xlsx (macros are never run)",
-    ".xlsb": "a binary workbook: save it as .xlsx",
-    ".ods": "an OpenDocument spreadsheet: save it as .xlsx or CSV",
+    ".xls": msg("an old-format Excel workbook: open it in Excel and save as .xlsx"),
+    ".xlsm": msg("a macro-enabled workbook: save it as a plain .xlsx (macros are never run)"),
+    ".xlsb": msg("a binary workbook: save it as .xlsx"),
+    ".ods": msg("an OpenDocument spreadsheet: save it as .xlsx or CSV"),
 }
 Policy = Literal["strict", "lenient"]
 
@@ -80,7 +89,10 @@ def read_survey(
             ``excel`` extra installed.
     """
     if policy not in ("strict", "lenient"):
-        raise UsageError(f"unknown policy {policy!r}", hint="use 'strict' or 'lenient'")
+        raise UsageError(
+            msg("unknown policy {policy}", policy=repr(policy)),
+            hint=msg("use 'strict' or 'lenient'"),
+        )
     path = Path(path)
     limits = limits or DEFAULT_LIMITS
     if layout is None:
@@ -111,7 +123,7 @@ def read_survey(
             diags.append(
                 Diagnostic(
                     code="E-DATA-FORMAT",
-                    message="'year' is not a whole number",
+                    message=msg("'year' is not a whole number"),
                     location=SourceLocation(file=str(path), path="year"),
                     value=meta["year"],
                 )
@@ -135,13 +147,17 @@ def _read_tables(
     suffix = path.suffix.lower()
     loc = SourceLocation(file=str(path))
     if suffix in _UNSUPPORTED:
-        raise fatal("E-DATA-FORMAT", f"'{path.name}' is {_UNSUPPORTED[suffix]}", loc)
+        raise fatal(
+            "E-DATA-FORMAT",
+            msg("'{file}' is {kind}", file=path.name, kind=_UNSUPPORTED[suffix]),
+            loc,
+        )
     if suffix not in SURVEY_SUFFIXES:
         raise fatal(
             "E-DATA-FORMAT",
-            f"unknown survey format '{suffix or path.name}'",
+            msg("unknown survey format '{format}'", format=suffix or path.name),
             loc,
-            f"use one of {', '.join(SURVEY_SUFFIXES)}",
+            msg("use one of {formats}", formats=", ".join(SURVEY_SUFFIXES)),
         )
     if suffix == ".xlsx":
         from udcntt.data._xlsx import read_xlsx
@@ -179,28 +195,41 @@ def check_layout(rules: RuleSet, layout: SurveyLayout) -> list[Diagnostic]:
         ind = rules.indicators.get(spec.indicator)
         if ind is None:
             bad(
-                f"column '{header}' maps to unknown indicator '{spec.indicator}'",
+                msg(
+                    "column '{header}' maps to unknown indicator '{indicator}'",
+                    header=header,
+                    indicator=spec.indicator,
+                ),
                 f"columns.{header}",
                 did_you_mean(spec.indicator, rules.indicators),
             )
             continue
         if spec.unit and ind.unit and match_key(spec.unit) != match_key(ind.unit):
             bad(
-                f"column '{header}' is in '{spec.unit}' but indicator '{spec.indicator}' "
-                f"is in '{ind.unit}'",
+                msg(
+                    "column '{header}' is in '{unit}' but indicator '{indicator}' is in '{indicator_unit}'",
+                    header=header,
+                    unit=spec.unit,
+                    indicator=spec.indicator,
+                    indicator_unit=ind.unit,
+                ),
                 f"columns.{header}.unit",
-                "declare a numeric 'scale' to convert, and the indicator's unit",
+                msg("declare a numeric 'scale' to convert, and the indicator's unit"),
             )
         numeric = (IndicatorType.COUNT, IndicatorType.NUMBER, IndicatorType.RATIO)
         if spec.scale is not None and ind.type not in numeric:
             bad(
-                f"column '{header}' has a scale but '{spec.indicator}' is not a number",
+                msg(
+                    "column '{header}' has a scale but '{indicator}' is not a number",
+                    header=header,
+                    indicator=spec.indicator,
+                ),
                 f"columns.{header}.scale",
             )
     for sheet, block in layout.sheet_blocks.items():
         if block not in rules.blocks:
             bad(
-                f"sheet '{sheet}' maps to unknown block '{block}'",
+                msg("sheet '{sheet}' maps to unknown block '{block}'", sheet=sheet, block=block),
                 f"sheet_blocks.{sheet}",
                 did_you_mean(block, rules.blocks),
             )
@@ -208,7 +237,11 @@ def check_layout(rules: RuleSet, layout: SurveyLayout) -> list[Diagnostic]:
         try:
             parse_locale(layout.locale)
         except UsageError:
-            bad(f"unknown locale '{layout.locale}'", "locale", "use e.g. 'vi-VN'")
+            bad(
+                msg("unknown locale '{locale}'", locale=layout.locale),
+                "locale",
+                msg("use e.g. 'vi-VN'"),
+            )
     return out
 
 
@@ -244,7 +277,10 @@ def read_layout(path: str | Path, *, limits: Limits | None = None) -> SurveyLayo
 
 def _pydantic_message(err: Any) -> str:
     if err.get("type") == "extra_forbidden":
-        return f"unknown key '{err['loc'][-1]}'"
+        return msg("unknown key '{key}'", key=err["loc"][-1])
     if err.get("type") == "missing":
-        return f"missing key '{err['loc'][-1]}'"
+        return msg("missing key '{key}'", key=err["loc"][-1])
+    raised = (err.get("ctx") or {}).get("error")
+    if isinstance(raised, ValueError) and raised.args and isinstance(raised.args[0], Message):
+        return raised.args[0]  # the model's own, translatable message
     return str(err.get("msg", "invalid value")).removeprefix("Value error, ")

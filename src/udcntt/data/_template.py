@@ -27,7 +27,7 @@ from typing import Any
 from udcntt.data._columns import AGENCY_LABELS, ROLE_SUFFIXES, label_for
 from udcntt.data._registry import Registry
 from udcntt.data._xlsx import require_openpyxl
-from udcntt.errors import DataError, UsageError
+from udcntt.errors import DataError, UsageError, msg
 from udcntt.model._indicators import EvidencePolicy, Indicator, IndicatorType
 from udcntt.model._ruleset import RuleSet
 from udcntt.model._survey import ColumnRole
@@ -162,7 +162,10 @@ def write_template(
     chosen = list(rules.blocks) if blocks is None else list(blocks)
     unknown = [b for b in chosen if b not in rules.blocks]
     if unknown:
-        raise UsageError(f"unknown block '{unknown[0]}'", hint=f"blocks: {', '.join(rules.blocks)}")
+        raise UsageError(
+            msg("unknown block '{block}'", block=unknown[0]),
+            hint=msg("blocks: {blocks}", blocks=", ".join(rules.blocks)),
+        )
     suffix = path.suffix.lower()
     try:
         if suffix == ".xlsx":
@@ -170,9 +173,14 @@ def write_template(
         elif suffix == ".csv":
             _write_csv(rules, path, chosen, registry, appraisal)
         else:
-            raise UsageError(f"cannot write a template as '{suffix}'", hint="use .xlsx or .csv")
+            raise UsageError(
+                msg("cannot write a template as '{suffix}'", suffix=suffix),
+                hint=msg("use .xlsx or .csv"),
+            )
     except OSError as exc:
-        raise DataError(f"cannot write the template: {exc}", code="E-IO") from exc
+        raise DataError(
+            msg("cannot write the template: {reason}", reason=exc), code="E-IO"
+        ) from exc
     return path
 
 

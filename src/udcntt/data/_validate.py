@@ -26,7 +26,7 @@ from udcntt.data._locale import Scale, ValueContext, parse_cell
 from udcntt.data._registry import Registry
 from udcntt.data._relations import compile_relations
 from udcntt.data._table import Cell, Row, Table, column_letter, fatal, is_blank
-from udcntt.errors import Diagnostic, Severity, SourceLocation, did_you_mean
+from udcntt.errors import Diagnostic, Severity, SourceLocation, did_you_mean, msg
 from udcntt.model._indicators import EvidencePolicy
 from udcntt.model._ruleset import RuleSet
 from udcntt.model._survey import ColumnRole, SurveyLayout
@@ -91,9 +91,9 @@ class Builder:
                 Diagnostic(
                     code="W-DATA-SUSPICIOUS",
                     severity=Severity.WARNING,
-                    message=f"sheet '{table.sheet}' is hidden and was not read",
+                    message=msg("sheet '{sheet}' is hidden and was not read", sheet=table.sheet),
                     location=SourceLocation(file=table.file, sheet=table.sheet),
-                    hint="unhide it, or name it in the layout (sheet: ...) to read it",
+                    hint=msg("unhide it, or name it in the layout (sheet: ...) to read it"),
                 )
             )
             return
@@ -105,10 +105,12 @@ class Builder:
                 Diagnostic(
                     code="W-DATA-SUSPICIOUS",
                     severity=Severity.WARNING,
-                    message=f"sheet '{table.sheet}' was not read: no row of its first rows has "
-                    "an agency column and an indicator column",
+                    message=msg(
+                        "sheet '{sheet}' was not read: no row of its first rows has an agency column and an indicator column",
+                        sheet=table.sheet,
+                    ),
                     location=SourceLocation(file=table.file, sheet=table.sheet),
-                    hint="name the sheet in the layout (sheet: ...) and its header_row",
+                    hint=msg("name the sheet in the layout (sheet: ...) and its header_row"),
                 )
             )
             return
@@ -118,19 +120,20 @@ class Builder:
         if not kinds & {"id", "name"}:
             raise fatal(
                 "E-DATA-HEADER",
-                "no agency id or name column in the header row",
+                msg("no agency id or name column in the header row"),
                 head_loc,
-                "name a column 'id' / 'Mã đơn vị' or 'name' / 'Tên đơn vị', or declare "
-                "id_column / name_column and header_row in the layout",
+                msg(
+                    "name a column 'id' / 'Mã đơn vị' or 'name' / 'Tên đơn vị', or declare id_column / name_column and header_row in the layout"
+                ),
             )
         if self.long and (
             "ind_column" not in kinds or not kinds & {"value", "self_assessed", "appraised"}
         ):
             raise fatal(
                 "E-DATA-HEADER",
-                "a long table needs an indicator column and a value column",
+                msg("a long table needs an indicator column and a value column"),
                 head_loc,
-                "name them 'indicator' / 'Chỉ tiêu' and 'value' / 'Giá trị'",
+                msg("name them 'indicator' / 'Chỉ tiêu' and 'value' / 'Giá trị'"),
             )
         width = int(table.meta["width"]) if "width" in table.meta else None
         cols: dict[str, Column] = {c.kind: c for c in columns if c.kind != "indicator"}
@@ -148,9 +151,15 @@ class Builder:
                     raise Rejected(
                         Diagnostic(
                             code="E-DATA-ROW",
-                            message=f"the row has {row.width} fields, the header has {width}",
+                            message=msg(
+                                "the row has {fields} fields, the header has {header}",
+                                fields=row.width,
+                                header=width,
+                            ),
                             location=row.location,
-                            hint="a field was added or lost (a delimiter in an unquoted value?)",
+                            hint=msg(
+                                "a field was added or lost (a delimiter in an unquoted value?)"
+                            ),
                         )
                     )
                 if self.long:
@@ -186,8 +195,10 @@ class Builder:
                         Diagnostic(
                             code="E-DATA-HEADER",
                             location=loc,
-                            message=f"column {column_letter(index + 1)} has values but no header; "
-                            "they are not read",
+                            message=msg(
+                                "column {column} has values but no header; they are not read",
+                                column=column_letter(index + 1),
+                            ),
                         )
                     )
                 continue
@@ -204,9 +215,11 @@ class Builder:
                         value=text,
                         location=loc,
                         severity=Severity.WARNING if ignore else Severity.ERROR,
-                        message="unknown column; its values are not read",
+                        message=msg("unknown column; its values are not read"),
                         hint=did_you_mean(text, candidates)
-                        or "name it by an indicator id, label or alias, or map it in the layout",
+                        or msg(
+                            "name it by an indicator id, label or alias, or map it in the layout"
+                        ),
                     )
                 )
                 continue
@@ -231,8 +244,11 @@ class Builder:
                             indicator=indicator,
                             value=col.header,
                             location=head.location if head else None,
-                            message=f"columns {letters} hold the same thing; none of them is read",
-                            hint="delete or rename the extra column",
+                            message=msg(
+                                "columns {letters} hold the same thing; none of them is read",
+                                letters=letters,
+                            ),
+                            hint=msg("delete or rename the extra column"),
                         )
                     )
         kept = [c for c in columns if c.index not in dropped]
@@ -275,12 +291,12 @@ class Builder:
                     location=ind_cell.location if ind_cell else row.location,
                     agency=agency.id,
                     value=ind_text or None,
-                    message="no indicator named"
+                    message=msg("no indicator named")
                     if not ind_text
                     else (
-                        "names several indicators: " + ", ".join(candidates)
+                        msg("names several indicators: {names}", names=", ".join(candidates))
                         if candidates
-                        else "unknown indicator"
+                        else msg("unknown indicator")
                     ),
                     hint=did_you_mean(ind_text, self.rules.indicators) if ind_text else None,
                 )
@@ -293,8 +309,10 @@ class Builder:
                     location=row.location,
                     agency=agency.id,
                     indicator=ind_id,
-                    message="a second value for the same agency and indicator; neither is used",
-                    hint="keep one row per agency and indicator",
+                    message=msg(
+                        "a second value for the same agency and indicator; neither is used"
+                    ),
+                    hint=msg("keep one row per agency and indicator"),
                 )
             )
         self._columns_seen.add(ind_id)
@@ -348,8 +366,10 @@ class Builder:
                     agency=agency.id,
                     indicator=ind_id,
                     value=first.raw_text,
-                    message=f"the indicator does not apply to block '{agency.block}'; the value "
-                    "is not used",
+                    message=msg(
+                        "the indicator does not apply to block '{block}'; the value is not used",
+                        block=agency.block,
+                    ),
                 )
             )
             return
@@ -391,8 +411,11 @@ class Builder:
                     agency=agency.id,
                     indicator=ind_id,
                     value=_shown(appr),
-                    message=f"the appraised value {_shown(appr)} replaces the self-assessed "
-                    f"{_shown(own)}",
+                    message=msg(
+                        "the appraised value {appraised} replaces the self-assessed {own}",
+                        appraised=_shown(appr),
+                        own=_shown(own),
+                    ),
                 )
             )
         if ind.evidence is EvidencePolicy.REQUIRED and _claims(final) and not evidence:
@@ -403,8 +426,12 @@ class Builder:
                     agency=agency.id,
                     indicator=ind_id,
                     value=info.raw,
-                    message="the value needs evidence (minh chứng) and has none; it is not used",
-                    hint=f"fill the evidence column ('{ind_id}__minh_chung')",
+                    message=msg(
+                        "the value needs evidence (minh chứng) and has none; it is not used"
+                    ),
+                    hint=msg(
+                        "fill the evidence column ('{indicator}__minh_chung')", indicator=ind_id
+                    ),
                 )
             )
             return
@@ -426,9 +453,12 @@ class Builder:
                 values = {n: v for n, v in env.items() if not isinstance(v, Marker)}
                 try:
                     holds = bool(rel.check(values))
-                    problem = None if holds else "does not hold"
+                    problem = None if holds else msg("does not hold")
                 except Exception as exc:  # a runtime signal of the expression layer
-                    problem = f"cannot be checked ({getattr(exc, 'code', type(exc).__name__)})"
+                    problem = msg(
+                        "cannot be checked ({reason})",
+                        reason=getattr(exc, "code", type(exc).__name__),
+                    )
                 if problem is None:
                     continue
                 shown = ", ".join(f"{n} = {_shown(values[n])}" for n in rel.names)
@@ -438,11 +468,20 @@ class Builder:
                         location=agency.location,
                         agency=agency.id,
                         indicator=rel.names[0] if rel.names else None,
-                        message=f"{rel.relation.message} ({problem})"
+                        message=msg(
+                            "{message} ({problem})", message=rel.relation.message, problem=problem
+                        )
                         if rel.relation.message
-                        else f"relation '{rel.relation.check}' {problem}",
-                        notes=(f"values: {shown}", f"relation: {rel.relation.check}"),
-                        hint="check the figures; none of them is used until they agree",
+                        else msg(
+                            "relation '{check}' {problem}",
+                            check=rel.relation.check,
+                            problem=problem,
+                        ),
+                        notes=(
+                            msg("values: {values}", values=shown),
+                            msg("relation: {check}", check=rel.relation.check),
+                        ),
+                        hint=msg("check the figures; none of them is used until they agree"),
                     )
                 )
                 for name in rel.names:
@@ -464,8 +503,10 @@ class Builder:
                         severity=Severity.WARNING,
                         location=SourceLocation(file=first.file),
                         indicator=absent[0] if len(absent) == 1 else None,
-                        message=f"no column for {len(absent)} indicator(s); their values are "
-                        "missing for every agency",
+                        message=msg(
+                            "no column for {count} indicator(s); their values are missing for every agency",
+                            count=len(absent),
+                        ),
                         notes=tuple(f"{i}: {self.rules.indicators[i].label}" for i in absent[:50]),
                     )
                 )
