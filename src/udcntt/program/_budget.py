@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from udcntt.errors import msg
 from udcntt.model import Aggregate, RuleSet, TierBasis
+from udcntt.program._ranges import check_band_range, check_ratio_order
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -67,6 +68,8 @@ def check_budgets(
         if crit.is_group:
             continue
         rule, _ = compiled.get(crit.id, (None, frozenset()))
+        if rule is not None:
+            _check_ranges(rules, rule, path, crit.id, ctx, top=True)
         if rule is None or crit.max is None:
             continue
         if crit.unscored:
@@ -94,6 +97,8 @@ def check_budgets(
                 criterion=crit.id,
                 hint=msg("add 'cap: {max}' or lower the points", max=crit.max),
             )
+    for d_id, spec in rules.derived.items():
+        check_ratio_order(rules, spec.expr, ("derived", d_id, "expr"), ctx)
     if rules.scale:
         for block_id, plan in blocks.items():
             declared = rules.scale.get(block_id, rules.scale.get("*"))
@@ -120,6 +125,19 @@ def check_budgets(
                     msg("scale names unknown block '{key}'", key=key),
                     ("scale", key),
                 )
+
+
+def _check_ranges(
+    rules: RuleSet, rule: CompiledRule, path: _Path, cid: str, ctx: CheckContext, *, top: bool
+) -> None:
+    """Band steps against their input's declared range; swapped ratios (nested rules too)."""
+    where: _Path = (*path, rule.kind) if top else path
+    if rule.kind == "bands" and rule.expr is not None:
+        check_band_range(rules, rule.expr.source, rule.steps, path if top else where, cid, ctx)
+    for e in rule.expressions() if not rule.parts else ([rule.expr] if rule.expr else []):
+        check_ratio_order(rules, e.source, where, ctx)
+    for part in rule.parts:
+        _check_ranges(rules, part, where, cid, ctx, top=False)
 
 
 def check_tiers(

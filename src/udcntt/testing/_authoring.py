@@ -45,6 +45,7 @@ __all__ = [
     "missing_examples",
     "na_jump",
     "normalised_leaves",
+    "probe_same_total",
     "same_total_tiers",
 ]
 
@@ -450,3 +451,76 @@ def _reads_normalised(node: NodePlan, normalised: set[str]) -> bool:
 
 def _show(value: Decimal | None) -> str:
     return "none" if value is None else plain_decimal(value)
+
+
+def _reductions(compiled: CompiledRuleSet, block: str) -> list[tuple[str, Decimal]]:
+    """(leaf, budget it removes from the agency's maximum when not applicable)."""
+    optional = {n for n, ind in compiled.rules.indicators.items() if ind.not_applicable}
+    out: list[tuple[str, Decimal]] = []
+
+    def walk(node: NodePlan | LeafPlan, keeps: bool) -> None:
+        if isinstance(node, LeafPlan):
+            if not keeps and not node.unscored and node.reads & optional and node.max > 0:
+                out.append((node.id, node.max))
+            return
+        inner = keeps or node.rescale_na or node.aggregate is not Aggregate.SUM
+        for child in node.children:
+            walk(child, inner)
+
+    for root in compiled.blocks[block].roots:
+        walk(root, False)
+    return out
+
+
+def probe_same_total(rules: RuleSet | CompiledRuleSet) -> list[Violation]:
+    """With tiers on shares, one published total in one block never gets two tiers.
+
+    Not-applicable answers lower an agency's maximum (``not_applicable: reduce_max``), so
+    with ``basis: share`` the same total can be a different share. Probes, for each
+    criterion that may not apply, the smallest total at which the two shares straddle a
+    tier threshold.
+    """
+    compiled = compiled_of(rules)
+    rule_set = compiled.rules
+    if (
+        rule_set.tiers.basis is not TierBasis.SHARE
+        or rule_set.not_applicable is NotApplicablePolicy.RESCALE
+    ):
+        return []
+    from udcntt.evaluation._ranking import quantize
+
+    grain = Decimal(1).scaleb(-rule_set.rounding.total)
+    levels = compiled.tier_levels
+    for block_id, plan in compiled.blocks.items():
+        full = plan.max_total
+        for leaf_id, budget in _reductions(compiled, block_id):
+            smaller = full - budget
+            if smaller <= 0:
+                continue
+            for level in levels:
+                if level.min is None:
+                    continue
+                total = (level.min * smaller / grain).to_integral_value(rounding="ROUND_CEILING")
+                total *= grain
+                if total > smaller:
+                    continue
+                places, mode = rule_set.rounding.share, rule_set.rounding.mode
+                one = tier_of(quantize(total / full, places, mode), levels, lambda _lv: True)
+                two = tier_of(quantize(total / smaller, places, mode), levels, lambda _lv: True)
+                if one is None or two is None or one.id == two.id:
+                    continue
+                shown = plain_decimal(total)
+                return [
+                    Violation(
+                        "tiers",
+                        f"in block '{block_id}' two agencies publishing the same total {shown} "
+                        f"get tiers '{one.id}' (maximum {plain_decimal(full)}) and '{two.id}' "
+                        f"(maximum {plain_decimal(smaller)}, '{leaf_id}' not applicable)",
+                        criterion=leaf_id,
+                        change=f"block {block_id}, total {shown}, '{leaf_id}' not applicable",
+                        hint="decide tiers on points ('basis: points'), or rescale "
+                        "not-applicable answers ('not_applicable: rescale', 'rescale_na') so "
+                        "that one total means one share",
+                    )
+                ]
+    return []

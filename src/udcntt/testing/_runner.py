@@ -32,6 +32,7 @@ from udcntt.testing._authoring import (
     check_normalise_alone,
     missing_examples,
     normalised_leaves,
+    probe_same_total,
 )
 from udcntt.testing._invariants import (
     INVARIANTS,
@@ -475,7 +476,9 @@ def run_properties(
     bodies = _bodies(compiled, runs, lambda: extended[0])
     for name in runs:
         began = _clock()
-        probed: list[Violation] = probe_tiers(compiled) if name == "tiers" else []
+        probed: list[Violation] = (
+            (probe_tiers(compiled) or probe_same_total(compiled)) if name == "tiers" else []
+        )
         why_not = _nothing_to_check(compiled, name)
         if why_not is not None:
             report(name, "skipped", 0, began, why_not)
