@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from udcntt.data import NA, Marker
-from udcntt.errors import UsageError
+from udcntt.errors import UsageError, msg
 from udcntt.evaluation._assessment import AgencyResult, Assessment
 from udcntt.evaluation._inputs import imputations, prepare
 from udcntt.evaluation._interpret import derive, run_leaf
@@ -71,7 +71,7 @@ def explain(assessment: Assessment, agency_id: str) -> dict[str, Any]:
     compiled: CompiledRuleSet | None = assessment._compiled
     dataset = assessment._dataset
     if compiled is None or dataset is None:
-        raise UsageError("this assessment carries no rule set to explain with", code="E-USAGE")
+        raise UsageError(msg("this assessment carries no rule set to explain with"), code="E-USAGE")
     rules = compiled.rules
     plan = compiled.blocks[result.block]
     record = dataset.by_id()[agency_id]

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from udcntt.data import MISSING, NA, AgencyRecord, Marker, ValueOrMarker
-from udcntt.errors import Diagnostic, SourceLocation
+from udcntt.errors import Diagnostic, SourceLocation, msg
 from udcntt.model import Indicator, IndicatorType, MissingPolicy, RuleSet
 
 __all__ = ["PreparedInputs", "coerce", "imputations", "prepare"]
@@ -55,7 +55,7 @@ def coerce(value: Any, ind: Indicator) -> ValueOrMarker:
     kind = ind.type
     if kind in _NUMERIC:
         if isinstance(value, bool):
-            raise ValueError("expected a number, got a yes/no value")
+            raise ValueError(msg("expected a number, got a yes/no value"))
         if isinstance(value, float):
             value = Decimal(repr(value))
         elif isinstance(value, int):
@@ -64,33 +64,33 @@ def coerce(value: Any, ind: Indicator) -> ValueOrMarker:
             try:
                 value = Decimal(value.strip())
             except InvalidOperation:
-                raise ValueError(f"{value!r} is not a number") from None
+                raise ValueError(msg("{value} is not a number", value=repr(value))) from None
         if not isinstance(value, Decimal):
-            raise ValueError(f"expected a number, got {type(value).__name__}")
+            raise ValueError(msg("expected a number, got {kind}", kind=type(value).__name__))
         if not value.is_finite():
-            raise ValueError("numbers must be finite")
+            raise ValueError(msg("numbers must be finite"))
         if kind is IndicatorType.COUNT and value != value.to_integral_value():
-            raise ValueError("a count must be a whole number")
+            raise ValueError(msg("a count must be a whole number"))
         return value
     if kind is IndicatorType.BOOL:
         if isinstance(value, bool):
             return value
         if isinstance(value, str) and value.strip().lower() in ("true", "false"):
             return value.strip().lower() == "true"
-        raise ValueError("expected yes/no (true/false)")
+        raise ValueError(msg("expected yes/no (true/false)"))
     if kind is IndicatorType.CATEGORY:
         cats = ind.categories or {}
         if isinstance(value, str) and value in cats:
             return value
-        raise ValueError(f"not one of the categories: {', '.join(cats)}")
+        raise ValueError(msg("not one of the categories: {categories}", categories=", ".join(cats)))
     if isinstance(value, date):
         return value
     if isinstance(value, str):
         try:
             return date.fromisoformat(value.strip())
         except ValueError:
-            raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)") from None
-    raise ValueError("expected a date")
+            raise ValueError(msg("{value} is not a date (YYYY-MM-DD)", value=repr(value))) from None
+    raise ValueError(msg("expected a date"))
 
 
 def imputations(
@@ -138,7 +138,17 @@ def prepare(
             value = coerce(raw, ind)
         except ValueError as exc:
             errors.append(
-                _diag("E-EVAL-TYPE", f"wrong value for '{ind.label}': {exc}", agency, ind_id, raw)
+                _diag(
+                    "E-EVAL-TYPE",
+                    msg(
+                        "wrong value for '{label}': {problem}",
+                        label=ind.label,
+                        problem=exc.args[0] if exc.args else exc,
+                    ),
+                    agency,
+                    ind_id,
+                    raw,
+                )
             )
             continue
         if value is NA:
@@ -146,11 +156,16 @@ def prepare(
                 errors.append(
                     _diag(
                         "E-EVAL-TYPE",
-                        f"'{ind.label}' is marked not applicable, which this indicator does not allow",
+                        msg(
+                            "'{label}' is marked not applicable, which this indicator does not allow",
+                            label=ind.label,
+                        ),
                         agency,
                         ind_id,
                         "N/A",
-                        hint="declare 'not_applicable: true' on the indicator, or supply a value",
+                        hint=msg(
+                            "declare 'not_applicable: true' on the indicator, or supply a value"
+                        ),
                     )
                 )
                 continue
@@ -172,11 +187,17 @@ def prepare(
                 errors.append(
                     _diag(
                         "E-EVAL-MISSING",
-                        f"'{ind.label}' is missing and its policy is '{policy.value}'",
+                        msg(
+                            "'{label}' is missing and its policy is '{policy}'",
+                            label=ind.label,
+                            policy=policy.value,
+                        ),
                         agency,
                         ind_id,
                         None,
-                        hint="supply the value, or declare 'missing: zero' (or impute) for the indicator",
+                        hint=msg(
+                            "supply the value, or declare 'missing: zero' (or impute) for the indicator"
+                        ),
                     )
                 )
                 continue
@@ -186,8 +207,13 @@ def prepare(
                 errors.append(
                     _diag(
                         "E-EVAL-RANGE",
-                        f"'{ind.label}' = {value} is outside its range "
-                        f"[{'' if lo is None else lo}, {'' if hi is None else hi}]",
+                        msg(
+                            "'{label}' = {value} is outside its range [{lo}, {hi}]",
+                            label=ind.label,
+                            value=value,
+                            lo="" if lo is None else lo,
+                            hi="" if hi is None else hi,
+                        ),
                         agency,
                         ind_id,
                         value,

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from udcntt.data import NA
+from udcntt.errors import msg
 from udcntt.expressions import RuleArithmeticError
 from udcntt.program import CompiledRule, CompiledRuleSet, LeafPlan
 
@@ -160,7 +161,11 @@ def derive(
         try:
             env[d_id] = expr.evaluate(env)
         except RuleArithmeticError as exc:
-            raise RuleFailure(exc.code, f"derived value '{d_id}': {exc.detail}", None) from exc
+            raise RuleFailure(
+                exc.code,
+                msg("derived value '{derived}': {detail}", derived=d_id, detail=exc.detail),
+                None,
+            ) from exc
 
 
 class LeafOutcome:

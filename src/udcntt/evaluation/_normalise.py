@@ -32,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
+from udcntt.errors import msg
 from udcntt.model import Direction, Normalise, NormMethod
 
 __all__ = ["normalise_population"]
@@ -126,7 +127,7 @@ def _goalposts(
     values: list[Decimal], lower_better: bool, spec: Normalise
 ) -> tuple[list[Decimal], dict[str, str]]:
     if spec.goalposts is None:  # pragma: no cover - checked when the rule file loads
-        raise ValueError("goalposts need 'goalposts: [lower, upper]'")
+        raise ValueError(msg("goalposts need 'goalposts: [lower, upper]'"))
     lo, hi = spec.goalposts
     span = hi - lo
     out = [_clip((hi - v) / span if lower_better else (v - lo) / span) for v in values]

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from udcntt.data import MISSING, NA, AgencyRecord, Dataset
-from udcntt.errors import Diagnostic, Severity, SourceLocation, UdcnttError
+from udcntt.errors import Diagnostic, Severity, SourceLocation, UdcnttError, msg
 from udcntt.evaluation._evaluate import evaluate
 from udcntt.evaluation._inputs import coerce
 from udcntt.loading import RuleSource, load_document
@@ -59,7 +59,12 @@ def _dataset(rules: RuleSet, case: TestCase) -> Dataset:
                 values[key] = coerce(raw, ind)
             except ValueError as exc:
                 raise UdcnttError(
-                    f"test '{case.name}': input '{key}': {exc}",
+                    msg(
+                        "test '{test}': input '{key}': {problem}",
+                        test=case.name,
+                        key=key,
+                        problem=exc.args[0] if exc.args else exc,
+                    ),
                     code="E-TEST-SHAPE",
                     agency=agency.id,
                     indicator=key,
@@ -98,7 +103,7 @@ def run_rule_tests(rules: RuleSet) -> tuple[int, list[Diagnostic]]:
             failures.append(
                 Diagnostic(
                     code="E-TEST-FAIL",
-                    message=f"test '{name}': {message}",
+                    message=msg("test '{test}': {problem}", test=name, problem=message),
                     location=where,
                     agency=agency,
                     criterion=criterion,
@@ -109,7 +114,7 @@ def run_rule_tests(rules: RuleSet) -> tuple[int, list[Diagnostic]]:
             assessment = evaluate(compiled, _dataset(rules, case))
         except UdcnttError as exc:
             for d in exc.diagnostics:
-                fail(f"scoring failed: {d.message}", d.agency, d.criterion)
+                fail(msg("scoring failed: {problem}", problem=d.message), d.agency, d.criterion)
             continue
         tol = case.tolerance
         for agency in case.agencies:
@@ -121,18 +126,37 @@ def run_rule_tests(rules: RuleSet) -> tuple[int, list[Diagnostic]]:
                 got = res.criteria.get(cid)
                 got_pts = got.points if got is not None else None
                 if not _close(got_pts, want, tol):
-                    fail(f"points of '{cid}': expected {want}, got {got_pts}", agency.id, cid)
+                    fail(
+                        msg(
+                            "points of '{criterion}': expected {want}, got {got}",
+                            criterion=cid,
+                            want=want,
+                            got=got_pts,
+                        ),
+                        agency.id,
+                        cid,
+                    )
             for name, want_v, got_v in (
                 ("total", exp.total, res.total),
                 ("share", exp.share, res.share),
                 ("max", exp.max, res.max),
             ):
                 if want_v is not None and not _close(got_v, want_v, tol):
-                    fail(f"{name}: expected {want_v}, got {got_v}", agency.id)
+                    fail(
+                        msg(
+                            "{name}: expected {want}, got {got}", name=name, want=want_v, got=got_v
+                        ),
+                        agency.id,
+                    )
             if exp.tier is not None and exp.tier != res.tier:
-                fail(f"tier: expected '{exp.tier}', got '{res.tier}'", agency.id)
+                fail(
+                    msg("tier: expected '{want}', got '{got}'", want=exp.tier, got=res.tier),
+                    agency.id,
+                )
             if exp.rank is not None and exp.rank != res.rank:
-                fail(f"rank: expected {exp.rank}, got {res.rank}", agency.id)
+                fail(
+                    msg("rank: expected {want}, got {got}", want=exp.rank, got=res.rank), agency.id
+                )
     return len(rules.tests), failures
 
 
