@@ -15,7 +15,7 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING, Any
 
-from udcntt.errors import UsageError
+from udcntt.errors import UsageError, msg
 from udcntt.evaluation import Assessment
 from udcntt.report._format import check_lang, fmt_number
 from udcntt.report._i18n import t
@@ -43,7 +43,11 @@ def _require_docx() -> None:
         import docx  # noqa: F401 - optional dependency
     except ImportError:
         raise UsageError(
-            "writing .docx reports needs the optional dependency python-docx",
+            msg(
+                "writing .{format} reports needs the optional dependency {package}",
+                format="docx",
+                package="python-docx",
+            ),
             code="E-USAGE",
             hint="pip install 'udcntt[docx]'",
         ) from None

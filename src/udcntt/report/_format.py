@@ -22,7 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import format_decimal
 
-from udcntt.errors import UsageError
+from udcntt.errors import UsageError, msg
 
 __all__ = [
     "LANGS",
@@ -53,9 +53,9 @@ def check_lang(lang: str) -> str:
         return LANGS[lang]
     except KeyError:
         raise UsageError(
-            f"unknown report language {lang!r}",
+            msg("unknown report language {lang}", lang=repr(lang)),
             code="E-USAGE",
-            hint="use 'vi' (Vietnamese) or 'en' (English)",
+            hint=msg("use 'vi' (Vietnamese) or 'en' (English)"),
         ) from None
 
 

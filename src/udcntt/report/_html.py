@@ -13,7 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from udcntt.errors import UsageError
+from udcntt.errors import UsageError, msg
 from udcntt.evaluation import Assessment, points_to_next_tier
 from udcntt.report._charts import mini_bar, rank_change_chart, score_chart, tier_colour
 from udcntt.report._figures import province_figures
@@ -43,7 +43,11 @@ def _require_jinja2() -> None:
         import jinja2  # noqa: F401 - optional dependency
     except ImportError:
         raise UsageError(
-            "writing .html reports needs the optional dependency jinja2",
+            msg(
+                "writing .{format} reports needs the optional dependency {package}",
+                format="html",
+                package="jinja2",
+            ),
             code="E-USAGE",
             hint="pip install 'udcntt[html]'",
         ) from None

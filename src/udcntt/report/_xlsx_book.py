@@ -10,7 +10,7 @@ import re
 from copy import copy
 from typing import TYPE_CHECKING, Any
 
-from udcntt.errors import UsageError
+from udcntt.errors import UsageError, msg
 from udcntt.evaluation import Assessment
 from udcntt.report._csv import neutralise
 from udcntt.report._tables import tier_index
@@ -41,7 +41,11 @@ def require_openpyxl() -> None:
         import openpyxl  # noqa: F401 - optional dependency
     except ImportError:
         raise UsageError(
-            "writing .xlsx reports needs the optional dependency openpyxl",
+            msg(
+                "writing .{format} reports needs the optional dependency {package}",
+                format="xlsx",
+                package="openpyxl",
+            ),
             code="E-USAGE",
             hint="pip install 'udcntt[excel]'",
         ) from None
