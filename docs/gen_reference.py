@@ -764,6 +764,56 @@ ERROR_DOCS: dict[str, tuple[str, str]] = {
         "Pass last year's survey with `--previous` and its rule file with `--previous-rules` "
         "instead of a results file.",
     ),
+    "E-RESULTS-JSON": (
+        "The results file is not UTF-8 JSON text (a syntax error, a truncated file), or "
+        "is nested too deeply to read.",
+        "Write the file again with `udcntt score -o FILE.json`; the message gives the line "
+        "and column of a syntax error.",
+    ),
+    "E-RESULTS-SCHEMA": (
+        "The JSON file has no `\"schema\": \"udcntt-assessment\"`: it is not a results file.",
+        "Give a results file written by `udcntt score -o FILE.json`; for `--previous`, last "
+        "year's survey also works, with its rule file in `--previous-rules`.",
+    ),
+    "E-RESULTS-VERSION": (
+        "The results file was written with another layout version (`schema_version`).",
+        "Score the survey again with this version of udcntt.",
+    ),
+    "E-RESULTS-TYPE": (
+        "A value has the wrong JSON type: a rank as a string, a name as a list, a total as "
+        "a JSON number (totals are decimal strings such as `\"87.50\"`), `NaN`. The "
+        "diagnostic names the JSON path.",
+        "Results files are written by udcntt and are not meant to be edited; write it again "
+        "with `udcntt score`. `udcntt schema --assessment` prints the layout.",
+    ),
+    "E-RESULTS-MISSING": (
+        "A key the layout requires is missing (the diagnostic names its JSON path).",
+        "Write the file again with `udcntt score -o FILE.json`.",
+    ),
+    "E-RESULTS-KEY": (
+        "An object has a key the layout does not have, or the same key twice.",
+        "Remove the key, or write the file again with `udcntt score`.",
+    ),
+    "E-RESULTS-LIMIT": (
+        "The file exceeds a limit: more than 200 MB, text longer than its limit, more "
+        "items than allowed, free-form parts nested deeper than 32 levels, or a number "
+        "with more than 40 digits or beyond 10^24 (`1e999999999` as a total).",
+        "Results files written by udcntt stay within these limits; write it again with "
+        "`udcntt score`.",
+    ),
+    "E-RESULTS-VALUE": (
+        "A value has the right type but cannot be right: a decimal string that is not a "
+        "number, a status or marker udcntt does not write, a control character, an agency "
+        "listed twice, a result whose block or tier the file does not declare.",
+        "Write the file again with `udcntt score -o FILE.json`.",
+    ),
+    "E-NOTHING-SCORED": (
+        "No agency could be scored: the survey has a header and no data rows, the "
+        "workbook's header row was not found, or every agency was rejected (`--lenient`). "
+        "The command exits with code 4 and writes no report.",
+        "Check the survey file and the layout's header row (`header_row`); the diagnostics "
+        "printed before say what was rejected.",
+    ),
     "E-PREVIOUS-AMBIGUOUS": (
         "Two agencies of this year match the same agency of last year, for example one "
         "by a declared alias and the other by its name; udcntt does not guess which one "
@@ -817,13 +867,13 @@ ERROR_DOCS: dict[str, tuple[str, str]] = {
 #: Sections of the error reference, in display order, with the test of membership; the
 #: first matching test wins and the catch-all collects the rule-file checks.
 ERROR_SECTIONS: tuple[tuple[str, Callable[[str], bool]], ...] = (
-    ("General", lambda c: c in ("E-UDCNTT", "E-USAGE", "E-IO", "E-RULE")),
+    ("General", lambda c: c in ("E-UDCNTT", "E-USAGE", "E-IO", "E-RULE", "E-NOTHING-SCORED")),
     ("YAML and files", lambda c: c.startswith("E-YAML-")),
     ("Rule-file schema", lambda c: c.startswith("E-SCHEMA-")),
     ("Expressions", lambda c: c.startswith("E-EXPR")),
     ("Scoring", lambda c: c.startswith("E-EVAL")),
     ("Survey data", lambda c: c.startswith(("E-DATA", "W-DATA"))),
-    ("Previous year", lambda c: c.startswith("E-PREVIOUS")),
+    ("Previous year", lambda c: c.startswith(("E-PREVIOUS", "E-RESULTS"))),
     ("Property checks", lambda c: c.startswith(("E-PROP", "W-PROP"))),
     ("Rule-file checks", lambda c: True),
 )
@@ -853,7 +903,11 @@ _STAGE = {
     "Survey data": (
         "Reported when survey data is read (`udcntt score`, `read_survey`), as a `DataError`."
     ),
-    "Previous year": "Reported when last year's results are read (`--previous`).",
+    "Previous year": (
+        "Reported when a results JSON is read (`udcntt report`, `--previous`, "
+        "`load_assessment`), as a `DataError`; each diagnostic names the JSON path "
+        "(`results[3].rank`)."
+    ),
     "Property checks": (
         "Reported by `udcntt check --properties` and `udcntt.testing.run_properties`."
     ),
@@ -1437,7 +1491,8 @@ def gen_cli() -> str:
         "same in the terminal.\n",
         "```text\n" + _synopsis(parser, "udcntt") + " COMMAND ...\n```\n",
         "## Global options\n",
-        "Global options come before the command: `udcntt --lang en check my-rules.yaml`.\n",
+        "Global options come before or after the command: `udcntt --lang en check "
+        "my-rules.yaml` or `udcntt check my-rules.yaml --lang en`.\n",
     ]
     _options_table(parser, out)
     out.append("## Commands\n")

@@ -465,6 +465,16 @@ CODES: dict[str, str] = {
     "W-DATA-APPRAISED": "The appraised value differs from the self-assessed value.",
     "W-DATA-SUSPICIOUS": "A value is valid but unusual.",
     "E-PREVIOUS": "The previous year's results cannot be used.",
+    # Results files (udcntt report, --previous) and the command line's outcome
+    "E-RESULTS-JSON": "A results file is not readable JSON text.",
+    "E-RESULTS-SCHEMA": "A JSON file is not an udcntt results file.",
+    "E-RESULTS-VERSION": "A results file has a schema version this udcntt does not read.",
+    "E-RESULTS-TYPE": "A value of a results file has the wrong JSON type.",
+    "E-RESULTS-MISSING": "A results file lacks a required key.",
+    "E-RESULTS-KEY": "A results file has a key its layout does not have, or a key twice.",
+    "E-RESULTS-LIMIT": "A results file exceeds a limit (size, nesting, length, count, digits).",
+    "E-RESULTS-VALUE": "A value of a results file is malformed or contradicts the rest of the file.",
+    "E-NOTHING-SCORED": "No agency could be scored, so no report is written (exit code 4).",
     "E-PREVIOUS-AMBIGUOUS": "Two agencies of this year match the same agency of last year.",
     "E-PREVIOUS-AMBIGUOUS": "Two agencies of this year match the same agency of last year.",
     # Property checks (udcntt check --properties, udcntt.testing)

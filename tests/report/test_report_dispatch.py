@@ -5,7 +5,12 @@ from __future__ import annotations
 import importlib.util
 import io
 import json
+import os
+import signal
+import subprocess
 import sys
+import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -100,3 +105,82 @@ def test_missing_dependency_hint(
         render_report(small, ext)
     assert info.value.code == "E-USAGE"
     assert f"udcntt[{extra}]" in (info.value.hint or "")
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if ".tmp" in p.name)
+
+
+@pytest.mark.parametrize("ext", [".json", ".xlsx"])
+def test_a_write_that_fails_half_way_leaves_the_old_file(
+    small: udcntt.Assessment, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ext: str
+) -> None:
+    """A writer that fails after some bytes leaves the previous file byte-identical, no temp."""
+    from udcntt.report import _dispatch
+
+    path = tmp_path / f"ket-qua{ext}"
+    write_report(small, path)
+    before = path.read_bytes()
+
+    def broken(assessment: udcntt.Assessment, lang: str) -> Iterator[bytes]:
+        yield before[: len(before) // 2]
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setitem(_dispatch._WRITERS, ext, broken)
+    with pytest.raises(UsageError) as info:
+        write_report(small, path)
+    assert info.value.code == "E-IO"
+    assert path.read_bytes() == before
+    assert _leftovers(tmp_path) == []
+
+
+def test_a_failing_render_leaves_no_file(
+    small: udcntt.Assessment, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An exception inside a writer propagates, and no output or temporary file appears."""
+    from udcntt.report import _dispatch
+
+    def broken(assessment: udcntt.Assessment, lang: str) -> Iterator[bytes]:
+        yield b"<!DOCTYPE html>"
+        raise RuntimeError("template bug")
+
+    monkeypatch.setitem(_dispatch._WRITERS, ".html", broken)
+    with pytest.raises(RuntimeError):
+        write_report(small, tmp_path / "a.html")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_written_file_has_ordinary_permissions(small: udcntt.Assessment, tmp_path: Path) -> None:
+    """The renamed file is readable by others as a normally created one (not 0600)."""
+    path = tmp_path / "a.csv"
+    write_report(small, path)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
+def test_sigkill_while_writing_leaves_the_old_file(tmp_path: Path) -> None:
+    """A process killed in the middle of writing JSON leaves the existing file intact."""
+    path = tmp_path / "ket-qua.json"
+    path.write_bytes(b'{"old": true}\n')
+    script = textwrap.dedent(
+        f"""
+        import os, signal, sys
+        sys.path.insert(0, {str(Path(__file__).parent)!r})
+        from conftest import small_assessment
+        from udcntt.report import _dispatch, write_report
+
+        def dying(assessment, lang):
+            yield b'{{"schema": "udcntt-assessment", '
+            os.kill(os.getpid(), signal.SIGKILL)
+
+        _dispatch._WRITERS[".json"] = dying
+        write_report(small_assessment(), {str(path)!r})
+        """
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=120, check=False)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    assert path.read_bytes() == b'{"old": true}\n'
+    # The killed process could not clean up; its partial file is a hidden temporary one.
+    assert all(name.startswith(".ket-qua.") for name in _leftovers(tmp_path))

@@ -8,10 +8,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from udcntt.cli._main import EXIT_OK, EXIT_PROBLEMS, Progress
+from udcntt.cli._files import check_files, check_report_outputs, inputs_of
+from udcntt.cli._main import EXIT_NOTHING_SCORED, EXIT_OK, EXIT_PROBLEMS, Progress
 from udcntt.cli._output import Printer
 from udcntt.data import Dataset
-from udcntt.errors import Severity, UsageError
+from udcntt.errors import Diagnostic, Severity, UsageError, msg
 from udcntt.evaluation import Assessment, check_rules, evaluate, explain
 from udcntt.model import RuleSet
 from udcntt.program import load_rules
@@ -29,15 +30,22 @@ __all__ = [
 ]
 
 
-def read_data(path: str, rules: RuleSet, args: argparse.Namespace) -> Dataset:
-    """Read a survey with the options of ``score`` / ``explain``."""
+def read_data(
+    path: str, rules: RuleSet, args: argparse.Namespace, *, layout_file: str | None = None
+) -> Dataset:
+    """Read a survey with the options of ``score`` / ``explain``.
+
+    The number locale is ``--locale`` if given, else the layout's, else the rule file's.
+    ``layout_file`` (``--previous-layout``) replaces ``--layout``.
+    """
     from udcntt.data import read_registry, read_survey
 
     layout = None
-    if getattr(args, "layout", None):
+    layout_file = layout_file or getattr(args, "layout", None)
+    if layout_file:
         from udcntt.data import read_layout
 
-        layout = read_layout(args.layout)
+        layout = read_layout(layout_file)
     registry = read_registry(args.registry) if getattr(args, "registry", None) else None
     return read_survey(
         path,
@@ -51,7 +59,10 @@ def read_data(path: str, rules: RuleSet, args: argparse.Namespace) -> Dataset:
 
 
 def write_outputs(assessment: Assessment, outputs: list[str], printer: Printer) -> None:
-    """Write the assessment in each requested format (chosen by extension)."""
+    """Write the assessment in each requested format (chosen by extension).
+
+    Each file is written to a temporary file next to it and renamed into place.
+    """
     from udcntt.report import write_report
 
     for out in outputs:
@@ -107,8 +118,49 @@ def _previous(args: argparse.Namespace, rules: RuleSet) -> Assessment | None:
     if is_assessment_file(args.previous):
         return load_assessment(args.previous)
     prev_rules = load_rules(args.previous_rules) if args.previous_rules else rules
-    data = read_data(args.previous, prev_rules, argparse.Namespace(**{**vars(args), "year": None}))
+    data = read_data(
+        args.previous,
+        prev_rules,
+        argparse.Namespace(**{**vars(args), "year": None}),
+        layout_file=args.previous_layout,
+    )
     return evaluate(prev_rules, data)
+
+
+def _nothing_scored(printer: Printer, fmt: str, source: str, *, read: bool = False) -> int:
+    """Say that no agency could be scored (exit code 4); nothing is written."""
+    d = Diagnostic(
+        code="E-NOTHING-SCORED",
+        message=msg("nothing scored: no agency of '{path}' could be scored", path=source)
+        if read
+        else msg("nothing to score: no agency row was read from '{path}'", path=source),
+        hint=msg("check that the file has data rows under its header, and the layout's header row"),
+    )
+    if fmt == "json":
+        printer.line(
+            json.dumps(
+                {"ok": False, "diagnostics": [d.to_dict(printer.lang)]},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        printer.diagnostic(d)
+    return EXIT_NOTHING_SCORED
+
+
+def _rows_summary(data: Dataset, assessment: Assessment, printer: Printer, lenient: bool) -> None:
+    """Rows read, agencies scored, rows rejected (and agencies skipped with --lenient)."""
+    read = data.rows_read if data.rows_read is not None else len(data.agencies)
+    printer.note(
+        printer.t(
+            "rows", read=read, scored=len(assessment.results), rejected=data.rows_rejected or 0
+        )
+    )
+    if lenient:
+        printer.note(
+            printer.t("rows_skipped", skipped=len(data.agencies) - len(assessment.results))
+        )
 
 
 def _summary(assessment: Assessment, printer: Printer) -> None:
@@ -129,8 +181,14 @@ def _summary(assessment: Assessment, printer: Printer) -> None:
 
 def cmd_score(args: argparse.Namespace, printer: Printer) -> int:
     """``udcntt score RULES DATA``"""
+    outputs = args.output or []
+    check_files(inputs_of(args), outputs)
+    check_report_outputs(outputs)
     rules = load_rules(args.rules)
     data = read_data(args.data, rules, args)
+    if not data.agencies:
+        printer.diagnostics(data.diagnostics)
+        return _nothing_scored(printer, args.format, args.data)
     previous = _previous(args, rules)
     options = {"lenient": bool(args.lenient), "locale": args.locale, "previous": bool(previous)}
     bar = Progress(printer, len(data.agencies), "udcntt score")
@@ -147,6 +205,9 @@ def cmd_score(args: argparse.Namespace, printer: Printer) -> int:
         bar.close()
     if assessment.diagnostics:
         printer.diagnostics(assessment.diagnostics)
+    _rows_summary(data, assessment, printer, bool(args.lenient))
+    if not assessment.results:
+        return _nothing_scored(printer, args.format, args.data, read=True)
     if args.format == "json" and not args.output:
         from udcntt.report import assessment_to_json
 
@@ -198,9 +259,12 @@ def cmd_explain(args: argparse.Namespace, printer: Printer) -> int:
 def cmd_template(args: argparse.Namespace, printer: Printer) -> int:
     """``udcntt template RULES -o OUT``"""
     from udcntt.data import write_template
+    from udcntt.report._dispatch import atomic_output
 
+    check_files(inputs_of(args), [args.output])
     rules = load_rules(args.rules)
-    write_template(rules, Path(args.output), blocks=args.block)
+    with atomic_output(args.output) as tmp:
+        write_template(rules, tmp, blocks=args.block)
     printer.note(printer.t("wrote", path=args.output))
     return EXIT_OK
 
@@ -209,9 +273,16 @@ def cmd_report(args: argparse.Namespace, printer: Printer) -> int:
     """``udcntt report RESULTS.json -o OUT``"""
     from udcntt.report import load_assessment
 
+    check_files(inputs_of(args), args.output)
+    check_report_outputs(args.output)
     assessment = load_assessment(args.results)
+    # The validation report of the survey, as the direct run showed it.
+    printer.diagnostics(assessment.diagnostics)
+    if not assessment.results:
+        return _nothing_scored(printer, args.format, args.results, read=True)
     write_outputs(assessment, args.output, printer)
-    return EXIT_OK
+    has_errors = any(d.severity is Severity.ERROR for d in assessment.diagnostics)
+    return EXIT_PROBLEMS if has_errors else EXIT_OK
 
 
 def cmd_schema(args: argparse.Namespace, printer: Printer) -> int:
@@ -226,7 +297,10 @@ def cmd_schema(args: argparse.Namespace, printer: Printer) -> int:
         schema = rule_file_json_schema()
     text = json.dumps(schema, ensure_ascii=False, indent=2)
     if args.output:
-        Path(args.output).write_text(text + "\n", encoding="utf-8")
+        from udcntt.report._dispatch import write_atomic
+
+        check_files([], [args.output])
+        write_atomic(args.output, (text + "\n").encode("utf-8"))
         printer.note(printer.t("wrote", path=args.output))
     else:
         printer.line(text)
@@ -249,6 +323,13 @@ def cmd_demo(args: argparse.Namespace, printer: Printer) -> int:
     """``udcntt demo``: the founding article reproduced from its rule file and example data."""
     from udcntt.data import read_registry, read_survey
 
+    out = Path(args.output)
+    if out.exists() and not out.is_dir():
+        raise UsageError(
+            msg("the demo writes into a folder, and '{path}' is a file", path=out),
+            code="E-IO",
+            hint=msg("name a folder (it is created if missing)"),
+        )
     files = demo_files()
     rules = load_rules(files["rules"])
     registry = read_registry(files["registry"])
@@ -260,8 +341,15 @@ def cmd_demo(args: argparse.Namespace, printer: Printer) -> int:
 
     printer.line("")
     printer.line(narrative(assessment, lang=printer.lang))
-    out = Path(args.output)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(
+            msg(
+                "cannot create the folder '{path}': {reason}", path=out, reason=exc.strerror or exc
+            ),
+            code="E-IO",
+        ) from exc
     outputs = [str(out / f"ket-qua-2017{ext}") for ext in available_formats()]
     write_outputs(assessment, outputs, printer)
     return EXIT_OK

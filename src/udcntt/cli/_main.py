@@ -5,8 +5,13 @@ Exit codes:
 * 0 — success;
 * 1 — the input has problems: rule-file errors, invalid survey data, failed embedded tests,
   property violations, an agency that cannot be scored;
-* 2 — the command line itself is wrong (unknown option, missing argument);
-* 3 — an internal error (a bug in udcntt; nothing is wrong with your files).
+* 2 — the command line itself is wrong (unknown option, missing argument, an output
+  that names one of the inputs, an output folder that does not exist);
+* 3 — an internal error (a bug in udcntt; nothing is wrong with your files);
+* 4 — nothing was scored: the survey has no agency rows (a header-only CSV, a workbook
+  whose header row was not found, every agency rejected); no report is written.
+
+``--lang``, ``--format`` and ``--no-color`` may be given before or after the command.
 """
 
 from __future__ import annotations
@@ -21,12 +26,21 @@ from udcntt._version import __version__
 from udcntt.cli._output import Printer
 from udcntt.errors import Severity, UdcnttError, UsageError
 
-__all__ = ["EXIT_INTERNAL", "EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "build_parser", "main"]
+__all__ = [
+    "EXIT_INTERNAL",
+    "EXIT_NOTHING_SCORED",
+    "EXIT_OK",
+    "EXIT_PROBLEMS",
+    "EXIT_USAGE",
+    "build_parser",
+    "main",
+]
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 3
+EXIT_NOTHING_SCORED = 4
 
 _EPILOG = {
     "check": "example:\n  udcntt check rules/lam-dong-2017.yaml rules/dti-922-province.yaml\n"
@@ -43,11 +57,39 @@ _EPILOG = {
 }
 
 
+def _add_global_options(p: argparse.ArgumentParser, *, default: bool) -> None:
+    """``--lang``, ``--format``, ``--no-color``: on the main parser with their defaults, and
+    on each command without (so a value given after the command wins, and one given before
+    it is kept when none is given after)."""
+
+    def value(v: object) -> object:
+        return v if default else argparse.SUPPRESS
+
+    p.add_argument(
+        "--lang",
+        choices=("vi", "en"),
+        default=value("vi"),
+        help="language of messages and reports (default: vi)",
+    )
+    p.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default=value("text"),
+        help="'json' for machines (default: text)",
+    )
+    p.add_argument(
+        "--no-color", action="store_true", default=value(False), help="never colour the output"
+    )
+
+
 def _add_data_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--registry", metavar="FILE", help="agency registry (YAML or CSV)")
     p.add_argument("--layout", metavar="FILE", help="workbook layout mapping (YAML)")
     p.add_argument(
-        "--locale", metavar="LOCALE", help="number locale of the survey (default: the rule set's)"
+        "--locale",
+        metavar="LOCALE",
+        help="number locale of the survey, e.g. vi-VN or en-US; wins over the layout's "
+        "locale, which wins over the rule file's",
     )
     p.add_argument("--year", type=int, help="survey year, recorded in the results")
     p.add_argument(
@@ -63,29 +105,26 @@ def build_parser() -> argparse.ArgumentParser:
         prog="udcntt",
         description="Criteria sets for ranking agencies on IT application (ứng dụng CNTT) "
         "and digital transformation, as checked, exact YAML rule files.",
-        epilog="exit codes: 0 ok, 1 problems in the input, 2 wrong usage, 3 internal error",
+        epilog="exit codes: 0 ok, 1 problems in the input, 2 wrong usage, 3 internal error, "
+        "4 nothing scored",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"udcntt {__version__}")
-    parser.add_argument(
-        "--lang", choices=("vi", "en"), default="vi", help="language of messages and reports"
-    )
-    parser.add_argument(
-        "--format", choices=("text", "json"), default="text", help="'json' for machines"
-    )
-    parser.add_argument("--no-color", action="store_true", help="never colour the output")
+    _add_global_options(parser, default=True)
     parser.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
-        return sub.add_parser(
+        p = sub.add_parser(
             name,
             help=help_text,
             description=help_text,
             epilog=_EPILOG[name],
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
+        _add_global_options(p, default=False)
+        return p
 
     p = command("check", "check rule files and run the tests embedded in them")
     p.add_argument("rules", nargs="+", metavar="RULES", help="rule files")
@@ -104,6 +143,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_options(p)
     p.add_argument("--previous", metavar="PREV", help="last year's results (JSON) or survey")
     p.add_argument("--previous-rules", metavar="RULES", help="rule file of last year's survey")
+    p.add_argument(
+        "--previous-layout",
+        metavar="FILE",
+        help="workbook layout of last year's survey (default: --layout)",
+    )
     p.add_argument(
         "-o",
         "--output",
@@ -182,7 +226,7 @@ def _report(printer: Printer, exc: UdcnttError, fmt: str) -> None:
     if fmt == "json":
         printer.line(
             json.dumps(
-                {"ok": False, "diagnostics": [d.to_dict() for d in exc.diagnostics]},
+                {"ok": False, "diagnostics": [d.to_dict(printer.lang) for d in exc.diagnostics]},
                 ensure_ascii=False,
                 indent=2,
             )
@@ -191,7 +235,7 @@ def _report(printer: Printer, exc: UdcnttError, fmt: str) -> None:
     printer.diagnostics(exc.diagnostics)
     errors = sum(1 for d in exc.diagnostics if d.severity is Severity.ERROR)
     if errors > 1:
-        printer.note(f"{errors} errors")
+        printer.note(printer.t("errors", n=errors))
 
 
 class Progress:

@@ -30,6 +30,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "internal error: {error}. This is a bug in udcntt; please report it with the command you ran.",
         "vi": "lỗi nội bộ: {error}. Đây là lỗi của udcntt; vui lòng báo lại kèm lệnh đã chạy.",
     },
+    "errors": {"en": "{n} errors", "vi": "{n} lỗi"},
+    "rows": {
+        "en": "rows read: {read}, agencies scored: {scored}, rows rejected: {rejected}",
+        "vi": "số dòng đã đọc: {read}, số đơn vị được chấm điểm: {scored}, số dòng bị loại: {rejected}",
+    },
+    "rows_skipped": {
+        "en": "agencies skipped (--lenient): {skipped}",
+        "vi": "số đơn vị bỏ qua (--lenient): {skipped}",
+    },
     "block": {"en": "Block", "vi": "Khối"},
     "rank": {"en": "Rank", "vi": "Hạng"},
     "agency": {"en": "Agency", "vi": "Đơn vị"},

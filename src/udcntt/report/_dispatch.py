@@ -4,19 +4,35 @@
 openpyxl (``udcntt[excel]``), ``.docx`` python-docx (``udcntt[docx]``), ``.html`` jinja2
 (``udcntt[html]``). Text formats are written as UTF-8 with ``\\n`` line ends on every
 platform, so the same assessment gives byte-identical files.
+
+Every file udcntt writes (reports, templates, schemas) goes through :func:`atomic_output`:
+it is written to a temporary file in the target's folder and renamed over the target only
+when complete, so an interrupted or failed write never leaves a truncated file, and an
+existing file stays as it was.
 """
 
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Callable
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from udcntt.errors import UsageError
+from udcntt.errors import UsageError, msg
 from udcntt.evaluation import Assessment
 from udcntt.report._format import check_lang
 
-__all__ = ["REPORT_FORMATS", "available_formats", "render_report", "write_report"]
+__all__ = [
+    "REPORT_FORMATS",
+    "atomic_output",
+    "available_formats",
+    "check_output_folder",
+    "render_report",
+    "write_atomic",
+    "write_report",
+]
 
 #: Every extension :func:`write_report` knows, with the module it needs (``None``: none).
 REPORT_FORMATS: dict[str, str | None] = {
@@ -74,7 +90,7 @@ def _html(assessment: Assessment, lang: str) -> bytes:
     return assessment_to_html(assessment, lang=lang).encode("utf-8")
 
 
-_WRITERS: dict[str, Callable[[Assessment, str], bytes]] = {
+_WRITERS: dict[str, Callable[[Assessment, str], bytes | Iterable[bytes]]] = {
     ".json": _json,
     ".csv": _csv,
     ".md": _md,
@@ -92,21 +108,119 @@ def render_report(assessment: Assessment, fmt: str, *, lang: str = "vi") -> byte
             optional dependency is not installed.
     """
     check_lang(lang)
+    data = _writer(fmt)(assessment, lang)
+    return data if isinstance(data, bytes) else b"".join(data)
+
+
+def _writer(fmt: str) -> Callable[[Assessment, str], bytes | Iterable[bytes]]:
     ext = fmt.lower() if fmt.startswith(".") else f".{fmt.lower()}"
     writer = _WRITERS.get(ext)
     if writer is None:
         raise UsageError(
-            f"unknown report format {fmt!r}",
+            msg("unknown report format '{format}'", format=fmt),
             code="E-USAGE",
-            hint=f"name the output file with one of: {', '.join(REPORT_FORMATS)}",
+            hint=msg(
+                "name the output file with one of: {formats}", formats=", ".join(REPORT_FORMATS)
+            ),
         )
-    return writer(assessment, lang)
+    return writer
+
+
+def _io_error(target: Path, exc: OSError) -> UsageError:
+    return UsageError(
+        msg("cannot write '{path}': {reason}", path=target, reason=exc.strerror or exc),
+        code="E-IO",
+        hint=msg("check that the folder exists and is writable"),
+    )
+
+
+def check_output_folder(path: str | Path) -> None:
+    """Check, before any work, that ``path`` can be created: its folder exists.
+
+    Raises:
+        UsageError: ``E-IO`` when the folder is missing or is not a folder, or when
+            ``path`` itself is a folder.
+    """
+    target = Path(path)
+    folder = target.parent
+    if not folder.is_dir():
+        raise UsageError(
+            msg(
+                "cannot write '{path}': the folder '{folder}' does not exist",
+                path=target,
+                folder=folder,
+            ),
+            code="E-IO",
+            hint=msg("create the folder first, or choose another output path"),
+        )
+    if target.is_dir():
+        raise UsageError(
+            msg("cannot write '{path}': it is a folder", path=target),
+            code="E-IO",
+            hint=msg("name a file, with an extension that gives its format"),
+        )
+
+
+def _mode_for(target: Path) -> int:
+    """The permissions the file gets: the existing file's, else what the umask allows."""
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+@contextmanager
+def atomic_output(path: str | Path) -> Iterator[Path]:
+    """A temporary path in ``path``'s folder, renamed to ``path`` when the block succeeds.
+
+    The temporary name keeps the extension (writers choose their format by it). On any
+    exception the temporary file is removed and ``path`` is left as it was.
+
+    Raises:
+        UsageError: ``E-IO`` when the temporary file cannot be created or renamed.
+    """
+    target = Path(path)
+    try:
+        fd, name = tempfile.mkstemp(
+            dir=target.parent, prefix=f".{target.stem}.", suffix=f".tmp{target.suffix}"
+        )
+    except OSError as exc:
+        raise _io_error(target, exc) from exc
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        with open(tmp, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.chmod(tmp, _mode_for(target))
+        os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise _io_error(target, exc) from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_atomic(path: str | Path, data: bytes | Iterable[bytes]) -> None:
+    """Write ``data`` (bytes, or chunks of bytes) to ``path`` atomically.
+
+    Raises:
+        UsageError: ``E-IO`` when the file cannot be written.
+    """
+    chunks = [data] if isinstance(data, bytes) else data
+    with atomic_output(path) as tmp, open(tmp, "wb") as handle:
+        for chunk in chunks:
+            handle.write(chunk)
 
 
 def write_report(assessment: Assessment, path: Path, *, lang: str = "vi") -> None:
     """Write ``assessment`` to ``path`` in the format its extension names.
 
     ``.json`` (with traces and receipt), ``.csv``, ``.md``, ``.xlsx``, ``.docx``, ``.html``.
+    The file is written to a temporary file next to it and renamed into place.
 
     Raises:
         UsageError: ``E-USAGE`` for an unknown extension or language, or a missing optional
@@ -115,16 +229,13 @@ def write_report(assessment: Assessment, path: Path, *, lang: str = "vi") -> Non
     target = Path(path)
     if not target.suffix:
         raise UsageError(
-            f"cannot tell the report format of {str(target)!r}: the name has no extension",
+            msg(
+                "cannot tell the report format of '{path}': the name has no extension", path=target
+            ),
             code="E-USAGE",
-            hint=f"use one of: {', '.join(REPORT_FORMATS)}",
+            hint=msg("use one of: {formats}", formats=", ".join(REPORT_FORMATS)),
         )
-    data = render_report(assessment, target.suffix, lang=lang)
-    try:
-        target.write_bytes(data)
-    except OSError as exc:
-        raise UsageError(
-            f"cannot write {str(target)!r}: {exc.strerror or exc}",
-            code="E-IO",
-            hint="check that the folder exists and is writable",
-        ) from exc
+    check_output_folder(target)
+    check_lang(lang)
+    writer = _writer(target.suffix)
+    write_atomic(target, writer(assessment, lang))

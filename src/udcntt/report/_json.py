@@ -7,26 +7,19 @@ files. The layout is described by :data:`ASSESSMENT_SCHEMA` (``udcntt schema --a
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
-from types import MappingProxyType
+from enum import Enum
 from typing import Any
 
-from udcntt.data import MISSING, NA
-from udcntt.errors import DataError, SourceLocation
-from udcntt.evaluation import (
-    AgencyResult,
-    Assessment,
-    Comparison,
-    CriterionInfo,
-    CriterionResult,
-    IndicatorInfo,
-    Receipt,
-    TierInfo,
-)
+from udcntt.errors import Diagnostic, Message
+from udcntt.evaluation import AgencyResult, Assessment, Receipt
 from udcntt.evaluation._explain import explain
+from udcntt.report._json_read import ASSESSMENT_SCHEMA_VERSION, is_assessment_file, load_assessment
+from udcntt.report._results_layout import ASSESSMENT
 
 __all__ = [
     "ASSESSMENT_SCHEMA",
@@ -36,11 +29,6 @@ __all__ = [
     "is_assessment_file",
     "load_assessment",
 ]
-
-#: Version of the assessment JSON layout; bumped on any incompatible change.
-ASSESSMENT_SCHEMA_VERSION = "1"
-
-_MAX_JSON_BYTES = 200_000_000
 
 
 def _d(value: Decimal | None) -> str | None:
@@ -52,9 +40,79 @@ def _plain(value: Any) -> Any:
         return str(value)
     if isinstance(value, bool) or value is None or isinstance(value, int | str):
         return value
-    if hasattr(value, "value") and not isinstance(value, str):  # Marker
+    if isinstance(value, Enum):  # the NA / MISSING markers
         return {"marker": value.value}
     return str(value)
+
+
+def _generic(value: Any) -> Any:
+    """Any receipt field as JSON: mappings (sorted keys), sequences, numbers as text."""
+    if isinstance(value, Mapping):
+        return {str(k): _generic(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, tuple | list):
+        return [_generic(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _generic(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    return _plain(value)
+
+
+def _kind(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, Decimal | int):
+        return "number"
+    if isinstance(value, date):
+        return "date"
+    if isinstance(value, str):
+        return "text"
+    return None
+
+
+def _derived_types(assessment: Assessment) -> dict[str, str]:
+    """The type of each derived value, read from the first agency that has one."""
+    kinds: dict[str, str] = {}
+    for r in assessment.results:
+        for name, value in r.derived.items():
+            if name not in kinds:
+                kind = _kind(value)
+                if kind is not None:
+                    kinds[name] = kind
+    return dict(sorted(kinds.items()))
+
+
+def _template(text: str | None) -> dict[str, Any] | None:
+    if isinstance(text, Message):
+        return {"template": text.template, "args": dict(text.args)}
+    return None
+
+
+def _diagnostic(d: Diagnostic) -> dict[str, Any]:
+    """The diagnostic as ``--format json`` shows it, plus its templates for other languages."""
+    out = d.to_dict("en")
+    i18n: dict[str, Any] = {}
+    for key in ("message", "hint"):
+        tpl = _template(getattr(d, key))
+        if tpl is not None:
+            i18n[key] = tpl
+    notes = [_template(n) for n in d.notes]
+    if any(n is not None for n in notes):
+        i18n["notes"] = notes
+    if i18n:
+        out["i18n"] = i18n
+    return out
+
+
+def _receipt(receipt: Receipt) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(receipt):
+        value = getattr(receipt, f.name)
+        if f.name == "rule_files":
+            out[f.name] = [{"path": p, "sha256": h} for p, h in value]
+        elif f.name == "options":
+            out[f.name] = {k: _plain(v) for k, v in sorted(value.items())}
+        else:
+            out[f.name] = _generic(value)
+    return out
 
 
 def _result(r: AgencyResult) -> dict[str, Any]:
@@ -154,30 +212,12 @@ def assessment_to_dict(assessment: Assessment, *, traces: bool = True) -> dict[s
             for block, tree in assessment.criteria_tree.items()
         },
         "results": results,
-        "comparison": None
-        if comparison is None
-        else {
-            "previous_rules_id": comparison.previous_rules_id,
-            "previous_fingerprint": comparison.previous_fingerprint,
-            "same_rules": comparison.same_rules,
-            "new_agencies": list(comparison.new_agencies),
-            "dropped_agencies": list(comparison.dropped_agencies),
-            "matched_by_alias": dict(comparison.matched_by_alias),
-            "moved_block": list(comparison.moved_block),
-            "previous_year": comparison.previous_year,
-        },
-        "normalisation": {k: dict(v) for k, v in assessment.normalisation.items()},
-        "diagnostics": [d.to_dict() for d in assessment.diagnostics],
-        "receipt": {
-            "udcntt_version": receipt.udcntt_version,
-            "rules_id": receipt.rules_id,
-            "rules_fingerprint": receipt.rules_fingerprint,
-            "rule_files": [{"path": p, "sha256": h} for p, h in receipt.rule_files],
-            "data_fingerprint": receipt.data_fingerprint,
-            "data_source": receipt.data_source,
-            "previous_fingerprint": receipt.previous_fingerprint,
-            "options": {k: _plain(v) for k, v in sorted(receipt.options.items())},
-        },
+        "comparison": None if comparison is None else _generic(comparison),
+        "normalisation": {k: _generic(v) for k, v in assessment.normalisation.items()},
+        "diagnostics": [_diagnostic(d) for d in assessment.diagnostics],
+        "receipt": _receipt(receipt),
+        "derived_types": _derived_types(assessment),
+        "paths": _generic(assessment.paths),
     }
 
 
@@ -201,234 +241,11 @@ def assessment_to_json(assessment: Assessment, *, traces: bool = True) -> str:
     return "{\n" + ",\n".join(lines) + "\n}\n"
 
 
-def _typed(value: Any, kind: str | None) -> Any:
-    """An input value read back from JSON, typed as the indicator declares."""
-    if isinstance(value, dict) and "marker" in value:
-        return NA if value["marker"] == NA.value else MISSING
-    if kind in ("count", "number", "ratio") and isinstance(value, str):
-        return Decimal(value)
-    if kind == "date" and isinstance(value, str):
-        return date.fromisoformat(value)
-    return value
-
-
-def _dec(value: Any) -> Decimal | None:
-    return None if value is None else Decimal(str(value))
-
-
-def is_assessment_file(path: str | Path) -> bool:
-    """Whether ``path`` is a results JSON written by udcntt (rather than a survey).
-
-    Only the beginning of the file is read: the writer puts ``"schema"`` first.
-    """
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(4096)
-    except OSError:
-        return False
-    return b'"schema": "udcntt-assessment"' in head
-
-
-def load_assessment(path: str | Path) -> Assessment:
-    """Read an assessment JSON written by udcntt (e.g. last year's, for rank changes).
-
-    Raises:
-        DataError: when the file is not an udcntt assessment of a known schema version.
-    """
-    p = Path(path)
-    loc = SourceLocation(file=str(p))
-    try:
-        if p.stat().st_size > _MAX_JSON_BYTES:
-            raise DataError("assessment file is too large", code="E-DATA-LIMIT", location=loc)
-        data = json.loads(p.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise DataError(
-            f"cannot read assessment JSON: {exc}", code="E-PREVIOUS", location=loc
-        ) from None
-    if not isinstance(data, dict) or data.get("schema") != "udcntt-assessment":
-        raise DataError(
-            "not an udcntt assessment (no 'schema: udcntt-assessment')",
-            code="E-PREVIOUS",
-            location=loc,
-            hint="pass last year's survey with --previous and its rules with --previous-rules",
-        )
-    if data.get("schema_version") != ASSESSMENT_SCHEMA_VERSION:
-        raise DataError(
-            f"assessment schema version {data.get('schema_version')!r} is not supported",
-            code="E-PREVIOUS",
-            location=loc,
-        )
-    try:
-        indicators = tuple(
-            IndicatorInfo(
-                i["id"], i["label"], i["type"], i.get("unit"), dict(i.get("categories") or {})
-            )
-            for i in data.get("indicators") or ()
-        )
-        types = {i.id: i.type for i in indicators}
-        relations = tuple(
-            (rel["check"], None if rel.get("blocks") is None else tuple(rel["blocks"]))
-            for rel in data.get("relations") or ()
-        )
-        results = tuple(
-            AgencyResult(
-                agency_id=r["agency_id"],
-                name=r["name"],
-                block=r["block"],
-                ranked=bool(r["ranked"]),
-                inputs=MappingProxyType(
-                    {k: _typed(v, types.get(k)) for k, v in r.get("inputs", {}).items()}
-                ),
-                derived=MappingProxyType({}),
-                criteria=MappingProxyType(
-                    {
-                        cid: CriterionResult(
-                            cid,
-                            _dec(c["points"]),
-                            Decimal(c["max"]),
-                            Decimal(c["full_max"]),
-                            c["status"],
-                            raw=_dec(c.get("raw")),
-                            normalised=_dec(c.get("normalised")),
-                            unrounded=_dec(c.get("unrounded")),
-                        )
-                        for cid, c in r["criteria"].items()
-                    }
-                ),
-                total_unrounded=Decimal(r["total_unrounded"]),
-                total=Decimal(r["total"]),
-                max=Decimal(r["max"]),
-                share=Decimal(r["share"]),
-                tier=r["tier"],
-                tier_label=r["tier_label"],
-                rank=r["rank"],
-                previous_rank=r.get("previous_rank"),
-                rank_change=r.get("rank_change"),
-                previous_total=_dec(r.get("previous_total")),
-                previous_tier=r.get("previous_tier"),
-                notes=tuple(r.get("notes", ())),
-            )
-            for r in data["results"]
-        )
-        rec = data["receipt"]
-        receipt = Receipt(
-            udcntt_version=rec["udcntt_version"],
-            rules_id=rec["rules_id"],
-            rules_fingerprint=rec["rules_fingerprint"],
-            rule_files=tuple((f["path"], f["sha256"]) for f in rec["rule_files"]),
-            data_fingerprint=rec["data_fingerprint"],
-            data_source=rec.get("data_source"),
-            previous_fingerprint=rec.get("previous_fingerprint"),
-            options=MappingProxyType(rec.get("options", {})),
-        )
-        comp = data.get("comparison")
-        comparison = (
-            None
-            if comp is None
-            else Comparison(
-                previous_rules_id=comp["previous_rules_id"],
-                previous_fingerprint=comp["previous_fingerprint"],
-                same_rules=comp["same_rules"],
-                new_agencies=tuple(comp["new_agencies"]),
-                dropped_agencies=tuple(comp["dropped_agencies"]),
-                matched_by_alias=MappingProxyType(comp["matched_by_alias"]),
-                moved_block=tuple(comp.get("moved_block", ())),
-                previous_year=comp.get("previous_year"),
-            )
-        )
-        tiers = tuple(
-            TierInfo(
-                t["id"],
-                t["label"],
-                _dec(t.get("min")),
-                _dec(t.get("max")),
-                bool(t.get("conditional")),
-            )
-            for t in data["tiers"]
-        )
-        tree = {
-            block: tuple(
-                CriterionInfo(
-                    c["id"],
-                    c.get("code"),
-                    c["label"],
-                    int(c["depth"]),
-                    bool(c["is_leaf"]),
-                    Decimal(c["full_max"]),
-                )
-                for c in items
-            )
-            for block, items in (data.get("criteria_tree") or {}).items()
-        }
-        return Assessment(
-            rules_id=data["rules_id"],
-            title=data["title"],
-            year=data.get("year"),
-            results=results,
-            block_labels=MappingProxyType({b["id"]: b["label"] for b in data["blocks"]}),
-            block_max=MappingProxyType(
-                {b["id"]: Decimal(b["max"]) for b in data["blocks"] if b.get("max") is not None}
-            ),
-            tier_labels=MappingProxyType({t["id"]: t["label"] for t in data["tiers"]}),
-            stored_receipt=receipt,
-            comparison=comparison,
-            criteria_tree=MappingProxyType(tree),
-            tiers=tiers,
-            tier_basis=str(data.get("tier_basis", "points")),
-            indicators=indicators,
-            relations=relations,
-        )
-    except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
-        raise DataError(
-            f"assessment JSON is incomplete or malformed: {exc!r}", code="E-PREVIOUS", location=loc
-        ) from None
-
-
-#: JSON Schema (draft 2020-12) of the assessment file.
+#: JSON Schema (draft 2020-12) of the assessment file, generated from the declarations
+#: :func:`load_assessment` validates against (one source of truth).
 ASSESSMENT_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "$id": "https://udcntt.example/schema/assessment-1.json",
+    "$id": f"https://udcntt.example/schema/assessment-{ASSESSMENT_SCHEMA_VERSION}.json",
     "title": "udcntt assessment",
-    "type": "object",
-    "required": ["schema", "schema_version", "rules_id", "results", "receipt", "blocks", "tiers"],
-    "properties": {
-        "schema": {"const": "udcntt-assessment"},
-        "schema_version": {"const": ASSESSMENT_SCHEMA_VERSION},
-        "rules_id": {"type": "string"},
-        "title": {"type": "string"},
-        "year": {"type": ["integer", "null"]},
-        "blocks": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "id": {"type": "string"},
-                    "label": {"type": "string"},
-                    "max": {"type": ["string", "null"]},
-                },
-            },
-        },
-        "tiers": {"type": "array"},
-        "results": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["agency_id", "name", "block", "total", "max", "share", "tier", "rank"],
-                "properties": {
-                    "agency_id": {"type": "string"},
-                    "total": {"type": "string", "description": "published (rounded) total"},
-                    "share": {"type": "string", "description": "total / applicable maximum"},
-                    "rank": {"type": ["integer", "null"]},
-                    "rank_change": {
-                        "type": ["integer", "null"],
-                        "description": "previous rank − current rank (+4 = tăng 4 bậc)",
-                    },
-                    "criteria": {"type": "object"},
-                    "trace": {"type": "object", "description": "see udcntt explain"},
-                },
-            },
-        },
-        "comparison": {"type": ["object", "null"]},
-        "receipt": {"type": "object"},
-    },
+    **ASSESSMENT.schema(),
 }

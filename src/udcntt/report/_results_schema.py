@@ -1,0 +1,464 @@
+"""The results JSON layout, declared once: the published JSON Schema and the validator.
+
+A results file can come back from anywhere (last year's folder, an e-mail, an editor), so
+:func:`validate` checks it against the same declarations that :data:`ASSESSMENT_SCHEMA` is
+generated from — types, required and unknown keys, lengths, counts, nesting and the form
+of every decimal number — before any value is used. Each problem is a diagnostic naming
+the JSON path (``results[3].rank``).
+
+Numbers are decimal text (``"87.50"``): at most :data:`MAX_DIGITS` digits and magnitudes
+below 10^:data:`MAX_MAGNITUDE`, so a tampered ``"1e999999999"`` total is refused here
+rather than overflowing a report later.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from udcntt.errors import Diagnostic, SourceLocation, msg
+
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_DIGITS",
+    "MAX_ITEMS",
+    "MAX_MAGNITUDE",
+    "MAX_TEXT",
+    "JsonNumber",
+    "Spec",
+    "validate",
+]
+
+#: Longest id, name or value text (a survey cell holds at most 10,000 characters).
+MAX_TEXT = 10_000
+#: Longest free text (titles, descriptions, messages, relation checks).
+MAX_LONG_TEXT = 100_000
+#: Most items of one list or mapping (agencies, criteria, diagnostics, …).
+MAX_ITEMS = 1_000_000
+#: Most significant digits of a decimal number.
+MAX_DIGITS = 40
+#: Largest power of ten of a decimal number (totals and inputs are far below 10^24).
+MAX_MAGNITUDE = 24
+#: Deepest nesting of free-form parts (traces, options).
+MAX_DEPTH = 32
+#: Most problems reported for one file.
+MAX_PROBLEMS = 20
+
+_DECIMAL = re.compile(r"-?[0-9]{1,60}(\.[0-9]{1,100})?([eE][+-]?[0-9]{1,4})?")
+# Lone surrogates, C0/C1 controls (tab and line ends allowed in free text) and bidi controls.
+_BAD_FREE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+_BAD_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+@dataclass(frozen=True, slots=True)
+class JsonNumber:
+    """A JSON number the results layout never writes (a fraction, a huge integer, NaN).
+
+    The reader keeps its text instead of converting it, so the validator can name it.
+    """
+
+    text: str
+
+
+class _Problems:
+    """Collects diagnostics up to :data:`MAX_PROBLEMS`."""
+
+    def __init__(self, file: str | None) -> None:
+        self.file = file
+        self.items: list[Diagnostic] = []
+
+    def add(self, code: str, path: str, message: Any, hint: Any = None) -> None:
+        if len(self.items) < MAX_PROBLEMS:
+            loc = SourceLocation(file=self.file, path=path or "$")
+            self.items.append(Diagnostic(code=code, message=message, location=loc, hint=hint))
+
+    @property
+    def full(self) -> bool:
+        return len(self.items) >= MAX_PROBLEMS
+
+
+def _found(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, JsonNumber):
+        return f"number {value.text[:20]}"  # NaN, 1e999999999, a 5,000-digit integer
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def _wrong(p: _Problems, path: str, expected: str, value: Any) -> None:
+    found = _found(value)
+    if expected == "string":
+        text = msg("'{path}' must be a string, not {found}", path=path, found=found)
+    elif expected == "decimal":
+        text = msg(
+            "'{path}' must be a decimal number written as a string, not {found}",
+            path=path,
+            found=found,
+        )
+    elif expected == "integer":
+        text = msg("'{path}' must be an integer, not {found}", path=path, found=found)
+    elif expected == "boolean":
+        text = msg("'{path}' must be true or false, not {found}", path=path, found=found)
+    elif expected == "array":
+        text = msg("'{path}' must be an array, not {found}", path=path, found=found)
+    elif expected == "object":
+        text = msg("'{path}' must be an object, not {found}", path=path, found=found)
+    else:
+        text = msg(
+            "'{path}' must be a string, a boolean, an integer or a marker object, not {found}",
+            path=path,
+            found=found,
+        )
+    p.add(
+        "E-RESULTS-TYPE",
+        path,
+        text,
+        msg("results files are written by 'udcntt score -o FILE.json'; do not edit them by hand"),
+    )
+
+
+def _too_many(p: _Problems, path: str, n: int, limit: int) -> bool:
+    if n <= limit:
+        return False
+    p.add(
+        "E-RESULTS-LIMIT",
+        path,
+        msg("'{path}' has {n} items; at most {limit} are allowed", path=path, n=n, limit=limit),
+    )
+    return True
+
+
+class Spec:
+    """One part of the layout: its JSON Schema and its check."""
+
+    expected = "a value"
+
+    def schema(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def check(self, value: Any, path: str, p: _Problems) -> None:
+        raise NotImplementedError
+
+    def accepts(self, value: Any) -> bool:
+        """Whether ``value`` passes (used to pick a branch of :class:`OneOf`)."""
+        probe = _Problems(None)
+        self.check(value, "", probe)
+        return not probe.items
+
+
+@dataclass(frozen=True)
+class Text(Spec):
+    """A string of bounded length without control characters."""
+
+    max_len: int = MAX_TEXT
+    free: bool = False
+    description: str | None = None
+    expected = "string"
+
+    def schema(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": "string", "maxLength": self.max_len}
+        if self.description:
+            out["description"] = self.description
+        return out
+
+    def check(self, value: Any, path: str, p: _Problems) -> None:
+        if not isinstance(value, str):
+            _wrong(p, path, self.expected, value)
+            return
+        if len(value) > self.max_len:
+            p.add(
+                "E-RESULTS-LIMIT",
+                path,
+                msg(
+                    "'{path}' has {n} characters; at most {limit} are allowed",
+                    path=path,
+                    n=len(value),
+                    limit=self.max_len,
+                ),
+            )
+            return
+        bad = (_BAD_FREE if self.free else _BAD_NAME).search(value)
+        if bad:
+            p.add(
+                "E-RESULTS-VALUE",
+                path,
+                msg(
+                    "'{path}' holds the control character U+{code}",
+                    path=path,
+                    code=f"{ord(bad.group()):04X}",
+                ),
+            )
+
+
+@dataclass(frozen=True)
+class Const(Spec):
+    """Exactly one of the given values."""
+
+    values: tuple[Any, ...]
+
+    def schema(self) -> dict[str, Any]:
+        if len(self.values) == 1:
+            return {"const": self.values[0]}
+        return {"enum": list(self.values)}
+
+    def check(self, value: Any, path: str, p: _Problems) -> None:
+        if type(value) not in (str, bool, int) or value not in self.values:
+            shown = value if isinstance(value, str | int) else _found(value)
+            p.add(
+                "E-RESULTS-VALUE",
+                path,
+                msg(
+                    "'{path}' is {value}; expected one of: {allowed}",
+                    path=path,
+                    value=repr(shown),
+                    allowed=", ".join(map(repr, self.values)),
+                ),
+            )
+
+
+@dataclass(frozen=True)
+class Dec(Spec):
+    """A decimal number written as text: bounded digits and magnitude, no NaN or infinity."""
+
+    description: str | None = None
+    expected = "decimal"
+
+    def schema(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": "string", "pattern": "^" + _DECIMAL.pattern + "$"}
+        if self.description:
+            out["description"] = self.description
+        return out
+
+    def check(self, value: Any, path: str, p: _Problems) -> None:
+        if not isinstance(value, str):
+            _wrong(p, path, self.expected, value)
+            return
+        if not _DECIMAL.fullmatch(value):
+            p.add(
+                "E-RESULTS-VALUE",
+                path,
+                msg("'{path}' is not a decimal number: {value}", path=path, value=repr(value)),
+            )
+            return
+        try:
+            number = Decimal(value)
+        except InvalidOperation:  # pragma: no cover - the pattern admits only valid text
+            _wrong(p, path, self.expected, value)
+            return
+        digits = len(number.as_tuple().digits)
+        if digits > MAX_DIGITS or (
+            number and not -4 * MAX_MAGNITUDE <= number.adjusted() < MAX_MAGNITUDE
+        ):
+            p.add(
+                "E-RESULTS-LIMIT",
+                path,
+                msg("'{path}' is out of range: {value}", path=path, value=repr(value)),
+                msg(
+                    "numbers in results files have at most {digits} digits and stay below 10^{power}",
+                    digits=MAX_DIGITS,
+                    power=MAX_MAGNITUDE,
+                ),
+            )
+
+
+@dataclass(frozen=True)
+class Int(Spec):
+    """An integer within bounds (``true``/``false`` are not integers)."""
+
+    lo: int
+    hi: int
+    description: str | None = None
+    expected = "integer"
+
+    def schema(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": "integer", "minimum": self.lo, "maximum": self.hi}
+        if self.description:
+            out["description"] = self.description
+        return out
+
+    def check(self, value: Any, path: str, p: _Problems) -> None:
+        if type(value) is not int:
+            _wrong(p, path, self.expected, value)
+        elif not self.lo <= value <= self.hi:
+            p.add(
+                "E-RESULTS-LIMIT",
+                path,
+                msg(
+                    "'{path}' is {value}, outside {lo}..{hi}",
+                    path=path,
+                    value=value,
+                    lo=self.lo,
+                    hi=self.hi,
+                ),
+            )
+
+
+class Bool(Spec):
+    """``true`` or ``false``."""
+
+    expected = "boolean"
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "boolean"}
+
+    def check(self, value: Any, path: str, p: _Problems) -> None:
+        if not isinstance(value, bool):
+            _wrong(p, path, self.expected, value)
+
+
+@dataclass(frozen=True)
+class Nullable(Spec):
+    """``null`` or the inner spec."""
+
+    inner: Spec
+
+    def schema(self) -> dict[str, Any]:
+        return {"anyOf": [self.inner.schema(), {"type": "null"}]}
+
+    def check(self, value: Any, path: str, p: _Problems) -> None:
+        if value is not None:
+            self.inner.check(value, path, p)
+
+
+@dataclass(frozen=True)
+class OneOf(Spec):
+    """The first of several specs that accepts the value."""
+
+    options: tuple[Spec, ...]
+
+    def schema(self) -> dict[str, Any]:
+        return {"anyOf": [o.schema() for o in self.options]}
+
+    def check(self, value: Any, path: str, p: _Problems) -> None:
+        if not any(o.accepts(value) for o in self.options):
+            _wrong(p, path, "value", value)
+
+
+@dataclass(frozen=True)
+class Arr(Spec):
+    """A list of items of one spec."""
+
+    item: Spec
+    max_items: int = MAX_ITEMS
+    expected = "array"
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "array", "items": self.item.schema(), "maxItems": self.max_items}
+
+    def check(self, value: Any, path: str, p: _Problems) -> None:
+        if not isinstance(value, list):
+            _wrong(p, path, self.expected, value)
+            return
+        if _too_many(p, path, len(value), self.max_items):
+            return
+        for i, item in enumerate(value):
+            if p.full:
+                return
+            self.item.check(item, f"{path}[{i}]", p)
+
+
+@dataclass(frozen=True)
+class Map(Spec):
+    """A mapping from id-like keys to values of one spec."""
+
+    value: Spec
+    max_items: int = MAX_ITEMS
+    expected = "object"
+
+    def schema(self) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "additionalProperties": self.value.schema(),
+            "propertyNames": {"maxLength": MAX_TEXT},
+            "maxProperties": self.max_items,
+        }
+
+    def check(self, value: Any, path: str, p: _Problems) -> None:
+        if not isinstance(value, dict):
+            _wrong(p, path, self.expected, value)
+            return
+        if _too_many(p, path, len(value), self.max_items):
+            return
+        key_spec = Text()
+        for key, item in value.items():
+            if p.full:
+                return
+            key_spec.check(key, _join(path, key), p)
+            self.value.check(item, _join(path, key), p)
+
+
+@dataclass(frozen=True)
+class Obj(Spec):
+    """An object with known keys: required ones, optional ones, nothing else."""
+
+    required: dict[str, Spec]
+    optional: dict[str, Spec] = field(default_factory=dict)
+    description: str | None = None
+    expected = "object"
+
+    def schema(self) -> dict[str, Any]:
+        props = {k: v.schema() for k, v in {**self.required, **self.optional}.items()}
+        out: dict[str, Any] = {
+            "type": "object",
+            "required": list(self.required),
+            "properties": props,
+            "additionalProperties": False,
+        }
+        if self.description:
+            out["description"] = self.description
+        return out
+
+    def check(self, value: Any, path: str, p: _Problems) -> None:
+        if not isinstance(value, dict):
+            _wrong(p, path, self.expected, value)
+            return
+        for key in self.required:
+            if key not in value:
+                p.add(
+                    "E-RESULTS-MISSING",
+                    _join(path, key),
+                    msg("'{path}' is missing", path=_join(path, key)),
+                )
+        for key, item in value.items():
+            if p.full:
+                return
+            spec = self.required.get(key) or self.optional.get(key)
+            if spec is None:
+                known = ", ".join([*self.required, *self.optional])
+                p.add(
+                    "E-RESULTS-KEY",
+                    _join(path, key),
+                    msg("unknown key '{key}' in '{path}'", key=key, path=path or "$"),
+                    msg("the keys allowed here: {known}", known=known),
+                )
+                continue
+            spec.check(item, _join(path, key), p)
+
+
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _join(path: str, key: str) -> str:
+    if _PLAIN_KEY.fullmatch(key):
+        return f"{path}.{key}" if path else key
+    shown = key if len(key) <= 40 else key[:37] + "..."
+    return f"{path}[{shown!r}]"
+
+
+def validate(data: Any, spec: Spec, file: str | None) -> list[Diagnostic]:
+    """Every problem of ``data`` against ``spec`` (at most :data:`MAX_PROBLEMS`), or ``[]``."""
+    problems = _Problems(file)
+    spec.check(data, "", problems)
+    return problems.items
