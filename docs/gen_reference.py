@@ -709,6 +709,18 @@ ERROR_DOCS: dict[str, tuple[str, str]] = {
         "vs Cyrillic letters), so they may be the same agency spelled two ways.",
         "Use the same spelling; retype the name with a Vietnamese keyboard.",
     ),
+    "E-DATA-CHAR": (
+        "A survey, registry or layout holds a character that must never reach a terminal or "
+        "a report: a control character (an escape sequence, NUL, C1 controls), an invisible "
+        "or bidirectional formatting character (U+202A–U+202E, U+2066–U+2069, U+200B–U+200F, "
+        "U+061C, U+FEFF inside text, tag characters), a lone surrogate (JSON `\"\\ud800\"`), or, "
+        "in an agency name or id, a look-alike letter: a Cyrillic or Greek letter among Latin "
+        "ones (Cyrillic `о` in `Hồ`), `Ð` U+00D0 / `ð` U+00F0 (eth) or `Ɖ` U+0189 where `Đ` "
+        "U+0110 is meant. The message names the code point; the quoted text shows it as "
+        "`<U+202E>`. The file is refused whatever the policy (a name is refused with its row).",
+        "Delete the character (retype the text, or paste it as plain text); retype names with "
+        "a Vietnamese keyboard (Unikey: Telex or VNI).",
+    ),
     "E-DATA-LIMIT": (
         "The file exceeds a safety limit (size, rows, cells, cell length, nesting, zip "
         "entries or compression ratio).",

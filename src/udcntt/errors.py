@@ -454,6 +454,7 @@ CODES: dict[str, str] = {
     "E-DATA-AGENCY-DUPLICATE": "The same agency appears twice.",
     "E-DATA-AGENCY-MISSING": "A registry agency has no survey row.",
     "E-DATA-AGENCY-LOOKALIKE": "Two names differ only by look-alike characters.",
+    "E-DATA-CHAR": "A text holds a control, invisible, bidirectional or look-alike character.",
     "E-DATA-LIMIT": "A data file exceeds a safety limit (size, cells, nesting, field length).",
     "E-DATA-FORMULA": "A cell holds a formula instead of a value.",
     "E-DATA-ROW": "A row is ragged or empty where data was expected.",

@@ -15,12 +15,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from udcntt.data._chars import lookalike, lookalike_diag
 from udcntt.data._columns import Column, header_text
 from udcntt.data._dataset import CellInfo, ValueOrMarker
 from udcntt.data._registry import Registry
 from udcntt.data._table import Row, Table
 from udcntt.data._text import clean_text, match_key, plain_key, slugify
-from udcntt.errors import Diagnostic, Severity, SourceLocation, did_you_mean
+from udcntt.errors import Diagnostic, Severity, SourceLocation, did_you_mean, msg
 from udcntt.model._ruleset import RuleSet
 from udcntt.model._survey import SurveyLayout
 
@@ -90,8 +91,11 @@ class AgencyBook:
                     add(
                         Diagnostic(
                             code="E-DATA-REGISTRY",
-                            message=f"block '{agency.block}' is not declared by rule set "
-                            f"'{rules.id}'",
+                            message=msg(
+                                "block '{block}' is not declared by rule set '{rule_set}'",
+                                block=agency.block,
+                                rule_set=rules.id,
+                            ),
                             location=agency.location,
                             agency=agency.id,
                             hint=did_you_mean(agency.block, rules.blocks),
@@ -104,12 +108,16 @@ class AgencyBook:
             return header_text(row.cells.get(col.index), clean=False) if col else ""
 
         id_text, name_text, block_text = text("id"), text("name"), text("block")
+        for shown in (id_text, name_text):
+            found = lookalike(shown) if shown else None
+            if found is not None:
+                raise Rejected(lookalike_diag(shown, found, row.location))
         if not id_text and not name_text:
             raise Rejected(
                 Diagnostic(
                     code="E-DATA-ROW",
                     location=row.location,
-                    message="the row has values but no agency id or name",
+                    message=msg("the row has values but no agency id or name"),
                 )
             )
         block_from_row = self._block(block_text, row) if block_text else None
@@ -121,7 +129,7 @@ class AgencyBook:
                         code="E-DATA-ROW",
                         location=row.location,
                         value=name_text,
-                        message="cannot make an agency id from this name; add an id column",
+                        message=msg("cannot make an agency id from this name; add an id column"),
                     )
                 )
             block = block_from_row or self._sheet_block(table, row)
@@ -134,9 +142,14 @@ class AgencyBook:
                     code="E-DATA-AGENCY-UNKNOWN",
                     location=row.location,
                     value=id_text,
-                    message=f"'{id_text}' is agency '{by_id.agency.id}' but '{name_text}' is "
-                    f"agency '{by_name.agency.id}'",
-                    hint="correct the id or the name",
+                    message=msg(
+                        "'{id}' is agency '{agency}' but '{name}' is agency '{other}'",
+                        id=id_text,
+                        agency=by_id.agency.id,
+                        name=name_text,
+                        other=by_name.agency.id,
+                    ),
+                    hint=msg("correct the id or the name"),
                 )
             )
         match = by_id or by_name
@@ -147,9 +160,9 @@ class AgencyBook:
                     code="E-DATA-AGENCY-UNKNOWN",
                     location=row.location,
                     value=shown,
-                    message="agency not in the registry",
+                    message=msg("agency not in the registry"),
                     hint=self.registry.suggest(shown)
-                    or "add it to the registry, or as an alias of its current name",
+                    or msg("add it to the registry, or as an alias of its current name"),
                 )
             )
         agency = match.agency
@@ -161,8 +174,11 @@ class AgencyBook:
                     location=row.location,
                     agency=agency.id,
                     value=id_text,
-                    message=f"id '{id_text}' is not in the registry; the row was matched by its "
-                    f"name to '{agency.name}'",
+                    message=msg(
+                        "id '{id}' is not in the registry; the row was matched by its name to '{name}'",
+                        id=id_text,
+                        name=agency.name,
+                    ),
                 )
             )
         for found, shown in ((by_id, id_text), (by_name, name_text)):
@@ -174,9 +190,12 @@ class AgencyBook:
                         location=row.location,
                         agency=agency.id,
                         value=shown,
-                        message=f"'{shown}' differs from the registry's '{found.matched}' only by "
-                        "look-alike characters; matched",
-                        hint="Ð/Đ, tone-mark placement (Hòa/Hoà) or a no-break space",
+                        message=msg(
+                            "'{text}' differs from the registry's '{registry}' only by look-alike characters; matched",
+                            text=shown,
+                            registry=found.matched,
+                        ),
+                        hint=msg("tone-mark placement (Hòa/Hoà), Unicode form or a no-break space"),
                     ),
                     once=True,
                 )
@@ -186,7 +205,9 @@ class AgencyBook:
                     code="E-DATA-BLOCK",
                     location=row.location,
                     agency=agency.id,
-                    message=f"the registry's block '{agency.block}' is not in the rule set",
+                    message=msg(
+                        "the registry's block '{block}' is not in the rule set", block=agency.block
+                    ),
                 )
             )
         if block_from_row is not None and block_from_row != agency.block:
@@ -197,8 +218,11 @@ class AgencyBook:
                     location=row.location,
                     agency=agency.id,
                     value=block_text,
-                    message=f"the row says block '{block_from_row}', the registry "
-                    f"'{agency.block}'; the registry's block is used",
+                    message=msg(
+                        "the row says block '{row_block}', the registry '{registry_block}'; the registry's block is used",
+                        row_block=block_from_row,
+                        registry_block=agency.block,
+                    ),
                 ),
                 once=True,
             )
@@ -214,11 +238,11 @@ class AgencyBook:
                     code="E-DATA-BLOCK",
                     location=row.location,
                     value=text,
-                    message="block not declared by the rule set",
+                    message=msg("block not declared by the rule set"),
                     hint=did_you_mean(
                         text, [*self.rules.blocks, *(b.label for b in self.rules.blocks.values())]
                     )
-                    or f"blocks: {', '.join(self.rules.blocks)}",
+                    or msg("blocks: {blocks}", blocks=", ".join(self.rules.blocks)),
                 )
             )
         return block
@@ -235,8 +259,12 @@ class AgencyBook:
             Diagnostic(
                 code="E-DATA-BLOCK",
                 location=row.location,
-                message="the row's block is unknown (no block column, registry or sheet block)",
-                hint="add a 'block' / 'Khối' column, a registry, or 'sheet_blocks' in the layout",
+                message=msg(
+                    "the row's block is unknown (no block column, registry or sheet block)"
+                ),
+                hint=msg(
+                    "add a 'block' / 'Khối' column, a registry, or 'sheet_blocks' in the layout"
+                ),
             )
         )
 
@@ -250,8 +278,11 @@ class AgencyBook:
                             code="E-DATA-BLOCK",
                             location=row.location,
                             agency=ident.id,
-                            message=f"block '{ident.block}' here, '{existing.block}' in "
-                            "earlier rows",
+                            message=msg(
+                                "block '{block}' here, '{earlier}' in earlier rows",
+                                block=ident.block,
+                                earlier=existing.block,
+                            ),
                         )
                     )
                 return existing
@@ -266,14 +297,18 @@ class AgencyBook:
                     location=row.location,
                     agency=ident.id,
                     value=ident.name,
-                    message=(
-                        f"'{ident.name}' and '{existing.name}' differ only by look-alike "
-                        "characters: the same agency twice"
-                        if lookalike
-                        else "the agency already has a row"
+                    message=msg(
+                        "'{name}' and '{other}' differ only by look-alike characters: the same "
+                        "agency twice (first at {first})",
+                        name=ident.name,
+                        other=existing.name,
+                        first=existing.location,
                     )
-                    + f" (first at {existing.location})",
-                    hint="keep one row per agency",
+                    if lookalike
+                    else msg(
+                        "the agency already has a row (first at {first})", first=existing.location
+                    ),
+                    hint=msg("keep one row per agency"),
                 )
             )
         if self.registry is None:
@@ -287,10 +322,17 @@ class AgencyBook:
                         location=row.location,
                         agency=ident.id,
                         value=ident.name,
-                        message=f"the name of agency '{other[0]}' "
-                        + ("" if same else "differs only by look-alike characters ")
-                        + "but the id differs",
-                        hint="one agency, one id: correct the id or the name",
+                        message=msg(
+                            "the name is that of agency '{agency}' but the id differs",
+                            agency=other[0],
+                        )
+                        if same
+                        else msg(
+                            "the name of agency '{agency}' differs only by look-alike "
+                            "characters but the id differs",
+                            agency=other[0],
+                        ),
+                        hint=msg("one agency, one id: correct the id or the name"),
                     )
                 )
             self._names.setdefault(key, (ident.id, ident.name))
@@ -318,8 +360,8 @@ class AgencyBook:
                 location=reg.location,
                 agency=reg.id,
                 severity=Severity.ERROR if reg.ranked else Severity.WARNING,
-                message=f"'{reg.name}' has no row in the survey",
-                hint="add its row, or mark it excluded in the registry",
+                message=msg("'{name}' has no row in the survey", name=reg.name),
+                hint=msg("add its row, or mark it excluded in the registry"),
             )
             for reg in self.registry
             if reg.id not in self.agencies

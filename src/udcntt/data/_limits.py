@@ -18,8 +18,9 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from udcntt.data._chars import check_text
 from udcntt.data._table import fatal
-from udcntt.errors import SourceLocation
+from udcntt.errors import SourceLocation, msg
 
 __all__ = ["DEFAULT_LIMITS", "Limits", "decode_text", "read_bytes"]
 
@@ -80,13 +81,19 @@ def check_size(path: Path, limits: Limits) -> SourceLocation:
     try:
         size = os.stat(path).st_size
     except OSError as exc:
-        raise fatal("E-IO", f"cannot read the file: {exc.strerror or exc}", loc) from exc
+        raise fatal(
+            "E-IO", msg("cannot read the file: {reason}", reason=exc.strerror or exc), loc
+        ) from exc
     if size > limits.max_file_bytes:
         raise fatal(
             "E-DATA-LIMIT",
-            f"file is {size:,} bytes; survey files are limited to {limits.max_file_bytes:,}",
+            msg(
+                "file is {size} bytes; survey files are limited to {limit}",
+                size=format(size, ","),
+                limit=format(limits.max_file_bytes, ","),
+            ),
             loc,
-            "split the file, or raise the limit (Limits(max_file_bytes=...))",
+            msg("split the file, or raise the limit (Limits(max_file_bytes=...))"),
         )
     return loc
 
@@ -102,9 +109,11 @@ def read_bytes(path: Path, limits: Limits) -> bytes:
         with open(path, "rb") as handle:
             data = handle.read(limits.max_file_bytes + 1)
     except OSError as exc:
-        raise fatal("E-IO", f"cannot read the file: {exc.strerror or exc}", loc) from exc
+        raise fatal(
+            "E-IO", msg("cannot read the file: {reason}", reason=exc.strerror or exc), loc
+        ) from exc
     if len(data) > limits.max_file_bytes:
-        raise fatal("E-DATA-LIMIT", "file grew beyond the size limit while reading", loc)
+        raise fatal("E-DATA-LIMIT", msg("file grew beyond the size limit while reading"), loc)
     return data
 
 
@@ -132,8 +141,9 @@ def decode_text(data: bytes, file: str, encoding: str | None = None) -> str:
             (with a BOM for the last two).
 
     Raises:
-        DataError: ``E-DATA-ENCODING`` when the bytes are not text in that encoding, and
-            ``E-DATA-FORMAT`` for NUL characters (a binary file).
+        DataError: ``E-DATA-ENCODING`` when the bytes are not text in that encoding,
+            ``E-DATA-FORMAT`` for NUL characters (a binary file), and ``E-DATA-CHAR`` for
+            other control, invisible or bidirectional characters.
     """
     chosen = encoding
     body = data
@@ -150,28 +160,37 @@ def decode_text(data: bytes, file: str, encoding: str | None = None) -> str:
         text = body.decode(chosen)
     except UnicodeDecodeError as exc:
         line = body[: exc.start].count(b"\n") + 1
-        hint = "save the file as UTF-8 ('CSV UTF-8' in Excel)"
+        hint = msg("save the file as UTF-8 ('CSV UTF-8' in Excel)")
         if encoding is None:
             try:
                 legacy = body.decode("cp1258")
             except UnicodeDecodeError:
                 legacy = ""
             if any(ch in _VIETNAMESE for ch in unicodedata.normalize("NFC", legacy)):
-                hint = (
-                    "the file looks like legacy Vietnamese Windows-1258 text: save it as "
-                    "'CSV UTF-8' in Excel, or declare encoding: cp1258 in the layout"
+                hint = msg(
+                    "the file looks like legacy Vietnamese Windows-1258 text: save it as 'CSV UTF-8' in Excel, or declare encoding: cp1258 in the layout"
                 )
             else:
-                hint += ", or declare its encoding in the layout (encoding: cp1258, …)"
+                hint = msg(
+                    "save the file as UTF-8 ('CSV UTF-8' in Excel), or declare its encoding "
+                    "in the layout (encoding: cp1258, …)"
+                )
         raise fatal(
             "E-DATA-ENCODING",
-            f"not {chosen} text (byte 0x{body[exc.start]:02x} at offset {exc.start})",
+            msg(
+                "not {encoding} text (byte 0x{byte} at offset {offset})",
+                encoding=chosen,
+                byte=format(body[exc.start], "02x"),
+                offset=exc.start,
+            ),
             SourceLocation(file=file, line=line),
             hint,
         ) from exc
     except LookupError as exc:  # pragma: no cover - layouts validate encodings
         raise fatal(
-            "E-DATA-ENCODING", f"unknown encoding {chosen!r}", SourceLocation(file=file)
+            "E-DATA-ENCODING",
+            msg("unknown encoding {encoding}", encoding=repr(chosen)),
+            SourceLocation(file=file),
         ) from exc
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -179,8 +198,10 @@ def decode_text(data: bytes, file: str, encoding: str | None = None) -> str:
         line = text[: text.index("\x00")].count("\n") + 1
         raise fatal(
             "E-DATA-FORMAT",
-            "NUL character in a text file (is it a binary file, or saved in another format?)",
+            msg("NUL character in a text file (is it a binary file, or saved in another format?)"),
             SourceLocation(file=file, line=line),
-            "open the file in Excel and save it as 'CSV UTF-8'",
+            msg("open the file in Excel and save it as 'CSV UTF-8'"),
         )
-    return unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", text)
+    check_text(text, file)
+    return text

@@ -31,9 +31,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from udcntt.data._chars import check_text, check_tree
 from udcntt.data._limits import Limits, decode_text
 from udcntt.data._table import Cell, RawValue, Row, Table, column_letter, fatal
-from udcntt.errors import DataError, Diagnostic, RuleFileError, SourceLocation
+from udcntt.errors import DataError, Diagnostic, RuleFileError, SourceLocation, msg
 from udcntt.loading._yaml import parse_yaml
 
 __all__ = [
@@ -101,28 +102,35 @@ def read_delimited(
             if "field limit" in str(exc):
                 raise fatal(
                     "E-DATA-LIMIT",
-                    f"a field is longer than {limits.max_field_chars:,} characters",
+                    msg(
+                        "a field is longer than {limit} characters",
+                        limit=format(limits.max_field_chars, ","),
+                    ),
                     loc,
-                    "survey cells hold short values; check the quoting of this line",
+                    msg("survey cells hold short values; check the quoting of this line"),
                 ) from exc
             raise fatal(
                 "E-DATA-FORMAT",
-                f"malformed delimited text: {exc}",
+                msg("malformed delimited text: {exc}", exc=exc),
                 loc,
-                "check the quotes on this line ('\"' inside a field is written '\"\"')",
+                msg("check the quotes on this line ('\"' inside a field is written '\"\"')"),
             ) from exc
         number += 1
         if number > limits.max_rows:
             raise fatal(
                 "E-DATA-LIMIT",
-                f"more than {limits.max_rows:,} rows",
+                msg("more than {limit} rows", limit=format(limits.max_rows, ",")),
                 SourceLocation(file=file, row=number),
-                "split the file, or raise the limit (Limits(max_rows=...))",
+                msg("split the file, or raise the limit (Limits(max_rows=...))"),
             )
         if len(fields) > limits.max_columns:
             raise fatal(
                 "E-DATA-LIMIT",
-                f"{len(fields):,} fields in a row; the limit is {limits.max_columns:,}",
+                msg(
+                    "{count} fields in a row; the limit is {limit}",
+                    count=format(len(fields), ","),
+                    limit=format(limits.max_columns, ","),
+                ),
                 SourceLocation(file=file, row=number),
             )
         cells: dict[int, Cell] = {}
@@ -134,17 +142,20 @@ def read_delimited(
             if len(value) > limits.max_field_chars:
                 raise fatal(
                     "E-DATA-LIMIT",
-                    f"a field of {len(value):,} characters; the limit is "
-                    f"{limits.max_field_chars:,}",
+                    msg(
+                        "a field of {count} characters; the limit is {limit}",
+                        count=format(len(value), ","),
+                        limit=format(limits.max_field_chars, ","),
+                    ),
                     loc,
-                    "survey cells hold short values; check the quoting of this line",
+                    msg("survey cells hold short values; check the quoting of this line"),
                 )
             cells[index] = Cell(value, loc)
         cells_seen += len(cells)
         if cells_seen > limits.max_cells:
             raise fatal(
                 "E-DATA-LIMIT",
-                f"more than {limits.max_cells:,} non-empty cells",
+                msg("more than {limit} non-empty cells", limit=format(limits.max_cells, ",")),
                 SourceLocation(file=file, row=number),
             )
         if cells:
@@ -194,7 +205,8 @@ def load_json_document(path: Path, data: bytes, *, limits: Limits) -> tuple[Any,
 
     Raises:
         DataError: ``E-DATA-FORMAT`` for invalid JSON, ``E-DATA-LIMIT`` for nesting deeper
-            than the limit.
+            than the limit, ``E-DATA-CHAR`` for control, invisible or bidirectional
+            characters (escaped ones included).
     """
     file = str(path)
     text = decode_text(data, file)
@@ -202,9 +214,9 @@ def load_json_document(path: Path, data: bytes, *, limits: Limits) -> tuple[Any,
     if _json_depth(text) > limits.max_depth:
         raise fatal(
             "E-DATA-LIMIT",
-            f"JSON nested deeper than {limits.max_depth} levels",
+            msg("JSON nested deeper than {limit} levels", limit=limits.max_depth),
             loc,
-            "a survey needs at most four levels: file, agencies, values, value details",
+            msg("a survey needs at most four levels: file, agencies, values, value details"),
         )
     try:
         doc = json.loads(
@@ -217,15 +229,13 @@ def load_json_document(path: Path, data: bytes, *, limits: Limits) -> tuple[Any,
     except json.JSONDecodeError as exc:
         raise fatal(
             "E-DATA-FORMAT",
-            f"invalid JSON: {exc.msg}",
+            msg("invalid JSON: {reason}", reason=exc.msg),
             SourceLocation(file=file, line=exc.lineno, column=exc.colno),
         ) from exc
     except RecursionError as exc:
-        raise fatal("E-DATA-LIMIT", "JSON nested too deeply", loc) from exc
+        raise fatal("E-DATA-LIMIT", msg("JSON nested too deeply"), loc) from exc
     except ValueError as exc:
-        raise fatal("E-DATA-FORMAT", f"invalid JSON: {exc}", loc) from exc
-    if isinstance(doc, _Pairs) and doc.duplicates:
-        raise fatal("E-DATA-FORMAT", f"key '{doc.duplicates[0]}' appears twice", loc)
+        raise fatal("E-DATA-FORMAT", msg("invalid JSON: {reason}", reason=exc), loc) from exc
 
     def locate(path_: tuple[str | int, ...]) -> SourceLocation:
         row = path_[1] + 1 if len(path_) > 1 and isinstance(path_[1], int) else None
@@ -233,6 +243,10 @@ def load_json_document(path: Path, data: bytes, *, limits: Limits) -> tuple[Any,
             row = path_[0] + 1
         return SourceLocation(file=file, row=row, path=_path_text(path_))
 
+    # Escapes ("\u202e", "\ud800") are only seen once parsed.
+    check_tree(doc, locate)
+    if isinstance(doc, _Pairs) and doc.duplicates:
+        raise fatal("E-DATA-FORMAT", msg("key '{key}' appears twice", key=doc.duplicates[0]), loc)
     return doc, locate
 
 
@@ -254,7 +268,8 @@ def load_yaml_document(path: Path, data: bytes) -> tuple[Any, Locate, Machine]:
     scalars that look like numbers into machine numbers.
 
     Raises:
-        DataError: for any YAML problem (syntax, duplicate keys, anchors, depth, size).
+        DataError: for any YAML problem (syntax, duplicate keys, anchors, depth, size), and
+            ``E-DATA-CHAR`` for control, invisible or bidirectional characters.
     """
     file = str(path)
     codes = {
@@ -263,17 +278,28 @@ def load_yaml_document(path: Path, data: bytes) -> tuple[Any, Locate, Machine]:
         "E-YAML-ENCODING": "E-DATA-ENCODING",
     }
     try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass  # parse_yaml names the encoding problem
+    else:
+        check_text(text, file)  # raw characters, before the YAML reader's generic refusal
+    try:
         doc = parse_yaml(data, file=file)
     except RuleFileError as exc:
         diags = [
             replace(
                 d,
                 code=codes.get(d.code, "E-DATA-FORMAT"),
-                message=d.message.replace("rule set", "survey").replace("rule file", "file"),
+                # The YAML reader words its messages for rule files; reworded ones lose their
+                # translation, the others keep it.
+                message=d.message
+                if "rule " not in d.message
+                else d.message.replace("rule set", "survey").replace("rule file", "file"),
             )
             for d in exc.diagnostics
         ]
         raise DataError.from_diagnostics(diags) from exc
+    check_tree(doc.data, doc.locate)
 
     def machine(path_: tuple[str | int, ...], value: Any) -> RawValue:
         if isinstance(value, str) and path_ in doc.plain_scalars and _YAML_NUMBER.match(value):
@@ -325,7 +351,7 @@ def records_to_table(
         if len(lists) != 1:
             raise fatal(
                 "E-DATA-FORMAT",
-                "a survey document has a list 'agencies' (wide) or 'values' (long)",
+                msg("a survey document has a list 'agencies' (wide) or 'values' (long)"),
                 locate(()),
             )
         key = lists[0]
@@ -337,21 +363,33 @@ def records_to_table(
             if meta == key:
                 continue
             if meta not in _META_KEYS:
-                raise fatal("E-DATA-FORMAT", f"unknown key '{meta}' in a survey", locate((meta,)))
+                raise fatal(
+                    "E-DATA-FORMAT",
+                    msg("unknown key '{key}' in a survey", key=meta),
+                    locate((meta,)),
+                )
             if value is not None and not isinstance(value, list | dict):
                 table.meta[meta] = str(value)
     else:
-        raise fatal("E-DATA-FORMAT", "a survey document is a mapping or a list", locate(()))
+        raise fatal("E-DATA-FORMAT", msg("a survey document is a mapping or a list"), locate(()))
     if not isinstance(records, list):
-        raise fatal("E-DATA-FORMAT", f"'{root[0]}' must be a list", locate(root))
+        raise fatal("E-DATA-FORMAT", msg("'{key}' must be a list", key=root[0]), locate(root))
     if len(records) > limits.max_rows:
-        raise fatal("E-DATA-LIMIT", f"more than {limits.max_rows:,} records", locate(root))
+        raise fatal(
+            "E-DATA-LIMIT",
+            msg("more than {limit} records", limit=format(limits.max_rows, ",")),
+            locate(root),
+        )
     columns: dict[str, int] = {}
 
     def column(name: str) -> int:
         if name not in columns:
             if len(columns) >= limits.max_columns:
-                raise fatal("E-DATA-LIMIT", f"more than {limits.max_columns:,} keys", locate(root))
+                raise fatal(
+                    "E-DATA-LIMIT",
+                    msg("more than {limit} keys", limit=format(limits.max_columns, ",")),
+                    locate(root),
+                )
             columns[name] = len(columns)
             table.headers.append(Cell(name, locate(root)))
         return columns[name]
@@ -362,7 +400,7 @@ def records_to_table(
         rloc = locate(rpath)
         if not isinstance(record, dict):
             table.rows.append(
-                Row(index + 1, {}, rloc, error=_row_error("a record must be a mapping", rloc))
+                Row(index + 1, {}, rloc, error=_row_error(msg("a record must be a mapping"), rloc))
             )
             continue
         cells: dict[int, Cell] = {}
@@ -395,14 +433,18 @@ def records_to_table(
                 )
         cells_seen += len(cells)
         if cells_seen > limits.max_cells:
-            raise fatal("E-DATA-LIMIT", f"more than {limits.max_cells:,} values", rloc)
+            raise fatal(
+                "E-DATA-LIMIT",
+                msg("more than {limit} values", limit=format(limits.max_cells, ",")),
+                rloc,
+            )
         table.rows.append(Row(index + 1, cells, rloc, error=error))
     return table
 
 
 def _duplicates(obj: Any, loc: SourceLocation) -> Diagnostic | None:
     dups = getattr(obj, "duplicates", ())
-    return _row_error(f"key '{dups[0]}' appears twice", loc) if dups else None
+    return _row_error(msg("key '{key}' appears twice", key=dups[0]), loc) if dups else None
 
 
 def _row_error(message: str, loc: SourceLocation) -> Diagnostic:
@@ -430,8 +472,10 @@ def _put(
                     locate((*path, sub)),
                     error=Diagnostic(
                         code="E-DATA-FORMAT",
-                        message=f"unknown key '{sub}' (use value, self_assessed, appraised, "
-                        "evidence)",
+                        message=msg(
+                            "unknown key '{sub}' (use value, self_assessed, appraised, evidence)",
+                            sub=sub,
+                        ),
                         location=locate((*path, sub)),
                     ),
                 )
@@ -452,7 +496,9 @@ def _put(
             None,
             loc,
             error=Diagnostic(
-                code="E-DATA-FORMAT", message="a list where one value is expected", location=loc
+                code="E-DATA-FORMAT",
+                message=msg("a list where one value is expected"),
+                location=loc,
             ),
         )
         return
@@ -461,7 +507,11 @@ def _put(
     if isinstance(value, str) and len(value) > limits.max_field_chars:
         raise fatal(
             "E-DATA-LIMIT",
-            f"a text of {len(value):,} characters; the limit is {limits.max_field_chars:,}",
+            msg(
+                "a text of {count} characters; the limit is {limit}",
+                count=format(len(value), ","),
+                limit=format(limits.max_field_chars, ","),
+            ),
             loc,
         )
     cells[column(name)] = Cell(machine(path, value), loc)

@@ -28,15 +28,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from udcntt.data._chars import char_diag, first_unsafe, lookalike, lookalike_diag
 from udcntt.data._limits import DEFAULT_LIMITS, Limits, read_bytes
 from udcntt.data._readers import load_json_document, load_yaml_document, read_delimited
 from udcntt.data._table import Table, fatal
 from udcntt.data._text import clean_text, match_key, plain_key
-from udcntt.errors import DataError, Diagnostic, SourceLocation, did_you_mean
+from udcntt.errors import DataError, Diagnostic, SourceLocation, did_you_mean, msg
 from udcntt.model._survey import DEFAULT_FALSE, DEFAULT_TRUE
 
 __all__ = ["AgencyMatch", "Registry", "RegistryAgency", "read_registry"]
@@ -107,13 +108,13 @@ class Registry:
                 diags.append(
                     _diag(
                         "E-DATA-REGISTRY",
-                        f"parent '{agency.parent}' is not in the registry",
+                        msg("parent '{parent}' is not in the registry", parent=agency.parent),
                         agency,
                         did_you_mean(agency.parent, self._by_id),
                     )
                 )
             elif agency.parent == agency.id:
-                diags.append(_diag("E-DATA-REGISTRY", "an agency is its own parent", agency))
+                diags.append(_diag("E-DATA-REGISTRY", msg("an agency is its own parent"), agency))
         if diags:
             raise DataError.from_diagnostics(diags)
 
@@ -124,8 +125,13 @@ class Registry:
             diags.append(
                 _diag(
                     "E-DATA-AGENCY-DUPLICATE",
-                    f"id '{agency.id}' is used twice"
-                    + (f" (first at {first.location})" if first.location else ""),
+                    msg(
+                        "id '{id}' is used twice (first at {first})",
+                        id=agency.id,
+                        first=first.location,
+                    )
+                    if first.location
+                    else msg("id '{id}' is used twice", id=agency.id),
                     agency,
                 )
             )
@@ -134,6 +140,19 @@ class Registry:
         texts = [(agency.name, "name"), *((alias, "alias") for alias in agency.aliases)]
         texts.append((agency.id, "id"))
         for text, how in texts:
+            bad = first_unsafe(text)
+            if bad is not None:
+                diags.append(
+                    replace(
+                        char_diag(text, bad, agency.location),
+                        agency=agency.id if agency.id != text else None,
+                    )
+                )
+                continue
+            found = lookalike(text)
+            if found is not None:
+                diags.append(lookalike_diag(text, found, agency.location))
+                continue
             plain, fold = plain_key(text), match_key(text)
             if how != "id":
                 other = self._by_name.get(plain)
@@ -141,9 +160,14 @@ class Registry:
                     diags.append(
                         _diag(
                             "E-DATA-REGISTRY",
-                            f"'{text}' names both '{other[0].id}' and '{agency.id}'",
+                            msg(
+                                "'{text}' names both '{agency}' and '{other}'",
+                                text=text,
+                                agency=other[0].id,
+                                other=agency.id,
+                            ),
                             agency,
-                            "a name or alias may belong to one agency only",
+                            msg("a name or alias may belong to one agency only"),
                         )
                     )
                     continue
@@ -153,10 +177,15 @@ class Registry:
                 diags.append(
                     _diag(
                         "E-DATA-AGENCY-LOOKALIKE",
-                        f"'{text}' ({agency.id}) and '{seen[2]}' ({seen[0].id}) differ only "
-                        "by look-alike characters",
+                        msg(
+                            "'{text}' ({agency}) and '{other}' ({other_agency}) differ only by look-alike characters",
+                            text=text,
+                            agency=agency.id,
+                            other=seen[2],
+                            other_agency=seen[0].id,
+                        ),
                         agency,
-                        "two agencies need names that read differently",
+                        msg("two agencies need names that read differently"),
                     )
                 )
                 continue
@@ -231,7 +260,7 @@ def _flag(value: Any) -> bool | None:
         return True
     if key in _FALSE:
         return False
-    raise ValueError(f"'{value}' is not yes or no")
+    raise ValueError(msg("'{value}' is not yes or no", value=value))
 
 
 def _agency(
@@ -248,32 +277,37 @@ def _agency(
     for key, value in record.items():
         name = _FIELD_KEYS.get(match_key(str(key)))
         if name is None:
-            bad(f"unknown field '{key}'", did_you_mean(str(key), _FIELDS))
+            bad(msg("unknown field '{key}'", key=key), did_you_mean(str(key), _FIELDS))
         else:
             fields[name] = value
     text = {k: clean_text(str(v)) for k, v in fields.items() if isinstance(v, str | int)}
     agency_id, name, block = text.get("id", ""), text.get("name", ""), text.get("block", "")
     if not _AGENCY_ID.match(agency_id):
-        bad(f"id {agency_id!r} is missing or not a short code (letters, digits, _ . -)")
+        bad(
+            msg(
+                "id {id} is missing or not a short code (letters, digits, _ . -)",
+                id=repr(agency_id),
+            )
+        )
     if not name:
-        bad("an agency needs a 'name'")
+        bad(msg("an agency needs a 'name'"))
     if not block:
-        bad("an agency needs a 'block'")
+        bad(msg("an agency needs a 'block'"))
     raw_aliases = fields.get("aliases") or ()
     if isinstance(raw_aliases, str):
         raw_aliases = re.split(r"[;|]", raw_aliases)
     if not isinstance(raw_aliases, list | tuple):
-        bad("'aliases' is a list of names")
+        bad(msg("'aliases' is a list of names"))
         raw_aliases = ()
     aliases = tuple(a for a in (clean_text(str(x)) for x in raw_aliases) if a)
     try:
         ranked = _flag(fields.get("ranked"))
         excluded = _flag(fields.get("excluded"))
     except ValueError as exc:
-        bad(str(exc), "write yes/no, Có/Không or true/false")
+        bad(exc.args[0] if exc.args else str(exc), msg("write yes/no, Có/Không or true/false"))
         ranked = excluded = None
     if ranked is not None and excluded is not None and ranked == excluded:
-        bad("'ranked' and 'excluded' contradict each other")
+        bad(msg("'ranked' and 'excluded' contradict each other"))
     is_ranked = ranked if ranked is not None else not excluded
     parent = text.get("parent") or None
     if problems:
@@ -283,7 +317,9 @@ def _agency(
 
 def _from_table(table: Table) -> Registry:
     if not table.rows:
-        raise fatal("E-DATA-REGISTRY", "the registry is empty", SourceLocation(file=table.file))
+        raise fatal(
+            "E-DATA-REGISTRY", msg("the registry is empty"), SourceLocation(file=table.file)
+        )
     header, *rows = table.rows
     names = {i: str(cell.value) for i, cell in header.cells.items()}
     agencies, diags = [], []
@@ -315,9 +351,9 @@ def read_registry(path: str | Path, *, limits: Limits | None = None) -> Registry
     if suffix not in (".yaml", ".yml", ".json"):
         raise fatal(
             "E-DATA-FORMAT",
-            f"unknown registry format '{suffix}'",
+            msg("unknown registry format '{suffix}'", suffix=suffix),
             SourceLocation(file=str(path)),
-            "use .yaml, .json or .csv",
+            msg("use .yaml, .json or .csv"),
         )
     if suffix == ".json":
         doc, locate = load_json_document(path, data, limits=limits)
@@ -327,25 +363,33 @@ def read_registry(path: str | Path, *, limits: Limits | None = None) -> Registry
     if not isinstance(records, list):
         raise fatal(
             "E-DATA-REGISTRY",
-            "a registry is a list of agencies, or a mapping with the list under 'agencies'",
+            msg("a registry is a list of agencies, or a mapping with the list under 'agencies'"),
             locate(()),
         )
     if isinstance(doc, dict) and set(doc) - {"agencies", "title", "description", "year"}:
         extra = sorted(set(doc) - {"agencies", "title", "description", "year"})
-        raise fatal("E-DATA-REGISTRY", f"unknown key '{extra[0]}'", locate((extra[0],)))
+        raise fatal(
+            "E-DATA-REGISTRY", msg("unknown key '{key}'", key=extra[0]), locate((extra[0],))
+        )
     agencies, diags = [], []
     for index, record in enumerate(records):
         root: tuple[str | int, ...] = ("agencies", index) if isinstance(doc, dict) else (index,)
         loc = locate(root)
         if not isinstance(record, dict):
             diags.append(
-                Diagnostic(code="E-DATA-REGISTRY", message="an agency is a mapping", location=loc)
+                Diagnostic(
+                    code="E-DATA-REGISTRY", message=msg("an agency is a mapping"), location=loc
+                )
             )
             continue
         dups = getattr(record, "duplicates", ())
         if dups:
             diags.append(
-                Diagnostic(code="E-DATA-REGISTRY", message=f"key '{dups[0]}' twice", location=loc)
+                Diagnostic(
+                    code="E-DATA-REGISTRY",
+                    message=msg("key '{key}' twice", key=dups[0]),
+                    location=loc,
+                )
             )
             continue
         agency, problems = _agency(

@@ -1,52 +1,170 @@
-"""Reading XLSX workbooks safely.
+"""Reading XLSX workbooks safely, with work bounded by the cells actually read.
 
-Before openpyxl touches a workbook, the archive itself is checked with :mod:`zipfile`:
-
-* it is a zip with the parts of a workbook (an old ``.xls`` or a password-protected file is
-  recognised and named);
-* entries are few, none expands beyond ``Limits.max_part_bytes``, all together beyond
-  ``Limits.max_uncompressed_bytes``, and no large entry compresses better than
-  ``Limits.max_zip_ratio`` : 1 (a zip bomb);
-* no XML part declares a document type (``<!DOCTYPE``/``<!ENTITY``: entity expansion and
-  external entities), found by reading each part's prolog up to its root element.
+Before openpyxl touches a workbook, :func:`~udcntt.data._xlsx_archive.check_archive` reads
+the archive with :mod:`zipfile` and refuses damaged files, zip bombs, DOCTYPEs and content
+out of proportion to the data (see that module).
 
 openpyxl is then used with ``defusedxml`` in place (checked: ``openpyxl.xml.DEFUSEDXML``),
-in read-only mode (rows stream, the grid is never materialised) and with
-``data_only=False`` so that formula cells are seen as formulas: they are refused
-(``E-DATA-FORMULA``) because the cached results stored next to them are not trusted.
-A worksheet whose content reaches beyond ``Limits.max_rows`` / ``max_columns`` (a stray
-cell at XFD1048576) is refused as soon as the stream gets there.
+in read-only mode, with ``data_only=False`` so that formula cells are seen as formulas:
+they are refused (``E-DATA-FORMULA``) because the cached results stored next to them are
+not trusted. Each sheet is streamed through openpyxl's sheet parser, not through
+``iter_rows`` (which pads every row to its last cell and trusts the declared dimension):
+the parser is fed only the sheet's ``<sheetData>``, without the empty self-closing cells
+(``<c r="B7" s="3"/>``: formatting only) that a file can hold by the million in a few
+hundred kilobytes. Rows and cells are counted as they stream (:class:`XlsxStats`) and
+reading stops at ``Limits.max_rows``, ``max_columns`` and ``max_cells`` with ``E-DATA-LIMIT``.
+Texts holding control, invisible or bidirectional characters, in cells or sheet names, are
+refused (``E-DATA-CHAR``).
 """
 
 from __future__ import annotations
 
-import codecs
 import re
 import warnings
-import zipfile
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import IO, Any
 
+from udcntt.data._chars import CharGuard, first_unsafe, visible
 from udcntt.data._limits import Limits
 from udcntt.data._table import Cell, Row, Table, column_letter, fatal
 from udcntt.data._text import match_key
-from udcntt.errors import Diagnostic, SourceLocation, UdcnttError, UsageError, did_you_mean
+from udcntt.data._xlsx_archive import check_archive
+from udcntt.errors import (
+    Diagnostic,
+    SourceLocation,
+    UdcnttError,
+    UsageError,
+    did_you_mean,
+    msg,
+)
 
-__all__ = ["INSTRUCTION_SHEETS", "check_archive", "read_xlsx", "require_openpyxl"]
+__all__ = ["INSTRUCTION_SHEETS", "XlsxStats", "read_xlsx", "require_openpyxl"]
 
 #: Sheets never read as data (compared by match key): the template's instructions and lists.
 INSTRUCTION_SHEETS = frozenset(
     match_key(n) for n in ("README", "Hướng dẫn", "Huong dan", "_lists", "Danh mục")
 )
-_PROLOG_LIMIT = 1_000_000
-_SCAN_FROM = 256_000
-# A cell or row reference with a column of three or more letters, or a row of six or more
-# digits: the only ones that can exceed the default limits (checked exactly when found).
-_FAR_REF = re.compile(rb'\sr="([A-Z]{3,}|[A-Z]{0,2}(?=[0-9]{6}))([0-9]*)"')
-_NAME_START = re.compile(r"[A-Za-z_:\u00c0-\uffff]")
+_CHUNK = 1 << 16
+_HEAD_LIMIT = 1_000_000
+_NAME = rb"(?:[A-Za-z_][\w.-]*:)?"
+# An empty cell: self-closing, with its own reference (cells without one are positional).
+_EMPTY_CELL = re.compile(rb"<" + _NAME + rb"c\s(?=[^<>]*\sr=[\"'])[^<>]*/>")
+_DATA_START = re.compile(rb"<" + _NAME + rb"sheetData(?=[\s/>])")
+_DATA_END = re.compile(rb"</" + _NAME + rb"sheetData\s*>|<" + _NAME + rb"sheetData[^<>]*/>")
+_ROOT = re.compile(rb"<([A-Za-z_][\w.:-]*)")
+
+
+@dataclass(slots=True)
+class XlsxStats:
+    """The work of reading a workbook, counted as it streams (deterministic).
+
+    Attributes:
+        rows_iterated: ``<row>`` elements the sheet parser handled.
+        cells_visited: ``<c>`` elements the sheet parser handled (empty ones included).
+        empty_cells_skipped: empty self-closing cells removed before parsing.
+        bytes_parsed: bytes of sheet XML fed to the parser.
+    """
+
+    rows_iterated: int = 0
+    cells_visited: int = 0
+    empty_cells_skipped: int = 0
+    bytes_parsed: int = 0
+
+
+class _SheetStream:
+    """A sheet part as the parser should see it: root, ``<sheetData>``, no empty cells.
+
+    Everything between the root's start tag and ``<sheetData>`` (column formats, views),
+    and everything after ``</sheetData>`` (merges, hyperlinks, validations: thousands of
+    elements openpyxl would build objects for) is left out; data rows are unchanged but
+    for the empty self-closing cells.
+    """
+
+    def __init__(self, part: IO[bytes], stats: XlsxStats) -> None:
+        self._part = part
+        self._stats = stats
+        self._tail = b""
+        self._state = "head"  # head → seek → data → done
+        self._root = b""
+        self._pending = b""
+
+    def read(self, size: int = -1) -> bytes:
+        while self._state != "done":
+            chunk = self._part.read(_CHUNK)
+            out = self._feed(chunk)
+            if out:
+                self._stats.bytes_parsed += len(out)
+                return out
+        return b""
+
+    def close(self) -> None:
+        self._part.close()
+
+    def _feed(self, chunk: bytes) -> bytes:
+        if not chunk:  # the part ends (without </sheetData>: let the parser say so)
+            self._state = "done"
+            rest, self._tail = self._tail, b""
+            return rest + (b"</" + self._root + b">" if self._root else b"")
+        buf = self._tail + chunk
+        cut = buf.rfind(b">") + 1
+        body, self._tail = buf[:cut], buf[cut:]
+        if self._state == "head":
+            return self._head(body)
+        if self._state == "seek":
+            return self._seek(body)
+        return self._data(body)
+
+    def _head(self, body: bytes) -> bytes:
+        buf = self._pending + body
+        pos = 0
+        while True:
+            lt = buf.find(b"<", pos)
+            if lt < 0:
+                break
+            if buf.startswith(b"<?", lt) or buf.startswith(b"<!--", lt):
+                close = b"?>" if buf[lt + 1 : lt + 2] == b"?" else b"-->"
+                end = buf.find(close, lt)
+                if end < 0:
+                    break
+                pos = end + len(close)
+                continue
+            root = _ROOT.match(buf, lt)
+            if root is None:
+                raise ValueError("the sheet is not XML markup")
+            end = buf.find(b">", lt)
+            if end < 0:
+                break
+            self._pending = b""
+            if buf[end - 1 : end] == b"/":  # <worksheet/>: no data at all
+                self._state = "done"
+                return buf
+            self._root = root.group(1)
+            self._state = "seek"
+            return buf[: end + 1] + self._seek(buf[end + 1 :])
+        if len(buf) > _HEAD_LIMIT:
+            raise ValueError("no root element in the first megabyte of the sheet")
+        self._pending = buf
+        return b""
+
+    def _seek(self, body: bytes) -> bytes:
+        found = _DATA_START.search(body)
+        if found is None:
+            return b""
+        self._state = "data"
+        return self._data(body[found.start() :])
+
+    def _data(self, body: bytes) -> bytes:
+        end = _DATA_END.search(body)
+        if end is not None:
+            body = body[: end.end()] + b"</" + self._root + b">"
+            self._state = "done"
+        kept, skipped = _EMPTY_CELL.subn(b"", body)
+        self._stats.empty_cells_skipped += skipped
+        return kept
 
 
 def require_openpyxl() -> ModuleType:
@@ -55,188 +173,25 @@ def require_openpyxl() -> ModuleType:
     Raises:
         UsageError: when openpyxl or defusedxml is not installed.
     """
-    hint = "install the Excel extra: pip install 'udcntt[excel]'"
+    hint = msg("install the Excel extra: pip install 'udcntt[excel]'")
     try:
         import defusedxml  # noqa: F401 - the excel extra is optional
         import openpyxl
         import openpyxl.xml
     except ImportError as exc:
         raise UsageError(
-            f"reading and writing .xlsx needs openpyxl and defusedxml ({exc.name} is missing)",
+            msg(
+                "reading and writing .xlsx needs openpyxl and defusedxml ({module} is missing)",
+                module=exc.name,
+            ),
             hint=hint,
         ) from exc
     if not openpyxl.xml.DEFUSEDXML:
         raise UsageError(
-            "openpyxl is not using defusedxml (OPENPYXL_DEFUSEDXML is set to False)",
-            hint="unset OPENPYXL_DEFUSEDXML; untrusted workbooks need defusedxml",
+            msg("openpyxl is not using defusedxml (OPENPYXL_DEFUSEDXML is set to False)"),
+            hint=msg("unset OPENPYXL_DEFUSEDXML; untrusted workbooks need defusedxml"),
         )
     return openpyxl
-
-
-def _xml_encoding(head: bytes) -> str:
-    if head.startswith((codecs.BOM_UTF16_LE, b"<\x00")):
-        return "utf-16-le"
-    if head.startswith((codecs.BOM_UTF16_BE, b"\x00<")):
-        return "utf-16-be"
-    return "latin-1"  # enough to find ASCII markup in UTF-8 and single-byte encodings
-
-
-def _prolog_declares_doctype(data: bytes) -> bool | None:
-    """``True`` when the XML prolog declares a DOCTYPE, ``None`` when it is not complete."""
-    text = codecs.decode(data, _xml_encoding(data[:4]), errors="replace")
-    text = text.lstrip("\ufeff")
-    pos = 0
-    while True:
-        while pos < len(text) and text[pos] in " \t\r\n":
-            pos += 1
-        if pos >= len(text):
-            return None
-        if text.startswith("<?", pos):
-            end, close = text.find("?>", pos + 2), "?>"
-        elif text.startswith("<!--", pos):
-            end, close = text.find("-->", pos + 4), "-->"
-        elif text.startswith("<!", pos):
-            return True  # <!DOCTYPE, <!ENTITY or anything else of the kind
-        elif text.startswith("<", pos) and _NAME_START.match(text, pos + 1):
-            return False  # the root element: no DOCTYPE can follow in well-formed XML
-        else:
-            return False  # not XML markup: the parser will reject it
-        if end < 0:
-            return None
-        pos = end + len(close)
-
-
-def check_archive(path: Path, limits: Limits) -> None:
-    """Check an XLSX file's archive before any XML parser sees it.
-
-    Raises:
-        DataError: ``E-DATA-FORMAT`` when it is not a workbook or declares a DOCTYPE,
-            ``E-DATA-LIMIT`` for a zip bomb or too many or too large parts.
-    """
-    loc = SourceLocation(file=str(path))
-    with open(path, "rb") as handle:
-        magic = handle.read(8)
-    if magic.startswith(b"\xd0\xcf\x11\xe0"):
-        raise fatal(
-            "E-DATA-FORMAT",
-            "an old-format .xls workbook or a password-protected .xlsx",
-            loc,
-            "open it in Excel and save as 'Excel Workbook (.xlsx)' without a password",
-        )
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise fatal(
-            "E-DATA-FORMAT",
-            "not an XLSX workbook (not a valid zip archive)",
-            loc,
-            "save the file from Excel as 'Excel Workbook (.xlsx)'",
-        ) from exc
-    with archive:
-        infos = archive.infolist()
-        if len(infos) > limits.max_zip_entries:
-            raise fatal("E-DATA-LIMIT", f"{len(infos):,} parts in the workbook archive", loc)
-        total = 0
-        for info in infos:
-            total += info.file_size
-            ratio = info.file_size / max(info.compress_size, 1)
-            if info.file_size > limits.max_part_bytes or total > limits.max_uncompressed_bytes:
-                raise fatal(
-                    "E-DATA-LIMIT",
-                    f"the workbook expands to more than {min(total, info.file_size):,} bytes "
-                    f"(part '{info.filename}')",
-                    loc,
-                    "a survey workbook is a few megabytes; this one may be a zip bomb",
-                )
-            if info.file_size > 1_000_000 and ratio > limits.max_zip_ratio:
-                raise fatal(
-                    "E-DATA-LIMIT",
-                    f"part '{info.filename}' compresses {ratio:,.0f}:1 (a zip bomb)",
-                    loc,
-                    "re-save the workbook from Excel",
-                )
-            if info.flag_bits & 0x1:
-                raise fatal("E-DATA-FORMAT", "the workbook archive is encrypted", loc)
-        names = {info.filename for info in infos}
-        if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-            raise fatal(
-                "E-DATA-FORMAT",
-                "not an Excel workbook (the archive has no xl/workbook.xml)",
-                loc,
-                "save the file from Excel as 'Excel Workbook (.xlsx)'",
-            )
-        for info in infos:
-            if not info.filename.lower().endswith((".xml", ".rels", ".vml")):
-                continue
-            try:
-                with archive.open(info) as part:
-                    head = part.read(_PROLOG_LIMIT)
-                    if info.file_size > _SCAN_FROM:
-                        _scan_part(part, head, info.filename, limits, loc)
-            except (zipfile.BadZipFile, OSError, NotImplementedError, EOFError) as exc:
-                raise fatal(
-                    "E-DATA-FORMAT", f"part '{info.filename}' cannot be read: {exc}", loc
-                ) from exc
-            verdict = _prolog_declares_doctype(head)
-            if verdict is None and len(head) >= _PROLOG_LIMIT:
-                verdict = True
-            if verdict:
-                raise fatal(
-                    "E-DATA-FORMAT",
-                    f"part '{info.filename}' declares an XML DOCTYPE or ENTITY",
-                    loc,
-                    "workbooks saved by Excel never do; this file may be crafted to attack "
-                    "XML parsers. Re-save it from Excel",
-                )
-
-
-def _scan_part(part: Any, head: bytes, name: str, limits: Limits, loc: SourceLocation) -> None:
-    """Bound a large XML part's content before a parser builds anything from it.
-
-    Counts elements (every ``<``: an upper bound of cells, rows and strings) and looks for
-    cell or row references beyond the row and column limits, reading the part once in
-    chunks (regular expressions on bytes, so a 30 MB sheet takes a fraction of a second).
-    openpyxl reads a sheet twice when it has no ``<dimension>``; this keeps both bounded.
-    """
-    budget = 6 * limits.max_cells + 10_000  # <c r=..><v>1</v></c> is 4 tags; strings 6
-    elements = 0
-    tail = b""
-    chunk = head
-    while chunk:
-        buf = tail + chunk
-        cut = buf.rfind(b">") + 1
-        body, tail = buf[:cut], buf[cut:]
-        if len(tail) > _PROLOG_LIMIT:
-            raise fatal("E-DATA-FORMAT", f"part '{name}' is not XML markup", loc)
-        elements += body.count(b"<")
-        if elements > budget:
-            raise fatal(
-                "E-DATA-LIMIT",
-                f"part '{name}' holds more than {budget:,} XML tags",
-                loc,
-                f"a survey has at most {limits.max_cells:,} cells; raise Limits.max_cells",
-            )
-        for col, row in _FAR_REF.findall(body):
-            row_number = int(row) if row else 0
-            col_number = _column_number(col.decode("ascii")) if col else 0
-            if row_number > limits.max_rows or col_number > limits.max_columns:
-                ref = (col + row).decode("ascii")
-                what = f"a cell at {ref}" if col else f"a row numbered {ref}"
-                raise fatal(
-                    "E-DATA-LIMIT",
-                    f"part '{name}' has {what}, beyond {limits.max_rows:,} rows or "
-                    f"{limits.max_columns:,} columns",
-                    loc,
-                    "delete the stray cells far below or to the right of the data",
-                )
-        chunk = part.read(1 << 20)
-
-
-def _column_number(letters: str) -> int:
-    number = 0
-    for ch in letters:
-        number = number * 26 + ord(ch) - 64
-    return number
 
 
 def _sheet_names(wb: Any, wanted: str | None, file: str) -> list[str]:
@@ -248,23 +203,33 @@ def _sheet_names(wb: Any, wanted: str | None, file: str) -> list[str]:
                 return [name]
         raise fatal(
             "E-DATA-MAPPING",
-            f"the workbook has no sheet '{wanted}'",
+            msg("the workbook has no sheet '{sheet}'", sheet=wanted),
             SourceLocation(file=file),
-            did_you_mean(wanted, names) or f"sheets: {', '.join(names)}",
+            did_you_mean(wanted, names) or msg("sheets: {sheets}", sheets=", ".join(names)),
         )
     return [name for name in names if match_key(name) not in INSTRUCTION_SHEETS]
 
 
-def read_xlsx(path: Path, *, sheet: str | None, limits: Limits) -> list[Table]:
+def read_xlsx(
+    path: Path, *, sheet: str | None, limits: Limits, stats: XlsxStats | None = None
+) -> list[Table]:
     """Read the data sheets of a workbook (or the one named) into raw tables.
+
+    Args:
+        path: the workbook.
+        sheet: the sheet to read, or ``None`` for every visible data sheet.
+        limits: the safety limits.
+        stats: counts the work done, when given (tests and benchmarks use it).
 
     Raises:
         UsageError: when openpyxl or defusedxml is missing.
-        DataError: for an unsafe or corrupt workbook, a missing sheet or exceeded limits.
+        DataError: for an unsafe, damaged or corrupt workbook (``E-DATA-FORMAT``), a
+            missing sheet, refused characters (``E-DATA-CHAR``) or exceeded limits.
     """
     openpyxl = require_openpyxl()
     check_archive(path, limits)
     file = str(path)
+    stats = stats if stats is not None else XlsxStats()
     # Open the file ourselves so that it is closed whatever openpyxl does on a corrupt file.
     with open(path, "rb") as handle:
         try:
@@ -276,115 +241,183 @@ def read_xlsx(path: Path, *, sheet: str | None, limits: Limits) -> list[Table]:
         except Exception as exc:  # openpyxl raises many kinds on corrupt files
             raise fatal(
                 "E-DATA-FORMAT",
-                f"the workbook cannot be read ({type(exc).__name__}: {exc})",
+                msg(
+                    "the workbook cannot be read ({kind}: {reason})",
+                    kind=type(exc).__name__,
+                    reason=exc,
+                ),
                 SourceLocation(file=file),
-                "open it in Excel, check it, and save it again as .xlsx",
+                msg("open it in Excel, check it, and save it again as .xlsx"),
             ) from exc
         try:
+            _check_sheet_names(wb, file)
+            guard = CharGuard()
             tables = []
-            cells_seen = 0
             for name in _sheet_names(wb, sheet, file):
                 if sheet is None and getattr(wb[name], "sheet_state", "visible") != "visible":
                     # Hidden sheets are not read, but named in the report.
                     tables.append(Table(file=file, sheet=name, meta={"skipped": "hidden"}))
                     continue
-                table, count = _read_sheet(wb[name], name, file, limits, cells_seen)
-                cells_seen += count
-                tables.append(table)
+                tables.append(_read_sheet(wb, name, file, limits, stats, guard))
+            guard.done()
             return tables
         finally:
             wb.close()
 
 
-def _read_sheet(ws: Any, name: str, file: str, limits: Limits, seen: int) -> tuple[Table, int]:
+def _check_sheet_names(wb: Any, file: str) -> None:
+    guard = CharGuard()
+    for name in wb.sheetnames:
+        bad = first_unsafe(name)
+        if bad is not None:
+            guard.add(name, bad, SourceLocation(file=file, sheet=visible(name)))
+    guard.done()
+
+
+def _read_sheet(
+    wb: Any, name: str, file: str, limits: Limits, stats: XlsxStats, guard: CharGuard
+) -> Table:
+    from openpyxl.cell.read_only import ReadOnlyCell
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    ws = wb[name]
     table = Table(file=file, sheet=name)
-    declared = (ws.max_row, ws.max_column)
-    ws.reset_dimensions()  # stream what is there; declared dimensions may lie
-    count = 0
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            for number, row in enumerate(ws.iter_rows(min_row=1), start=1):
-                if number > limits.max_rows:
-                    shown = ""
-                    if declared[0] and declared[1]:
-                        shown = f" (its declared range ends at {column_letter(declared[1])}"
-                        shown += f"{declared[0]})"
-                    raise fatal(
-                        "E-DATA-LIMIT",
-                        f"sheet '{name}' has content beyond row {limits.max_rows:,}{shown}",
-                        SourceLocation(file=file, sheet=name, row=number),
-                        "delete the rows and cells below the data, or raise Limits.max_rows",
-                    )
-                if len(row) > limits.max_columns:
-                    col = column_letter(len(row))
-                    raise fatal(
-                        "E-DATA-LIMIT",
-                        f"sheet '{name}' has a cell in column {col}, beyond "
-                        f"{limits.max_columns:,} columns",
-                        SourceLocation(file=file, sheet=name, row=number, cell_column=col),
-                        "delete the stray cells to the right of the data",
-                    )
-                cells = _cells(row, number, name, file, limits)
-                if cells:
-                    count += len(cells)
-                    if seen + count > limits.max_cells:
-                        raise fatal(
-                            "E-DATA-LIMIT",
-                            f"more than {limits.max_cells:,} non-empty cells",
-                            SourceLocation(file=file, sheet=name, row=number),
-                        )
-                    table.rows.append(
-                        Row(number, cells, SourceLocation(file=file, sheet=name, row=number))
-                    )
+        source = _SheetStream(wb._archive.open(ws._worksheet_path), stats)
+        try:
+            parser = WorkSheetParser(
+                source,
+                ws._shared_strings,
+                data_only=False,
+                epoch=wb.epoch,
+                date_formats=wb._date_formats,
+                timedelta_formats=wb._timedelta_formats,
+            )
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                for number, raw in parser.parse():
+                    stats.rows_iterated += 1
+                    stats.cells_visited += len(raw)
+                    _bound(stats, number, raw, name, file, limits)
+                    cells = _cells(ws, ReadOnlyCell, raw, number, name, file, limits, guard)
+                    if cells:
+                        loc = SourceLocation(file=file, sheet=name, row=number)
+                        table.rows.append(Row(number, cells, loc))
+        finally:
+            source.close()
     except UdcnttError:
         raise
-    except (KeyError, ValueError, TypeError, AttributeError, IndexError, OSError) as exc:
+    except Exception as exc:  # a damaged part: zlib, zip, XML or openpyxl errors
         raise fatal(
             "E-DATA-FORMAT",
-            f"sheet '{name}' cannot be read ({type(exc).__name__}: {exc})",
+            msg(
+                "sheet '{sheet}' cannot be read ({kind}: {reason})",
+                sheet=name,
+                kind=type(exc).__name__,
+                reason=exc,
+            ),
             SourceLocation(file=file, sheet=name),
+            msg("open the workbook in Excel (which may repair it) and save it again as .xlsx"),
         ) from exc
-    except zipfile.BadZipFile as exc:
+    return table
+
+
+def _bound(
+    stats: XlsxStats, number: int, raw: list[dict[str, Any]], name: str, file: str, limits: Limits
+) -> None:
+    """Stop at the first row, column or cell beyond the limits."""
+    loc = SourceLocation(file=file, sheet=name, row=number)
+    last = max((cell["column"] for cell in raw), default=0)
+    if number > limits.max_rows or stats.rows_iterated > limits.max_rows:
+        where = (
+            msg("a cell at {column}{row}", column=column_letter(last), row=number)
+            if last
+            else msg("row {row}", row=format(number, ","))
+        )
         raise fatal(
-            "E-DATA-FORMAT", f"sheet '{name}' is corrupt: {exc}", SourceLocation(file=file)
-        ) from exc
-    return table, count
+            "E-DATA-LIMIT",
+            msg(
+                "sheet '{sheet}' has {where}, beyond row {limit}",
+                sheet=name,
+                where=where,
+                limit=format(limits.max_rows, ","),
+            ),
+            replace(loc, cell_column=column_letter(last) if last else None),
+            msg("delete the rows and cells below the data, or raise Limits.max_rows"),
+        )
+    if last > limits.max_columns:
+        col = column_letter(last)
+        raise fatal(
+            "E-DATA-LIMIT",
+            msg(
+                "sheet '{sheet}' has a cell in column {column}, beyond {limit} columns",
+                sheet=name,
+                column=col,
+                limit=format(limits.max_columns, ","),
+            ),
+            SourceLocation(file=file, sheet=name, row=number, cell_column=col),
+            msg("delete the stray cells to the right of the data, or raise Limits.max_columns"),
+        )
+    if stats.cells_visited > limits.max_cells:
+        raise fatal(
+            "E-DATA-LIMIT",
+            msg(
+                "the workbook holds more than {limit} cells (formatted empty cells included)",
+                limit=format(limits.max_cells, ","),
+            ),
+            loc,
+            msg("delete the unused rows and columns, or raise Limits.max_cells"),
+        )
 
 
-def _cells(row: Any, number: int, name: str, file: str, limits: Limits) -> dict[int, Cell]:
+def _cells(
+    ws: Any,
+    cell_type: Any,
+    raw: list[dict[str, Any]],
+    number: int,
+    name: str,
+    file: str,
+    limits: Limits,
+    guard: CharGuard,
+) -> dict[int, Cell]:
     cells: dict[int, Cell] = {}
-    for index, cell in enumerate(row):
-        value = getattr(cell, "value", None)
+    for item in raw:
+        value = item["value"]
         if value is None:
             continue
+        index = item["column"] - 1
         col = column_letter(index + 1)
         loc = SourceLocation(file=file, sheet=name, row=number, cell_column=col)
-        kind = getattr(cell, "data_type", None)
+        kind = item["data_type"]
         if kind == "f":
-            shown = str(getattr(value, "text", value))[:60]
+            shown = str(getattr(value, "text", value))
+            guard.check(shown, loc)
+            shown = shown[:60]
             cells[index] = Cell(
                 None,
                 loc,
                 error=Diagnostic(
                     code="E-DATA-FORMULA",
-                    message=f"the cell holds a formula ({shown}); formulas are not read and "
-                    "their cached results are not trusted",
+                    message=msg(
+                        "the cell holds a formula ({formula}); formulas are not read and their cached results are not trusted",
+                        formula=shown,
+                    ),
                     location=loc,
                     value=shown,
-                    hint="copy the column and use Paste Special → Values",
+                    hint=msg("copy the column and use Paste Special → Values"),
                 ),
             )
         elif kind == "e":
+            shown = visible(str(value))
             cells[index] = Cell(
                 None,
                 loc,
                 error=Diagnostic(
                     code="E-DATA-FORMULA",
-                    message=f"the cell holds the Excel error {value}",
+                    message=msg("the cell holds the Excel error {error}", error=shown),
                     location=loc,
-                    value=str(value),
-                    hint="replace it with the value, or leave the cell empty",
+                    value=shown,
+                    hint=msg("replace it with the value, or leave the cell empty"),
                 ),
             )
         elif isinstance(value, str):
@@ -393,15 +426,23 @@ def _cells(row: Any, number: int, name: str, file: str, limits: Limits) -> dict[
             if len(value) > limits.max_field_chars:
                 raise fatal(
                     "E-DATA-LIMIT",
-                    f"a cell of {len(value):,} characters; the limit is {limits.max_field_chars:,}",
+                    msg(
+                        "a cell of {count} characters; the limit is {limit}",
+                        count=format(len(value), ","),
+                        limit=format(limits.max_field_chars, ","),
+                    ),
                     loc,
+                    msg("survey cells hold short values, or raise Limits.max_field_chars"),
                 )
+            guard.check(value, loc)
             cells[index] = Cell(value, loc)
         elif isinstance(value, bool | int | float | Decimal):
-            fmt = str(getattr(cell, "number_format", "") or "")
-            cells[index] = Cell(value, loc, percent="%" in fmt and not isinstance(value, bool))
+            fmt = "" if isinstance(value, bool) else str(cell_type(ws, **item).number_format)
+            cells[index] = Cell(value, loc, percent="%" in fmt)
         elif isinstance(value, datetime | date | time | timedelta):
             cells[index] = Cell(value, loc)
         else:
-            cells[index] = Cell(str(value), loc)
+            text = str(value)
+            guard.check(text, loc)
+            cells[index] = Cell(text, loc)
     return cells
