@@ -179,7 +179,9 @@ def test_sigkill_while_writing_leaves_the_old_file(tmp_path: Path) -> None:
         write_report(small_assessment(), {str(path)!r})
         """
     )
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=120, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, timeout=120, check=False
+    )
     assert proc.returncode == -signal.SIGKILL, proc.stderr
     assert path.read_bytes() == b'{"old": true}\n'
     # The killed process could not clean up; its partial file is a hidden temporary one.

@@ -53,7 +53,11 @@ def _lam_dong(lenient_bad_row: bool, tmp_path: Path) -> udcntt.Assessment:
         survey = tmp_path / "survey-2017.csv"
         survey.write_text("\n".join([lines[0], ",".join(row), *lines[2:]]) + "\n", encoding="utf-8")
     data = read_survey(
-        survey, rules, registry=registry, year=2017, policy="lenient" if lenient_bad_row else "strict"
+        survey,
+        rules,
+        registry=registry,
+        year=2017,
+        policy="lenient" if lenient_bad_row else "strict",
     )
     return udcntt.evaluate(rules, data, previous=previous, on_error="skip")
 
@@ -91,7 +95,9 @@ def test_normalisation_statistics_round_trip(tmp_path: Path) -> None:
     _assert_equal(a, b)
 
 
-def test_small_rule_set_with_derived_values_round_trips(small: udcntt.Assessment, tmp_path: Path) -> None:
+def test_small_rule_set_with_derived_values_round_trips(
+    small: udcntt.Assessment, tmp_path: Path
+) -> None:
     """Derived values come back with their types (numbers as Decimal, not text)."""
     assert any(r.derived for r in small.results)
     _assert_equal(small, _round_trip(small, tmp_path))
@@ -116,7 +122,9 @@ def test_receipt_fields_are_all_in_the_schema() -> None:
 
 
 @pytest.mark.parametrize("fmt", [".md", ".csv", ".html"])
-def test_reports_from_the_file_equal_direct_ones(small: udcntt.Assessment, tmp_path: Path, fmt: str) -> None:
+def test_reports_from_the_file_equal_direct_ones(
+    small: udcntt.Assessment, tmp_path: Path, fmt: str
+) -> None:
     """A report made from the results file equals the one made directly."""
     from udcntt.report import render_report
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.report.conftest import SMALL_2017
 
 import udcntt
 from udcntt.cli import EXIT_PROBLEMS, main
@@ -58,12 +59,27 @@ def _deep(depth: int) -> Any:
 CASES: list[tuple[str, Callable[[dict[str, Any]], None], str, str]] = [
     ("rank-as-string", _set("results.3.rank", "1"), "E-RESULTS-TYPE", "results[3].rank"),
     ("rank-5000-digits", _set("results.3.rank", "9" * 5000), "E-RESULTS-TYPE", "results[3].rank"),
-    ("total-huge-exponent", _set("results.1.total", "1e999999999"), "E-RESULTS-VALUE", "results[1].total"),
+    (
+        "total-huge-exponent",
+        _set("results.1.total", "1e999999999"),
+        "E-RESULTS-VALUE",
+        "results[1].total",
+    ),
     ("total-out-of-range", _set("results.1.total", "1E+30"), "E-RESULTS-LIMIT", "results[1].total"),
     ("total-nan-text", _set("results.1.total", "NaN"), "E-RESULTS-VALUE", "results[1].total"),
-    ("name-as-list", _set("results.2.name", ["Sở", "Tài chính"]), "E-RESULTS-TYPE", "results[2].name"),
+    (
+        "name-as-list",
+        _set("results.2.name", ["Sở", "Tài chính"]),
+        "E-RESULTS-TYPE",
+        "results[2].name",
+    ),
     ("deep-name", _set("results.0.name", _deep(300)), "E-RESULTS-TYPE", "results[0].name"),
-    ("deep-trace", _set("results.0.trace", {"x": _deep(300)}), "E-RESULTS-LIMIT", "results[0].trace"),
+    (
+        "deep-trace",
+        _set("results.0.trace", {"x": _deep(300)}),
+        "E-RESULTS-LIMIT",
+        "results[0].trace",
+    ),
     ("missing-total", _drop("results.4.total"), "E-RESULTS-MISSING", "results[4].total"),
     ("missing-receipt", _drop("receipt"), "E-RESULTS-MISSING", "receipt"),
     ("extra-key", _set("results.0.bonus", "10"), "E-RESULTS-KEY", "results[0].bonus"),
@@ -76,7 +92,12 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str, str]] = [
         "E-RESULTS-VALUE",
         "results[1].agency_id",
     ),
-    ("control-character", _set("results.0.name", "Sở\x1b[2J"), "E-RESULTS-VALUE", "results[0].name"),
+    (
+        "control-character",
+        _set("results.0.name", "Sở\x1b[2J"),
+        "E-RESULTS-VALUE",
+        "results[0].name",
+    ),
     ("criteria-as-list", _set("results.0.criteria", []), "E-RESULTS-TYPE", "results[0].criteria"),
     (
         "bad-status",
@@ -90,8 +111,6 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str, str]] = [
 @pytest.fixture(scope="module")
 def written(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     rules = udcntt.load_rules(SMALL_RULES)
-    from tests.report.conftest import SMALL_2017  # noqa: PLC0415 - the shared survey
-
     a = udcntt.evaluate(rules, udcntt.Dataset.from_records(SMALL_2017, year=2017))
     data: dict[str, Any] = json.loads(assessment_to_json(a))
     return data
@@ -118,7 +137,9 @@ def test_report_refuses_a_tampered_file(
     """`udcntt report` names the code and the JSON path, exits 1 and writes nothing."""
     path = _write(tmp_path, written, mutate)
     out = tmp_path / "bao-cao.md"
-    assert main(["report", str(path), "-o", str(out), "--lang", "en", "--no-color"]) == EXIT_PROBLEMS
+    assert (
+        main(["report", str(path), "-o", str(out), "--lang", "en", "--no-color"]) == EXIT_PROBLEMS
+    )
     err = capsys.readouterr().err
     assert f"error[{code}]" in err, err
     assert f"at: {where}" in err, err
@@ -126,7 +147,9 @@ def test_report_refuses_a_tampered_file(
     assert not out.exists()
 
 
-@pytest.mark.parametrize(("name", "mutate", "code", "where"), CASES[:8], ids=[c[0] for c in CASES[:8]])
+@pytest.mark.parametrize(
+    ("name", "mutate", "code", "where"), CASES[:8], ids=[c[0] for c in CASES[:8]]
+)
 def test_previous_refuses_a_tampered_file(
     written: dict[str, Any],
     tmp_path: Path,
@@ -138,8 +161,6 @@ def test_previous_refuses_a_tampered_file(
 ) -> None:
     """`udcntt score --previous` refuses the same files the same way."""
     survey = tmp_path / "survey.json"
-    from tests.report.conftest import SMALL_2017  # noqa: PLC0415
-
     survey.write_text(json.dumps({"agencies": SMALL_2017}), encoding="utf-8")
     path = _write(tmp_path, written, mutate)
     rc = main(["--lang", "en", "score", str(SMALL_RULES), str(survey), "--previous", str(path)])
@@ -152,11 +173,17 @@ def test_previous_refuses_a_tampered_file(
     ("text", "code"),
     [
         ('{"schema": "udcntt-assessment", "schema_version": "1", "title": NaN', "E-RESULTS-JSON"),
-        ('{"schema": "udcntt-assessment", "schema_version": "1", "x": ' + "[" * 100_000, "E-RESULTS-LIMIT"),
+        (
+            '{"schema": "udcntt-assessment", "schema_version": "1", "x": ' + "[" * 100_000,
+            "E-RESULTS-LIMIT",
+        ),
         ('{"schema": "udcntt-assessment", "schema": "x"}', "E-RESULTS-KEY"),
         ('{"agencies": []}', "E-RESULTS-SCHEMA"),
         ("[1, 2, 3]", "E-RESULTS-SCHEMA"),
-        ('{"schema": "udcntt-assessment", "schema_version": "1", "year": 1' + "0" * 5000 + "}", "E-RESULTS-TYPE"),
+        (
+            '{"schema": "udcntt-assessment", "schema_version": "1", "year": 1' + "0" * 5000 + "}",
+            "E-RESULTS-TYPE",
+        ),
     ],
     ids=["truncated", "deep-100000", "duplicate-key", "a-survey", "a-list", "year-5000-digits"],
 )
