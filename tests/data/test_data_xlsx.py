@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 import tracemalloc
 import zipfile
 from collections.abc import Iterator
@@ -25,17 +24,14 @@ HEADER = ["id", "name", "block", "staff_total", "pc_ratio", "bandwidth", "plan_d
 
 
 @contextmanager
-def bounded(seconds: float = 1.0, megabytes: int = 100) -> Iterator[None]:
-    """Fail if the block takes much longer than ``seconds`` or allocates ``megabytes``."""
+def bounded(megabytes: int = 100) -> Iterator[None]:
+    """Fail if the block allocates more than ``megabytes`` (time: benchmarks/)."""
     tracemalloc.start()
-    start = time.perf_counter()
     try:
         yield
     finally:
-        elapsed = time.perf_counter() - start
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
-    assert elapsed < seconds * 4, f"took {elapsed:.2f} s"  # generous: tracemalloc is slow
     assert peak < megabytes * 1_000_000, f"peak {peak / 1e6:.0f} MB"
 
 

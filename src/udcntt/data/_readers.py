@@ -276,6 +276,7 @@ def load_yaml_document(path: Path, data: bytes) -> tuple[Any, Locate, Machine]:
         "E-YAML-SIZE": "E-DATA-LIMIT",
         "E-YAML-DEPTH": "E-DATA-LIMIT",
         "E-YAML-ENCODING": "E-DATA-ENCODING",
+        "E-YAML-CHAR": "E-DATA-CHAR",
     }
     try:
         text = data.decode("utf-8-sig")

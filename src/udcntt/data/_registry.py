@@ -280,6 +280,13 @@ def _agency(
             bad(msg("unknown field '{key}'", key=key), did_you_mean(str(key), _FIELDS))
         else:
             fields[name] = value
+    raw_texts = [fields.get(k) for k in ("id", "name", "parent")]
+    aliases_raw = fields.get("aliases")
+    raw_texts.extend(aliases_raw if isinstance(aliases_raw, list) else [aliases_raw])
+    for raw in raw_texts:  # before clean_text folds Ð into Đ
+        found = lookalike(raw) if isinstance(raw, str) else None
+        if found is not None and isinstance(raw, str):
+            problems.append(lookalike_diag(raw, found, loc))
     text = {k: clean_text(str(v)) for k, v in fields.items() if isinstance(v, str | int)}
     agency_id, name, block = text.get("id", ""), text.get("name", ""), text.get("block", "")
     if not _AGENCY_ID.match(agency_id):

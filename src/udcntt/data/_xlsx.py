@@ -52,7 +52,7 @@ _CHUNK = 1 << 16
 _HEAD_LIMIT = 1_000_000
 _NAME = rb"(?:[A-Za-z_][\w.-]*:)?"
 # An empty cell: self-closing, with its own reference (cells without one are positional).
-_EMPTY_CELL = re.compile(rb"<" + _NAME + rb"c\s(?=[^<>]*\sr=[\"'])[^<>]*/>")
+_EMPTY_CELL = re.compile(rb"<" + _NAME + rb"c(?=\s)(?=[^<>]*\sr=[\"'])[^<>]*/>")
 _DATA_START = re.compile(rb"<" + _NAME + rb"sheetData(?=[\s/>])")
 _DATA_END = re.compile(rb"</" + _NAME + rb"sheetData\s*>|<" + _NAME + rb"sheetData[^<>]*/>")
 _ROOT = re.compile(rb"<([A-Za-z_][\w.:-]*)")
@@ -266,6 +266,13 @@ def read_xlsx(
 
 
 def _check_sheet_names(wb: Any, file: str) -> None:
+    if not wb.sheetnames:  # openpyxl skips sheets whose part is missing
+        raise fatal(
+            "E-DATA-FORMAT",
+            msg("the workbook has no sheet that can be read (a damaged file?)"),
+            SourceLocation(file=file),
+            msg("open it in Excel (which may repair it) and save it again as .xlsx"),
+        )
     guard = CharGuard()
     for name in wb.sheetnames:
         bad = first_unsafe(name)
