@@ -402,7 +402,8 @@ ERROR_DOCS: dict[str, tuple[str, str]] = {
     "E-SCHEMA-VALUE": (
         "A value is of the right form but not accepted: an unknown enum value "
         "(`type: integer`), an invalid date, reversed range bounds, decimal places out of "
-        "0–10.",
+        "0–10, a number that is not finite (`NaN`, `.inf`), has more than 34 significant "
+        "digits or lies outside 10⁻¹⁸–10¹⁸ in magnitude (`1.0e+400`).",
         "Use one of the values listed in the message or the schema reference.",
     ),
     "E-SCHEMA-ID": (

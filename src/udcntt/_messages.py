@@ -263,6 +263,10 @@ VI: dict[str, str] = {
     "a number is too large to round to the requested places": "một số quá lớn để làm tròn đến số chữ số yêu cầu",
     "a result is not a finite number": "một kết quả không phải là số hữu hạn",
     "a result is too large for exact arithmetic": "một kết quả quá lớn cho phép tính chính xác",
+    # model: bounded numbers in rule files (model/_base, expressions/_parse)
+    "rule files accept magnitudes from {low} to {high} (and zero)": "tệp quy tắc chỉ nhận độ lớn từ {low} đến {high} (và số 0)",
+    "the number {value} is {length} characters long; rule files accept at most {limit} significant digits": "số {value} dài {length} ký tự; tệp quy tắc chỉ nhận tối đa {limit} chữ số có nghĩa",
+    "the number {value} is out of range: rule files accept magnitudes from {low} to {high} (and zero)": "số {value} nằm ngoài phạm vi: tệp quy tắc chỉ nhận độ lớn từ {low} đến {high} (và số 0)",
     # model
     "id {id} must be lower-case ASCII snake_case starting with a letter (Vietnamese without diacritics is fine: 'nhan_luc_so')": "id {id} phải viết bằng chữ thường ASCII dạng snake_case, bắt đầu bằng một chữ cái (có thể viết tiếng Việt không dấu: 'nhan_luc_so')",
     "expected text, got a boolean": "cần văn bản, nhưng nhận được giá trị đúng/sai",

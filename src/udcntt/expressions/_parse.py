@@ -24,13 +24,13 @@ from udcntt.expressions._diagnostics import (
 )
 from udcntt.expressions._functions import FUNCTIONS
 from udcntt.expressions._types import (
-    DECIMAL_CONTEXT,
     MAX_BRACKET_DEPTH,
     MAX_DEPTH,
     MAX_DIGITS,
     MAX_NODES,
     MAX_SOURCE_LENGTH,
 )
+from udcntt.model import MAX_NUMBER, MIN_NUMBER
 
 __all__ = ["ParsedExpression", "parse_expression"]
 
@@ -354,12 +354,17 @@ class _Validator:
                     "exact arithmetic keeps {limit} digits; shorten the number", limit=MAX_DIGITS
                 ),
             )
-        if number and not DECIMAL_CONTEXT.Emin <= number.adjusted() <= DECIMAL_CONTEXT.Emax:
+        if number and not MIN_NUMBER <= number.copy_abs() <= MAX_NUMBER:
+            # The same bounds as every other number in a rule file (points, weights, ranges).
             raise self.loc.error(
                 "E-EXPR-LIMIT",
                 msg("the number {text} is too large or too small", text=text),
                 node=node,
-                hint=msg("exponents must lie within ±{limit}", limit=DECIMAL_CONTEXT.Emax),
+                hint=msg(
+                    "rule files accept magnitudes from {low} to {high} (and zero)",
+                    low=f"{MIN_NUMBER:.0E}",
+                    high=f"{MAX_NUMBER:.0E}",
+                ),
             )
         return number
 

@@ -4,7 +4,19 @@ A rule file's YAML maps one-to-one onto :class:`RuleSet`; see the rule-file refe
 docs for the syntax, with examples.
 """
 
-from udcntt.model._base import Dec, Expr, Id, Label, StrictModel, parse_decimal_text
+from udcntt.model._base import (
+    MAX_NUMBER,
+    MAX_NUMBER_DIGITS,
+    MIN_NUMBER,
+    Dec,
+    Expr,
+    Id,
+    Int,
+    Label,
+    StrictModel,
+    check_number,
+    parse_decimal_text,
+)
 from udcntt.model._criteria import (
     RULE_KINDS,
     Aggregate,
@@ -50,6 +62,9 @@ from udcntt.model._survey import ColumnRole, ColumnSpec, SurveyFormat, SurveyLay
 
 __all__ = [
     "FORMAT_VERSION",
+    "MAX_NUMBER",
+    "MAX_NUMBER_DIGITS",
+    "MIN_NUMBER",
     "RULE_KINDS",
     "Aggregate",
     "BandStep",
@@ -69,6 +84,7 @@ __all__ = [
     "Id",
     "Indicator",
     "IndicatorType",
+    "Int",
     "Label",
     "Lookup",
     "MissingPolicy",
@@ -92,6 +108,7 @@ __all__ = [
     "TierBasis",
     "TierLevel",
     "Tiers",
+    "check_number",
     "parse_decimal_text",
     "rule_file_json_schema",
 ]

@@ -10,10 +10,34 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
 
 from udcntt.errors import msg
 
-__all__ = ["Dec", "Expr", "Id", "Label", "StrictModel", "parse_decimal_text"]
+__all__ = [
+    "MAX_NUMBER",
+    "MAX_NUMBER_DIGITS",
+    "MIN_NUMBER",
+    "Dec",
+    "Expr",
+    "Id",
+    "Int",
+    "Label",
+    "StrictModel",
+    "check_number",
+    "parse_decimal_text",
+]
+
+#: Most significant digits of a number in a rule file: what exact rule arithmetic keeps, as
+#: for number literals in expressions (``udcntt.expressions.MAX_DIGITS``).
+MAX_NUMBER_DIGITS = 34
+#: Largest magnitude of a number in a rule file (points, weights, thresholds, ranges, band
+#: steps, lookup values, test inputs and expectations), as for numbers in survey data.
+MAX_NUMBER = Decimal(10) ** 18
+#: Smallest magnitude of a number other than zero in a rule file.
+MIN_NUMBER = Decimal(10) ** -18
+#: Longest text of a number: the digits allowed plus room for zeros, sign, point, exponent.
+_MAX_NUMBER_TEXT = 2 * MAX_NUMBER_DIGITS
 
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,3})?$")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_NON_FINITE = re.compile(r"^[+-]?\.?(nan|snan|inf|infinity)$", re.IGNORECASE)
 
 
 class StrictModel(BaseModel):
@@ -58,9 +82,21 @@ def parse_decimal_text(value: Any) -> Decimal:
         result = Decimal(repr(value))
     elif isinstance(value, str):
         text = value.strip().replace("_", "")
+        if _NON_FINITE.match(text):
+            raise ValueError(msg("numbers must be finite"))
         if not _NUMBER.match(text):
             raise ValueError(
                 msg("{value} is not a number (use a dot for decimals: 12.5)", value=repr(value))
+            )
+        if len(text) > _MAX_NUMBER_TEXT:  # before Decimal reads thousands of digits
+            raise ValueError(
+                msg(
+                    "the number {value} is {length} characters long; rule files accept at most "
+                    "{limit} significant digits",
+                    value=text,
+                    length=len(text),
+                    limit=MAX_NUMBER_DIGITS,
+                )
             )
         try:
             result = Decimal(text)
@@ -68,9 +104,61 @@ def parse_decimal_text(value: Any) -> Decimal:
             raise ValueError(msg("{value} is not a number", value=repr(value))) from exc
     else:
         raise ValueError(msg("expected a number, got {kind}", kind=type(value).__name__))
-    if not result.is_finite():
+    return check_number(result)
+
+
+def check_number(value: Decimal) -> Decimal:
+    """``value`` itself when a rule file may hold it: finite, exact, of a sane magnitude.
+
+    Raises:
+        ValueError: for NaN or infinity, more than :data:`MAX_NUMBER_DIGITS` significant
+            digits, or a magnitude above :data:`MAX_NUMBER` or (other than zero) below
+            :data:`MIN_NUMBER`.
+
+    >>> check_number(Decimal("12.50"))
+    Decimal('12.50')
+    """
+    if not value.is_finite():
         raise ValueError(msg("numbers must be finite"))
-    return result
+    if not value:
+        return Decimal(0) if abs(value.as_tuple().exponent) > 18 else value  # type: ignore[arg-type]
+    significant = len("".join(map(str, value.as_tuple().digits)).strip("0"))
+    if significant > MAX_NUMBER_DIGITS:
+        raise ValueError(
+            msg(
+                "the number {text} has more than {limit} significant digits",
+                text=value,
+                limit=MAX_NUMBER_DIGITS,
+            )
+        )
+    if value and not MIN_NUMBER <= value.copy_abs() <= MAX_NUMBER:  # exact, no context
+        raise ValueError(
+            msg(
+                "the number {value} is out of range: rule files accept magnitudes from {low} "
+                "to {high} (and zero)",
+                value=value,
+                low=f"{MIN_NUMBER:.0E}",
+                high=f"{MAX_NUMBER:.0E}",
+            )
+        )
+    return value
+
+
+def _bounded_int(value: Any) -> Any:
+    # Whole numbers (places, rows, ranks) are bounded like every number: NaN, infinity, 1e400
+    # or 5,000 digits are out-of-range values, not an integer parser's complaint.
+    if isinstance(value, str):
+        text = value.strip().replace("_", "")
+        try:
+            number = parse_decimal_text(text)
+        except ValueError:
+            if len(text) > _MAX_NUMBER_TEXT or _NUMBER.match(text) or _NON_FINITE.match(text):
+                raise
+            return value  # not a number at all: pydantic names the type it wants
+        return int(number) if number == number.to_integral_value() else value
+    if isinstance(value, int) and not isinstance(value, bool):
+        check_number(Decimal(value))
+    return value
 
 
 def _check_expr(value: Any) -> str:
@@ -99,7 +187,9 @@ def _check_label(value: Any) -> Any:
 Id = Annotated[str, BeforeValidator(_to_text), AfterValidator(_check_id)]
 #: A human label (Vietnamese), whitespace collapsed.
 Label = Annotated[str, BeforeValidator(_check_label)]
-#: An exact decimal number.
+#: An exact decimal number, bounded (see :func:`check_number`).
 Dec = Annotated[Decimal, BeforeValidator(parse_decimal_text)]
+#: A whole number (places, rows, ranks), bounded like :data:`Dec`.
+Int = Annotated[int, BeforeValidator(_bounded_int)]
 #: An expression in the rule language (checked later, when names are known).
 Expr = Annotated[str, BeforeValidator(_check_expr)]

@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from udcntt.errors import msg
-from udcntt.model._base import Dec, Expr, Id, Label, StrictModel
+from udcntt.model._base import Dec, Expr, Id, Int, Label, StrictModel
 from udcntt.model._criteria import Criterion
 from udcntt.model._indicators import Block, Derived, Indicator, Relation
 from udcntt.model._survey import SurveyLayout
@@ -51,9 +51,9 @@ class Rounding(StrictModel):
     maximum (indices), ``criteria`` places (if set) to each leaf's points before summing.
     """
 
-    total: int = 2
-    share: int = 4
-    criteria: int | None = None
+    total: Int = 2
+    share: Int = 4
+    criteria: Int | None = None
     mode: RoundingMode = RoundingMode.HALF_UP
 
     @field_validator("total", "share", "criteria")
@@ -140,7 +140,7 @@ class Expect(StrictModel):
     share: Dec | None = None
     max: Dec | None = None
     tier: Id | None = None
-    rank: int | None = None
+    rank: Int | None = None
 
 
 class TestAgency(StrictModel):

@@ -41,7 +41,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from udcntt.errors import msg
-from udcntt.model._base import Dec, Id, StrictModel
+from udcntt.model._base import Dec, Id, Int, StrictModel
 
 __all__ = [
     "DEFAULT_FALSE",
@@ -137,8 +137,8 @@ class SurveyLayout(StrictModel):
 
     format: SurveyFormat = SurveyFormat.WIDE
     sheet: str | None = None
-    header_row: int | None = None
-    first_data_row: int | None = None
+    header_row: Int | None = None
+    first_data_row: Int | None = None
     locale: str | None = None
     encoding: str | None = None
     delimiter: str | None = None

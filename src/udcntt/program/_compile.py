@@ -17,6 +17,7 @@ from udcntt.model import (
     IndicatorType,
     NormMethod,
     RuleSet,
+    parse_decimal_text,
 )
 from udcntt.model._criteria import _RuleFields
 from udcntt.program._budget import check_budgets, check_tiers
@@ -26,6 +27,8 @@ from udcntt.program._plan import BlockPlan, CompiledRule, CompiledRuleSet, LeafP
 __all__ = ["compile_checked"]
 
 _Path = tuple[str | int, ...]
+
+_NUMERIC = {IndicatorType.COUNT, IndicatorType.NUMBER, IndicatorType.RATIO}
 
 _BOUNDED = {
     NormMethod.TO_BEST,
@@ -626,6 +629,17 @@ def check_applicability(
             )
 
 
+def _check_test_number(comp: _Compiler, name: str, raw: object, path: _Path) -> None:
+    """A test input of a numeric indicator is bounded like every number in a rule file."""
+    ind = comp.rules.indicators.get(name)
+    if ind is None or ind.type not in _NUMERIC or raw is None or isinstance(raw, bool):
+        return
+    try:
+        parse_decimal_text(raw)
+    except ValueError as exc:
+        comp.ctx.error("E-SCHEMA-VALUE", exc.args[0], path, indicator=name)
+
+
 def _check_ranking_and_tests(comp: _Compiler, paths: dict[str, _Path]) -> None:
     rules = comp.rules
     crit_ids = set(paths)
@@ -641,6 +655,8 @@ def _check_ranking_and_tests(comp: _Compiler, paths: dict[str, _Path]) -> None:
     for ti, case in enumerate(rules.tests):
         for ai, agency in enumerate(case.agencies):
             base: _Path = ("tests", ti, "agencies", ai)
+            if not comp.ctx.written(base):  # a one-agency test written without 'agencies'
+                base = ("tests", ti)
             if agency.block is None or agency.block not in rules.blocks:
                 comp.ctx.error(
                     "E-TEST-SHAPE",
@@ -649,6 +665,8 @@ def _check_ranking_and_tests(comp: _Compiler, paths: dict[str, _Path]) -> None:
                     hint=did_you_mean(str(agency.block), rules.blocks)
                     or f"blocks: {', '.join(rules.blocks)}",
                 )
+            for name, raw in agency.inputs.items():
+                _check_test_number(comp, name, raw, (*base, "inputs", name))
             for name in [*agency.inputs, *agency.not_applicable, *agency.missing]:
                 if name not in rules.indicators:
                     comp.ctx.error(

@@ -59,6 +59,11 @@ class CheckContext:
             return SourceLocation(path=path_text(path))
         return SourceLocation(file=loc.file, line=loc.line, column=loc.column, path=path_text(path))
 
+    def written(self, path: _Path) -> bool:
+        """Whether ``path`` itself is written in the rule file (not only an ancestor)."""
+        src = self.source
+        return src is not None and tuple(path) in src.marks
+
     def error(
         self,
         code: str,
