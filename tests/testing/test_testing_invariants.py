@@ -77,6 +77,8 @@ def test_invariant_table() -> None:
         "permutation",
         "determinism",
         "not_applicable",
+        "missing",
+        "normalise",
         "extends",
     ]
     for inv in INVARIANTS.values():

@@ -146,11 +146,33 @@ def test_other_yaml_files_are_ignored(pytester: pytest.Pytester) -> None:
     (pytester.path / "rules" / "ci.yaml").write_text(
         "jobs: {}\ntests:\n  - run\n", encoding="utf-8"
     )
+    result = pytester.runpytest("rules", "-p", "no:cacheprovider")
+    assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
+
+
+def test_a_rule_file_without_tests_is_not_skipped_silently(pytester: pytest.Pytester) -> None:
+    """Without 'tests:' the file shows as one skipped item with the reason; with
+    --udcntt-properties its properties run."""
+    pytester.mkdir("rules")
     (pytester.path / "rules" / "no-tests.yaml").write_text(
         SMALL_TEXT.split("tests:")[0], encoding="utf-8"
     )
-    result = pytester.runpytest("rules", "-p", "no:cacheprovider")
-    assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
+    result = pytester.runpytest("rules", "-rs", "-p", "no:cacheprovider")
+    result.assert_outcomes(skipped=1)
+    result.stdout.fnmatch_lines(["*rule file without embedded tests*--udcntt-properties*"])
+    checked = pytester.runpytest(
+        "rules",
+        "-v",
+        "--udcntt-properties",
+        "--udcntt-examples",
+        "10",
+        "--udcntt-seed",
+        "1",
+        "-p",
+        "no:cacheprovider",
+    )
+    checked.assert_outcomes(passed=1)
+    checked.stdout.fnmatch_lines(["*no-tests.yaml::properties PASSED*"])
 
 
 def test_properties_on_request(province: pytest.Pytester) -> None:
@@ -158,8 +180,8 @@ def test_properties_on_request(province: pytest.Pytester) -> None:
         "rules",
         "-v",
         "--udcntt-properties",
-        "--udcntt-max-seconds",
-        "3",
+        "--udcntt-examples",
+        "20",
         "--udcntt-seed",
         "1",
         "-p",
@@ -176,7 +198,7 @@ def test_properties_failure_shows_the_counterexample(pytester: pytest.Pytester) 
     faulty += "tests:\n  - {name: khởi động, block: so, inputs: {meetings: 0, has_plan: false}, expect: {total: 0}}\n"
     pytester.mkdir("rules")
     (pytester.path / "rules" / "band.yaml").write_text(faulty, encoding="utf-8")
-    pytester.makeini("[pytest]\nudcntt_properties = true\nudcntt_max_seconds = 4\n")
+    pytester.makeini("[pytest]\nudcntt_properties = true\nudcntt_examples = 50\n")
     result = pytester.runpytest("rules", "--udcntt-seed", "3", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(

@@ -279,3 +279,19 @@ def test_random_rule_sets_load(text: str) -> None:
 def test_rule_set_documents_are_plain_data(doc: dict[str, Any]) -> None:
     """The dict form carries every part of a rule file."""
     assert {"udcntt", "id", "title", "blocks", "indicators", "criteria", "tiers"} <= set(doc)
+
+
+@settings(
+    max_examples=300, database=None, derandomize=True, suppress_health_check=list(HealthCheck)
+)
+@given(rule_set_documents(max_blocks=1, max_groups=1, max_leaves=1))
+def test_rule_sets_with_a_first_group_of_one_point_are_valid(doc: dict[str, Any]) -> None:
+    """Three tiers on points above a first group of max 1 cannot have distinct thresholds:
+    the strategy draws fewer tiers (it used to raise hypothesis' InvalidArgument)."""
+    levels = doc["tiers"]["levels"]
+    if doc["tiers"]["basis"] == "points":
+        assert len(levels) <= int(doc["criteria"][0]["max"]) + 1
+        mins = [Decimal(lv["min"]) for lv in levels if "min" in lv]
+        assert len(set(mins)) == len(mins) and all(
+            1 <= m <= doc["criteria"][0]["max"] for m in mins
+        )

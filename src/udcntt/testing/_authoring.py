@@ -22,7 +22,7 @@ from hypothesis import reject
 from hypothesis import strategies as st
 
 from udcntt.data import MISSING, NA, AgencyRecord, Dataset, ValueOrMarker
-from udcntt.errors import EvaluationError
+from udcntt.errors import EvaluationError, msg
 from udcntt.evaluation import AgencyResult, Assessment, evaluate
 from udcntt.evaluation._ranking import tier_of
 from udcntt.model import (
@@ -157,10 +157,14 @@ def check_missing(
     before = _score(compiled, answered).by_id(agency)
     after = _score(compiled, _with_value(answered, agency, indicator, MISSING)).by_id(agency)
     plan = compiled.blocks[record.block]
-    head = f"leaving '{indicator}' (missing: {ind.missing.value}) of agency '{agency}' unanswered"
-    hint = (
-        "score a missing answer as the worst valid answer: 'missing: error' (publication "
-        "waits for the value) or a rule that gives a missing value no points"
+    head = msg(
+        "leaving '{indicator}' (missing: {missing}) of agency '{agency}' unanswered",
+        indicator=indicator,
+        missing=ind.missing.value,
+        agency=agency,
+    )
+    hint = msg(
+        "score a missing answer as the worst valid answer: 'missing: error' (publication waits for the value) or a rule that gives a missing value no points"
     )
     for cid in [leaf.id for leaf in plan.leaves] + [g.id for g in plan.groups]:
         b, a = before.criteria[cid].points, after.criteria[cid].points
@@ -168,13 +172,23 @@ def check_missing(
             return [
                 Violation(
                     "missing",
-                    f"{head} raises the points of '{cid}' from {plain_decimal(b)} to "
-                    f"{plain_decimal(a)} (answered: {_text(value)})",
+                    msg(
+                        "{head} raises the points of '{criterion}' from {before} to {after} (answered: {answered})",
+                        head=head,
+                        criterion=cid,
+                        before=plain_decimal(b),
+                        after=plain_decimal(a),
+                        answered=_text(value),
+                    ),
                     criterion=cid,
                     agency=agency,
                     indicator=indicator,
                     data=answered,
-                    change=f"leave {indicator} of {agency} unanswered",
+                    change=msg(
+                        "leave {indicator} of {agency} unanswered",
+                        indicator=indicator,
+                        agency=agency,
+                    ),
                     hint=hint,
                 )
             ]
@@ -182,12 +196,19 @@ def check_missing(
         return [
             Violation(
                 "missing",
-                f"{head} raises the total from {plain_decimal(before.total)} to "
-                f"{plain_decimal(after.total)} (answered: {_text(value)})",
+                msg(
+                    "{head} raises the total from {before} to {after} (answered: {answered})",
+                    head=head,
+                    before=plain_decimal(before.total),
+                    after=plain_decimal(after.total),
+                    answered=_text(value),
+                ),
                 agency=agency,
                 indicator=indicator,
                 data=answered,
-                change=f"leave {indicator} of {agency} unanswered",
+                change=msg(
+                    "leave {indicator} of {agency} unanswered", indicator=indicator, agency=agency
+                ),
                 hint=hint,
             )
         ]
@@ -264,16 +285,23 @@ def check_normalise_alone(rules: RuleSet | CompiledRuleSet, data: Dataset) -> li
                 return [
                     Violation(
                         "normalise",
-                        f"alone in its population (scope: {scope}), agency '{record.id}' gets "
-                        f"full marks ({plain_decimal(leaf.max)}) for '{leaf.id}' with the worst "
-                        f"value {name} = {plain_decimal(worst)} ({method})",
+                        msg(
+                            "alone in its population (scope: {scope}), agency '{agency}' gets full marks ({max}) for '{criterion}' with the worst value {name} = {worst} ({method})",
+                            scope=scope,
+                            agency=record.id,
+                            max=plain_decimal(leaf.max),
+                            criterion=leaf.id,
+                            name=name,
+                            worst=plain_decimal(worst),
+                            method=method,
+                        ),
                         criterion=leaf.id,
                         agency=record.id,
                         indicator=name,
                         data=alone,
-                        hint="normalise over a population that always has several agencies "
-                        "(scope: all), use goalposts or to_best, or score the criterion "
-                        "without normalisation",
+                        hint=msg(
+                            "normalise over a population that always has several agencies (scope: all), use goalposts or to_best, or score the criterion without normalisation"
+                        ),
                     )
                 ]
     return []
@@ -291,12 +319,14 @@ def same_total_tiers(compiled: CompiledRuleSet, assessment: Assessment) -> list[
     """
     levels = compiled.tier_levels
     share = compiled.rules.tiers.basis is TierBasis.SHARE
-    seen: dict[tuple[str, Decimal], tuple[AgencyResult, str]] = {}
+    seen: dict[tuple[str, Decimal, Decimal], tuple[AgencyResult, str]] = {}
     for r in assessment.results:
         level = tier_of(r.share if share else r.total, levels, lambda _lv: True)
         if level is None:
             continue
-        key = (r.block, r.total)
+        # Different maxima (not-applicable answers under 'basis: share') are the declared
+        # behaviour; probe_same_total reports that design separately.
+        key = (r.block, r.total, r.max)
         if key not in seen:
             seen[key] = (r, level.id)
             continue
@@ -305,14 +335,23 @@ def same_total_tiers(compiled: CompiledRuleSet, assessment: Assessment) -> list[
             return [
                 Violation(
                     "tiers",
-                    f"agencies '{first.agency_id}' and '{r.agency_id}' of block '{r.block}' both "
-                    f"publish total {plain_decimal(r.total)} but their thresholds put them in "
-                    f"tiers '{tier}' and '{level.id}' (shares {plain_decimal(first.share)} and "
-                    f"{plain_decimal(r.share)} of maxima {plain_decimal(first.max)} and "
-                    f"{plain_decimal(r.max)})",
+                    msg(
+                        "agencies '{first}' and '{second}' of block '{block}' both publish total {total} but their thresholds put them in tiers '{tier}' and '{other_tier}' (shares {first_share} and {second_share} of maxima {first_max} and {second_max})",
+                        first=first.agency_id,
+                        second=r.agency_id,
+                        block=r.block,
+                        total=plain_decimal(r.total),
+                        tier=tier,
+                        other_tier=level.id,
+                        first_share=plain_decimal(first.share),
+                        second_share=plain_decimal(r.share),
+                        first_max=plain_decimal(first.max),
+                        second_max=plain_decimal(r.max),
+                    ),
                     agency=r.agency_id,
-                    hint="decide tiers on points ('basis: points'), or rescale not-applicable "
-                    "answers ('not_applicable: rescale') so that one total means one share",
+                    hint=msg(
+                        "decide tiers on points ('basis: points'), or rescale not-applicable answers ('not_applicable: rescale') so that one total means one share"
+                    ),
                 )
             ]
     return []
@@ -386,7 +425,7 @@ def na_jump(
             applicable += m
     if rescale_all and applicable and applicable != plan.max_total:
         bound = bound * plan.max_total / applicable
-    change = f"mark {indicator} of {agency} not applicable"
+    change = msg("mark {indicator} of {agency} not applicable", indicator=indicator, agency=agency)
     # A hair of slack for criterion rounding (it rounds each leaf before the groups add up).
     slack = (
         Decimal(1).scaleb(-compiled.rules.rounding.criteria)
@@ -397,15 +436,20 @@ def na_jump(
         return [
             Violation(
                 "not_applicable",
-                f"marking '{indicator}' not applicable raises the total of agency '{agency}' "
-                f"to {plain_decimal(new.total_unrounded)}, above the "
-                f"{plain_decimal(bound)} a perfect answer would give",
+                msg(
+                    "marking '{indicator}' not applicable raises the total of agency '{agency}' to {total}, above the {bound} a perfect answer would give",
+                    indicator=indicator,
+                    agency=agency,
+                    total=plain_decimal(new.total_unrounded),
+                    bound=plain_decimal(bound),
+                ),
                 agency=agency,
                 indicator=indicator,
                 data=data,
                 change=change,
-                hint="a not-applicable answer must not score better than a perfect one: check "
-                "'rescale_na' and the weights of the groups involved",
+                hint=msg(
+                    "a not-applicable answer must not score better than a perfect one: check 'rescale_na' and the weights of the groups involved"
+                ),
             )
         ]
     normalised = {leaf.id for p in compiled.blocks.values() for leaf in p.leaves if leaf.normalised}
@@ -423,17 +467,23 @@ def na_jump(
                 return [
                     Violation(
                         "not_applicable",
-                        f"marking '{indicator}' of agency '{agency}' not applicable changes the "
-                        f"points of '{cid}' of agency '{r.agency_id}' from "
-                        f"{_show(res.points)} to {_show(other.criteria[cid].points)}",
+                        msg(
+                            "marking '{indicator}' of agency '{agency}' not applicable changes the points of '{criterion}' of agency '{other}' from {before} to {after}",
+                            indicator=indicator,
+                            agency=agency,
+                            criterion=cid,
+                            other=r.agency_id,
+                            before=_show(res.points),
+                            after=_show(other.criteria[cid].points),
+                        ),
                         criterion=cid,
                         agency=r.agency_id,
                         indicator=indicator,
                         data=data,
                         change=change,
-                        hint="an agency's answers must not move another agency's points "
-                        "(outside population normalisations): do not impute from the block "
-                        "an indicator that can be not applicable",
+                        hint=msg(
+                            "an agency's answers must not move another agency's points (outside population normalisations): do not impute from the block an indicator that can be not applicable"
+                        ),
                     )
                 ]
     return []
@@ -513,14 +563,26 @@ def probe_same_total(rules: RuleSet | CompiledRuleSet) -> list[Violation]:
                 return [
                     Violation(
                         "tiers",
-                        f"in block '{block_id}' two agencies publishing the same total {shown} "
-                        f"get tiers '{one.id}' (maximum {plain_decimal(full)}) and '{two.id}' "
-                        f"(maximum {plain_decimal(smaller)}, '{leaf_id}' not applicable)",
+                        msg(
+                            "in block '{block}' two agencies publishing the same total {shown} get tiers '{first_tier}' (maximum {full}) and '{second_tier}' (maximum {smaller}, '{criterion}' not applicable)",
+                            block=block_id,
+                            shown=shown,
+                            first_tier=one.id,
+                            full=plain_decimal(full),
+                            second_tier=two.id,
+                            smaller=plain_decimal(smaller),
+                            criterion=leaf_id,
+                        ),
                         criterion=leaf_id,
-                        change=f"block {block_id}, total {shown}, '{leaf_id}' not applicable",
-                        hint="decide tiers on points ('basis: points'), or rescale "
-                        "not-applicable answers ('not_applicable: rescale', 'rescale_na') so "
-                        "that one total means one share",
+                        change=msg(
+                            "block {block}, total {shown}, '{criterion}' not applicable",
+                            block=block_id,
+                            shown=shown,
+                            criterion=leaf_id,
+                        ),
+                        hint=msg(
+                            "decide tiers on points ('basis: points'), or rescale not-applicable answers ('not_applicable: rescale', 'rescale_na') so that one total means one share"
+                        ),
                     )
                 ]
     return []

@@ -25,7 +25,7 @@ from typing import Any
 import yaml
 
 from udcntt.data import MISSING, NA, AgencyRecord, Dataset, ValueOrMarker
-from udcntt.errors import Diagnostic, EvaluationError, RuleFileError, UdcnttError
+from udcntt.errors import Diagnostic, EvaluationError, RuleFileError, UdcnttError, msg
 from udcntt.evaluation import AgencyResult, Assessment, evaluate
 from udcntt.evaluation._inputs import imputations, prepare
 from udcntt.evaluation._interpret import RuleFailure, derive, run_leaf
@@ -195,25 +195,53 @@ class Violation:
 
     def describe(self, seed: int | None = None) -> str:
         """The full message: invariant, what went wrong, counterexample, seed."""
-        text = f"property '{self.invariant}' fails: {self.message}"
+        shown_seed = "" if seed is None else msg(" [seed {seed}]", seed=seed)
         if self.data is not None:
-            text += f" — counterexample: {self.counterexample}"
-        elif self.change:
-            text += f" ({self.change})"
-        if seed is not None:
-            text += f" [seed {seed}]"
-        return text
+            agencies = "; ".join(format_agency(a) for a in self.data.agencies)
+            if self.change:
+                return msg(
+                    "property '{invariant}' fails: {message} — counterexample: {agencies}; "
+                    "then {change}{seed}",
+                    invariant=self.invariant,
+                    message=self.message,
+                    agencies=agencies,
+                    change=self.change,
+                    seed=shown_seed,
+                )
+            return msg(
+                "property '{invariant}' fails: {message} — counterexample: {agencies}{seed}",
+                invariant=self.invariant,
+                message=self.message,
+                agencies=agencies,
+                seed=shown_seed,
+            )
+        if self.change:
+            return msg(
+                "property '{invariant}' fails: {message} ({change}){seed}",
+                invariant=self.invariant,
+                message=self.message,
+                change=self.change,
+                seed=shown_seed,
+            )
+        return msg(
+            "property '{invariant}' fails: {message}{seed}",
+            invariant=self.invariant,
+            message=self.message,
+            seed=shown_seed,
+        )
 
     def to_diagnostic(self, rules: RuleSet | None = None, seed: int | None = None) -> Diagnostic:
         """As an error :class:`~udcntt.Diagnostic`, located in the rule file when possible."""
         notes = list(self.extra)
         if self.data is not None:
-            notes.append("as an embedded test (add 'expect:' to pin the right result):")
+            notes.append(msg("as an embedded test (add 'expect:' to pin the right result):"))
             notes.append(f"  - name: property {self.invariant}")
             notes.append("    agencies:")
             notes.extend(f"      - {format_agency(a)}" for a in self.data.agencies)
         if seed is not None:
-            notes.append(f"reproduce with: udcntt check --properties --seed {seed} RULES")
+            notes.append(
+                msg("reproduce with: udcntt check --properties --seed {seed} RULES", seed=seed)
+            )
         return Diagnostic(
             code=self.code,
             message=self.describe(seed),
@@ -310,10 +338,17 @@ def _difference_violation(
 ) -> Violation:
     key, first, second = diff
     criterion = key.split(":", 1)[1] if key.startswith("criterion:") else None
-    label = f"points of '{criterion}'" if criterion else key
+    label = msg("points of '{criterion}'", criterion=criterion) if criterion else key
     return Violation(
         invariant,
-        f"{what}: {label} of agency '{agency}' is {_show(first)} and then {_show(second)}",
+        msg(
+            "{what}: {label} of agency '{agency}' is {first} and then {second}",
+            what=what,
+            label=label,
+            agency=agency,
+            first=_show(first),
+            second=_show(second),
+        ),
         criterion=criterion,
         agency=agency,
         data=data,
@@ -361,26 +396,37 @@ def check_bounds(rules: RuleSet | CompiledRuleSet, data: Dataset) -> list[Violat
                 out.append(
                     Violation(
                         "bounds",
-                        f"criterion '{d.criterion}' gives {d.value} points to agency "
-                        f"'{d.agency}', outside [0, {_leaf_max(compiled, data, d)}]",
+                        msg(
+                            "criterion '{criterion}' gives {points} points to agency '{agency}', outside [0, {max}]",
+                            criterion=d.criterion,
+                            points=d.value,
+                            agency=d.agency,
+                            max=_leaf_max(compiled, data, d),
+                        ),
                         criterion=d.criterion,
                         agency=d.agency,
                         data=_minimal(compiled, data, d.agency),
-                        hint="bound the rule with clamp(...) or 'cap:', or narrow the 'range' "
-                        "of the indicators it reads",
+                        hint=msg(
+                            "bound the rule with clamp(...) or 'cap:', or narrow the 'range' of the indicators it reads"
+                        ),
                     )
                 )
             else:
                 out.append(
                     Violation(
                         "scoring",
-                        f"scoring fails for valid data: [{d.code}] {d.message}",
+                        msg(
+                            "scoring fails for valid data: [{code}] {message}",
+                            code=d.code,
+                            message=d.message,
+                        ),
                         criterion=d.criterion,
                         agency=d.agency,
                         data=_minimal(compiled, data, d.agency),
                         hint=d.hint
-                        or "declare the 'range' or relations that rule this data out, or make "
-                        "the rule total (e.g. ratio(a, b, 0))",
+                        or msg(
+                            "declare the 'range' or relations that rule this data out, or make the rule total (e.g. ratio(a, b, 0))"
+                        ),
                     )
                 )
         if not out:
@@ -420,8 +466,12 @@ def _bounds_of(compiled: CompiledRuleSet, assessment: Assessment, data: Dataset)
                 return [
                     Violation(
                         "bounds",
-                        f"criterion '{cid}' gives {plain_decimal(c.points)} points, outside "
-                        f"[0, {plain_decimal(c.full_max)}]",
+                        msg(
+                            "criterion '{criterion}' gives {points} points, outside [0, {max}]",
+                            criterion=cid,
+                            points=plain_decimal(c.points),
+                            max=plain_decimal(c.full_max),
+                        ),
                         criterion=cid,
                         agency=r.agency_id,
                         data=data,
@@ -431,8 +481,12 @@ def _bounds_of(compiled: CompiledRuleSet, assessment: Assessment, data: Dataset)
             return [
                 Violation(
                     "bounds",
-                    f"total {plain_decimal(r.total_unrounded)} of agency '{r.agency_id}' is outside "
-                    f"[0, {plain_decimal(r.max)}]",
+                    msg(
+                        "total {total} of agency '{agency}' is outside [0, {max}]",
+                        total=plain_decimal(r.total_unrounded),
+                        agency=r.agency_id,
+                        max=plain_decimal(r.max),
+                    ),
                     agency=r.agency_id,
                     data=data,
                 )
@@ -441,7 +495,11 @@ def _bounds_of(compiled: CompiledRuleSet, assessment: Assessment, data: Dataset)
             return [
                 Violation(
                     "bounds",
-                    f"share {plain_decimal(r.share)} of agency '{r.agency_id}' is outside [0, 1]",
+                    msg(
+                        "share {share} of agency '{agency}' is outside [0, 1]",
+                        share=plain_decimal(r.share),
+                        agency=r.agency_id,
+                    ),
                     agency=r.agency_id,
                     data=data,
                 )
@@ -476,15 +534,24 @@ def check_monotone(
     better = _with_value(data, agency, indicator, value)
     before = _score(compiled, data).by_id(agency)
     after = _score(compiled, better).by_id(agency)
-    verb = "raising" if ind.direction is Direction.HIGHER else "lowering"
-    change = f"set {indicator} of {agency} to {_value_text(value)}"
-    head = (
-        f"{verb} '{indicator}' (direction: {ind.direction.value}) of agency '{agency}' "
-        f"from {_value_text(old)} to {_value_text(value)}"
+    verb = msg("raising") if ind.direction is Direction.HIGHER else msg("lowering")
+    change = msg(
+        "set {indicator} of {agency} to {value}",
+        indicator=indicator,
+        agency=agency,
+        value=_value_text(value),
     )
-    hint = (
-        "make the rule non-decreasing in the indicator (band steps in the right order, "
-        "normalise with the indicator's direction), or fix the indicator's 'direction'"
+    head = msg(
+        "{verb} '{indicator}' (direction: {direction}) of agency '{agency}' from {old} to {new}",
+        verb=verb,
+        indicator=indicator,
+        direction=ind.direction.value,
+        agency=agency,
+        old=_value_text(old),
+        new=_value_text(value),
+    )
+    hint = msg(
+        "make the rule non-decreasing in the indicator (band steps in the right order, normalise with the indicator's direction), or fix the indicator's 'direction'"
     )
     plan = compiled.blocks[record.block]
     for cid in [leaf.id for leaf in plan.leaves] + [g.id for g in plan.groups]:
@@ -493,7 +560,13 @@ def check_monotone(
             return [
                 Violation(
                     "monotone",
-                    f"{head} lowers the points of '{cid}' from {_show(b)} to {_show(a)}",
+                    msg(
+                        "{head} lowers the points of '{criterion}' from {before} to {after}",
+                        head=head,
+                        criterion=cid,
+                        before=_show(b),
+                        after=_show(a),
+                    ),
                     criterion=cid,
                     agency=agency,
                     indicator=indicator,
@@ -506,7 +579,12 @@ def check_monotone(
         return [
             Violation(
                 "monotone",
-                f"{head} lowers the total from {_show(before.total)} to {_show(after.total)}",
+                msg(
+                    "{head} lowers the total from {before} to {after}",
+                    head=head,
+                    before=_show(before.total),
+                    after=_show(after.total),
+                ),
                 agency=agency,
                 indicator=indicator,
                 data=data,
@@ -519,24 +597,34 @@ def check_monotone(
         return [
             Violation(
                 "monotone",
-                f"{head} moves the agency from tier '{before.tier}' down to '{after.tier}'",
+                msg(
+                    "{head} moves the agency from tier '{before}' down to '{after}'",
+                    head=head,
+                    before=before.tier,
+                    after=after.tier,
+                ),
                 agency=agency,
                 indicator=indicator,
                 data=data,
                 change=change,
-                hint="check the 'require' conditions of the tiers",
+                hint=msg("check the 'require' conditions of the tiers"),
             )
         ]
     if before.rank is not None and after.rank is not None and after.rank > before.rank:
         return [
             Violation(
                 "monotone",
-                f"{head} drops the agency from rank {before.rank} to {after.rank}",
+                msg(
+                    "{head} drops the agency from rank {before} to {after}",
+                    head=head,
+                    before=before.rank,
+                    after=after.rank,
+                ),
                 agency=agency,
                 indicator=indicator,
                 data=data,
                 change=change,
-                hint="check 'ranking.tie_break' and population normalisations",
+                hint=msg("check 'ranking.tie_break' and population normalisations"),
             )
         ]
     return []
@@ -589,16 +677,25 @@ def probe_tiers(rules: RuleSet | CompiledRuleSet, *, limit: int = 200_001) -> li
         previous: tuple[Decimal, int] | None = None
         rank = {lv.id: i for i, lv in enumerate(levels)}
         for value in _grid(_ZERO, top, grain, levels, limit):
-            where = f"share {plain_decimal(value)}" if share else f"total {plain_decimal(value)}"
+            where = (
+                msg("share {value}", value=plain_decimal(value))
+                if share
+                else msg("total {value}", value=plain_decimal(value))
+            )
             level = tier_of(value, levels, lambda _lv: True)
             if level is None:
                 return [
                     Violation(
                         "tiers",
-                        f"a published {where} in block '{block_id}' falls in no tier",
-                        change=f"block {block_id}, {where}",
-                        hint="leave 'max' out of the tiers (each then runs up to the next "
-                        "one's min) or align thresholds with the rounding of totals",
+                        msg(
+                            "a published {where} in block '{block}' falls in no tier",
+                            where=where,
+                            block=block_id,
+                        ),
+                        change=msg("block {block}, {where}", block=block_id, where=where),
+                        hint=msg(
+                            "leave 'max' out of the tiers (each then runs up to the next one's min) or align thresholds with the rounding of totals"
+                        ),
                     )
                 ]
             if conditioned and tier_of(value, levels, lambda lv: lv not in conditioned) is None:
@@ -606,29 +703,44 @@ def probe_tiers(rules: RuleSet | CompiledRuleSet, *, limit: int = 200_001) -> li
                 return [
                     Violation(
                         "tiers",
-                        f"a published {where} in block '{block_id}' falls in no tier when the "
-                        f"conditions of tier {names} do not hold",
-                        change=f"block {block_id}, {where}, tier conditions failing",
-                        hint="an agency that misses a tier's 'require'/'min_group_share' must "
-                        "fall into a lower tier: leave 'max' out of the lower tiers",
+                        msg(
+                            "a published {where} in block '{block}' falls in no tier when the conditions of tier {names} do not hold",
+                            where=where,
+                            block=block_id,
+                            names=names,
+                        ),
+                        change=msg(
+                            "block {block}, {where}, tier conditions failing",
+                            block=block_id,
+                            where=where,
+                        ),
+                        hint=msg(
+                            "an agency that misses a tier's 'require'/'min_group_share' must fall into a lower tier: leave 'max' out of the lower tiers"
+                        ),
                     )
                 ]
             if previous is not None and rank[level.id] > previous[1]:
                 before = levels[previous[1]].id
                 shown = (
-                    f"share {plain_decimal(previous[0])}"
+                    msg("share {value}", value=plain_decimal(previous[0]))
                     if share
-                    else f"total {plain_decimal(previous[0])}"
+                    else msg("total {value}", value=plain_decimal(previous[0]))
                 )
                 return [
                     Violation(
                         "tiers",
-                        f"in block '{block_id}' a published {where} gets tier '{level.id}' but the "
-                        f"lower {shown} gets the better tier '{before}' ({where} is above "
-                        f"'{before}' and below the next tier's min, and falls through)",
-                        change=f"block {block_id}, {where}",
-                        hint="make each tier's 'max' meet the next tier's 'min' at the published "
-                        "precision, or leave 'max' out",
+                        msg(
+                            "in block '{block}' a published {where} gets tier '{tier}' but the lower {shown} gets the better tier '{before}' ({where} is above '{before}' and below the next tier's min, and falls through)",
+                            block=block_id,
+                            where=where,
+                            tier=level.id,
+                            shown=shown,
+                            before=before,
+                        ),
+                        change=msg("block {block}, {where}", block=block_id, where=where),
+                        hint=msg(
+                            "make each tier's 'max' meet the next tier's 'min' at the published precision, or leave 'max' out"
+                        ),
                     )
                 ]
             previous = (value, rank[level.id])
@@ -652,11 +764,16 @@ def check_tiers(rules: RuleSet | CompiledRuleSet, data: Dataset) -> list[Violati
         return [
             Violation(
                 "tiers",
-                f"agency '{d.agency}' falls in no tier: {d.message}",
+                msg(
+                    "agency '{agency}' falls in no tier: {message}",
+                    agency=d.agency,
+                    message=d.message,
+                ),
                 agency=d.agency,
                 data=_minimal(compiled, data, d.agency),
-                hint="an agency that misses a tier's 'require'/'min_group_share' must fall "
-                "into a lower tier: leave 'max' out of the lower tiers",
+                hint=msg(
+                    "an agency that misses a tier's 'require'/'min_group_share' must fall into a lower tier: leave 'max' out of the lower tiers"
+                ),
             )
         ]
     levels = compiled.tier_levels
@@ -664,7 +781,11 @@ def check_tiers(rules: RuleSet | CompiledRuleSet, data: Dataset) -> list[Violati
     share_basis = compiled.rules.tiers.basis is TierBasis.SHARE
     for r in assessment.results:
         value = r.share if share_basis else r.total
-        shown = f"share {plain_decimal(value)}" if share_basis else f"total {plain_decimal(value)}"
+        shown = (
+            msg("share {value}", value=plain_decimal(value))
+            if share_basis
+            else msg("total {value}", value=plain_decimal(value))
+        )
         for better in levels[: index[r.tier]]:
             if (
                 better.max is not None
@@ -674,13 +795,19 @@ def check_tiers(rules: RuleSet | CompiledRuleSet, data: Dataset) -> list[Violati
                 return [
                     Violation(
                         "tiers",
-                        f"agency '{r.agency_id}' with {shown} is above tier '{better.id}' "
-                        f"(up to {plain_decimal(better.max)}) yet falls through to the worse tier "
-                        f"'{r.tier}'",
+                        msg(
+                            "agency '{agency}' with {shown} is above tier '{better}' (up to {max}) yet falls through to the worse tier '{tier}'",
+                            agency=r.agency_id,
+                            shown=shown,
+                            better=better.id,
+                            max=plain_decimal(better.max),
+                            tier=r.tier,
+                        ),
                         agency=r.agency_id,
                         data=_minimal_tier(compiled, data, r.agency_id),
-                        hint="make each tier's 'max' meet the next tier's 'min' at the published "
-                        "precision, or leave 'max' out",
+                        hint=msg(
+                            "make each tier's 'max' meet the next tier's 'min' at the published precision, or leave 'max' out"
+                        ),
                     )
                 ]
     from udcntt.testing._authoring import same_total_tiers
@@ -715,7 +842,7 @@ def check_permutation(
     """
     compiled = compiled_of(rules)
     if sorted(order) != list(range(len(data.agencies))):
-        raise ValueError("order must be a permutation of the agencies' positions")
+        raise ValueError(msg("order must be a permutation of the agencies' positions"))
     shuffled = replace(data, agencies=tuple(data.agencies[i] for i in order))
     first = _score(compiled, data)
     second = _score(compiled, shuffled)
@@ -726,13 +853,14 @@ def check_permutation(
             return [
                 _difference_violation(
                     "permutation",
-                    "reordering the agencies changes the results",
+                    msg("reordering the agencies changes the results"),
                     r.agency_id,
                     diff,
                     data,
-                    f"score them in the order {ids}",
-                    "ranking ties must be broken by declared criteria ('ranking.tie_break'), "
-                    "never by row order",
+                    msg("score them in the order {ids}", ids=ids),
+                    msg(
+                        "ranking ties must be broken by declared criteria ('ranking.tie_break'), never by row order"
+                    ),
                 )
             ]
     return []
@@ -772,7 +900,7 @@ def check_determinism(
                 return [
                     _difference_violation(
                         "determinism",
-                        "scoring twice gives different results",
+                        msg("scoring twice gives different results"),
                         r.agency_id,
                         diff,
                         data,
@@ -785,7 +913,11 @@ def check_determinism(
             hashlib.sha256(two.encode()).hexdigest()[:12],
         )
         return [
-            Violation("determinism", f"scoring twice gives different JSON ({a} vs {b})", data=data)
+            Violation(
+                "determinism",
+                msg("scoring twice gives different JSON ({a} vs {b})", a=a, b=b),
+                data=data,
+            )
         ]
     return _reference_agrees(compiled, first, data)
 
@@ -821,12 +953,18 @@ def _reference_agrees(
                         return [
                             Violation(
                                 "determinism",
-                                f"the compiled fast path gives '{leaf.id}' the value {_show(got)} "
-                                f"but the reference interpreter gives {_show(raw)}",
+                                msg(
+                                    "the compiled fast path gives '{criterion}' the value {got} but the reference interpreter gives {raw}",
+                                    criterion=leaf.id,
+                                    got=_show(got),
+                                    raw=_show(raw),
+                                ),
                                 criterion=leaf.id,
                                 agency=record.id,
                                 data=_only(data, record.id),
-                                hint="this is a bug in udcntt, not in the rule file: please report it",
+                                hint=msg(
+                                    "this is a bug in udcntt, not in the rule file: please report it"
+                                ),
                             )
                         ]
             except RuleFailure:
@@ -896,12 +1034,23 @@ def check_not_applicable(
                 continue
             status_na = r.criteria[leaf.id].status == "not_applicable"
             if status_na != (leaf.id in expected_na):
-                what = "is" if status_na else "is not"
+                reads = ", ".join(sorted(leaf.reads))
                 return [
                     Violation(
                         "not_applicable",
-                        f"criterion '{leaf.id}' {what} marked not applicable although it reads "
-                        f"{sorted(leaf.reads)}",
+                        msg(
+                            "criterion '{criterion}' is marked not applicable although it reads "
+                            "{reads}",
+                            criterion=leaf.id,
+                            reads=reads,
+                        )
+                        if status_na
+                        else msg(
+                            "criterion '{criterion}' is not marked not applicable although it "
+                            "reads {reads}",
+                            criterion=leaf.id,
+                            reads=reads,
+                        ),
                         criterion=leaf.id,
                         agency=record.id,
                         data=_only(data, record.id),
@@ -916,9 +1065,14 @@ def check_not_applicable(
             return [
                 Violation(
                     "not_applicable",
-                    f"agency '{record.id}' has maximum {_show(r.max)} but the block's maximum "
-                    f"{_show(plan.max_total)} less the budgets of the criteria that do not apply "
-                    f"({', '.join(removed) or 'none'}) is {_show(expected)}",
+                    msg(
+                        "agency '{agency}' has maximum {max} but the block's maximum {block_max} less the budgets of the criteria that do not apply ({removed}) is {expected}",
+                        agency=record.id,
+                        max=_show(r.max),
+                        block_max=_show(plan.max_total),
+                        removed=", ".join(removed) or "none",
+                        expected=_show(expected),
+                    ),
                     agency=record.id,
                     criterion=removed[0] if removed else None,
                     data=_only(data, record.id),
@@ -928,8 +1082,13 @@ def check_not_applicable(
             return [
                 Violation(
                     "not_applicable",
-                    f"agency '{record.id}' has total {_show(r.total_unrounded)} of maximum "
-                    f"{_show(r.max)} and share {_show(r.share)}",
+                    msg(
+                        "agency '{agency}' has total {total} of maximum {max} and share {share}",
+                        agency=record.id,
+                        total=_show(r.total_unrounded),
+                        max=_show(r.max),
+                        share=_show(r.share),
+                    ),
                     agency=record.id,
                     data=_only(data, record.id),
                 )
@@ -944,7 +1103,9 @@ def _flip_na(
 ) -> list[Violation]:
     record = {r.id: r for r in data.agencies}[agency]
     if not compiled.rules.indicators[indicator].not_applicable:
-        raise ValueError(f"indicator '{indicator}' does not allow not applicable")
+        raise ValueError(
+            msg("indicator '{indicator}' does not allow not applicable", indicator=indicator)
+        )
     flipped = _with_value(data, agency, indicator, NA)
     after_all = _score(compiled, flipped)
     after = after_all.by_id(agency)
@@ -958,13 +1119,23 @@ def _flip_na(
             return [
                 Violation(
                     "not_applicable",
-                    f"marking '{indicator}' not applicable for agency '{agency}' changes the points "
-                    f"of '{leaf.id}' (which does not read it) from {_show(b)} to {_show(a)}",
+                    msg(
+                        "marking '{indicator}' not applicable for agency '{agency}' changes the points of '{criterion}' (which does not read it) from {before} to {after}",
+                        indicator=indicator,
+                        agency=agency,
+                        criterion=leaf.id,
+                        before=_show(b),
+                        after=_show(a),
+                    ),
                     criterion=leaf.id,
                     agency=agency,
                     indicator=indicator,
                     data=data,
-                    change=f"mark {indicator} of {agency} not applicable",
+                    change=msg(
+                        "mark {indicator} of {agency} not applicable",
+                        indicator=indicator,
+                        agency=agency,
+                    ),
                 )
             ]
     from udcntt.testing._authoring import na_jump
@@ -1037,7 +1208,11 @@ def check_extends(
         return [
             Violation(
                 "extends",
-                f"the extending rule set cannot score data its base scores: [{d.code}] {d.message}",
+                msg(
+                    "the extending rule set cannot score data its base scores: [{code}] {message}",
+                    code=d.code,
+                    message=d.message,
+                ),
                 agency=d.agency,
                 criterion=d.criterion,
                 data=data,
@@ -1049,12 +1224,12 @@ def check_extends(
             return [
                 _difference_violation(
                     "extends",
-                    "a rule file with only 'extends:' scores differently from its base",
+                    msg("a rule file with only 'extends:' scores differently from its base"),
                     r.agency_id,
                     diff,
                     data,
                     None,
-                    "this is a bug in udcntt's 'extends' merge: please report it",
+                    msg("this is a bug in udcntt's 'extends' merge: please report it"),
                 )
             ]
     return []
@@ -1065,6 +1240,10 @@ def extension_failure(exc: UdcnttError) -> Violation:
     d = exc.diagnostics[0]
     return Violation(
         "extends",
-        f"a rule file with only 'extends:' and a new id does not load: [{d.code}] {d.message}",
+        msg(
+            "a rule file with only 'extends:' and a new id does not load: [{code}] {message}",
+            code=d.code,
+            message=d.message,
+        ),
         criterion=d.criterion,
     )

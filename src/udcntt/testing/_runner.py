@@ -32,7 +32,6 @@ from udcntt.testing._authoring import (
     check_normalise_alone,
     missing_examples,
     normalised_leaves,
-    probe_same_total,
 )
 from udcntt.testing._invariants import (
     INVARIANTS,
@@ -447,11 +446,17 @@ def run_properties(
     run_seed = seed if seed is not None else secrets.randbelow(2**32)
     count = DEFAULT_EXAMPLES if max_examples is None else int(max_examples)
     if count < 1:
-        raise ValueError("max_examples must be at least 1")
+        raise ValueError(msg("max_examples must be at least 1"))
     wanted = list(INVARIANTS) if invariants is None else list(invariants)
     for name in wanted:
         if name not in INVARIANTS:
-            raise ValueError(f"unknown invariant '{name}' (known: {', '.join(INVARIANTS)})")
+            raise ValueError(
+                msg(
+                    "unknown invariant '{name}' (known: {known})",
+                    name=name,
+                    known=", ".join(INVARIANTS),
+                )
+            )
     budget = float(max_seconds) if max_seconds and max_seconds > 0 else float("inf")
     deadline = start + budget
     runs = [n for n in _RUNS if n in wanted or (n == "bounds" and "scoring" in wanted)]
@@ -473,12 +478,10 @@ def run_properties(
         )
 
     extended: list[RuleSet | None] = [None]
-    bodies = _bodies(compiled, runs, lambda: extended[0])
+    bodies = _bodies(compiled, wanted, lambda: extended[0])
     for name in runs:
         began = _clock()
-        probed: list[Violation] = (
-            (probe_tiers(compiled) or probe_same_total(compiled)) if name == "tiers" else []
-        )
+        probed: list[Violation] = probe_tiers(compiled) if name == "tiers" else []
         why_not = _nothing_to_check(compiled, name)
         if why_not is not None:
             report(name, "skipped", 0, began, why_not)
@@ -513,7 +516,11 @@ def run_properties(
         if found is not None:
             if probed:
                 found = replace(
-                    found, extra=(*found.extra, f"probing the thresholds: {probed[0].message}")
+                    found,
+                    extra=(
+                        *found.extra,
+                        msg("probing the thresholds: {message}", message=probed[0].message),
+                    ),
                 )
             violations.append(found)
             note = "shrinking stopped at the time budget" if run.spent else None

@@ -773,7 +773,10 @@ def _document(draw: st.DrawFn, max_blocks: int, max_groups: int, max_leaves: int
             group["max"] = draw(st.integers(1, 30))
         criteria.append(group)
     basis = draw(st.sampled_from(["points", "share"]))
-    n_tiers = draw(st.integers(1, 3))
+    # Valid by construction: on points, the n - 1 distinct thresholds are drawn from
+    # 1 .. the first group's max, so a group of max 1 leaves room for two tiers only.
+    low = int(criteria[0]["max"])
+    n_tiers = draw(st.integers(1, 3 if basis == "share" else min(3, max(low, 1) + 1)))
     levels: list[dict[str, Any]] = []
     if basis == "share":
         mins = sorted(
@@ -788,7 +791,6 @@ def _document(draw: st.DrawFn, max_blocks: int, max_groups: int, max_leaves: int
         )
     else:
         # Thresholds below the smallest first group, so that every block can reach them.
-        low = int(criteria[0]["max"])
         mins = sorted(
             {
                 str(v)

@@ -4,8 +4,9 @@ Registered through the ``pytest11`` entry point, so it is active wherever udcntt
 installed; it imports nothing from udcntt's scoring (nor hypothesis) until it collects a
 file, and collects only when asked:
 
-* ``pytest rules/`` or ``pytest my-rules.yaml`` — rule files (a top-level ``udcntt:`` key
-  and a ``tests:`` key) and ``*.test.yaml`` files under the paths given on the command line
+* ``pytest rules/`` or ``pytest my-rules.yaml`` — rule files (a top-level ``udcntt:`` key;
+  one without ``tests:`` shows as one skipped item saying so, or runs its properties with
+  ``--udcntt-properties``) and ``*.test.yaml`` files under the paths given on the command line
   (or under the current folder when pytest runs without arguments and without
   ``testpaths``); folders named ``fixtures`` and hidden folders are skipped unless named
   explicitly;
@@ -24,7 +25,8 @@ A ``*.test.yaml`` file names its rule file and lists tests in the format of embe
 Each test case is one pytest item; a failure shows expected and actual points criterion by
 criterion. ``--udcntt-properties`` (ini ``udcntt_properties = true``) adds one item per rule
 file running :func:`udcntt.testing.run_properties` (needs hypothesis) with
-``--udcntt-max-seconds`` (default 30) and ``--udcntt-seed``.
+``--udcntt-examples`` (default 100) examples per property, ``--udcntt-seed`` and an upper
+bound ``--udcntt-max-seconds`` (default none; a run it cuts short fails as incomplete).
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ __all__ = [
     "RuleFile",
     "RuleFileItem",
     "RuleTestItem",
+    "SkippedRuleFile",
     "pytest_addoption",
     "pytest_collect_file",
 ]
@@ -74,7 +77,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="also run the property checks of each collected rule file (udcntt[testing])",
     )
     group.addoption(
-        "--udcntt-max-seconds", type=float, default=None, help="time budget per rule file"
+        "--udcntt-max-seconds",
+        type=float,
+        default=None,
+        help="upper bound on the time of the property checks per rule file (default: none)",
+    )
+    group.addoption(
+        "--udcntt-examples",
+        type=int,
+        default=None,
+        help="examples per property (default 100); with the seed, this decides the verdict",
     )
     group.addoption("--udcntt-seed", type=int, default=None, help="seed of the property checks")
     parser.addini("udcntt_collect", "auto | always | never (see --udcntt-collect)", default="auto")
@@ -82,8 +94,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "udcntt_properties", "run property checks on rule files", type="bool", default=False
     )
     parser.addini(
-        "udcntt_max_seconds", "time budget of the property checks per rule file", default="30"
+        "udcntt_max_seconds",
+        "upper bound on the time of the property checks per rule file (empty: none)",
+        default="",
     )
+    parser.addini("udcntt_examples", "examples per property", default="100")
 
 
 def _mode(config: pytest.Config) -> str:
@@ -136,10 +151,10 @@ def _kind(file_path: Path) -> str | None:
     except OSError:
         return None
     text = head.decode("utf-8", errors="replace")
+    if _RULES_HEAD.search(text):
+        return "rules"  # with or without 'tests:' (see RuleFile.collect)
     if not _TESTS_HEAD.search(text):
         return None
-    if _RULES_HEAD.search(text):
-        return "rules"
     name = file_path.name.lower()
     if (name.endswith((".test.yaml", ".test.yml"))) and _TESTFILE_RULES.search(text):
         return "tests"
@@ -197,10 +212,14 @@ class RuleFile(pytest.File):
                 self, name=name, rules=rules, case=case, line=line, where=where
             )
         config = self.config
-        if self.kind == "rules" and (
+        properties = bool(
             config.getoption("--udcntt-properties") or config.getini("udcntt_properties")
-        ):
+        )
+        if self.kind == "rules" and properties:
             yield PropertiesItem.from_parent(self, name="properties", rules=rules)
+        elif self.kind == "rules" and not cases:
+            # Never dropped silently: the file shows as skipped, with the reason.
+            yield SkippedRuleFile.from_parent(self, name="no tests")
 
     def _load(
         self,
@@ -346,6 +365,19 @@ class RuleFileItem(pytest.Item):
         return self.path, (line - 1) if line else None, _domain(self)
 
 
+class SkippedRuleFile(pytest.Item):
+    """A rule file without embedded tests, collected to say why nothing runs."""
+
+    def runtest(self) -> None:
+        pytest.skip(
+            "rule file without embedded tests ('tests:'); its properties run with "
+            "--udcntt-properties"
+        )
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return self.path, None, _domain(self)
+
+
 class RuleTestFailure(Exception):
     """An embedded test gave other results than expected."""
 
@@ -399,9 +431,14 @@ class PropertiesItem(pytest.Item):
         config = self.config
         seconds = config.getoption("--udcntt-max-seconds")
         if seconds is None:
-            seconds = float(config.getini("udcntt_max_seconds"))
+            text = str(config.getini("udcntt_max_seconds")).strip()
+            seconds = float(text) if text else None
+        examples = config.getoption("--udcntt-examples") or int(config.getini("udcntt_examples"))
         outcome = run_properties(
-            self.rules, max_seconds=seconds, seed=config.getoption("--udcntt-seed")
+            self.rules,
+            max_seconds=seconds,
+            seed=config.getoption("--udcntt-seed"),
+            max_examples=examples,
         )
         if not outcome.ok:
             raise RuleTestFailure(
