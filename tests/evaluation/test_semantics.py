@@ -387,14 +387,31 @@ def test_renamed_agency_matches_previous_year_by_name_variant() -> None:
     """An id changed between years still matches by name, tone-mark placement folded."""
     prev = udcntt.Dataset(
         agencies=(
-            udcntt.AgencyRecord(id="ubnd_hoa_cu", name="UBND huyện Đạ Huoai", block="so", values={k: Decimal(v) for k, v in FULL.items()}),
-            udcntt.AgencyRecord(id="q", name="Q", block="so", values={**{k: Decimal(v) for k, v in FULL.items()}, "a": Decimal(50)}),
+            udcntt.AgencyRecord(
+                id="ubnd_hoa_cu",
+                name="UBND huyện Đạ Huoai",
+                block="so",
+                values={k: Decimal(v) for k, v in FULL.items()},
+            ),
+            udcntt.AgencyRecord(
+                id="q",
+                name="Q",
+                block="so",
+                values={**{k: Decimal(v) for k, v in FULL.items()}, "a": Decimal(50)},
+            ),
         )
     )
     cur = udcntt.Dataset(
         agencies=(
-            udcntt.AgencyRecord(id="q", name="Q", block="so", values={k: Decimal(v) for k, v in FULL.items()}),
-            udcntt.AgencyRecord(id="da_huoai", name="UBND huyện  Đạ Huoai", block="so", values={**{k: Decimal(v) for k, v in FULL.items()}, "a": Decimal(10)}),
+            udcntt.AgencyRecord(
+                id="q", name="Q", block="so", values={k: Decimal(v) for k, v in FULL.items()}
+            ),
+            udcntt.AgencyRecord(
+                id="da_huoai",
+                name="UBND huyện  Đạ Huoai",
+                block="so",
+                values={**{k: Decimal(v) for k, v in FULL.items()}, "a": Decimal(10)},
+            ),
         )
     )
     a = udcntt.evaluate(rules(), cur, previous=prev)
@@ -413,7 +430,9 @@ SHIPPED = [
 
 
 @pytest.mark.parametrize(("rules_name", "survey", "registry"), SHIPPED, ids=[s[0] for s in SHIPPED])
-def test_fast_and_reference_paths_agree_on_shipped_examples(rules_name: str, survey: str, registry: str | None) -> None:
+def test_fast_and_reference_paths_agree_on_shipped_examples(
+    rules_name: str, survey: str, registry: str | None
+) -> None:
     """Bands, lookups, normalisations, weighted means, unscored leaves: both paths agree."""
     root = FIXTURES.parent.parent
     rs = udcntt.load_rules(root / "rules" / rules_name)
@@ -430,6 +449,10 @@ def test_fast_and_reference_paths_agree_on_shipped_examples(rules_name: str, sur
 def test_progress_is_reported() -> None:
     """A progress callback hears the start and the end (the CLI draws its bar with it)."""
     calls: list[tuple[int, int]] = []
-    udcntt.evaluate(rules(), data(("p", "so", FULL), ("q", "so", FULL)), progress=lambda d, t: calls.append((d, t)))
+    udcntt.evaluate(
+        rules(),
+        data(("p", "so", FULL), ("q", "so", FULL)),
+        progress=lambda d, t: calls.append((d, t)),
+    )
     assert calls[0] == (0, 2)
     assert calls[-1] == (2, 2)

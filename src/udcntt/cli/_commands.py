@@ -80,25 +80,38 @@ def cmd_check(args: argparse.Namespace, printer: Printer) -> int:
         errors = [d for d in report.diagnostics if d.severity is Severity.ERROR]
         warnings = [d for d in report.diagnostics if d.severity is Severity.WARNING]
         prop_diags: list[Any] = []
+        properties: dict[str, Any] | None = None
         if args.properties and report.rules is not None and not errors:
             from udcntt.testing import run_properties
 
-            outcome = run_properties(report.rules, max_seconds=args.max_seconds, seed=args.seed)
+            if args.examples < 1:
+                raise UsageError(msg("--examples must be at least 1"))
+            outcome = run_properties(
+                report.rules,
+                max_seconds=args.max_seconds,
+                seed=args.seed,
+                max_examples=args.examples,
+            )
             prop_diags = list(outcome.diagnostics)
             errors.extend(d for d in prop_diags if d.severity is Severity.ERROR)
+            properties = outcome.to_dict()
+            # An incomplete run (cut by --max-seconds) is not a pass: exit 1.
+            failed = failed or outcome.verdict != "passed"
         if args.format == "json":
-            machine.append(
-                {
-                    "path": str(path),
-                    "ok": not errors,
-                    "tests_run": report.tests_run,
-                    "diagnostics": [d.to_dict() for d in [*report.diagnostics, *prop_diags]],
-                }
-            )
+            entry: dict[str, Any] = {
+                "path": str(path),
+                "ok": not errors and (properties is None or properties["verdict"] == "passed"),
+                "tests_run": report.tests_run,
+                "diagnostics": [d.to_dict() for d in [*report.diagnostics, *prop_diags]],
+            }
+            if properties is not None:
+                entry["properties"] = properties
+            machine.append(entry)
         else:
             printer.diagnostics(report.diagnostics)
             printer.diagnostics(prop_diags)
-            if errors:
+            if errors or (properties is not None and properties["verdict"] != "passed"):
+                warnings += [d for d in prop_diags if d.severity is Severity.WARNING]
                 printer.note(
                     printer.t("check_fail", path=path, errors=len(errors), warnings=len(warnings))
                 )

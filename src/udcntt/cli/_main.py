@@ -133,7 +133,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--properties", action="store_true", help="also run the property checks (udcntt[testing])"
     )
     p.add_argument(
-        "--max-seconds", type=float, default=60.0, help="time budget of the property checks"
+        "--examples",
+        type=int,
+        default=100,
+        metavar="N",
+        help="examples per property (default 100): with --seed, this decides the verdict",
+    )
+    p.add_argument(
+        "--max-seconds",
+        type=float,
+        default=None,
+        help="upper bound on the time of the property checks (default: none); a run it "
+        "cuts short is reported incomplete (W-PROP-INCOMPLETE, exit 1)",
     )
     p.add_argument("--seed", type=int, help="seed of the property checks, to reproduce a run")
 

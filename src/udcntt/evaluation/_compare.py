@@ -16,8 +16,8 @@ from udcntt.evaluation._assessment import (
     CriterionInfo,
     ZipMapping,
 )
-from udcntt.evaluation._finish import Core
 from udcntt.evaluation._ranking import competition_ranks, match_previous, rank_change
+from udcntt.evaluation._state import Core
 from udcntt.model import RankOn, RuleSet
 from udcntt.program import BlockPlan, CompiledRuleSet, LeafPlan, NodePlan
 

@@ -26,19 +26,11 @@ from udcntt.evaluation._assessment import (
     TierInfo,
 )
 from udcntt.evaluation._compare import compare, criteria_tree, rank_all, result_of
-from udcntt.evaluation._finish import (
-    ARITHMETIC,
-    Agency,
-    Core,
-    FastShape,
-    Run,
-    failure_diagnostic,
-    finish_fast,
-    finish_reference,
-)
-from udcntt.evaluation._inputs import imputations, prepare
+from udcntt.evaluation._finish import ARITHMETIC, FastShape, finish_fast, finish_reference
+from udcntt.evaluation._inputs import fill_missing, imputations, prepare
 from udcntt.evaluation._interpret import RuleFailure, derive, run_leaf
 from udcntt.evaluation._normalise import normalise_population
+from udcntt.evaluation._state import Agency, Core, Run, failure_diagnostic
 from udcntt.expressions import DECIMAL_CONTEXT, RuleArithmeticError
 from udcntt.loading import RuleSource
 from udcntt.model import RuleSet
@@ -268,6 +260,27 @@ def _fast_values(record: AgencyRecord, keys: tuple[str, ...], pick: Any) -> Any:
         return [get(k, MISSING) for k in keys]
 
 
+def _call(
+    fast: Callable[..., Any], values: Any, block_id: str, record: AgencyRecord
+) -> tuple[Any, str]:
+    """The generated function's result, or ``None`` and the declared reason it declined.
+
+    Raises:
+        GeneratedCodeError: for any failure that is not a declared reason.
+    """
+    try:
+        return fast(*values), "fast"
+    except SlowPath as exc:
+        return None, exc.reason
+    except ARITHMETIC:
+        return None, "arithmetic"
+    except _BUGS as exc:
+        raise GeneratedCodeError(
+            f"generated code of block '{block_id}' failed for agency '{record.id}': {exc!r}; "
+            "this is a bug in udcntt"
+        ) from exc
+
+
 def _evaluate(
     compiled: CompiledRuleSet,
     data: Dataset,
@@ -319,19 +332,16 @@ def _evaluate(
                 reason = default_reason
                 if fast is not None:
                     values = _fast_values(record, keys, pick)
-                    try:
-                        out = fast(*values)
-                    except SlowPath as exc:
-                        reason = exc.reason
-                    except ARITHMETIC:
-                        reason = "arithmetic"
-                    except _BUGS as exc:
-                        raise GeneratedCodeError(
-                            f"generated code of block '{block_id}' failed for agency "
-                            f"'{record.id}': {exc!r}; this is a bug in udcntt"
-                        ) from exc
-                    else:
-                        agencies.append(Agency.fast(record, plan, values, out, whole))
+                    notes: tuple[str, ...] = ()
+                    out, reason = _call(fast, values, block_id, record)
+                    if reason == "missing":
+                        # Replace missing values as their policies say, and try again.
+                        filled = fill_missing(rule_set, keys, values, imputed)
+                        if filled is not None:
+                            values, notes = filled
+                            out, reason = _call(fast, values, block_id, record)
+                    if out is not None:
+                        agencies.append(Agency.fast(record, plan, values, out, whole, notes))
                         continue
                 run.count(f"reference:{reason}")
                 slow = _slow_start(run, record, plan, imputed)

@@ -14,29 +14,19 @@ from functools import partial
 from types import MappingProxyType
 from typing import Any
 
-from udcntt.data import NA, AgencyRecord
-from udcntt.errors import Diagnostic, SourceLocation, msg
+from udcntt.data import NA
+from udcntt.errors import Diagnostic, msg
 from udcntt.evaluation._assessment import CriteriaShape, CriteriaView, CriterionResult
-from udcntt.evaluation._inputs import PreparedInputs
-from udcntt.evaluation._interpret import LeafOutcome, RuleFailure
+from udcntt.evaluation._interpret import LeafOutcome
 from udcntt.evaluation._ranking import quantize, tier_of
+from udcntt.evaluation._state import Agency, Core, Run, plan_location
 from udcntt.expressions import RuleArithmeticError
 from udcntt.loading import RuleSource
 from udcntt.model import Aggregate, NotApplicablePolicy, Rounding, TierBasis, TierLevel
 from udcntt.program import BlockPlan, CompiledRuleSet, LeafPlan, NodePlan
 from udcntt.program._codegen import SlowPath
 
-__all__ = [
-    "Agency",
-    "Core",
-    "FastShape",
-    "Run",
-    "decide_tier",
-    "failure_diagnostic",
-    "finish_fast",
-    "finish_reference",
-    "plan_location",
-]
+__all__ = ["ARITHMETIC", "FastShape", "decide_tier", "finish_fast", "finish_reference"]
 
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
@@ -44,139 +34,6 @@ _NO_STATE: Any = MappingProxyType({})
 #: What generated code may raise for a declared reason (see ``SLOW_REASONS``): the
 #: ``SlowPath`` signal itself, and arithmetic errors the reference path locates.
 ARITHMETIC = (RuleArithmeticError, decimal.DecimalException)
-
-
-class Agency:
-    """Mutable per-agency state while the pipeline runs.
-
-    Agencies on the fast path keep the generated function's tuples (``fast_values``,
-    ``fast_derived``, ``fast_leaves``); the others keep the reference path's dictionaries.
-    """
-
-    __slots__ = (
-        "derived",
-        "env",
-        "fast_derived",
-        "fast_done",
-        "fast_leaves",
-        "fast_values",
-        "inputs",
-        "leaves",
-        "plan",
-        "record",
-    )
-
-    def __init__(
-        self, record: AgencyRecord, plan: BlockPlan, inputs: PreparedInputs | None
-    ) -> None:
-        self.record = record
-        self.plan = plan
-        self.inputs = inputs
-        self.env: dict[str, Any] = dict(inputs.values) if inputs is not None else {}
-        self.derived: dict[str, Any] = {}
-        self.leaves: dict[str, LeafOutcome] = {}
-        self.fast_values: list[Any] | None = None
-        self.fast_derived: tuple[Any, ...] = ()
-        self.fast_leaves: tuple[Decimal, ...] = ()
-        self.fast_done: tuple[Any, ...] | None = None
-
-    @classmethod
-    def fast(
-        cls, record: AgencyRecord, plan: BlockPlan, values: Any, out: tuple[Any, ...], whole: bool
-    ) -> Agency:
-        """An agency scored by generated code (no dictionaries: they are never filled)."""
-        self = cls.__new__(cls)
-        self.record = record
-        self.plan = plan
-        self.inputs = None
-        self.env = self.derived = self.leaves = _NO_STATE
-        self.fast_values = values
-        self.fast_derived = out[0]
-        self.fast_leaves = out[1]
-        self.fast_done = out[2:] if whole else None
-        return self
-
-    def raw(self, leaf_index: int, leaf_id: str) -> Decimal | None:
-        """A leaf's value before normalisation (``None`` when not applicable)."""
-        if self.fast_values is not None:
-            return self.fast_leaves[leaf_index]
-        outcome = self.leaves.get(leaf_id)
-        return None if outcome is None or outcome.na else outcome.raw
-
-
-class Core:
-    """An agency's scores before ranking and comparison."""
-
-    __slots__ = ("agency", "criteria", "max", "notes", "share", "tier", "total", "unrounded")
-
-    def __init__(
-        self,
-        agency: Agency,
-        criteria: Mapping[str, CriterionResult],
-        unrounded: Decimal,
-        total: Decimal,
-        max_: Decimal,
-        share: Decimal,
-        tier: TierLevel,
-        notes: tuple[str, ...],
-    ) -> None:
-        self.agency = agency
-        self.criteria = criteria
-        self.unrounded = unrounded
-        self.total = total
-        self.max = max_
-        self.share = share
-        self.tier = tier
-        self.notes = notes
-
-
-class Run:
-    """What one evaluation shares between agencies: the rule set, scores, errors, counts."""
-
-    __slots__ = ("compiled", "errors", "paths", "scores", "tier_zeros")
-
-    def __init__(self, compiled: CompiledRuleSet) -> None:
-        self.compiled = compiled
-        self.errors: list[Diagnostic] = []
-        self.scores: dict[tuple[str, str], Decimal] = {}
-        self.paths: dict[str, int] = {}
-        # Criteria that do not apply in an agency's block count 0 in tier conditions, as
-        # not-applicable criteria do.
-        self.tier_zeros: dict[str, Decimal] = (
-            {c.id: _ZERO for c in compiled.rules.all_criteria()} if compiled.tier_requires else {}
-        )
-
-    def count(self, path: str) -> None:
-        """Count one agency under ``path`` (``"fast"`` or ``"reference:<reason>"``)."""
-        self.paths[path] = self.paths.get(path, 0) + 1
-
-
-def plan_location(compiled: CompiledRuleSet, node: NodePlan | LeafPlan) -> SourceLocation | None:
-    """Where a criterion is declared in the rule file, when the rule set was loaded from one."""
-    src = compiled.rules.source
-    return src.locate(node.path) if isinstance(src, RuleSource) else None
-
-
-def failure_diagnostic(
-    compiled: CompiledRuleSet, record: AgencyRecord, plan: BlockPlan, exc: RuleFailure
-) -> Diagnostic:
-    """The located diagnostic of a rule that could not be evaluated for an agency."""
-    loc: SourceLocation | None = None
-    if exc.criterion:
-        leaf = plan.node(exc.criterion)
-        if leaf is not None:
-            loc = plan_location(compiled, leaf)
-    return Diagnostic(
-        code=exc.code if exc.code.startswith("E-EVAL") else "E-EVAL",
-        message=exc.message,
-        location=loc or record.location,
-        agency=record.id,
-        criterion=exc.criterion,
-        value=None if exc.value is None else str(exc.value),
-        hint=msg("use ratio(a, b, default) where a denominator can be 0")
-        if exc.code == "E-EVAL-DIVZERO"
-        else None,
-    )
 
 
 class _ConditionFailed(Exception):
@@ -228,7 +85,7 @@ def decide_tier(
     basis_value = share if compiled.rules.tiers.basis is TierBasis.SHARE else published
     env: dict[str, Any] = {}
     if compiled.tier_requires:
-        env.update(run.tier_zeros)
+        env.update(run.tier_base)
         env.update(agency.env)
         env.update(agency.derived)
         env.update(
@@ -292,12 +149,17 @@ def _aggregate(
     node: NodePlan | LeafPlan,
     leaf_points: Mapping[str, tuple[Decimal | None, Decimal]],
     out: dict[str, tuple[Decimal | None, Decimal]],
-    rescale_all: bool,
 ) -> tuple[Decimal | None, Decimal]:
-    """(points or None if not applicable, applicable max) of ``node``; fills ``out``."""
+    """(points or None if not applicable, applicable max) of ``node``; fills ``out``.
+
+    A summing group with ``rescale_na: true`` scales its points up to its own maximum when
+    some children do not apply. The rule set's ``not_applicable: rescale`` does not rescale
+    groups: it scales the agency's total once (see :func:`finish_reference`), so the share
+    is the same as under ``reduce_max``.
+    """
     if isinstance(node, LeafPlan):
         return leaf_points[node.id]
-    parts = [_aggregate(child, leaf_points, out, rescale_all) for child in node.children]
+    parts = [_aggregate(child, leaf_points, out) for child in node.children]
     scored = [
         (pts, mx, child)
         for (pts, mx), child in zip(parts, node.children, strict=True)
@@ -309,7 +171,7 @@ def _aggregate(
     if node.aggregate is Aggregate.SUM:
         points = sum((p for p, _, _ in scored), _ZERO)
         applicable = sum((m for _, m, _ in scored), _ZERO)
-        if (node.rescale_na or rescale_all) and applicable and applicable != node.max:
+        if node.rescale_na and applicable and applicable != node.max:
             points = points * node.max / applicable
             applicable = node.max
         result = (points, applicable)
@@ -409,7 +271,7 @@ def finish_reference(run: Run, agency: Agency) -> Core | None:
     for root in plan.roots:
         if isinstance(root, LeafPlan) and root.unscored:
             continue
-        pts, mx = _aggregate(root, leaf_points, group_out, rescale_all)
+        pts, mx = _aggregate(root, leaf_points, group_out)
         if pts is not None:
             total += pts
             applicable_max += mx
@@ -509,11 +371,11 @@ def finish_fast(run: Run, agency: Agency, shape: FastShape) -> Core | str | None
     criteria = CriteriaView(shape.criteria, leaves, raws, unrounded, groups, norm)
     if ti >= 0:
         level = run.compiled.tier_levels[ti]
-        return Core(agency, criteria, total, published, plan.max_total, share, level, ())
+        return Core(agency, criteria, total, published, plan.max_total, share, level, agency.notes)
     # Tiers with conditions: decided in Python, as on the reference path.
     agency.env = dict(zip(plan.indicators, agency.fast_values or (), strict=True))
     agency.derived = dict(zip(plan.derived, agency.fast_derived, strict=True))
     found = decide_tier(run, agency, criteria, published, share)
     if found is None:
         return None
-    return Core(agency, criteria, total, published, plan.max_total, share, found, ())
+    return Core(agency, criteria, total, published, plan.max_total, share, found, agency.notes)

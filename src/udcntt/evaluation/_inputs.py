@@ -11,7 +11,7 @@ from udcntt.data import MISSING, NA, AgencyRecord, Marker, ValueOrMarker
 from udcntt.errors import Diagnostic, SourceLocation, msg
 from udcntt.model import Indicator, IndicatorType, MissingPolicy, RuleSet
 
-__all__ = ["PreparedInputs", "coerce", "imputations", "prepare"]
+__all__ = ["PreparedInputs", "coerce", "fill_missing", "imputations", "prepare"]
 
 _NUMERIC = (IndicatorType.COUNT, IndicatorType.NUMBER, IndicatorType.RATIO)
 
@@ -222,3 +222,34 @@ def prepare(
                 continue
         prepared.values[ind_id] = value
     return prepared
+
+
+def fill_missing(
+    rules: RuleSet,
+    indicators: Sequence[str],
+    values: Sequence[Any],
+    imputed: Mapping[str, Decimal],
+) -> tuple[list[Any], tuple[str, ...]] | None:
+    """``values`` with each missing one replaced as its policy says, and the notes on them.
+
+    The same replacements and notes as :func:`prepare` (``missing: zero`` scores 0 or
+    "no", ``impute_mean`` / ``impute_min`` the population's value), for the fast path.
+    Returns ``None`` when a missing value's policy refuses it (the reference path reports
+    it).
+    """
+    out = list(values)
+    notes: list[str] = []
+    for i, ind_id in enumerate(indicators):
+        if out[i] is not MISSING:
+            continue
+        ind = rules.indicators[ind_id]
+        policy = ind.missing
+        if policy is MissingPolicy.ZERO:
+            out[i] = False if ind.type is IndicatorType.BOOL else Decimal(0)
+            notes.append(f"{ind_id}: missing, scored as 0")
+        elif policy in (MissingPolicy.IMPUTE_MEAN, MissingPolicy.IMPUTE_MIN) and ind_id in imputed:
+            out[i] = imputed[ind_id]
+            notes.append(f"{ind_id}: missing, imputed {policy.value} = {out[i]}")
+        else:
+            return None
+    return out, tuple(notes)

@@ -24,21 +24,27 @@ goalposts  (v − lower) / (upper − lower) clipped to [0, 1]             (fixe
 
 Scores depend on the population as a multiset only, never on the order of the agencies:
 sums (mean, variance) run over the values sorted ascending, so the rounding of a long
-decimal is the same whatever order the survey rows came in.
+decimal is the same whatever order the survey rows came in. A chain that contains
+``z_score`` (whose standard deviation is a square root, rarely exact) gives scores rounded
+to :data:`SCORE_PLACES` decimal places, so the noise in the last working digit cannot tip
+a published value that is exactly half-way (0.125 published as 0.12 instead of 0.13).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 
 from udcntt.errors import msg
 from udcntt.model import Direction, Normalise, NormMethod
 
-__all__ = ["normalise_population"]
+__all__ = ["SCORE_PLACES", "normalise_population"]
 
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
+#: Decimal places of the scores of a chain with an inexact stage (``z_score``).
+SCORE_PLACES = 28
+_QUANTUM = Decimal(1).scaleb(-SCORE_PLACES)
 
 
 def _clip(value: Decimal) -> Decimal:
@@ -177,4 +183,6 @@ def normalise_population(
         current, info = _stage(method, current, spec, lower_better and i == 0)
         info["method"] = method.value
         stats.append(info)
+    if NormMethod.Z_SCORE in spec.method:
+        current = [s.quantize(_QUANTUM, rounding=ROUND_HALF_EVEN) for s in current]
     return current, stats

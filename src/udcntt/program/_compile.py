@@ -499,6 +499,13 @@ def _build_block(
     derived_needed = [d for d in comp.derived_order if d in wanted]
     for i in relations:
         indicators |= comp.reads(_names_in(rules.relations[i].check))
+    for level in rules.tiers.levels:
+        if level.require:
+            # Tier conditions read the block's surveyed indicators too (others count as N/A).
+            for name in comp.reads(_names_in(level.require)):
+                surveyed = rules.indicators[name].blocks
+                if surveyed is None or block_id in surveyed:
+                    indicators.add(name)
     return BlockPlan(
         id=block_id,
         label=rules.blocks[block_id].label,

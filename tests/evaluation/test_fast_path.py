@@ -1,0 +1,226 @@
+"""The fast path is accountable: it scores the shipped rule sets, and it falls back only for a reason.
+
+``Assessment.paths`` (and the receipt's ``evaluation_paths``) count the agencies per path:
+``"fast"`` for the code generated from the rule file, ``"reference:<reason>"`` for the
+reference interpreter with one of ``udcntt.evaluation.SLOW_REASONS``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from eval_helpers import both_paths, results_json
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import udcntt
+from udcntt.evaluation import SLOW_REASONS
+from udcntt.program._codegen import GeneratedCodeError
+from udcntt.testing import datasets
+
+ROOT = Path(__file__).resolve().parents[2]
+SHIPPED_RULES = sorted(
+    [*(ROOT / "rules").glob("*.yaml"), *(ROOT / "rules" / "base").glob("*.yaml")]
+)
+EXAMPLES = [
+    ("lam-dong-2017.yaml", "lam-dong/survey-2017.csv", "lam-dong/agencies.yaml"),
+    ("lam-dong-2017.yaml", "lam-dong/survey-2016.csv", "lam-dong/agencies.yaml"),
+    ("lam-dong-2018.yaml", "lam-dong-2018/survey-2018.csv", "lam-dong-2018/agencies.yaml"),
+    ("dti-922-province.yaml", "dti-2022/provinces.csv", None),
+]
+
+
+def _reads_na(compiled: udcntt.CompiledRuleSet, record: udcntt.AgencyRecord) -> bool:
+    return any(record.get(i) is udcntt.NA for i in compiled.blocks[record.block].indicators)
+
+
+@pytest.mark.parametrize(
+    ("rules_name", "survey", "registry"), EXAMPLES, ids=[e[1] for e in EXAMPLES]
+)
+def test_shipped_examples_run_on_the_fast_path(
+    rules_name: str, survey: str, registry: str | None
+) -> None:
+    """Every example agency is scored by generated code, but those with an N/A input (declared)."""
+    rules = udcntt.load_rules(ROOT / "rules" / rules_name)
+    reg = udcntt.read_registry(ROOT / "examples" / registry) if registry else None
+    data = udcntt.read_survey(ROOT / "examples" / survey, rules, registry=reg)
+    compiled = udcntt.compile_rules(rules)
+    with_na = sum(1 for r in data.agencies if _reads_na(compiled, r))
+    expected = {"fast": len(data) - with_na}
+    if with_na:
+        expected["reference:not_applicable"] = with_na
+    fast, _ = both_paths(compiled, data)
+    assert dict(fast.paths) == expected
+    assert dict(fast.receipt.evaluation_paths) == expected
+    assert fast.paths["fast"] >= len(data) * 0.8
+
+
+@pytest.mark.parametrize("path", SHIPPED_RULES, ids=[p.name for p in SHIPPED_RULES])
+def test_every_shipped_rule_set_scores_generated_surveys_entirely_on_the_fast_path(
+    path: Path,
+) -> None:
+    """Valid surveys without N/A (missing values allowed where a policy scores them): all fast."""
+    compiled = udcntt.compile_rules(udcntt.load_rules(path))
+
+    @settings(
+        max_examples=15,
+        derandomize=True,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(datasets(compiled, 1, 6, not_applicable=False))
+    def check(data: udcntt.Dataset) -> None:
+        fast, _ = both_paths(compiled, data)
+        assert dict(fast.paths) == {"fast": len(data)}
+
+    check()
+
+
+SEMANTICS = """udcntt: 1
+id: fast_missing
+title: Giá trị thiếu trên đường nhanh
+rounding: {total: 2, share: 4}
+blocks: {so: {label: Khối sở}}
+indicators:
+  a: {label: Chỉ tiêu A, type: number, range: [0, 100], direction: higher}
+  c: {label: Chỉ tiêu C, type: number, range: [0, 100], direction: higher, missing: zero}
+  d: {label: Chỉ tiêu D, type: number, range: [0, 100], missing: impute_mean}
+  e: {label: Chỉ tiêu E, type: number, range: [0, 100]}
+  ok: {label: Có, type: bool, missing: zero}
+criteria:
+  - {id: ca, label: A, max: 40, points: "a * 0.4"}
+  - {id: cc, label: C, max: 20, points: "c * 0.2"}
+  - {id: cd, label: D, max: 10, points: "d * 0.1"}
+  - {id: ce, label: E, max: 20, points: "e * 0.2"}
+  - {id: cok, label: Có, max: 10, points: "10 if ok else 0"}
+tiers:
+  levels: [{id: tot, label: Tốt, min: 80}, {id: tb, label: Trung bình}]
+"""
+
+FULL = {"a": 100, "c": 100, "d": 100, "e": 100, "ok": True}
+
+
+def test_missing_values_with_a_scoring_policy_stay_on_the_fast_path() -> None:
+    """`missing: zero` and `impute_mean` are applied before the generated code, with the same notes."""
+    rules = udcntt.load_rules("m.yaml", text=SEMANTICS)
+    data = udcntt.Dataset.from_records(
+        [
+            {
+                "id": "x",
+                "block": "so",
+                "values": {**FULL, "c": udcntt.MISSING, "ok": udcntt.MISSING},
+            },
+            {"id": "y", "block": "so", "values": {**FULL, "d": udcntt.MISSING}},
+            {"id": "z", "block": "so", "values": {**FULL, "d": 50}},
+        ]
+    )
+    fast, slow = both_paths(rules, data)
+    assert dict(fast.paths) == {"fast": 3}
+    x, y = fast.by_id("x"), fast.by_id("y")
+    assert x.total == Decimal(70) and x.notes == (
+        "c: missing, scored as 0",
+        "ok: missing, scored as 0",
+    )
+    assert y.criteria["cd"].points == Decimal("7.5") and y.notes == (
+        "d: missing, imputed impute_mean = 75",
+    )
+    assert slow.by_id("y").notes == y.notes
+
+
+def test_a_missing_value_whose_policy_refuses_it_is_reported_by_the_reference_path() -> None:
+    """`missing: error` (the default) leaves the generated code for the declared reason 'missing'."""
+    rules = udcntt.load_rules("m.yaml", text=SEMANTICS)
+    data = udcntt.Dataset.from_records(
+        [
+            {"id": "x", "block": "so", "values": {**FULL, "e": udcntt.MISSING}},
+            {"id": "y", "block": "so", "values": FULL},
+        ]
+    )
+    a = udcntt.evaluate(rules, data, on_error="skip")
+    assert dict(a.paths) == {"fast": 1, "reference:missing": 1}
+    assert [d.code for d in a.diagnostics] == ["E-EVAL-MISSING"]
+
+
+@pytest.mark.parametrize(
+    ("values", "reason"),
+    [
+        ({**FULL, "a": "75"}, "untyped"),  # text from a Python caller: typed by the reference path
+        ({**FULL, "a": 101}, "out_of_range"),
+        ({**FULL, "e": udcntt.MISSING}, "missing"),
+    ],
+)
+def test_each_fallback_is_counted_under_its_reason(values: dict[str, object], reason: str) -> None:
+    """The reason an agency left the generated code is counted, and is a declared one."""
+    rules = udcntt.load_rules("m.yaml", text=SEMANTICS)
+    data = udcntt.Dataset.from_records([{"id": "x", "block": "so", "values": values}])
+    a = udcntt.evaluate(rules, data, on_error="skip")
+    assert dict(a.paths) == {f"reference:{reason}": 1}
+    assert reason in SLOW_REASONS
+
+
+def test_a_division_by_zero_is_counted_as_arithmetic() -> None:
+    """Generated code that divides by zero hands the agency over; the error is located there."""
+    rules = udcntt.load_rules(
+        "m.yaml", text=SEMANTICS.replace('points: "a * 0.4"', 'points: "a / e * 0.4"')
+    )
+    data = udcntt.Dataset.from_records(
+        [{"id": "x", "block": "so", "values": {**FULL, "a": 0, "e": 0}}]
+    )
+    a = udcntt.evaluate(rules, data, on_error="skip")
+    assert dict(a.paths) == {"reference:arithmetic": 1}
+    assert [d.code for d in a.diagnostics] == ["E-EVAL-DIVZERO"]
+    assert a.diagnostics[0].criterion == "ca"
+
+
+def _broken(compiled: udcntt.CompiledRuleSet, error: type[Exception]) -> udcntt.CompiledRuleSet:
+    def fail(*_: object) -> object:
+        raise error("generated code went wrong")
+
+    return replace(
+        compiled,
+        blocks={b: replace(p, fast=fail, fast_whole=fail) for b, p in compiled.blocks.items()},
+    )
+
+
+@pytest.mark.parametrize("error", [TypeError, AttributeError, KeyError, IndexError])
+def test_a_fault_in_generated_code_is_never_hidden(error: type[Exception]) -> None:
+    """TypeError and the like from generated code raise GeneratedCodeError, not a quiet fallback."""
+    compiled = udcntt.compile_rules(udcntt.load_rules("m.yaml", text=SEMANTICS))
+    data = udcntt.Dataset.from_records([{"id": "x", "block": "so", "values": FULL}])
+    with pytest.raises(GeneratedCodeError, match="bug in udcntt") as info:
+        udcntt.evaluate(_broken(compiled, error), data)
+    assert isinstance(info.value.__cause__, error)
+    # The reference path, asked for, does not run generated code at all.
+    assert udcntt.evaluate(_broken(compiled, error), data, reference=True).by_id("x").total == 100
+
+
+def test_receipt_and_results_agree_across_paths(tmp_path: Path) -> None:
+    """Only the counts of paths differ between a fast and a reference run."""
+    rules = udcntt.load_rules("m.yaml", text=SEMANTICS)
+    data = udcntt.Dataset.from_records([{"id": "x", "block": "so", "values": FULL}])
+    fast = udcntt.evaluate(rules, data)
+    slow = udcntt.evaluate(rules, data, reference=True)
+    assert results_json(fast) == results_json(slow)
+    assert dict(fast.receipt.evaluation_paths) == {"fast": 1}
+    assert dict(slow.receipt.evaluation_paths) == {"reference:requested": 1}
+
+
+@given(st.lists(st.sampled_from(["a", "c", "d", "e", "ok"]), unique=True))
+@settings(max_examples=20, derandomize=True, deadline=None)
+def test_every_agency_is_counted_once(missing: list[str]) -> None:
+    """The counts add up to the agencies of declared blocks, scored or not."""
+    rules = udcntt.load_rules("m.yaml", text=SEMANTICS)
+    values = {k: (udcntt.MISSING if k in missing else v) for k, v in FULL.items()}
+    data = udcntt.Dataset.from_records(
+        [
+            {"id": "x", "block": "so", "values": values},
+            {"id": "y", "block": "so", "values": FULL},
+            {"id": "z", "block": "khac", "values": FULL},
+        ]
+    )
+    a = udcntt.evaluate(rules, data, on_error="skip")
+    assert sum(a.paths.values()) == 2
+    assert all(k == "fast" or k.removeprefix("reference:") in SLOW_REASONS for k in a.paths)
