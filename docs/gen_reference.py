@@ -469,8 +469,12 @@ ERROR_DOCS: dict[str, tuple[str, str]] = {
         "Lower the `max` or leave it out.",
     ),
     "E-TIER-UNREACHABLE": (
-        "A tier needs more than the highest possible total (or a share above 1).",
-        "Lower the threshold, or check the maxima of the criteria.",
+        "A tier needs more than the highest possible total of some block (each block's "
+        "maximum is checked, one error per block), or a share above 1; or its `require` "
+        "condition cannot hold in some block (it reads a criterion the block does not have, "
+        "or fails for an agency with full marks there).",
+        "Lower the threshold, decide tiers on shares (`basis: share`), or write the condition "
+        "over criteria every block has.",
     ),
     "E-RULE-SHAPE": (
         "A leaf has no rule or two rules (`points` and `bands`); a group has no children, "
@@ -483,7 +487,8 @@ ERROR_DOCS: dict[str, tuple[str, str]] = {
     "E-BANDS": (
         "A band table has no step, mixes `min` and `max` steps, or has a step that can "
         "never be reached (thresholds not strictly descending for `min`, ascending for "
-        "`max`); in `bands(...)` calls, thresholds not strictly descending.",
+        "`max`, or beyond the declared range of the input: 80 for a ratio in [0, 1]); in "
+        "`bands(...)` calls, thresholds not strictly descending.",
         "Use all `min` steps, highest first (≥ 4 → 20, ≥ 3 → 15, …), or all `max` steps, "
         "lowest first.",
     ),
@@ -872,8 +877,39 @@ ERROR_DOCS: dict[str, tuple[str, str]] = {
         "Check the keys it redefines; report a bug if it redefines nothing.",
     ),
     "W-PROP-SKIPPED": (
-        "A property was not checked (time budget exhausted, or it does not apply to the rule set).",
-        "Raise `--max-seconds` to check it.",
+        "A property was not checked: no valid survey data could be generated from the declared "
+        "ranges and relations.",
+        "Check that the declared ranges and relations can all hold together.",
+    ),
+    "W-PROP-INCOMPLETE": (
+        "The time budget (`--max-seconds`) stopped the property checks before every requested "
+        "example (`--examples`, default 100) ran; the message says how many ran per property. "
+        "The verdict is `incomplete`, not a pass: `udcntt check` exits 1.",
+        "Leave `--max-seconds` out (the example count bounds the work) or raise it, or ask for "
+        "fewer `--examples`. The same `--seed` and `--examples` give the same verdict on any "
+        "machine.",
+    ),
+    "E-PROP-MISSING": (
+        "Leaving a value unanswered scores more than answering it: `missing: zero` on a "
+        "'lower is better' indicator, or `missing: impute_min` where the lowest is the best.",
+        "Use `missing: error`, or write the rule so that a missing answer gets no points.",
+    ),
+    "E-PROP-NORMALISE": (
+        "A criterion normalised over a population (min_max, rank, percentile, z_score) gives "
+        "an agency alone in its population full marks even for the worst value.",
+        "Normalise over a population that always has several agencies (`scope: all`), or use "
+        "goalposts or to_best.",
+    ),
+    "W-BANDS-SCALE": (
+        "Every threshold of a band table lies in [0, 1] but its input runs up to 10 or more "
+        "(a table written for shares fed a percentage).",
+        "Write the thresholds on the input's scale (80, not 0.8), or declare the input "
+        "`type: ratio`.",
+    ),
+    "E-RATIO-SWAPPED": (
+        "`capped_ratio(a, b)` or `ratio(a, b, d)` where a relation declares `b <= a`: the "
+        "ratio is never below 1 (numerator and denominator swapped).",
+        "Put the part first and the whole second: `capped_ratio(staff_pc, staff_total)`.",
     ),
 }
 
