@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,10 +12,10 @@ from babel.numbers import format_decimal, parse_decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from udcntt.data import MISSING, NA
+from udcntt.data import MISSING, NA, read_survey
 from udcntt.data._locale import ValueContext, parse_cell
 from udcntt.data._table import Cell
-from udcntt.errors import SourceLocation, UsageError
+from udcntt.errors import DataError, SourceLocation, UsageError
 from udcntt.model import Indicator, RuleSet
 
 LOC = SourceLocation(file="x.csv", row=2, cell_column="D")
@@ -263,3 +264,53 @@ def test_babel_round_trip(value: Decimal) -> None:
 def test_integer_fast_path_agrees_with_babel(text: str) -> None:
     """The shortcut for plain digits gives exactly what Babel gives."""
     assert read(ind("number"), text) == parse_decimal(text, locale="vi_VN", strict=True)
+
+
+def test_dot_decimal_column_suggests_en_us(rules: RuleSet, tmp_path: Path) -> None:
+    """A column of dot-decimal numbers gets one --locale en-US hint, on its first error."""
+    path = tmp_path / "s.csv"
+    path.write_text(
+        "id,name,block,bandwidth,staff_total\n"
+        "a,A,so_nganh,12.5,1\nb,B,so_nganh,1,537,2\nc,C,so_nganh,7.25,3\n".replace(
+            "1,537", '"1,537"'
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError) as info:
+        read_survey(path, rules)
+    hints = [d.hint or "" for d in info.value.diagnostics if d.code.startswith("E-DATA-")]
+    assert sum("--locale en-US" in h for h in hints) == 1
+    assert "--locale en-US" in hints[0] and "3 numbers" in hints[0]
+    ds = read_survey(path, rules, locale="en-US")
+    assert ds.by_id()["b"].values["bandwidth"] == Decimal(1537)
+
+
+def test_single_dot_decimal_typo_gets_no_locale_hint(rules: RuleSet, tmp_path: Path) -> None:
+    """One odd number in a vi-VN column is a typo, not a file in another locale."""
+    path = tmp_path / "s.csv"
+    path.write_text('id,name,block,bandwidth\na,A,so_nganh,12.5\nb,B,so_nganh,"7,5"\n')
+    with pytest.raises(DataError) as info:
+        read_survey(path, rules)
+    assert all("--locale" not in (d.hint or "") for d in info.value.diagnostics)
+
+
+@pytest.mark.parametrize(("name", "hint"), [("vi-VM", "vi-VN"), ("xx-YY", "en-US"), ("C", "vi-VN")])
+def test_unknown_locales_list_the_known_ones(
+    rules: RuleSet, tmp_path: Path, name: str, hint: str
+) -> None:
+    """An unknown locale is a usage error whose hint names the close or the common ones."""
+    path = tmp_path / "s.csv"
+    path.write_text("id,name,block\na,A,so_nganh\n")
+    with pytest.raises(UsageError) as info:
+        read_survey(path, rules, locale=name)
+    assert hint in (info.value.diagnostics[0].hint or "")
+
+
+def test_unknown_locale_in_a_json_survey_is_a_data_error(rules: RuleSet, tmp_path: Path) -> None:
+    """A survey file that declares an unknown locale is a located data error (exit 1)."""
+    path = tmp_path / "s.json"
+    path.write_text('{"locale": "vi-XX", "agencies": [{"id": "a", "block": "so_nganh"}]}')
+    with pytest.raises(DataError) as info:
+        read_survey(path, rules)
+    assert info.value.code == "E-DATA-FORMAT"
+    assert info.value.location.path == "locale"  # type: ignore[union-attr]

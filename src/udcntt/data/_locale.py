@@ -45,7 +45,21 @@ from udcntt.model._survey import (
     SurveyLayout,
 )
 
-__all__ = ["MAX_DIGITS", "MAX_MAGNITUDE", "Scale", "ValueContext", "parse_cell", "parse_locale"]
+__all__ = [
+    "COMMON_LOCALES",
+    "MAX_DIGITS",
+    "MAX_MAGNITUDE",
+    "Scale",
+    "ValueContext",
+    "parse_cell",
+    "parse_locale",
+    "suggest_locale",
+]
+
+#: Locales named when an unknown one is given: vi-VN writes 1.234,5; en-US 1,234.5.
+COMMON_LOCALES = ("vi-VN", "en-US", "en-GB", "fr-FR", "de-DE")
+# A language, or a language and a country (vi, vi-VN, vi_VN): not "root", "C" or "und".
+_LOCALE_NAME = re.compile(r"^(?!und|root)[A-Za-z]{2,3}(?:[-_][A-Za-z]{2})?$")
 
 #: Most digits a number may have.
 MAX_DIGITS = 30
@@ -67,16 +81,37 @@ _PERCENT_UNITS = frozenset({"%", "phần trăm", "percent"})
 def parse_locale(name: str) -> Locale:
     """A Babel locale from ``vi-VN`` or ``vi_VN``.
 
+    Only a language (``vi``) or a language and a country (``vi-VN``) is accepted; Babel's
+    pseudo-locales (``root``, ``und``, ``C``) are not.
+
     Raises:
-        UsageError: when Babel does not know the locale.
+        UsageError: when Babel does not know the locale; the hint names the close ones or
+            the common ones.
     """
+    if not isinstance(name, str) or not _LOCALE_NAME.match(name):
+        raise _unknown_locale(name)
     try:
         return Locale.parse(name.replace("-", "_"))
     except (UnknownLocaleError, ValueError, TypeError) as exc:
-        raise UsageError(
-            msg("unknown locale {locale}", locale=repr(name)),
-            hint=msg("use a locale such as 'vi-VN' or 'en-US'"),
-        ) from exc
+        raise _unknown_locale(name) from exc
+
+
+def _unknown_locale(name: object) -> UsageError:
+    from babel.localedata import locale_identifiers
+
+    known = sorted(
+        ident.replace("_", "-") for ident in locale_identifiers() if _LOCALE_NAME.match(ident)
+    )
+    shown = str(name).replace("_", "-")
+    return UsageError(
+        msg("unknown locale {locale}", locale=repr(shown)),
+        hint=did_you_mean(shown, known)
+        or msg(
+            "use {common} (or another of the {count} language-COUNTRY codes Babel knows)",
+            common=", ".join(COMMON_LOCALES),
+            count=len(known),
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -430,3 +465,45 @@ def _category(raw: Any, ind: Indicator) -> str:
 def _cat_hint(cats: dict[str, str]) -> str:
     shown = ", ".join(f"'{label}'" for label in list(cats.values())[:8])
     return msg("one of {values}", values=shown)
+
+
+_NUMBER_CODES = frozenset({"E-DATA-NUMBER", "E-DATA-AMBIGUOUS"})
+
+
+def suggest_locale(diags: list[Diagnostic], ctx: ValueContext, *, long: bool) -> list[Diagnostic]:
+    """Add a ``--locale`` hint to the first number error of columns written in another locale.
+
+    A column (a wide table's column, or an indicator of a long table) qualifies when at
+    least two of its numbers fail or read two ways under the declared locale, and at least
+    half of those read under the other convention (``en-US`` for a decimal comma, ``vi-VN``
+    for a decimal point). The hint is given once per column, on its first such error.
+    """
+    other = "en-US" if ctx.decimal_symbol != "." else "vi-VN"
+    columns: dict[tuple[str | None, ...], list[int]] = {}
+    readable: dict[tuple[str | None, ...], int] = {}
+    for index, diag in enumerate(diags):
+        if diag.code not in _NUMBER_CODES or diag.location is None or diag.value is None:
+            continue
+        loc = diag.location
+        key = (loc.file, loc.sheet, diag.indicator if long else loc.cell_column)
+        columns.setdefault(key, []).append(index)
+        text = diag.value.removesuffix("%").strip()
+        if _NUMBER_CHARS.match(text) and _babel_decimal(text, other)[0] is not None:
+            readable[key] = readable.get(key, 0) + 1
+    out = list(diags)
+    for key, indexes in columns.items():
+        count = readable.get(key, 0)
+        if count >= 2 and 2 * count >= len(indexes):
+            first = out[indexes[0]]
+            out[indexes[0]] = replace(
+                first,
+                hint=msg(
+                    "{count} numbers of this column read as {locale} numbers ('{example}'): if "
+                    "the file is written that way, read it with --locale {locale} (or locale: "
+                    "{locale} in the layout)",
+                    count=count,
+                    locale=other,
+                    example=first.value or "",
+                ),
+            )
+    return out

@@ -106,6 +106,16 @@ def read_survey(
     for table in tables:
         meta.update(table.meta)
     locale_name = locale or layout.locale or meta.get("locale") or rules.locale
+    if not locale and not layout.locale and "locale" in meta:
+        try:  # the file's own locale: a problem of the file, not of the command
+            parse_locale(meta["locale"])
+        except UsageError as exc:
+            raise DataError(
+                exc.diagnostics[0].message,
+                code="E-DATA-FORMAT",
+                location=SourceLocation(file=str(path), path="locale"),
+                hint=exc.diagnostics[0].hint,
+            ) from exc
     ctx = ValueContext.from_layout(layout, locale_name)
     long = layout.format is SurveyFormat.LONG
     if meta.get("format") == "long" and "format" not in layout.model_fields_set:
@@ -236,11 +246,11 @@ def check_layout(rules: RuleSet, layout: SurveyLayout) -> list[Diagnostic]:
     if layout.locale is not None:
         try:
             parse_locale(layout.locale)
-        except UsageError:
+        except UsageError as exc:
             bad(
                 msg("unknown locale '{locale}'", locale=layout.locale),
                 "locale",
-                msg("use e.g. 'vi-VN'"),
+                exc.diagnostics[0].hint if exc.diagnostics else None,
             )
     return out
 

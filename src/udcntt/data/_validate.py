@@ -22,7 +22,7 @@ from decimal import Decimal
 from udcntt.data._agencies import AgencyBook, Draft, Rejected
 from udcntt.data._columns import Column, HeaderResolver, header_text
 from udcntt.data._dataset import MISSING, AgencyRecord, CellInfo, Marker, ValueOrMarker
-from udcntt.data._locale import Scale, ValueContext, parse_cell
+from udcntt.data._locale import Scale, ValueContext, parse_cell, suggest_locale
 from udcntt.data._registry import Registry
 from udcntt.data._relations import compile_relations
 from udcntt.data._table import Cell, Row, Table, column_letter, fatal, is_blank
@@ -486,6 +486,7 @@ class Builder:
                 )
                 for name in rel.names:
                     agency.values.pop(name, None)
+        self.diags[:] = suggest_locale(self.diags, self.ctx, long=self.long)
         self.diags.extend(self.book.missing())
         if not self.long and self.agencies:
             blocks = {a.block for a in self.agencies.values()}
