@@ -889,6 +889,14 @@ ERROR_DOCS: dict[str, tuple[str, str]] = {
         "fewer `--examples`. The same `--seed` and `--examples` give the same verdict on any "
         "machine.",
     ),
+    "W-PROP-SAME-TOTAL": (
+        "Tiers are on the share of each agency's own maximum (`basis: share`) and "
+        "not-applicable answers lower that maximum (`not_applicable: reduce_max`), so two "
+        "agencies of one block that publish the same total can fall in different tiers; the "
+        "message gives the smallest such total.",
+        "Publish the share beside the total, decide tiers on points, or rescale "
+        "not-applicable answers (`not_applicable: rescale`, `rescale_na`).",
+    ),
     "E-PROP-MISSING": (
         "Leaving a value unanswered scores more than answering it: `missing: zero` on a "
         "'lower is better' indicator, or `missing: impute_min` where the lowest is the best.",
