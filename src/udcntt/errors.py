@@ -491,6 +491,7 @@ CODES: dict[str, str] = {
     "E-PROP-EXTENDS": "A rule file that only extends another scores differently from it.",
     "W-PROP-SKIPPED": "A property could not be checked (no valid survey data could be generated).",
     "W-PROP-INCOMPLETE": "The time budget stopped the property checks before every example ran.",
+    "W-PROP-SAME-TOTAL": "Two agencies of a block can publish the same total in different tiers.",
     "E-PROP-MISSING": "Leaving a value unanswered scores more than answering it.",
     "E-PROP-NORMALISE": "An agency alone in its population gets full marks for the worst value.",
 }
