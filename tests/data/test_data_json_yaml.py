@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -73,10 +72,8 @@ def test_yaml_hostile(rules: RuleSet, tmp_path: Path) -> None:
     }
     for name, text in cases.items():
         path = write(tmp_path / f"{name}.yaml", text)
-        start = time.perf_counter()
         with pytest.raises(DataError) as info:
             read_survey(path, rules)
-        assert time.perf_counter() - start < 3
         assert info.value.code in ("E-DATA-FORMAT", "E-DATA-LIMIT"), name
 
 
@@ -109,10 +106,8 @@ def test_json_long(rules: RuleSet, tmp_path: Path) -> None:
 def test_deeply_nested_json(rules: RuleSet, tmp_path: Path) -> None:
     """A 100,000-deep array is refused before the parser recurses."""
     path = write(tmp_path / "s.json", "[" * 100_000 + "]" * 100_000)
-    start = time.perf_counter()
     with pytest.raises(DataError) as info:
         read_survey(path, rules)
-    assert time.perf_counter() - start < 3
     assert info.value.code == "E-DATA-LIMIT"
 
 
@@ -142,10 +137,8 @@ def test_json_bad_numbers(rules: RuleSet, tmp_path: Path, value: str, code: str)
         f'"values": {{"bandwidth": {value}}}}}]}}'
     )
     path = write(tmp_path / "s.json", text)
-    start = time.perf_counter()
     with pytest.raises(DataError) as info:
         read_survey(path, rules)
-    assert time.perf_counter() - start < 3
     assert errors(info.value) == [code]
     assert info.value.location.path == "agencies[0].values.bandwidth"  # type: ignore[union-attr]
 

@@ -178,3 +178,36 @@ def test_no_registry_lookalike_names(rules: RuleSet, tmp_path: Path) -> None:
     with pytest.raises(DataError) as info:
         read_survey(with_ids, rules)
     assert info.value.code == "E-DATA-AGENCY-LOOKALIKE"
+
+
+def test_partial_registry_of_renamed_units(rules: RuleSet, tmp_path: Path) -> None:
+    """A registry with ``complete: false`` lists renamed units only; other rows stand as written."""
+    reg = write(
+        tmp_path / "r.yaml",
+        "complete: false\nagencies:\n"
+        "  - {id: so_tttt, name: Sở Thông tin và Truyền thông, block: so_nganh,\n"
+        "     aliases: [Sở Bưu chính Viễn thông]}\n"
+        "  - {id: so_cu, name: Sở Đã Giải Thể, block: so_nganh}\n",
+    )
+    registry = read_registry(reg)
+    assert registry.complete is False
+    survey = write(
+        tmp_path / "s.csv",
+        "id,name,block,staff_total\n,Sở Bưu chính Viễn thông,,3\nso_yte,Sở Y tế,so_nganh,4\n"
+        ",UBND huyện Lạc Dương,huyen,5\n",
+    )
+    ds = read_survey(survey, rules, registry=registry)
+    assert [(a.id, a.name, a.block) for a in ds] == [
+        ("so_tttt", "Sở Thông tin và Truyền thông", "so_nganh"),
+        ("so_yte", "Sở Y tế", "so_nganh"),
+        ("ubnd_huyen_lac_duong", "UBND huyện Lạc Dương", "huyen"),
+    ]
+    assert ds.by_id()["so_tttt"].aliases == ("Sở Bưu chính Viễn thông",)
+    assert not [d for d in ds.diagnostics if d.code == "E-DATA-AGENCY-MISSING"]
+    # The same registry read as complete refuses the units it does not list.
+    with pytest.raises(DataError) as info:
+        read_survey(survey, rules, registry=read_registry(reg, complete=True))
+    assert "E-DATA-AGENCY-UNKNOWN" in {d.code for d in info.value.diagnostics}
+    bad = write(tmp_path / "b.yaml", "complete: maybe\nagencies: []\n")
+    with pytest.raises(DataError, match="'complete' is true or false"):
+        read_registry(bad)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 
 import pytest
@@ -265,14 +264,12 @@ def test_non_text_source_is_an_expression_error() -> None:
     ],
 )
 def test_limits_fail_fast(source: str) -> None:
-    """Huge or deep input fails with E-EXPR-LIMIT, quickly, without RecursionError."""
-    start = time.perf_counter()
+    """Huge or deep input fails with E-EXPR-LIMIT, without RecursionError (its time is
+    measured in benchmarks/fail_fast.py, never asserted here)."""
     with pytest.raises(ExpressionError) as caught:
         compile_expression(source, names=NAMES)
-    elapsed = time.perf_counter() - start
     assert caught.value.code == "E-EXPR-LIMIT"
     assert caught.value.hint
-    assert elapsed < 1.0
 
 
 def test_bracket_depth_at_the_limit_is_accepted() -> None:

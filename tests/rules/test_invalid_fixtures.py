@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -30,15 +29,12 @@ def test_there_are_at_least_forty_invalid_fixtures() -> None:
 def test_invalid_fixture_gives_expected_code_and_line(path: Path) -> None:
     """The located diagnostic names the file, the line and the stable code."""
     code, line = _expectation(path)
-    start = time.perf_counter()
     report = udcntt.check_rules(path)
-    elapsed = time.perf_counter() - start
     assert not report.ok
     found = [(d.code, d.location.line if d.location else None) for d in report.diagnostics]
     assert (code, line) in found, f"expected {code} at line {line}, got {found}"
     diag = next(d for d in report.diagnostics if d.code == code)
     assert diag.location is not None and diag.location.file and path.name in diag.location.file
-    assert elapsed < 5  # generous: each file is tiny
 
 
 @pytest.mark.parametrize("path", FIXTURES, ids=[p.stem for p in FIXTURES])

@@ -153,6 +153,12 @@ class AgencyBook:
                 )
             )
         match = by_id or by_name
+        if match is None and not self.registry.complete:
+            # A partial registry lists renamed units only: others stand as the survey says.
+            agency_id = clean_text(id_text) or slugify(name_text)
+            if agency_id and agency_id not in self.registry:
+                block = block_from_row or self._sheet_block(table, row)
+                return Identity(agency_id, name_text or id_text, block)
         if match is None:
             shown = id_text or name_text
             raise Rejected(
@@ -352,7 +358,7 @@ class AgencyBook:
 
     def missing(self) -> list[Diagnostic]:
         """Registry agencies without a row (errors when ranked, warnings otherwise)."""
-        if self.registry is None:
+        if self.registry is None or not self.registry.complete:
             return []
         return [
             Diagnostic(

@@ -75,7 +75,7 @@ class AgencyMatch:
     """How a survey's text matched a registry agency.
 
     ``how`` is ``id``, ``name`` or ``alias``; ``lookalike`` is true when the texts differ
-    by look-alike characters only (reported as ``E-DATA-AGENCY-LOOKALIKE``, a warning).
+    by look-alike characters only (reported as ``W-DATA-LOOKALIKE``, a warning).
     """
 
     agency: RegistryAgency
@@ -92,11 +92,18 @@ class Registry:
             names that differ only by look-alike characters, or an unknown parent.
     """
 
-    __slots__ = ("_by_fold", "_by_id", "_by_name", "agencies", "source")
+    __slots__ = ("_by_fold", "_by_id", "_by_name", "agencies", "complete", "source")
 
-    def __init__(self, agencies: Iterable[RegistryAgency], *, source: str | None = None) -> None:
+    def __init__(
+        self,
+        agencies: Iterable[RegistryAgency],
+        *,
+        source: str | None = None,
+        complete: bool = True,
+    ) -> None:
         self.agencies: tuple[RegistryAgency, ...] = tuple(agencies)
         self.source = source
+        self.complete = complete
         self._by_id: dict[str, RegistryAgency] = {}
         self._by_name: dict[str, tuple[RegistryAgency, str, str]] = {}
         self._by_fold: dict[str, tuple[RegistryAgency, str, str]] = {}
@@ -194,7 +201,11 @@ class Registry:
 
     @classmethod
     def from_records(
-        cls, records: Iterable[Mapping[str, Any]], *, source: str | None = None
+        cls,
+        records: Iterable[Mapping[str, Any]],
+        *,
+        source: str | None = None,
+        complete: bool = True,
     ) -> Registry:
         """Build a registry from plain mappings (``id``, ``name``, ``block``, …).
 
@@ -210,7 +221,7 @@ class Registry:
                 agencies.append(agency)
         if diags:
             raise DataError.from_diagnostics(diags)
-        return cls(agencies, source=source)
+        return cls(agencies, source=source, complete=complete)
 
     def __len__(self) -> int:
         return len(self.agencies)
@@ -322,7 +333,7 @@ def _agency(
     return RegistryAgency(agency_id, name, block, aliases, is_ranked, parent, loc), []
 
 
-def _from_table(table: Table) -> Registry:
+def _from_table(table: Table, complete: bool) -> Registry:
     if not table.rows:
         raise fatal(
             "E-DATA-REGISTRY", msg("the registry is empty"), SourceLocation(file=table.file)
@@ -338,11 +349,22 @@ def _from_table(table: Table) -> Registry:
             agencies.append(agency)
     if diags:
         raise DataError.from_diagnostics(diags)
-    return Registry(agencies, source=table.file)
+    return Registry(agencies, source=table.file, complete=complete)
 
 
-def read_registry(path: str | Path, *, limits: Limits | None = None) -> Registry:
+def read_registry(
+    path: str | Path, *, limits: Limits | None = None, complete: bool | None = None
+) -> Registry:
     """Read an agency registry from YAML (``.yaml``/``.yml``), JSON or CSV.
+
+    Args:
+        path: the registry file.
+        limits: safety limits, as for survey files.
+        complete: whether the registry lists every agency; overrides the file's
+            ``complete:`` key (YAML/JSON). A partial registry (``False``) lists only some
+            agencies, typically those renamed or merged since last year: survey rows it does
+            not know are read as without a registry (their own id, name and block), and its
+            agencies without a row are not reported missing.
 
     Raises:
         DataError: ``E-DATA-REGISTRY`` for malformed entries (all of them are listed),
@@ -354,7 +376,8 @@ def read_registry(path: str | Path, *, limits: Limits | None = None) -> Registry
     data = read_bytes(path, limits)
     suffix = path.suffix.lower()
     if suffix in (".csv", ".tsv", ".txt"):
-        return _from_table(read_delimited(path, data, encoding=None, delimiter=None, limits=limits))
+        table = read_delimited(path, data, encoding=None, delimiter=None, limits=limits)
+        return _from_table(table, complete is not False)
     if suffix not in (".yaml", ".yml", ".json"):
         raise fatal(
             "E-DATA-FORMAT",
@@ -373,8 +396,9 @@ def read_registry(path: str | Path, *, limits: Limits | None = None) -> Registry
             msg("a registry is a list of agencies, or a mapping with the list under 'agencies'"),
             locate(()),
         )
-    if isinstance(doc, dict) and set(doc) - {"agencies", "title", "description", "year"}:
-        extra = sorted(set(doc) - {"agencies", "title", "description", "year"})
+    keys = {"agencies", "title", "description", "year", "complete"}
+    if isinstance(doc, dict) and set(doc) - keys:
+        extra = sorted(set(doc) - keys)
         raise fatal(
             "E-DATA-REGISTRY", msg("unknown key '{key}'", key=extra[0]), locate((extra[0],))
         )
@@ -411,7 +435,20 @@ def read_registry(path: str | Path, *, limits: Limits | None = None) -> Registry
             agencies.append(agency)
     if diags:
         raise DataError.from_diagnostics(diags)
-    return Registry(agencies, source=str(path))
+    declared = doc.get("complete", True) if isinstance(doc, dict) else True
+    if complete is None:
+        try:
+            flag = _flag(declared) if isinstance(declared, str | bool) else None
+        except ValueError:
+            flag = None
+        if flag is None:
+            raise fatal(
+                "E-DATA-REGISTRY",
+                msg("'complete' is true or false"),
+                locate(("complete",)),
+            )
+        complete = flag
+    return Registry(agencies, source=str(path), complete=complete)
 
 
 def _plain(value: Any) -> Any:
