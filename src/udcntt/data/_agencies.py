@@ -109,9 +109,9 @@ class AgencyBook:
 
         id_text, name_text, block_text = text("id"), text("name"), text("block")
         for shown in (id_text, name_text):
-            found = lookalike(shown) if shown else None
-            if found is not None:
-                raise Rejected(lookalike_diag(shown, found, row.location))
+            letter = lookalike(shown) if shown else None
+            if letter is not None:
+                raise Rejected(lookalike_diag(shown, letter, row.location))
         if not id_text and not name_text:
             raise Rejected(
                 Diagnostic(

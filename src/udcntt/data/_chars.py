@@ -165,9 +165,9 @@ def lookalike(text: str) -> tuple[str, str] | None:
         return None
     for ch in text:
         if ch in _ETH:
-            twin = _ETH[ch]
-            return ch, f"'{twin}' ({char_name(twin)})"
-    foreign = None
+            eth_twin = _ETH[ch]
+            return ch, f"'{eth_twin}' ({char_name(eth_twin)})"
+    foreign: str | None = None
     latin = False
     for ch in unicodedata.normalize("NFD", text):
         script = _script(ch)

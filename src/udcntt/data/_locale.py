@@ -479,8 +479,9 @@ def suggest_locale(diags: list[Diagnostic], ctx: ValueContext, *, long: bool) ->
     for a decimal point). The hint is given once per column, on its first such error.
     """
     other = "en-US" if ctx.decimal_symbol != "." else "vi-VN"
-    columns: dict[tuple[str | None, ...], list[int]] = {}
-    readable: dict[tuple[str | None, ...], int] = {}
+    Key = tuple[str | None, str | None, str | None]
+    columns: dict[Key, list[int]] = {}
+    readable: dict[Key, int] = {}
     for index, diag in enumerate(diags):
         if diag.code not in _NUMBER_CODES or diag.location is None or diag.value is None:
             continue
