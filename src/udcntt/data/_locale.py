@@ -137,14 +137,17 @@ class ValueContext:
     @classmethod
     def from_layout(cls, layout: SurveyLayout, locale_name: str) -> ValueContext:
         """The context a layout declares, under ``locale_name``."""
-        shown = "/".join(layout.true_values[:3]) + " or " + "/".join(layout.false_values[:3])
         return cls(
             locale_name=locale_name,
             not_applicable=frozenset(match_key(s) for s in layout.not_applicable),
             missing=frozenset(match_key(s) for s in layout.missing),
             true_values=frozenset(match_key(s) for s in layout.true_values),
             false_values=frozenset(match_key(s) for s in layout.false_values),
-            yes_no_hint=msg("write {values}", values=shown),
+            yes_no_hint=msg(
+                "write {yes} or {no}",
+                yes="/".join(layout.true_values[:3]),
+                no="/".join(layout.false_values[:3]),
+            ),
         )
 
 
