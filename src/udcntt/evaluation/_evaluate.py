@@ -237,7 +237,7 @@ def evaluate(
             previous_rules or compiled, previous, on_error=on_error, reference=reference
         )
     elif previous is not None and not isinstance(previous, Assessment):
-        raise UsageError("'previous' must be an Assessment or a Dataset", code="E-USAGE")
+        raise UsageError(msg("'previous' must be an Assessment or a Dataset"), code="E-USAGE")
     # Scoring allocates many small acyclic objects; pausing the cyclic collector meanwhile
     # saves a third of the time on large surveys and changes nothing else.
     gc_was_enabled = gc.isenabled()

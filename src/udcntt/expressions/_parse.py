@@ -248,16 +248,16 @@ def _check_size(tree: ast.expr, loc: Locator) -> None:
         if count > MAX_NODES:
             raise loc.error(
                 "E-EXPR-LIMIT",
-                f"the expression has more than {MAX_NODES} parts",
+                msg("the expression has more than {limit} parts", limit=MAX_NODES),
                 node=node,
-                hint="split the expression into derived values",
+                hint=msg("split the expression into derived values"),
             )
         if depth > MAX_DEPTH:
             raise loc.error(
                 "E-EXPR-LIMIT",
-                f"the expression is nested more than {MAX_DEPTH} deep",
+                msg("the expression is nested more than {limit} deep", limit=MAX_DEPTH),
                 node=node,
-                hint="split the expression into derived values",
+                hint=msg("split the expression into derived values"),
             )
         stack.extend(
             (child, depth + 1)
