@@ -17,8 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import udcntt
-from udcntt.evaluation import SLOW_REASONS
-from udcntt.program._codegen import GeneratedCodeError
+from udcntt.evaluation import SLOW_REASONS, GeneratedCodeError
 from udcntt.testing import datasets
 
 ROOT = Path(__file__).resolve().parents[2]

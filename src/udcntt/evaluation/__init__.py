@@ -14,7 +14,7 @@ from udcntt.evaluation._evaluate import evaluate
 from udcntt.evaluation._explain import TRACE_VERSION, explain, lost_points, points_to_next_tier
 from udcntt.evaluation._ranking import competition_ranks, quantize, rank_change
 from udcntt.evaluation._selftest import CheckReport, check_rules, run_rule_tests
-from udcntt.program._codegen import SLOW_REASONS
+from udcntt.program._codegen import SLOW_REASONS, GeneratedCodeError
 
 __all__ = [
     "SLOW_REASONS",
@@ -25,6 +25,7 @@ __all__ = [
     "Comparison",
     "CriterionInfo",
     "CriterionResult",
+    "GeneratedCodeError",
     "IndicatorInfo",
     "Receipt",
     "TierInfo",
