@@ -66,6 +66,13 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str, str]] = [
         "results[1].total",
     ),
     ("total-out-of-range", _set("results.1.total", "1E+30"), "E-RESULTS-LIMIT", "results[1].total"),
+    ("total-90-places", _set("results.1.total", "1E-90"), "E-RESULTS-LIMIT", "results[1].total"),
+    (
+        "share-11-places",
+        _set("results.1.share", "0.12345678901"),
+        "E-RESULTS-LIMIT",
+        "results[1].share",
+    ),
     ("total-nan-text", _set("results.1.total", "NaN"), "E-RESULTS-VALUE", "results[1].total"),
     (
         "name-as-list",

@@ -97,6 +97,11 @@ def _walk(value: Any, path: str) -> Iterator[tuple[str, int, Any]]:
 _ID = Text()
 _LONG = Text(MAX_LONG_TEXT, free=True)
 _OPT_DEC = Nullable(Dec())
+#: A published number: a total, a share, a maximum, a threshold.
+_PUB = Dec(places=10, power=18)
+_OPT_PUB = Nullable(_PUB)
+#: Points and budgets of criteria (unrounded points keep their exact digits).
+_POINTS = Dec(power=18)
 _OPT_ID = Nullable(_ID)
 _COUNT = Int(0, 1_000_000_000)
 _RANK_CHANGE = Int(-1_000_000_000, 1_000_000_000)
@@ -111,9 +116,9 @@ _TEMPLATE = Obj({"template": _LONG, "args": Map(_LONG, 100)})
 
 _CRITERION = Obj(
     {
-        "points": _OPT_DEC,
-        "max": Dec(),
-        "full_max": Dec(),
+        "points": Nullable(_POINTS),
+        "max": _POINTS,
+        "full_max": _POINTS,
         "status": Const(("scored", "not_applicable", "unscored")),
         "raw": _OPT_DEC,
         "normalised": _OPT_DEC,
@@ -127,10 +132,10 @@ RESULT = Obj(
         "name": _ID,
         "block": _ID,
         "ranked": Bool(),
-        "total": Dec(description="published (rounded) total"),
+        "total": Dec(description="published (rounded) total", places=10, power=18),
         "total_unrounded": Dec(),
-        "max": Dec(description="the agency's applicable maximum"),
-        "share": Dec(description="total / applicable maximum"),
+        "max": Dec(description="the agency's applicable maximum", places=10, power=18),
+        "share": Dec(description="total / applicable maximum", places=10, power=18),
         "tier": _ID,
         "tier_label": _LONG,
         "rank": Nullable(Int(1, 1_000_000_000)),
@@ -138,7 +143,7 @@ RESULT = Obj(
         "rank_change": Nullable(
             Int(-1_000_000_000, 1_000_000_000, "previous rank − current rank (+4 = tăng 4 bậc)")
         ),
-        "previous_total": _OPT_DEC,
+        "previous_total": _OPT_PUB,
         "previous_tier": _OPT_ID,
         "criteria": Map(_CRITERION),
         "inputs": Map(_VALUE),
@@ -236,11 +241,11 @@ ASSESSMENT = Obj(
         "rules_id": _ID,
         "title": _LONG,
         "year": Nullable(Int(0, 9999)),
-        "blocks": Arr(Obj({"id": _ID, "label": _LONG, "max": _OPT_DEC}), 10_000),
+        "blocks": Arr(Obj({"id": _ID, "label": _LONG, "max": _OPT_PUB}), 10_000),
         "tiers": Arr(
             Obj(
                 {"id": _ID, "label": _LONG},
-                {"min": _OPT_DEC, "max": _OPT_DEC, "conditional": Bool()},
+                {"min": _OPT_PUB, "max": _OPT_PUB, "conditional": Bool()},
             ),
             1_000,
         ),
@@ -266,7 +271,7 @@ ASSESSMENT = Obj(
                         "label": _LONG,
                         "depth": Int(0, MAX_DEPTH * 8),
                         "is_leaf": Bool(),
-                        "full_max": Dec(),
+                        "full_max": _POINTS,
                     }
                 )
             ),

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from udcntt.errors import Diagnostic, SourceLocation, msg
@@ -41,6 +41,8 @@ MAX_ITEMS = 1_000_000
 MAX_DIGITS = 40
 #: Largest power of ten of a decimal number (totals and inputs are far below 10^24).
 MAX_MAGNITUDE = 24
+#: Most decimal places of a decimal number (exact arithmetic keeps 34 digits).
+MAX_PLACES = 40
 #: Deepest nesting of free-form parts (traces, options).
 MAX_DEPTH = 32
 #: Most problems reported for one file.
@@ -230,9 +232,16 @@ class Const(Spec):
 
 @dataclass(frozen=True)
 class Dec(Spec):
-    """A decimal number written as text: bounded digits and magnitude, no NaN or infinity."""
+    """A decimal number written as text: bounded digits, places and magnitude; no NaN.
+
+    ``places`` and ``power`` are tighter for published numbers (totals, shares, maxima),
+    which reports round and format: at most 10 places (what ``rounding`` allows) and
+    below 10^18 keep every rounding within exact decimal precision.
+    """
 
     description: str | None = None
+    places: int = MAX_PLACES
+    power: int = MAX_MAGNITUDE
     expected = "decimal"
 
     def schema(self) -> dict[str, Any]:
@@ -252,23 +261,24 @@ class Dec(Spec):
                 msg("'{path}' is not a decimal number: {value}", path=path, value=repr(value)),
             )
             return
-        try:
-            number = Decimal(value)
-        except InvalidOperation:  # pragma: no cover - the pattern admits only valid text
-            _wrong(p, path, self.expected, value)
-            return
-        digits = len(number.as_tuple().digits)
-        if digits > MAX_DIGITS or (
-            number and not -4 * MAX_MAGNITUDE <= number.adjusted() < MAX_MAGNITUDE
+        number = Decimal(value)  # the pattern admits only valid finite numbers
+        exponent = number.as_tuple().exponent
+        places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+        if (
+            len(number.as_tuple().digits) > MAX_DIGITS
+            or places > self.places
+            or (number and number.adjusted() >= self.power)
         ):
             p.add(
                 "E-RESULTS-LIMIT",
                 path,
                 msg("'{path}' is out of range: {value}", path=path, value=repr(value)),
                 msg(
-                    "numbers in results files have at most {digits} digits and stay below 10^{power}",
+                    "numbers here have at most {digits} digits, {places} decimal places, "
+                    "and stay below 10^{power}",
                     digits=MAX_DIGITS,
-                    power=MAX_MAGNITUDE,
+                    places=self.places,
+                    power=self.power,
                 ),
             )
 
