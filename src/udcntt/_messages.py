@@ -389,7 +389,7 @@ VI: dict[str, str] = {
     "'{path}' is {value}; expected one of: {allowed}": "'{path}' là {value}; cần một trong các giá trị: {allowed}",
     "'{path}' is not a decimal number: {value}": "'{path}' không phải là một số thập phân: {value}",
     "'{path}' is out of range: {value}": "'{path}' nằm ngoài phạm vi cho phép: {value}",
-    'numbers in results files have at most {digits} digits and stay below 10^{power}': 'số trong tệp kết quả có tối đa {digits} chữ số và nhỏ hơn 10^{power}',
+    'numbers here have at most {digits} digits, {places} decimal places, and stay below 10^{power}': 'số ở đây có tối đa {digits} chữ số, {places} chữ số thập phân và nhỏ hơn 10^{power}',
     "'{path}' has {n} items; at most {limit} are allowed": "'{path}' có {n} phần tử; chỉ cho phép tối đa {limit}",
     "'{path}' is {value}, outside {lo}..{hi}": "'{path}' là {value}, nằm ngoài khoảng {lo}..{hi}",
     "'{path}' is missing": "thiếu '{path}'",
