@@ -12,7 +12,7 @@ from typing import Any
 
 from udcntt.data import NA
 from udcntt.errors import msg
-from udcntt.expressions import RuleArithmeticError
+from udcntt.expressions import Expression, RuleArithmeticError
 from udcntt.program import CompiledRule, CompiledRuleSet, LeafPlan
 
 __all__ = ["LeafOutcome", "RuleFailure", "derive", "run_leaf", "run_rule"]
@@ -37,8 +37,16 @@ def _num(value: Any) -> str:
 
 def _number(value: Any) -> Decimal:
     # Expressions that give points are type-checked as numbers when the rule file loads.
-    assert isinstance(value, Decimal)
+    if not isinstance(value, Decimal):  # pragma: no cover - a bug in the type checker
+        raise TypeError(f"a points expression gave {type(value).__name__}, not a number")
     return value
+
+
+def _expr(rule: CompiledRule) -> Expression:
+    """The expression of a rule kind that always has one (the compiler guarantees it)."""
+    if rule.expr is None:  # pragma: no cover - the compiler always sets it
+        raise ValueError(f"a '{rule.kind}' rule without an expression")
+    return rule.expr
 
 
 def run_rule(
@@ -47,13 +55,13 @@ def run_rule(
     """Points of ``rule`` for the values in ``env`` (no population normalisation here)."""
     kind = rule.kind
     if kind == "points":
-        assert rule.expr is not None
-        result = _number(rule.expr.evaluate(env))
+        expr = _expr(rule)
+        result = _number(expr.evaluate(env))
         if trace is not None:
-            trace.append({"step": "points", "expr": rule.expr.source, "value": _num(result)})
+            trace.append({"step": "points", "expr": expr.source, "value": _num(result)})
     elif kind == "bands":
-        assert rule.expr is not None
-        x = _number(rule.expr.evaluate(env))
+        expr = _expr(rule)
+        x = _number(expr.evaluate(env))
         result = rule.otherwise
         matched: str = "otherwise"
         for bound_kind, bound, pts in rule.steps:
@@ -65,14 +73,15 @@ def run_rule(
             trace.append(
                 {
                     "step": "bands",
-                    "input": rule.expr.source,
+                    "input": expr.source,
                     "value": _num(x),
                     "matched": matched,
                     "points": _num(result),
                 }
             )
     elif kind == "lookup":
-        assert rule.lookup_input is not None
+        if rule.lookup_input is None:  # pragma: no cover - the compiler always sets it
+            raise ValueError("a lookup rule without an input")
         cat = env[rule.lookup_input]
         result = rule.table.get(cat, rule.otherwise)
         if trace is not None:
@@ -102,8 +111,7 @@ def run_rule(
                     }
                 )
     elif kind == "per_item":
-        assert rule.expr is not None
-        count = _number(rule.expr.evaluate(env))
+        count = _number(_expr(rule).evaluate(env))
         uncapped = count * rule.item_points
         result = min(uncapped, rule.item_cap)
         if trace is not None:
@@ -135,10 +143,10 @@ def run_rule(
         if trace is not None:
             trace.append({"step": kind, "points": _num(result)})
     elif kind == "normalise":
-        assert rule.expr is not None
-        result = _number(rule.expr.evaluate(env))
+        expr = _expr(rule)
+        result = _number(expr.evaluate(env))
         if trace is not None:
-            trace.append({"step": "value", "expr": rule.expr.source, "value": _num(result)})
+            trace.append({"step": "value", "expr": expr.source, "value": _num(result)})
         return result  # points come after the population pass
     else:  # pragma: no cover - kinds are closed
         raise AssertionError(kind)
