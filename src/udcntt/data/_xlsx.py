@@ -51,8 +51,9 @@ INSTRUCTION_SHEETS = frozenset(
 _CHUNK = 1 << 16
 _HEAD_LIMIT = 1_000_000
 _NAME = rb"(?:[A-Za-z_][\w.-]*:)?"
-# An empty cell: self-closing, with its own reference (cells without one are positional).
-_EMPTY_CELL = re.compile(rb"<" + _NAME + rb"c(?=\s)(?=[^<>]*\sr=[\"'])[^<>]*/>")
+# An empty cell: self-closing, with its own reference first, as Excel writes it (cells
+# without one are positional; others are parsed, and count against Limits.max_cells).
+_EMPTY_CELL = re.compile(rb"<" + _NAME + rb'c r="[A-Z]{1,3}[0-9]{1,7}"[^<>]*/>')
 _DATA_START = re.compile(rb"<" + _NAME + rb"sheetData(?=[\s/>])")
 _DATA_END = re.compile(rb"</" + _NAME + rb"sheetData\s*>|<" + _NAME + rb"sheetData[^<>]*/>")
 _ROOT = re.compile(rb"<([A-Za-z_][\w.:-]*)")
@@ -194,7 +195,59 @@ def require_openpyxl() -> ModuleType:
     return openpyxl
 
 
-def _sheet_names(wb: Any, wanted: str | None, file: str) -> list[str]:
+class _Sheet:
+    """What a :class:`ReadOnlyCell` needs of its sheet: a title and the workbook's styles."""
+
+    __slots__ = ("parent", "title")
+
+    def __init__(self, title: str, parent: Any) -> None:
+        self.title = title
+        self.parent = parent
+
+
+class _Workbook:
+    """A workbook opened as openpyxl's read-only mode does, without touching the sheets.
+
+    ``load_workbook(read_only=True)`` looks for each sheet's ``<dimension>`` when it opens
+    the file, and without one it parses the whole sheet (every empty cell included) before
+    a single row is read. This does the other steps of its reader (content types, shared
+    strings, workbook, styles) and lists the sheets; :func:`_read_sheet` streams them.
+    """
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        from openpyxl.reader.excel import ExcelReader
+        from openpyxl.styles.stylesheet import apply_stylesheet
+
+        reader = ExcelReader(
+            handle, read_only=True, keep_vba=False, data_only=False, keep_links=False
+        )
+        self.archive = reader.archive
+        try:
+            reader.read_manifest()
+            reader.read_strings()
+            reader.read_workbook()
+            apply_stylesheet(reader.archive, reader.wb)
+            self.book = reader.wb
+            self.shared_strings = reader.shared_strings
+            self.sheetnames: list[str] = []
+            self.states: dict[str, str] = {}
+            self.targets: dict[str, str] = {}
+            for sheet, rel in reader.parser.find_sheets():
+                if rel.target not in reader.valid_files or "chartsheet" in rel.Type:
+                    continue  # a missing part (reported when no sheet is left) or a chart
+                self.sheetnames.append(sheet.name)
+                self.states[sheet.name] = sheet.state or "visible"
+                self.targets[sheet.name] = rel.target
+        except BaseException:
+            self.archive.close()
+            raise
+
+    def close(self) -> None:
+        """Close the archive."""
+        self.archive.close()
+
+
+def _sheet_names(wb: _Workbook, wanted: str | None, file: str) -> list[str]:
     names: list[str] = list(wb.sheetnames)
     if wanted is not None:
         key = match_key(wanted)
@@ -226,7 +279,7 @@ def read_xlsx(
         DataError: for an unsafe, damaged or corrupt workbook (``E-DATA-FORMAT``), a
             missing sheet, refused characters (``E-DATA-CHAR``) or exceeded limits.
     """
-    openpyxl = require_openpyxl()
+    require_openpyxl()
     check_archive(path, limits)
     file = str(path)
     stats = stats if stats is not None else XlsxStats()
@@ -235,9 +288,7 @@ def read_xlsx(
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                wb = openpyxl.load_workbook(
-                    handle, read_only=True, data_only=False, keep_links=False, keep_vba=False
-                )
+                wb = _Workbook(handle)
         except Exception as exc:  # openpyxl raises many kinds on corrupt files
             raise fatal(
                 "E-DATA-FORMAT",
@@ -254,7 +305,7 @@ def read_xlsx(
             guard = CharGuard()
             tables = []
             for name in _sheet_names(wb, sheet, file):
-                if sheet is None and getattr(wb[name], "sheet_state", "visible") != "visible":
+                if sheet is None and wb.states[name] != "visible":
                     # Hidden sheets are not read, but named in the report.
                     tables.append(Table(file=file, sheet=name, meta={"skipped": "hidden"}))
                     continue
@@ -265,7 +316,7 @@ def read_xlsx(
             wb.close()
 
 
-def _check_sheet_names(wb: Any, file: str) -> None:
+def _check_sheet_names(wb: _Workbook, file: str) -> None:
     if not wb.sheetnames:  # openpyxl skips sheets whose part is missing
         raise fatal(
             "E-DATA-FORMAT",
@@ -282,23 +333,23 @@ def _check_sheet_names(wb: Any, file: str) -> None:
 
 
 def _read_sheet(
-    wb: Any, name: str, file: str, limits: Limits, stats: XlsxStats, guard: CharGuard
+    wb: _Workbook, name: str, file: str, limits: Limits, stats: XlsxStats, guard: CharGuard
 ) -> Table:
     from openpyxl.cell.read_only import ReadOnlyCell
     from openpyxl.worksheet._reader import WorkSheetParser
 
-    ws = wb[name]
+    ws = _Sheet(name, wb.book)
     table = Table(file=file, sheet=name)
     try:
-        source = _SheetStream(wb._archive.open(ws._worksheet_path), stats)
+        source = _SheetStream(wb.archive.open(wb.targets[name]), stats)
         try:
             parser = WorkSheetParser(
                 source,
-                ws._shared_strings,
+                wb.shared_strings,
                 data_only=False,
-                epoch=wb.epoch,
-                date_formats=wb._date_formats,
-                timedelta_formats=wb._timedelta_formats,
+                epoch=wb.book.epoch,
+                date_formats=wb.book._date_formats,
+                timedelta_formats=wb.book._timedelta_formats,
             )
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
