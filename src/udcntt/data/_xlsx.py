@@ -227,7 +227,7 @@ class _Workbook:
             reader.read_strings()
             reader.read_workbook()
             apply_stylesheet(reader.archive, reader.wb)
-            self.book = reader.wb
+            self.book: Any = reader.wb  # private attributes (date formats) are read
             self.shared_strings = reader.shared_strings
             self.sheetnames: list[str] = []
             self.states: dict[str, str] = {}
