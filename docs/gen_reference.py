@@ -1282,7 +1282,48 @@ def gen_schema() -> str:
             )
             out.append(f"| `{member.value}` | {_cell(_rst_to_md(meaning))} |")
         out.append("")
+    _results_section(out)
     return "\n".join(out).rstrip() + "\n"
+
+
+def _results_section(out: list[str]) -> None:
+    """The results JSON: its top-level keys and limits, from the layout the reader checks."""
+    import json
+
+    from udcntt.report import ASSESSMENT_SCHEMA
+    from udcntt.report import _results_schema as limits
+
+    out.append("## Results file\n")
+    out.append(
+        "`udcntt score -o FILE.json` writes the results as versioned JSON; `udcntt report` "
+        "and `--previous` read it back. `udcntt schema --assessment` prints its JSON Schema, "
+        "generated from the same declarations the reader validates a file against before "
+        "using any value, so a tampered or hand-edited file gets a located `E-RESULTS-…` "
+        "error naming the JSON path (`results[3].rank`). Numbers are decimal strings "
+        '(`"87.50"`); objects have no other keys than those listed.\n'
+    )
+    out.append("| Key | Required | Type |")
+    out.append("|---|---|---|")
+    required = set(ASSESSMENT_SCHEMA["required"])
+    for key, spec in ASSESSMENT_SCHEMA["properties"].items():
+        if "const" in spec:
+            kind = f"`{json.dumps(spec['const'])}`"
+        elif "enum" in spec:
+            kind = " \\| ".join(f"`{json.dumps(v)}`" for v in spec["enum"])
+        else:
+            kind = spec.get("type") or " or ".join(o["type"] for o in spec.get("anyOf", ()))
+        out.append(f"| `{key}` | {'yes' if key in required else 'no'} | {kind} |")
+    out.append("")
+    out.append(
+        f"Limits: text of ids and names up to {limits.MAX_TEXT:,} characters (labels and "
+        f"messages {limits.MAX_LONG_TEXT:,}); lists and mappings up to {limits.MAX_ITEMS:,} "
+        f"items; free-form parts (traces, options) nested at most {limits.MAX_DEPTH} levels; "
+        f"decimal numbers with at most {limits.MAX_DIGITS} digits, {limits.MAX_PLACES} "
+        f"decimal places and below 10^{limits.MAX_MAGNITUDE}, published numbers (totals, "
+        "shares, maxima, thresholds) at most 10 places and below 10^18; no control or "
+        "bidirectional characters; no `NaN`, no JSON numbers with a fraction; the file at "
+        "most 200 MB.\n"
+    )
 
 
 # --------------------------------------------------------------------------------------

@@ -35,7 +35,8 @@ def read_data(
 ) -> Dataset:
     """Read a survey with the options of ``score`` / ``explain``.
 
-    The number locale is ``--locale`` if given, else the layout's, else the rule file's.
+    The number locale is ``--locale`` if given, else the layout's, else the one the survey
+    file declares, else the rule file's.
     ``layout_file`` (``--previous-layout``) replaces ``--layout``.
     """
     from udcntt.data import read_registry, read_survey
@@ -102,7 +103,9 @@ def cmd_check(args: argparse.Namespace, printer: Printer) -> int:
                 "path": str(path),
                 "ok": not errors and (properties is None or properties["verdict"] == "passed"),
                 "tests_run": report.tests_run,
-                "diagnostics": [d.to_dict() for d in [*report.diagnostics, *prop_diags]],
+                "diagnostics": [
+                    d.to_dict(printer.lang) for d in [*report.diagnostics, *prop_diags]
+                ],
             }
             if properties is not None:
                 entry["properties"] = properties

@@ -89,7 +89,7 @@ def _add_data_options(p: argparse.ArgumentParser) -> None:
         "--locale",
         metavar="LOCALE",
         help="number locale of the survey, e.g. vi-VN or en-US; wins over the layout's "
-        "locale, which wins over the rule file's",
+        "locale, then the survey file's own, then the rule file's",
     )
     p.add_argument("--year", type=int, help="survey year, recorded in the results")
     p.add_argument(
