@@ -215,3 +215,18 @@ def test_nan_total_as_a_json_number(written: dict[str, Any], tmp_path: Path) -> 
     paths = [d.location.path for d in info.value.diagnostics if d.location]
     assert paths[:2] == ["results[0].total", "results[1].total"]
     assert "number 1e999999999" in str(info.value)
+
+
+def test_previous_with_compact_schema_line_is_read_as_results(
+    written: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A results file re-saved without spaces is still validated as results, not a survey."""
+    copy = json.loads(json.dumps(written))
+    copy["results"][0]["rank"] = "1"
+    path = tmp_path / "prev.json"
+    path.write_text(json.dumps(copy, separators=(",", ":")), encoding="utf-8")
+    survey = tmp_path / "survey.json"
+    survey.write_text(json.dumps({"agencies": SMALL_2017}), encoding="utf-8")
+    rc = main(["--lang", "en", "score", str(SMALL_RULES), str(survey), "--previous", str(path)])
+    assert rc == EXIT_PROBLEMS
+    assert "error[E-RESULTS-TYPE]" in capsys.readouterr().err

@@ -10,6 +10,7 @@ later in a report writer.
 from __future__ import annotations
 
 import json
+import re
 import string
 from collections.abc import Mapping
 from dataclasses import fields
@@ -45,6 +46,10 @@ MAX_JSON_BYTES = 200_000_000
 # Integers longer than this are kept as text (and refused by the validator): Python's own
 # limit on converting long digit strings would otherwise end the read with a ValueError.
 _MAX_INT_CHARS = 20
+
+
+# The writer puts the schema key first; a hand-edited file may have changed its spacing.
+_SCHEMA_LINE = re.compile(rb'"schema"\s*:\s*"udcntt-assessment"')
 
 
 class _DuplicateKeyError(ValueError):
@@ -124,14 +129,15 @@ def _parse(p: Path, loc: SourceLocation) -> Any:
 def is_assessment_file(path: str | Path) -> bool:
     """Whether ``path`` is a results JSON written by udcntt (rather than a survey).
 
-    Only the beginning of the file is read: the writer puts ``"schema"`` first.
+    Only the beginning of the file is read: the writer puts ``"schema"`` first. A file
+    that says so is then read (and validated) as a results file, never as a survey.
     """
     try:
         with open(path, "rb") as handle:
             head = handle.read(4096)
     except OSError:
         return False
-    return b'"schema": "udcntt-assessment"' in head
+    return _SCHEMA_LINE.search(head) is not None
 
 
 def _check_header(data: Any, loc: SourceLocation) -> None:
