@@ -196,6 +196,26 @@ def test_a_fault_in_generated_code_is_never_hidden(error: type[Exception]) -> No
     assert udcntt.evaluate(_broken(compiled, error), data, reference=True).by_id("x").total == 100
 
 
+def test_a_fault_after_normalisation_is_never_hidden() -> None:
+    """The second generated function (after the population pass) is held to the same rule."""
+    text = SEMANTICS.replace(
+        '- {id: ca, label: A, max: 40, points: "a * 0.4"}',
+        "- {id: ca, label: A, max: 40, normalise: {value: a, method: to_best}}",
+    )
+    compiled = udcntt.compile_rules(udcntt.load_rules("m.yaml", text=text))
+    data = udcntt.Dataset.from_records([{"id": "x", "block": "so", "values": FULL}])
+    assert dict(udcntt.evaluate(compiled, data).paths) == {"fast": 1}
+
+    def fail(*_: object) -> object:
+        raise TypeError("generated code went wrong")
+
+    broken = replace(
+        compiled, blocks={b: replace(p, fast_finish=fail) for b, p in compiled.blocks.items()}
+    )
+    with pytest.raises(GeneratedCodeError, match="after normalisation"):
+        udcntt.evaluate(broken, data)
+
+
 def test_receipt_and_results_agree_across_paths(tmp_path: Path) -> None:
     """Only the counts of paths differ between a fast and a reference run."""
     rules = udcntt.load_rules("m.yaml", text=SEMANTICS)

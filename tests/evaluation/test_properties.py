@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from eval_helpers import results_json
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import udcntt
 from udcntt.report import assessment_to_json
+from udcntt.testing import datasets, rule_sets
 
 SMALL = Path(__file__).resolve().parent.parent / "fixtures" / "valid" / "small.yaml"
 RULES = udcntt.load_rules(SMALL)
@@ -119,3 +120,22 @@ def test_more_computers_never_lower_points(data: udcntt.Dataset, extra: int) -> 
     before, after = a.by_id(first.id), b.by_id(first.id)
     assert after.total >= before.total
     assert order.index(after.tier) <= order.index(before.tier)
+
+
+@given(st.data())
+@settings(max_examples=40, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
+def test_random_rule_sets_agree_on_both_paths_and_run_fast(data: st.DataObject) -> None:
+    """On random valid rule sets and surveys, both paths agree; only N/A leaves the fast path."""
+    rules = udcntt.load_rules("random.yaml", text=data.draw(rule_sets()))
+    compiled = udcntt.compile_rules(rules)
+    survey = data.draw(datasets(rules, 1, 6))
+    fast = udcntt.evaluate(compiled, survey, on_error="skip")
+    slow = udcntt.evaluate(compiled, survey, on_error="skip", reference=True)
+    assert results_json(fast) == results_json(slow)
+    with_na = sum(
+        1
+        for r in survey.agencies
+        if any(r.get(i) is udcntt.NA for i in compiled.blocks[r.block].indicators)
+    )
+    expected = {"fast": len(survey) - with_na, "reference:not_applicable": with_na}
+    assert dict(fast.paths) == {k: v for k, v in expected.items() if v}

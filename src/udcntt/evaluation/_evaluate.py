@@ -26,7 +26,7 @@ from udcntt.evaluation._assessment import (
     TierInfo,
 )
 from udcntt.evaluation._compare import compare, criteria_tree, rank_all, result_of
-from udcntt.evaluation._finish import ARITHMETIC, FastShape, finish_fast, finish_reference
+from udcntt.evaluation._finish import ARITHMETIC, BUGS, FastShape, finish_fast, finish_reference
 from udcntt.evaluation._inputs import fill_missing, imputations, prepare
 from udcntt.evaluation._interpret import RuleFailure, derive, run_leaf
 from udcntt.evaluation._normalise import normalise_population
@@ -38,9 +38,6 @@ from udcntt.program import BlockPlan, CompiledRuleSet, LeafPlan, compile_rules
 from udcntt.program._codegen import GeneratedCodeError, SlowPath
 
 __all__ = ["evaluate"]
-
-#: Exceptions from generated code that can only mean a bug in udcntt (never a fallback).
-_BUGS = (TypeError, AttributeError, KeyError, IndexError, ValueError, NameError)
 
 
 def _phase_one(run: Run, agency: Agency) -> None:
@@ -274,7 +271,7 @@ def _call(
         return None, exc.reason
     except ARITHMETIC:
         return None, "arithmetic"
-    except _BUGS as exc:
+    except BUGS as exc:
         raise GeneratedCodeError(
             f"generated code of block '{block_id}' failed for agency '{record.id}': {exc!r}; "
             "this is a bug in udcntt"

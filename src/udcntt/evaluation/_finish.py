@@ -24,9 +24,9 @@ from udcntt.expressions import RuleArithmeticError
 from udcntt.loading import RuleSource
 from udcntt.model import Aggregate, NotApplicablePolicy, Rounding, TierBasis, TierLevel
 from udcntt.program import BlockPlan, CompiledRuleSet, LeafPlan, NodePlan
-from udcntt.program._codegen import SlowPath
+from udcntt.program._codegen import GeneratedCodeError, SlowPath
 
-__all__ = ["ARITHMETIC", "FastShape", "decide_tier", "finish_fast", "finish_reference"]
+__all__ = ["ARITHMETIC", "BUGS", "FastShape", "decide_tier", "finish_fast", "finish_reference"]
 
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
@@ -34,6 +34,8 @@ _NO_STATE: Any = MappingProxyType({})
 #: What generated code may raise for a declared reason (see ``SLOW_REASONS``): the
 #: ``SlowPath`` signal itself, and arithmetic errors the reference path locates.
 ARITHMETIC = (RuleArithmeticError, decimal.DecimalException)
+#: Exceptions from generated code that can only mean a bug in udcntt (never a fallback).
+BUGS = (TypeError, AttributeError, KeyError, IndexError, ValueError, NameError)
 
 
 class _ConditionFailed(Exception):
@@ -365,6 +367,11 @@ def finish_fast(run: Run, agency: Agency, shape: FastShape) -> Core | str | None
             return exc.reason
         except ARITHMETIC:
             return "arithmetic"
+        except BUGS as exc:
+            raise GeneratedCodeError(
+                f"generated code of block '{plan.id}' failed for agency '{agency.record.id}' "
+                f"after normalisation: {exc!r}; this is a bug in udcntt"
+            ) from exc
         unrounded = tuple(pre)
     if leaves is None:  # no rounding of leaf points: they are the values themselves
         leaves = unrounded
