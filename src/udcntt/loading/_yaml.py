@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from udcntt.errors import RuleFileError, SourceLocation
+from udcntt.errors import RuleFileError, SourceLocation, msg
 
 __all__ = ["MAX_DEPTH", "MAX_FILE_BYTES", "MAX_NODES", "YamlDocument", "parse_yaml", "path_text"]
 
@@ -92,17 +92,24 @@ def _check_chars(text: str, loc: SourceLocation, *, multiline_ok: bool) -> None:
         if ch in _BIDI:
             raise _err(
                 "E-YAML-CHAR",
-                f"bidirectional control character U+{ord(ch):04X} in text",
+                msg(
+                    "bidirectional control character U+{code_point} in text",
+                    code_point=format(ord(ch), "04X"),
+                ),
                 loc,
-                "remove it: such characters make text display differently from what it is",
+                msg("remove it: such characters make text display differently from what it is"),
             )
         cat = unicodedata.category(ch)
         if cat == "Cc" and not (multiline_ok and ch in "\n\t\r"):
             raise _err(
                 "E-YAML-CHAR",
-                f"control character U+{ord(ch):04X} at offset {offset} in text",
+                msg(
+                    "control character U+{code_point} at offset {offset} in text",
+                    code_point=format(ord(ch), "04X"),
+                    offset=offset,
+                ),
                 loc,
-                "remove it",
+                msg("remove it"),
             )
 
 
@@ -153,7 +160,11 @@ def decode_text(raw: bytes | str, file: str) -> str:
         if len(raw) > MAX_FILE_BYTES:
             raise _err(
                 "E-YAML-SIZE",
-                f"file is {len(raw):,} bytes; rule files are limited to {MAX_FILE_BYTES:,}",
+                msg(
+                    "file is {size} bytes; rule files are limited to {limit}",
+                    size=format(len(raw), ","),
+                    limit=format(MAX_FILE_BYTES, ","),
+                ),
                 SourceLocation(file=file),
             )
         if raw.startswith(b"\xef\xbb\xbf"):
@@ -164,16 +175,24 @@ def decode_text(raw: bytes | str, file: str) -> str:
             line = raw[: exc.start].count(b"\n") + 1
             raise _err(
                 "E-YAML-ENCODING",
-                f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
+                msg(
+                    "not UTF-8 text (byte 0x{byte} at offset {offset})",
+                    byte=format(raw[exc.start], "02x"),
+                    offset=exc.start,
+                ),
                 SourceLocation(file=file, line=line),
-                "save the file as UTF-8",
+                msg("save the file as UTF-8"),
             ) from exc
     else:
         text = raw[1:] if raw.startswith("\ufeff") else raw
         if len(text) > MAX_FILE_BYTES:
             raise _err(
                 "E-YAML-SIZE",
-                f"text is {len(text):,} characters; rule files are limited to {MAX_FILE_BYTES:,}",
+                msg(
+                    "text is {size} characters; rule files are limited to {limit}",
+                    size=format(len(text), ","),
+                    limit=format(MAX_FILE_BYTES, ","),
+                ),
                 SourceLocation(file=file),
             )
     return unicodedata.normalize("NFC", text)
@@ -195,7 +214,9 @@ def parse_yaml(raw: bytes | str, *, file: str = "<string>") -> YamlDocument:
     text = decode_text(raw, file)
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
-        raise _err("E-YAML-CHAR", "NUL character in file", SourceLocation(file=file, line=line))
+        raise _err(
+            "E-YAML-CHAR", msg("NUL character in file"), SourceLocation(file=file, line=line)
+        )
     lines = _Lines(text)
     marks: dict[_Path, SourceLocation] = {}
     plain: set[_Path] = set()
@@ -239,24 +260,24 @@ def parse_yaml(raw: bytes | str, *, file: str = "<string>") -> YamlDocument:
                 if documents > 1:
                     raise _err(
                         "E-YAML-MULTIDOC",
-                        "more than one YAML document ('---') in a rule file",
+                        msg("more than one YAML document ('---') in a rule file"),
                         _loc(file, event.start_mark, ()),
-                        "keep one rule set per file; use 'extends' to share parts",
+                        msg("keep one rule set per file; use 'extends' to share parts"),
                     )
                 continue
             if isinstance(event, yaml.AliasEvent):
                 raise _err(
                     "E-YAML-ALIAS",
-                    f"alias '*{event.anchor}' is not allowed",
+                    msg("alias '*{anchor}' is not allowed", anchor=event.anchor),
                     _loc(file, event.start_mark, child_path() if not expecting_key() else ()),
-                    "write the value out, or share it through 'extends'",
+                    msg("write the value out, or share it through 'extends'"),
                 )
             if isinstance(event, yaml.NodeEvent) and getattr(event, "anchor", None):
                 raise _err(
                     "E-YAML-ALIAS",
-                    f"anchor '&{event.anchor}' is not allowed",
+                    msg("anchor '&{anchor}' is not allowed", anchor=event.anchor),
                     _loc(file, event.start_mark, child_path() if not expecting_key() else ()),
-                    "write the value out, or share it through 'extends'",
+                    msg("write the value out, or share it through 'extends'"),
                 )
             if isinstance(
                 event, yaml.ScalarEvent | yaml.SequenceStartEvent | yaml.MappingStartEvent
@@ -265,7 +286,7 @@ def parse_yaml(raw: bytes | str, *, file: str = "<string>") -> YamlDocument:
                 if nodes > MAX_NODES:
                     raise _err(
                         "E-YAML-SIZE",
-                        f"more than {MAX_NODES:,} nodes in the file",
+                        msg("more than {limit} nodes in the file", limit=format(MAX_NODES, ",")),
                         _loc(file, event.start_mark, ()),
                     )
                 tag = event.tag
@@ -273,9 +294,9 @@ def parse_yaml(raw: bytes | str, *, file: str = "<string>") -> YamlDocument:
                 if explicit_tag:
                     raise _err(
                         "E-YAML-TAG",
-                        f"explicit tag '{tag}' is not allowed",
+                        msg("explicit tag '{tag}' is not allowed", tag=tag),
                         _loc(file, event.start_mark, child_path() if not expecting_key() else ()),
-                        "remove the tag; values are typed by the field they are in",
+                        msg("remove the tag; values are typed by the field they are in"),
                     )
             if isinstance(event, yaml.ScalarEvent):
                 value: str | None = event.value
@@ -286,23 +307,28 @@ def parse_yaml(raw: bytes | str, *, file: str = "<string>") -> YamlDocument:
                     key_path = (*top[1], key)
                     kloc = _loc(file, event.start_mark, key_path)
                     if not is_plain and not key:
-                        raise _err("E-YAML-KEY", "empty mapping key", kloc)
+                        raise _err("E-YAML-KEY", msg("empty mapping key"), kloc)
                     if key == "<<" and is_plain:
                         raise _err(
                             "E-YAML-ALIAS",
-                            "merge key '<<' is not allowed",
+                            msg("merge key '<<' is not allowed"),
                             kloc,
-                            "write the keys out, or share them through 'extends'",
+                            msg("write the keys out, or share them through 'extends'"),
                         )
                     _check_chars(key, kloc, multiline_ok=False)
                     if key in top[0] or key in top[4]:
                         first = marks.get(key_path)
                         raise _err(
                             "E-YAML-DUPKEY",
-                            f"duplicate key '{key}'"
-                            + (f" (first at line {first.line})" if first and first.line else ""),
+                            msg(
+                                "duplicate key '{key}' (first at line {line})",
+                                key=key,
+                                line=first.line,
+                            )
+                            if first and first.line
+                            else msg("duplicate key '{key}'", key=key),
                             kloc,
-                            "a key may appear once in a mapping; the second one would be lost",
+                            msg("a key may appear once in a mapping; the second one would be lost"),
                         )
                     top[4].add(key)
                     top[2] = key
@@ -325,16 +351,16 @@ def parse_yaml(raw: bytes | str, *, file: str = "<string>") -> YamlDocument:
                 if expecting_key():
                     raise _err(
                         "E-YAML-KEY",
-                        "a mapping key must be plain text, not a list or mapping",
+                        msg("a mapping key must be plain text, not a list or mapping"),
                         _loc(file, event.start_mark, stack[-1][1]),
                     )
                 path = child_path()
                 if len(stack) >= MAX_DEPTH:
                     raise _err(
                         "E-YAML-DEPTH",
-                        f"nesting deeper than {MAX_DEPTH} levels",
+                        msg("nesting deeper than {limit} levels", limit=MAX_DEPTH),
                         _loc(file, event.start_mark, path),
-                        "rule files never need this depth; flatten the structure",
+                        msg("rule files never need this depth; flatten the structure"),
                     )
                 container: Any = [] if isinstance(event, yaml.SequenceStartEvent) else {}
                 # A block mapping or list starts on the line after its key: point at the key.
@@ -356,16 +382,22 @@ def parse_yaml(raw: bytes | str, *, file: str = "<string>") -> YamlDocument:
         if "nesting depth" in problem:  # libyaml ≥ 0.2.5 stops deep flow nesting itself
             raise _err(
                 "E-YAML-DEPTH",
-                f"nesting deeper than {MAX_DEPTH} levels",
+                msg("nesting deeper than {limit} levels", limit=MAX_DEPTH),
                 loc,
-                "rule files never need this depth; flatten the structure",
+                msg("rule files never need this depth; flatten the structure"),
             ) from exc
-        raise _err("E-YAML-SYNTAX", f"YAML syntax error: {problem}", loc) from exc
+        raise _err(
+            "E-YAML-SYNTAX", msg("YAML syntax error: {problem}", problem=problem), loc
+        ) from exc
     except yaml.YAMLError as exc:
-        raise _err("E-YAML-SYNTAX", f"YAML error: {exc}", SourceLocation(file=file)) from exc
+        raise _err(
+            "E-YAML-SYNTAX", msg("YAML error: {exc}", exc=exc), SourceLocation(file=file)
+        ) from exc
     except RecursionError as exc:  # pragma: no cover - the depth limit comes first
-        raise _err("E-YAML-DEPTH", "nesting too deep", SourceLocation(file=file)) from exc
+        raise _err("E-YAML-DEPTH", msg("nesting too deep"), SourceLocation(file=file)) from exc
     if not have_root or root is None:
-        raise _err("E-YAML-EMPTY", "the file holds no rule set", SourceLocation(file=file, line=1))
+        raise _err(
+            "E-YAML-EMPTY", msg("the file holds no rule set"), SourceLocation(file=file, line=1)
+        )
     marks.setdefault((), SourceLocation(file=file, line=1, column=1, path=""))
     return YamlDocument(data=root, file=file, marks=marks, plain_scalars=frozenset(plain))

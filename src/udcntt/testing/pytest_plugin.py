@@ -248,7 +248,7 @@ def _load_test_file(
 ) -> tuple[RuleSet, list[tuple[TestCase | None, int | None, Diagnostic | None]], str]:
     from pydantic import ValidationError
 
-    from udcntt.errors import Diagnostic, SourceLocation
+    from udcntt.errors import Diagnostic, SourceLocation, msg
     from udcntt.loading import parse_yaml
     from udcntt.model import TestCase
     from udcntt.program import load_rules
@@ -260,7 +260,7 @@ def _load_test_file(
             [
                 Diagnostic(
                     "E-TEST-SHAPE",
-                    "a .test.yaml file is a mapping with 'rules' and 'tests'",
+                    msg("a .test.yaml file is a mapping with 'rules' and 'tests'"),
                     location=doc.locate(()),
                 )
             ]
@@ -271,7 +271,10 @@ def _load_test_file(
             [
                 Diagnostic(
                     "E-TEST-SHAPE",
-                    f"unknown key '{unknown[0]}' in a .test.yaml file (keys: rules, tests, description)",
+                    msg(
+                        "unknown key '{key}' in a .test.yaml file (keys: rules, tests, description)",
+                        key=unknown[0],
+                    ),
                     location=doc.locate((unknown[0],)),
                 )
             ]
@@ -283,9 +286,9 @@ def _load_test_file(
             [
                 Diagnostic(
                     "E-TEST-SHAPE",
-                    "a .test.yaml file needs 'rules: path/to/rules.yaml' and a 'tests:' list",
+                    msg("a .test.yaml file needs 'rules: path/to/rules.yaml' and a 'tests:' list"),
                     location=doc.locate(()),
-                    hint="the rules path is relative to the .test.yaml file",
+                    hint=msg("the rules path is relative to the .test.yaml file"),
                 )
             ]
         )
@@ -295,9 +298,13 @@ def _load_test_file(
             [
                 Diagnostic(
                     "E-TEST-SHAPE",
-                    f"rule file '{ref}' not found (looked for {rules_path})",
+                    msg(
+                        "rule file '{rules}' not found (looked for {path})",
+                        rules=ref,
+                        path=rules_path,
+                    ),
                     location=doc.locate(("rules",)),
-                    hint="the rules path is relative to the .test.yaml file",
+                    hint=msg("the rules path is relative to the .test.yaml file"),
                 )
             ]
         )
@@ -312,13 +319,23 @@ def _load_test_file(
             key = tuple(first.get("loc", ()))
             where = ".".join(str(p) for p in key)
             name = entry.get("name") if isinstance(entry, dict) else None
-            label = f"test '{name}'" if isinstance(name, str) else f"test {i + 1}"
+            label = (
+                msg("test '{name}'", name=name)
+                if isinstance(name, str)
+                else msg("test {number}", number=i + 1)
+            )
             problem = Diagnostic(
                 "E-TEST-SHAPE",
-                f"{label}: {where}: {first.get('msg')}",
+                msg(
+                    "{label}: {where}: {problem}",
+                    label=label,
+                    where=where,
+                    problem=first.get("msg"),
+                ),
                 location=doc.locate(("tests", i, *key)),
-                hint="a test has name, block, inputs, not_applicable, missing, expect, "
-                "tolerance (or agencies: [...])",
+                hint=msg(
+                    "a test has name, block, inputs, not_applicable, missing, expect, tolerance (or agencies: [...])"
+                ),
             )
             cases.append((None, loc.line, problem))
             continue
