@@ -542,7 +542,8 @@ def run_properties(
         warnings.append(_incomplete(incomplete, count, budget, where))
     order = list(INVARIANTS)
     violations.sort(key=lambda v: order.index(v.invariant))
-    diagnostics = [v.to_diagnostic(rule_set, run_seed) for v in violations] + warnings
+    diagnostics = [_reproducible(v.to_diagnostic(rule_set, run_seed), count) for v in violations]
+    diagnostics += warnings
     return PropertyOutcome(
         rules_id=rule_set.id,
         seed=run_seed,
@@ -553,6 +554,15 @@ def run_properties(
         max_seconds=budget,
         examples=count,
     )
+
+
+def _reproducible(diagnostic: Diagnostic, count: int) -> Diagnostic:
+    """The diagnostic, with the example count when it is not the default (the seed alone
+    reproduces a run only with the same count)."""
+    if count == DEFAULT_EXAMPLES:
+        return diagnostic
+    note = msg("with the same number of examples: --examples {count}", count=count)
+    return replace(diagnostic, notes=(*diagnostic.notes, note))
 
 
 def _same_total(violation: Violation, where: SourceLocation | None) -> Diagnostic:
