@@ -669,6 +669,11 @@ ERROR_DOCS: dict[str, tuple[str, str]] = {
         "Map the header in the layout's `columns:`, list it in `ignore_columns:`, or add "
         "the indicator's header text to its `aliases`.",
     ),
+    "W-DATA-HEADER-IGNORED": (
+        "A header matches no indicator and the layout says `unknown_columns: ignore`: the "
+        "column's values are not read.",
+        "Nothing to do if the column is not survey data; otherwise map it in `columns:`.",
+    ),
     "E-DATA-NUMBER": (
         "A cell cannot be read as a number under the declared locale (`12,5,3`, `abc`).",
         "Correct the cell, or declare the locale (`locale: vi-VN` or `en-US`).",
@@ -707,13 +712,23 @@ ERROR_DOCS: dict[str, tuple[str, str]] = {
         "Remove or merge one of the rows.",
     ),
     "E-DATA-AGENCY-MISSING": (
-        "An agency of the registry has no row in the survey.",
+        "An agency of the registry that is ranked has no row in the survey.",
         "Add its row, or remove it from the registry for this year.",
+    ),
+    "W-DATA-AGENCY-MISSING": (
+        "An agency of the registry that is not ranked (`ranked: false`) has no row in the "
+        "survey; it is left out of the results.",
+        "Nothing to do if it is not surveyed this year; otherwise add its row.",
     ),
     "E-DATA-AGENCY-LOOKALIKE": (
         "Two names differ only by look-alike characters (`Ð` U+00D0 vs `Đ` U+0110, Latin "
         "vs Cyrillic letters), so they may be the same agency spelled two ways.",
         "Use the same spelling; retype the name with a Vietnamese keyboard.",
+    ),
+    "W-DATA-LOOKALIKE": (
+        "A row's agency id or name differs from the registry's only by tone-mark placement "
+        "(`Hòa`/`Hoà`), Unicode form or a no-break space; the row was matched to that agency.",
+        "Nothing to do if the match is right; write the name as the registry does to silence it.",
     ),
     "E-DATA-CHAR": (
         "A survey, registry or layout holds a character that must never reach a terminal or "

@@ -11,6 +11,8 @@ The exception tree::
     │   └── ExpressionError                an expression is invalid
     ├── DataError (ValueError)             survey data or an agency registry is malformed
     ├── EvaluationError (ArithmeticError)  scoring failed for an agency (division by zero, …)
+    │   └── RuleArithmeticError            rule arithmetic failed, before the agency is known
+    │                                      (udcntt.expressions; the evaluation layer adds it)
     └── UsageError (ValueError)            an API or CLI call is inconsistent
 
 Each diagnostic prints as a compiler would print it::
@@ -445,6 +447,7 @@ CODES: dict[str, str] = {
     "E-DATA-ENCODING": "A data file's text encoding cannot be read safely.",
     "E-DATA-FORMAT": "A data file's format is not recognised or is corrupt.",
     "E-DATA-HEADER": "A header is duplicated, unknown or missing.",
+    "W-DATA-HEADER-IGNORED": "An unknown column is not read, as the layout allows.",
     "E-DATA-NUMBER": "A number cannot be read under the declared locale.",
     "E-DATA-AMBIGUOUS": "A number reads two ways under the declared locale.",
     "E-DATA-BOOL": "A yes/no value cannot be read.",
@@ -455,7 +458,9 @@ CODES: dict[str, str] = {
     "E-DATA-AGENCY-UNKNOWN": "A survey row names an agency not in the registry.",
     "E-DATA-AGENCY-DUPLICATE": "The same agency appears twice.",
     "E-DATA-AGENCY-MISSING": "A registry agency has no survey row.",
+    "W-DATA-AGENCY-MISSING": "A registry agency that is not ranked has no survey row.",
     "E-DATA-AGENCY-LOOKALIKE": "Two names differ only by look-alike characters.",
+    "W-DATA-LOOKALIKE": "A row matched a registry agency whose name differs by look-alike characters.",
     "E-DATA-CHAR": "A text holds a control, invisible, bidirectional or look-alike character.",
     "E-DATA-LIMIT": "A data file exceeds a safety limit (size, cells, nesting, field length).",
     "E-DATA-FORMULA": "A cell holds a formula instead of a value.",

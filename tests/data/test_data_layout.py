@@ -92,7 +92,9 @@ def test_explicit_columns_and_roles(rules: RuleSet, tmp_path: Path) -> None:
     assert agency.values == {"staff_pc": Decimal(4)}
     assert agency.cells["staff_pc"].evidence == "BC 1"
     assert layout.columns["Nguồn"].role is ColumnRole.EVIDENCE
-    assert any(d.code == "E-DATA-HEADER" and d.severity.value == "warning" for d in ds.diagnostics)
+    assert any(
+        d.code == "W-DATA-HEADER-IGNORED" and d.severity.value == "warning" for d in ds.diagnostics
+    )
 
 
 def test_custom_spellings(rules: RuleSet, tmp_path: Path) -> None:

@@ -116,7 +116,7 @@ def test_survey_matched_to_registry(rules: RuleSet, registry: Registry, tmp_path
     assert ds.by_id()["bchqs"].ranked is False
     assert ds.by_id()["xa_hoa_bac"].parent == "h_hoa_vang"
     assert ds.by_id()["so_gddt"].name == "Sở Giáo dục và Đào tạo"
-    lookalikes = [d for d in ds.diagnostics if d.code == "E-DATA-AGENCY-LOOKALIKE"]
+    lookalikes = [d for d in ds.diagnostics if d.code == "W-DATA-LOOKALIKE"]
     assert sorted(d.agency for d in lookalikes) == ["h_hoa_vang"]  # type: ignore
     assert all(d.severity is Severity.WARNING for d in lookalikes)
 
@@ -142,7 +142,9 @@ def test_unknown_duplicate_and_missing_agencies(
     assert ("E-DATA-AGENCY-DUPLICATE", 5) in errors
     assert ("E-DATA-AGENCY-UNKNOWN", 6) in errors  # id and name disagree
     missing = {
-        d.agency: d.severity for d in info.value.diagnostics if d.code == "E-DATA-AGENCY-MISSING"
+        d.agency: d.severity
+        for d in info.value.diagnostics
+        if d.code in ("E-DATA-AGENCY-MISSING", "W-DATA-AGENCY-MISSING")
     }
     assert missing["so_gddt"] is Severity.ERROR
     assert missing["bchqs"] is Severity.WARNING  # not ranked

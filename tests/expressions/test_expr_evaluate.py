@@ -73,7 +73,7 @@ VALID: list[tuple[str, Value]] = [
     ("round_half_up(-2.5, 0)", D(-3)),
     ("round_half_up(a / 7, 4)", D("0.4286")),
     ("round_down(2.678, 2)", D("2.67")),
-    ("round_down(-2.5, 0)", D(-3)),
+    ("round_down(-2.5, 0)", D(-2)),  # towards zero, as rounding: down and Excel's ROUNDDOWN
     ("floor(-2.5)", D(-3)),
     ("ceil(2.1)", D(3)),
     ("sqrt(b)", D(2)),
@@ -201,13 +201,15 @@ def test_runtime_arithmetic_errors(source: str, overrides: dict[str, Value], cod
     assert _outcome(expr, env, reference=True) == code
 
 
-def test_rule_arithmetic_error_is_an_internal_signal() -> None:
-    """The signal is an ArithmeticError but not a UdcnttError, and it pickles."""
-    from udcntt.errors import UdcnttError
+def test_rule_arithmetic_error_is_in_the_udcntt_error_tree() -> None:
+    """The signal is an EvaluationError (so a UdcnttError and an ArithmeticError) and pickles."""
+    from udcntt.errors import EvaluationError, UdcnttError
 
     exc = RuleArithmeticError("E-EVAL-DIVZERO", "division by zero")
     assert isinstance(exc, ArithmeticError)
-    assert not isinstance(exc, UdcnttError)
+    assert isinstance(exc, EvaluationError) and isinstance(exc, UdcnttError)
+    assert exc.code == "E-EVAL-DIVZERO" and exc.first.message == "division by zero"
+    assert "error[E-EVAL-DIVZERO] division by zero" in str(exc)
     copy = pickle.loads(pickle.dumps(exc))
     assert (copy.code, copy.detail) == (exc.code, exc.detail)
     assert RuleArithmeticError.from_decimal(decimal.Overflow()).code == "E-EVAL-NONFINITE"

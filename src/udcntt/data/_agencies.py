@@ -191,7 +191,7 @@ class AgencyBook:
             if found is not None and found.lookalike:
                 self._add(
                     Diagnostic(
-                        code="E-DATA-AGENCY-LOOKALIKE",
+                        code="W-DATA-LOOKALIKE",
                         severity=Severity.WARNING,
                         location=row.location,
                         agency=agency.id,
@@ -362,7 +362,7 @@ class AgencyBook:
             return []
         return [
             Diagnostic(
-                code="E-DATA-AGENCY-MISSING",
+                code="E-DATA-AGENCY-MISSING" if reg.ranked else "W-DATA-AGENCY-MISSING",
                 location=reg.location,
                 agency=reg.id,
                 severity=Severity.ERROR if reg.ranked else Severity.WARNING,

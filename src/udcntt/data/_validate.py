@@ -211,7 +211,7 @@ class Builder:
                 ]
                 self._add(
                     Diagnostic(
-                        code="E-DATA-HEADER",
+                        code="W-DATA-HEADER-IGNORED" if ignore else "E-DATA-HEADER",
                         value=text,
                         location=loc,
                         severity=Severity.WARNING if ignore else Severity.ERROR,
@@ -355,8 +355,9 @@ class Builder:
         value_cell = cells.get(ColumnRole.VALUE)
         appr_cell = cells.get(ColumnRole.APPRAISED)
         ev_cell = cells.get(ColumnRole.EVIDENCE)
-        first = next(c for c in (value_cell, appr_cell, ev_cell) if not is_blank(c))
-        assert first is not None
+        first = next(
+            c for c in (value_cell, appr_cell, ev_cell) if c is not None and not is_blank(c)
+        )
         if ind.blocks is not None and agency.block not in ind.blocks:
             self._add(
                 Diagnostic(

@@ -151,8 +151,9 @@ class _Checker:
                 return _Info(ExprType.BOOL, value)
             if isinstance(value, str):
                 return _Info(None, value)
-            assert isinstance(value, Decimal)  # the parser converted every number
-            return _Info(ExprType.NUMBER, value)
+            if isinstance(value, Decimal):  # the parser converted every number
+                return _Info(ExprType.NUMBER, value)
+            raise self.unexpected(node)
         if isinstance(node, ast.Name):
             return self.name(node)
         if isinstance(node, ast.UnaryOp):
@@ -167,8 +168,17 @@ class _Checker:
             return self.compare(node)
         if isinstance(node, ast.IfExp):
             return self.conditional(node)
-        assert isinstance(node, ast.Call)  # the parser's whitelist allows nothing else
-        return self.call(node)
+        if isinstance(node, ast.Call):  # the parser's whitelist allows nothing else
+            return self.call(node)
+        raise self.unexpected(node)
+
+    def unexpected(self, node: ast.AST) -> ExpressionError:
+        """A construct the parser's whitelist should have refused (a tree built elsewhere)."""
+        return self.error(
+            "E-EXPR-FORBIDDEN",
+            msg("'{construct}' is not allowed in a rule expression", construct=type(node).__name__),
+            node,
+        )
 
     def name(self, node: ast.Name) -> _Info:
         info = self.names.get(node.id)
@@ -360,7 +370,8 @@ class _Checker:
                     left_node,
                     msg('compare categories with == or !=, or use one_of(x, "a", "b")'),
                 )
-            assert isinstance(text_info.const, str)
+            if not isinstance(text_info.const, str):
+                raise self.unexpected(text_node)
             self.check_category(text_info.const, text_node, other, other_node)
             return
         if left.type is not right.type:
@@ -443,10 +454,10 @@ class _Checker:
         return _Info(body.type, None, categories)
 
     def call(self, node: ast.Call) -> _Info:
-        assert isinstance(node.func, ast.Name)
-        spec = FUNCTIONS[node.func.id]
-        kinds = spec.arg_kinds(len(node.args))
-        assert kinds is not None  # the parser checked the arity
+        spec = FUNCTIONS.get(node.func.id) if isinstance(node.func, ast.Name) else None
+        kinds = spec.arg_kinds(len(node.args)) if spec is not None else None
+        if spec is None or kinds is None:  # the parser checked the name and the arity
+            raise self.unexpected(node.func)
         values: list[Value | None] = []
         category: tuple[_Info, ast.expr] | None = None
         for position, (kind, arg) in enumerate(zip(kinds, node.args, strict=True), start=1):

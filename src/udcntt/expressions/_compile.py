@@ -15,7 +15,7 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
-from udcntt.errors import SourceLocation, msg
+from udcntt.errors import ExpressionError, SourceLocation, msg
 from udcntt.expressions._check import CheckResult, check_expression
 from udcntt.expressions._functions import FUNCTIONS
 from udcntt.expressions._parse import ParsedExpression, parse_expression
@@ -52,9 +52,17 @@ def _atom(text: str) -> str:
 
 def _integer(node: ast.expr) -> int:
     """The value of a literal integer argument (the checker proved it is one)."""
-    assert isinstance(node, ast.Constant)
-    assert isinstance(node.value, Decimal)
-    return int(node.value)
+    if isinstance(node, ast.Constant) and isinstance(node.value, Decimal):
+        return int(node.value)
+    raise _unexpected(node)
+
+
+def _unexpected(node: ast.AST) -> ExpressionError:
+    # Only a tree that did not come from parse_expression and check_expression gets here.
+    return ExpressionError(
+        msg("'{construct}' is not allowed in a rule expression", construct=type(node).__name__),
+        code="E-EXPR-FORBIDDEN",
+    )
 
 
 def generate_python(
@@ -98,8 +106,8 @@ def generate_python(
             return "(" + " ".join(parts) + ")"
         if isinstance(node, ast.IfExp):
             return f"({emit(node.body)} if {emit(node.test)} else {emit(node.orelse)})"
-        assert isinstance(node, ast.Call)
-        assert isinstance(node.func, ast.Name)
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
+            raise _unexpected(node)
         name = node.func.id
         args = node.args
         if name == "one_of":

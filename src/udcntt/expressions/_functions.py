@@ -382,8 +382,10 @@ _SPECS = (
     _spec(
         "round_down",
         "round_down(x, places)",
-        "x rounded down (towards minus infinity) to places decimals (0–20).",
-        "Làm tròn xuống x đến places chữ số thập phân (0–20).",
+        "x rounded down (towards zero, as Excel's ROUNDDOWN and 'rounding: down') to places "
+        "decimals (0–20): -2.678 → -2.67; floor() goes towards minus infinity.",
+        "Làm tròn xuống x (về phía 0, như ROUNDDOWN của Excel và 'rounding: down') đến places "
+        "chữ số thập phân (0–20): -2.678 → -2.67; floor() làm tròn về phía âm vô cùng.",
         head=(N, ArgKind.PLACES),
         impl=_round_impl(rt.u_round_down),
         example="round_down(2.678, 2)",

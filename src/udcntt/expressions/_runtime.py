@@ -15,7 +15,7 @@ own (division, power, square root, rounding to places) go through a helper that 
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, DecimalException
+from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Decimal, DecimalException
 from typing import Final
 
 from udcntt.errors import msg
@@ -126,9 +126,14 @@ def u_round_half_up(x: Decimal, quantum: Decimal) -> Decimal:
 
 
 def u_round_down(x: Decimal, quantum: Decimal) -> Decimal:
-    """Round ``x`` towards minus infinity to the exponent of ``quantum``."""
+    """Round ``x`` towards zero to the exponent of ``quantum``.
+
+    "Down" means towards zero everywhere in rule files, as ``rounding: {mode: down}`` does
+    and as Excel's ROUNDDOWN does: ``-2.678`` becomes ``-2.67``. ``floor`` goes towards
+    minus infinity.
+    """
     try:
-        return x.quantize(quantum, rounding=ROUND_FLOOR)
+        return x.quantize(quantum, rounding=ROUND_DOWN)
     except DecimalException:
         raise RuleArithmeticError(
             "E-EVAL-NONFINITE", msg("a number is too large to round to the requested places")

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from udcntt.errors import msg
+from udcntt.errors import EvaluationError, msg
 
 __all__ = [
     "DECIMAL_CONTEXT",
@@ -93,24 +93,25 @@ class NameInfo:
     label: str | None = None
 
 
-class RuleArithmeticError(ArithmeticError):
-    """Internal signal: rule arithmetic produced no correct number.
+class RuleArithmeticError(EvaluationError):
+    """Rule arithmetic produced no correct number.
 
     Raised by the run-time helpers (and by :meth:`Expression.evaluate`) for a division by
-    zero, an exponent beyond :data:`MAX_EXPONENT`, an overflow or an undefined result. It is
-    deliberately *not* a :class:`~udcntt.errors.UdcnttError`: it knows neither the agency nor
-    the criterion, so the evaluation layer catches it and raises an
-    :class:`~udcntt.errors.EvaluationError` with ``code`` and ``detail`` and the context.
+    zero, an exponent beyond :data:`MAX_EXPONENT`, an overflow or an undefined result. It
+    knows neither the agency nor the criterion, so the evaluation layer catches it and
+    raises an :class:`~udcntt.errors.EvaluationError` with ``code``, ``detail`` and the
+    context. One that reaches a caller directly (from :meth:`Expression.evaluate`) is an
+    :class:`~udcntt.errors.EvaluationError` too, so ``except udcntt.UdcnttError`` and
+    ``except ArithmeticError`` both catch it.
 
     Attributes:
         code: A stable error code: ``"E-EVAL-DIVZERO"``, ``"E-EVAL-NONFINITE"`` or
             ``"E-EVAL"`` (exponent too large).
-        detail: A short English explanation.
+        detail: A short English explanation (translatable when built with ``msg``).
     """
 
     def __init__(self, code: str, detail: str) -> None:
-        super().__init__(f"{code}: {detail}")
-        self.code = code
+        super().__init__(detail, code=code)
         self.detail = detail
 
     @classmethod

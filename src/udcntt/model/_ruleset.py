@@ -41,7 +41,7 @@ class RoundingMode(StrEnum):
 
     HALF_UP = "half_up"  #: 0.125 → 0.13 (the usual Vietnamese convention)
     HALF_EVEN = "half_even"
-    DOWN = "down"
+    DOWN = "down"  #: towards zero, as round_down() and Excel's ROUNDDOWN: 0.129 → 0.12
 
 
 class Rounding(StrictModel):
