@@ -184,3 +184,15 @@ def test_lenient_policy_rejects_the_row_of_a_lookalike_name(tmp_path: Path, rule
     assert [a.id for a in ds] == ["y"]
     assert (ds.rows_read, ds.rows_rejected) == (2, 1)
     assert [d.code for d in ds.diagnostics if d.code == "E-DATA-CHAR"] == ["E-DATA-CHAR"]
+
+
+def test_records_from_python_are_checked_too() -> None:
+    """Dataset.from_records refuses what the file readers refuse, so writers never see it."""
+    from udcntt.data import Dataset
+
+    with pytest.raises(DataError, match="U\\+202E") as info:
+        Dataset.from_records([{"id": "a", "name": "S\u202eA", "block": "so_nganh"}])
+    assert info.value.code == "E-DATA-CHAR"
+    assert info.value.location.path == "records[0]"  # type: ignore[union-attr]
+    ok = Dataset.from_records([{"id": "a", "name": "Sở A\tB", "block": "so_nganh"}])
+    assert ok.agencies[0].name == "Sở A\tB"

@@ -169,7 +169,22 @@ class Dataset:
         Values may be ``Decimal``, ``int``, ``str`` numbers, ``bool``, category ids, dates,
         or the markers :data:`NA` / :data:`MISSING`. Floats are read through ``repr`` so
         ``0.1`` is exactly 0.1. Values are typed against the rule set at evaluation.
+
+        Raises:
+            DataError: ``E-DATA-CHAR`` for a text holding a control, invisible or
+                bidirectional character, as the file readers refuse it.
         """
+        from udcntt.data._chars import CharGuard
+
+        guard = CharGuard()
+        records = list(records)
+        for index, rec in enumerate(records):
+            texts = [rec.get(k) for k in ("id", "name", "block", "parent")]
+            texts += list(rec.get("aliases", ())) + list(dict(rec.get("values", {})).values())
+            for text in texts:
+                if isinstance(text, str):
+                    guard.check(text, SourceLocation(file=source, path=f"records[{index}]"))
+        guard.done()
         agencies = []
         for rec in records:
             values: dict[str, ValueOrMarker] = {}
