@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from udcntt.errors import RuleFileError, SourceLocation, msg
+from udcntt.errors import RuleFileError, SourceLocation, cut, msg
 
 __all__ = ["MAX_DEPTH", "MAX_FILE_BYTES", "MAX_NODES", "YamlDocument", "parse_yaml", "path_text"]
 
@@ -67,13 +67,13 @@ class YamlDocument:
 
 
 def path_text(path: _Path) -> str:
-    """Render a YAML path as ``criteria[2].points``."""
+    """Render a YAML path as ``criteria[2].points``; a huge key is cut (it is quoted input)."""
     out = ""
     for part in path:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += ("." if out else "") + str(part)
+            out += ("." if out else "") + cut(str(part))
     return out
 
 
