@@ -721,8 +721,10 @@ ERROR_DOCS: dict[str, tuple[str, str]] = {
         "Nothing to do if it is not surveyed this year; otherwise add its row.",
     ),
     "E-DATA-AGENCY-LOOKALIKE": (
-        "Two names differ only by look-alike characters (`Ð` U+00D0 vs `Đ` U+0110, Latin "
-        "vs Cyrillic letters), so they may be the same agency spelled two ways.",
+        "Two names differ only by tone-mark placement (`Hòa`/`Hoà`), Unicode form (NFC/NFD) "
+        "or spaces (a no-break space), so they may be the same agency spelled two ways. "
+        "Look-alike letters within one name (`Ð` U+00D0 for `Đ` U+0110, Cyrillic among Latin "
+        "letters) are `E-DATA-CHAR`.",
         "Use the same spelling; retype the name with a Vietnamese keyboard.",
     ),
     "W-DATA-LOOKALIKE": (
