@@ -20,8 +20,17 @@ headers ``mã``, ``tên``, ``khối``, ``tên khác``, ``xếp hạng``, ``khôn
 ``đơn vị cha`` work too); several aliases in one cell are separated by ``;`` or ``|``.
 
 Survey rows are matched to the registry by id, official name or alias, ignoring case and
-spacing; a name that matches only after folding look-alike characters (``Ð``/``Đ``,
-``Hòa``/``Hoà``, no-break spaces) is matched and flagged.
+spacing; a name that matches only after folding tone-mark placement (``Hòa``/``Hoà``),
+Unicode form or no-break spaces is matched and flagged. Look-alike letters (``Ð`` for
+``Đ``, Cyrillic among Latin letters) and control or bidirectional characters are refused
+(``E-DATA-CHAR``), in the registry and in survey rows.
+
+A registry is *complete* by default: a survey row it does not know is an error, and so is a
+ranked agency without a row, so that no mistyped name slips through. A province that only
+needs to link last year's names to this year's writes a *partial* registry
+(``complete: false``, or ``read_registry(path, complete=False)`` for CSV): it lists the
+renamed and merged units; rows it does not know are read as without a registry (their own
+id, name and block), and its units without a row are not reported.
 """
 
 from __future__ import annotations
