@@ -851,8 +851,9 @@ ERROR_DOCS: dict[str, tuple[str, str]] = {
     ),
     "E-PREVIOUS-AMBIGUOUS": (
         "Two agencies of this year match the same agency of last year, for example one "
-        "by a declared alias and the other by its name; udcntt does not guess which one "
-        "continues it.",
+        "by a declared alias and the other by its name; or an agency's alias or name "
+        "matches two agencies of last year (two units with the same name). udcntt does not "
+        "guess which one continues which.",
         "Give the agency that continues last year's unit last year's id, or declare the "
         "alias on that agency only (and rename the other).",
     ),

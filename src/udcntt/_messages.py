@@ -67,6 +67,8 @@ VI: dict[str, str] = {
     "'{agency}' matches through its declared alias '{key}'": "'{agency}' khớp qua tên gọi khác đã khai báo '{key}'",
     "agencies '{first}' and '{second}' both match last year's agency '{previous}'": "hai đơn vị '{first}' và '{second}' cùng khớp với đơn vị '{previous}' của năm trước",
     "give the agency that continues '{previous}' that id, or declare the alias on one agency only": "hãy đặt cho đơn vị kế tục '{previous}' đúng mã đó, hoặc chỉ khai báo tên gọi khác ở một đơn vị",
+    "agency '{agency}' matches two agencies of last year through '{key}': '{first}' and '{second}'": "đơn vị '{agency}' khớp với hai đơn vị của năm trước qua '{key}': '{first}' và '{second}'",
+    "give the agency the id it had last year, or declare that id as an alias": "hãy dùng cho đơn vị mã của năm trước, hoặc khai báo mã đó làm tên gọi khác",
     # expressions
     'text is only allowed as a category value: compare it with == or != to a category indicator, or list it in one_of(x, "a", "b")': 'văn bản chỉ được dùng làm giá trị phân loại: so sánh nó bằng == hoặc != với một chỉ tiêu phân loại, hoặc liệt kê trong one_of(x, "a", "b")',
     "a number": "một số",

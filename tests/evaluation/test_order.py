@@ -145,6 +145,19 @@ def test_two_agencies_matching_one_of_last_year_is_an_error() -> None:
         assert any("name 'Sở Văn hoá'" in n for n in d.notes)
 
 
+def test_a_name_matching_two_agencies_of_last_year_is_an_error() -> None:
+    """Last year had two agencies named alike: a renamed agency matching both is not guessed."""
+    rules = udcntt.load_rules("prev.yaml", text=PREVIOUS)
+    last = udcntt.evaluate(
+        rules, _year(("vp_1", "Văn phòng", 50, ()), ("vp_2", "Văn  phòng", 60, ()))
+    )
+    with pytest.raises(udcntt.EvaluationError) as info:
+        udcntt.evaluate(rules, _year(("van_phong", "Văn phòng", 70, ())), previous=last)
+    (d,) = info.value.diagnostics
+    assert d.code == "E-PREVIOUS-AMBIGUOUS" and d.agency == "van_phong"
+    assert "'vp_1' and 'vp_2'" in d.message
+
+
 def test_alias_and_name_matches_are_told_apart() -> None:
     """A match through a declared alias is an alias match; through the name, a name match."""
     rules = udcntt.load_rules("prev.yaml", text=PREVIOUS)

@@ -16,7 +16,12 @@ from udcntt.evaluation._assessment import (
     CriterionInfo,
     ZipMapping,
 )
-from udcntt.evaluation._ranking import competition_ranks, match_previous, rank_change
+from udcntt.evaluation._ranking import (
+    PreviousMatch,
+    competition_ranks,
+    match_previous,
+    rank_change,
+)
 from udcntt.evaluation._state import Core
 from udcntt.model import RankOn, RuleSet
 from udcntt.program import BlockPlan, CompiledRuleSet, LeafPlan, NodePlan
@@ -64,6 +69,48 @@ def _how(agency: str, how: str, key: str) -> str:
     return msg("'{agency}' matches through its name '{key}'", agency=agency, key=key)
 
 
+def _ambiguities(match: PreviousMatch) -> list[Diagnostic]:
+    """One ``E-PREVIOUS-AMBIGUOUS`` per previous agency claimed twice, and per forked match."""
+    out = [
+        Diagnostic(
+            code="E-PREVIOUS-AMBIGUOUS",
+            message=msg(
+                "agencies '{first}' and '{second}' both match last year's agency '{previous}'",
+                first=first,
+                second=second,
+                previous=pid,
+            ),
+            agency=first,
+            notes=(_how(first, how_first, first_key), _how(second, how_second, second_key)),
+            hint=msg(
+                "give the agency that continues '{previous}' that id, or declare the alias "
+                "on one agency only",
+                previous=pid,
+            ),
+        )
+        for pid, (first, how_first, first_key), (second, how_second, second_key) in (
+            match.conflicts
+        )
+    ]
+    out.extend(
+        Diagnostic(
+            code="E-PREVIOUS-AMBIGUOUS",
+            message=msg(
+                "agency '{agency}' matches two agencies of last year through '{key}': "
+                "'{first}' and '{second}'",
+                agency=cid,
+                key=key,
+                first=first,
+                second=second,
+            ),
+            agency=cid,
+            hint=msg("give the agency the id it had last year, or declare that id as an alias"),
+        )
+        for cid, key, first, second in match.forks
+    )
+    return out
+
+
 def compare(
     cores: Sequence[Core],
     compiled: CompiledRuleSet,
@@ -81,28 +128,8 @@ def compare(
         [(c.agency.record.id, c.agency.record.name, c.agency.record.aliases) for c in cores],
         [(r.agency_id, r.name) for r in previous.results],
     )
-    if match.conflicts:
-        raise EvaluationError.from_diagnostics(
-            Diagnostic(
-                code="E-PREVIOUS-AMBIGUOUS",
-                message=msg(
-                    "agencies '{first}' and '{second}' both match last year's agency '{previous}'",
-                    first=first,
-                    second=second,
-                    previous=pid,
-                ),
-                agency=first,
-                notes=(_how(first, how_first, first_key), _how(second, how_second, second_key)),
-                hint=msg(
-                    "give the agency that continues '{previous}' that id, or declare the alias "
-                    "on one agency only",
-                    previous=pid,
-                ),
-            )
-            for pid, (first, how_first, first_key), (second, how_second, second_key) in (
-                match.conflicts
-            )
-        )
+    if match.conflicts or match.forks:
+        raise EvaluationError.from_diagnostics(_ambiguities(match))
     mapping = match.mapping
     matched: dict[str, AgencyResult] = {}
     moved = []

@@ -86,6 +86,9 @@ class PreviousMatch(NamedTuple):
     #: (previous id, claim, claim) for each previous agency that two current agencies
     #: claim, a claim being (current id, ``"alias"`` or ``"name"``, the text that matched).
     conflicts: list[tuple[str, tuple[str, str, str], tuple[str, str, str]]]
+    #: (current id, claim text, previous id, previous id) for each current agency whose
+    #: alias or name matches two agencies of last year equally (two with the same name).
+    forks: list[tuple[str, str, str, str]]
 
 
 def match_previous(
@@ -99,8 +102,9 @@ def match_previous(
     id, else through its own name. Names compare with :func:`udcntt.data.match_key` (case,
     spacing, look-alike characters and tone-mark placement folded). When two current
     agencies claim the same previous agency this way, neither is guessed: the claim is
-    returned in ``conflicts`` (the caller reports ``E-PREVIOUS-AMBIGUOUS``). The result does
-    not depend on the order of either sequence.
+    returned in ``conflicts``; when an alias or name matches two previous agencies, in
+    ``forks`` (the caller reports ``E-PREVIOUS-AMBIGUOUS`` for both). The result does not
+    depend on the order of either sequence.
 
     Args:
         current: (id, name, aliases) of this year's agencies.
@@ -123,22 +127,23 @@ def match_previous(
             mapping[cid] = cid
             taken.add(cid)
 
-    def find(key: str) -> str | None:
+    def find(key: str) -> list[str]:
         if key in prev_ids and key not in taken:
-            return key
-        for pid in by_key.get(match_key(key), ()):
-            if pid not in taken:
-                return pid
-        return None
+            return [key]
+        return [pid for pid in by_key.get(match_key(key), ()) if pid not in taken]
 
     claims: dict[str, list[tuple[str, str, str]]] = {}
+    forks: list[tuple[str, str, str, str]] = []
     for cid, name, aliases in sorted(current, key=lambda c: c[0]):
         if cid in mapping:
             continue
         for key, how in (*((a, "alias") for a in aliases), (name, "name")):
             found = find(key)
-            if found is not None:
-                claims.setdefault(found, []).append((cid, how, key))
+            if len(found) > 1:
+                forks.append((cid, key, found[0], found[1]))
+                break
+            if found:
+                claims.setdefault(found[0], []).append((cid, how, key))
                 break
     by_alias: dict[str, str] = {}
     by_name: dict[str, str] = {}
@@ -151,4 +156,4 @@ def match_previous(
         cid, how, _ = claimants[0]
         mapping[cid] = pid
         (by_alias if how == "alias" else by_name)[cid] = pid
-    return PreviousMatch(mapping, by_alias, by_name, conflicts)
+    return PreviousMatch(mapping, by_alias, by_name, conflicts, forks)
