@@ -158,7 +158,7 @@ def test_normalisation_over_a_population_of_one() -> None:
 def test_same_total_in_two_tiers() -> None:
     """Tiers on shares with not-applicable answers lowering the maximum: the probe finds a
     published total that gets two tiers; the same survey gives it."""
-    from udcntt.testing._authoring import probe_same_total
+    from udcntt.testing._same_total import probe_same_total
 
     (v,) = probe_same_total(udcntt.load_rules(FAULTY / "tier-same-total.yaml"))
     assert "same total 40" in v.message

@@ -810,7 +810,7 @@ def check_tiers(rules: RuleSet | CompiledRuleSet, data: Dataset) -> list[Violati
                         ),
                     )
                 ]
-    from udcntt.testing._authoring import same_total_tiers
+    from udcntt.testing._same_total import same_total_tiers
 
     return [replace(v, data=data) for v in same_total_tiers(compiled, assessment)]
 

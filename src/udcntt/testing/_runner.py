@@ -32,7 +32,6 @@ from udcntt.testing._authoring import (
     check_normalise_alone,
     missing_examples,
     normalised_leaves,
-    probe_same_total,
 )
 from udcntt.testing._invariants import (
     INVARIANTS,
@@ -50,6 +49,7 @@ from udcntt.testing._invariants import (
     fresh_compile,
     probe_tiers,
 )
+from udcntt.testing._same_total import probe_same_total
 from udcntt.testing._strategies import (
     compiled_of,
     datasets,

@@ -342,13 +342,12 @@ def _block_space(compiled: CompiledRuleSet, block: str) -> BlockSpace:
 
 def _effective_range(var: _Var, unbounded: Decimal) -> tuple[Decimal, Decimal]:
     lo, hi = var.lo, var.hi
-    if lo is None and hi is None:
-        lo, hi = -unbounded, unbounded
-    elif lo is None:
-        assert hi is not None
-        lo = min(hi, Decimal(0)) - unbounded
-    elif hi is None:
-        hi = max(lo, Decimal(0)) + unbounded
+    if lo is None:
+        if hi is None:
+            return -unbounded, unbounded
+        return min(hi, Decimal(0)) - unbounded, hi
+    if hi is None:
+        return lo, max(lo, Decimal(0)) + unbounded
     return lo, hi
 
 
@@ -895,7 +894,7 @@ def improve(
         return new
     if not isinstance(old, Decimal):
         reject()
-    assert isinstance(old, Decimal)
+        raise AssertionError("unreachable")  # pragma: no cover - reject() raises
     grain = _GRAIN[ind.type]
     var = block_space(compiled, record.block).variables[indicator]
     lo, hi = _effective_range(var, unbounded)

@@ -204,10 +204,11 @@ class RuleFile(pytest.File):
             name = _item_name(
                 case.name if case is not None else _problem_name(problem, index), seen
             )
-            if problem is not None:
-                yield RuleFileItem.from_parent(self, name=name, diagnostics=[problem])
+            if problem is not None or case is None:
+                yield RuleFileItem.from_parent(
+                    self, name=name, diagnostics=[problem] if problem is not None else []
+                )
                 continue
-            assert case is not None
             yield RuleTestItem.from_parent(
                 self, name=name, rules=rules, case=case, line=line, where=where
             )
