@@ -19,7 +19,7 @@ SETTINGS = settings(
 )
 
 CSV_ALPHABET = st.sampled_from(
-    list('id,name,block;staff_total\t"\n\r x0123456789.%-ĐđÐờòaCó/KAD\x00\ufeff')
+    list('id,name,block;staff_total\t"\n\r x0123456789.%-ĐđÐờòaCó/KAD\x00\ufeff\x1b\u202e\u043e')
 )
 JSON_TEXT = st.recursive(
     st.none()
@@ -27,7 +27,8 @@ JSON_TEXT = st.recursive(
     | st.integers()
     | st.floats()
     | st.text(max_size=8)
-    | st.sampled_from(["so_nganh", "staff_total", "1.537", "12,5", "75%", "N/A", "Có"]),
+    | st.sampled_from(["so_nganh", "staff_total", "1.537", "12,5", "75%", "N/A", "Có"])
+    | st.sampled_from(["S\u202eA", "\ud800", "H\u043e\u0302\u0300", "\x1b[2J"]),
     lambda children: (
         st.lists(children, max_size=4)
         | st.dictionaries(
