@@ -58,7 +58,11 @@ def _column(index: int) -> str:
 def _write(path: Path, rows: str, after: str = "", strings: int = 0) -> Path:
     sheet = f'<?xml version="1.0"?><worksheet xmlns="{NS}"><sheetData>{HEAD}{rows}</sheetData>'
     sheet += f"{after}</worksheet>"
-    sst = f'<?xml version="1.0"?><sst xmlns="{NS}">' + "".join(f"<si><t>{i}</t></si>" for i in range(strings)) + "</sst>"
+    sst = (
+        f'<?xml version="1.0"?><sst xmlns="{NS}">'
+        + "".join(f"<si><t>{i}</t></si>" for i in range(strings))
+        + "</sst>"
+    )
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(
             "[Content_Types].xml",
