@@ -233,12 +233,8 @@ VI: dict[str, str] = {
     "a number is too large to round to the requested places": "một số quá lớn để làm tròn đến số chữ số yêu cầu",
     "a result is not a finite number": "một kết quả không phải là số hữu hạn",
     "a result is too large for exact arithmetic": "một kết quả quá lớn cho phép tính chính xác",
-    # model: bounded numbers in rule files (model/_base, expressions/_parse)
-    "rule files accept magnitudes from {low} to {high} (and zero)": "tệp quy tắc chỉ nhận độ lớn từ {low} đến {high} (và số 0)",
     # expressions: a syntax tree that did not come from the parser (expressions/_check, _compile)
     "'{construct}' is not allowed in a rule expression": "không được dùng '{construct}' trong biểu thức của tệp quy tắc",
-    "the number {value} is {length} characters long; rule files accept at most {limit} significant digits": "số {value} dài {length} ký tự; tệp quy tắc chỉ nhận tối đa {limit} chữ số có nghĩa",
-    "the number {value} is out of range: rule files accept magnitudes from {low} to {high} (and zero)": "số {value} nằm ngoài phạm vi: tệp quy tắc chỉ nhận độ lớn từ {low} đến {high} (và số 0)",
     # model: bounded numbers in rule files (model/_base, expressions/_parse)
     "rule files accept magnitudes from {low} to {high} (and zero)": "tệp quy tắc chỉ nhận độ lớn từ {low} đến {high} (và số 0)",
     "the number {value} is {length} characters long; rule files accept at most {limit} significant digits": "số {value} dài {length} ký tự; tệp quy tắc chỉ nhận tối đa {limit} chữ số có nghĩa",

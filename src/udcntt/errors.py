@@ -27,7 +27,9 @@ Codes are documented in ``docs/reference/errors.md``; a test checks that every c
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Self
@@ -49,6 +51,7 @@ __all__ = [
     "cut",
     "did_you_mean",
     "msg",
+    "suggestion_budget",
 ]
 
 #: Languages of diagnostics: Vietnamese (the CLI's default) and English (the library's).
@@ -360,11 +363,45 @@ class UsageError(UdcnttError, ValueError):
 def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
     """Suggest the closest candidate to ``name``, as a hint text, or ``None``.
 
+    Inside :func:`suggestion_budget` the comparisons of all calls together are bounded:
+    once the budget is spent, no more suggestions are made.
+
     >>> did_you_mean("staf_total", ["staff_total", "staff_it"])
     "did you mean 'staff_total'?"
     """
-    matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    pool = list(candidates)
+    budget = _SUGGESTION_BUDGET.get()
+    if budget is not None:
+        if budget[0] < len(pool):
+            return None
+        budget[0] -= len(pool)
+    matches = difflib.get_close_matches(name, pool, n=1, cutoff=0.6)
     return msg("did you mean '{name}'?", name=matches[0]) if matches else None
+
+
+# Remaining candidate comparisons for did_you_mean, when a budget is set.
+_SUGGESTION_BUDGET: ContextVar[list[int] | None] = ContextVar(
+    "udcntt_suggestion_budget", default=None
+)
+
+
+@contextmanager
+def suggestion_budget(comparisons: int) -> Iterator[None]:
+    """Bound the work of :func:`did_you_mean` in the block to ``comparisons`` in all.
+
+    Each suggestion compares the name with every candidate, so a file with thousands of
+    misspelt names among thousands of declared ones would cost their product; checking a
+    rule file sets a budget so that its cost stays linear in its size.
+
+    >>> with suggestion_budget(1):
+    ...     did_you_mean("staf_total", ["staff_total", "staff_it"]) is None
+    True
+    """
+    token = _SUGGESTION_BUDGET.set([comparisons])
+    try:
+        yield
+    finally:
+        _SUGGESTION_BUDGET.reset(token)
 
 
 #: Every stable error code with a one-line summary. The docs' error reference has a

@@ -190,3 +190,41 @@ def test_loading_makes_a_linear_number_of_calls(shape: Callable[[int], str]) -> 
     small = _calls(lambda: udcntt.load_rules("big.yaml", text=shape(150)))
     large = _calls(lambda: udcntt.load_rules("big.yaml", text=shape(600)))
     assert large <= LINEAR * small, (small, large)
+
+
+def misspelt_names(n: int) -> str:
+    """n indicators and n criteria, each criterion misspelling its indicator's name."""
+    indicators = "".join(f"  chi_tieu_{i}: {{label: C{i}, type: count}}\n" for i in range(n))
+    criteria = "".join(
+        f"  - {{id: c{i}, label: C, max: 1, points: 'min(chi_tieux_{i}, 1)'}}\n" for i in range(n)
+    )
+    return (
+        "udcntt: 1\nid: t\ntitle: T\nblocks: {a: {label: A}}\n"
+        f"indicators:\n{indicators}criteria:\n{criteria}{_TIERS}"
+    )
+
+
+def test_did_you_mean_hints_cost_a_bounded_total(monkeypatch: pytest.MonkeyPatch) -> None:
+    """n misspelt names among n declared ones: hints compare at most a fixed budget in all."""
+    import difflib
+
+    import udcntt.program._compile as compile_module
+
+    monkeypatch.setattr(compile_module, "SUGGESTION_WORK", 5_000)
+    compared = [0]
+    close_matches = difflib.get_close_matches
+
+    def counting(word: str, possibilities: Any, *args: Any, **kwargs: Any) -> list[str]:
+        compared[0] += len(possibilities)
+        return close_matches(word, possibilities, *args, **kwargs)
+
+    monkeypatch.setattr(difflib, "get_close_matches", counting)
+    work = []
+    for n in (100, 400):
+        compared[0] = 0
+        report = udcntt.check_rules("typos.yaml", text=misspelt_names(n))
+        unknown = [d for d in report.diagnostics if d.code == "E-EXPR-NAME"]
+        assert len(unknown) == n  # every misspelling is still reported
+        assert unknown[0].hint == "did you mean 'chi_tieu_0'?"  # and the first ones hinted
+        work.append(compared[0])
+    assert work[1] <= LINEAR * work[0] and work[1] <= 5_000, work

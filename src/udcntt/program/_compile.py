@@ -9,7 +9,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from udcntt.data._relations import indicator_names
-from udcntt.errors import RuleFileError, did_you_mean
+from udcntt.errors import RuleFileError, did_you_mean, suggestion_budget
 from udcntt.expressions import Expression, ExprType, NameInfo, compile_expression
 from udcntt.model import (
     Aggregate,
@@ -30,7 +30,9 @@ _Path = tuple[str | int, ...]
 
 _NUMERIC = {IndicatorType.COUNT, IndicatorType.NUMBER, IndicatorType.RATIO}
 
-_NUMERIC = {IndicatorType.COUNT, IndicatorType.NUMBER, IndicatorType.RATIO}
+#: Candidate comparisons the did-you-mean hints of one check may make in all (about a
+#: second of work; a file with a handful of typos never comes near it).
+SUGGESTION_WORK = 100_000
 
 _BOUNDED = {
     NormMethod.TO_BEST,
@@ -527,6 +529,13 @@ def compile_checked(rules: RuleSet, ctx: CheckContext) -> CompiledRuleSet | None
 
     Returns ``None`` when an error was found (the diagnostics say which).
     """
+    # Thousands of misspelt names among thousands of declared ones would make the
+    # did-you-mean hints cost their product: their total work is bounded instead.
+    with suggestion_budget(SUGGESTION_WORK):
+        return _compile_checked(rules, ctx)
+
+
+def _compile_checked(rules: RuleSet, ctx: CheckContext) -> CompiledRuleSet | None:
     comp = _Compiler(rules, ctx)
     comp.declarations()
     compiled = comp.tree()
@@ -650,17 +659,6 @@ def _check_test_number(comp: _Compiler, name: str, raw: object, path: _Path) -> 
         comp.ctx.error("E-SCHEMA-VALUE", exc.args[0], path, indicator=name)
 
 
-def _check_test_number(comp: _Compiler, name: str, raw: object, path: _Path) -> None:
-    """A test input of a numeric indicator is bounded like every number in a rule file."""
-    ind = comp.rules.indicators.get(name)
-    if ind is None or ind.type not in _NUMERIC or raw is None or isinstance(raw, bool):
-        return
-    try:
-        parse_decimal_text(raw)
-    except ValueError as exc:
-        comp.ctx.error("E-SCHEMA-VALUE", exc.args[0], path, indicator=name)
-
-
 def _check_ranking_and_tests(comp: _Compiler, paths: dict[str, _Path]) -> None:
     rules = comp.rules
     crit_ids = set(paths)
@@ -678,8 +676,6 @@ def _check_ranking_and_tests(comp: _Compiler, paths: dict[str, _Path]) -> None:
             base: _Path = ("tests", ti, "agencies", ai)
             if not comp.ctx.written(base):  # a one-agency test written without 'agencies'
                 base = ("tests", ti)
-            if not comp.ctx.written(base):  # a one-agency test written without 'agencies'
-                base = ("tests", ti)
             if agency.block is None or agency.block not in rules.blocks:
                 comp.ctx.error(
                     "E-TEST-SHAPE",
@@ -688,8 +684,6 @@ def _check_ranking_and_tests(comp: _Compiler, paths: dict[str, _Path]) -> None:
                     hint=did_you_mean(str(agency.block), rules.blocks)
                     or f"blocks: {', '.join(rules.blocks)}",
                 )
-            for name, raw in agency.inputs.items():
-                _check_test_number(comp, name, raw, (*base, "inputs", name))
             for name, raw in agency.inputs.items():
                 _check_test_number(comp, name, raw, (*base, "inputs", name))
             for name in [*agency.inputs, *agency.not_applicable, *agency.missing]:
