@@ -521,7 +521,6 @@ CODES: dict[str, str] = {
     "E-RESULTS-VALUE": "A value of a results file is malformed or contradicts the rest of the file.",
     "E-NOTHING-SCORED": "No agency could be scored, so no report is written (exit code 4).",
     "E-PREVIOUS-AMBIGUOUS": "Two agencies of this year match the same agency of last year.",
-    "E-PREVIOUS-AMBIGUOUS": "Two agencies of this year match the same agency of last year.",
     # Property checks (udcntt check --properties, udcntt.testing)
     "E-PROP-BOUNDS": "A criterion's points, a total or a share can leave its range [0, max].",
     "E-PROP-EVAL": "Survey data the rule file declares valid cannot be scored.",
