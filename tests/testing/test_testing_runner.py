@@ -157,6 +157,8 @@ def test_cli_exits_1_with_the_counterexample() -> None:
         "en",
         "check",
         "--properties",
+        "--examples",
+        "30",
         "--seed",
         "5",
         FAULTY / "band-drops.yaml",
@@ -166,6 +168,7 @@ def test_cli_exits_1_with_the_counterexample() -> None:
     assert "error[E-PROP-MONOTONE]" in output
     assert "[seed 5]" in output and "then set meetings of a1 to 4" in output
     assert "reproduce with: udcntt check --properties --seed 5" in output
+    assert "with the same number of examples: --examples 30" in output
 
 
 def test_cli_exits_0_on_a_clean_file(tmp_path: Path) -> None:
@@ -180,7 +183,7 @@ def test_cli_json_carries_the_property_codes() -> None:
         "check",
         "--properties",
         "--examples",
-        "30",
+        "10",
         "--seed",
         "5",
         FAULTY / "leaf-over-max.yaml",

@@ -536,7 +536,9 @@ def run_properties(
             report(name, "skipped", 0, began, "no valid survey data could be generated")
             warnings.append(_skipped(name, where))
         else:
-            report(name, "passed", run.valid, began)
+            # Hypothesis stops early when most drawn data cannot be scored: say so.
+            short = f"{run.valid} valid examples: most data drawn could not be scored"
+            report(name, "passed", run.valid, began, short if run.valid < count else None)
     incomplete = [r for r in reports if r.status == "incomplete"]
     if incomplete:
         warnings.append(_incomplete(incomplete, count, budget, where))
