@@ -414,6 +414,7 @@ VI: dict[str, str] = {
     'property checks incomplete: the time budget of {seconds} s ran out before every example ran (examples run per property: {ran})': 'kiểm tra tính chất chưa hoàn tất: hết giới hạn thời gian {seconds} giây trước khi chạy đủ các ví dụ (số ví dụ đã chạy của từng tính chất: {ran})',
     "the verdict is 'incomplete', not a pass: raise --max-seconds (or leave it out), or ask for fewer --examples": "kết luận là 'chưa hoàn tất', không phải đạt: hãy tăng --max-seconds (hoặc bỏ tùy chọn này), hoặc giảm --examples",
     '--examples must be at least 1': '--examples phải ít nhất là 1',
+    'with the same number of examples: --examples {count}': 'với cùng số ví dụ: --examples {count}',
     "tier '{tier}' needs {min} but the highest possible total in block '{block}' is {top}": "mức '{tier}' cần {min} điểm nhưng tổng điểm cao nhất có thể của khối '{block}' là {top}",
     "decide tiers on the share of each block's maximum ('basis: share'), give the block its own scale, or check which criteria apply to the block": "hãy xếp loại theo tỷ lệ so với điểm tối đa của từng khối ('basis: share'), cho khối thang điểm riêng, hoặc kiểm tra các tiêu chí áp dụng cho khối",
     "tier '{tier}' cannot be reached in block '{block}': its condition '{require}' reads criterion '{criterion}', which does not apply there": "khối '{block}' không thể đạt mức '{tier}': điều kiện '{require}' đọc tiêu chí '{criterion}', tiêu chí này không áp dụng cho khối đó",
