@@ -353,3 +353,13 @@ def test_previous_layout_reads_last_years_survey(
     assert a.read_bytes() == b.read_bytes()
     with a.open(encoding="utf-8") as f:
         assert any(row["rank_change"] not in ("", None) for row in csv.DictReader(f))
+
+
+def test_output_naming_the_base_of_an_extending_rule_file_is_refused(tmp_path: Path) -> None:
+    """A rule file's `extends` base is an input too: `-o base.yaml` is refused."""
+    base = _copy(RULES, tmp_path / "base.yaml")
+    child = tmp_path / "child.yaml"
+    child.write_text("udcntt: 1\nid: con\ntitle: Con\nextends: base.yaml\n", encoding="utf-8")
+    rc = main(["score", str(child), str(SURVEY), "--registry", str(REGISTRY), "-o", str(base)])
+    assert rc == EXIT_USAGE
+    assert base.read_bytes() == RULES.read_bytes()

@@ -8,7 +8,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from udcntt.cli._files import check_files, check_report_outputs, inputs_of
+from udcntt.cli._files import check_files, check_report_outputs, inputs_of, rule_files_of
 from udcntt.cli._main import EXIT_NOTHING_SCORED, EXIT_OK, EXIT_PROBLEMS, Progress
 from udcntt.cli._output import Printer
 from udcntt.data import Dataset
@@ -201,6 +201,8 @@ def cmd_score(args: argparse.Namespace, printer: Printer) -> int:
     check_files(inputs_of(args), outputs)
     check_report_outputs(outputs)
     rules = load_rules(args.rules)
+    # The files the rule file extends are inputs too.
+    check_files(rule_files_of(rules), outputs)
     data = read_data(args.data, rules, args)
     if not data.agencies:
         printer.diagnostics(data.diagnostics)
@@ -279,6 +281,7 @@ def cmd_template(args: argparse.Namespace, printer: Printer) -> int:
 
     check_files(inputs_of(args), [args.output])
     rules = load_rules(args.rules)
+    check_files(rule_files_of(rules), [args.output])
     with atomic_output(args.output) as tmp:
         write_template(rules, tmp, blocks=args.block)
     printer.note(printer.t("wrote", path=args.output))

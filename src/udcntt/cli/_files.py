@@ -16,7 +16,13 @@ from pathlib import Path
 
 from udcntt.errors import UsageError, msg
 
-__all__ = ["INPUT_OPTIONS", "check_files", "check_report_outputs", "inputs_of"]
+__all__ = [
+    "INPUT_OPTIONS",
+    "check_files",
+    "check_report_outputs",
+    "inputs_of",
+    "rule_files_of",
+]
 
 #: The options (argparse destinations) that name files a command reads.
 INPUT_OPTIONS = (
@@ -41,6 +47,12 @@ def inputs_of(args: argparse.Namespace) -> list[tuple[str, str]]:
         for path in value if isinstance(value, list) else [value]:
             out.append((name, str(path)))
     return out
+
+
+def rule_files_of(rules: object) -> list[tuple[str, str]]:
+    """``("rules", path)`` of every file a loaded rule set was read from (its ``extends`` chain)."""
+    source = getattr(rules, "_source", None)
+    return [("rules", f.path) for f in getattr(source, "files", ())]
 
 
 def _same(a: Path, b: Path) -> bool:
