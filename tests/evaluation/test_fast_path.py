@@ -32,36 +32,26 @@ EXAMPLES = [
 ]
 
 
-def _reads_na(compiled: udcntt.CompiledRuleSet, record: udcntt.AgencyRecord) -> bool:
-    return any(record.get(i) is udcntt.NA for i in compiled.blocks[record.block].indicators)
-
-
 @pytest.mark.parametrize(
     ("rules_name", "survey", "registry"), EXAMPLES, ids=[e[1] for e in EXAMPLES]
 )
-def test_shipped_examples_run_on_the_fast_path(
+def test_shipped_examples_run_entirely_on_the_fast_path(
     rules_name: str, survey: str, registry: str | None
 ) -> None:
-    """Every example agency is scored by generated code, but those with an N/A input (declared)."""
+    """Every example agency — N/A answers and missing values included — is scored by generated code."""
     rules = udcntt.load_rules(ROOT / "rules" / rules_name)
     reg = udcntt.read_registry(ROOT / "examples" / registry) if registry else None
     data = udcntt.read_survey(ROOT / "examples" / survey, rules, registry=reg)
-    compiled = udcntt.compile_rules(rules)
-    with_na = sum(1 for r in data.agencies if _reads_na(compiled, r))
-    expected = {"fast": len(data) - with_na}
-    if with_na:
-        expected["reference:not_applicable"] = with_na
-    fast, _ = both_paths(compiled, data)
-    assert dict(fast.paths) == expected
-    assert dict(fast.receipt.evaluation_paths) == expected
-    assert fast.paths["fast"] >= len(data) * 0.8
+    fast, _ = both_paths(rules, data)
+    assert dict(fast.paths) == {"fast": len(data)}
+    assert dict(fast.receipt.evaluation_paths) == {"fast": len(data)}
 
 
 @pytest.mark.parametrize("path", SHIPPED_RULES, ids=[p.name for p in SHIPPED_RULES])
 def test_every_shipped_rule_set_scores_generated_surveys_entirely_on_the_fast_path(
     path: Path,
 ) -> None:
-    """Valid surveys without N/A (missing values allowed where a policy scores them): all fast."""
+    """Valid generated surveys (N/A and missing values where allowed): all on the fast path."""
     compiled = udcntt.compile_rules(udcntt.load_rules(path))
 
     @settings(
@@ -70,7 +60,7 @@ def test_every_shipped_rule_set_scores_generated_surveys_entirely_on_the_fast_pa
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )
-    @given(datasets(compiled, 1, 6, not_applicable=False))
+    @given(datasets(compiled, 1, 6))
     def check(data: udcntt.Dataset) -> None:
         fast, _ = both_paths(compiled, data)
         assert dict(fast.paths) == {"fast": len(data)}
@@ -158,6 +148,43 @@ def test_each_fallback_is_counted_under_its_reason(values: dict[str, object], re
     a = udcntt.evaluate(rules, data, on_error="skip")
     assert dict(a.paths) == {f"reference:{reason}": 1}
     assert reason in SLOW_REASONS
+
+
+def test_not_applicable_answers_run_on_functions_generated_for_them() -> None:
+    """Agencies with N/A answers are scored by generated code too, once per pattern of N/A."""
+    text = SEMANTICS.replace(
+        "e: {label: Chỉ tiêu E, type: number, range: [0, 100]}",
+        "e: {label: Chỉ tiêu E, type: number, range: [0, 100], not_applicable: true}",
+    ).replace(
+        "c: {label: Chỉ tiêu C, type: number, range: [0, 100], direction: higher, missing: zero}",
+        "c: {label: Chỉ tiêu C, type: number, range: [0, 100], direction: higher, "
+        "missing: zero, not_applicable: true}",
+    )
+    compiled = udcntt.compile_rules(udcntt.load_rules("m.yaml", text=text))
+    rows = [
+        {"id": "e_na", "block": "so", "values": {**FULL, "e": udcntt.NA}},
+        {"id": "e_na_2", "block": "so", "values": {**FULL, "e": udcntt.NA, "a": 50}},
+        {"id": "both", "block": "so", "values": {**FULL, "e": udcntt.NA, "c": udcntt.NA}},
+        {"id": "mixed", "block": "so", "values": {**FULL, "c": udcntt.NA, "d": udcntt.MISSING}},
+        {"id": "none", "block": "so", "values": FULL},
+    ]
+    fast, _ = both_paths(compiled, udcntt.Dataset.from_records(rows))
+    assert dict(fast.paths) == {"fast": 5}
+    assert len(compiled.fast_variants) == 3  # {e}, {c, e}, {c}
+    r = fast.by_id("e_na")
+    assert (r.total, r.max, r.criteria["ce"].status) == (Decimal(80), Decimal(80), "not_applicable")
+    assert fast.by_id("mixed").notes == ("d: missing, imputed impute_mean = 100",)
+
+
+def test_an_n_a_answer_its_indicator_does_not_allow_is_reported_by_the_reference_path() -> None:
+    """N/A where the indicator does not allow it: reason 'not_applicable', E-EVAL-TYPE."""
+    rules = udcntt.load_rules("m.yaml", text=SEMANTICS)
+    data = udcntt.Dataset.from_records(
+        [{"id": "x", "block": "so", "values": {**FULL, "e": udcntt.NA}}]
+    )
+    a = udcntt.evaluate(rules, data, on_error="skip")
+    assert dict(a.paths) == {"reference:not_applicable": 1}
+    assert [d.code for d in a.diagnostics] == ["E-EVAL-TYPE"]
 
 
 def test_a_division_by_zero_is_counted_as_arithmetic() -> None:

@@ -59,24 +59,15 @@ def surveys(draw: st.DrawFn) -> udcntt.Dataset:
     return udcntt.Dataset.from_records([draw(agency(i)) for i in range(n)])
 
 
-def _has_na(record: udcntt.AgencyRecord) -> bool:
-    """Whether an input the agency's block reads is not applicable."""
-    return any(record.get(i) is udcntt.NA for i in COMPILED.blocks[record.block].indicators)
-
-
 @given(surveys())
 def test_fast_path_equals_reference_interpreter(data: udcntt.Dataset) -> None:
     """Generated code and the reference interpreter give the same results, and the fast path ran.
 
-    Every agency without an N/A input is scored by the generated code (a missing bandwidth
-    is scored 0 there, as its policy says); the others by the reference interpreter for that
-    declared reason only.
+    Every agency is scored by the generated code: a missing bandwidth is scored 0 there, as
+    its policy says, and N/A answers get the functions generated for them.
     """
     fast = udcntt.evaluate(COMPILED, data)
-    expected_fast = sum(1 for r in data.agencies if not _has_na(r))
-    assert fast.paths.get("fast", 0) == expected_fast
-    assert sum(fast.paths.values()) == len(data)
-    assert set(fast.paths) <= {"fast", "reference:not_applicable"}
+    assert dict(fast.paths) == {"fast": len(data)}
     assert dict(fast.receipt.evaluation_paths) == dict(fast.paths)
     assert results_json(fast) == results_json(udcntt.evaluate(REFERENCE, data))
     assert results_json(fast) == results_json(udcntt.evaluate(COMPILED, data, reference=True))
@@ -125,17 +116,11 @@ def test_more_computers_never_lower_points(data: udcntt.Dataset, extra: int) -> 
 @given(st.data())
 @settings(max_examples=40, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
 def test_random_rule_sets_agree_on_both_paths_and_run_fast(data: st.DataObject) -> None:
-    """On random valid rule sets and surveys, both paths agree; only N/A leaves the fast path."""
+    """On random valid rule sets and surveys, both paths agree and all runs on the fast path."""
     rules = udcntt.load_rules("random.yaml", text=data.draw(rule_sets()))
     compiled = udcntt.compile_rules(rules)
     survey = data.draw(datasets(rules, 1, 6))
     fast = udcntt.evaluate(compiled, survey, on_error="skip")
     slow = udcntt.evaluate(compiled, survey, on_error="skip", reference=True)
     assert results_json(fast) == results_json(slow)
-    with_na = sum(
-        1
-        for r in survey.agencies
-        if any(r.get(i) is udcntt.NA for i in compiled.blocks[r.block].indicators)
-    )
-    expected = {"fast": len(survey) - with_na, "reference:not_applicable": with_na}
-    assert dict(fast.paths) == {k: v for k, v in expected.items() if v}
+    assert dict(fast.paths) == {"fast": len(survey)}

@@ -78,9 +78,13 @@ class ZipMapping(Mapping[str, Any]):
 
 
 class CriteriaShape:
-    """What the agencies of one block share: criterion ids, budgets, statuses, rounding."""
+    """What agencies of one block with the same not-applicable inputs share.
 
-    __slots__ = ("full_max", "ids", "index", "n_leaves", "quantize", "status")
+    Criterion ids, budgets (``full_max``), applicable maxima (``max``), statuses
+    (``"scored"``, ``"not_applicable"``, ``"unscored"``) and the rounding of group points.
+    """
+
+    __slots__ = ("full_max", "ids", "index", "max", "n_leaves", "quantize", "status")
 
     def __init__(
         self,
@@ -89,10 +93,12 @@ class CriteriaShape:
         status: tuple[str, ...],
         n_leaves: int,
         quantize: Callable[[Decimal], Decimal],
+        max_: tuple[Decimal, ...] | None = None,
     ) -> None:
         self.ids = ids
         self.index = {cid: i for i, cid in enumerate(ids)}
         self.full_max = full_max
+        self.max = full_max if max_ is None else max_
         self.status = status
         self.n_leaves = n_leaves
         self.quantize = quantize
@@ -131,9 +137,13 @@ class CriteriaView(Mapping[str, CriterionResult]):
         status = shape.status[i]
         mx = shape.full_max[i]
         n = shape.n_leaves
+        if status == "not_applicable":
+            return CriterionResult(key, None, shape.max[i], mx, status)
         if i >= n:
             value = self._groups[i - n]
-            return CriterionResult(key, shape.quantize(value), mx, mx, status, unrounded=value)
+            return CriterionResult(
+                key, shape.quantize(value), shape.max[i], mx, status, unrounded=value
+            )
         if status == "unscored":
             return CriterionResult(key, self._points[i], mx, mx, status, raw=self._raw[i])
         return CriterionResult(
@@ -289,8 +299,8 @@ class Assessment:
     ``paths`` counts the agencies by the evaluation path that scored them: ``"fast"`` for
     the code generated from the rule file, ``"reference:<reason>"`` for the reference
     interpreter, with one of the declared reasons of
-    :data:`udcntt.evaluation.SLOW_REASONS` (``"reference:not_applicable"``,
-    ``"reference:missing"``, …). Every agency of a declared block is counted once, scored
+    :data:`udcntt.evaluation.SLOW_REASONS` (``"reference:missing"`` for a missing value its
+    policy refuses, ``"reference:out_of_range"``, …). Every agency of a declared block is counted once, scored
     or not; the keys are sorted.
     """
 

@@ -35,7 +35,13 @@ from udcntt.expressions import DECIMAL_CONTEXT, RuleArithmeticError
 from udcntt.loading import RuleSource
 from udcntt.model import RuleSet
 from udcntt.program import BlockPlan, CompiledRuleSet, LeafPlan, compile_rules
-from udcntt.program._codegen import GeneratedCodeError, SlowPath
+from udcntt.program._codegen import (
+    Applicability,
+    FastFunctions,
+    GeneratedCodeError,
+    SlowPath,
+    fast_variant,
+)
 
 __all__ = ["evaluate"]
 
@@ -278,6 +284,54 @@ def _call(
         ) from exc
 
 
+def _retry(
+    compiled: CompiledRuleSet,
+    plan: BlockPlan,
+    values: Any,
+    imputed: Mapping[str, Decimal],
+    record: AgencyRecord,
+) -> tuple[Any, str, Any, tuple[str, ...], FastFunctions | None]:
+    """The generated code again, after replacing missing values as their policies say and
+    choosing the functions generated for the agency's not-applicable inputs.
+
+    Returns:
+        (result or ``None``, reason, values, notes on replaced values, functions used).
+    """
+    filled = fill_missing(compiled.rules, plan.indicators, values, imputed)
+    if filled is None:
+        return None, "missing", values, (), None
+    values, notes = filled
+    na = frozenset(k for k, v in zip(plan.indicators, values, strict=True) if v is NA)
+    variant = fast_variant(compiled, plan, na) if na else None
+    if na and variant is None:
+        return None, "not_applicable", values, notes, None
+    function: Callable[..., Any] | None = (
+        (variant.whole or variant.leaves) if variant is not None else plan.fast_whole or plan.fast
+    )
+    if function is None:  # pragma: no cover - only blocks with generated code get here
+        return None, "no_fast_code", values, notes, None
+    out, reason = _call(function, values, plan.id, record)
+    return out, reason, values, notes, variant
+
+
+def _shape(
+    compiled: CompiledRuleSet, agency: Agency, shapes: dict[tuple[str, frozenset[str]], FastShape]
+) -> FastShape:
+    """The result shape of a fast-path agency's block and not-applicable inputs (cached)."""
+    variant = agency.variant
+    na = variant.applicability.na if variant is not None else frozenset()
+    key = (agency.record.block, na)
+    shape = shapes.get(key)
+    if shape is None:
+        app = (
+            variant.applicability
+            if variant is not None
+            else Applicability(compiled, agency.plan, frozenset())
+        )
+        shape = shapes[key] = FastShape(agency.plan, compiled.rules.rounding, app)
+    return shape
+
+
 def _evaluate(
     compiled: CompiledRuleSet,
     data: Dataset,
@@ -330,15 +384,16 @@ def _evaluate(
                 if fast is not None:
                     values = _fast_values(record, keys, pick)
                     notes: tuple[str, ...] = ()
+                    variant: FastFunctions | None = None
                     out, reason = _call(fast, values, block_id, record)
-                    if reason == "missing":
-                        # Replace missing values as their policies say, and try again.
-                        filled = fill_missing(rule_set, keys, values, imputed)
-                        if filled is not None:
-                            values, notes = filled
-                            out, reason = _call(fast, values, block_id, record)
+                    if reason in ("missing", "not_applicable"):
+                        out, reason, values, notes, variant = _retry(
+                            compiled, plan, values, imputed, record
+                        )
                     if out is not None:
-                        agencies.append(Agency.fast(record, plan, values, out, whole, notes))
+                        agencies.append(
+                            Agency.fast(record, plan, values, out, whole, notes, variant)
+                        )
                         continue
                 run.count(f"reference:{reason}")
                 slow = _slow_start(run, record, plan, imputed)
@@ -348,16 +403,12 @@ def _evaluate(
         cores: list[Core] = []
         if skip or not errors:
             _normalise(run, agencies, stats)
-            shapes = {
-                b: FastShape(p, rule_set.rounding)
-                for b, p in compiled.blocks.items()
-                if p.fast_finish is not None
-            }
+            shapes: dict[tuple[str, frozenset[str]], FastShape] = {}
             for scored in agencies:
                 core: Core | None = None
                 current: Agency | None = scored
                 if scored.fast_values is not None:
-                    done = finish_fast(run, scored, shapes[scored.record.block])
+                    done = finish_fast(run, scored, _shape(compiled, scored, shapes))
                     if isinstance(done, str):
                         # Generated code declined (a point out of range, …): the reference
                         # path reports the problem with its location.

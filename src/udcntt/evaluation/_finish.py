@@ -24,7 +24,7 @@ from udcntt.expressions import RuleArithmeticError
 from udcntt.loading import RuleSource
 from udcntt.model import Aggregate, NotApplicablePolicy, Rounding, TierBasis, TierLevel
 from udcntt.program import BlockPlan, CompiledRuleSet, LeafPlan, NodePlan
-from udcntt.program._codegen import GeneratedCodeError, SlowPath
+from udcntt.program._codegen import Applicability, GeneratedCodeError, SlowPath
 
 __all__ = ["ARITHMETIC", "BUGS", "FastShape", "decide_tier", "finish_fast", "finish_reference"]
 
@@ -315,24 +315,37 @@ def finish_reference(run: Run, agency: Agency) -> Core | None:
 
 
 class FastShape:
-    """Per-block constants for building fast-path results."""
+    """Constants for building fast-path results, per block and set of N/A inputs."""
 
-    def __init__(self, plan: BlockPlan, rounding: Rounding) -> None:
+    def __init__(self, plan: BlockPlan, rounding: Rounding, app: Applicability) -> None:
         ids = tuple(leaf.id for leaf in plan.leaves) + tuple(g.id for g in plan.groups)
         full_max = tuple(leaf.max for leaf in plan.leaves) + tuple(g.max for g in plan.groups)
-        status = tuple("unscored" if leaf.unscored else "scored" for leaf in plan.leaves)
+        status = tuple(
+            "unscored"
+            if leaf.unscored
+            else "not_applicable"
+            if leaf.id in app.na_leaves
+            else "scored"
+            for leaf in plan.leaves
+        ) + tuple("scored" if g.id in app.max else "not_applicable" for g in plan.groups)
+        applicable = tuple(
+            leaf.max if leaf.unscored else app.max.get(leaf.id, _ZERO) for leaf in plan.leaves
+        ) + tuple(app.max.get(g.id, _ZERO) for g in plan.groups)
         self.criteria = CriteriaShape(
             ids,
             full_max,
-            status + ("scored",) * len(plan.groups),
+            status,
             len(plan.leaves),
             partial(quantize, places=rounding.total, mode=rounding.mode),
+            applicable,
         )
         self.normalised: Sequence[tuple[int, str, Decimal, Decimal | None]] = tuple(
             (i, leaf.id, leaf.max, leaf.rule.cap if leaf.rule is not None else None)
             for i, leaf in enumerate(plan.leaves)
-            if leaf.normalised
+            if leaf.normalised and leaf.id not in app.na_leaves
         )
+        #: the agency's maximum (after ``not_applicable: rescale``).
+        self.max_total = app.total
 
 
 def finish_fast(run: Run, agency: Agency, shape: FastShape) -> Core | str | None:
@@ -349,7 +362,8 @@ def finish_fast(run: Run, agency: Agency, shape: FastShape) -> Core | str | None
         leaves, groups, total, published, share, ti = agency.fast_done
         unrounded = raws
     else:
-        if plan.fast_finish is None:  # pragma: no cover - fast agencies come from fast plans
+        finish = agency.variant.finish if agency.variant is not None else plan.fast_finish
+        if finish is None:  # pragma: no cover - fast agencies come from fast plans
             return "no_fast_code"
         pre = list(raws)
         for i, cid, mx, cap in shape.normalised:
@@ -362,7 +376,7 @@ def finish_fast(run: Run, agency: Agency, shape: FastShape) -> Core | str | None
                 norm = {}
             norm[cid] = score
         try:
-            leaves, groups, total, published, share, ti = plan.fast_finish(*pre)
+            leaves, groups, total, published, share, ti = finish(*pre)
         except SlowPath as exc:
             return exc.reason
         except ARITHMETIC:
@@ -378,11 +392,11 @@ def finish_fast(run: Run, agency: Agency, shape: FastShape) -> Core | str | None
     criteria = CriteriaView(shape.criteria, leaves, raws, unrounded, groups, norm)
     if ti >= 0:
         level = run.compiled.tier_levels[ti]
-        return Core(agency, criteria, total, published, plan.max_total, share, level, agency.notes)
+        return Core(agency, criteria, total, published, shape.max_total, share, level, agency.notes)
     # Tiers with conditions: decided in Python, as on the reference path.
     agency.env = dict(zip(plan.indicators, agency.fast_values or (), strict=True))
     agency.derived = dict(zip(plan.derived, agency.fast_derived, strict=True))
     found = decide_tier(run, agency, criteria, published, share)
     if found is None:
         return None
-    return Core(agency, criteria, total, published, plan.max_total, share, found, agency.notes)
+    return Core(agency, criteria, total, published, shape.max_total, share, found, agency.notes)

@@ -18,6 +18,7 @@ from udcntt.evaluation._interpret import LeafOutcome, RuleFailure
 from udcntt.loading import RuleSource
 from udcntt.model import TierLevel
 from udcntt.program import BlockPlan, CompiledRuleSet, LeafPlan, NodePlan
+from udcntt.program._codegen import FastFunctions
 
 __all__ = ["Agency", "Core", "Run", "failure_diagnostic", "plan_location"]
 
@@ -44,6 +45,7 @@ class Agency:
         "notes",
         "plan",
         "record",
+        "variant",
     )
 
     def __init__(
@@ -60,6 +62,7 @@ class Agency:
         self.fast_leaves: tuple[Decimal, ...] = ()
         self.fast_done: tuple[Any, ...] | None = None
         self.notes: tuple[str, ...] = ()
+        self.variant: FastFunctions | None = None
 
     @classmethod
     def fast(
@@ -70,13 +73,17 @@ class Agency:
         out: tuple[Any, ...],
         whole: bool,
         notes: tuple[str, ...] = (),
+        variant: FastFunctions | None = None,
     ) -> Agency:
         """An agency scored by generated code (no dictionaries: they are never filled).
 
-        ``notes`` say which missing values were replaced by their policy before the call.
+        ``notes`` say which missing values were replaced by their policy before the call;
+        ``variant`` holds the functions generated for the agency's not-applicable inputs
+        (``None``: the block's own functions).
         """
         self = cls.__new__(cls)
         self.notes = notes
+        self.variant = variant
         self.record = record
         self.plan = plan
         self.inputs = None

@@ -1,9 +1,12 @@
 """The fast path: one generated Python function per block, compiled once.
 
-For an agency with no not-applicable input, a block's derived values and leaf rules are
-computed by a single function generated from the validated expressions
+A block's derived values, leaf rules, groups, total and tier are computed by functions
+generated from the validated expressions
 (:meth:`Expression.to_python` emits only whitelisted operators, ``_u_*`` helpers, hoisted
-constants and local names), so scoring 10,000 agencies never walks a syntax tree.
+constants and local names), so scoring 10,000 agencies never walks a syntax tree. Agencies
+with not-applicable answers get functions generated for their set of N/A inputs (compiled
+on first use, see :func:`fast_variant`), which leave out what does not apply exactly as the
+reference path does.
 
 The generated code hands an agency to the reference interpreter (which types values,
 applies policies, locates errors and writes traces) only for one of the declared
@@ -16,6 +19,7 @@ scored each agency.
 from __future__ import annotations
 
 import decimal
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -23,20 +27,24 @@ from typing import Any
 
 from udcntt.data import MISSING, NA
 from udcntt.expressions import RUNTIME, Expression
-from udcntt.program._plan import BlockPlan, CompiledRule, CompiledRuleSet
+from udcntt.program._plan import BlockPlan, CompiledRule, CompiledRuleSet, LeafPlan, NodePlan
 
 __all__ = [
     "SLOW_REASONS",
+    "Applicability",
+    "FastFunctions",
     "GeneratedCodeError",
     "SlowPath",
     "attach_fast_paths",
+    "fast_variant",
     "generate_block_source",
 ]
 
 #: Every reason for which an agency is scored by the reference interpreter instead of the
 #: generated code; ``Assessment.paths`` counts agencies under ``"reference:<reason>"``.
 SLOW_REASONS: dict[str, str] = {
-    "not_applicable": "an input the block reads is not applicable (N/A spreads and rescales)",
+    "not_applicable": "an input is marked not applicable but its indicator does not allow it "
+    "(E-EVAL-TYPE); allowed N/A answers are scored by functions generated for them",
     "missing": "an input is missing (its policy scores 0, imputes or refuses it)",
     "untyped": "an input is not yet of its indicator's type (text, int or float given to "
     "Dataset.from_records): the reference path types it or reports E-EVAL-TYPE",
@@ -180,9 +188,63 @@ def _why(value: Any, otherwise: str) -> str:
     return otherwise
 
 
-def _input_checks(gen: _Gen, compiled: CompiledRuleSet, plan: BlockPlan) -> None:
+class Applicability:
+    """Which criteria of a block apply when the indicators ``na`` are not applicable.
+
+    Decided from the plan alone, as the reference path decides it per agency: a leaf with a
+    rule that reads a not-applicable indicator does not apply; a group applies when one of
+    its scored children does, with the applicable maximum the reference path computes (the
+    sum of its applicable children's, or its own maximum for means and ``rescale_na``).
+    """
+
+    def __init__(self, compiled: CompiledRuleSet, plan: BlockPlan, na: frozenset[str]) -> None:
+        self.na = na
+        self.na_derived = frozenset(d for d in plan.derived if compiled.derived_reads[d] & na)
+        self.na_leaves = frozenset(
+            leaf.id for leaf in plan.leaves if leaf.rule is not None and leaf.reads & na
+        )
+        #: applicable maximum of each applicable scored criterion (leaves and groups).
+        self.max: dict[str, Decimal] = {}
+        self.rescaled: set[str] = set()
+        total = Decimal(0)
+        applies = False
+        for root in plan.roots:
+            got = self._visit(root)
+            if got is not None:
+                applies = True
+                total += got
+        self.applies = applies
+        self.total = total
+        if compiled.rules.not_applicable.value == "rescale" and total:
+            self.total = plan.max_total
+
+    def _visit(self, node: NodePlan | LeafPlan) -> Decimal | None:
+        if isinstance(node, LeafPlan):
+            if node.unscored or node.id in self.na_leaves:
+                return None
+            self.max[node.id] = node.max
+            return node.max
+        kids = [m for m in (self._visit(c) for c in node.children) if m is not None]
+        if not kids:
+            return None
+        if node.aggregate.value != "sum":
+            mx = node.max
+        else:
+            mx = sum(kids, Decimal(0))
+            if node.rescale_na and mx and mx != node.max:
+                self.rescaled.add(node.id)
+                mx = node.max
+        self.max[node.id] = mx
+        return mx
+
+
+def _input_checks(
+    gen: _Gen, compiled: CompiledRuleSet, plan: BlockPlan, na: frozenset[str]
+) -> None:
     rules = compiled.rules
     for name in plan.indicators:
+        if name in na:
+            continue  # the caller chose this function for these not-applicable inputs
         ind = rules.indicators[name]
         v = gen.var(name)
         kind = ind.type.value
@@ -208,31 +270,75 @@ def _input_checks(gen: _Gen, compiled: CompiledRuleSet, plan: BlockPlan) -> None
             gen.lines.append(f"if {v}.__class__ is not _date: raise _Slow(_why({v}, 'untyped'))")
     for index in plan.relations:
         _, expr = compiled.relations[index]
+        if expr.names & na:
+            continue  # a relation over a not-applicable value is not checked
         gen.lines.append(f"if not ({gen.expr(expr)}): raise _Slow('relation')")
 
 
-def generate_block_source(compiled: CompiledRuleSet, plan: BlockPlan) -> tuple[str, dict[str, Any]]:
-    """Python source of the block's two fast functions and the constants they refer to.
+def _group_line(
+    gen: _Gen, group: NodePlan, var: str, names: dict[str, str], app: Applicability
+) -> None:
+    zero = gen.const(Decimal(0))
+    kids = [c for c in group.children if c.id in app.max]
+    if group.id not in app.max:
+        gen.lines.append(f"{var} = None")
+    elif group.aggregate.value == "sum":
+        gen.lines.append(f"{var} = " + " + ".join([zero, *(names[c.id] for c in kids)]))
+        if group.id in app.rescaled:
+            applicable = sum((app.max[c.id] for c in kids), Decimal(0))
+            gen.lines.append(f"{var} = {var} * {gen.const(group.max)} / {gen.const(applicable)}")
+    else:
+        shares = [
+            f"({names[c.id]} / {gen.const(app.max[c.id])})" if app.max[c.id] else zero for c in kids
+        ]
+        weights = [gen.const(c.criterion.weight) for c in kids]
+        total_w = gen.const(sum((c.criterion.weight for c in kids), Decimal(0)))
+        if group.aggregate.value == "weighted_mean":
+            terms = " + ".join(
+                [zero, *(f"{w} * {s}" for w, s in zip(weights, shares, strict=True))]
+            )
+            gen.lines.append(f"{var} = (({terms}) / {total_w}) * {gen.const(group.max)}")
+        else:
+            gen.lines.append(
+                f"{var} = _geo(({', '.join(shares)},), ({', '.join(weights)},), {total_w})"
+                f" * {gen.const(group.max)}"
+            )
+
+
+def generate_block_source(
+    compiled: CompiledRuleSet, plan: BlockPlan, na: frozenset[str] = frozenset()
+) -> tuple[str, dict[str, Any]]:
+    """Python source of the block's fast functions and the constants they refer to.
 
     ``leaves_<block>(v0, …)`` checks and reads the inputs and returns the derived values and
     each leaf's points before population normalisation; ``finish_<block>(l0, …)`` takes the
     leaves' points (normalised ones already multiplied out) and returns the rounded leaf
-    points, the group points before rounding, the total (unrounded and published), the share and the tier
-    index (-1 when tiers have conditions to evaluate in Python). Both raise ``_Slow`` for
-    anything the reference path must handle.
+    points, the group points before rounding, the total (unrounded and published), the
+    share and the tier index (-1 when tiers have conditions to evaluate in Python);
+    ``whole_<block>`` does both when no leaf is normalised. All raise ``_Slow`` with a
+    declared reason for anything the reference path must handle.
+
+    With ``na``, the functions are those of an agency whose inputs ``na`` are not
+    applicable (they receive the N/A marker there): derived values and leaves reading them
+    are N/A (``_NA`` and ``None``), groups and the total aggregate what applies, as the
+    reference path does.
     """
     rules = compiled.rules
+    app = Applicability(compiled, plan, na)
     gen = _Gen(plan)
-    _input_checks(gen, compiled, plan)
+    _input_checks(gen, compiled, plan, na)
     for name in plan.derived:
-        gen.lines.append(f"{gen.locals[name]} = {gen.expr(compiled.derived[name])}")
+        value = "_NA" if name in app.na_derived else gen.expr(compiled.derived[name])
+        gen.lines.append(f"{gen.locals[name]} = {value}")
     leaf_vars = []
     zero = gen.const(Decimal(0))
     for leaf in plan.leaves:
         if leaf.rule is None:
             leaf_vars.append(zero)
-            continue
-        leaf_vars.append(gen.rule(leaf.rule))
+        elif leaf.id in app.na_leaves:
+            leaf_vars.append("None")
+        else:
+            leaf_vars.append(gen.rule(leaf.rule))
     args = ", ".join(f"v{i}" for i in range(len(plan.indicators)))
     derived = "".join(f"{gen.locals[n]}, " for n in plan.derived)
     leaves = "".join(f"{v}, " for v in leaf_vars)
@@ -250,6 +356,8 @@ def generate_block_source(compiled: CompiledRuleSet, plan: BlockPlan) -> tuple[s
         if leaf.unscored:
             gen.lines.append(f"{var} = {zero}")
             continue
+        if leaf.id not in app.max:
+            continue  # not applicable: None, left out of every sum
         if rounding.criteria is not None:
             gen.lines.append(
                 f"{var} = {var}.quantize({gen.const(Decimal(1).scaleb(-rounding.criteria))}, _RM)"
@@ -260,36 +368,16 @@ def generate_block_source(compiled: CompiledRuleSet, plan: BlockPlan) -> tuple[s
     q_total = gen.const(Decimal(1).scaleb(-rounding.total))
     q_share = gen.const(Decimal(1).scaleb(-rounding.share))
     for j, group in enumerate(plan.groups):
-        var = f"g{j}"
-        names[group.id] = var
-        kids = [
-            c
-            for c in group.children
-            if not (hasattr(c, "unscored") and getattr(c, "unscored", False))
-        ]
-        if not kids:
-            # A group of unscored leaves only: handled by the reference path.
-            raise SlowPath("no_fast_code")
-        if group.aggregate.value == "sum":
-            gen.lines.append(f"{var} = " + " + ".join([zero, *(names[c.id] for c in kids)]))
-        else:
-            shares = [f"({names[c.id]} / {gen.const(c.max)})" for c in kids]
-            weights = [gen.const(c.criterion.weight) for c in kids]
-            total_w = gen.const(sum((c.criterion.weight for c in kids), Decimal(0)))
-            if group.aggregate.value == "weighted_mean":
-                terms = " + ".join(
-                    [zero, *(f"{w} * {s}" for w, s in zip(weights, shares, strict=True))]
-                )
-                gen.lines.append(f"{var} = (({terms}) / {total_w}) * {gen.const(group.max)}")
-            else:
-                gen.lines.append(
-                    f"{var} = _geo(({', '.join(shares)},), ({', '.join(weights)},), {total_w}) * {gen.const(group.max)}"
-                )
-    roots = [r for r in plan.roots if not getattr(r, "unscored", False)]
+        names[group.id] = f"g{j}"
+        _group_line(gen, group, f"g{j}", names, app)
+    roots = [r for r in plan.roots if r.id in app.max]
     gen.lines.append("t = " + " + ".join([zero, *(names[r.id] for r in roots)]))
+    applicable = sum((app.max[r.id] for r in roots), Decimal(0))
+    if app.total != applicable and applicable:
+        gen.lines.append(f"t = t * {gen.const(app.total)} / {gen.const(applicable)}")
     gen.lines.append(f"pub = t.quantize({q_total}, _RM)")
-    if plan.max_total:
-        gen.lines.append(f"share = (pub / {gen.const(plan.max_total)}).quantize({q_share}, _RM)")
+    if app.total:
+        gen.lines.append(f"share = (pub / {gen.const(app.total)}).quantize({q_share}, _RM)")
     else:
         gen.lines.append("raise _Slow('zero_maximum')")
     basis = "share" if rules.tiers.basis.value == "share" else "pub"
@@ -341,37 +429,79 @@ def _geo(shares: tuple[Decimal, ...], weights: tuple[Decimal, ...], total_w: Dec
     return mean
 
 
+class FastFunctions:
+    """The generated functions of a block for one set of not-applicable inputs."""
+
+    __slots__ = ("applicability", "finish", "leaves", "source", "whole")
+
+    def __init__(
+        self, applicability: Applicability, namespace: dict[str, Any], block: str, source: str
+    ) -> None:
+        self.applicability = applicability
+        self.leaves: Callable[..., Any] = namespace[f"leaves_{block}"]
+        self.finish: Callable[..., Any] = namespace[f"finish_{block}"]
+        self.whole: Callable[..., Any] | None = namespace.get(f"whole_{block}")
+        self.source = source
+
+
+def _compile_block(
+    compiled: CompiledRuleSet, plan: BlockPlan, na: frozenset[str]
+) -> FastFunctions | None:
+    try:
+        source, consts = generate_block_source(compiled, plan, na)
+    except SlowPath:
+        return None
+    namespace: dict[str, Any] = {
+        "__builtins__": {},
+        **RUNTIME,
+        **consts,
+        "_min": min,
+        "_max": max,
+        "_D": Decimal,
+        "_date": date,
+        "_bool": bool,
+        "_NA": NA,
+        "_Slow": SlowPath,
+        "_why": _why,
+        "_RM": _ROUNDING[compiled.rules.rounding.mode.value],
+        "_geo": _geo,
+    }
+    # The source is generated from validated expressions and plan data only.
+    exec(compile(source, f"<udcntt block {plan.id}>", "exec"), namespace)
+    return FastFunctions(Applicability(compiled, plan, na), namespace, plan.id, source)
+
+
+def fast_variant(
+    compiled: CompiledRuleSet, plan: BlockPlan, na: frozenset[str]
+) -> FastFunctions | None:
+    """The generated functions of ``plan`` for agencies whose inputs ``na`` are N/A.
+
+    Compiled on first use and kept with the compiled rule set (a survey has few patterns
+    of not-applicable answers). ``None`` when an input of ``na`` does not allow N/A (the
+    reference path reports it) or the block has no generated code.
+    """
+    key = (plan, na)
+    cache = compiled.fast_variants
+    if key not in cache:
+        allowed = all(compiled.rules.indicators[name].not_applicable for name in na)
+        cache[key] = _compile_block(compiled, plan, na) if allowed and plan.fast else None
+    found: FastFunctions | None = cache[key]
+    return found
+
+
 def attach_fast_paths(compiled: CompiledRuleSet) -> CompiledRuleSet:
     """Compile the fast functions of every block and attach them to the block plans."""
     blocks = {}
-    mode = _ROUNDING[compiled.rules.rounding.mode.value]
     for block_id, plan in compiled.blocks.items():
-        try:
-            source, consts = generate_block_source(compiled, plan)
-        except SlowPath:
+        done = _compile_block(compiled, plan, frozenset())
+        if done is None:
             blocks[block_id] = plan
             continue
-        namespace: dict[str, Any] = {
-            "__builtins__": {},
-            **RUNTIME,
-            **consts,
-            "_min": min,
-            "_max": max,
-            "_D": Decimal,
-            "_date": date,
-            "_bool": bool,
-            "_Slow": SlowPath,
-            "_why": _why,
-            "_RM": mode,
-            "_geo": _geo,
-        }
-        # The source is generated from validated expressions and plan data only.
-        exec(compile(source, f"<udcntt block {block_id}>", "exec"), namespace)
         blocks[block_id] = replace(
             plan,
-            fast=namespace[f"leaves_{block_id}"],
-            fast_finish=namespace[f"finish_{block_id}"],
-            fast_whole=namespace.get(f"whole_{block_id}"),
-            fast_source=source,
+            fast=done.leaves,
+            fast_finish=done.finish,
+            fast_whole=done.whole,
+            fast_source=done.source,
         )
     return replace(compiled, blocks=blocks)

@@ -146,3 +146,5 @@ class CompiledRuleSet:
     tier_levels: tuple[TierLevel, ...]
     warnings: tuple[Diagnostic, ...] = ()
     fingerprint: str = ""
+    #: Generated functions per (block plan, not-applicable inputs), compiled on first use.
+    fast_variants: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
