@@ -27,7 +27,7 @@ from typing import Any
 
 from udcntt.data import MISSING, NA
 from udcntt.expressions import RUNTIME, Expression
-from udcntt.program._plan import BlockPlan, CompiledRule, CompiledRuleSet, LeafPlan, NodePlan
+from udcntt.program._plan import Applicability, BlockPlan, CompiledRule, CompiledRuleSet, NodePlan
 
 __all__ = [
     "SLOW_REASONS",
@@ -55,7 +55,8 @@ SLOW_REASONS: dict[str, str] = {
     "reference path reports it located in the rule file",
     "points_out_of_range": "a criterion gave points outside [0, max]: E-EVAL-RANGE",
     "zero_maximum": "no scored criterion applies in the block (share set to 0 with a note)",
-    "no_fast_code": "the block has no generated code (a group made of unscored criteria only)",
+    "no_fast_code": "the block has no generated code (a compiled rule set whose plans were "
+    "built without it)",
     "requested": "the caller asked for the reference path (evaluate(..., reference=True))",
 }
 
@@ -186,56 +187,6 @@ def _why(value: Any, otherwise: str) -> str:
     if value is MISSING:
         return "missing"
     return otherwise
-
-
-class Applicability:
-    """Which criteria of a block apply when the indicators ``na`` are not applicable.
-
-    Decided from the plan alone, as the reference path decides it per agency: a leaf with a
-    rule that reads a not-applicable indicator does not apply; a group applies when one of
-    its scored children does, with the applicable maximum the reference path computes (the
-    sum of its applicable children's, or its own maximum for means and ``rescale_na``).
-    """
-
-    def __init__(self, compiled: CompiledRuleSet, plan: BlockPlan, na: frozenset[str]) -> None:
-        self.na = na
-        self.na_derived = frozenset(d for d in plan.derived if compiled.derived_reads[d] & na)
-        self.na_leaves = frozenset(
-            leaf.id for leaf in plan.leaves if leaf.rule is not None and leaf.reads & na
-        )
-        #: applicable maximum of each applicable scored criterion (leaves and groups).
-        self.max: dict[str, Decimal] = {}
-        self.rescaled: set[str] = set()
-        total = Decimal(0)
-        applies = False
-        for root in plan.roots:
-            got = self._visit(root)
-            if got is not None:
-                applies = True
-                total += got
-        self.applies = applies
-        self.total = total
-        if compiled.rules.not_applicable.value == "rescale" and total:
-            self.total = plan.max_total
-
-    def _visit(self, node: NodePlan | LeafPlan) -> Decimal | None:
-        if isinstance(node, LeafPlan):
-            if node.unscored or node.id in self.na_leaves:
-                return None
-            self.max[node.id] = node.max
-            return node.max
-        kids = [m for m in (self._visit(c) for c in node.children) if m is not None]
-        if not kids:
-            return None
-        if node.aggregate.value != "sum":
-            mx = node.max
-        else:
-            mx = sum(kids, Decimal(0))
-            if node.rescale_na and mx and mx != node.max:
-                self.rescaled.add(node.id)
-                mx = node.max
-        self.max[node.id] = mx
-        return mx
 
 
 def _input_checks(
@@ -444,13 +395,8 @@ class FastFunctions:
         self.source = source
 
 
-def _compile_block(
-    compiled: CompiledRuleSet, plan: BlockPlan, na: frozenset[str]
-) -> FastFunctions | None:
-    try:
-        source, consts = generate_block_source(compiled, plan, na)
-    except SlowPath:
-        return None
+def _compile_block(compiled: CompiledRuleSet, plan: BlockPlan, na: frozenset[str]) -> FastFunctions:
+    source, consts = generate_block_source(compiled, plan, na)
     namespace: dict[str, Any] = {
         "__builtins__": {},
         **RUNTIME,
@@ -494,9 +440,6 @@ def attach_fast_paths(compiled: CompiledRuleSet) -> CompiledRuleSet:
     blocks = {}
     for block_id, plan in compiled.blocks.items():
         done = _compile_block(compiled, plan, frozenset())
-        if done is None:
-            blocks[block_id] = plan
-            continue
         blocks[block_id] = replace(
             plan,
             fast=done.leaves,

@@ -11,7 +11,14 @@ from udcntt.errors import Diagnostic
 from udcntt.expressions import Expression
 from udcntt.model import Aggregate, Criterion, Normalise, Relation, RuleSet, TierLevel
 
-__all__ = ["BlockPlan", "CompiledRule", "CompiledRuleSet", "LeafPlan", "NodePlan"]
+__all__ = [
+    "Applicability",
+    "BlockPlan",
+    "CompiledRule",
+    "CompiledRuleSet",
+    "LeafPlan",
+    "NodePlan",
+]
 
 _Path = tuple[str | int, ...]
 
@@ -148,3 +155,53 @@ class CompiledRuleSet:
     fingerprint: str = ""
     #: Generated functions per (block plan, not-applicable inputs), compiled on first use.
     fast_variants: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+
+
+class Applicability:
+    """Which criteria of a block apply when the indicators ``na`` are not applicable.
+
+    Decided from the plan alone, as the reference path decides it per agency: a leaf with a
+    rule that reads a not-applicable indicator does not apply; a group applies when one of
+    its scored children does, with the applicable maximum the reference path computes (the
+    sum of its applicable children's, or its own maximum for means and ``rescale_na``).
+    """
+
+    def __init__(self, compiled: CompiledRuleSet, plan: BlockPlan, na: frozenset[str]) -> None:
+        self.na = na
+        self.na_derived = frozenset(d for d in plan.derived if compiled.derived_reads[d] & na)
+        self.na_leaves = frozenset(
+            leaf.id for leaf in plan.leaves if leaf.rule is not None and leaf.reads & na
+        )
+        #: applicable maximum of each applicable scored criterion (leaves and groups).
+        self.max: dict[str, Decimal] = {}
+        self.rescaled: set[str] = set()
+        total = Decimal(0)
+        applies = False
+        for root in plan.roots:
+            got = self._visit(root)
+            if got is not None:
+                applies = True
+                total += got
+        self.applies = applies
+        self.total = total
+        if compiled.rules.not_applicable.value == "rescale" and total:
+            self.total = plan.max_total
+
+    def _visit(self, node: NodePlan | LeafPlan) -> Decimal | None:
+        if isinstance(node, LeafPlan):
+            if node.unscored or node.id in self.na_leaves:
+                return None
+            self.max[node.id] = node.max
+            return node.max
+        kids = [m for m in (self._visit(c) for c in node.children) if m is not None]
+        if not kids:
+            return None
+        if node.aggregate.value != "sum":
+            mx = node.max
+        else:
+            mx = sum(kids, Decimal(0))
+            if node.rescale_na and mx and mx != node.max:
+                self.rescaled.add(node.id)
+                mx = node.max
+        self.max[node.id] = mx
+        return mx
