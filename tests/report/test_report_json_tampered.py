@@ -82,11 +82,12 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str, str]] = [
     ),
     ("deep-name", _set("results.0.name", _deep(300)), "E-RESULTS-TYPE", "results[0].name"),
     (
-        "deep-trace",
-        _set("results.0.trace", {"x": _deep(300)}),
+        "deep-statistics",
+        _set("normalisation", {"x": _deep(300)}),
         "E-RESULTS-LIMIT",
-        "results[0].trace",
+        "normalisation.x",
     ),
+    ("trace-as-list", _set("results.0.trace", [_deep(300)]), "E-RESULTS-TYPE", "results[0].trace"),
     ("missing-total", _drop("results.4.total"), "E-RESULTS-MISSING", "results[4].total"),
     ("missing-receipt", _drop("receipt"), "E-RESULTS-MISSING", "receipt"),
     ("extra-key", _set("results.0.bonus", "10"), "E-RESULTS-KEY", "results[0].bonus"),
@@ -230,3 +231,12 @@ def test_previous_with_compact_schema_line_is_read_as_results(
     rc = main(["--lang", "en", "score", str(SMALL_RULES), str(survey), "--previous", str(path)])
     assert rc == EXIT_PROBLEMS
     assert "error[E-RESULTS-TYPE]" in capsys.readouterr().err
+
+
+def test_a_trace_is_never_read(written: dict[str, Any], tmp_path: Path) -> None:
+    """Traces are for `udcntt explain`; a deep or odd one is ignored, not walked or used."""
+    copy = json.loads(json.dumps(written))
+    copy["results"][0]["trace"] = {"x": _deep(300), "y": "\u202e"}
+    path = tmp_path / "x.json"
+    path.write_text(json.dumps(copy), encoding="utf-8")
+    assert load_assessment(path).results[0].agency_id == written["results"][0]["agency_id"]

@@ -28,6 +28,7 @@ from udcntt.report._results_schema import (
     Nullable,
     Obj,
     OneOf,
+    Opaque,
     Spec,
     Text,
     _join,
@@ -150,7 +151,9 @@ RESULT = Obj(
         "derived": Map(_VALUE),
         "notes": Arr(_LONG),
     },
-    {"trace": AnyJson("how the points were reached; see udcntt explain")},
+    # The trace is what `udcntt explain` shows; reading a file never uses it (reports are
+    # made from the results), so it is only required to be an object, not walked.
+    {"trace": Opaque("object", "how the points were reached; see udcntt explain")},
 )
 
 DIAGNOSTIC = Obj(

@@ -27,6 +27,7 @@ __all__ = [
     "MAX_MAGNITUDE",
     "MAX_TEXT",
     "JsonNumber",
+    "Opaque",
     "Spec",
     "validate",
 ]
@@ -48,6 +49,7 @@ MAX_DEPTH = 32
 #: Most problems reported for one file.
 MAX_PROBLEMS = 20
 
+_FIXED = re.compile(r"-?([0-9]{1,60})(?:\.([0-9]{1,100}))?")
 _DECIMAL = re.compile(r"-?[0-9]{1,60}(\.[0-9]{1,100})?([eE][+-]?[0-9]{1,4})?")
 # Lone surrogates, C0/C1 controls (tab and line ends allowed in free text) and bidi controls.
 _BAD_FREE = re.compile(
@@ -254,6 +256,15 @@ class Dec(Spec):
         if not isinstance(value, str):
             _wrong(p, path, self.expected, value)
             return
+        fixed = _FIXED.fullmatch(value)
+        if fixed is not None:
+            whole, frac = fixed.group(1).lstrip("0"), fixed.group(2) or ""
+            if (
+                len(whole) <= self.power
+                and len(frac) <= self.places
+                and len(whole) + len(frac) <= MAX_DIGITS
+            ):
+                return  # the common case, decided without building a Decimal
         if not _DECIMAL.fullmatch(value):
             p.add(
                 "E-RESULTS-VALUE",
@@ -325,6 +336,24 @@ class Bool(Spec):
 
     def check(self, value: Any, path: str, p: _Problems) -> None:
         if not isinstance(value, bool):
+            _wrong(p, path, self.expected, value)
+
+
+@dataclass(frozen=True)
+class Opaque(Spec):
+    """A part of the file that is never read back: only its JSON type is checked."""
+
+    expected: str  # "object" or "array"
+    description: str | None = None
+
+    def schema(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": self.expected}
+        if self.description:
+            out["description"] = self.description
+        return out
+
+    def check(self, value: Any, path: str, p: _Problems) -> None:
+        if not isinstance(value, dict if self.expected == "object" else list):
             _wrong(p, path, self.expected, value)
 
 
