@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from udcntt.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, build_parser, main
-from udcntt.cli._main import _EPILOG, EXIT_NOTHING_SCORED
+from udcntt.cli import EXIT_NOTHING_SCORED, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, build_parser, main
+from udcntt.cli._main import _EPILOG
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = ROOT / "rules" / "lam-dong-2017.yaml"
