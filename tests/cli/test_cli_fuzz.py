@@ -37,7 +37,7 @@ SMALL_RULES = ROOT / "tests" / "fixtures" / "valid" / "small.yaml"
 ACCEPTED = {0, 1, 2, 4}
 
 FAST = settings(
-    max_examples=25,
+    max_examples=50,
     deadline=None,
     derandomize=True,
     database=None,
