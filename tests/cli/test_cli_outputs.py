@@ -363,3 +363,41 @@ def test_output_naming_the_base_of_an_extending_rule_file_is_refused(tmp_path: P
     rc = main(["score", str(child), str(SURVEY), "--registry", str(REGISTRY), "-o", str(base)])
     assert rc == EXIT_USAGE
     assert base.read_bytes() == RULES.read_bytes()
+
+
+@pytest.mark.parametrize("year", ["-5", "99999999999999999999", "17", "２０１７"])
+def test_year_must_be_four_digits(year: str, tmp_path: Path) -> None:
+    """A year the results file could not hold is refused on the command line (exit 2)."""
+    out = tmp_path / "a.json"
+    argv = [
+        "score",
+        str(RULES),
+        str(SURVEY),
+        "--registry",
+        str(REGISTRY),
+        "--year",
+        year,
+        "-o",
+        str(out),
+    ]
+    assert main(argv) == EXIT_USAGE
+    assert not out.exists()
+
+
+def test_results_written_by_score_are_read_by_report(tmp_path: Path) -> None:
+    """What `score -o x.json` writes, `report` reads: year, diagnostics and all."""
+    out = tmp_path / "a.json"
+    argv = [
+        "score",
+        str(RULES),
+        str(SURVEY),
+        "--registry",
+        str(REGISTRY),
+        "--year",
+        "2017",
+        "-o",
+        str(out),
+    ]
+    assert main(argv) == EXIT_OK
+    assert main(["report", str(out), "-o", str(tmp_path / "b.json")]) == EXIT_OK
+    assert json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))["year"] == 2017

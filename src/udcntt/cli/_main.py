@@ -82,6 +82,13 @@ def _add_global_options(p: argparse.ArgumentParser, *, default: bool) -> None:
     )
 
 
+def _year(text: str) -> int:
+    """A four-digit year (what results files record), for ``--year``."""
+    if not (len(text) == 4 and text.isascii() and text.isdigit()) or text.startswith("0"):
+        raise argparse.ArgumentTypeError(f"not a four-digit year: {text[:20]!r}")
+    return int(text)
+
+
 def _add_data_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--registry", metavar="FILE", help="agency registry (YAML or CSV)")
     p.add_argument("--layout", metavar="FILE", help="workbook layout mapping (YAML)")
@@ -91,7 +98,7 @@ def _add_data_options(p: argparse.ArgumentParser) -> None:
         help="number locale of the survey, e.g. vi-VN or en-US; wins over the layout's "
         "locale, then the survey file's own, then the rule file's",
     )
-    p.add_argument("--year", type=int, help="survey year, recorded in the results")
+    p.add_argument("--year", type=_year, help="survey year (four digits), recorded in the results")
     p.add_argument(
         "--lenient",
         action="store_true",
