@@ -594,14 +594,19 @@ def _skipped(name: str, where: SourceLocation | None) -> Diagnostic:
 def _incomplete(
     reports: Sequence[InvariantReport], count: int, budget: float, where: SourceLocation | None
 ) -> Diagnostic:
-    ran = ", ".join(f"{r.name} {r.examples}/{count}" for r in reports)
     return Diagnostic(
         code="W-PROP-INCOMPLETE",
         message=msg(
-            "property checks incomplete: the time budget of {seconds} s ran out before every "
-            "example ran (examples run per property: {ran})",
+            "property checks incomplete: the time budget of {seconds} s ran out after {done} of "
+            "{wanted} examples of the unfinished properties ({names})",
             seconds=f"{budget:g}",
-            ran=ran,
+            done=sum(r.examples for r in reports),
+            wanted=count * len(reports),
+            names=", ".join(r.name for r in reports),
+        ),
+        notes=tuple(
+            msg("{name}: {done} of {wanted} examples", name=r.name, done=r.examples, wanted=count)
+            for r in reports
         ),
         severity=Severity.WARNING,
         location=where,
