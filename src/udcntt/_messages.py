@@ -411,7 +411,8 @@ VI: dict[str, str] = {
     # property checks and range checks (testing/_runner, program/_budget, program/_ranges)
     "property '{name}' was not checked: no valid survey data could be generated": "tính chất '{name}' chưa được kiểm tra: không sinh được số liệu khảo sát hợp lệ",
     'check that the declared ranges and relations can all hold together': 'hãy kiểm tra các khoảng giá trị và quan hệ đã khai báo có thể cùng đúng được không',
-    'property checks incomplete: the time budget of {seconds} s ran out before every example ran (examples run per property: {ran})': 'kiểm tra tính chất chưa hoàn tất: hết giới hạn thời gian {seconds} giây trước khi chạy đủ các ví dụ (số ví dụ đã chạy của từng tính chất: {ran})',
+    'property checks incomplete: the time budget of {seconds} s ran out after {done} of {wanted} examples of the unfinished properties ({names})': 'kiểm tra tính chất chưa hoàn tất: hết giới hạn thời gian {seconds} giây khi mới chạy {done} trên {wanted} ví dụ của các tính chất chưa xong ({names})',
+    '{name}: {done} of {wanted} examples': '{name}: {done} trên {wanted} ví dụ',
     "the verdict is 'incomplete', not a pass: raise --max-seconds (or leave it out), or ask for fewer --examples": "kết luận là 'chưa hoàn tất', không phải đạt: hãy tăng --max-seconds (hoặc bỏ tùy chọn này), hoặc giảm --examples",
     '--examples must be at least 1': '--examples phải ít nhất là 1',
     'with the same number of examples: --examples {count}': 'với cùng số ví dụ: --examples {count}',
