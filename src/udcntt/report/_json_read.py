@@ -261,7 +261,10 @@ def _message(text: str | None, tpl: Mapping[str, Any] | None) -> str | None:
     names = {f for _, f, _, _ in string.Formatter().parse(template) if f}
     if template not in VI or names != set(args):
         return text
-    built = Message(template, dict(args))
+    try:
+        built = Message(template, dict(args))
+    except (ValueError, KeyError, IndexError):  # a template with a format spec, odd args
+        return text
     return built if built == text else text
 
 
