@@ -353,7 +353,7 @@ def _condition_in_blocks(
         return
     criteria = {c.id for c in rules.all_criteria()}
     for block_id, plan in blocks.items():
-        env: dict[str, object] = {leaf.id: leaf.max for leaf in plan.leaves}
+        env: dict[str, Decimal] = {leaf.id: leaf.max for leaf in plan.leaves}
         env.update({g.id: g.max for g in plan.groups})
         absent = sorted(n for n in names if n in criteria and n not in env)
         if absent:
