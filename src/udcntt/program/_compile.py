@@ -583,7 +583,7 @@ def _compile_checked(rules: RuleSet, ctx: CheckContext) -> CompiledRuleSet | Non
         blocks = {b: _build_block(comp, b, compiled, paths) for b in rules.blocks}
         check_applicability(comp, blocks, paths)
         check_budgets(rules, blocks, compiled, ctx)
-        check_tiers(rules, blocks, ctx)
+        check_tiers(rules, blocks, ctx, tier_requires)
         _check_ranking_and_tests(comp, paths)
         _check_unused(comp)
         if rules.survey is not None:
