@@ -1,7 +1,7 @@
 """Every invariant over every shipped rule set, on a fixed number of examples per property.
 
-The examples per property are ``UDCNTT_PROPERTY_EXAMPLES`` (default 30); the seed is fixed so
-that a failure here reproduces with ``udcntt check --properties --seed 2024 --examples 30
+The examples per property are ``UDCNTT_PROPERTY_EXAMPLES`` (default 20); the seed is fixed so
+that a failure here reproduces with ``udcntt check --properties --seed 2024 --examples 20
 RULES``. There is no time budget: the verdict does not depend on the machine's load.
 """
 
@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = sorted((ROOT / "rules").glob("*.yaml")) or [
     ROOT / "tests" / "fixtures" / "valid" / "small.yaml"
 ]
-EXAMPLES = int(os.environ.get("UDCNTT_PROPERTY_EXAMPLES", "30"))
+EXAMPLES = int(os.environ.get("UDCNTT_PROPERTY_EXAMPLES", "20"))
 SEED = 2024
 
 
