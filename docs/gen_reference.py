@@ -1709,6 +1709,11 @@ def gen_errors() -> str:
         "`.diagnostics`. This page is generated from `udcntt.errors.CODES`; the examples "
         "are the messages udcntt prints for the invalid rule files under "
         "`tests/fixtures/invalid/`.\n",
+        "Messages are in Vietnamese by default in the command line and in English with "
+        "`udcntt --lang en …`; in the Python API, `Diagnostic.format(lang)`, "
+        "`Diagnostic.to_dict(lang)` and `UdcnttError.format(lang)` give them in `\"vi\"` or "
+        "`\"en\"` (English when no language is given, as `str(error)` does). The code, the "
+        "place and the quoted names are the same in both languages.\n",
         "| Code | Summary |",
         "|---|---|",
     ]

@@ -253,9 +253,10 @@ def _find_agency(data: Dataset, key: str) -> str:
     from udcntt.errors import did_you_mean
 
     raise UsageError(
-        f"no agency '{key}' in the survey",
+        msg("no agency '{key}' in the survey", key=key),
         code="E-USAGE",
-        hint=did_you_mean(key, list(by_id)) or "use the agency id as in the survey's first column",
+        hint=did_you_mean(key, list(by_id))
+        or msg("use the agency id as in the survey's first column"),
     )
 
 
