@@ -235,3 +235,21 @@ def test_without_hypothesis_the_plugin_still_loads() -> None:
         "    print(exc)\n"
     )
     assert "pip install 'udcntt[testing]'" in result.stdout, result.stderr
+
+
+def test_an_incomplete_property_run_fails_the_item(province: pytest.Pytester) -> None:
+    """A time budget that cuts the run is not a pass: the item fails and says incomplete."""
+    result = province.runpytest(
+        "rules",
+        "--udcntt-properties",
+        "--udcntt-max-seconds",
+        "0.000001",
+        "--udcntt-seed",
+        "1",
+        "-p",
+        "no:cacheprovider",
+    )
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(
+        ["*W-PROP-INCOMPLETE*", "*properties of 'small_example'*incomplete*"]
+    )

@@ -459,9 +459,9 @@ class PropertiesItem(pytest.Item):
             max_examples=examples,
         )
         if not outcome.ok:
-            raise RuleTestFailure(
-                "\n".join(d.format() for d in outcome.errors) + "\n\n" + outcome.summary()
-            )
+            # Errors for a failed run; the W-PROP-INCOMPLETE warning for an incomplete one.
+            shown = outcome.errors or list(outcome.diagnostics)
+            raise RuleTestFailure("\n".join(d.format() for d in shown) + "\n\n" + outcome.summary())
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, RuleTestFailure):
