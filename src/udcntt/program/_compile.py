@@ -9,7 +9,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from udcntt.data._relations import indicator_names
-from udcntt.errors import RuleFileError, did_you_mean, suggestion_budget
+from udcntt.errors import RuleFileError, did_you_mean, msg, suggestion_budget
 from udcntt.expressions import Expression, ExprType, NameInfo, compile_expression
 from udcntt.model import (
     Aggregate,
@@ -104,7 +104,11 @@ class _Compiler:
                 if b not in rules.blocks:
                     self.ctx.error(
                         "E-NAME-UNKNOWN",
-                        f"indicator '{ind_id}' names unknown block '{b}'",
+                        msg(
+                            "indicator '{indicator}' names unknown block '{block}'",
+                            indicator=ind_id,
+                            block=b,
+                        ),
                         ("indicators", ind_id, "blocks"),
                         hint=did_you_mean(b, rules.blocks),
                         indicator=ind_id,
@@ -113,7 +117,7 @@ class _Compiler:
             if d_id in rules.indicators:
                 self.ctx.error(
                     "E-NAME-DUPLICATE",
-                    f"derived value '{d_id}' has the id of an indicator",
+                    msg("derived value '{derived}' has the id of an indicator", derived=d_id),
                     ("derived", d_id),
                 )
         self._derived_in_order()
@@ -142,10 +146,14 @@ class _Compiler:
                             self.used.add(member)
                         self.ctx.error(
                             "E-DERIVED-CYCLE",
-                            "derived values depend on each other: " + " → ".join(cycle),
+                            msg(
+                                "derived values depend on each other: {cycle}",
+                                cycle=" → ".join(cycle),
+                            ),
                             ("derived", nxt, "expr"),
-                            hint="a derived value may only use indicators and derived values "
-                            "that do not depend on it",
+                            hint=msg(
+                                "a derived value may only use indicators and derived values that do not depend on it"
+                            ),
                         )
                         return
                     if not state.get(nxt):
@@ -173,18 +181,23 @@ class _Compiler:
     ) -> CompiledRule | None:
         kinds = node.rule_kinds
         if len(kinds) != 1:
-            msg = (
-                f"criterion '{cid}' declares no scoring rule"
+            message = (
+                msg("criterion '{criterion}' declares no scoring rule", criterion=cid)
                 if not kinds
-                else f"criterion '{cid}' declares several rules: {', '.join(kinds)}"
+                else msg(
+                    "criterion '{criterion}' declares several rules: {kinds}",
+                    criterion=cid,
+                    kinds=", ".join(kinds),
+                )
             )
             self.ctx.error(
                 "E-RULE-SHAPE",
-                msg,
+                message,
                 path,
                 criterion=cid,
-                hint="a leaf has exactly one of: points, bands, lookup, conditions, per_item, "
-                "sum_of, best_of, normalise",
+                hint=msg(
+                    "a leaf has exactly one of: points, bands, lookup, conditions, per_item, sum_of, best_of, normalise"
+                ),
             )
             return None
         kind = kinds[0]
@@ -200,7 +213,7 @@ class _Compiler:
             if not bands.steps:
                 self.ctx.error(
                     "E-BANDS",
-                    "a band table needs at least one step",
+                    msg("a band table needs at least one step"),
                     (*path, "bands"),
                     criterion=cid,
                 )
@@ -209,11 +222,12 @@ class _Compiler:
             if len(set(uses_min)) > 1:
                 self.ctx.error(
                     "E-BANDS",
-                    "band steps mix 'min' and 'max'",
+                    msg("band steps mix 'min' and 'max'"),
                     (*path, "bands", "steps"),
                     criterion=cid,
-                    hint="use 'min' (at least, highest first) or 'max' (at most, lowest first) "
-                    "in every step",
+                    hint=msg(
+                        "use 'min' (at least, highest first) or 'max' (at most, lowest first) in every step"
+                    ),
                 )
                 return None
             bounds = [s.min if s.min is not None else s.max for s in bands.steps]
@@ -230,13 +244,28 @@ class _Compiler:
                 if (descending and cur >= prev) or (not descending and cur <= prev):
                     self.ctx.error(
                         "E-BANDS",
-                        f"band step {i + 1} ({cur}) is not "
-                        + ("below" if descending else "above")
-                        + f" step {i} ({prev}); it can never be reached",
+                        msg(
+                            "band step {step} ({value}) is not below step {previous} "
+                            "({previous_value}); it can never be reached",
+                            step=i + 1,
+                            value=cur,
+                            previous=i,
+                            previous_value=prev,
+                        )
+                        if descending
+                        else msg(
+                            "band step {step} ({value}) is not above step {previous} "
+                            "({previous_value}); it can never be reached",
+                            step=i + 1,
+                            value=cur,
+                            previous=i,
+                            previous_value=prev,
+                        ),
                         (*path, "bands", "steps", i),
                         criterion=cid,
-                        hint="list 'min' steps from the highest threshold down, 'max' steps "
-                        "from the lowest up",
+                        hint=msg(
+                            "list 'min' steps from the highest threshold down, 'max' steps from the lowest up"
+                        ),
                     )
             if e is None:
                 return None
@@ -247,7 +276,7 @@ class _Compiler:
             if ind is None or ind.type is not IndicatorType.CATEGORY:
                 self.ctx.error(
                     "E-LOOKUP",
-                    f"lookup input '{lookup.input}' is not a category indicator",
+                    msg("lookup input '{input}' is not a category indicator", input=lookup.input),
                     (*path, "lookup", "input"),
                     criterion=cid,
                     hint=did_you_mean(
@@ -266,10 +295,11 @@ class _Compiler:
                 if key not in cats:
                     self.ctx.error(
                         "E-LOOKUP",
-                        f"'{key}' is not a category of '{lookup.input}'",
+                        msg("'{key}' is not a category of '{input}'", key=key, input=lookup.input),
                         (*path, "lookup", "table", key),
                         criterion=cid,
-                        hint=did_you_mean(key, cats) or f"categories: {', '.join(cats)}",
+                        hint=did_you_mean(key, cats)
+                        or msg("categories: {categories}", categories=", ".join(cats)),
                     )
             return CompiledRule(
                 kind,
@@ -282,7 +312,10 @@ class _Compiler:
             conds = []
             if not node.conditions:
                 self.ctx.error(
-                    "E-RULE-SHAPE", "'conditions' is empty", (*path, "conditions"), criterion=cid
+                    "E-RULE-SHAPE",
+                    msg("'conditions' is empty"),
+                    (*path, "conditions"),
+                    criterion=cid,
                 )
                 return None
             for i, cond in enumerate(node.conditions):
@@ -308,7 +341,12 @@ class _Compiler:
         if kind in ("sum_of", "best_of"):
             items = (node.sum_of if kind == "sum_of" else node.best_of) or ()
             if not items:
-                self.ctx.error("E-RULE-SHAPE", f"'{kind}' is empty", (*path, kind), criterion=cid)
+                self.ctx.error(
+                    "E-RULE-SHAPE",
+                    msg("'{kind}' is empty", kind=kind),
+                    (*path, kind),
+                    criterion=cid,
+                )
                 return None
             parts = [
                 self.rule(item, (*path, kind, i), cid, nested=True) for i, item in enumerate(items)
@@ -327,7 +365,7 @@ class _Compiler:
         if nested:
             self.ctx.error(
                 "E-NORMALISE",
-                "'normalise' must be the criterion's own rule, not inside sum_of/best_of",
+                msg("'normalise' must be the criterion's own rule, not inside sum_of/best_of"),
                 (*path, "normalise"),
                 criterion=cid,
             )
@@ -335,7 +373,10 @@ class _Compiler:
         e = self.expr(norm.value, (*path, "normalise", "value"), expected=num, criterion=cid)
         if not norm.method:
             self.ctx.error(
-                "E-NORMALISE", "'method' is empty", (*path, "normalise", "method"), criterion=cid
+                "E-NORMALISE",
+                msg("'method' is empty"),
+                (*path, "normalise", "method"),
+                criterion=cid,
             )
             return None
         if NormMethod.GOALPOSTS in norm.method and (
@@ -343,7 +384,7 @@ class _Compiler:
         ):
             self.ctx.error(
                 "E-NORMALISE",
-                "goalposts need 'goalposts: [lower, upper]' with lower < upper",
+                msg("goalposts need 'goalposts: [lower, upper]' with lower < upper"),
                 (*path, "normalise"),
                 criterion=cid,
             )
@@ -357,7 +398,9 @@ class _Compiler:
         for crit, path in criterion_nodes(self.rules):
             if crit.id in seen:
                 self.ctx.error(
-                    "E-NAME-DUPLICATE", f"criterion id '{crit.id}' is used twice", (*path, "id")
+                    "E-NAME-DUPLICATE",
+                    msg("criterion id '{criterion}' is used twice", criterion=crit.id),
+                    (*path, "id"),
                 )
                 continue
             seen.add(crit.id)
@@ -365,7 +408,11 @@ class _Compiler:
                 if b not in self.rules.blocks:
                     self.ctx.error(
                         "E-NAME-UNKNOWN",
-                        f"criterion '{crit.id}' names unknown block '{b}'",
+                        msg(
+                            "criterion '{criterion}' names unknown block '{block}'",
+                            criterion=crit.id,
+                            block=b,
+                        ),
                         (*path, "blocks"),
                         criterion=crit.id,
                         hint=did_you_mean(b, self.rules.blocks),
@@ -374,22 +421,29 @@ class _Compiler:
                 if crit.rule_kinds:
                     self.ctx.error(
                         "E-RULE-SHAPE",
-                        f"group '{crit.id}' has children and also a rule ({', '.join(crit.rule_kinds)})",
+                        msg(
+                            "group '{criterion}' has children and also a rule ({kinds})",
+                            criterion=crit.id,
+                            kinds=", ".join(crit.rule_kinds),
+                        ),
                         path,
                         criterion=crit.id,
-                        hint="move the rule into a child criterion",
+                        hint=msg("move the rule into a child criterion"),
                     )
                 if not crit.children:
                     self.ctx.error(
                         "E-RULE-SHAPE",
-                        f"group '{crit.id}' has no children",
+                        msg("group '{criterion}' has no children", criterion=crit.id),
                         (*path, "children"),
                         criterion=crit.id,
                     )
                 if crit.aggregate is not Aggregate.SUM and crit.max is None:
                     self.ctx.error(
                         "E-RULE-SHAPE",
-                        f"group '{crit.id}' averages its children and needs a 'max'",
+                        msg(
+                            "group '{criterion}' averages its children and needs a 'max'",
+                            criterion=crit.id,
+                        ),
                         path,
                         criterion=crit.id,
                     )
@@ -400,7 +454,10 @@ class _Compiler:
             if not crit.unscored and crit.max is None:
                 self.ctx.error(
                     "E-SCHEMA-MISSING",
-                    f"leaf criterion '{crit.id}' needs 'max' (its points budget)",
+                    msg(
+                        "leaf criterion '{criterion}' needs 'max' (its points budget)",
+                        criterion=crit.id,
+                    ),
                     path,
                     criterion=crit.id,
                 )
@@ -410,10 +467,13 @@ class _Compiler:
                 if last not in _BOUNDED and not crit.unscored:
                     self.ctx.error(
                         "E-NORMALISE",
-                        f"'{last.value}' is unbounded and cannot give points in [0, max]",
+                        msg(
+                            "'{method}' is unbounded and cannot give points in [0, max]",
+                            method=last.value,
+                        ),
                         (*path, "normalise", "method"),
                         criterion=crit.id,
-                        hint="follow it with min_max: method: [z_score, min_max]",
+                        hint=msg("follow it with min_max: method: [z_score, min_max]"),
                     )
             reads: frozenset[str] = frozenset()
             if compiled is not None:
@@ -550,10 +610,13 @@ def _compile_checked(rules: RuleSet, ctx: CheckContext) -> CompiledRuleSet | Non
         if derived_used:
             comp.ctx.error(
                 "E-RELATION",
-                f"relation '{rel.check}' uses derived value '{derived_used[0]}'; relations "
-                "compare survey indicators",
+                msg(
+                    "relation '{check}' uses derived value '{derived}'; relations compare survey indicators",
+                    check=rel.check,
+                    derived=derived_used[0],
+                ),
                 ("relations", i, "check"),
-                hint="write the relation over the indicators the derived value is made of",
+                hint=msg("write the relation over the indicators the derived value is made of"),
             )
             continue
         e = comp.expr(
@@ -629,22 +692,28 @@ def check_applicability(
                 if surveyed is not None and plan.id not in surveyed:
                     comp.ctx.error(
                         "E-BLOCK-NONE",
-                        f"criterion '{leaf.id}' applies to block '{plan.id}' but reads "
-                        f"indicator '{ind}', which is not surveyed there",
+                        msg(
+                            "criterion '{criterion}' applies to block '{block}' but reads indicator '{indicator}', which is not surveyed there",
+                            criterion=leaf.id,
+                            block=plan.id,
+                            indicator=ind,
+                        ),
                         leaf.path,
                         criterion=leaf.id,
                         indicator=ind,
-                        hint=f"add '{plan.id}' to the indicator's blocks, or restrict the "
-                        "criterion's blocks",
+                        hint=msg(
+                            "add '{block}' to the indicator's blocks, or restrict the criterion's blocks",
+                            block=plan.id,
+                        ),
                     )
     for crit in rules.all_criteria():
         if crit.id not in present:
             comp.ctx.error(
                 "E-BLOCK-NONE",
-                f"criterion '{crit.id}' applies to no block",
+                msg("criterion '{criterion}' applies to no block", criterion=crit.id),
                 paths[crit.id],
                 criterion=crit.id,
-                hint="its 'blocks' (or its parent's) leave no block in common",
+                hint=msg("its 'blocks' (or its parent's) leave no block in common"),
             )
 
 
@@ -666,7 +735,7 @@ def _check_ranking_and_tests(comp: _Compiler, paths: dict[str, _Path]) -> None:
         if key not in crit_ids:
             comp.ctx.error(
                 "E-NAME-UNKNOWN",
-                f"tie-break key '{key}' is not a criterion",
+                msg("tie-break key '{key}' is not a criterion", key=key),
                 ("ranking", "tie_break", i),
                 hint=did_you_mean(key, crit_ids),
             )
@@ -679,10 +748,14 @@ def _check_ranking_and_tests(comp: _Compiler, paths: dict[str, _Path]) -> None:
             if agency.block is None or agency.block not in rules.blocks:
                 comp.ctx.error(
                     "E-TEST-SHAPE",
-                    f"test '{case.name}': block '{agency.block}' is not declared",
+                    msg(
+                        "test '{test}': block '{block}' is not declared",
+                        test=case.name,
+                        block=agency.block,
+                    ),
                     (*base, "block"),
                     hint=did_you_mean(str(agency.block), rules.blocks)
-                    or f"blocks: {', '.join(rules.blocks)}",
+                    or msg("blocks: {blocks}", blocks=", ".join(rules.blocks)),
                 )
             for name, raw in agency.inputs.items():
                 _check_test_number(comp, name, raw, (*base, "inputs", name))
@@ -690,7 +763,9 @@ def _check_ranking_and_tests(comp: _Compiler, paths: dict[str, _Path]) -> None:
                 if name not in rules.indicators:
                     comp.ctx.error(
                         "E-TEST-SHAPE",
-                        f"test '{case.name}': '{name}' is not an indicator",
+                        msg(
+                            "test '{test}': '{name}' is not an indicator", test=case.name, name=name
+                        ),
                         (*base, "inputs"),
                         hint=did_you_mean(name, rules.indicators),
                     )
@@ -699,14 +774,22 @@ def _check_ranking_and_tests(comp: _Compiler, paths: dict[str, _Path]) -> None:
                     if cid not in crit_ids:
                         comp.ctx.error(
                             "E-TEST-SHAPE",
-                            f"test '{case.name}': '{cid}' is not a criterion",
+                            msg(
+                                "test '{test}': '{criterion}' is not a criterion",
+                                test=case.name,
+                                criterion=cid,
+                            ),
                             (*base, "expect", "points"),
                             hint=did_you_mean(cid, crit_ids),
                         )
                 if agency.expect.tier is not None and agency.expect.tier not in tier_ids:
                     comp.ctx.error(
                         "E-TEST-SHAPE",
-                        f"test '{case.name}': '{agency.expect.tier}' is not a tier",
+                        msg(
+                            "test '{test}': '{tier}' is not a tier",
+                            test=case.name,
+                            tier=agency.expect.tier,
+                        ),
                         (*base, "expect", "tier"),
                         hint=did_you_mean(agency.expect.tier, tier_ids),
                     )
@@ -717,15 +800,18 @@ def _check_unused(comp: _Compiler) -> None:
         if ind_id not in comp.used:
             comp.ctx.warning(
                 "W-UNUSED",
-                f"indicator '{ind_id}' is declared but no criterion, derived value or relation uses it",
+                msg(
+                    "indicator '{indicator}' is declared but no criterion, derived value or relation uses it",
+                    indicator=ind_id,
+                ),
                 ("indicators", ind_id),
                 indicator=ind_id,
-                hint="fine for information-only survey fields; otherwise remove it",
+                hint=msg("fine for information-only survey fields; otherwise remove it"),
             )
     for d_id in comp.rules.derived:
         if d_id not in comp.used:
             comp.ctx.warning(
                 "W-UNUSED",
-                f"derived value '{d_id}' is declared but never used",
+                msg("derived value '{derived}' is declared but never used", derived=d_id),
                 ("derived", d_id),
             )
