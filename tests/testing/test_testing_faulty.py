@@ -171,3 +171,17 @@ def test_same_total_in_two_tiers() -> None:
     (flag,) = [d for d in outcome.diagnostics if d.code == "W-PROP-SAME-TOTAL"]
     assert flag.severity is udcntt.Severity.WARNING and flag.criterion == "dvc"
     assert outcome.verdict == "passed"
+
+
+def test_a_condition_every_block_can_meet_is_not_flagged() -> None:
+    """The per-block checks reason with full marks, and absent criteria count 0 points as in
+    scoring: a condition the block without the criterion meets is fine."""
+    text = (FAULTY / "tier-condition-one-block.yaml").read_text(encoding="utf-8")
+    fine = text.replace('require: "dich_vu >= 20"', 'require: "dich_vu <= 40"')
+    assert fine != text
+    rules = udcntt.load_rules("fine.yaml", text=fine)
+    assert rules.tiers.levels[0].require == "dich_vu <= 40"
+    points = (FAULTY / "tier-block-unreachable.yaml").read_text(encoding="utf-8")
+    reachable = points.replace("{id: tot, label: Tốt, min: 80}", "{id: tot, label: Tốt, min: 70}")
+    assert reachable != points
+    udcntt.load_rules("reachable.yaml", text=reachable)  # 70 is every block's full marks

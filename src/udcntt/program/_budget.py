@@ -343,8 +343,9 @@ def _condition_in_blocks(
 ) -> None:
     """A ``require`` condition that an agency with full marks in some block cannot meet.
 
-    Conditions that read indicators or derived values depend on the survey and are left to
-    the property checks.
+    Criteria the block does not have count 0 points, as they do in scoring. Conditions that
+    read indicators or derived values depend on the survey and are left to the property
+    checks.
     """
     from udcntt.expressions import RuleArithmeticError
 
@@ -356,6 +357,16 @@ def _condition_in_blocks(
         env: dict[str, Decimal] = {leaf.id: leaf.max for leaf in plan.leaves}
         env.update({g.id: g.max for g in plan.groups})
         absent = sorted(n for n in names if n in criteria and n not in env)
+        # A criterion the block does not have counts 0 points in a condition (as in scoring).
+        env.update(dict.fromkeys(absent, Decimal(0)))
+        env["total"] = _published_max(rules, plan)
+        env["share"] = Decimal(1)
+        try:
+            holds = bool(expr.evaluate(env))
+        except (RuleArithmeticError, KeyError, TypeError):
+            continue
+        if holds:
+            continue
         if absent:
             ctx.error(
                 "E-TIER-UNREACHABLE",
@@ -374,14 +385,7 @@ def _condition_in_blocks(
                     "('share >= 0.8')"
                 ),
             )
-            continue
-        env["total"] = _published_max(rules, plan)
-        env["share"] = Decimal(1)
-        try:
-            holds = bool(expr.evaluate(env))
-        except (RuleArithmeticError, KeyError, TypeError):
-            continue
-        if not holds:
+        else:
             ctx.error(
                 "E-TIER-UNREACHABLE",
                 msg(
