@@ -1,14 +1,11 @@
-"""The results JSON layout, declared once: the published JSON Schema and the validator.
+"""Declarations of a JSON layout that give both its JSON Schema and its validator.
 
 A results file can come back from anywhere (last year's folder, an e-mail, an editor), so
-:func:`validate` checks it against the same declarations that :data:`ASSESSMENT_SCHEMA` is
-generated from — types, required and unknown keys, lengths, counts, nesting and the form
-of every decimal number — before any value is used. Each problem is a diagnostic naming
-the JSON path (``results[3].rank``).
-
-Numbers are decimal text (``"87.50"``): at most :data:`MAX_DIGITS` digits and magnitudes
-below 10^:data:`MAX_MAGNITUDE`, so a tampered ``"1e999999999"`` total is refused here
-rather than overflowing a report later.
+:func:`validate` checks it against the same declarations the published schema is generated
+from (``udcntt.report._results_layout``) — types, required and unknown keys, lengths,
+counts, nesting, the form of every decimal number — before any value is used. Each problem
+is a diagnostic naming the JSON path (``results[3].rank``). Numbers are decimal text with
+bounded digits and magnitude: a tampered ``"1e999999999"`` total is refused here.
 """
 
 from __future__ import annotations
