@@ -24,7 +24,8 @@ from udcntt.data._columns import Column, HeaderResolver, header_text
 from udcntt.data._dataset import MISSING, AgencyRecord, CellInfo, Marker, ValueOrMarker
 from udcntt.data._locale import Scale, ValueContext, parse_cell, suggest_locale
 from udcntt.data._registry import Registry
-from udcntt.data._relations import compile_relations
+from udcntt.data._relations import check_relations
+from udcntt.data._relations import shown_value as _shown
 from udcntt.data._table import Cell, Row, Table, column_letter, fatal, is_blank
 from udcntt.errors import Diagnostic, Severity, SourceLocation, did_you_mean, msg
 from udcntt.model._indicators import EvidencePolicy
@@ -443,50 +444,7 @@ class Builder:
 
     def finish(self) -> list[AgencyRecord]:
         """Check relations and registry coverage; return the agencies in input order."""
-        relations = compile_relations(self.rules)
-        for agency in self.agencies.values():
-            for rel in relations:
-                if not rel.applies(agency.block):
-                    continue
-                env = {n: agency.values.get(n, MISSING) for n in rel.names}
-                if any(isinstance(v, Marker) for v in env.values()):
-                    continue
-                values = {n: v for n, v in env.items() if not isinstance(v, Marker)}
-                try:
-                    holds = bool(rel.check(values))
-                    problem = None if holds else msg("does not hold")
-                except Exception as exc:  # a runtime signal of the expression layer
-                    problem = msg(
-                        "cannot be checked ({reason})",
-                        reason=getattr(exc, "code", type(exc).__name__),
-                    )
-                if problem is None:
-                    continue
-                shown = ", ".join(f"{n} = {_shown(values[n])}" for n in rel.names)
-                self.diags.append(
-                    Diagnostic(
-                        code="E-DATA-RELATION",
-                        location=agency.location,
-                        agency=agency.id,
-                        indicator=rel.names[0] if rel.names else None,
-                        message=msg(
-                            "{message} ({problem})", message=rel.relation.message, problem=problem
-                        )
-                        if rel.relation.message
-                        else msg(
-                            "relation '{check}' {problem}",
-                            check=rel.relation.check,
-                            problem=problem,
-                        ),
-                        notes=(
-                            msg("values: {values}", values=shown),
-                            msg("relation: {check}", check=rel.relation.check),
-                        ),
-                        hint=msg("check the figures; none of them is used until they agree"),
-                    )
-                )
-                for name in rel.names:
-                    agency.values.pop(name, None)
+        self.diags.extend(check_relations(self.rules, self.agencies.values()))
         self.diags[:] = suggest_locale(self.diags, self.ctx, long=self.long)
         self.diags.extend(self.book.missing())
         if not self.long and self.agencies:
@@ -526,16 +484,6 @@ class Builder:
             )
             for a in self.agencies.values()
         ]
-
-
-def _shown(value: ValueOrMarker | None) -> str:
-    if value is None or value is MISSING:
-        return "(empty)"
-    if isinstance(value, Marker):
-        return "N/A"
-    if isinstance(value, bool):
-        return "Có" if value else "Không"
-    return str(value)
 
 
 def _claims(value: ValueOrMarker | None) -> bool:
