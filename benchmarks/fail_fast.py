@@ -20,6 +20,7 @@ Usage: python benchmarks/fail_fast.py [--repeat 3] [--only expressions|rule-file
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import time
 from collections.abc import Callable
@@ -46,10 +47,8 @@ def _best(action: Callable[[], Any], repeat: int) -> float:
     best = float("inf")
     for _ in range(repeat):
         start = time.perf_counter()
-        try:
+        with contextlib.suppress(udcntt.UdcnttError):
             action()
-        except udcntt.UdcnttError:
-            pass
         best = min(best, time.perf_counter() - start)
     return best
 
@@ -60,9 +59,7 @@ def _expressions() -> dict[str, Callable[[], Any]]:
     tests = _module("tests/expressions/test_expr_errors.py")
     marks = tests.test_limits_fail_fast.pytestmark
     params = next(m for m in marks if m.name == "parametrize").args[1]
-    return {
-        p.id: (lambda s=p.values[0]: compile_expression(s, names=tests.NAMES)) for p in params
-    }
+    return {p.id: (lambda s=p.values[0]: compile_expression(s, names=tests.NAMES)) for p in params}
 
 
 def _rule_files() -> dict[str, Callable[[], Any]]:
