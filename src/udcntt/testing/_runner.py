@@ -21,40 +21,23 @@ from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 from hypothesis.errors import HypothesisException, Unsatisfiable
 
-from udcntt.data import NA, Dataset
+from udcntt.data import Dataset
 from udcntt.errors import Diagnostic, Severity, SourceLocation, UdcnttError, msg
 from udcntt.loading import RuleSource
 from udcntt.model import RuleSet
 from udcntt.program import CompiledRuleSet, load_rules
-from udcntt.testing._authoring import (
-    MISSING_CHECKED,
-    check_missing,
-    check_normalise_alone,
-    missing_examples,
-    normalised_leaves,
-)
+from udcntt.testing._examples import RUNS, bodies, nothing_to_check
 from udcntt.testing._invariants import (
     INVARIANTS,
     InvalidData,
     Violation,
-    check_bounds,
-    check_determinism,
-    check_extends,
-    check_monotone,
-    check_not_applicable,
-    check_permutation,
-    check_tiers,
     extension_failure,
     extension_of,
-    fresh_compile,
     probe_tiers,
 )
 from udcntt.testing._same_total import probe_same_total
 from udcntt.testing._strategies import (
     compiled_of,
-    datasets,
-    directional_indicators,
-    improve,
 )
 
 __all__ = ["DEFAULT_EXAMPLES", "InvariantReport", "PropertyOutcome", "run_properties"]
@@ -277,133 +260,6 @@ def _resolve(rules: RuleSet | CompiledRuleSet | str | Path) -> CompiledRuleSet:
     return compiled_of(rules)
 
 
-def _monotone_examples(compiled: CompiledRuleSet) -> st.SearchStrategy[Any]:
-    base = datasets(compiled, 1, 3, missing=False)
-
-    @st.composite
-    def build(draw: st.DrawFn) -> tuple[Dataset, str, str, Any]:
-        data = draw(base)
-        # The first agency changes, the others stay: agencies are drawn alike, so nothing is
-        # lost, and shrinking can drop the others.
-        record = data.agencies[0]
-        names = [
-            n
-            for n in directional_indicators(compiled, record.block)
-            if record.values.get(n) is not NA
-        ]
-        if not names:
-            reject()
-        indicator = draw(st.sampled_from(names))
-        value = improve(draw, compiled, record, indicator)
-        return data, record.id, indicator, value
-
-    return build()
-
-
-def _permutation_examples(compiled: CompiledRuleSet) -> st.SearchStrategy[Any]:
-    base = datasets(compiled, 2, 4)
-
-    @st.composite
-    def build(draw: st.DrawFn) -> tuple[Dataset, tuple[int, ...]]:
-        data = draw(base)
-        order = draw(st.permutations(range(len(data.agencies))))
-        return data, tuple(order)
-
-    return build()
-
-
-def _na_examples(compiled: CompiledRuleSet) -> st.SearchStrategy[Any]:
-    base = datasets(compiled, 1, 3)
-    allowed = {n for n, ind in compiled.rules.indicators.items() if ind.not_applicable}
-
-    @st.composite
-    def build(draw: st.DrawFn) -> tuple[Dataset, str | None, str | None]:
-        data = draw(base)
-        if not allowed or not draw(st.booleans()):
-            return data, None, None
-        record = data.agencies[0]
-        names = [
-            n
-            for n in compiled.blocks[record.block].indicators
-            if n in allowed and record.values.get(n) is not NA
-        ]
-        if not names:
-            return data, None, None
-        return data, record.id, draw(st.sampled_from(names))
-
-    return build()
-
-
-_Bodies = dict[str, tuple[Callable[[], st.SearchStrategy[Any]], Callable[[Any], list[Violation]]]]
-
-
-def _bodies(
-    compiled: CompiledRuleSet, wanted: Sequence[str], extended: Callable[[], RuleSet | None]
-) -> _Bodies:
-    other = fresh_compile(compiled) if "determinism" in wanted else None
-
-    def extends_body(d: Dataset) -> list[Violation]:
-        ext = extended()
-        return check_extends(compiled, ext, d) if ext is not None else []
-
-    return {
-        "bounds": (lambda: datasets(compiled, 1, 3), lambda d: _bounds_body(compiled, d, wanted)),
-        "monotone": (
-            lambda: _monotone_examples(compiled),
-            lambda ex: check_monotone(compiled, ex[0], ex[1], ex[2], ex[3]),
-        ),
-        "tiers": (lambda: datasets(compiled, 1, 3), lambda d: check_tiers(compiled, d)),
-        "permutation": (
-            lambda: _permutation_examples(compiled),
-            lambda ex: check_permutation(compiled, ex[0], ex[1]),
-        ),
-        "determinism": (
-            lambda: datasets(compiled, 1, 3),
-            lambda d: check_determinism(compiled, d, other=other),
-        ),
-        "not_applicable": (
-            lambda: _na_examples(compiled),
-            lambda ex: check_not_applicable(compiled, ex[0], agency=ex[1], indicator=ex[2]),
-        ),
-        "missing": (
-            lambda: missing_examples(compiled),
-            lambda ex: check_missing(compiled, ex[0], ex[1], ex[2]),
-        ),
-        "normalise": (
-            lambda: datasets(compiled, 1, 2, missing=False),
-            lambda d: check_normalise_alone(compiled, d),
-        ),
-        "extends": (lambda: datasets(compiled, 1, 3), extends_body),
-    }
-
-
-#: The hypothesis runs, in order ("scoring" rides along with "bounds").
-_RUNS = (
-    "bounds",
-    "monotone",
-    "tiers",
-    "permutation",
-    "determinism",
-    "not_applicable",
-    "missing",
-    "normalise",
-    "extends",
-)
-
-
-def _nothing_to_check(compiled: CompiledRuleSet, name: str) -> str | None:
-    """Why ``name`` has nothing to check in this rule set (``None`` when it has)."""
-    if name == "monotone" and not any(directional_indicators(compiled, b) for b in compiled.blocks):
-        return "no indicator declares a direction"
-    if name == "missing" and not any(
-        ind.missing in MISSING_CHECKED for ind in compiled.rules.indicators.values()
-    ):
-        return "no indicator scores a missing value as zero or the block's lowest"
-    if name == "normalise" and not normalised_leaves(compiled):
-        return "no criterion normalises over a population"
-    return None
-
-
 def run_properties(
     rules: RuleSet | CompiledRuleSet | str | Path,
     *,
@@ -460,7 +316,7 @@ def run_properties(
             )
     budget = float(max_seconds) if max_seconds and max_seconds > 0 else float("inf")
     deadline = start + budget
-    runs = [n for n in _RUNS if n in wanted or (n == "bounds" and "scoring" in wanted)]
+    runs = [n for n in RUNS if n in wanted or (n == "bounds" and "scoring" in wanted)]
     src = rule_set.source
     where = (
         SourceLocation(file=src.files[0].path)
@@ -479,7 +335,7 @@ def run_properties(
         )
 
     extended: list[RuleSet | None] = [None]
-    bodies = _bodies(compiled, wanted, lambda: extended[0])
+    runners = bodies(compiled, wanted, lambda: extended[0])
     if "tiers" in runs:
         # One published total in two tiers (basis: share, maxima lowered by not-applicable
         # answers) is the declared behaviour, so it is flagged, not failed.
@@ -487,7 +343,7 @@ def run_properties(
     for name in runs:
         began = _clock()
         probed: list[Violation] = probe_tiers(compiled) if name == "tiers" else []
-        why_not = _nothing_to_check(compiled, name)
+        why_not = nothing_to_check(compiled, name)
         if why_not is not None:
             report(name, "skipped", 0, began, why_not)
             continue
@@ -505,7 +361,7 @@ def run_properties(
         if _clock() > deadline:
             report(name, "incomplete", 0, began, "the time budget was spent before it started")
             continue
-        make, body = bodies[name]
+        make, body = runners[name]
         run = _Run(name, deadline, body)
         try:
             found = _drive(run, make(), seed=run_seed, max_examples=count)
@@ -615,10 +471,3 @@ def _incomplete(
             "or ask for fewer --examples"
         ),
     )
-
-
-def _bounds_body(
-    compiled: CompiledRuleSet, data: Dataset, wanted: Sequence[str]
-) -> list[Violation]:
-    found = check_bounds(compiled, data)
-    return [v for v in found if v.invariant in wanted]
