@@ -45,7 +45,9 @@ def _imports(path: Path) -> set[str]:
     return out
 
 
-MODULES = sorted(p for p in SRC.rglob("*.py") if _package_of(p) not in ROOT_MODULES and _package_of(p) != "_demo")
+MODULES = sorted(
+    p for p in SRC.rglob("*.py") if _package_of(p) not in ROOT_MODULES and _package_of(p) != "_demo"
+)
 
 
 @pytest.mark.parametrize("path", MODULES, ids=[str(p.relative_to(SRC)) for p in MODULES])

@@ -27,7 +27,9 @@ def _templates() -> list[tuple[str, int, str]]:
                 and node.args
             ):
                 first = node.args[0]
-                assert isinstance(first, ast.Constant), f"{path}:{node.lineno}: msg() needs a literal template"
+                assert isinstance(first, ast.Constant), (
+                    f"{path}:{node.lineno}: msg() needs a literal template"
+                )
                 found.append((str(path.relative_to(SRC)), node.lineno, first.value))
     return found
 
@@ -52,7 +54,9 @@ def test_catalogue_has_no_orphans() -> None:
 
 
 def test_diagnostic_renders_in_both_languages() -> None:
-    d = Diagnostic(code="E-EXPR-NAME", message=msg("did you mean '{name}'?", name="staff"), agency="so_a")
+    d = Diagnostic(
+        code="E-EXPR-NAME", message=msg("did you mean '{name}'?", name="staff"), agency="so_a"
+    )
     assert d.format("en").endswith("error[E-EXPR-NAME] did you mean 'staff'? (agency 'so_a')")
     assert d.format("vi").endswith("error[E-EXPR-NAME] có phải ý bạn là 'staff'? (đơn vị 'so_a')")
     assert d.to_dict("vi")["message"] == "có phải ý bạn là 'staff'?"

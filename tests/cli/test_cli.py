@@ -73,7 +73,9 @@ def test_usage_errors_exit_2() -> None:
     assert "usage:" in proc.stderr
 
 
-@pytest.mark.parametrize("command", ["check", "score", "explain", "template", "report", "schema", "demo"])
+@pytest.mark.parametrize(
+    "command", ["check", "score", "explain", "template", "report", "schema", "demo"]
+)
 def test_every_subcommand_has_help_with_an_example(command: str) -> None:
     """`udcntt COMMAND --help` describes the command and shows an example."""
     proc = run(command, "--help")
@@ -113,7 +115,15 @@ def test_score_is_byte_identical_across_runs(tmp_path: Path) -> None:
     outputs = []
     for name in ("a.json", "b.json"):
         out = tmp_path / name
-        proc = run("score", str(RULES), str(EXAMPLE / "survey-2017.csv"), "--registry", str(EXAMPLE / "agencies.yaml"), "-o", str(out))
+        proc = run(
+            "score",
+            str(RULES),
+            str(EXAMPLE / "survey-2017.csv"),
+            "--registry",
+            str(EXAMPLE / "agencies.yaml"),
+            "-o",
+            str(out),
+        )
         assert proc.returncode == 0, proc.stderr
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]
@@ -122,17 +132,46 @@ def test_score_is_byte_identical_across_runs(tmp_path: Path) -> None:
 def test_previous_results_json_gives_the_same_rank_changes(tmp_path: Path) -> None:
     """`--previous` accepts last year's results JSON as well as last year's survey."""
     prev = tmp_path / "2016.json"
-    assert run("score", str(RULES), str(EXAMPLE / "survey-2016.csv"), "--registry", str(EXAMPLE / "agencies.yaml"), "-o", str(prev)).returncode == 0
+    assert (
+        run(
+            "score",
+            str(RULES),
+            str(EXAMPLE / "survey-2016.csv"),
+            "--registry",
+            str(EXAMPLE / "agencies.yaml"),
+            "-o",
+            str(prev),
+        ).returncode
+        == 0
+    )
     a, b = tmp_path / "a.csv", tmp_path / "b.csv"
-    common = [str(RULES), str(EXAMPLE / "survey-2017.csv"), "--registry", str(EXAMPLE / "agencies.yaml")]
+    common = [
+        str(RULES),
+        str(EXAMPLE / "survey-2017.csv"),
+        "--registry",
+        str(EXAMPLE / "agencies.yaml"),
+    ]
     assert run("score", *common, "--previous", str(prev), "-o", str(a)).returncode == 0
-    assert run("score", *common, "--previous", str(EXAMPLE / "survey-2016.csv"), "-o", str(b)).returncode == 0
+    assert (
+        run(
+            "score", *common, "--previous", str(EXAMPLE / "survey-2016.csv"), "-o", str(b)
+        ).returncode
+        == 0
+    )
     assert a.read_text(encoding="utf-8") == b.read_text(encoding="utf-8")
 
 
 def test_explain_prints_the_trace_with_vietnamese_labels() -> None:
     """`udcntt explain --agency` shows inputs, rules, points and the gap to the next tier."""
-    proc = run("explain", str(RULES), str(EXAMPLE / "survey-2017.csv"), "--registry", str(EXAMPLE / "agencies.yaml"), "--agency", "so_cong_thuong")
+    proc = run(
+        "explain",
+        str(RULES),
+        str(EXAMPLE / "survey-2017.csv"),
+        "--registry",
+        str(EXAMPLE / "agencies.yaml"),
+        "--agency",
+        "so_cong_thuong",
+    )
     assert proc.returncode == 0, proc.stderr
     assert "Sở Công Thương" in proc.stdout
     assert "Tổng điểm" in proc.stdout
@@ -141,7 +180,17 @@ def test_explain_prints_the_trace_with_vietnamese_labels() -> None:
 
 def test_explain_json_has_a_versioned_trace() -> None:
     """The trace JSON carries its version, criteria and lost points."""
-    proc = run("--format", "json", "explain", str(RULES), str(EXAMPLE / "survey-2017.csv"), "--registry", str(EXAMPLE / "agencies.yaml"), "--agency", "so_tai_chinh")
+    proc = run(
+        "--format",
+        "json",
+        "explain",
+        str(RULES),
+        str(EXAMPLE / "survey-2017.csv"),
+        "--registry",
+        str(EXAMPLE / "agencies.yaml"),
+        "--agency",
+        "so_tai_chinh",
+    )
     assert proc.returncode == 0, proc.stderr
     trace = json.loads(proc.stdout)
     assert trace["trace_version"] == "1"
@@ -151,7 +200,17 @@ def test_explain_json_has_a_versioned_trace() -> None:
 
 def test_explain_unknown_agency_suggests() -> None:
     """An unknown agency id is a usage error with a suggestion."""
-    proc = run("--lang", "en", "explain", str(RULES), str(EXAMPLE / "survey-2017.csv"), "--registry", str(EXAMPLE / "agencies.yaml"), "--agency", "so_tai_chin")
+    proc = run(
+        "--lang",
+        "en",
+        "explain",
+        str(RULES),
+        str(EXAMPLE / "survey-2017.csv"),
+        "--registry",
+        str(EXAMPLE / "agencies.yaml"),
+        "--agency",
+        "so_tai_chin",
+    )
     assert proc.returncode == EXIT_USAGE
     assert "so_tai_chinh" in proc.stderr
 
@@ -174,7 +233,17 @@ def test_evaluation_error_exits_1_with_agency_and_criterion(tmp_path: Path) -> N
     row[header.index("staff_with_pc")] = str(int(row[header.index("staff_total")]) + 5)
     survey.write_text("\n".join([text[0], ",".join(row), *text[2:]]) + "\n", encoding="utf-8")
     out = tmp_path / "kq.csv"
-    proc = run("--lang", "en", "score", str(RULES), str(survey), "--registry", str(EXAMPLE / "agencies.yaml"), "-o", str(out))
+    proc = run(
+        "--lang",
+        "en",
+        "score",
+        str(RULES),
+        str(survey),
+        "--registry",
+        str(EXAMPLE / "agencies.yaml"),
+        "-o",
+        str(out),
+    )
     assert proc.returncode == EXIT_PROBLEMS
     assert "so_tai_chinh" in proc.stderr
     assert not out.exists()
@@ -196,7 +265,18 @@ def test_lenient_scores_the_valid_agencies_and_lists_the_rest(tmp_path: Path) ->
     row[header.index("staff_total")] = "không rõ"
     survey.write_text("\n".join([text[0], ",".join(row), *text[2:]]) + "\n", encoding="utf-8")
     out = tmp_path / "kq.csv"
-    proc = run("--lang", "en", "score", "--lenient", str(RULES), str(survey), "--registry", str(EXAMPLE / "agencies.yaml"), "-o", str(out))
+    proc = run(
+        "--lang",
+        "en",
+        "score",
+        "--lenient",
+        str(RULES),
+        str(survey),
+        "--registry",
+        str(EXAMPLE / "agencies.yaml"),
+        "-o",
+        str(out),
+    )
     assert proc.returncode == EXIT_PROBLEMS
     assert "so_tai_chinh" in proc.stderr
     with out.open(encoding="utf-8") as f:

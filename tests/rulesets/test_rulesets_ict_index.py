@@ -12,7 +12,9 @@ import pytest
 import udcntt
 
 ROOT = Path(__file__).resolve().parents[2]
-SAMPLES = ROOT / "tests" / "fixtures" / "published" / "vietnam_ict_index_province_component_samples.csv"
+SAMPLES = (
+    ROOT / "tests" / "fixtures" / "published" / "vietnam_ict_index_province_component_samples.csv"
+)
 
 #: Published rows with the index and its three sub-indices: (year, province) →
 #: (index, hạ tầng kỹ thuật, hạ tầng nhân lực, ứng dụng CNTT, tolerance). Sub-indices
