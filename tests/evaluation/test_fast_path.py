@@ -270,3 +270,44 @@ def test_every_agency_is_counted_once(missing: list[str]) -> None:
     a = udcntt.evaluate(rules, data, on_error="skip")
     assert sum(a.paths.values()) == 2
     assert all(k == "fast" or k.removeprefix("reference:") in SLOW_REASONS for k in a.paths)
+
+
+def test_thousands_of_sibling_criteria_compile_and_agree(tmp_path: Path) -> None:
+    """A block of 3,000 sibling criteria (a long sum) compiles, scores on the fast path and agrees."""
+    n = 3000
+    lines = [
+        "udcntt: 1",
+        "id: wide",
+        "title: Wide",
+        "blocks: {so: {label: Sở}}",
+        "indicators:",
+        "  x: {label: X, type: count, range: [0, 10], direction: higher}",
+        "criteria:",
+        "  - id: all",
+        "    label: All",
+        f"    max: {n}",
+        "    children:",
+        *(f"      - {{id: c{i}, label: C{i}, max: 1, points: 'min(x, 1)'}}" for i in range(n)),
+        "  - id: conds",
+        "    label: Conditions",
+        f"    max: {n}",
+        "    conditions:",
+        *(f"      - {{when: 'x >= {i % 10}', points: 1}}" for i in range(n)),
+        "tiers:",
+        "  basis: points",
+        "  levels:",
+        "    - {id: tot, label: Tốt, min: 0}",
+    ]
+    path = tmp_path / "wide.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rules = udcntt.load_rules(path)
+    data = udcntt.Dataset.from_records(
+        [
+            {"id": "a", "name": "A", "block": "so", "values": {"x": 3}},
+            {"id": "b", "name": "B", "block": "so", "values": {"x": 0}},
+        ]
+    )
+    fast, _ = both_paths(rules, data)
+    assert dict(fast.paths) == {"fast": 2}
+    totals = {r.agency_id: r.total for r in fast.results}
+    assert totals == {"a": Decimal(n + 4 * n // 10), "b": Decimal(n // 10)}

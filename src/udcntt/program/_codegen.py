@@ -19,10 +19,12 @@ scored each agency.
 from __future__ import annotations
 
 import decimal
-from collections.abc import Callable
+import operator
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
+from functools import reduce
 from typing import Any
 
 from udcntt.data import MISSING, NA
@@ -141,7 +143,7 @@ class _Gen:
             parts = [
                 f"({self.const(p)} if ({self.expr(e)}) else {zero})" for e, p, _ in rule.conditions
             ]
-            self.lines.append(f"{out} = " + " + ".join(parts))
+            self.lines.append(f"{out} = {_plus(parts)}")
         elif kind == "per_item":
             self.lines.append(
                 f"{out} = _min(({self.expr(_expr_of(rule))}) * {self.const(rule.item_points)}, "
@@ -150,7 +152,7 @@ class _Gen:
         elif kind in ("sum_of", "best_of"):
             parts = [self.rule(p) for p in rule.parts]
             if kind == "sum_of":
-                self.lines.append(f"{out} = " + " + ".join(parts))
+                self.lines.append(f"{out} = {_plus(parts)}")
             else:
                 self.lines.append(f"{out} = _max(({', '.join(parts)},))")
         else:  # pragma: no cover - kinds are closed
@@ -226,6 +228,23 @@ def _input_checks(
         gen.lines.append(f"if not ({gen.expr(expr)}): raise _Slow('relation')")
 
 
+#: Longest chain of ``+`` written out; Python's compiler recurses once per operator, so a
+#: block of thousands of sibling criteria would exhaust its stack.
+_CHAIN = 64
+
+
+def _plus(terms: Sequence[str]) -> str:
+    """Source adding ``terms`` left to right, as ``a + b + c`` does, at any length."""
+    if len(terms) <= _CHAIN:
+        return " + ".join(terms)
+    return f"_add(({', '.join(terms)},))"
+
+
+def _add(values: tuple[Any, ...]) -> Any:
+    """``values[0] + values[1] + …``, in that order (the same rounding as the written chain)."""
+    return reduce(operator.add, values)
+
+
 def _group_line(
     gen: _Gen, group: NodePlan, var: str, names: dict[str, str], app: Applicability
 ) -> None:
@@ -234,7 +253,7 @@ def _group_line(
     if group.id not in app.max:
         gen.lines.append(f"{var} = None")
     elif group.aggregate.value == "sum":
-        gen.lines.append(f"{var} = " + " + ".join([zero, *(names[c.id] for c in kids)]))
+        gen.lines.append(f"{var} = {_plus([zero, *(names[c.id] for c in kids)])}")
         if group.id in app.rescaled:
             applicable = sum((app.max[c.id] for c in kids), Decimal(0))
             gen.lines.append(f"{var} = {var} * {gen.const(group.max)} / {gen.const(applicable)}")
@@ -245,9 +264,7 @@ def _group_line(
         weights = [gen.const(c.criterion.weight) for c in kids]
         total_w = gen.const(sum((c.criterion.weight for c in kids), Decimal(0)))
         if group.aggregate.value == "weighted_mean":
-            terms = " + ".join(
-                [zero, *(f"{w} * {s}" for w, s in zip(weights, shares, strict=True))]
-            )
+            terms = _plus([zero, *(f"{w} * {s}" for w, s in zip(weights, shares, strict=True))])
             gen.lines.append(f"{var} = (({terms}) / {total_w}) * {gen.const(group.max)}")
         else:
             gen.lines.append(
@@ -322,7 +339,7 @@ def generate_block_source(
         names[group.id] = f"g{j}"
         _group_line(gen, group, f"g{j}", names, app)
     roots = [r for r in plan.roots if r.id in app.max]
-    gen.lines.append("t = " + " + ".join([zero, *(names[r.id] for r in roots)]))
+    gen.lines.append(f"t = {_plus([zero, *(names[r.id] for r in roots)])}")
     applicable = sum((app.max[r.id] for r in roots), Decimal(0))
     if app.total != applicable and applicable:
         gen.lines.append(f"t = t * {gen.const(app.total)} / {gen.const(applicable)}")
@@ -403,6 +420,7 @@ def _compile_block(compiled: CompiledRuleSet, plan: BlockPlan, na: frozenset[str
         **consts,
         "_min": min,
         "_max": max,
+        "_add": _add,
         "_D": Decimal,
         "_date": date,
         "_bool": bool,
