@@ -198,7 +198,9 @@ def check_agreement(assessment: udcntt.Assessment, rows: list[dict[str, Any]]) -
     score = namespace["score"]
     keys = [*(f"x{i}" for i in range(N_NUM)), *(f"b{i}" for i in range(N_BOOL))]
     worst = 0.0
-    for row, res in zip(rows[:500], assessment.results[:500], strict=True):
+    by_id = {r.agency_id: r for r in assessment.results}
+    for row in rows[:500]:
+        res = by_id[row["id"]]  # results are listed by block, then id: match by id
         v = row["values"]
         t, _ = score(*[float(v[k]) if not isinstance(v[k], bool) else v[k] for k in keys])
         worst = max(worst, abs(float(res.total_unrounded) - t))
