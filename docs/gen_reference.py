@@ -793,12 +793,6 @@ ERROR_DOCS: dict[str, tuple[str, str]] = {
         "count that is not a whole number).",
         "Check the cell.",
     ),
-    "E-PREVIOUS": (
-        "Last year's results cannot be used: the JSON is not an udcntt assessment, is "
-        "incomplete, or was made with an incompatible layout version.",
-        "Pass last year's survey with `--previous` and its rule file with `--previous-rules` "
-        "instead of a results file.",
-    ),
     "E-RESULTS-JSON": (
         "The results file is not UTF-8 JSON text (a syntax error, a truncated file), or "
         "is nested too deeply to read.",

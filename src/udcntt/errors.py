@@ -509,7 +509,6 @@ CODES: dict[str, str] = {
     "E-DATA-BLOCK": "A row's block is missing, unknown or contradicts earlier rows.",
     "W-DATA-APPRAISED": "The appraised value differs from the self-assessed value.",
     "W-DATA-SUSPICIOUS": "A value is valid but unusual.",
-    "E-PREVIOUS": "The previous year's results cannot be used.",
     # Results files (udcntt report, --previous) and the command line's outcome
     "E-RESULTS-JSON": "A results file is not readable JSON text.",
     "E-RESULTS-SCHEMA": "A JSON file is not an udcntt results file.",
