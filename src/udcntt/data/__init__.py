@@ -19,6 +19,7 @@ from udcntt.data._dataset import (
 from udcntt.data._limits import DEFAULT_LIMITS, Limits
 from udcntt.data._read import SURVEY_SUFFIXES, check_layout, read_layout, read_survey
 from udcntt.data._registry import AgencyMatch, Registry, RegistryAgency, read_registry
+from udcntt.data._relations import indicator_names
 from udcntt.data._template import template_columns, write_template
 from udcntt.data._text import clean_text, match_key, slugify
 
@@ -39,6 +40,7 @@ __all__ = [
     "ValueOrMarker",
     "check_layout",
     "clean_text",
+    "indicator_names",
     "match_key",
     "read_layout",
     "read_registry",

@@ -22,8 +22,7 @@ from udcntt.data._registry import Registry
 from udcntt.data._table import Row, Table
 from udcntt.data._text import clean_text, match_key, plain_key, slugify
 from udcntt.errors import Diagnostic, Severity, SourceLocation, did_you_mean, msg
-from udcntt.model._ruleset import RuleSet
-from udcntt.model._survey import SurveyLayout
+from udcntt.model import RuleSet, SurveyLayout
 
 __all__ = ["AgencyBook", "Draft", "Identity", "Rejected"]
 

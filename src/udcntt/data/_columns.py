@@ -32,8 +32,7 @@ from typing import Literal
 from udcntt.data._locale import Scale
 from udcntt.data._table import Cell, Row, Table
 from udcntt.data._text import clean_text, match_key
-from udcntt.model._ruleset import RuleSet
-from udcntt.model._survey import ColumnRole, SurveyFormat, SurveyLayout
+from udcntt.model import ColumnRole, RuleSet, SurveyFormat, SurveyLayout
 
 __all__ = [
     "AGENCY_LABELS",

@@ -36,12 +36,13 @@ from udcntt.data._dataset import MISSING, NA, ValueOrMarker
 from udcntt.data._table import Cell
 from udcntt.data._text import clean_text, match_key
 from udcntt.errors import Diagnostic, Severity, UsageError, did_you_mean, msg
-from udcntt.model._indicators import Indicator, IndicatorType
-from udcntt.model._survey import (
+from udcntt.model import (
     DEFAULT_FALSE,
     DEFAULT_MISSING,
     DEFAULT_NOT_APPLICABLE,
     DEFAULT_TRUE,
+    Indicator,
+    IndicatorType,
     SurveyLayout,
 )
 

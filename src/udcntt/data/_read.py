@@ -26,9 +26,7 @@ from udcntt.errors import (
     did_you_mean,
     msg,
 )
-from udcntt.model._indicators import IndicatorType
-from udcntt.model._ruleset import RuleSet
-from udcntt.model._survey import SurveyFormat, SurveyLayout
+from udcntt.model import IndicatorType, RuleSet, SurveyFormat, SurveyLayout
 
 __all__ = ["SURVEY_SUFFIXES", "check_layout", "read_layout", "read_survey"]
 

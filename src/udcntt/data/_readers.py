@@ -35,7 +35,7 @@ from udcntt.data._limits import Limits, decode_text
 from udcntt.data._records import Locate, Machine, path_text, records_to_table
 from udcntt.data._table import Cell, RawValue, Row, Table, column_letter, fatal
 from udcntt.errors import DataError, RuleFileError, SourceLocation, msg
-from udcntt.loading._yaml import parse_yaml
+from udcntt.loading import parse_yaml
 
 __all__ = [
     "load_json_document",

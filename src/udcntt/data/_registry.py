@@ -47,7 +47,7 @@ from udcntt.data._readers import load_json_document, load_yaml_document, read_de
 from udcntt.data._table import Table, fatal
 from udcntt.data._text import clean_text, match_key, plain_key
 from udcntt.errors import DataError, Diagnostic, SourceLocation, did_you_mean, msg
-from udcntt.model._survey import DEFAULT_FALSE, DEFAULT_TRUE
+from udcntt.model import DEFAULT_FALSE, DEFAULT_TRUE
 
 __all__ = ["AgencyMatch", "Registry", "RegistryAgency", "read_registry"]
 

@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from udcntt.data._dataset import MISSING, Marker, Value, ValueOrMarker
 from udcntt.errors import Diagnostic, msg
-from udcntt.model._indicators import IndicatorType, Relation
-from udcntt.model._ruleset import RuleSet
+from udcntt.model import IndicatorType, Relation, RuleSet
 
 if TYPE_CHECKING:
     from udcntt.data._agencies import Draft

@@ -28,9 +28,7 @@ from udcntt.data._columns import AGENCY_LABELS, ROLE_SUFFIXES, label_for
 from udcntt.data._registry import Registry
 from udcntt.data._xlsx import require_openpyxl
 from udcntt.errors import DataError, UsageError, msg
-from udcntt.model._indicators import EvidencePolicy, Indicator, IndicatorType
-from udcntt.model._ruleset import RuleSet
-from udcntt.model._survey import ColumnRole
+from udcntt.model import ColumnRole, EvidencePolicy, Indicator, IndicatorType, RuleSet
 
 __all__ = ["template_columns", "write_template"]
 

@@ -28,9 +28,7 @@ from udcntt.data._relations import check_relations
 from udcntt.data._relations import shown_value as _shown
 from udcntt.data._table import Cell, Row, Table, column_letter, fatal, is_blank
 from udcntt.errors import Diagnostic, Severity, SourceLocation, did_you_mean, msg
-from udcntt.model._indicators import EvidencePolicy
-from udcntt.model._ruleset import RuleSet
-from udcntt.model._survey import ColumnRole, SurveyLayout
+from udcntt.model import ColumnRole, EvidencePolicy, RuleSet, SurveyLayout
 
 __all__ = ["Builder"]
 

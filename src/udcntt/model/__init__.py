@@ -58,9 +58,22 @@ from udcntt.model._ruleset import (
     Tiers,
 )
 from udcntt.model._schema import rule_file_json_schema
-from udcntt.model._survey import ColumnRole, ColumnSpec, SurveyFormat, SurveyLayout
+from udcntt.model._survey import (
+    DEFAULT_FALSE,
+    DEFAULT_MISSING,
+    DEFAULT_NOT_APPLICABLE,
+    DEFAULT_TRUE,
+    ColumnRole,
+    ColumnSpec,
+    SurveyFormat,
+    SurveyLayout,
+)
 
 __all__ = [
+    "DEFAULT_FALSE",
+    "DEFAULT_MISSING",
+    "DEFAULT_NOT_APPLICABLE",
+    "DEFAULT_TRUE",
     "FORMAT_VERSION",
     "MAX_NUMBER",
     "MAX_NUMBER_DIGITS",
