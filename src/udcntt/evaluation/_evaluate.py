@@ -34,12 +34,15 @@ from udcntt.evaluation._state import Agency, Core, Run, failure_diagnostic
 from udcntt.expressions import DECIMAL_CONTEXT, RuleArithmeticError
 from udcntt.loading import RuleSource
 from udcntt.model import RuleSet
-from udcntt.program import BlockPlan, CompiledRuleSet, LeafPlan, compile_rules
-from udcntt.program._codegen import (
+from udcntt.program import (
     Applicability,
+    BlockPlan,
+    CompiledRuleSet,
     FastFunctions,
     GeneratedCodeError,
+    LeafPlan,
     SlowPath,
+    compile_rules,
     fast_variant,
 )
 

@@ -23,8 +23,15 @@ from udcntt.evaluation._state import Agency, Core, Run, plan_location
 from udcntt.expressions import RuleArithmeticError
 from udcntt.loading import RuleSource
 from udcntt.model import Aggregate, NotApplicablePolicy, Rounding, TierBasis, TierLevel
-from udcntt.program import BlockPlan, CompiledRuleSet, LeafPlan, NodePlan
-from udcntt.program._codegen import Applicability, GeneratedCodeError, SlowPath
+from udcntt.program import (
+    Applicability,
+    BlockPlan,
+    CompiledRuleSet,
+    GeneratedCodeError,
+    LeafPlan,
+    NodePlan,
+    SlowPath,
+)
 
 __all__ = ["ARITHMETIC", "BUGS", "FastShape", "decide_tier", "finish_fast", "finish_reference"]
 

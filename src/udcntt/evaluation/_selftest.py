@@ -15,7 +15,7 @@ from udcntt.loading import RuleSource, load_document
 from udcntt.model import RuleSet, TestCase
 from udcntt.program import analyse_rules
 
-__all__ = ["CheckReport", "check_rules", "run_rule_tests"]
+__all__ = ["CheckReport", "case_dataset", "check_rules", "run_rule_tests"]
 
 
 @dataclass
@@ -44,7 +44,12 @@ def _locate(rules: RuleSet, path: tuple[str | int, ...]) -> SourceLocation | Non
     return src.locate(path) if isinstance(src, RuleSource) else None
 
 
-def _dataset(rules: RuleSet, case: TestCase) -> Dataset:
+def case_dataset(rules: RuleSet, case: TestCase) -> Dataset:
+    """The dataset of a rule-file test case: its agencies' inputs, N/A and missing values.
+
+    Raises:
+        UdcnttError: ``E-TEST-SHAPE`` when an input cannot be read as its indicator's type.
+    """
     records = []
     for agency in case.agencies:
         values: dict[str, Any] = {}
@@ -111,7 +116,7 @@ def run_rule_tests(rules: RuleSet) -> tuple[int, list[Diagnostic]]:
             )
 
         try:
-            assessment = evaluate(compiled, _dataset(rules, case))
+            assessment = evaluate(compiled, case_dataset(rules, case))
         except UdcnttError as exc:
             for d in exc.diagnostics:
                 fail(msg("scoring failed: {problem}", problem=d.message), d.agency, d.criterion)

@@ -17,8 +17,7 @@ from udcntt.evaluation._inputs import PreparedInputs
 from udcntt.evaluation._interpret import LeafOutcome, RuleFailure
 from udcntt.loading import RuleSource
 from udcntt.model import TierLevel
-from udcntt.program import BlockPlan, CompiledRuleSet, LeafPlan, NodePlan
-from udcntt.program._codegen import FastFunctions
+from udcntt.program import BlockPlan, CompiledRuleSet, FastFunctions, LeafPlan, NodePlan
 
 __all__ = ["Agency", "Core", "Run", "failure_diagnostic", "plan_location"]
 

@@ -7,18 +7,38 @@ from pathlib import Path
 from udcntt.errors import Diagnostic, RuleFileError, Severity, UdcnttError
 from udcntt.loading import load_document
 from udcntt.model import RuleSet
+from udcntt.program._codegen import (
+    SLOW_REASONS,
+    FastFunctions,
+    GeneratedCodeError,
+    SlowPath,
+    fast_variant,
+)
 from udcntt.program._context import CheckContext, criterion_paths
-from udcntt.program._plan import BlockPlan, CompiledRule, CompiledRuleSet, LeafPlan, NodePlan
+from udcntt.program._plan import (
+    Applicability,
+    BlockPlan,
+    CompiledRule,
+    CompiledRuleSet,
+    LeafPlan,
+    NodePlan,
+)
 
 __all__ = [
+    "SLOW_REASONS",
+    "Applicability",
     "BlockPlan",
     "CompiledRule",
     "CompiledRuleSet",
+    "FastFunctions",
+    "GeneratedCodeError",
     "LeafPlan",
     "NodePlan",
+    "SlowPath",
     "analyse_rules",
     "compile_rules",
     "criterion_paths",
+    "fast_variant",
     "load_rules",
 ]
 

@@ -8,7 +8,7 @@ import json
 from dataclasses import replace
 from decimal import Decimal
 
-from udcntt.data._relations import indicator_names
+from udcntt.data import indicator_names
 from udcntt.errors import RuleFileError, did_you_mean, msg, suggestion_budget
 from udcntt.expressions import Expression, ExprType, NameInfo, compile_expression
 from udcntt.model import (
@@ -16,10 +16,10 @@ from udcntt.model import (
     Criterion,
     IndicatorType,
     NormMethod,
+    Rule,
     RuleSet,
     parse_decimal_text,
 )
-from udcntt.model._criteria import _RuleFields
 from udcntt.program._budget import check_budgets, check_tiers
 from udcntt.program._context import CheckContext, criterion_nodes, criterion_paths
 from udcntt.program._plan import BlockPlan, CompiledRule, CompiledRuleSet, LeafPlan, NodePlan
@@ -177,7 +177,7 @@ class _Compiler:
 
     # -- rules -------------------------------------------------------------------------
     def rule(
-        self, node: _RuleFields, path: _Path, cid: str, *, nested: bool
+        self, node: Rule | Criterion, path: _Path, cid: str, *, nested: bool
     ) -> CompiledRule | None:
         kinds = node.rule_kinds
         if len(kinds) != 1:
