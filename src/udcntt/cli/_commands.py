@@ -278,7 +278,7 @@ def cmd_explain(args: argparse.Namespace, printer: Printer) -> int:
 def cmd_template(args: argparse.Namespace, printer: Printer) -> int:
     """``udcntt template RULES -o OUT``"""
     from udcntt.data import write_template
-    from udcntt.report._dispatch import atomic_output
+    from udcntt.report import atomic_output
 
     check_files(inputs_of(args), [args.output])
     rules = load_rules(args.rules)
@@ -317,7 +317,7 @@ def cmd_schema(args: argparse.Namespace, printer: Printer) -> int:
         schema = rule_file_json_schema()
     text = json.dumps(schema, ensure_ascii=False, indent=2)
     if args.output:
-        from udcntt.report._dispatch import write_atomic
+        from udcntt.report import write_atomic
 
         check_files([], [args.output])
         write_atomic(args.output, (text + "\n").encode("utf-8"))

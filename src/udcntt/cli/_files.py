@@ -75,7 +75,7 @@ def check_files(inputs: Iterable[tuple[str, str]], outputs: Sequence[str]) -> No
         UsageError: ``E-USAGE`` when an output names an input or two outputs are one file;
             ``E-IO`` when an output's folder does not exist or the output is a folder.
     """
-    from udcntt.report._dispatch import check_output_folder
+    from udcntt.report import check_output_folder
 
     given = [(name, Path(p)) for name, p in inputs]
     seen: list[Path] = []

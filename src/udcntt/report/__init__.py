@@ -9,8 +9,11 @@ shares it quotes.
 from udcntt.report._csv import CSV_COLUMNS, assessment_to_csv, neutralise
 from udcntt.report._dispatch import (
     REPORT_FORMATS,
+    atomic_output,
     available_formats,
+    check_output_folder,
     render_report,
+    write_atomic,
     write_report,
 )
 from udcntt.report._docx import assessment_to_docx
@@ -50,7 +53,9 @@ __all__ = [
     "assessment_to_json",
     "assessment_to_markdown",
     "assessment_to_xlsx",
+    "atomic_output",
     "available_formats",
+    "check_output_folder",
     "is_assessment_file",
     "load_assessment",
     "narrative",
@@ -58,5 +63,6 @@ __all__ = [
     "neutralise",
     "province_figures",
     "render_report",
+    "write_atomic",
     "write_report",
 ]

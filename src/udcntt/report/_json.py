@@ -16,8 +16,7 @@ from enum import Enum
 from typing import Any
 
 from udcntt.errors import Diagnostic, Message
-from udcntt.evaluation import AgencyResult, Assessment, Receipt
-from udcntt.evaluation._explain import explain
+from udcntt.evaluation import AgencyResult, Assessment, Receipt, explain
 from udcntt.report._json_read import ASSESSMENT_SCHEMA_VERSION, is_assessment_file, load_assessment
 from udcntt.report._results_layout import ASSESSMENT
 

@@ -11,8 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from udcntt.evaluation import AgencyResult, Assessment, CriterionInfo
-from udcntt.evaluation._explain import lost_points
+from udcntt.evaluation import AgencyResult, Assessment, CriterionInfo, lost_points
 from udcntt.report._format import fmt_change, fmt_number
 from udcntt.report._i18n import t
 

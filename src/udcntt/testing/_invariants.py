@@ -26,10 +26,18 @@ import yaml
 
 from udcntt.data import MISSING, NA, AgencyRecord, Dataset, ValueOrMarker
 from udcntt.errors import Diagnostic, EvaluationError, RuleFileError, UdcnttError, msg
-from udcntt.evaluation import AgencyResult, Assessment, evaluate
-from udcntt.evaluation._inputs import imputations, prepare
-from udcntt.evaluation._interpret import RuleFailure, derive, run_leaf
-from udcntt.evaluation._ranking import quantize, tier_of
+from udcntt.evaluation import (
+    AgencyResult,
+    Assessment,
+    RuleFailure,
+    derive,
+    evaluate,
+    imputations,
+    prepare,
+    quantize,
+    run_leaf,
+    tier_of,
+)
 from udcntt.expressions import DECIMAL_CONTEXT
 from udcntt.loading import RuleSource
 from udcntt.model import Aggregate, Direction, NotApplicablePolicy, RuleSet, TierBasis

@@ -12,8 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from udcntt.errors import msg
-from udcntt.evaluation import AgencyResult, Assessment
-from udcntt.evaluation._ranking import tier_of
+from udcntt.evaluation import AgencyResult, Assessment, tier_of
 from udcntt.model import Aggregate, NotApplicablePolicy, RuleSet, TierBasis
 from udcntt.program import CompiledRuleSet, LeafPlan, NodePlan
 from udcntt.testing._invariants import Violation
@@ -102,7 +101,7 @@ def probe_same_total(rules: RuleSet | CompiledRuleSet) -> list[Violation]:
         or rule_set.not_applicable is NotApplicablePolicy.RESCALE
     ):
         return []
-    from udcntt.evaluation._ranking import quantize
+    from udcntt.evaluation import quantize
 
     grain = Decimal(1).scaleb(-rule_set.rounding.total)
     levels = compiled.tier_levels

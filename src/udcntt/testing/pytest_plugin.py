@@ -530,15 +530,14 @@ def failure_report(
 ) -> str:
     """Expected against actual results of a failed test, criterion by criterion."""
     from udcntt.errors import UdcnttError
-    from udcntt.evaluation import evaluate
-    from udcntt.evaluation._selftest import _dataset
+    from udcntt.evaluation import case_dataset, evaluate
     from udcntt.program import compile_rules
 
     head = f"test '{case.name}' of {where}" + (f":{line}" if line else "") + " failed"
     lines = [head]
     compiled = compile_rules(rules)
     try:
-        assessment = evaluate(compiled, _dataset(rules, case))
+        assessment = evaluate(compiled, case_dataset(rules, case))
     except UdcnttError as exc:
         lines.append("scoring failed:")
         lines.extend("  " + d.format().replace("\n", "\n  ") for d in exc.diagnostics)
