@@ -69,3 +69,8 @@ def test_quoted_values_are_cut() -> None:
     assert len(d.format()) < 1_000
     assert "199,7" not in d.format() and "characters]" in d.format()
     assert cut("abc") == "abc"
+
+
+def test_a_diagnostic_without_location_starts_at_its_severity() -> None:
+    d = Diagnostic(code="E-IO", message=msg("did you mean '{name}'?", name="x"))
+    assert d.format("en") == "error[E-IO] did you mean 'x'?"

@@ -215,7 +215,9 @@ class Diagnostic:
     def format(self, lang: str = "en") -> str:
         """Render as ``file:line:col: error[code] message`` plus ``hint:`` lines, in ``lang``."""
         words = _ABOUT["vi" if lang == "vi" else "en"]
-        where = str(self.location) if self.location else "<input>"
+        # Without a location (a usage or output problem) the line starts at the severity,
+        # as compilers print errors that concern no file.
+        where = f"{self.location}: " if self.location else ""
         about = []
         if self.agency:
             about.append(f"{words[0]} '{self.agency}'")
@@ -227,7 +229,7 @@ class Diagnostic:
             about.append(f"{words[3]} {self.value!r}")
         suffix = f" ({', '.join(about)})" if about else ""
         # ``error[CODE]`` stays as compilers print it, in both languages: tools match it.
-        lines = [f"{where}: {self.severity.value}[{self.code}] {self.text(lang)}{suffix}"]
+        lines = [f"{where}{self.severity.value}[{self.code}] {self.text(lang)}{suffix}"]
         if self.location and self.location.path:
             lines.append(f"  {words[6]}: {self.location.path}")
         lines.extend(f"  {words[4]}: {_render(note, lang)}" for note in self.notes)
