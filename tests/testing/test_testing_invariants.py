@@ -29,7 +29,7 @@ from udcntt.testing import (
     probe_tiers,
     rule_sets,
 )
-from udcntt.testing._invariants import fresh_compile
+from udcntt.testing._reproducible import fresh_compile
 from udcntt.testing._strategies import directional_indicators, improve
 
 ROOT = Path(__file__).resolve().parents[2]

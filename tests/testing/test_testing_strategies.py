@@ -16,7 +16,7 @@ import udcntt
 from udcntt.data import MISSING, NA
 from udcntt.model import IndicatorType, MissingPolicy
 from udcntt.testing import agency_records, agency_values, datasets, rule_set_documents, rule_sets
-from udcntt.testing._strategies import block_space, clause_relation, linear_relation, relations_hold
+from udcntt.testing._spaces import block_space, clause_relation, linear_relation, relations_hold
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL = ROOT / "tests" / "fixtures" / "valid" / "small.yaml"

@@ -36,22 +36,15 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from udcntt.testing._authoring import check_missing, check_normalise_alone
-    from udcntt.testing._invariants import (
-        INVARIANTS,
-        InvalidData,
-        Invariant,
-        Violation,
-        check_bounds,
+    from udcntt.testing._invariants import check_bounds, check_monotone
+    from udcntt.testing._not_applicable import check_not_applicable
+    from udcntt.testing._reproducible import (
         check_determinism,
         check_extends,
-        check_monotone,
-        check_not_applicable,
         check_permutation,
-        check_tiers,
         extension_of,
-        format_agency,
-        probe_tiers,
     )
+    from udcntt.testing._rule_sets import rule_set_documents, rule_sets
     from udcntt.testing._runner import (
         DEFAULT_EXAMPLES,
         InvariantReport,
@@ -63,8 +56,14 @@ if TYPE_CHECKING:
         agency_records,
         agency_values,
         datasets,
-        rule_set_documents,
-        rule_sets,
+    )
+    from udcntt.testing._tier_checks import check_tiers, probe_tiers
+    from udcntt.testing._violations import (
+        INVARIANTS,
+        InvalidData,
+        Invariant,
+        Violation,
+        format_agency,
     )
 
 __all__ = [
@@ -101,14 +100,28 @@ _HOME = {
     "agency_records": "_strategies",
     "agency_values": "_strategies",
     "datasets": "_strategies",
-    "rule_set_documents": "_strategies",
-    "rule_sets": "_strategies",
+    "rule_set_documents": "_rule_sets",
+    "rule_sets": "_rule_sets",
     "DEFAULT_EXAMPLES": "_runner",
     "check_missing": "_authoring",
     "check_normalise_alone": "_authoring",
     "InvariantReport": "_runner",
     "PropertyOutcome": "_runner",
     "run_properties": "_runner",
+    "INVARIANTS": "_violations",
+    "InvalidData": "_violations",
+    "Invariant": "_violations",
+    "Violation": "_violations",
+    "format_agency": "_violations",
+    "check_bounds": "_invariants",
+    "check_monotone": "_invariants",
+    "check_not_applicable": "_not_applicable",
+    "check_determinism": "_reproducible",
+    "check_extends": "_reproducible",
+    "check_permutation": "_reproducible",
+    "extension_of": "_reproducible",
+    "check_tiers": "_tier_checks",
+    "probe_tiers": "_tier_checks",
 }
 
 
@@ -116,7 +129,7 @@ def __getattr__(name: str) -> Any:
     # Lazy: the pytest plugin lives in this package and must not need hypothesis.
     if name not in __all__:
         raise AttributeError(f"module 'udcntt.testing' has no attribute '{name}'")
-    home = _HOME.get(name, "_invariants")
+    home = _HOME[name]
     try:
         module = importlib.import_module(f"udcntt.testing.{home}")
     except ModuleNotFoundError as exc:

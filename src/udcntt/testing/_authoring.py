@@ -31,8 +31,9 @@ from udcntt.model import (
     RuleSet,
 )
 from udcntt.program import CompiledRuleSet, LeafPlan, NodePlan
-from udcntt.testing._invariants import InvalidData, Violation
-from udcntt.testing._strategies import block_space, compiled_of, datasets, plain_decimal
+from udcntt.testing._spaces import block_space, compiled_of, plain_decimal
+from udcntt.testing._strategies import datasets
+from udcntt.testing._violations import InvalidData, Violation
 
 __all__ = [
     "MISSING_CHECKED",

@@ -18,18 +18,17 @@ from udcntt.testing._authoring import (
     missing_examples,
     normalised_leaves,
 )
-from udcntt.testing._invariants import (
-    Violation,
-    check_bounds,
+from udcntt.testing._invariants import check_bounds, check_monotone
+from udcntt.testing._not_applicable import check_not_applicable
+from udcntt.testing._reproducible import (
     check_determinism,
     check_extends,
-    check_monotone,
-    check_not_applicable,
     check_permutation,
-    check_tiers,
     fresh_compile,
 )
 from udcntt.testing._strategies import datasets, directional_indicators, improve
+from udcntt.testing._tier_checks import check_tiers
+from udcntt.testing._violations import Violation
 
 __all__ = ["RUNS", "bodies", "nothing_to_check"]
 

@@ -27,18 +27,11 @@ from udcntt.loading import RuleSource
 from udcntt.model import RuleSet
 from udcntt.program import CompiledRuleSet, load_rules
 from udcntt.testing._examples import RUNS, bodies, nothing_to_check
-from udcntt.testing._invariants import (
-    INVARIANTS,
-    InvalidData,
-    Violation,
-    extension_failure,
-    extension_of,
-    probe_tiers,
-)
+from udcntt.testing._reproducible import extension_failure, extension_of
 from udcntt.testing._same_total import probe_same_total
-from udcntt.testing._strategies import (
-    compiled_of,
-)
+from udcntt.testing._spaces import compiled_of
+from udcntt.testing._tier_checks import probe_tiers
+from udcntt.testing._violations import INVARIANTS, InvalidData, Violation
 
 __all__ = ["DEFAULT_EXAMPLES", "InvariantReport", "PropertyOutcome", "run_properties"]
 

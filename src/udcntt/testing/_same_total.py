@@ -15,8 +15,8 @@ from udcntt.errors import msg
 from udcntt.evaluation import AgencyResult, Assessment, tier_of
 from udcntt.model import Aggregate, NotApplicablePolicy, RuleSet, TierBasis
 from udcntt.program import CompiledRuleSet, LeafPlan, NodePlan
-from udcntt.testing._invariants import Violation
-from udcntt.testing._strategies import compiled_of, plain_decimal
+from udcntt.testing._spaces import compiled_of, plain_decimal
+from udcntt.testing._violations import Violation
 
 __all__ = ["probe_same_total", "same_total_tiers"]
 

@@ -27,6 +27,10 @@ criterion. ``--udcntt-properties`` (ini ``udcntt_properties = true``) adds one i
 file running :func:`udcntt.testing.run_properties` (needs hypothesis) with
 ``--udcntt-examples`` (default 100) examples per property, ``--udcntt-seed`` and an upper
 bound ``--udcntt-max-seconds`` (default none; a run it cuts short fails as incomplete).
+
+Reading ``*.test.yaml`` files lives in :mod:`udcntt.testing._test_files`, the report of a
+failed test in :mod:`udcntt.testing._failure_report`; this module keeps the hooks, the
+collector and the items.
 """
 
 from __future__ import annotations
@@ -37,6 +41,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+
+from udcntt.testing._failure_report import failure_report
+from udcntt.testing._test_files import UnusableFile, _load_test_file
 
 if TYPE_CHECKING:
     from udcntt.errors import Diagnostic
@@ -175,14 +182,6 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
     return collected
 
 
-class UnusableFile(Exception):
-    """A rule file or a ``.test.yaml`` file cannot be used (carries the diagnostics)."""
-
-    def __init__(self, diagnostics: list[Diagnostic]) -> None:
-        super().__init__("\n".join(d.format() for d in diagnostics))
-        self.diagnostics = diagnostics
-
-
 class RuleFile(pytest.File):
     """A rule file with embedded tests, or a ``*.test.yaml`` file."""
 
@@ -242,106 +241,6 @@ def _display(path: Path, config: pytest.Config) -> str:
         return path.relative_to(config.rootpath).as_posix()
     except ValueError:
         return str(path)
-
-
-def _load_test_file(
-    path: Path, display: str
-) -> tuple[RuleSet, list[tuple[TestCase | None, int | None, Diagnostic | None]], str]:
-    from pydantic import ValidationError
-
-    from udcntt.errors import Diagnostic, SourceLocation, msg
-    from udcntt.loading import parse_yaml
-    from udcntt.model import TestCase
-    from udcntt.program import load_rules
-
-    doc = parse_yaml(path.read_bytes(), file=display)
-    data = doc.data
-    if not isinstance(data, dict):
-        raise UnusableFile(
-            [
-                Diagnostic(
-                    "E-TEST-SHAPE",
-                    msg("a .test.yaml file is a mapping with 'rules' and 'tests'"),
-                    location=doc.locate(()),
-                )
-            ]
-        )
-    unknown = sorted(set(data) - {"rules", "tests", "description", "udcntt"})
-    if unknown:
-        raise UnusableFile(
-            [
-                Diagnostic(
-                    "E-TEST-SHAPE",
-                    msg(
-                        "unknown key '{key}' in a .test.yaml file (keys: rules, tests, description)",
-                        key=unknown[0],
-                    ),
-                    location=doc.locate((unknown[0],)),
-                )
-            ]
-        )
-    ref = data.get("rules")
-    tests = data.get("tests")
-    if not isinstance(ref, str) or not isinstance(tests, list):
-        raise UnusableFile(
-            [
-                Diagnostic(
-                    "E-TEST-SHAPE",
-                    msg("a .test.yaml file needs 'rules: path/to/rules.yaml' and a 'tests:' list"),
-                    location=doc.locate(()),
-                    hint=msg("the rules path is relative to the .test.yaml file"),
-                )
-            ]
-        )
-    rules_path = path.parent / ref
-    if not rules_path.is_file():
-        raise UnusableFile(
-            [
-                Diagnostic(
-                    "E-TEST-SHAPE",
-                    msg(
-                        "rule file '{rules}' not found (looked for {path})",
-                        rules=ref,
-                        path=rules_path,
-                    ),
-                    location=doc.locate(("rules",)),
-                    hint=msg("the rules path is relative to the .test.yaml file"),
-                )
-            ]
-        )
-    rules = load_rules(rules_path)
-    cases: list[tuple[TestCase | None, int | None, Diagnostic | None]] = []
-    for i, entry in enumerate(tests):
-        loc: SourceLocation = doc.locate(("tests", i))
-        try:
-            case = TestCase.model_validate(entry)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            key = tuple(first.get("loc", ()))
-            where = ".".join(str(p) for p in key)
-            name = entry.get("name") if isinstance(entry, dict) else None
-            label = (
-                msg("test '{name}'", name=name)
-                if isinstance(name, str)
-                else msg("test {number}", number=i + 1)
-            )
-            problem = Diagnostic(
-                "E-TEST-SHAPE",
-                msg(
-                    "{label}: {where}: {problem}",
-                    label=label,
-                    where=where,
-                    problem=first.get("msg"),
-                ),
-                location=doc.locate(("tests", i, *key)),
-                hint=msg(
-                    "a test has name, block, inputs, not_applicable, missing, expect, tolerance (or agencies: [...])"
-                ),
-            )
-            cases.append((None, loc.line, problem))
-            continue
-        cases.append((case, loc.line, None))
-    return rules, cases, display
 
 
 def _problem_name(problem: Diagnostic | None, index: int) -> str:
@@ -470,110 +369,3 @@ class PropertiesItem(pytest.Item):
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
         return self.path, None, _domain(self)
-
-
-# ---------------------------------------------------------------------------------------
-# Failure reports
-
-
-def _text(value: Any) -> str:
-    from decimal import Decimal
-
-    if value is None:
-        return "—"
-    if isinstance(value, Decimal):
-        text = format(value.normalize(), "f")
-        return "0" if text == "-0" else text
-    return str(value)
-
-
-def _table(rows: list[tuple[str, str, str, str, str]]) -> list[str]:
-    header = ("criterion", "expected", "actual", "diff", "")
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(5)]
-    out = ["  " + "  ".join(h.ljust(widths[i]) for i, h in enumerate(header)).rstrip()]
-    out.append("  " + "  ".join("-" * w for w in widths[:4]))
-    out.extend("  " + "  ".join(c.ljust(widths[i]) for i, c in enumerate(r)).rstrip() for r in rows)
-    return out
-
-
-def _depths(plan: Any) -> dict[str, int]:
-    """Criterion ids of a block plan in tree order, with their depth."""
-    depth: dict[str, int] = {}
-    stack = [(root, 0) for root in reversed(plan.roots)]
-    while stack:
-        node, level = stack.pop()
-        depth[node.id] = level
-        stack.extend((child, level + 1) for child in reversed(getattr(node, "children", ())))
-    return depth
-
-
-def _row(
-    label: str, want: Any, got: Any, tol: Any, *, numeric: bool = True
-) -> tuple[str, str, str, str, str]:
-    from decimal import Decimal
-
-    if want is None:
-        return label, "", _text(got), "", ""
-    if numeric and isinstance(want, Decimal):
-        ok = got is not None and abs(got - want) <= tol
-        diff = _text(got - want) if got is not None else ""
-        if diff and not diff.startswith("-") and diff != "0":
-            diff = "+" + diff
-    else:
-        ok = want == got
-        diff = ""
-    return label, _text(want), _text(got), diff, "ok" if ok else "FAIL"
-
-
-def failure_report(
-    rules: RuleSet, case: TestCase, failures: list[Diagnostic], where: str, line: int | None
-) -> str:
-    """Expected against actual results of a failed test, criterion by criterion."""
-    from udcntt.errors import UdcnttError
-    from udcntt.evaluation import case_dataset, evaluate
-    from udcntt.program import compile_rules
-
-    head = f"test '{case.name}' of {where}" + (f":{line}" if line else "") + " failed"
-    lines = [head]
-    compiled = compile_rules(rules)
-    try:
-        assessment = evaluate(compiled, case_dataset(rules, case))
-    except UdcnttError as exc:
-        lines.append("scoring failed:")
-        lines.extend("  " + d.format().replace("\n", "\n  ") for d in exc.diagnostics)
-        return "\n".join(lines)
-    tol = case.tolerance
-    for agency in case.agencies:
-        exp = agency.expect
-        if exp is None:
-            continue
-        res = assessment.by_id(agency.id)
-        depth = _depths(compiled.blocks[res.block])
-        lines.append("")
-        lines.append(
-            f"agency '{agency.id}' (block {res.block})"
-            + (f", tolerance {_text(tol)}" if tol else "")
-        )
-        rows = [
-            _row(
-                "  " * level + cid,
-                exp.points.get(cid),
-                res.criteria[cid].points if cid in res.criteria else None,
-                tol,
-            )
-            for cid, level in depth.items()
-        ]
-        rows.extend(
-            (cid, _text(want), "(not in this block)", "", "FAIL")
-            for cid, want in exp.points.items()
-            if cid not in depth
-        )
-        rows.append(_row("total", exp.total, res.total, tol))
-        rows.append(_row("max", exp.max, res.max, tol))
-        rows.append(_row("share", exp.share, res.share, tol))
-        rows.append(_row("tier", exp.tier, res.tier, tol, numeric=False))
-        rows.append(_row("rank", exp.rank, res.rank, tol, numeric=False))
-        lines.extend(_table(rows))
-    lines.append("")
-    lines.extend(d.message for d in failures)
-    return "\n".join(lines)
