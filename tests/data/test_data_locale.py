@@ -13,8 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from udcntt.data import MISSING, NA, read_survey
-from udcntt.data._locale import ValueContext, parse_cell
+from udcntt.data._locale import parse_cell
 from udcntt.data._table import Cell
+from udcntt.data._value_context import ValueContext
 from udcntt.errors import DataError, SourceLocation, UsageError
 from udcntt.model import Indicator, RuleSet
 

@@ -17,50 +17,41 @@ Types: ``count`` (whole, ≥ 0), ``number``, ``ratio`` (``75%`` → 0.75; with a
 ``percent``, ``75`` → 0.75), ``bool`` (declared spellings such as ``Có``/``Không``/``x``,
 and 1/0), ``date`` (``dd/mm/yyyy`` or ``yyyy-mm-dd``; ``30/02/2024`` is refused),
 ``category`` (by id or label). The declared range (``Indicator.bounds``) is checked.
+
+The locale and the spellings a cell is read under (:class:`ValueContext`) are set up in
+:mod:`udcntt.data._value_context`.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Literal
 
-from babel import Locale, UnknownLocaleError
-from babel.numbers import NumberFormatError, get_decimal_symbol, get_group_symbol, parse_decimal
+from babel.numbers import NumberFormatError, parse_decimal
 
 from udcntt.data._dataset import MISSING, NA, ValueOrMarker
 from udcntt.data._table import Cell
 from udcntt.data._text import clean_text, match_key
-from udcntt.errors import Diagnostic, Severity, UsageError, did_you_mean, msg
+from udcntt.data._value_context import ValueContext, _Bad, parse_locale
+from udcntt.errors import Diagnostic, Severity, did_you_mean, msg
 from udcntt.model import (
-    DEFAULT_FALSE,
-    DEFAULT_MISSING,
-    DEFAULT_NOT_APPLICABLE,
-    DEFAULT_TRUE,
     Indicator,
     IndicatorType,
-    SurveyLayout,
 )
 
 __all__ = [
-    "COMMON_LOCALES",
     "MAX_DIGITS",
     "MAX_MAGNITUDE",
     "Scale",
-    "ValueContext",
     "parse_cell",
-    "parse_locale",
     "suggest_locale",
 ]
 
-#: Locales named when an unknown one is given: vi-VN writes 1.234,5; en-US 1,234.5.
-COMMON_LOCALES = ("vi-VN", "en-US", "en-GB", "fr-FR", "de-DE")
-# A language, or a language and a country (vi, vi-VN, vi_VN): not "root", "C" or "und".
-_LOCALE_NAME = re.compile(r"^(?!und|root)[A-Za-z]{2,3}(?:[-_][A-Za-z]{2})?$")
 
 #: Most digits a number may have.
 MAX_DIGITS = 30
@@ -76,88 +67,6 @@ _EXPONENT = re.compile(r"^[+-]?[0-9.,]+e[+-]?[0-9]+$", re.IGNORECASE)
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{1,4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _PERCENT_UNITS = frozenset({"%", "phần trăm", "percent"})
-
-
-@lru_cache(maxsize=64)
-def parse_locale(name: str) -> Locale:
-    """A Babel locale from ``vi-VN`` or ``vi_VN``.
-
-    Only a language (``vi``) or a language and a country (``vi-VN``) is accepted; Babel's
-    pseudo-locales (``root``, ``und``, ``C``) are not.
-
-    Raises:
-        UsageError: when Babel does not know the locale; the hint names the close ones or
-            the common ones.
-    """
-    if not isinstance(name, str) or not _LOCALE_NAME.match(name):
-        raise _unknown_locale(name)
-    try:
-        return Locale.parse(name.replace("-", "_"))
-    except (UnknownLocaleError, ValueError, TypeError) as exc:
-        raise _unknown_locale(name) from exc
-
-
-def _unknown_locale(name: object) -> UsageError:
-    from babel.localedata import locale_identifiers
-
-    known = sorted(
-        ident.replace("_", "-") for ident in locale_identifiers() if _LOCALE_NAME.match(ident)
-    )
-    shown = str(name).replace("_", "-")
-    return UsageError(
-        msg("unknown locale {locale}", locale=repr(shown)),
-        hint=did_you_mean(shown, known)
-        or msg(
-            "use {common} (or another of the {count} language-COUNTRY codes Babel knows)",
-            common=", ".join(COMMON_LOCALES),
-            count=len(known),
-        ),
-    )
-
-
-@dataclass(frozen=True)
-class ValueContext:
-    """The locale and the spellings used to read cells."""
-
-    locale_name: str = "vi-VN"
-    not_applicable: frozenset[str] = frozenset(match_key(s) for s in DEFAULT_NOT_APPLICABLE)
-    missing: frozenset[str] = frozenset(match_key(s) for s in DEFAULT_MISSING)
-    true_values: frozenset[str] = frozenset(match_key(s) for s in DEFAULT_TRUE)
-    false_values: frozenset[str] = frozenset(match_key(s) for s in DEFAULT_FALSE)
-    yes_no_hint: str = msg("write Có or Không (also x, C/K, 1/0)")
-    locale: Locale = field(init=False)
-    decimal_symbol: str = field(init=False)
-    group_symbol: str = field(init=False)
-
-    def __post_init__(self) -> None:
-        loc = parse_locale(self.locale_name)
-        object.__setattr__(self, "locale", loc)
-        object.__setattr__(self, "decimal_symbol", get_decimal_symbol(loc))
-        object.__setattr__(self, "group_symbol", get_group_symbol(loc))
-
-    @classmethod
-    def from_layout(cls, layout: SurveyLayout, locale_name: str) -> ValueContext:
-        """The context a layout declares, under ``locale_name``."""
-        return cls(
-            locale_name=locale_name,
-            not_applicable=frozenset(match_key(s) for s in layout.not_applicable),
-            missing=frozenset(match_key(s) for s in layout.missing),
-            true_values=frozenset(match_key(s) for s in layout.true_values),
-            false_values=frozenset(match_key(s) for s in layout.false_values),
-            yes_no_hint=msg(
-                "write {yes} or {no}",
-                yes="/".join(layout.true_values[:3]),
-                no="/".join(layout.false_values[:3]),
-            ),
-        )
-
-
-class _Bad(Exception):
-    def __init__(self, code: str, message: str, hint: str | None = None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.hint = hint
 
 
 def parse_cell(

@@ -10,12 +10,12 @@ from pydantic import ValidationError
 
 from udcntt.data._dataset import Dataset
 from udcntt.data._limits import DEFAULT_LIMITS, Limits, check_size, read_bytes
-from udcntt.data._locale import ValueContext, parse_locale
 from udcntt.data._readers import load_yaml_document, read_delimited, read_json, read_yaml
 from udcntt.data._registry import Registry
 from udcntt.data._table import Table, fatal
 from udcntt.data._text import match_key
 from udcntt.data._validate import Builder
+from udcntt.data._value_context import ValueContext, parse_locale
 from udcntt.errors import (
     DataError,
     Diagnostic,

@@ -22,11 +22,12 @@ from decimal import Decimal
 from udcntt.data._agencies import AgencyBook, Draft, Rejected
 from udcntt.data._columns import Column, HeaderResolver, header_text
 from udcntt.data._dataset import MISSING, AgencyRecord, CellInfo, Marker, ValueOrMarker
-from udcntt.data._locale import Scale, ValueContext, parse_cell, suggest_locale
+from udcntt.data._locale import Scale, parse_cell, suggest_locale
 from udcntt.data._registry import Registry
 from udcntt.data._relations import check_relations
 from udcntt.data._relations import shown_value as _shown
 from udcntt.data._table import Cell, Row, Table, column_letter, fatal, is_blank
+from udcntt.data._value_context import ValueContext
 from udcntt.errors import Diagnostic, Severity, SourceLocation, did_you_mean, msg
 from udcntt.model import ColumnRole, EvidencePolicy, RuleSet, SurveyLayout
 
