@@ -90,15 +90,15 @@ def test_parts_after_the_data_are_not_parsed(tmp_path: Path) -> None:
 def test_unused_shared_strings_are_refused_before_loading(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A shared-strings table far larger than its use is refused before openpyxl loads it."""
-    import openpyxl
+    """A shared-strings table far larger than its use is refused before it is loaded."""
+    import udcntt.data._xlsx as reader
 
     def never(*_args: object, **_kwargs: object) -> None:
-        raise AssertionError("openpyxl must not load this workbook")
+        raise AssertionError("the workbook must not be opened")
 
     shared = [f"s{i}" for i in range(15_000)]
     path = hand_xlsx(tmp_path / "sst.xlsx", ROWS, shared=shared)
-    monkeypatch.setattr(openpyxl, "load_workbook", never)
+    monkeypatch.setattr(reader, "Workbook", never)
     with pytest.raises(DataError, match="shared-strings table holds 15,000 texts") as info:
         _read(path)
     assert info.value.code == "E-DATA-LIMIT"

@@ -1,38 +1,38 @@
 """Reading XLSX workbooks safely, with work bounded by the cells actually read.
 
-Before openpyxl touches a workbook, :func:`~udcntt.data._xlsx_archive.check_archive` reads
+Before any XML parser sees a workbook, :func:`~udcntt.data._xlsx_archive.check_archive` reads
 the archive with :mod:`zipfile` and refuses damaged files, zip bombs, DOCTYPEs and content
 out of proportion to the data (see that module).
 
-openpyxl is then used with ``defusedxml`` in place (checked: ``openpyxl.xml.DEFUSEDXML``),
-in read-only mode, with ``data_only=False`` so that formula cells are seen as formulas:
-they are refused (``E-DATA-FORMULA``) because the cached results stored next to them are
-not trusted. Each sheet is streamed through openpyxl's sheet parser, not through
-``iter_rows`` (which pads every row to its last cell and trusts the declared dimension):
-the parser is fed only the sheet's ``<sheetData>``, without the empty self-closing cells
-(``<c r="B7" s="3"/>``: formatting only) that a file can hold by the million in a few
-hundred kilobytes. Rows and cells are counted as they stream (:class:`XlsxStats`) and
-reading stops at ``Limits.max_rows``, ``max_columns`` and ``max_cells`` with ``E-DATA-LIMIT``.
+The workbook and its sheets are then read with ``defusedxml``'s streaming parser
+(:mod:`~udcntt.data._xlsx_stream`), not with openpyxl's reader, which parses a sheet
+without a ``<dimension>`` in full when the workbook is opened, pads every row to its last
+cell (one cell at column 4,000 costs 4,000) and builds objects for every empty formatted
+cell and every merge after the data. Only the sheet's ``<sheetData>`` is parsed, without
+the empty self-closing cells (``<c r="B7" s="3"/>``: formatting only) that a file can hold
+by the million in a few hundred kilobytes. Formula cells are seen as formulas and refused
+(``E-DATA-FORMULA``) because the cached results stored next to them are not trusted.
+Rows and cells are counted as they stream (:class:`XlsxStats`) and reading stops at
+``Limits.max_rows``, ``max_columns`` and ``max_cells`` with ``E-DATA-LIMIT``. openpyxl's
+public helpers give the built-in number formats and turn serial numbers into dates.
 Texts holding control, invisible or bidirectional characters, in cells or sheet names, are
 refused (``E-DATA-CHAR``).
 """
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
-from typing import Any
 
 from udcntt.data._chars import CharGuard, first_unsafe, visible
 from udcntt.data._limits import Limits
 from udcntt.data._table import Cell, Row, Table, column_letter, fatal
 from udcntt.data._text import match_key
 from udcntt.data._xlsx_archive import check_archive
-from udcntt.data._xlsx_stream import Sheet, SheetStream, Workbook, XlsxStats
+from udcntt.data._xlsx_stream import RawCell, SheetStream, Workbook, XlsxStats, parse_rows
 from udcntt.errors import (
     Diagnostic,
     SourceLocation,
@@ -113,13 +113,11 @@ def read_xlsx(
     check_archive(path, limits)
     file = str(path)
     stats = stats if stats is not None else XlsxStats()
-    # Open the file ourselves so that it is closed whatever openpyxl does on a corrupt file.
+    # Open the file here so that it is closed whatever a corrupt part raises.
     with open(path, "rb") as handle:
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                wb = Workbook(handle)
-        except Exception as exc:  # openpyxl raises many kinds on corrupt files
+            wb = Workbook(handle)
+        except Exception as exc:  # zip, XML, KeyError, ValueError on corrupt files
             raise fatal(
                 "E-DATA-FORMAT",
                 msg(
@@ -147,7 +145,7 @@ def read_xlsx(
 
 
 def _check_sheet_names(wb: Workbook, file: str) -> None:
-    if not wb.sheetnames:  # openpyxl skips sheets whose part is missing
+    if not wb.sheetnames:  # sheets whose part is missing are left out
         raise fatal(
             "E-DATA-FORMAT",
             msg("the workbook has no sheet that can be read (a damaged file?)"),
@@ -165,37 +163,23 @@ def _check_sheet_names(wb: Workbook, file: str) -> None:
 def _read_sheet(
     wb: Workbook, name: str, file: str, limits: Limits, stats: XlsxStats, guard: CharGuard
 ) -> Table:
-    from openpyxl.cell.read_only import ReadOnlyCell
-    from openpyxl.worksheet._reader import WorkSheetParser
-
-    ws = Sheet(name, wb.book)
     table = Table(file=file, sheet=name)
     try:
         source = SheetStream(wb.archive.open(wb.targets[name]), stats)
         try:
-            parser = WorkSheetParser(
-                source,
-                wb.shared_strings,
-                data_only=False,
-                epoch=wb.book.epoch,
-                date_formats=wb.book._date_formats,
-                timedelta_formats=wb.book._timedelta_formats,
-            )
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                for number, raw in parser.parse():
-                    stats.rows_iterated += 1
-                    stats.cells_visited += len(raw)
-                    _bound(stats, number, raw, name, file, limits)
-                    cells = _cells(ws, ReadOnlyCell, raw, number, name, file, limits, guard)
-                    if cells:
-                        loc = SourceLocation(file=file, sheet=name, row=number)
-                        table.rows.append(Row(number, cells, loc))
+            for number, raw in parse_rows(source, wb):
+                stats.rows_iterated += 1
+                stats.cells_visited += len(raw)
+                _bound(stats, number, raw, name, file, limits)
+                cells = _cells(wb, raw, number, name, file, limits, guard)
+                if cells:
+                    loc = SourceLocation(file=file, sheet=name, row=number)
+                    table.rows.append(Row(number, cells, loc))
         finally:
             source.close()
     except UdcnttError:
         raise
-    except Exception as exc:  # a damaged part: zlib, zip, XML or openpyxl errors
+    except Exception as exc:  # a damaged part: zlib, zip, XML, bad numbers or references
         raise fatal(
             "E-DATA-FORMAT",
             msg(
@@ -211,11 +195,11 @@ def _read_sheet(
 
 
 def _bound(
-    stats: XlsxStats, number: int, raw: list[dict[str, Any]], name: str, file: str, limits: Limits
+    stats: XlsxStats, number: int, raw: list[RawCell], name: str, file: str, limits: Limits
 ) -> None:
     """Stop at the first row, column or cell beyond the limits."""
     loc = SourceLocation(file=file, sheet=name, row=number)
-    last = max((cell["column"] for cell in raw), default=0)
+    last = max((cell.column for cell in raw), default=0)
     if number > limits.max_rows or stats.rows_iterated > limits.max_rows:
         where = (
             msg("a cell at {column}{row}", column=column_letter(last), row=number)
@@ -259,9 +243,8 @@ def _bound(
 
 
 def _cells(
-    ws: Any,
-    cell_type: Any,
-    raw: list[dict[str, Any]],
+    wb: Workbook,
+    raw: list[RawCell],
     number: int,
     name: str,
     file: str,
@@ -270,15 +253,15 @@ def _cells(
 ) -> dict[int, Cell]:
     cells: dict[int, Cell] = {}
     for item in raw:
-        value = item["value"]
+        value = item.value
         if value is None:
             continue
-        index = item["column"] - 1
+        index = item.column - 1
         col = column_letter(index + 1)
         loc = SourceLocation(file=file, sheet=name, row=number, cell_column=col)
-        kind = item["data_type"]
+        kind = item.kind
         if kind == "f":
-            shown = str(getattr(value, "text", value))
+            shown = str(value)
             guard.check(shown, loc)
             shown = shown[:60]
             cells[index] = Cell(
@@ -325,7 +308,7 @@ def _cells(
             guard.check(value, loc)
             cells[index] = Cell(value, loc)
         elif isinstance(value, bool | int | float | Decimal):
-            fmt = "" if isinstance(value, bool) else str(cell_type(ws, **item).number_format)
+            fmt = "" if isinstance(value, bool) else wb.number_format(item.style)
             cells[index] = Cell(value, loc, percent="%" in fmt)
         elif isinstance(value, datetime | date | time | timedelta):
             cells[index] = Cell(value, loc)

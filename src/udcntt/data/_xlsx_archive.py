@@ -13,9 +13,9 @@
   and external entities);
 * work out of proportion to the data: more XML tags than ``Limits.max_cells`` cells can
   need, a cell or row reference beyond ``Limits.max_rows`` / ``max_columns``, thousands of
-  elements before a sheet's data (where openpyxl looks for the sheet's dimension), and a
+  elements before a sheet's data (column formats, views: never parsed, but scanned), and a
   shared-strings table larger than the cells that use it (a workbook saved by Excel keeps
-  only the texts its cells use; openpyxl would load every one of them).
+  only the texts its cells use; the reader loads every one of them).
 """
 
 from __future__ import annotations
@@ -239,9 +239,9 @@ def _scan_part(
 
     Counts elements (every ``<``: an upper bound of cells, rows and strings), cells that
     refer to shared strings and the shared strings themselves, and looks for cell or row
-    references beyond the row and column limits. openpyxl reads a sheet's
-    elements before its data to find its dimension when the workbook is opened; those are
-    bounded by :data:`HEAD_TAGS`.
+    references beyond the row and column limits. A sheet's elements before its data
+    (column formats, views) are skipped unparsed by the reader; they are bounded by
+    :data:`HEAD_TAGS` all the same (a survey sheet has a few).
     """
     head = part.read(_PROLOG_LIMIT)
     verdict = _prolog_declares_doctype(head)

@@ -1,23 +1,35 @@
-"""Opening a workbook and feeding openpyxl's sheet parser only what it must see.
+"""Opening a workbook and streaming its sheets, with work bounded by the cells read.
 
-:class:`Workbook` opens the archive as openpyxl's read-only mode does, without its pass over
-every sheet looking for a dimension.
+:class:`Workbook` reads what a survey needs of the workbook (sheets, their state and part,
+the date system, the shared strings, each cell style's number format) with
+:mod:`zipfile` and ``defusedxml``; the archive was checked first (``_xlsx_archive``), so
+each part read here is bounded.
 
-:class:`SheetStream` wraps a sheet part of the archive as a file object for openpyxl's
-``WorkSheetParser``: it passes the root element and ``<sheetData>`` only, without the empty
-self-closing cells (``<c r="B7" s="3"/>``: formatting only) that a file can hold by the
-million in a few hundred kilobytes, and without what comes before (column formats, views)
-or after (merges, hyperlinks, validations) the data. :class:`XlsxStats` counts what was
-parsed, deterministically, for the limits, the tests and the benchmarks.
+:class:`SheetStream` wraps a sheet part as a file object for the XML parser: it passes the
+root element and ``<sheetData>`` only, without the empty self-closing cells
+(``<c r="B7" s="3"/>``: formatting only) that a file can hold by the million in a few
+hundred kilobytes, and without what comes before (column formats, views) or after (merges,
+hyperlinks, validations) the data. :func:`parse_rows` streams its rows, yielding only the
+cells written in the file (a row is never padded to its last column).
+:class:`XlsxStats` counts what was parsed, deterministically, for the limits, the tests
+and the benchmarks.
+
+openpyxl is used through its public helpers only (built-in number formats, date formats,
+serial dates); its workbook reader is not used because it parses every sheet in full on
+opening (looking for a dimension) and pads each row to its last cell.
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
+import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
+from xml.etree.ElementTree import Element
 
-__all__ = ["Sheet", "SheetStream", "Workbook", "XlsxStats"]
+__all__ = ["RawCell", "SheetStream", "Workbook", "XlsxStats", "parse_rows"]
 
 _CHUNK = 1 << 16
 _HEAD_LIMIT = 1_000_000
@@ -139,49 +151,85 @@ class SheetStream:
         return kept
 
 
-class Sheet:
-    """What a :class:`ReadOnlyCell` needs of its sheet: a title and the workbook's styles."""
+_COORD = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]+)")
+_ROOT_RELS = "_rels/.rels"
+_OFFICE_DOCUMENT = "/officeDocument"
 
-    __slots__ = ("parent", "title")
 
-    def __init__(self, title: str, parent: Any) -> None:
-        self.title = title
-        self.parent = parent
+def _local(tag: str) -> str:
+    """An element's name without its namespace (``{ns}c`` → ``c``)."""
+    return tag[tag.rfind("}") + 1 :]
+
+
+def _attr(element: Element, name: str) -> str | None:
+    """An attribute by local name, whatever its namespace (``r:id``)."""
+    value = element.get(name)
+    if value is not None:
+        return value
+    for key, found in element.attrib.items():
+        if key.startswith("{") and _local(key) == name:
+            return found
+    return None
+
+
+def _text(element: Element) -> str:
+    """The text of a string item (``<si>``, ``<is>``): plain or runs, phonetic runs left out."""
+    parts: list[str] = []
+    for child in element:
+        name = _local(child.tag)
+        if name == "t":
+            parts.append(child.text or "")
+        elif name == "r":
+            parts.extend(t.text or "" for t in child if _local(t.tag) == "t")
+    return "".join(parts)
+
+
+class RawCell(NamedTuple):
+    """A cell as written in the sheet, typed but not yet checked.
+
+    ``kind`` is ``n`` (number), ``s`` (text), ``b`` (boolean), ``d`` (date or time),
+    ``e`` (Excel error) or ``f`` (formula: ``value`` is its text); ``value`` is ``None``
+    for a cell without one.
+    """
+
+    column: int
+    value: Any
+    kind: str
+    style: int
 
 
 class Workbook:
-    """A workbook opened as openpyxl's read-only mode does, without touching the sheets.
+    """The parts of a workbook a survey needs, read without touching the sheets.
 
-    ``load_workbook(read_only=True)`` looks for each sheet's ``<dimension>`` when it opens
-    the file, and without one it parses the whole sheet (every empty cell included) before
-    a single row is read. This does the other steps of its reader (content types, shared
-    strings, workbook, styles) and lists the sheets; :class:`SheetStream` streams them.
+    Raises (from the constructor) whatever a malformed part raises (``KeyError``,
+    ``ValueError``, XML errors): the caller reports it as a damaged workbook.
     """
 
     def __init__(self, handle: IO[bytes]) -> None:
-        from openpyxl.reader.excel import ExcelReader
-        from openpyxl.styles.stylesheet import apply_stylesheet
+        from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH
 
-        reader = ExcelReader(
-            handle, read_only=True, keep_vba=False, data_only=False, keep_links=False
-        )
-        self.archive = reader.archive
+        self.archive = zipfile.ZipFile(handle)
         try:
-            reader.read_manifest()
-            reader.read_strings()
-            reader.read_workbook()
-            apply_stylesheet(reader.archive, reader.wb)
-            self.book: Any = reader.wb  # private attributes (date formats) are read
-            self.shared_strings = reader.shared_strings
+            self._names = set(self.archive.namelist())
+            book = self._target(_ROOT_RELS, "", _OFFICE_DOCUMENT) or "xl/workbook.xml"
+            rels = self._rels(book)
+            root = self._parse(book)
+            self.epoch = WINDOWS_EPOCH
             self.sheetnames: list[str] = []
             self.states: dict[str, str] = {}
             self.targets: dict[str, str] = {}
-            for sheet, rel in reader.parser.find_sheets():
-                if rel.target not in reader.valid_files or "chartsheet" in rel.Type:
-                    continue  # a missing part (reported when no sheet is left) or a chart
-                self.sheetnames.append(sheet.name)
-                self.states[sheet.name] = sheet.state or "visible"
-                self.targets[sheet.name] = rel.target
+            for element in root:
+                name = _local(element.tag)
+                if name == "workbookPr" and element.get("date1904") in ("1", "true"):
+                    self.epoch = MAC_EPOCH
+                elif name == "sheets":
+                    for sheet in element:
+                        if _local(sheet.tag) == "sheet":
+                            self._add_sheet(sheet, rels)
+            strings = self._first(rels, "/sharedStrings", "xl/sharedStrings.xml")
+            self.shared_strings = self._strings(strings) if strings else []
+            styles = self._first(rels, "/styles", "xl/styles.xml")
+            self._styles(styles)
         except BaseException:
             self.archive.close()
             raise
@@ -189,3 +237,212 @@ class Workbook:
     def close(self) -> None:
         """Close the archive."""
         self.archive.close()
+
+    def number_format(self, style: int) -> str:
+        """The number format of a cell style (``General`` when the style is unknown)."""
+        return self.formats[style] if 0 <= style < len(self.formats) else "General"
+
+    def _parse(self, name: str) -> Element:
+        from defusedxml.ElementTree import parse
+
+        with self.archive.open(name) as part:
+            root: Element = parse(part, forbid_dtd=True).getroot()
+        return root
+
+    def _rels(self, part: str) -> dict[str, tuple[str, str]]:
+        """A part's relationships: id → (type, target part)."""
+        folder, base = posixpath.split(part)
+        path = posixpath.join(folder, "_rels", base + ".rels")
+        found: dict[str, tuple[str, str]] = {}
+        if path not in self._names:
+            return found
+        for element in self._parse(path).iter():
+            target = element.get("Target")
+            if _local(element.tag) != "Relationship" or target is None:
+                continue
+            if element.get("TargetMode") == "External":
+                continue
+            if target.startswith("/"):
+                resolved = target[1:]
+            else:
+                resolved = posixpath.normpath(posixpath.join(folder, target))
+            found[element.get("Id", "")] = (element.get("Type", ""), resolved)
+        return found
+
+    def _target(self, rels_of: str, folder: str, kind: str) -> str | None:
+        if rels_of not in self._names:
+            return None
+        for element in self._parse(rels_of).iter():
+            if _local(element.tag) == "Relationship" and element.get("Type", "").endswith(kind):
+                target = element.get("Target", "").lstrip("/")
+                return posixpath.normpath(posixpath.join(folder, target))
+        return None
+
+    def _first(self, rels: dict[str, tuple[str, str]], kind: str, default: str) -> str | None:
+        for rel_type, target in rels.values():
+            if rel_type.endswith(kind) and target in self._names:
+                return target
+        return default if default in self._names else None
+
+    def _add_sheet(self, element: Element, rels: dict[str, tuple[str, str]]) -> None:
+        rel = rels.get(_attr(element, "id") or "")
+        name = element.get("name")
+        if rel is None or name is None or rel[1] not in self._names or "chartsheet" in rel[0]:
+            return  # a missing part (reported when no sheet is left) or a chart
+        self.sheetnames.append(name)
+        self.states[name] = element.get("state") or "visible"
+        self.targets[name] = rel[1]
+
+    def _strings(self, name: str) -> list[str]:
+        """The shared strings, streamed (their number was bounded by the archive check)."""
+        from defusedxml.ElementTree import iterparse
+
+        strings: list[str] = []
+        root: Element | None = None
+        with self.archive.open(name) as part:
+            for event, element in iterparse(part, events=("start", "end"), forbid_dtd=True):
+                if event == "start":
+                    root = element if root is None else root
+                elif _local(element.tag) == "si":
+                    # As openpyxl reads them: "_x005F_" (an escaped "_") loses its escape.
+                    strings.append(_text(element).replace("x005F_", ""))
+                    if root is not None:
+                        root.clear()
+        return strings
+
+    def _styles(self, name: str | None) -> None:
+        """Each cell style's number format, and which of them show dates or durations."""
+        from openpyxl.styles.numbers import (
+            BUILTIN_FORMATS,
+            is_date_format,
+            is_timedelta_format,
+        )
+
+        self.formats: list[str] = []
+        self.date_styles: set[int] = set()
+        self.timedelta_styles: set[int] = set()
+        if name is None:
+            return
+        root = self._parse(name)
+        custom: dict[int, str] = {}
+        cell_xfs: list[Element] = []
+        for element in root:
+            if _local(element.tag) == "numFmts":
+                for item in element:
+                    code = item.get("formatCode")
+                    if _local(item.tag) == "numFmt" and code is not None:
+                        custom[int(item.get("numFmtId", "0"))] = code
+            elif _local(element.tag) == "cellXfs":
+                cell_xfs = [xf for xf in element if _local(xf.tag) == "xf"]
+        for index, xf in enumerate(cell_xfs):
+            number = int(xf.get("numFmtId", "0"))
+            fmt = custom.get(number) or BUILTIN_FORMATS.get(number) or "General"
+            self.formats.append(fmt)
+            if is_date_format(fmt):
+                self.date_styles.add(index)
+            if is_timedelta_format(fmt):
+                self.timedelta_styles.add(index)
+
+
+def parse_rows(source: SheetStream, book: Workbook) -> Iterator[tuple[int, list[RawCell]]]:
+    """Stream a sheet's rows: the row number and the cells written in it, in order.
+
+    Raises:
+        ValueError, IndexError or an XML error: for a malformed sheet (a bad reference,
+            number or shared-string index); the caller reports a damaged workbook.
+    """
+    from defusedxml.ElementTree import iterparse
+
+    data: Element | None = None
+    number = 0
+    for event, element in iterparse(source, events=("start", "end"), forbid_dtd=True):
+        name = _local(element.tag)
+        if event == "start":
+            if name == "sheetData":
+                data = element
+            continue
+        if name != "row":
+            continue
+        found = element.get("r")
+        number = _row_number(found) if found is not None else number + 1
+        cells: list[RawCell] = []
+        for cell in element:
+            if _local(cell.tag) == "c":
+                cells.append(_cell(cell, cells[-1].column if cells else 0, book))
+        if data is not None:
+            data.clear()  # the rows handled so far: memory stays that of one row
+        yield number, cells
+
+
+def _row_number(text: str) -> int:
+    value = float(text) if "." in text else int(text)
+    if value != int(value) or value < 1:
+        raise ValueError(f"row number {text!r} is not a positive integer")
+    return int(value)
+
+
+def _column(reference: str | None, previous: int) -> int:
+    if reference is None:
+        return previous + 1  # cells without a reference follow the one before
+    found = _COORD.fullmatch(reference)
+    if found is None:
+        raise ValueError(f"invalid cell reference {reference[:20]!r}")
+    number = 0
+    for ch in found.group(1).upper():
+        number = number * 26 + ord(ch) - 64
+    return number
+
+
+def _cell(cell: Element, previous: int, book: Workbook) -> RawCell:
+    """One ``<c>``: its column and typed value, as Excel's cell types define them."""
+    from openpyxl.utils.datetime import from_excel
+
+    column = _column(cell.get("r"), previous)
+    kind = cell.get("t", "n")
+    style = int(cell.get("s") or 0)
+    value: Any = None
+    formula = None
+    inline = None
+    for child in cell:
+        name = _local(child.tag)
+        if name == "v":
+            value = child.text or None
+        elif name == "f":
+            formula = child
+        elif name == "is":
+            inline = child
+    if formula is not None:
+        return RawCell(column, "=" + (formula.text or ""), "f", style)
+    if kind == "inlineStr":
+        return RawCell(column, None if inline is None else _text(inline), "s", style)
+    if value is None:
+        return RawCell(column, None, kind, style)
+    if kind == "n":
+        number = float(value) if any(ch in value for ch in ".eE") else int(value)
+        if style not in book.date_styles:
+            return RawCell(column, number, "n", style)
+        try:
+            when = from_excel(number, book.epoch, timedelta=style in book.timedelta_styles)
+        except (OverflowError, ValueError):
+            return RawCell(column, "#VALUE!", "e", style)  # a date beyond the calendar
+        return RawCell(column, when, "d", style)
+    if kind == "s":
+        index = int(value)
+        if not 0 <= index < len(book.shared_strings):
+            raise IndexError(f"shared string {index} does not exist")
+        return RawCell(column, book.shared_strings[index], "s", style)
+    if kind == "b":
+        return RawCell(column, bool(int(value)), "b", style)
+    if kind == "str":
+        return RawCell(column, value, "s", style)
+    if kind == "d":
+        return RawCell(column, _iso_date(value), "d", style)
+    return RawCell(column, value, kind, style)  # "e": an Excel error such as #DIV/0!
+
+
+def _iso_date(text: str) -> Any:
+    """A date, time or duration written as ISO 8601 (cells of type ``d``)."""
+    from openpyxl.utils import datetime as dates
+
+    convert: Callable[[str], Any] = dates.from_ISO8601  # untyped in the stubs
+    return convert(text)
