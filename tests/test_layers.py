@@ -11,7 +11,10 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "udcntt"
 
 # Each package may import itself and the packages listed before it.
 LAYERS = [
+    "_messages_rules",
+    "_messages_data",
     "_messages",
+    "_diagnostics",
     "errors",
     "_version",
     "model",
@@ -77,3 +80,68 @@ def test_only_expressions_imports_simpleeval() -> None:
             names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
             names |= {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
             assert "simpleeval" not in names, path
+
+
+def _private_imports(text: str, own: str) -> list[str]:
+    """Imports, anywhere in ``text`` (a module of package ``own``), of another package's
+    private modules (``udcntt.model._survey``) or private names (``from udcntt.x import _y``).
+    """
+    found: list[str] = []
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            parts = node.module.split(".")
+            if parts[0] != "udcntt" or len(parts) < 2 or parts[1] == own:
+                continue
+            if any(p.startswith("_") for p in parts[2:]):
+                found.append(f"line {node.lineno}: from {node.module} import ...")
+            elif not parts[1].startswith("_"):
+                private = [a.name for a in node.names if a.name.startswith("_")]
+                if private:
+                    found.append(f"line {node.lineno}: from {node.module} import {private}")
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                parts = alias.name.split(".")
+                if (
+                    parts[0] == "udcntt"
+                    and len(parts) > 2
+                    and parts[1] != own
+                    and any(p.startswith("_") for p in parts[2:])
+                ):
+                    found.append(f"line {node.lineno}: import {alias.name}")
+    return found
+
+
+ALL_MODULES = sorted(SRC.rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", MODULES, ids=[str(p.relative_to(SRC)) for p in MODULES])
+def test_no_private_imports_across_packages(path: Path) -> None:
+    """A package uses another package only through its public names (its ``__init__``)."""
+    bad = _private_imports(path.read_text(encoding="utf-8"), _package_of(path))
+    assert not bad, f"{path.relative_to(SRC)} imports private parts of another package: {bad}"
+
+
+def test_private_import_check_finds_every_form() -> None:
+    """The check sees ``from``-imports, plain imports, private names and nested imports."""
+    text = (
+        "import udcntt.model._survey\n"
+        "from udcntt.model._survey import SurveyLayout\n"
+        "from udcntt.evaluation import _dataset\n"
+        "from udcntt.data._dataset import MISSING\n"
+        "from udcntt.model import RuleSet\n"
+        "import udcntt.model\n"
+        "def f():\n"
+        "    from udcntt.loading._yaml import parse_yaml\n"
+    )
+    found = _private_imports(text, "data")
+    assert [f.split(":")[0] for f in found] == ["line 1", "line 2", "line 3", "line 8"]
+
+
+MAX_MODULE_LINES = 500
+
+
+@pytest.mark.parametrize("path", ALL_MODULES, ids=[str(p.relative_to(SRC)) for p in ALL_MODULES])
+def test_modules_are_at_most_500_lines(path: Path) -> None:
+    """Every module under src/udcntt stays within 500 lines (split along real seams)."""
+    lines = len(path.read_text(encoding="utf-8").splitlines())
+    assert lines <= MAX_MODULE_LINES, f"{path.relative_to(SRC)} has {lines} lines"
