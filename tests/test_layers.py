@@ -114,7 +114,7 @@ def _private_imports(text: str, own: str) -> list[str]:
 ALL_MODULES = sorted(SRC.rglob("*.py"))
 
 
-@pytest.mark.parametrize("path", MODULES, ids=[str(p.relative_to(SRC)) for p in MODULES])
+@pytest.mark.parametrize("path", ALL_MODULES, ids=[str(p.relative_to(SRC)) for p in ALL_MODULES])
 def test_no_private_imports_across_packages(path: Path) -> None:
     """A package uses another package only through its public names (its ``__init__``)."""
     bad = _private_imports(path.read_text(encoding="utf-8"), _package_of(path))
