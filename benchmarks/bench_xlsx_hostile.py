@@ -1,13 +1,15 @@
 """Benchmark: reading hostile XLSX shapes that stay within every size limit.
 
 Each workbook is written part by part with :mod:`zipfile` (Excel never makes them) and read
-with ``udcntt.read_survey``; the time and the outcome (rows read, or the refusal's code) are
-printed. The shapes:
+with the XLSX reader alone, then with ``udcntt.read_survey``; both times and the outcome
+(rows read, or the refusal's code) are printed. The shapes:
 
 * ``empty-cells``: 1,000,000 empty formatted cells (``<c r="B7" s="1"/>``) in ~330 KB;
 * ``far-column``: 50,000 rows whose only cell is at column 4,000 (EWV);
 * ``unused-strings``: a shared-strings table of 1,400,000 texts that no cell uses;
-* ``merges``: 200,000 merged ranges after the data.
+* ``merges``: 200,000 merged ranges after the data;
+* ``survey``: not hostile, for comparison: 20,000 rows of an id (a shared string) and
+  eight numbers.
 
 Run it against another checkout to compare (the figures in the performance page come from
 this script)::
@@ -21,12 +23,15 @@ Usage: python benchmarks/bench_xlsx_hostile.py [--shape NAME] [--scale 1.0]
 from __future__ import annotations
 
 import argparse
+import contextlib
 import tempfile
 import time
 import zipfile
 from pathlib import Path
 
 import udcntt
+from udcntt.data import Limits
+from udcntt.data._xlsx import read_xlsx
 from udcntt.errors import DataError
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -55,12 +60,12 @@ def _column(index: int) -> str:
     return letters
 
 
-def _write(path: Path, rows: str, after: str = "", strings: int = 0) -> Path:
+def _write(path: Path, rows: str, after: str = "", strings: int = 0, used: int = 0) -> Path:
     sheet = f'<?xml version="1.0"?><worksheet xmlns="{NS}"><sheetData>{HEAD}{rows}</sheetData>'
     sheet += f"{after}</worksheet>"
     sst = (
         f'<?xml version="1.0"?><sst xmlns="{NS}">'
-        + "".join(f"<si><t>{i}</t></si>" for i in range(strings))
+        + "".join(f"<si><t>{'a' if i < used else ''}{i}</t></si>" for i in range(strings))
         + "</sst>"
     )
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -70,7 +75,9 @@ def _write(path: Path, rows: str, after: str = "", strings: int = 0) -> Path:
             '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
             'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
             '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
-            'officedocument.spreadsheetml.sheet.main+xml"/></Types>',
+            'officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/sharedStrings'
+            '.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.'
+            'sharedStrings+xml"/></Types>',
         )
         archive.writestr(
             "_rels/.rels",
@@ -118,6 +125,15 @@ def build(shape: str, folder: Path, scale: float) -> Path:
             f'<mergeCell ref="C{r}:D{r}"/>' for r in range(3, 3 + int(200_000 * scale))
         )
         return _write(path, "", after=f"<mergeCells>{merges}</mergeCells>")
+    if shape == "survey":
+        count = int(20_000 * scale)
+        body = "".join(
+            f'<row r="{r}"><c r="A{r}" t="s"><v>{r - 3}</v></c>'
+            + "".join(f'<c r="{c}{r}"><v>{r % 97}</v></c>' for c in "BCDEFGHI")
+            + "</row>"
+            for r in range(3, 3 + count)
+        )
+        return _write(path, body, strings=count, used=count)
     raise SystemExit(f"unknown shape {shape!r}")
 
 
@@ -128,10 +144,14 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0)
     args = parser.parse_args()
     rules = udcntt.RuleSet.model_validate(RULES)
-    shapes = args.shape or ["empty-cells", "far-column", "unused-strings", "merges"]
+    shapes = args.shape or ["empty-cells", "far-column", "unused-strings", "merges", "survey"]
     with tempfile.TemporaryDirectory() as tmp:
         for shape in shapes:
             path = build(shape, Path(tmp), args.scale)
+            start = time.perf_counter()
+            with contextlib.suppress(DataError):
+                read_xlsx(path, sheet=None, limits=Limits())
+            reader = time.perf_counter() - start
             start = time.perf_counter()
             try:
                 data = udcntt.read_survey(path, rules, policy="lenient")
@@ -140,7 +160,10 @@ def main() -> None:
                 outcome = f"refused {exc.code}"
             elapsed = time.perf_counter() - start
             size = path.stat().st_size
-            print(f"{shape:<15} {size / 1e3:>9,.0f} KB {elapsed:>8.2f} s  {outcome}")
+            print(
+                f"{shape:<15} {size / 1e3:>9,.0f} KB  reader {reader:>6.2f} s  "
+                f"read_survey {elapsed:>6.2f} s  {outcome}"
+            )
 
 
 if __name__ == "__main__":

@@ -347,31 +347,96 @@ class Workbook:
 def parse_rows(source: SheetStream, book: Workbook) -> Iterator[tuple[int, list[RawCell]]]:
     """Stream a sheet's rows: the row number and the cells written in it, in order.
 
+    The parser calls :class:`_SheetTarget` for each tag (no element tree is built); rows
+    are handed on after each chunk of the stream, so memory stays that of one chunk.
+
     Raises:
         ValueError, IndexError or an XML error: for a malformed sheet (a bad reference,
             number or shared-string index); the caller reports a damaged workbook.
     """
-    from defusedxml.ElementTree import iterparse
+    from defusedxml.ElementTree import XMLParser
 
-    data: Element | None = None
-    number = 0
-    for event, element in iterparse(source, events=("start", "end"), forbid_dtd=True):
-        name = _local(element.tag)
-        if event == "start":
-            if name == "sheetData":
-                data = element
-            continue
-        if name != "row":
-            continue
-        found = element.get("r")
-        number = _row_number(found) if found is not None else number + 1
-        cells: list[RawCell] = []
-        for cell in element:
-            if _local(cell.tag) == "c":
-                cells.append(_cell(cell, cells[-1].column if cells else 0, book))
-        if data is not None:
-            data.clear()  # the rows handled so far: memory stays that of one row
-        yield number, cells
+    target = _SheetTarget(book)
+    parser = XMLParser(target=target, forbid_dtd=True)
+    while True:
+        chunk = source.read()
+        if chunk:
+            parser.feed(chunk)
+        else:
+            parser.close()
+        yield from target.rows
+        target.rows.clear()
+        if not chunk:
+            return
+
+
+class _SheetTarget:
+    """Parser callbacks for ``<row>``, ``<c>``, ``<v>``, ``<f>`` and ``<is>`` (their text)."""
+
+    def __init__(self, book: Workbook) -> None:
+        self.book = book
+        self.rows: list[tuple[int, list[RawCell]]] = []
+        self.number = 0
+        self.cells: list[RawCell] = []
+        self.cell: dict[str, str] = {}
+        self.value: str | None = None
+        self.formula: str | None = None
+        self.inline: list[str] | None = None
+        self.text: list[str] | None = None  # the text being collected, if any
+        self.phonetic = 0  # depth inside <rPh> (phonetic runs: not part of the text)
+        self.names: dict[str, str] = {}
+
+    def _name(self, tag: str) -> str:
+        name = self.names.get(tag)
+        if name is None:
+            name = self.names[tag] = _local(tag)
+        return name
+
+    def start(self, tag: str, attrib: dict[str, str]) -> None:
+        name = self._name(tag)
+        if name == "c":
+            self.cell = attrib
+            self.value = self.formula = self.inline = None
+        elif name in ("v", "f") or (name == "t" and self.inline is not None):
+            self.text = []
+        elif name == "row":
+            found = attrib.get("r")
+            self.number = _row_number(found) if found is not None else self.number + 1
+            self.cells = []
+        elif name == "is":
+            self.inline = []
+        elif name == "rPh":
+            self.phonetic += 1
+
+    def data(self, text: str) -> None:
+        if self.text is not None:
+            self.text.append(text)
+
+    def end(self, tag: str) -> None:
+        name = self._name(tag)
+        text = self.text
+        if name == "c":
+            previous = self.cells[-1].column if self.cells else 0
+            inline = None if self.inline is None else "".join(self.inline)
+            self.cells.append(
+                _cell(self.cell, previous, self.value, self.formula, inline, self.book)
+            )
+        elif name == "row":
+            self.rows.append((self.number, self.cells))
+        elif text is not None and name in ("v", "f", "t"):
+            joined = "".join(text)
+            self.text = None
+            if name == "v":
+                self.value = joined or None
+            elif name == "f":
+                self.formula = joined
+            elif self.inline is not None and not self.phonetic:
+                self.inline.append(joined)
+        elif name == "rPh":
+            self.phonetic -= 1
+
+    def close(self) -> None:
+        """Nothing to finish: rows are handed on as they end."""
 
 
 def _row_number(text: str) -> int:
@@ -393,28 +458,24 @@ def _column(reference: str | None, previous: int) -> int:
     return number
 
 
-def _cell(cell: Element, previous: int, book: Workbook) -> RawCell:
+def _cell(
+    cell: dict[str, str],
+    previous: int,
+    value: str | None,
+    formula: str | None,
+    inline: str | None,
+    book: Workbook,
+) -> RawCell:
     """One ``<c>``: its column and typed value, as Excel's cell types define them."""
     from openpyxl.utils.datetime import from_excel
 
     column = _column(cell.get("r"), previous)
     kind = cell.get("t", "n")
     style = int(cell.get("s") or 0)
-    value: Any = None
-    formula = None
-    inline = None
-    for child in cell:
-        name = _local(child.tag)
-        if name == "v":
-            value = child.text or None
-        elif name == "f":
-            formula = child
-        elif name == "is":
-            inline = child
     if formula is not None:
-        return RawCell(column, "=" + (formula.text or ""), "f", style)
+        return RawCell(column, "=" + formula, "f", style)
     if kind == "inlineStr":
-        return RawCell(column, None if inline is None else _text(inline), "s", style)
+        return RawCell(column, inline, "s", style)
     if value is None:
         return RawCell(column, None, kind, style)
     if kind == "n":
