@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+import udcntt
+
+# pytester's in-process runs drop the modules they imported when they end, and the next run
+# imports them again: PyYAML's C extension (which cannot be imported twice) then holds the
+# first import's event classes, and objects cached by the plugin module belong to classes
+# that no longer exist. Import every udcntt module here, before any run, so each run uses
+# the same modules (the whole suite does this by chance).
+for _module in pkgutil.walk_packages(udcntt.__path__, "udcntt."):
+    if not _module.name.endswith("__main__"):
+        importlib.import_module(_module.name)
 
 pytest_plugins = ["pytester"]
 
