@@ -152,8 +152,6 @@ class SheetStream:
 
 
 _COORD = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]+)")
-_ROOT_RELS = "_rels/.rels"
-_OFFICE_DOCUMENT = "/officeDocument"
 
 
 def _local(tag: str) -> str:
@@ -211,7 +209,9 @@ class Workbook:
         self.archive = zipfile.ZipFile(handle)
         try:
             self._names = set(self.archive.namelist())
-            book = self._target(_ROOT_RELS, "", _OFFICE_DOCUMENT) or "xl/workbook.xml"
+            book = self._first(self._rels(""), "/officeDocument", "xl/workbook.xml")
+            if book is None:
+                raise KeyError("the archive has no workbook part")
             rels = self._rels(book)
             root = self._parse(book)
             self.epoch = WINDOWS_EPOCH
@@ -268,15 +268,6 @@ class Workbook:
                 resolved = posixpath.normpath(posixpath.join(folder, target))
             found[element.get("Id", "")] = (element.get("Type", ""), resolved)
         return found
-
-    def _target(self, rels_of: str, folder: str, kind: str) -> str | None:
-        if rels_of not in self._names:
-            return None
-        for element in self._parse(rels_of).iter():
-            if _local(element.tag) == "Relationship" and element.get("Type", "").endswith(kind):
-                target = element.get("Target", "").lstrip("/")
-                return posixpath.normpath(posixpath.join(folder, target))
-        return None
 
     def _first(self, rels: dict[str, tuple[str, str]], kind: str, default: str) -> str | None:
         for rel_type, target in rels.values():
@@ -434,9 +425,6 @@ class _SheetTarget:
                 self.inline.append(joined)
         elif name == "rPh":
             self.phonetic -= 1
-
-    def close(self) -> None:
-        """Nothing to finish: rows are handed on as they end."""
 
 
 def _row_number(text: str) -> int:
