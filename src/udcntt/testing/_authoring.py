@@ -20,8 +20,8 @@ from hypothesis import reject
 from hypothesis import strategies as st
 
 from udcntt.data import MISSING, NA, AgencyRecord, Dataset, ValueOrMarker
-from udcntt.errors import EvaluationError, msg
-from udcntt.evaluation import Assessment, evaluate
+from udcntt.errors import msg
+from udcntt.evaluation import Assessment
 from udcntt.model import (
     Aggregate,
     Direction,
@@ -33,7 +33,7 @@ from udcntt.model import (
 from udcntt.program import CompiledRuleSet, LeafPlan, NodePlan
 from udcntt.testing._spaces import block_space, compiled_of, plain_decimal
 from udcntt.testing._strategies import datasets
-from udcntt.testing._violations import InvalidData, Violation
+from udcntt.testing._violations import InvalidData, Violation, _score, _with_value
 
 __all__ = [
     "MISSING_CHECKED",
@@ -52,21 +52,6 @@ _ZERO = Decimal(0)
 _ONE = Decimal(1)
 #: Methods that give every agency the same score when there is no spread (n = 1).
 _POPULATION = frozenset(set(NormMethod) - {NormMethod.GOALPOSTS})
-
-
-def _score(compiled: CompiledRuleSet, data: Dataset) -> Assessment:
-    try:
-        return evaluate(compiled, data)
-    except EvaluationError as exc:
-        raise InvalidData("scoring failed", exc.diagnostics) from None
-
-
-def _with_value(data: Dataset, agency: str, indicator: str, value: ValueOrMarker) -> Dataset:
-    records = tuple(
-        replace(r, values={**r.values, indicator: value}) if r.id == agency else r
-        for r in data.agencies
-    )
-    return replace(data, agencies=records)
 
 
 def _text(value: ValueOrMarker) -> str:
