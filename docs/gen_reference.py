@@ -108,6 +108,9 @@ FIELD_DOCS: dict[str, str] = {
     ),
     "RuleSet.sources": "Where the facts come from (URLs, articles); one text or a list.",
     "RuleSet.extends": "Path of a base rule file, relative to this file; see `modify`/`remove`/`add`.",
+    "RuleSet.requires": "Plugin distributions the file needs, each with a version requirement "
+    '(`requires: {udcntt-curves: ">=1.2"}`); loading fails with `E-REQUIRES` when one is '
+    "absent or of another version. See [Write a plugin](../guides/write-a-plugin.md).",
     "RuleSet.scale": (
         "Declared maximum total: one number for every block, or a mapping block → maximum. "
         "Checked against the sum of the criteria that apply to each block (`E-SCALE`)."
@@ -576,6 +579,19 @@ ERROR_DOCS: dict[str, tuple[str, str]] = {
         "non-literal number of places; `clamp` with reversed bounds).",
         "See the functions reference for the signature.",
     ),
+    "E-EXTENSION": (
+        "An extension function (plugin) cannot be used: its entry point fails to import, "
+        "does not declare a function of that name, or two declarations — a built-in and a "
+        "plugin, or two plugins — claim the same name (the message names both).",
+        "Fix or uninstall the plugin named in the message; `udcntt check --list-extensions` "
+        "lists every function with its distribution, version, module and status.",
+    ),
+    "E-REQUIRES": (
+        "A plugin distribution named in the rule file's `requires:` is not installed, or "
+        "its installed version does not satisfy the requirement (`>=1.2`).",
+        "Install the plugin in a matching version (`pip install 'name>=1.2'`), or correct "
+        "the requirement.",
+    ),
     "E-EXPR-TYPE": (
         "Types are mixed: arithmetic on yes/no values, a category compared with a number, "
         "`if` with a number as condition, branches of different types, an expression that "
@@ -616,6 +632,14 @@ ERROR_DOCS: dict[str, tuple[str, str]] = {
         "A computation produced a number too large or undefined (e.g. `sqrt` of a "
         "negative number).",
         "Guard the expression (`max(x, 0)`), or constrain the data.",
+    ),
+    "E-EVAL-EXTENSION": (
+        "An extension function raised an exception, or returned a value it must not: a "
+        "float, NaN or infinity, a number beyond ±10^18, a text where a number is "
+        "declared. The message names the function and its distribution; the diagnostic "
+        "names the criterion and the agency.",
+        "Report it to the plugin's authors with the agency's inputs (`udcntt explain`); "
+        "the result is never used.",
     ),
     "E-EVAL-RANGE": (
         "A value is outside its indicator's declared range, or a criterion's points fall "

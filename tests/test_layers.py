@@ -19,6 +19,7 @@ LAYERS = [
     "_version",
     "model",
     "expressions",
+    "extend",
     "loading",
     "data",
     "program",

@@ -13,7 +13,8 @@ The exception tree::
     ├── EvaluationError (ArithmeticError)  scoring failed for an agency (division by zero, …)
     │   └── RuleArithmeticError            rule arithmetic failed, before the agency is known
     │                                      (udcntt.expressions; the evaluation layer adds it)
-    └── UsageError (ValueError)            an API or CLI call is inconsistent
+    ├── UsageError (ValueError)            an API or CLI call is inconsistent
+    └── ExtensionError (ValueError)        a plugin or extension is declared wrongly
 
 Each diagnostic prints as a compiler would print it::
 
@@ -51,6 +52,7 @@ __all__ = [
     "Diagnostic",
     "EvaluationError",
     "ExpressionError",
+    "ExtensionError",
     "Message",
     "RuleFileError",
     "Severity",
@@ -158,6 +160,12 @@ class EvaluationError(UdcnttError, ArithmeticError):
     """Scoring could not produce a correct result for an agency."""
 
     default_code = "E-EVAL"
+
+
+class ExtensionError(UdcnttError, ValueError):
+    """An extension (plugin) is declared wrongly, cannot be imported or collides."""
+
+    default_code = "E-EXTENSION"
 
 
 class UsageError(UdcnttError, ValueError):
@@ -270,6 +278,8 @@ CODES: dict[str, str] = {
     "E-EXPR-FORBIDDEN": "An expression uses a construct that rule files do not allow.",
     "E-EXPR-NAME": "An expression uses an undeclared name.",
     "E-EXPR-FUNC": "An expression calls an unknown function or calls it wrongly.",
+    "E-EXTENSION": "An extension function is declared wrongly, fails to import or collides.",
+    "E-REQUIRES": "A plugin the rule file requires is not installed, or not in that version.",
     "E-EXPR-TYPE": "An expression mixes types (a category with a number, arithmetic on booleans).",
     "E-EXPR-CATEGORY": "A string is not one of the categories of the compared indicator.",
     "E-EXPR-LIMIT": "An expression is too long, too deep or has too many parts.",
@@ -279,6 +289,7 @@ CODES: dict[str, str] = {
     "E-EVAL": "Scoring failed for an agency.",
     "E-EVAL-DIVZERO": "Division by zero while scoring an agency.",
     "E-EVAL-NONFINITE": "A computation produced an infinite or undefined number.",
+    "E-EVAL-EXTENSION": "An extension function failed or returned a value it must not.",
     "E-EVAL-RANGE": "A value is outside its declared range.",
     "E-EVAL-MISSING": "A value is missing and its policy blocks publication.",
     "E-EVAL-TYPE": "A value has the wrong type for its indicator.",

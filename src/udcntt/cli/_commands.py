@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 from importlib import resources
 from pathlib import Path
@@ -73,7 +74,11 @@ def write_outputs(assessment: Assessment, outputs: list[str], printer: Printer) 
 
 
 def cmd_check(args: argparse.Namespace, printer: Printer) -> int:
-    """``udcntt check RULES...``"""
+    """``udcntt check RULES...`` (or ``udcntt check --list-extensions``)"""
+    if args.list_extensions:
+        return _list_extensions(args, printer)
+    if not args.rules:
+        raise UsageError(msg("name at least one rule file, or pass --list-extensions"))
     failed = False
     machine: list[dict[str, Any]] = []
     for path in args.rules:
@@ -124,6 +129,26 @@ def cmd_check(args: argparse.Namespace, printer: Printer) -> int:
     if args.format == "json":
         printer.line(json.dumps({"ok": not failed, "files": machine}, ensure_ascii=False, indent=2))
     return EXIT_PROBLEMS if failed else EXIT_OK
+
+
+def _list_extensions(args: argparse.Namespace, printer: Printer) -> int:
+    """Every expression function with its kind, distribution, version, module and status."""
+    from udcntt.extend import discover
+
+    infos = discover()
+    if args.format == "json":
+        rows = [dataclasses.asdict(i) for i in infos]
+        printer.line(json.dumps({"extensions": rows}, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    header = ("name", "kind", "distribution", "version", "module", "status")
+    table = [
+        header,
+        *((i.name, i.kind, i.distribution, i.version, i.module, i.status) for i in infos),
+    ]
+    widths = [max(len(row[c]) for row in table) for c in range(len(header) - 1)]
+    for row in table:
+        printer.line("  ".join([*(v.ljust(w) for v, w in zip(row, widths, strict=False)), row[-1]]))
+    return EXIT_OK
 
 
 def _previous(args: argparse.Namespace, rules: RuleSet) -> Assessment | None:

@@ -44,7 +44,8 @@ EXIT_NOTHING_SCORED = 4
 
 _EPILOG = {
     "check": "example:\n  udcntt check rules/lam-dong-2017.yaml rules/dti-922-province.yaml\n"
-    "  udcntt check --properties --max-seconds 60 my-rules.yaml",
+    "  udcntt check --properties --max-seconds 60 my-rules.yaml\n"
+    "  udcntt check --list-extensions",
     "score": "example:\n  udcntt score rules/lam-dong-2017.yaml examples/lam-dong/survey-2017.csv \\\n"
     "      --registry examples/lam-dong/agencies.yaml \\\n"
     "      --previous examples/lam-dong/survey-2016.csv -o ket-qua-2017.xlsx",
@@ -134,8 +135,13 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     p = command("check", "check rule files and run the tests embedded in them")
-    p.add_argument("rules", nargs="+", metavar="RULES", help="rule files")
+    p.add_argument("rules", nargs="*", metavar="RULES", help="rule files")
     p.add_argument("--no-tests", action="store_true", help="skip the embedded tests")
+    p.add_argument(
+        "--list-extensions",
+        action="store_true",
+        help="list the expression functions: built-in, registered and installed plugins",
+    )
     p.add_argument(
         "--properties", action="store_true", help="also run the property checks (udcntt[testing])"
     )

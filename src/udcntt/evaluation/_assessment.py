@@ -286,6 +286,9 @@ class Receipt:
     previous_fingerprint: str | None
     options: Mapping[str, Any]
     evaluation_paths: Mapping[str, int] = field(default_factory=dict)
+    #: The extension functions the rule set calls: one mapping each with ``function``,
+    #: ``distribution``, ``version`` and ``registration_sha256`` (sorted by function).
+    extensions: tuple[Mapping[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

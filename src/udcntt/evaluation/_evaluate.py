@@ -31,7 +31,7 @@ from udcntt.evaluation._inputs import fill_missing, imputations, prepare
 from udcntt.evaluation._interpret import RuleFailure, derive, run_leaf
 from udcntt.evaluation._normalise import normalise_population
 from udcntt.evaluation._state import Agency, Core, Run, failure_diagnostic
-from udcntt.expressions import DECIMAL_CONTEXT, RuleArithmeticError
+from udcntt.expressions import DECIMAL_CONTEXT, RuleArithmeticError, extension_record
 from udcntt.loading import RuleSource
 from udcntt.model import RuleSet
 from udcntt.program import (
@@ -461,6 +461,11 @@ def _evaluate(
             else None,
             options=MappingProxyType(dict(options or {})),
             evaluation_paths=paths,
+            extensions=tuple(
+                record
+                for record in (extension_record(f) for f in sorted(compiled.functions))
+                if record is not None
+            ),
         )
 
     return Assessment(

@@ -25,9 +25,20 @@ same expressions with simpleeval, for differential tests.
 from __future__ import annotations
 
 from udcntt.expressions._compile import Expression, compile_expression
-from udcntt.expressions._functions import FUNCTIONS, ArgKind, FunctionSpec
+from udcntt.expressions._functions import ArgKind, FunctionSpec
 from udcntt.expressions._parse import ParsedExpression, parse_expression
 from udcntt.expressions._reference import evaluate_reference
+from udcntt.expressions._registry import (
+    ENTRY_POINT_GROUP,
+    FUNCTIONS,
+    ExtensionInfo,
+    check_requirement,
+    discover,
+    extension_record,
+    lookup_function,
+    register_function,
+    unregister_function,
+)
 from udcntt.expressions._runtime import RUNTIME
 from udcntt.expressions._types import (
     DECIMAL_CONTEXT,
@@ -45,6 +56,7 @@ from udcntt.expressions._types import (
 
 __all__ = [
     "DECIMAL_CONTEXT",
+    "ENTRY_POINT_GROUP",
     "FUNCTIONS",
     "MAX_BRACKET_DEPTH",
     "MAX_DEPTH",
@@ -56,12 +68,19 @@ __all__ = [
     "ArgKind",
     "ExprType",
     "Expression",
+    "ExtensionInfo",
     "FunctionSpec",
     "NameInfo",
     "ParsedExpression",
     "RuleArithmeticError",
     "Value",
+    "check_requirement",
     "compile_expression",
+    "discover",
     "evaluate_reference",
+    "extension_record",
+    "lookup_function",
     "parse_expression",
+    "register_function",
+    "unregister_function",
 ]

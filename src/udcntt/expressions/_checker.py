@@ -16,8 +16,9 @@ from decimal import Decimal
 
 from udcntt.errors import ExpressionError, did_you_mean, msg
 from udcntt.expressions import _runtime as rt
-from udcntt.expressions._functions import FUNCTIONS, ArgKind
+from udcntt.expressions._functions import ArgKind
 from udcntt.expressions._parse import ParsedExpression
+from udcntt.expressions._registry import FUNCTIONS
 from udcntt.expressions._types import (
     DECIMAL_CONTEXT,
     MAX_EXPONENT,
@@ -417,7 +418,8 @@ class _Checker:
                 code, message, hint, index = problem
                 raise self.error(code, message, node.args[index], hint)
         constants = [v for v in values if isinstance(v, Decimal | bool)]
-        if spec.result_type is ExprType.NUMBER and len(constants) == len(values):
+        # Extensions are never called while a rule file is loaded: no constant folding.
+        if spec.builtin and spec.result_type is ExprType.NUMBER and len(constants) == len(values):
             return _Info(ExprType.NUMBER, self.fold(node, spec.impl, *constants))
         return _Info(spec.result_type)
 

@@ -17,8 +17,8 @@ from typing import Any
 
 from udcntt.errors import ExpressionError, SourceLocation, msg
 from udcntt.expressions._check import CheckResult, check_expression
-from udcntt.expressions._functions import FUNCTIONS
 from udcntt.expressions._parse import ParsedExpression, parse_expression
+from udcntt.expressions._registry import FUNCTIONS
 from udcntt.expressions._runtime import RUNTIME, places_quantum
 from udcntt.expressions._types import (
     DECIMAL_CONTEXT,

@@ -1,26 +1,26 @@
 """The function library of rule expressions: one :class:`FunctionSpec` per function.
 
-:data:`FUNCTIONS` is the single source of truth: the checker reads arities and argument
-kinds from it, the compiler the run-time helper's name, the reference interpreter the
-implementation, and the documentation generator the signature, the one-line docs in English
-and Vietnamese and the worked example (a test runs every example).
+:data:`BUILTIN_SPECS` are registered into the function registry
+(:mod:`udcntt.expressions._registry`) through the same path as extensions; the registry's
+``FUNCTIONS`` is what the checker (arities, argument kinds), the compiler (the run-time
+helper's name), the reference interpreter (the implementation) and the documentation
+generator (signature, one-line docs in English and Vietnamese, worked example) read.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from types import MappingProxyType
 from typing import Any
 
 from udcntt.errors import msg
 from udcntt.expressions import _runtime as rt
 from udcntt.expressions._types import ExprType, Value
 
-__all__ = ["FUNCTIONS", "ArgKind", "FunctionSpec", "StaticProblem"]
+__all__ = ["BUILTIN_SPECS", "ArgKind", "FunctionSpec", "StaticProblem"]
 
 
 class ArgKind(StrEnum):
@@ -71,6 +71,14 @@ class FunctionSpec:
         example_result: What ``example`` evaluates to, as text.
         static_check: Optional check of constant argument values at compile time; receives
             each argument's value when it is a constant (else ``None``).
+        builtin: Whether udcntt itself defines the function.
+        pure: Whether the result depends on the arguments only (extensions declare it).
+        cost: The declared bound on one call's work, in units of one arithmetic operation.
+        examples: Further ``(call, result)`` examples (extensions).
+        distribution: The distribution that provides an extension.
+        version: That distribution's version.
+        module: The module defining the implementation.
+        entry_point: The entry point it was loaded from (``module:attr``), if any.
     """
 
     name: str
@@ -87,6 +95,14 @@ class FunctionSpec:
     example: str
     example_result: str
     static_check: Callable[[Sequence[Value | None]], StaticProblem | None] | None = None
+    builtin: bool = False
+    pure: bool = True
+    cost: int = 1
+    examples: tuple[tuple[str, str], ...] = ()
+    distribution: str | None = None
+    version: str | None = None
+    module: str = ""
+    entry_point: str | None = None
 
     def arg_kinds(self, count: int) -> tuple[ArgKind, ...] | None:
         """The kinds of ``count`` arguments, or ``None`` if ``count`` is a wrong arity."""
@@ -220,10 +236,13 @@ def _spec(
         example=example,
         example_result=example_result,
         static_check=static_check,
+        builtin=True,
+        module=getattr(impl, "__module__", None) or __name__,
     )
 
 
-_SPECS = (
+#: The built-in functions, sorted by name.
+BUILTIN_SPECS: tuple[FunctionSpec, ...] = (
     _spec(
         "abs",
         "abs(x)",
@@ -422,6 +441,3 @@ _SPECS = (
         example_result="2023",
     ),
 )
-
-#: Every function rule expressions may call, by name (sorted).
-FUNCTIONS: Mapping[str, FunctionSpec] = MappingProxyType({s.name: s for s in _SPECS})

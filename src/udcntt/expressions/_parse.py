@@ -15,14 +15,14 @@ import warnings
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from udcntt.errors import ExpressionError, SourceLocation, did_you_mean, msg
+from udcntt.errors import ExpressionError, ExtensionError, SourceLocation, did_you_mean, msg
 from udcntt.expressions._diagnostics import (
     Locator,
     forbidden_node,
     statement_problem,
     syntax_error_problem,
 )
-from udcntt.expressions._functions import FUNCTIONS
+from udcntt.expressions._registry import FUNCTIONS, lookup_function
 from udcntt.expressions._types import (
     MAX_BRACKET_DEPTH,
     MAX_DEPTH,
@@ -400,7 +400,15 @@ class _Validator:
                 hint=msg("call a function by its name, e.g. min(a, b)"),
             )
         name = node.func.id
-        spec = FUNCTIONS.get(name)
+        try:
+            spec = lookup_function(name)
+        except ExtensionError as exc:
+            raise self.loc.error(
+                "E-EXTENSION",
+                exc.first.message,
+                node=node.func,
+                hint=msg("fix or uninstall the plugin; udcntt check --list-extensions lists them"),
+            ) from None
         if spec is None:
             if name.startswith("_"):
                 self.name(node.func)

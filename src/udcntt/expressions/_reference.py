@@ -20,8 +20,8 @@ from simpleeval import InvalidExpression, NameNotDefined, SimpleEval
 
 from udcntt.errors import UsageError, msg
 from udcntt.expressions._compile import Expression
-from udcntt.expressions._functions import FUNCTIONS
-from udcntt.expressions._runtime import u_div, u_pow
+from udcntt.expressions._registry import FUNCTIONS
+from udcntt.expressions._runtime import RUNTIME, u_div, u_pow
 from udcntt.expressions._types import DECIMAL_CONTEXT, RuleArithmeticError, Value
 
 __all__ = ["evaluate_reference"]
@@ -43,7 +43,14 @@ _OPERATORS: dict[type[ast.AST], Callable[..., Any]] = {
     ast.GtE: operator.ge,
 }
 
-_FUNCTIONS: dict[str, Callable[..., Any]] = {name: spec.impl for name, spec in FUNCTIONS.items()}
+
+def _functions() -> dict[str, Callable[..., Any]]:
+    """Built-ins by their implementation; extensions by the same validating wrapper as the
+    compiled code calls."""
+    return {
+        name: spec.impl if spec.builtin else RUNTIME[spec.runtime]  # type: ignore[misc]
+        for name, spec in FUNCTIONS.items()
+    }
 
 
 def evaluate_reference(expr: Expression, env: Mapping[str, Value]) -> Value:
@@ -62,7 +69,7 @@ def evaluate_reference(expr: Expression, env: Mapping[str, Value]) -> Value:
         TypeError: A value in ``env`` has the wrong Python type.
         UsageError: simpleeval refused the expression (never for a checked expression).
     """
-    evaluator = SimpleEval(operators=_OPERATORS, functions=_FUNCTIONS, names=dict(env))
+    evaluator = SimpleEval(operators=_OPERATORS, functions=_functions(), names=dict(env))
     try:
         with decimal.localcontext(DECIMAL_CONTEXT):
             result: Value = evaluator.eval(expr.source, previously_parsed=expr.tree)

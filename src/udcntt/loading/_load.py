@@ -6,8 +6,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from udcntt.errors import RuleFileError, msg
-from udcntt.loading._extends import resolve
+from udcntt.errors import Diagnostic, RuleFileError, msg
+from udcntt.expressions import check_requirement
+from udcntt.loading._extends import RuleSource, resolve
 from udcntt.loading._schema_errors import schema_diagnostics
 from udcntt.model import RuleSet
 
@@ -39,4 +40,24 @@ def load_document(source: str | Path, *, text: str | bytes | None = None) -> Rul
     except RecursionError as exc:  # pragma: no cover - the YAML depth limit comes first
         raise RuleFileError(msg("rule file nested too deeply"), code="E-YAML-DEPTH") from exc
     rules._source = src
+    _check_requires(rules, src)
     return rules
+
+
+def _check_requires(rules: RuleSet, src: RuleSource) -> None:
+    """Every plugin of ``requires:`` is installed in a matching version (``E-REQUIRES``)."""
+    problems = []
+    for dist, specifier in rules.requires.items():
+        problem = check_requirement(dist, specifier)
+        if problem is not None:
+            message, hint = problem
+            problems.append(
+                Diagnostic(
+                    code="E-REQUIRES",
+                    message=message,
+                    location=src.locate(("requires", dist)),
+                    hint=hint,
+                )
+            )
+    if problems:
+        raise RuleFileError.from_diagnostics(problems)

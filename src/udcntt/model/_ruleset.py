@@ -195,6 +195,9 @@ class RuleSet(StrictModel):
     reconstructed: str | None = None
     sources: tuple[str, ...] = ()
     extends: str | None = None
+    #: Plugin distributions the rule file needs, with a version requirement each
+    #: (``{"udcntt-curves": ">=1.2"}``); checked when the file is loaded.
+    requires: dict[str, str] = Field(default_factory=dict)
     scale: dict[str, Dec] | None = None
     rounding: Rounding = Rounding()
     not_applicable: NotApplicablePolicy = NotApplicablePolicy.REDUCE_MAX

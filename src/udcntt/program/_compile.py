@@ -216,5 +216,6 @@ def _compile_checked(rules: RuleSet, ctx: CheckContext) -> CompiledRuleSet | Non
         tier_levels=rules.tiers.levels,
         warnings=tuple(d for d in ctx.diagnostics),
         fingerprint=digest,
+        functions=frozenset(comp.functions),
     )
     return attach_fast_paths(compiled_rs)

@@ -49,6 +49,7 @@ class _Compiler:
         self.ctx = ctx
         self.names: dict[str, NameInfo] = {}
         self.used: set[str] = set()
+        self.functions: set[str] = set()
         self.derived: dict[str, Expression] = {}
         self.derived_reads: dict[str, frozenset[str]] = {}
         self.derived_order: list[str] = []
@@ -75,6 +76,7 @@ class _Compiler:
             self.ctx.diagnostics.extend(exc.diagnostics)
             return None
         self.used.update(compiled.names)
+        self.functions.update(compiled.functions)
         return compiled
 
     def reads(self, names: frozenset[str] | set[str]) -> frozenset[str]:

@@ -153,6 +153,8 @@ class CompiledRuleSet:
     tier_levels: tuple[TierLevel, ...]
     warnings: tuple[Diagnostic, ...] = ()
     fingerprint: str = ""
+    #: Names of the expression functions the rule set calls (built-ins and extensions).
+    functions: frozenset[str] = frozenset()
     #: Generated functions per (block plan, not-applicable inputs), compiled on first use.
     fast_variants: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 

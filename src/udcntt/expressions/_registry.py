@@ -1,0 +1,375 @@
+"""The registry of expression functions: built-ins and extensions, one path for both.
+
+:data:`FUNCTIONS` is a live, read-only view of the table, sorted by name. The parser,
+checker, compiler and reference interpreter consult it; the built-in functions of
+:mod:`udcntt.expressions._functions` are registered through :func:`register_function`
+exactly as an extension is. An extension's run-time helper (``_u_x_<name>``) is a
+validating wrapper placed in :data:`~udcntt.expressions.RUNTIME`, so generated code calls it
+directly, with no per-call look-up.
+
+Extensions come from two places: explicit :func:`register_function` calls (embedded use)
+and entry points of the group ``udcntt.functions`` (one entry point per function, named as
+the function, pointing at a :class:`FunctionSpec`). Entry points are listed lazily, the
+first time a name is not found (or on :func:`discover`), and a plugin's module is imported
+only when a rule file calls its function; plugin code is never called at load.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from importlib import metadata
+from types import MappingProxyType
+from typing import Any
+
+from udcntt._version import __version__
+from udcntt.errors import ExtensionError, msg
+from udcntt.expressions import _runtime as rt
+from udcntt.expressions._functions import BUILTIN_SPECS, ArgKind, FunctionSpec
+from udcntt.expressions._types import ExprType, RuleArithmeticError
+from udcntt.model import MAX_NUMBER
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "FUNCTIONS",
+    "ExtensionInfo",
+    "check_requirement",
+    "discover",
+    "extension_record",
+    "lookup_function",
+    "register_function",
+    "unregister_function",
+]
+
+#: The entry-point group udcntt reads expression functions from.
+ENTRY_POINT_GROUP = "udcntt.functions"
+#: Largest magnitude an extension may return: the bound of every number of the language.
+MAX_RESULT = MAX_NUMBER
+
+#: What an extension may receive (a rule reading a not-applicable value is not evaluated,
+#: so the N/A marker never reaches one) and declare.
+_VALUE_TYPES = (Decimal, str, bool)
+_EXTENSION_KINDS = (ArgKind.NUMBER, ArgKind.BOOL, ArgKind.CATEGORY)
+
+_TABLE: dict[str, FunctionSpec] = {}
+#: Every function rule expressions may call, by name (sorted; built-ins and extensions).
+FUNCTIONS: Mapping[str, FunctionSpec] = MappingProxyType(_TABLE)
+
+_PENDING: dict[str, metadata.EntryPoint] = {}
+_BROKEN: dict[str, str] = {}
+_state = {"discovered": False}
+
+
+@dataclass(frozen=True, slots=True)
+class ExtensionInfo:
+    """One installed or registered extension function, as ``--list-extensions`` shows it.
+
+    Attributes:
+        name: The function's name in rule files.
+        kind: What it extends (``"function"``).
+        distribution: The distribution it comes from (``"built-in"`` for udcntt's own).
+        version: That distribution's version.
+        module: The Python module that defines it (the entry point's, before loading).
+        status: ``"loaded"``, ``"available"`` (entry point not imported yet) or the problem.
+    """
+
+    name: str
+    kind: str
+    distribution: str
+    version: str
+    module: str
+    status: str
+
+
+def _label(spec: FunctionSpec) -> str:
+    return f"{spec.name}() of {spec.distribution or 'built-in'} {spec.version or ''}".strip()
+
+
+def _wrap(spec: FunctionSpec) -> Callable[..., Any]:
+    """The boundary of one extension: checks what goes in and what comes out."""
+    impl = spec.impl
+    label = _label(spec)
+    number = spec.result_type is ExprType.NUMBER
+
+    def fail(detail: object) -> RuleArithmeticError:
+        return RuleArithmeticError(
+            "E-EVAL-EXTENSION",
+            msg("extension function {function}: {detail}", function=label, detail=detail),
+        )
+
+    def call(*args: Any) -> Any:
+        for arg in args:
+            if type(arg) not in _VALUE_TYPES:
+                raise fail(msg("received a {type} argument", type=type(arg).__name__))
+        try:
+            result = impl(*args)
+        except Exception as exc:  # an extension's own failure, reported as the library's
+            raise fail(msg("raised {error}: {text}", error=type(exc).__name__, text=exc)) from exc
+        if number:
+            if type(result) is not Decimal:
+                raise fail(
+                    msg("returned a {type} where a number is declared", type=type(result).__name__)
+                )
+            if not result.is_finite():
+                raise fail(msg("returned {value}, not a finite number", value=result))
+            if abs(result) > MAX_RESULT:
+                raise fail(msg("returned a number beyond ±10^18: {value}", value=result))
+        elif type(result) is not bool:
+            raise fail(
+                msg("returned a {type} where a yes/no is declared", type=type(result).__name__)
+            )
+        return result
+
+    call.__name__ = spec.runtime
+    return call
+
+
+def _conflict(name: str, first: str, second: str) -> str:
+    return msg(
+        "function '{name}' is declared by both {first} and {second}",
+        name=name,
+        first=first,
+        second=second,
+    )
+
+
+def register_function(spec: FunctionSpec) -> FunctionSpec:
+    """Add a function to the expression language (built-in or extension).
+
+    Args:
+        spec: The declaration (see :func:`udcntt.extend.function`). An extension's
+            ``runtime`` name is ``_u_x_<name>``; its wrapper is added to ``RUNTIME``.
+
+    Returns:
+        The registered spec.
+
+    Raises:
+        ExtensionError: ``E-EXTENSION`` when the name is taken (by a built-in or another
+            extension; both are named) or the declaration is malformed.
+    """
+    if spec.name in _TABLE:
+        raise ExtensionError(_conflict(spec.name, _label(_TABLE[spec.name]), _label(spec)))
+    if not spec.builtin and spec.name in _PENDING:
+        dist = _PENDING[spec.name].dist
+        other = dist.name if dist is not None else _PENDING[spec.name].value
+        raise ExtensionError(_conflict(spec.name, other, _label(spec)))
+    if not spec.name.isidentifier() or spec.name.startswith("_"):
+        raise ExtensionError(msg("'{name}' is not a valid function name", name=spec.name))
+    if not spec.builtin:
+        bad = [k for k in spec.arg_types if k not in _EXTENSION_KINDS]
+        if bad or spec.result_type not in (ExprType.NUMBER, ExprType.BOOL):
+            raise ExtensionError(
+                msg(
+                    "extension {function} may take number, yes/no and category arguments and "
+                    "return a number or a yes/no",
+                    function=_label(spec),
+                )
+            )
+        spec = replace(spec, runtime=f"_u_x_{spec.name}")
+        rt.RUNTIME[spec.runtime] = _wrap(spec)
+    items = sorted([*_TABLE.items(), (spec.name, spec)])
+    _TABLE.clear()
+    _TABLE.update(items)
+    return spec
+
+
+def unregister_function(name: str) -> None:
+    """Remove an extension function (embedded use and tests); built-ins stay.
+
+    Raises:
+        ExtensionError: ``E-EXTENSION`` for a built-in or an unknown name.
+    """
+    spec = _TABLE.get(name)
+    if spec is None or spec.builtin:
+        raise ExtensionError(msg("'{name}' is not a registered extension", name=name))
+    del _TABLE[name]
+    rt.RUNTIME.pop(spec.runtime, None)
+
+
+def _entry_points() -> Iterator[metadata.EntryPoint]:
+    yield from metadata.entry_points(group=ENTRY_POINT_GROUP)
+
+
+def discover(*, refresh: bool = False) -> tuple[ExtensionInfo, ...]:
+    """List the extension functions installed through entry points, without importing them.
+
+    Runs once by itself, the first time a rule file calls a name that is not registered.
+
+    Args:
+        refresh: Forget what earlier discoveries found (functions loaded from entry points
+            included; explicitly registered ones stay) and list the entry points again.
+
+    Returns:
+        Every extension, registered or discovered, with its origin and status.
+    """
+    if refresh:
+        for name in [n for n, s in _TABLE.items() if s.entry_point]:
+            unregister_function(name)
+        _PENDING.clear()
+        _BROKEN.clear()
+        _state["discovered"] = False
+    if not _state["discovered"]:
+        _state["discovered"] = True
+        seen: dict[str, str] = {}
+        for ep in _entry_points():
+            owner = ep.dist.name if ep.dist is not None else ep.value
+            if ep.name in _TABLE:
+                _BROKEN[ep.name] = _conflict(ep.name, _label(_TABLE[ep.name]), owner)
+            elif ep.name in seen and seen[ep.name] != owner:
+                _BROKEN[ep.name] = _conflict(ep.name, seen[ep.name], owner)
+                _PENDING.pop(ep.name, None)
+            elif ep.name not in _BROKEN:
+                _PENDING[ep.name] = ep
+            seen.setdefault(ep.name, owner)
+    return _infos()
+
+
+def _infos() -> tuple[ExtensionInfo, ...]:
+    out = [
+        ExtensionInfo(
+            s.name,
+            "function",
+            "udcntt (built-in)" if s.builtin else s.distribution or "?",
+            __version__ if s.builtin else s.version or "",
+            s.module,
+            "loaded",
+        )
+        for s in _TABLE.values()
+    ]
+    for name, ep in _PENDING.items():
+        dist = ep.dist
+        out.append(
+            ExtensionInfo(
+                name,
+                "function",
+                dist.name if dist else "?",
+                dist.version if dist else "",
+                ep.module,
+                "available",
+            )
+        )
+    out.extend(ExtensionInfo(n, "function", "?", "", "?", p) for n, p in _BROKEN.items())
+    return tuple(sorted(out, key=lambda i: (i.name, i.distribution)))
+
+
+def lookup_function(name: str) -> FunctionSpec | None:
+    """The function called ``name``, loading its plugin on first use; ``None`` if unknown.
+
+    Raises:
+        ExtensionError: ``E-EXTENSION`` when its plugin cannot be imported, does not
+            declare a function of that name, or collides with another declaration.
+    """
+    spec = _TABLE.get(name)
+    if spec is not None:
+        return spec
+    discover()
+    if name in _BROKEN:
+        raise ExtensionError(_BROKEN[name])
+    ep = _PENDING.pop(name, None)
+    if ep is None:
+        return None
+    dist = ep.dist
+    owner = f"{dist.name} {dist.version}" if dist is not None else ep.value
+    try:
+        loaded = ep.load()
+    except Exception as exc:  # a plugin that fails to import is reported, not raised
+        _BROKEN[name] = msg(
+            "the entry point {entry} of {plugin} cannot be imported: {error}",
+            entry=ep.value,
+            plugin=owner,
+            error=f"{type(exc).__name__}: {exc}",
+        )
+        raise ExtensionError(_BROKEN[name]) from None
+    if not isinstance(loaded, FunctionSpec) or loaded.name != name:
+        _BROKEN[name] = msg(
+            "the entry point {entry} of {plugin} is not a function declared as '{name}'",
+            entry=ep.value,
+            plugin=owner,
+            name=name,
+        )
+        raise ExtensionError(_BROKEN[name])
+    return register_function(
+        replace(
+            loaded,
+            distribution=dist.name if dist is not None else loaded.distribution,
+            version=dist.version if dist is not None else loaded.version,
+            entry_point=ep.value,
+        )
+    )
+
+
+def check_requirement(distribution: str, specifier: str) -> tuple[str, str] | None:
+    """Whether an installed distribution satisfies ``specifier`` (``">=1.2"``).
+
+    Returns:
+        ``None`` when it does, else ``(message, hint)``.
+    """
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    try:
+        wanted = SpecifierSet(specifier)
+    except InvalidSpecifier:
+        return (
+            msg("'{spec}' is not a version requirement", spec=specifier),
+            msg('write a requirement such as ">=1.2" or ">=1.2,<2"'),
+        )
+    try:
+        version = metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return (
+            msg("the plugin {dist} is not installed", dist=distribution),
+            msg("install it: pip install '{dist}{spec}'", dist=distribution, spec=specifier),
+        )
+    if not wanted.contains(version, prereleases=True):
+        return (
+            msg(
+                "the plugin {dist} {version} is installed; the rule file requires {spec}",
+                dist=distribution,
+                version=version,
+                spec=specifier,
+            ),
+            msg(
+                "install a matching version: pip install '{dist}{spec}'",
+                dist=distribution,
+                spec=specifier,
+            ),
+        )
+    return None
+
+
+def extension_record(name: str) -> dict[str, str] | None:
+    """The receipt entry of an extension function: origin and registration hash.
+
+    Returns:
+        ``None`` for a built-in or an unknown name.
+    """
+    spec = _TABLE.get(name)
+    if spec is None or spec.builtin:
+        return None
+    declaration = {
+        "name": spec.name,
+        "arguments": [k.value for k in spec.head + spec.repeat + spec.tail],
+        "repeat": [k.value for k in spec.repeat],
+        "result": spec.result_type.value,
+        "pure": spec.pure,
+        "cost": spec.cost,
+        "doc": spec.doc,
+        "examples": [list(e) for e in spec.examples],
+        "distribution": spec.distribution,
+        "version": spec.version,
+        "module": spec.module,
+    }
+    text = json.dumps(declaration, sort_keys=True, ensure_ascii=False)
+    return {
+        "function": spec.name,
+        "distribution": spec.distribution or "",
+        "version": spec.version or "",
+        "registration_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+    }
+
+
+for _builtin in BUILTIN_SPECS:
+    register_function(_builtin)

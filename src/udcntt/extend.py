@@ -1,0 +1,141 @@
+"""The public extension API: declare expression functions for rule files.
+
+A plugin declares each function with :func:`function` and either registers it explicitly
+(embedded use) with :func:`register_function`, or publishes it as an entry point of the
+group ``udcntt.functions`` named as the function::
+
+    # my_plugin/__init__.py
+    from decimal import Decimal
+    from udcntt.extend import function
+
+    @function(args=("number", "number"), result="number", doc="a / b, 0 when b is 0.",
+              examples=[("safe_ratio(3, 4)", "0.75")])
+    def safe_ratio(a: Decimal, b: Decimal) -> Decimal:
+        return a / b if b else Decimal(0)
+
+    # pyproject.toml
+    [project.entry-points."udcntt.functions"]
+    safe_ratio = "my_plugin:safe_ratio"
+
+Only expression functions are extensible so far; rule types, normalisations, survey readers
+and report writers are not. The contract at the boundary:
+
+* the checker knows the declared signature: unknown names, wrong arity and wrong argument
+  types are located errors when the rule file is loaded, as for built-ins;
+* the function receives only ``Decimal``, ``str`` (category values) and ``bool``;
+* its result is checked: a declared number must be a finite ``Decimal`` within ±10^18, a
+  declared yes/no a ``bool``; anything else, and any exception it raises, becomes an
+  ``E-EVAL-EXTENSION`` error naming the function, its distribution, the criterion and the
+  agency;
+* it is never called while a rule file is loaded (no constant folding), and its module is
+  imported only when a rule file calls it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from udcntt.errors import ExtensionError, msg
+from udcntt.expressions import (
+    ENTRY_POINT_GROUP,
+    ArgKind,
+    ExprType,
+    ExtensionInfo,
+    FunctionSpec,
+    discover,
+    register_function,
+    unregister_function,
+)
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "ExtensionError",
+    "ExtensionInfo",
+    "FunctionSpec",
+    "discover",
+    "function",
+    "register_function",
+    "unregister_function",
+]
+
+_ARG_KINDS = {"number": ArgKind.NUMBER, "bool": ArgKind.BOOL, "category": ArgKind.CATEGORY}
+_RESULTS = {"number": ExprType.NUMBER, "bool": ExprType.BOOL}
+
+
+def function(
+    *,
+    args: Iterable[str],
+    result: str = "number",
+    doc: str,
+    doc_vi: str | None = None,
+    name: str | None = None,
+    examples: Iterable[tuple[str, str]] = (),
+    pure: bool = True,
+    cost: int = 1,
+    distribution: str | None = None,
+    version: str | None = None,
+) -> Callable[[Callable[..., Any]], FunctionSpec]:
+    """Declare an expression function; the decorated callable becomes its implementation.
+
+    The declaration is static metadata only: the function is not called.
+
+    Args:
+        args: The argument types, in order: ``"number"``, ``"bool"`` or ``"category"``.
+        result: ``"number"`` or ``"bool"``.
+        doc: One line in English.
+        doc_vi: One line in Vietnamese (defaults to ``doc``).
+        name: The name in rule files (defaults to the Python name).
+        examples: ``(call, result)`` pairs, for the documentation.
+        pure: Whether the result depends on the arguments only.
+        cost: The bound on one call's work, in arithmetic operations (1 to 10,000).
+        distribution: For explicit registration: the distribution to name in errors and
+            receipts (entry points fill it from the installed distribution).
+        version: That distribution's version.
+
+    Returns:
+        A decorator turning the implementation into a :class:`FunctionSpec`.
+
+    Raises:
+        ExtensionError: ``E-EXTENSION`` for an unknown argument or result type, or a cost
+            out of range.
+    """
+    kinds = []
+    for arg in args:
+        if arg not in _ARG_KINDS:
+            raise ExtensionError(
+                msg("unknown argument type '{arg}': use number, bool or category", arg=arg)
+            )
+        kinds.append(_ARG_KINDS[arg])
+    if result not in _RESULTS:
+        raise ExtensionError(msg("unknown result type '{arg}': use number or bool", arg=result))
+    if not 1 <= cost <= 10_000:
+        raise ExtensionError(msg("cost must be from 1 to 10000, not {cost}", cost=cost))
+    listed = tuple((str(call), str(value)) for call, value in examples)
+
+    def declare(impl: Callable[..., Any]) -> FunctionSpec:
+        fname = name or impl.__name__
+        signature = f"{fname}({', '.join(arg.value for arg in kinds)})"
+        return FunctionSpec(
+            name=fname,
+            signature=signature,
+            doc=doc,
+            doc_vi=doc_vi or doc,
+            head=tuple(kinds),
+            repeat=(),
+            min_repeats=0,
+            tail=(),
+            result_type=_RESULTS[result],
+            runtime=f"_u_x_{fname}",
+            impl=impl,
+            example=listed[0][0] if listed else "",
+            example_result=listed[0][1] if listed else "",
+            pure=pure,
+            cost=cost,
+            examples=listed,
+            distribution=distribution or impl.__module__.partition(".")[0],
+            version=version,
+            module=impl.__module__,
+        )
+
+    return declare
