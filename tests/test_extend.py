@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -18,6 +20,7 @@ from udcntt.extend import (
     FunctionSpec,
     function,
     register_function,
+    registered,
     unregister_function,
 )
 
@@ -284,6 +287,39 @@ def test_list_extensions_shows_builtins_and_registered(
     rows = json.loads(capsys.readouterr().out)["extensions"]
     mine = next(r for r in rows if r["name"] == "ext_curve")
     assert mine["module"] == __name__ and mine["status"] == "loaded"
+
+
+def test_registered_context_removes_on_exit(tmp_path: Path) -> None:
+    rules_path, _ = _files(tmp_path)
+    with registered(CURVE) as (spec,):
+        assert spec.runtime in RUNTIME
+        udcntt.compile_rules(udcntt.load_rules(rules_path))
+    assert "ext_curve" not in FUNCTIONS and spec.runtime not in RUNTIME
+    with pytest.raises(ExtensionError), registered(CURVE, CURVE):
+        pass
+    assert "ext_curve" not in FUNCTIONS
+    with pytest.raises(udcntt.RuleFileError, match="unknown function 'ext_curve'"):
+        udcntt.compile_rules(udcntt.load_rules(rules_path))
+
+
+def test_no_discovery_at_import_or_for_builtin_only_rules() -> None:
+    """Importing udcntt and loading a rule file of built-ins never lists entry points."""
+    code = (
+        "import importlib.metadata as m\n"
+        "real = m.entry_points\n"
+        "def guard(**k):\n"
+        "    if k.get('group') == 'udcntt.functions': raise SystemExit('plugins listed')\n"
+        "    return real(**k)\n"
+        "m.entry_points = guard\n"
+        "import udcntt, udcntt.extend, udcntt.expressions\n"
+        "udcntt.compile_rules(udcntt.load_rules('tests/fixtures/valid/small.yaml'))\n"
+        "print('ok')\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=False
+    )
+    assert done.stdout.strip() == "ok", done.stderr
 
 
 def test_check_without_files_is_a_usage_error() -> None:

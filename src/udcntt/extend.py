@@ -33,7 +33,8 @@ and report writers are not. The contract at the boundary:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from udcntt.errors import ExtensionError, msg
@@ -56,6 +57,7 @@ __all__ = [
     "discover",
     "function",
     "register_function",
+    "registered",
     "unregister_function",
 ]
 
@@ -139,3 +141,29 @@ def function(
         )
 
     return declare
+
+
+@contextmanager
+def registered(*specs: FunctionSpec) -> Iterator[tuple[FunctionSpec, ...]]:
+    """Register extension functions for the duration of a ``with`` block.
+
+    For embedded use and tests: the functions are removed on leaving the block, even when
+    it raises, so no registration leaks into later work.
+
+    Args:
+        specs: Declarations made with :func:`function`.
+
+    Yields:
+        The registered specs.
+
+    Raises:
+        ExtensionError: ``E-EXTENSION`` when a name is taken (nothing stays registered).
+    """
+    done: list[FunctionSpec] = []
+    try:
+        for spec in specs:
+            done.append(register_function(spec))
+        yield tuple(done)
+    finally:
+        for spec in reversed(done):
+            unregister_function(spec.name)
