@@ -1481,14 +1481,17 @@ def gen_limits(lang: str) -> str:
 
 def gen_functions() -> str:
     from udcntt import expressions
-    from udcntt.expressions import FUNCTIONS
+    from udcntt.expressions import FUNCTIONS as REGISTRY
 
+    # Built-ins only: extensions installed where the docs are built are not udcntt's.
+    FUNCTIONS = {name: spec for name, spec in REGISTRY.items() if spec.builtin}
     out = [
         HEADER + "# Expression functions\n",
         "Rule expressions (the values of `points`, `when`, `derived`, `check`, `require`, "
         "band inputs, …) may call the functions below and nothing else. The list is "
         "generated from `udcntt.expressions.FUNCTIONS`, the same registry the checker, "
-        "the compiler and the reference interpreter read; every example is run by a test.\n",
+        "the compiler and the reference interpreter read; every example is run by a test. "
+        "Plugins can add functions: see [Write a plugin](../guides/write-a-plugin.md).\n",
         "## The expression language\n",
         _rst_to_md(_doc(expressions).split("Pipeline:")[0]).rstrip() + "\n",
         "A name is an indicator or a derived value declared in the rule file; in a tier's "
