@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
+from udcntt._words_text import TEXT_WORDS
+
 __all__ = [
     "LANGUAGES",
     "MAX_QUOTED",
@@ -100,10 +102,14 @@ def _render(text: str | None, lang: str) -> str | None:
     return text.render(lang)
 
 
-_ABOUT = {
-    "en": ("agency", "criterion", "indicator", "value", "note", "hint", "at"),
-    "vi": ("đơn vị", "tiêu chí", "chỉ tiêu", "giá trị", "ghi chú", "gợi ý", "tại"),
-}
+# The words around a diagnostic ("agency", "hint", ...) are keyed words (udcntt._words);
+# a language without them is written in English, like a message without a translation.
+_ABOUT = ("agency", "criterion", "indicator", "value", "note", "hint", "at")
+
+
+def _about_words(lang: str) -> tuple[str, ...]:
+    entries = [TEXT_WORDS[f"diagnostic.{name}"] for name in _ABOUT]
+    return tuple(entry.get(lang, entry["en"]) for entry in entries)
 
 
 class Severity(StrEnum):
@@ -185,7 +191,7 @@ class Diagnostic:
 
     def format(self, lang: str = "en") -> str:
         """Render as ``file:line:col: error[code] message`` plus ``hint:`` lines, in ``lang``."""
-        words = _ABOUT["vi" if lang == "vi" else "en"]
+        words = _about_words(lang)
         # Without a location (a usage or output problem) the line starts at the severity,
         # as compilers print errors that concern no file.
         where = f"{self.location}: " if self.location else ""

@@ -6,42 +6,10 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from udcntt._words import word
 from udcntt.model import RuleSet
 
 __all__ = ["render_trace"]
-
-_WORDS = {
-    "vi": {
-        "agency": "Đơn vị",
-        "block": "Khối",
-        "total": "Tổng điểm",
-        "tier": "Xếp loại",
-        "rank": "Thứ hạng",
-        "change": "tăng/giảm bậc",
-        "na": "không áp dụng",
-        "unscored": "không tính điểm",
-        "inputs": "số liệu",
-        "lost": "Điểm bị mất nhiều nhất",
-        "next": "Cần thêm để lên mức xếp loại trên",
-        "best": "đã ở mức cao nhất",
-        "notes": "Ghi chú",
-    },
-    "en": {
-        "agency": "Agency",
-        "block": "Block",
-        "total": "Total",
-        "tier": "Tier",
-        "rank": "Rank",
-        "change": "rank change",
-        "na": "not applicable",
-        "unscored": "not scored",
-        "inputs": "inputs",
-        "lost": "Most points lost",
-        "next": "Points needed for the next tier",
-        "best": "already in the best tier",
-        "notes": "Notes",
-    },
-}
 
 
 def _step_text(step: dict[str, Any]) -> str:
@@ -84,14 +52,17 @@ def _shorten(text: str) -> str:
 
 def render_trace(trace: dict[str, Any], rules: RuleSet, lang: str = "vi") -> str:
     """Indented text of :func:`udcntt.evaluation.explain`'s trace."""
-    w = _WORDS["en" if lang == "en" else "vi"]
+
+    def w(key: str) -> str:
+        return word(f"explain.{key}", lang)
+
     lines = [
-        f"{w['agency']}: {trace['name']} ({trace['agency_id']})",
-        f"{w['block']}: {trace['block_label']}",
-        f"{w['total']}: {trace['total']} / {trace['max']} ({trace['share']})   "
-        f"{w['tier']}: {trace['tier_label']}   {w['rank']}: {trace['rank'] or '-'}"
+        f"{w('agency')}: {trace['name']} ({trace['agency_id']})",
+        f"{w('block')}: {trace['block_label']}",
+        f"{w('total')}: {trace['total']} / {trace['max']} ({trace['share']})   "
+        f"{w('tier')}: {trace['tier_label']}   {w('rank')}: {trace['rank'] or '-'}"
         + (
-            f" ({w['change']} {trace['rank_change']:+d})"
+            f" ({w('change')} {trace['rank_change']:+d})"
             if trace.get("rank_change") is not None
             else ""
         ),
@@ -101,9 +72,9 @@ def render_trace(trace: dict[str, Any], rules: RuleSet, lang: str = "vi") -> str
         pad = "  " * c["depth"]
         code = f"{c['code']} " if c.get("code") else ""
         if c["status"] == "not_applicable":
-            pts = w["na"]
+            pts = w("na")
         elif c["status"] == "unscored":
-            pts = w["unscored"]
+            pts = w("unscored")
         else:
             pts = f"{c['points']} / {c['max']}"
         lines.append(f"{pad}{code}{c['label']} [{c['id']}]: {pts}")
@@ -114,7 +85,7 @@ def render_trace(trace: dict[str, Any], rules: RuleSet, lang: str = "vi") -> str
                     f"{rules.indicators[k].label if k in rules.indicators else k} = {v}"
                     for k, v in inputs.items()
                 )
-                lines.append(f"{pad}    {w['inputs']}: {shown}")
+                lines.append(f"{pad}    {w('inputs')}: {shown}")
             for d, v in (c.get("derived") or {}).items():
                 lines.append(f"{pad}    {d} = {v}")
             for step in c.get("steps", []):
@@ -128,7 +99,7 @@ def render_trace(trace: dict[str, Any], rules: RuleSet, lang: str = "vi") -> str
     lines.append("")
     lost = trace.get("lost_points") or []
     if lost:
-        lines.append(f"{w['lost']}:")
+        lines.append(f"{w('lost')}:")
         for row in lost[:10]:
             label = (
                 rules.criterion(row["id"]).label
@@ -137,7 +108,7 @@ def render_trace(trace: dict[str, Any], rules: RuleSet, lang: str = "vi") -> str
             )
             lines.append(f"  -{row['lost']}  {label} [{row['id']}]")
     nxt = trace.get("to_next_tier")
-    lines.append(f"{w['next']}: {nxt if nxt is not None else w['best']}")
+    lines.append(f"{w('next')}: {nxt if nxt is not None else w('best')}")
     if trace.get("notes"):
-        lines.append(f"{w['notes']}: " + "; ".join(trace["notes"]))
+        lines.append(f"{w('notes')}: " + "; ".join(trace["notes"]))
     return _shorten("\n".join(lines))

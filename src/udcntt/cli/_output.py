@@ -1,4 +1,8 @@
-"""Terminal output: diagnostics, colours only on a terminal, two languages."""
+"""Terminal output: diagnostics, colours only on a terminal, two languages.
+
+The CLI's own lines are keyed ``cli.<name>`` in the catalogue of keyed words
+(:mod:`udcntt._words`); :meth:`Printer.t` looks them up in the chosen language.
+"""
 
 from __future__ import annotations
 
@@ -7,45 +11,10 @@ import sys
 from collections.abc import Iterable
 from typing import TextIO
 
+from udcntt._words import check_lang, word
 from udcntt.errors import Diagnostic, Severity
 
-__all__ = ["MESSAGES", "Printer"]
-
-MESSAGES: dict[str, dict[str, str]] = {
-    "ok": {"en": "ok", "vi": "đạt"},
-    "check_ok": {
-        "en": "{path}: ok ({tests} embedded tests passed)",
-        "vi": "{path}: đạt ({tests} kiểm thử nhúng đều đạt)",
-    },
-    "check_fail": {
-        "en": "{path}: {errors} error(s), {warnings} warning(s)",
-        "vi": "{path}: {errors} lỗi, {warnings} cảnh báo",
-    },
-    "wrote": {"en": "wrote {path}", "vi": "đã ghi {path}"},
-    "scored": {
-        "en": "scored {n} agencies in {blocks} blocks with '{rules}'",
-        "vi": "đã chấm điểm {n} đơn vị trong {blocks} khối theo '{rules}'",
-    },
-    "internal": {
-        "en": "internal error: {error}. This is a bug in udcntt; please report it with the command you ran.",
-        "vi": "lỗi nội bộ: {error}. Đây là lỗi của udcntt; vui lòng báo lại kèm lệnh đã chạy.",
-    },
-    "errors": {"en": "{n} errors", "vi": "{n} lỗi"},
-    "rows": {
-        "en": "rows read: {read}, agencies scored: {scored}, rows rejected: {rejected}",
-        "vi": "số dòng đã đọc: {read}, số đơn vị được chấm điểm: {scored}, số dòng bị loại: {rejected}",
-    },
-    "rows_skipped": {
-        "en": "agencies skipped (--lenient): {skipped}",
-        "vi": "số đơn vị bỏ qua (--lenient): {skipped}",
-    },
-    "block": {"en": "Block", "vi": "Khối"},
-    "rank": {"en": "Rank", "vi": "Hạng"},
-    "agency": {"en": "Agency", "vi": "Đơn vị"},
-    "total": {"en": "Total", "vi": "Tổng điểm"},
-    "tier": {"en": "Tier", "vi": "Xếp loại"},
-    "change": {"en": "Change", "vi": "Tăng/giảm"},
-}
+__all__ = ["Printer"]
 
 
 class Printer:
@@ -54,7 +23,13 @@ class Printer:
     def __init__(
         self, lang: str = "vi", *, color: bool | None = None, stream: TextIO | None = None
     ) -> None:
-        self.lang = lang if lang in ("vi", "en") else "vi"
+        """Print in ``lang`` to ``stream`` (standard output by default).
+
+        Raises:
+            UsageError: when ``lang`` is not ``"vi"`` or ``"en"``.
+        """
+        check_lang(lang)
+        self.lang = lang
         self.out = stream or sys.stdout
         self.err = sys.stderr
         if color is None:
@@ -67,7 +42,7 @@ class Printer:
 
     def t(self, key: str, **kw: object) -> str:
         """The message ``key`` in the chosen language."""
-        return MESSAGES[key][self.lang].format(**kw)
+        return word(f"cli.{key}", self.lang, **kw)
 
     def _paint(self, text: str, code: str) -> str:
         return f"\x1b[{code}m{text}\x1b[0m" if self.color else text

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from html import escape
 
+from udcntt._words import word
 from udcntt.evaluation import AgencyResult
 from udcntt.report._format import fmt_change, fmt_number, fmt_percent
 
@@ -108,7 +109,7 @@ def rank_change_chart(results: Sequence[AgencyResult], *, lang: str, label: str)
     centre = _LABEL + _BAR / 2
     unit = (_BAR / 2 - 30) / biggest
     height = _TOP + _ROW * len(rows) + 10
-    word_up, word_down = ("tăng", "giảm") if lang == "vi" else ("up", "down")
+    word_up, word_down = word("chart.up", lang), word("chart.down", lang)
     top = _TOP - 10
     parts = [
         _SVG_OPEN.format(label=escape(label), width=_WIDTH, height=height),

@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING, Any
 
+from udcntt._words import heading
 from udcntt.errors import UsageError, msg
 from udcntt.evaluation import Assessment
 from udcntt.report._format import check_lang, fmt_number
@@ -205,16 +206,14 @@ def assessment_to_docx(assessment: Assessment, *, lang: str = "vi") -> bytes:
     year = assessment.year
     title = t(lang, "report_title_year", year=year) if year else t(lang, "report_title")
     _paragraph(doc, t(lang, "annex").upper(), bold=True, size=14, center=True, after=0)
-    _paragraph(
-        doc, title.upper() if lang == "vi" else title, bold=True, size=14, center=True, after=0
-    )
+    _paragraph(doc, heading(title, lang), bold=True, size=14, center=True, after=0)
     _paragraph(doc, t(lang, "annex_attached"), italic=True, center=True, after=12)
     if assessment.title:
         _paragraph(
             doc, t(lang, "by_rules", title=assessment.title), italic=True, center=True, after=12
         )
     for number, view in enumerate(block_views(assessment), start=1):
-        label = view.label.upper() if lang == "vi" else view.label
+        label = heading(view.label, lang)
         _paragraph(doc, f"{_roman(number)}. {label}", bold=True, after=6)
         _block_table(doc, assessment, view, lang)
         counts = view.tier_counts(list(assessment.tier_labels))
@@ -228,9 +227,13 @@ def assessment_to_docx(assessment: Assessment, *, lang: str = "vi") -> bytes:
     portrait.page_width, portrait.page_height = Cm(21.0), Cm(29.7)
     portrait.left_margin, portrait.right_margin = Cm(3.0), Cm(2.0)
     portrait.top_margin, portrait.bottom_margin = Cm(2.0), Cm(2.0)
-    heading = t(lang, "narrative_title")
     _paragraph(
-        doc, heading.upper() if lang == "vi" else heading, bold=True, size=14, center=True, after=12
+        doc,
+        heading(t(lang, "narrative_title"), lang),
+        bold=True,
+        size=14,
+        center=True,
+        after=12,
     )
     for paragraph in narrative_paragraphs(assessment, lang=lang):
         _paragraph(doc, paragraph, justify=True, indent=True, size=14)

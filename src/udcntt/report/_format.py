@@ -17,12 +17,11 @@ tables round half-up.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import format_decimal
 
-from udcntt.errors import UsageError, msg
+from udcntt._words import LANGS, check_lang, join_words, lower_first
 
 __all__ = [
     "LANGS",
@@ -37,26 +36,7 @@ __all__ = [
     "round_half_up",
 ]
 
-#: Report languages and their Babel locales.
-LANGS: dict[str, str] = {"vi": "vi_VN", "en": "en_US"}
-
 _MINUS = "\u2212"  # typographic minus sign, for rank changes in prose and tables
-
-
-def check_lang(lang: str) -> str:
-    """Return the Babel locale of ``lang``.
-
-    Raises:
-        UsageError: when ``lang`` is not ``"vi"`` or ``"en"``.
-    """
-    try:
-        return LANGS[lang]
-    except KeyError:
-        raise UsageError(
-            msg("unknown report language {lang}", lang=repr(lang)),
-            code="E-USAGE",
-            hint=msg("use 'vi' (Vietnamese) or 'en' (English)"),
-        ) from None
 
 
 def places_of(value: Decimal) -> int:
@@ -99,26 +79,3 @@ def fmt_change(change: int | None) -> str:
     if change < 0:
         return f"{_MINUS}{-change}"
     return "0"
-
-
-def lower_first(text: str) -> str:
-    """Lower-case the first letter for use inside a sentence, unless it starts an acronym.
-
-    >>> lower_first("Khối các sở, ban, ngành")
-    'khối các sở, ban, ngành'
-    >>> lower_first("UBND tỉnh")
-    'UBND tỉnh'
-    """
-    if len(text) >= 2 and text[1].isupper():
-        return text
-    return text[:1].lower() + text[1:]
-
-
-def join_words(items: Sequence[str], *, lang: str = "vi") -> str:
-    """``a, b và c`` (``a, b and c`` in English)."""
-    if not items:
-        return ""
-    if len(items) == 1:
-        return items[0]
-    last = " và " if lang == "vi" else " and "
-    return ", ".join(items[:-1]) + last + items[-1]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
+from udcntt._words import in_sentence, lower_first, style, tier_word, word, word_n
 from udcntt.evaluation import AgencyResult, Assessment
 from udcntt.report._figures import IndicatorFigure, ProvinceFigures, province_figures
 from udcntt.report._format import (
@@ -20,10 +21,8 @@ from udcntt.report._format import (
     fmt_number,
     fmt_percent,
     join_words,
-    lower_first,
     round_half_up,
 )
-from udcntt.report._i18n import tier_word
 from udcntt.report._tables import BlockView, block_views, previous_year
 
 __all__ = ["LIST_NAMES_MAX", "narrative", "narrative_paragraphs"]
@@ -33,16 +32,14 @@ LIST_NAMES_MAX = 10
 
 
 def _agencies(n: int, lang: str) -> str:
-    if lang == "vi":
-        return f"{n} cơ quan"
-    return f"{n} agenc{'y' if n == 1 else 'ies'}"
+    return word_n("narrative.agencies", n, lang, n=n)
 
 
 def _year_phrase(assessment: Assessment, lang: str) -> str:
     year = previous_year(assessment)
-    if lang == "vi":
-        return f"năm {year}" if year is not None else "năm trước"
-    return str(year) if year is not None else "the previous year"
+    if year is None:
+        return word("narrative.previous_year", lang)
+    return word("narrative.year", lang, year=year)
 
 
 def _names(names: Sequence[str]) -> str:
@@ -64,22 +61,11 @@ def _changes(results: Sequence[AgencyResult], sign: int, lang: str) -> list[str]
     for r in moved:
         by_size.setdefault(abs(r.rank_change or 0), []).append(r.name)
     items: list[str] = []
+    key = "narrative.rise" if sign > 0 else "narrative.fall"
     for size in sorted(by_size, reverse=True):
         names = by_size[size]
-        if lang == "vi":
-            verb = "tăng" if sign > 0 else "giảm"
-            if len(names) == 1:
-                items.append(f"{names[0]} {verb} {size} bậc")
-            else:
-                link = "gồm có" if sign > 0 else "có"
-                items.append(f"các cơ quan {verb} {size} bậc {link} {_names(names)}")
-        else:
-            verb = "up" if sign > 0 else "down"
-            unit = "place" if size == 1 else "places"
-            if len(names) == 1:
-                items.append(f"{names[0]} ({verb} {size} {unit})")
-            else:
-                items.append(f"{verb} {size} {unit}: {_names(names)}")
+        unit = word_n("narrative.place", size, lang)
+        items.append(word_n(key, len(names), lang, names=_names(names), size=size, unit=unit))
     return items
 
 
@@ -87,35 +73,35 @@ def _tier_sentence(assessment: Assessment, view: BlockView, lang: str) -> str:
     tiers = list(assessment.tier_labels.items())
     counts = view.tier_counts([tid for tid, _ in tiers])
     parts: list[str] = []
+    unranked = word("narrative.not_ranked", lang)
     for index, (tid, label) in enumerate(tiers):
-        unranked = " (không xếp hạng)" if lang == "vi" else " (not ranked)"
         names = [r.name + ("" if r.ranked else unranked) for r in view.results if r.tier == tid]
-        word = tier_word(label, lang)
+        tier = in_sentence(tier_word(label, lang), lang)
         count = counts.get(tid, 0)
-        if lang == "vi":
-            word = lower_first(word)
-            named = f" là {names[0]}" if count == 1 else f" gồm: {_names(names)}"
-            if index == 0:
-                parts.append(
-                    f"có {_agencies(count, lang)} thuộc nhóm đạt mức {word}{named}"
-                    if count
-                    else f"không có cơ quan nào đạt mức {word}"
-                )
-            elif count:
-                listed = named if count <= LIST_NAMES_MAX else ""
-                parts.append(f"nhóm đạt mức {word} có {_agencies(count, lang)}{listed}")
-        elif index == 0:
+        agencies = _agencies(count, lang)
+        if index == 0:
             parts.append(
-                f"{_agencies(count, lang)} rated {word}: {_names(names)}"
+                word_n(
+                    "narrative.best_tier",
+                    count,
+                    lang,
+                    agencies=agencies,
+                    tier=tier,
+                    names=_names(names),
+                )
                 if count
-                else f"no agency rated {word}"
+                else word("narrative.best_tier_none", lang, tier=tier)
             )
         elif count:
-            listed = f" ({_names(names)})" if count <= LIST_NAMES_MAX else ""
-            parts.append(f"{word}: {_agencies(count, lang)}{listed}")
-    if lang == "vi":
-        return f"{view.label} {'; '.join(parts)}."
-    return f"{view.label}: {'; '.join(parts)}."
+            listed = (
+                word_n("narrative.tier_names", count, lang, names=_names(names))
+                if count <= LIST_NAMES_MAX
+                else ""
+            )
+            parts.append(
+                word("narrative.other_tier", lang, tier=tier, agencies=agencies, listed=listed)
+            )
+    return word("narrative.tiers", lang, block=view.label, parts="; ".join(parts))
 
 
 def _score_sentence(assessment: Assessment, view: BlockView, lang: str) -> str | None:
@@ -129,11 +115,7 @@ def _score_sentence(assessment: Assessment, view: BlockView, lang: str) -> str |
         return fmt_number(value, lang=lang, places=places)
 
     out_of = f"/{fmt_number(view.max, lang=lang)}" if view.max is not None else ""
-    text = (
-        f"Điểm bình quân của khối đạt {num(mean)}{out_of} điểm"
-        if lang == "vi"
-        else f"The block's average score is {num(mean)}{out_of} points"
-    )
+    text = word("narrative.average", lang, mean=num(mean), out_of=out_of)
     comp = assessment.comparison
     paired = [r for r in ranked if r.previous_total is not None]
     if comp is not None and comp.same_rules and paired:
@@ -141,29 +123,17 @@ def _score_sentence(assessment: Assessment, view: BlockView, lang: str) -> str |
         before = sum((r.previous_total or Decimal(0) for r in paired), Decimal(0)) / len(paired)
         diff = round_half_up(now - before, places)
         year = _year_phrase(assessment, lang)
-        if lang == "vi":
-            if diff > 0:
-                text += f", tăng {num(diff)} điểm so với {year}"
-            elif diff < 0:
-                text += f", giảm {num(-diff)} điểm so với {year}"
-            else:
-                text += f", không đổi so với {year}"
-        elif diff:
-            text += f", {'up' if diff > 0 else 'down'} {num(abs(diff))} on {year}"
+        if diff > 0:
+            text += word("narrative.average_up", lang, diff=num(diff), year=year)
+        elif diff < 0:
+            text += word("narrative.average_down", lang, diff=num(-diff), year=year)
         else:
-            text += f", unchanged on {year}"
+            text += word("narrative.average_same", lang, year=year)
     if len(ranked) >= 2:
         top, bottom = ranked[0].total, ranked[-1].total
-        if lang == "vi":
-            text += (
-                f"; chênh lệch giữa cơ quan xếp hạng đầu ({num(top)} điểm) và cơ quan xếp hạng"
-                f" cuối ({num(bottom)} điểm) là {num(top - bottom)} điểm"
-            )
-        else:
-            text += (
-                f"; {num(top - bottom)} points separate the first ({num(top)})"
-                f" and the last ({num(bottom)})"
-            )
+        text += word(
+            "narrative.spread", lang, top=num(top), bottom=num(bottom), gap=num(top - bottom)
+        )
     return text + "."
 
 
@@ -179,41 +149,27 @@ def _rank_sentences(assessment: Assessment, view: BlockView, lang: str) -> list[
     rises = _changes(view.results, 1, lang)
     falls = _changes(view.results, -1, lang)
     out: list[str] = []
-    if lang == "vi":
-        if rises:
-            out.append(
-                "Một số cơ quan có sự cải thiện chỉ số UDCNTT tăng bậc so với "
-                f"{year} là: {_join_items(rises, lang)}."
-            )
-        if falls:
-            lead = "Bên cạnh đó, các" if rises else "Các"
-            out.append(f"{lead} cơ quan giảm bậc về mức độ UDCNTT là: {_join_items(falls, lang)}.")
-        if not rises and not falls:
-            out.append(f"Thứ hạng của các cơ quan trong khối không thay đổi so với {year}.")
-        elif not rises:
-            out.append(f"Không có cơ quan nào tăng bậc so với {year}.")
-    else:
-        if rises:
-            out.append(f"Rose since {year}: {_join_items(rises, lang)}.")
-        if falls:
-            out.append(f"Fell: {_join_items(falls, lang)}.")
-        if not rises and not falls:
-            out.append(f"No agency of the block changed rank since {year}.")
+    if rises:
+        out.append(word("narrative.rises", lang, year=year, items=_join_items(rises, lang)))
+    if falls:
+        key = "narrative.falls_after_rises" if rises else "narrative.falls"
+        out.append(word(key, lang, items=_join_items(falls, lang)))
+    if not rises and not falls:
+        out.append(word("narrative.ranks_unchanged", lang, year=year))
+    elif not rises and word("narrative.no_rises", lang):
+        out.append(word("narrative.no_rises", lang, year=year))
     fresh = [
         r.name for r in view.results if r.ranked and r.rank is not None and r.rank_change is None
     ]
     if fresh:
-        if lang == "vi":
-            out.append(f"Chưa có thứ hạng {year} để so sánh: {_names(fresh)}.")
-        else:
-            out.append(f"No rank in {year} to compare with: {_names(fresh)}.")
+        out.append(word("narrative.no_previous_rank", lang, year=year, names=_names(fresh)))
     return out
 
 
 def _unit(figure: IndicatorFigure | None, lang: str) -> str:
-    if lang != "vi" or figure is None or not figure.unit:
+    if figure is None or not figure.unit:
         return ""
-    return f" {figure.unit}"
+    return word("narrative.unit", lang, unit=figure.unit)
 
 
 def _part_label(part: str, whole: str) -> str:
@@ -227,7 +183,7 @@ def _part_label(part: str, whole: str) -> str:
 
 
 def _quote(label: str, lang: str) -> str:
-    return label if lang == "vi" else f"“{label}”"
+    return word("narrative.quote", lang, label=label)
 
 
 def _figure_paragraphs(assessment: Assessment, figures: ProvinceFigures, lang: str) -> list[str]:
@@ -244,7 +200,8 @@ def _figure_paragraphs(assessment: Assessment, figures: ProvinceFigures, lang: s
     wholes: dict[str, list[int]] = {}
     for index, share in enumerate(figures.shares):
         wholes.setdefault(share.whole, []).append(index)
-    is_ = " là " if lang == "vi" else ": "
+    is_ = word("narrative.is", lang)
+    short_parts = style(lang, "short_part_labels")
     for whole, indexes in wholes.items():
         wfig = figures.indicator(whole)
         wlabel = wfig.label if wfig else whole
@@ -257,11 +214,11 @@ def _figure_paragraphs(assessment: Assessment, figures: ProvinceFigures, lang: s
             for pid, psum in zip(share.parts, part_sums, strict=True):
                 pfig = figures.indicator(pid)
                 plabel = pfig.label if pfig else pid
-                label = _part_label(plabel, wlabel) if lang == "vi" else _quote(plabel, lang)
+                label = _quote(_part_label(plabel, wlabel) if short_parts else plabel, lang)
                 ratio = share.share(psum, whole_sum)
                 tail = ""
                 if ratio is not None:
-                    tail = f" (chiếm {pct(ratio)})" if lang == "vi" else f" ({pct(ratio)})"
+                    tail = word("narrative.share_tail", lang, share=pct(ratio))
                 bits.append(f"{label}{is_}{num(psum)}{_unit(pfig, lang)}{tail}")
                 covered.add(pid)
             if len(share.parts) > 1:
@@ -269,22 +226,16 @@ def _figure_paragraphs(assessment: Assessment, figures: ProvinceFigures, lang: s
                 ratio = share.share(combined, whole_sum)
                 if ratio is not None:
                     bits.append(
-                        f"cộng lại {num(combined)} (chiếm {pct(ratio)})"
-                        if lang == "vi"
-                        else f"together {num(combined)} ({pct(ratio)})"
+                        word("narrative.together", lang, total=num(combined), share=pct(ratio))
                     )
                 pieces.append(join_words(bits, lang=lang))
             else:
                 pieces.append(bits[0])
         covered.add(whole)
         head = f"{_quote(wlabel, lang)}{is_}{num(total)}{_unit(wfig, lang)}"
-        link = ", trong đó " if lang == "vi" else ", of which "
-        sentences.append(head + link + "; ".join(pieces) + ".")
+        sentences.append(head + word("narrative.of_which", lang) + "; ".join(pieces) + ".")
     if sentences:
-        if lang == "vi":
-            out.append("Qua khảo sát, " + lower_first(" ".join(sentences)))
-        else:
-            out.append("Survey totals: " + " ".join(sentences))
+        out.append(word("narrative.survey", lang, text=in_sentence(" ".join(sentences), lang)))
 
     everyone = len(assessment.results)
     all_yes: list[str] = []
@@ -294,41 +245,35 @@ def _figure_paragraphs(assessment: Assessment, figures: ProvinceFigures, lang: s
             continue
         agg = fig.overall
         if agg.reporting == everyone and agg.total == agg.reporting:
-            all_yes.append(lower_first(fig.label) if lang == "vi" else _quote(fig.label, lang))
+            all_yes.append(_quote(in_sentence(fig.label, lang), lang))
             continue
         ratio = agg.share_yes
         share_text = f" ({pct(ratio)})" if ratio is not None else ""
-        if lang == "vi":
-            text = (
-                f"{fmt_fraction(agg.total, agg.reporting, lang=lang)} cơ quan"
-                f" {lower_first(fig.label)}{share_text}"
-            )
-        else:
-            text = (
-                f"{_quote(fig.label, lang)}: {num(agg.total)} of {_agencies(agg.reporting, lang)}"
-                f"{share_text}"
-            )
+        text = word(
+            "narrative.yes_count",
+            lang,
+            total=num(agg.total),
+            reporting=fmt_number(agg.reporting, lang=lang),
+            noun=word_n("narrative.agency_noun", agg.reporting, lang),
+            label=_quote(in_sentence(fig.label, lang), lang),
+            share=share_text,
+        )
         if len(fig.by_block) > 1:
             per = [
-                (
-                    f"{fmt_fraction(b.total, b.reporting, lang=lang)} cơ quan "
-                    f"{lower_first(assessment.block_labels.get(bid, bid))}"
-                    if lang == "vi"
-                    else f"{fmt_fraction(b.total, b.reporting, lang=lang)} in "
-                    f"{assessment.block_labels.get(bid, bid)}"
+                word(
+                    "narrative.yes_in_block",
+                    lang,
+                    fraction=fmt_fraction(b.total, b.reporting, lang=lang),
+                    block=in_sentence(assessment.block_labels.get(bid, bid), lang),
                 )
                 for bid, b in fig.by_block.items()
             ]
-            text += (", gồm " if lang == "vi" else ": ") + join_words(per, lang=lang)
+            text += word("narrative.yes_blocks", lang) + join_words(per, lang=lang)
         flags.append(text + ".")
     yes_sentences: list[str] = []
     if all_yes:
         listed = join_words(all_yes, lang=lang)
-        yes_sentences.append(
-            f"Tất cả {everyone} cơ quan được khảo sát đều {listed}."
-            if lang == "vi"
-            else f"All {everyone} agencies surveyed answered yes to {listed}."
-        )
+        yes_sentences.append(word("narrative.all_yes", lang, n=everyone, listed=listed))
     yes_sentences.extend(flags)
     if yes_sentences:
         out.append(" ".join(yes_sentences))
@@ -340,11 +285,10 @@ def _figure_paragraphs(assessment: Assessment, figures: ProvinceFigures, lang: s
     ]
     if others:
         items = [
-            f"{_quote(lower_first(f.label) if lang == 'vi' else f.label, lang)}: "
-            f"{num(f.overall.total)}{_unit(f, lang)}"
+            f"{_quote(in_sentence(f.label, lang), lang)}: {num(f.overall.total)}{_unit(f, lang)}"
             for f in others
         ]
-        lead = "Các chỉ tiêu khác (tổng toàn tỉnh): " if lang == "vi" else "Other totals: "
+        lead = word("narrative.other_totals", lang)
         out.append(lead + "; ".join(items) + ".")
     return out
 
@@ -357,33 +301,30 @@ def _is_count(assessment: Assessment, indicator: str) -> bool:
 def _intro(assessment: Assessment, views: list[BlockView], lang: str) -> str:
     year = assessment.year
     title = assessment.title
-    if lang == "vi":
-        text = "Kết quả đánh giá, xếp hạng mức độ ứng dụng công nghệ thông tin (UDCNTT)"
-        text += f" năm {year}" if year is not None else ""
-        text += f" theo {lower_first(title)}." if title else "."
-        blocks = [f"{lower_first(v.label)} có {_agencies(len(v.results), lang)}" for v in views]
-        if len(views) == 1:
-            only = views[0]
-            text += (
-                f" Đối tượng đánh giá là {_agencies(len(only.results), lang)}"
-                f" thuộc {lower_first(only.label)}."
-            )
-        elif views:
-            text += (
-                f" Đối tượng đánh giá chia làm {len(views)} khối gồm: "
-                + "; ".join(blocks[:-1])
-                + f" và {blocks[-1]}."
-            )
-        return text
-    text = "Results of the assessment and ranking of IT application (UDCNTT)"
-    text += f" for {year}" if year is not None else ""
-    text += f" under “{title}”." if title else "."
-    blocks = [f"{v.label} ({_agencies(len(v.results), lang)})" for v in views]
-    if views:
-        text += (
-            f" The agencies assessed fall into {len(views)} block{'s' if len(views) > 1 else ''}: "
+    text = word("narrative.intro", lang)
+    text += word("narrative.intro_year", lang, year=year) if year is not None else ""
+    text += word("narrative.intro_title", lang, title=in_sentence(title, lang)) if title else "."
+    blocks = [
+        word(
+            "narrative.block_count",
+            lang,
+            block=in_sentence(v.label, lang),
+            agencies=_agencies(len(v.results), lang),
         )
-        text += join_words(blocks, lang=lang) + "."
+        for v in views
+    ]
+    if len(views) == 1:
+        only = views[0]
+        text += word(
+            "narrative.one_block",
+            lang,
+            agencies=_agencies(len(only.results), lang),
+            block=in_sentence(only.label, lang),
+        )
+    elif views:
+        listed = word("narrative.blocks_separator", lang).join(blocks[:-1])
+        listed += word("words.and", lang) + blocks[-1]
+        text += word("narrative.blocks", lang, n=len(views), blocks=listed)
     return text
 
 

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from udcntt._words import heading
 from udcntt.evaluation import AgencyResult, Assessment, points_to_next_tier
 from udcntt.report._figures import ProvinceFigures, ShareFigure, province_figures
 from udcntt.report._format import check_lang, fmt_fraction
@@ -54,7 +55,7 @@ def _block_sheet(book: Book, assessment: Assessment, view: BlockView, lang: str)
     headers = ranking_headers(assessment, view, lang, share=True)
     year = assessment.year
     title = t(lang, "report_title_year", year=year) if year else t(lang, "report_title")
-    sh.title(1, title.upper() if lang == "vi" else title, len(headers))
+    sh.title(1, heading(title, lang), len(headers))
     sh.title(2, view.label, len(headers), size=13)
     if assessment.title:
         sh.put(
@@ -128,7 +129,7 @@ def _score_section(
     pts = points_format(places)
     year = assessment.year
     title = t(lang, "score_sheet_title_year", year=year) if year else t(lang, "score_sheet_title")
-    sh.title(row, title.upper() if lang == "vi" else title, 6, size=13)
+    sh.title(row, heading(title, lang), 6, size=13)
     sh.title(row + 1, r.name, 6, size=13)
     row += 3
     gap = points_to_next_tier(assessment, r)
@@ -250,8 +251,7 @@ def _figures_sheet(book: Book, assessment: Assessment, lang: str) -> None:
     year = assessment.year
     sh.title(
         1,
-        f"{t(lang, 'figures').upper() if lang == 'vi' else t(lang, 'figures')}"
-        + (f" {year}" if year else ""),
+        heading(t(lang, "figures"), lang) + (f" {year}" if year else ""),
         last_col,
     )
     if not figures:
@@ -384,9 +384,7 @@ def _validation_sheet(book: Book, assessment: Assessment, lang: str) -> None:
         t(lang, "value_col"),
         t(lang, "hint"),
     ]
-    sh.title(
-        1, t(lang, "validation").upper() if lang == "vi" else t(lang, "validation"), len(headers)
-    )
+    sh.title(1, heading(t(lang, "validation"), lang), len(headers))
     for col, text in enumerate(headers, start=1):
         sh.put(3, col, text, bold=True, align="center", fill=HEADER_FILL, border=True)
     row = 4

@@ -1,0 +1,171 @@
+"""Keyed words of the reports (table headings, titles, notes), in Vietnamese and English.
+
+Part of the catalogue of keyed words; see :mod:`udcntt._words` for how it is used.
+"""
+
+from __future__ import annotations
+
+__all__ = ["REPORT_WORDS"]
+
+REPORT_WORDS: dict[str, dict[str, str]] = {
+    "report.report_title": {
+        "vi": "Kết quả đánh giá, xếp hạng mức độ ứng dụng công nghệ thông tin",
+        "en": "Assessment and ranking of IT application",
+    },
+    "report.report_title_year": {
+        "vi": "Kết quả đánh giá, xếp hạng mức độ ứng dụng công nghệ thông tin năm {year}",
+        "en": "Assessment and ranking of IT application, {year}",
+    },
+    "report.annex": {"vi": "Phụ lục", "en": "Annex"},
+    "report.annex_attached": {
+        "vi": "(Kèm theo Quyết định số        /QĐ-UBND ngày     /     /        của UBND tỉnh)",
+        "en": "(Attached to Decision No.      /QĐ-UBND of     /     /        of the Provincial People's Committee)",
+    },
+    "report.by_rules": {"vi": "Theo {title}", "en": "Under {title}"},
+    "report.stt": {"vi": "STT", "en": "No."},
+    "report.agency": {"vi": "Đơn vị", "en": "Agency"},
+    "report.total": {"vi": "Tổng điểm", "en": "Total"},
+    "report.max": {"vi": "Điểm tối đa", "en": "Maximum"},
+    "report.share": {"vi": "Tỷ lệ điểm", "en": "Share"},
+    "report.tier": {"vi": "Xếp loại", "en": "Tier"},
+    "report.rank": {"vi": "Thứ hạng", "en": "Rank"},
+    "report.previous_rank": {"vi": "Thứ hạng năm trước", "en": "Previous rank"},
+    "report.previous_rank_year": {"vi": "Thứ hạng năm {year}", "en": "Rank {year}"},
+    "report.change": {"vi": "Tăng/giảm bậc", "en": "Change"},
+    "report.new": {"vi": "mới", "en": "new"},
+    "report.max_short": {"vi": "tối đa {max}", "en": "max {max}"},
+    "report.block": {"vi": "Khối", "en": "Block"},
+    "report.points": {"vi": "Điểm đạt", "en": "Points"},
+    "report.lost": {"vi": "Điểm bị mất", "en": "Points lost"},
+    "report.code": {"vi": "Mã", "en": "Code"},
+    "report.criterion": {"vi": "Tiêu chí", "en": "Criterion"},
+    "report.status": {"vi": "Ghi chú", "en": "Note"},
+    "report.not_applicable": {"vi": "Không áp dụng", "en": "Not applicable"},
+    "report.unscored": {"vi": "Không chấm điểm", "en": "Not scored"},
+    "report.score_sheet": {"vi": "Phiếu điểm", "en": "Score sheet"},
+    "report.score_sheet_title": {
+        "vi": "Phiếu điểm đánh giá mức độ ứng dụng CNTT",
+        "en": "IT application score sheet",
+    },
+    "report.score_sheet_title_year": {
+        "vi": "Phiếu điểm đánh giá mức độ ứng dụng CNTT năm {year}",
+        "en": "IT application score sheet, {year}",
+    },
+    "report.gap": {
+        "vi": "Số điểm cần thêm để đạt mức {tier}",
+        "en": "Points needed to reach {tier}",
+    },
+    "report.gap_none": {"vi": "Đã ở mức cao nhất", "en": "Already in the best tier"},
+    "report.gap_unknown": {
+        "vi": "Không xác định (thiếu bộ tiêu chí)",
+        "en": "Unknown (no rule set available)",
+    },
+    "report.most_lost": {
+        "vi": "Các tiêu chí bị mất điểm (nhiều nhất trước)",
+        "en": "Criteria where points were lost (most first)",
+    },
+    "report.no_lost": {
+        "vi": "Không bị mất điểm ở tiêu chí nào.",
+        "en": "No points lost on any criterion.",
+    },
+    "report.figures": {"vi": "Số liệu tổng hợp", "en": "Province figures"},
+    "report.figures_sheet": {"vi": "Số liệu toàn tỉnh", "en": "Province figures"},
+    "report.indicator": {"vi": "Chỉ tiêu", "en": "Indicator"},
+    "report.unit": {"vi": "Đơn vị tính", "en": "Unit"},
+    "report.aggregate": {"vi": "Cách tổng hợp", "en": "Aggregate"},
+    "report.agg_sum": {"vi": "Tổng", "en": "Sum"},
+    "report.agg_mean": {"vi": "Bình quân", "en": "Mean"},
+    "report.agg_true": {"vi": "Số đơn vị đạt", "en": "Agencies with yes"},
+    "report.agg_category": {"vi": "Số đơn vị: {category}", "en": "Agencies: {category}"},
+    "report.value": {"vi": "Giá trị", "en": "Value"},
+    "report.reporting": {"vi": "Số đơn vị", "en": "Agencies"},
+    "report.all_blocks": {"vi": "Toàn tỉnh", "en": "Province"},
+    "report.shares": {"vi": "Tỷ lệ", "en": "Shares"},
+    "report.share_of": {"vi": "so với", "en": "of"},
+    "report.no_figures": {
+        "vi": "Không có số liệu khảo sát để tổng hợp (kết quả được đọc lại từ tệp JSON).",
+        "en": "No survey values to aggregate (results reloaded from JSON).",
+    },
+    "report.validation": {"vi": "Kiểm tra dữ liệu", "en": "Validation"},
+    "report.severity": {"vi": "Mức độ", "en": "Severity"},
+    "report.error_code": {"vi": "Mã lỗi", "en": "Code"},
+    "report.message": {"vi": "Nội dung", "en": "Message"},
+    "report.indicator_col": {"vi": "Chỉ tiêu", "en": "Indicator"},
+    "report.location": {"vi": "Vị trí", "en": "Location"},
+    "report.value_col": {"vi": "Giá trị", "en": "Value"},
+    "report.hint": {"vi": "Gợi ý", "en": "Hint"},
+    "report.no_diagnostics": {
+        "vi": "Không có lỗi hay cảnh báo nào.",
+        "en": "No errors or warnings.",
+    },
+    "report.comparison": {"vi": "So sánh với năm trước", "en": "Comparison with the previous year"},
+    "report.same_rules": {
+        "vi": "Cùng bộ tiêu chí với năm trước",
+        "en": "Same rule set as the previous year",
+    },
+    "report.different_rules": {
+        "vi": "Năm trước dùng bộ tiêu chí khác ({rules})",
+        "en": "The previous year used another rule set ({rules})",
+    },
+    "report.new_agencies": {"vi": "Cơ quan mới", "en": "New agencies"},
+    "report.dropped_agencies": {
+        "vi": "Cơ quan không còn trong danh sách",
+        "en": "Agencies no longer listed",
+    },
+    "report.alias_matches": {"vi": "Ghép theo tên cũ", "en": "Matched by former name"},
+    "report.moved_block": {"vi": "Chuyển khối", "en": "Moved block"},
+    "report.receipt": {"vi": "Biên nhận tính toán", "en": "Receipt"},
+    "report.yes": {"vi": "Có", "en": "Yes"},
+    "report.no": {"vi": "Không", "en": "No"},
+    "report.none": {"vi": "(không có)", "en": "(none)"},
+    "report.narrative": {"vi": "Nhận xét", "en": "Commentary"},
+    "report.narrative_title": {
+        "vi": "Tổng hợp, nhận xét kết quả đánh giá",
+        "en": "Summary of the results",
+    },
+    "report.scores_chart": {
+        "vi": "Điểm theo khối, tô màu theo xếp loại",
+        "en": "Scores by block, coloured by tier",
+    },
+    "report.scores_caption": {
+        "vi": "Thanh: tỷ lệ tổng điểm so với điểm tối đa; màu: xếp loại; vạch đứt: ngưỡng xếp loại; số ghi cạnh thanh: tổng điểm",
+        "en": "Bar: total as a share of the maximum; colour: tier; dashed lines: tier thresholds; number: total points",
+    },
+    "report.changes_chart": {
+        "vi": "Tăng, giảm bậc so với năm trước",
+        "en": "Rank changes since the previous year",
+    },
+    "report.changes_chart_year": {
+        "vi": "Tăng, giảm bậc so với năm {year}",
+        "en": "Rank changes since {year}",
+    },
+    "report.profile": {"vi": "Điểm theo nhóm tiêu chí", "en": "Points by criteria group"},
+    "report.details": {"vi": "Chi tiết từng đơn vị", "en": "Agency details"},
+    "report.ranking": {"vi": "Bảng xếp hạng", "en": "Ranking"},
+    "report.contents": {"vi": "Mục lục", "en": "Contents"},
+    "report.no_changes": {
+        "vi": "Không có dữ liệu năm trước để so sánh thứ hạng.",
+        "en": "No previous year to compare ranks with.",
+    },
+    "report.unchanged": {
+        "vi": "Thứ hạng của các cơ quan trong khối không thay đổi.",
+        "en": "No agency of the block changed rank.",
+    },
+    "report.agencies_count": {"vi": "{n} đơn vị", "en": "{n} agencies"},
+    "report.summary_tiers": {"vi": "Tổng hợp xếp loại", "en": "Tiers"},
+    "report.legend": {"vi": "Chú giải", "en": "Legend"},
+    "report.generated_by": {
+        "vi": "Tạo bởi udcntt {version}",
+        "en": "Generated by udcntt {version}",
+    },
+    "report.rules_fingerprint": {"vi": "Dấu vân tay bộ tiêu chí", "en": "Rule-set fingerprint"},
+    "report.data_fingerprint": {"vi": "Dấu vân tay dữ liệu", "en": "Data fingerprint"},
+    "report.data_source": {"vi": "Nguồn dữ liệu", "en": "Data source"},
+    "report.previous_fingerprint": {
+        "vi": "Dấu vân tay kết quả năm trước",
+        "en": "Previous results fingerprint",
+    },
+    "report.rule_files": {"vi": "Tệp bộ tiêu chí", "en": "Rule files"},
+    "report.version": {"vi": "Phiên bản udcntt", "en": "udcntt version"},
+    "report.rules_id": {"vi": "Mã bộ tiêu chí", "en": "Rule-set id"},
+}
