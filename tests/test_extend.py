@@ -14,7 +14,15 @@ import pytest
 
 import udcntt
 from udcntt.cli import main
-from udcntt.expressions import FUNCTIONS, RUNTIME, evaluate_reference
+from udcntt.expressions import (
+    FUNCTIONS,
+    RUNTIME,
+    ExprType,
+    NameInfo,
+    RuleArithmeticError,
+    compile_expression,
+    evaluate_reference,
+)
 from udcntt.extend import (
     ExtensionError,
     FunctionSpec,
@@ -233,6 +241,23 @@ def test_bad_results_name_extension_criterion_and_agency(
     assert "ext_bad() of bad-dist" in text
     assert needle in text
     assert "E-EVAL-EXTENSION" in first.format("vi")
+
+
+def test_arguments_of_another_type_never_reach_the_extension(curve: FunctionSpec) -> None:
+    """Expression.evaluate with a hand-made environment: an int is refused at the boundary."""
+    calls: list[object] = []
+    spec = function(name="ext_spy", args=("number",), doc="spy", distribution="spy-dist")(
+        lambda x: calls.append(x) or x
+    )
+    with registered(spec):
+        names = {"x": NameInfo(ExprType.NUMBER)}
+        expr = compile_expression("ext_spy(x)", names=names)
+        assert expr.evaluate({"x": Decimal(2)}) == Decimal(2)
+        with pytest.raises(RuleArithmeticError) as info:
+            expr.evaluate({"x": 2})
+    assert calls == [Decimal(2)]
+    assert info.value.code == "E-EVAL-EXTENSION"
+    assert "ext_spy() of spy-dist: received a int argument" in str(info.value)
 
 
 def test_bad_result_through_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -21,6 +21,7 @@ import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import partial
 from importlib import metadata
 from types import MappingProxyType
 from typing import Any
@@ -88,43 +89,79 @@ def _label(spec: FunctionSpec) -> str:
     return f"{spec.name}() of {spec.distribution or 'built-in'} {spec.version or ''}".strip()
 
 
+def _rejection(spec: FunctionSpec, stage: str, result: Any, *args: Any) -> RuleArithmeticError:
+    """Why a call of an extension is refused (worked out only when a check fails).
+
+    ``stage`` is ``"args"`` (an argument of another type), ``"raised"`` (``result`` is the
+    exception) or ``"result"`` (the result fails its declared type or bounds).
+    """
+    if stage == "args":
+        bad = next(a for a in args if type(a) not in _VALUE_TYPES)
+        detail = msg("received a {type} argument", type=type(bad).__name__)
+    elif stage == "raised":
+        detail = msg("raised {error}: {text}", error=type(result).__name__, text=result)
+    elif spec.result_type is ExprType.BOOL:
+        detail = msg("returned a {type} where a yes/no is declared", type=type(result).__name__)
+    elif type(result) is not Decimal:
+        detail = msg("returned a {type} where a number is declared", type=type(result).__name__)
+    elif not result.is_finite():
+        detail = msg("returned {value}, not a finite number", value=result)
+    else:
+        detail = msg("returned a number beyond ±10^18: {value}", value=result)
+    return RuleArithmeticError(
+        "E-EVAL-EXTENSION",
+        msg("extension function {function}: {detail}", function=_label(spec), detail=detail),
+    )
+
+
+#: The boundary of one extension, as source. Only the arity varies (parameters ``a0, a1,
+#: …``, or ``*args`` for a repeating signature): the text holds nothing taken from a plugin.
+_WRAPPER = """\
+def wrapper({params}):
+    if {arg_checks}:
+        raise reject("args", None, {params})
+    try:
+        result = impl({params})
+    except Exception as exc:
+        raise reject("raised", exc, {params}) from exc
+    if {result_check}:
+        raise reject("result", result, {params})
+    return result
+"""
+_NUMBER_CHECK = "type(result) is not Decimal or not result.is_finite() or not low <= result <= high"
+
+
 def _wrap(spec: FunctionSpec) -> Callable[..., Any]:
-    """The boundary of one extension: checks what goes in and what comes out."""
-    impl = spec.impl
-    label = _label(spec)
+    """The boundary of one extension: checks what goes in and what comes out.
+
+    Generated code calls the returned function directly, so a call costs the extension's
+    own work plus a few type and bound checks. A failed check, or an exception of the
+    extension, raises ``E-EVAL-EXTENSION`` naming the function and its distribution.
+    """
+    if spec.repeat:
+        params, checks = "*args", "any(type(a) not in types for a in args)"
+    else:
+        count = len(spec.head) + len(spec.tail)
+        params = ", ".join(f"a{i}" for i in range(count))
+        checks = " or ".join(f"type(a{i}) not in types" for i in range(count)) or "False"
     number = spec.result_type is ExprType.NUMBER
-
-    def fail(detail: object) -> RuleArithmeticError:
-        return RuleArithmeticError(
-            "E-EVAL-EXTENSION",
-            msg("extension function {function}: {detail}", function=label, detail=detail),
-        )
-
-    def call(*args: Any) -> Any:
-        for arg in args:
-            if type(arg) not in _VALUE_TYPES:
-                raise fail(msg("received a {type} argument", type=type(arg).__name__))
-        try:
-            result = impl(*args)
-        except Exception as exc:  # an extension's own failure, reported as the library's
-            raise fail(msg("raised {error}: {text}", error=type(exc).__name__, text=exc)) from exc
-        if number:
-            if type(result) is not Decimal:
-                raise fail(
-                    msg("returned a {type} where a number is declared", type=type(result).__name__)
-                )
-            if not result.is_finite():
-                raise fail(msg("returned {value}, not a finite number", value=result))
-            if abs(result) > MAX_RESULT:
-                raise fail(msg("returned a number beyond ±10^18: {value}", value=result))
-        elif type(result) is not bool:
-            raise fail(
-                msg("returned a {type} where a yes/no is declared", type=type(result).__name__)
-            )
-        return result
-
-    call.__name__ = spec.runtime
-    return call
+    namespace: dict[str, Any] = {
+        "impl": spec.impl,
+        "types": frozenset(_VALUE_TYPES),
+        "Decimal": Decimal,
+        "low": -MAX_RESULT,
+        "high": MAX_RESULT,
+        "reject": partial(_rejection, spec),
+    }
+    source = _WRAPPER.format(
+        params=params,
+        arg_checks=checks,
+        result_check=_NUMBER_CHECK if number else "type(result) is not bool",
+    )
+    exec(compile(source, f"<udcntt extension {spec.name}>", "exec"), namespace)
+    wrapper: Callable[..., Any] = namespace["wrapper"]
+    wrapper.__name__ = spec.runtime
+    return wrapper
 
 
 def _conflict(name: str, first: str, second: str) -> str:
