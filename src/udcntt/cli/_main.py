@@ -24,7 +24,7 @@ from collections.abc import Sequence
 
 from udcntt._version import __version__
 from udcntt.cli._output import Printer
-from udcntt.errors import Severity, UdcnttError, UsageError
+from udcntt.errors import LANGUAGES, Severity, UdcnttError, UsageError
 
 __all__ = [
     "EXIT_INTERNAL",
@@ -68,7 +68,7 @@ def _add_global_options(p: argparse.ArgumentParser, *, default: bool) -> None:
 
     p.add_argument(
         "--lang",
-        choices=("vi", "en"),
+        choices=LANGUAGES,
         default=value("vi"),
         help="language of messages and reports (default: vi)",
     )
