@@ -1,0 +1,120 @@
+"""The example plugin package ``examples/plugin-example``, installed the way a user would.
+
+The package is built and installed by pip (offline, no build isolation) into a temporary
+folder; that folder on ``sys.path`` is what an installed distribution looks like to
+:mod:`importlib.metadata`, so udcntt finds its entry point like any other plugin's.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import udcntt
+from udcntt.cli import main
+from udcntt.extend import discover
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "plugin-example"
+RULES = EXAMPLE / "rules" / "vi-du-plugin.yaml"
+SURVEY = EXAMPLE / "survey.csv"
+DIST = "udcntt-plugin-example"
+MODULE = "udcntt_plugin_example"
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The package installed by pip into a fresh folder (built from a copy of its source)."""
+    pytest.importorskip("wheel", reason="building the example needs wheel (dev extras)")
+    work = tmp_path_factory.mktemp("plugin")
+    source = work / "src"
+    shutil.copytree(EXAMPLE, source)  # pip's in-tree build leaves build/ and egg-info behind
+    target = work / "site"
+    done = subprocess.run(
+        [
+            *(sys.executable, "-m", "pip", "install", "--no-deps", "--no-build-isolation"),
+            *("--no-index", "--quiet", "--target", str(target), str(source)),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return target
+
+
+def _forget() -> None:
+    sys.modules.pop(MODULE, None)
+    importlib.invalidate_caches()
+    discover(refresh=True)
+
+
+@pytest.fixture
+def plugin(installed: Path) -> Iterator[Path]:
+    """The installed package on ``sys.path`` for one test, then gone from path and registry."""
+    sys.path.insert(0, str(installed))
+    _forget()
+    try:
+        yield installed
+    finally:
+        sys.path.remove(str(installed))
+        _forget()
+
+
+def test_installed_as_a_distribution_with_its_entry_point(plugin: Path) -> None:
+    infos = list(plugin.glob("udcntt_plugin_example-*.dist-info"))
+    assert [p.name for p in infos] == ["udcntt_plugin_example-0.1.0.dist-info"]
+    rows = {info.name: info for info in discover()}
+    assert rows["diem_theo_ty_le"].distribution == DIST
+    assert rows["diem_theo_ty_le"].status == "available"
+    assert MODULE not in sys.modules  # listed from metadata, imported only when called
+
+
+def test_check_runs_the_embedded_tests(plugin: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--lang", "en", "check", str(RULES)]) == 0
+    assert "ok (2 embedded tests passed)" in capsys.readouterr().err
+    assert MODULE in sys.modules  # the rule file called the function
+
+
+def test_score_lists_the_extension_in_the_receipt(plugin: Path, tmp_path: Path) -> None:
+    out = tmp_path / "ket-qua.json"
+    assert main(["score", str(RULES), str(SURVEY), "-o", str(out)]) == 0
+    result = json.loads(out.read_text(encoding="utf-8"))
+    (ext,) = result["receipt"]["extensions"]
+    assert ext["function"] == "diem_theo_ty_le"
+    assert ext["distribution"] == DIST
+    assert ext["version"] == "0.1.0"
+    assert len(ext["registration_sha256"]) == 64
+
+
+def test_scores_through_the_api(plugin: Path) -> None:
+    rules = udcntt.load_rules(RULES)
+    data = udcntt.read_survey(SURVEY, rules)
+    totals = {r.agency_id: r.total for r in udcntt.evaluate(rules, data).results}
+    # Sở Tư pháp: 78/120 = 0.65 -> 7 of 10; 1260/2100 = 0.6 -> (0.5 + 0.4/3) x 20 = 12.666...
+    assert totals["so_tu_phap"] == Decimal("19.67")  # total shown to 2 places
+    # Bảo Lộc: everything online and electronic -> full marks; Xây dựng: 0.25 -> 0, 0.9 -> 19
+    assert totals["ubnd_bao_loc"] == 30
+    assert totals["so_xay_dung"] == 19
+
+
+def test_without_the_plugin_the_rule_file_stops_with_e_requires(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _forget()
+    assert main(["--lang", "en", "check", str(RULES)]) == 1
+    err = capsys.readouterr().err
+    assert "E-REQUIRES" in err
+    assert f"pip install '{DIST}>=0.1'" in err
+    with pytest.raises(udcntt.RuleFileError) as caught:
+        udcntt.load_rules(RULES)
+    assert "E-REQUIRES" in {d.code for d in caught.value.diagnostics}
