@@ -118,3 +118,20 @@ def test_without_the_plugin_the_rule_file_stops_with_e_requires(
     with pytest.raises(udcntt.RuleFileError) as caught:
         udcntt.load_rules(RULES)
     assert "E-REQUIRES" in {d.code for d in caught.value.diagnostics}
+
+
+def test_curve_points_clamping_and_monotonicity(plugin: Path) -> None:
+    module = importlib.import_module(MODULE)
+    points = module.diem_theo_ty_le.impl
+    expected = {"-1": "0", "0": "0", "0.3": "0", "0.4": "2.5", "0.5": "5", "0.65": "7"}
+    expected |= {"0.8": "9", "0.9": "9.5", "1": "10", "1.5": "10"}
+    for share, value in expected.items():
+        assert points(Decimal(share), Decimal(10)) == Decimal(value), share
+    grid = [points(Decimal(i) / 100, Decimal(10)) for i in range(-10, 121)]
+    assert grid == sorted(grid)  # more of the share never earns fewer points
+    spec = module.diem_theo_ty_le
+    assert (spec.name, spec.signature, spec.pure) == (
+        "diem_theo_ty_le",
+        "diem_theo_ty_le(number, number)",
+        True,
+    )
