@@ -641,6 +641,16 @@ ERROR_DOCS: dict[str, tuple[str, str]] = {
         "Report it to the plugin's authors with the agency's inputs (`udcntt explain`); "
         "the result is never used.",
     ),
+    "E-WRITER-EXTENSION": (
+        "A plugin report writer (entry point group `udcntt.writers`, or registered with "
+        "`udcntt.extend.register_writer`) raised an exception while writing, or returned "
+        "something other than `bytes` or an iterable of `bytes` (a text, `None`, a number), "
+        "or a text format's bytes are not UTF-8. The message names the writer's "
+        "distribution and version and the output file. Nothing is written: the previous "
+        "file, if any, stays as it was and no temporary file remains.",
+        "Report it to the plugin's authors, or write another format meanwhile; "
+        "`udcntt check --list-extensions` shows where the writer comes from.",
+    ),
     "E-EVAL-RANGE": (
         "A value is outside its indicator's declared range, or a criterion's points fall "
         "outside [0, max] for this agency.",

@@ -22,6 +22,7 @@ LAYERS = [
     "_words",
     "model",
     "expressions",
+    "_writers",
     "extend",
     "loading",
     "data",

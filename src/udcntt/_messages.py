@@ -281,6 +281,17 @@ VI: dict[str, str] = {
     "{label}: {where}: {problem}": "{label}: {where}: {problem}",
     "the rules path is relative to the .test.yaml file": "đường dẫn rules tính từ thư mục của tệp .test.yaml",
     "a test has name, block, inputs, not_applicable, missing, expect, tolerance (or agencies: [...])": "một kiểm thử có name, block, inputs, not_applicable, missing, expect, tolerance (hoặc agencies: [...])",
+    # report writers as extensions (udcntt._writers)
+    "'{suffix}' is not a valid file suffix": "'{suffix}' không phải là phần mở rộng tệp hợp lệ",
+    "report format '{suffix}' is declared by both {first} and {second}": "định dạng báo cáo '{suffix}' được khai báo bởi cả {first} và {second}",
+    "a report writer must be declared with udcntt.extend.writer": "bộ ghi báo cáo phải được khai báo bằng udcntt.extend.writer",
+    "'{suffix}' is not a registered report writer": "'{suffix}' không phải là bộ ghi báo cáo đã đăng ký",
+    "the entry point {entry} of {plugin} is not a writer declared for '{suffix}'": "điểm vào {entry} của {plugin} không phải là bộ ghi được khai báo cho '{suffix}'",
+    "the report writer {writer} failed writing '{path}': {problem}": "bộ ghi báo cáo {writer} không ghi được '{path}': {problem}",
+    "fix or uninstall the plugin; the previous file, if any, is unchanged": "hãy sửa hoặc gỡ cài đặt plugin; tệp cũ (nếu có) vẫn giữ nguyên",
+    "it returned {kind}, not bytes": "nó trả về {kind}, không phải bytes",
+    "it yielded {kind}, not bytes": "nó sinh ra {kind}, không phải bytes",
+    "its text is not UTF-8": "văn bản của nó không phải UTF-8",
 }
 
 

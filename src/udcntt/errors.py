@@ -290,6 +290,7 @@ CODES: dict[str, str] = {
     "E-EVAL-DIVZERO": "Division by zero while scoring an agency.",
     "E-EVAL-NONFINITE": "A computation produced an infinite or undefined number.",
     "E-EVAL-EXTENSION": "An extension function failed or returned a value it must not.",
+    "E-WRITER-EXTENSION": "A plugin report writer failed or returned something other than bytes.",
     "E-EVAL-RANGE": "A value is outside its declared range.",
     "E-EVAL-MISSING": "A value is missing and its policy blocks publication.",
     "E-EVAL-TYPE": "A value has the wrong type for its indicator.",

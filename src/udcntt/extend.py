@@ -17,8 +17,9 @@ group ``udcntt.functions`` named as the function::
     [project.entry-points."udcntt.functions"]
     safe_ratio = "my_plugin:safe_ratio"
 
-Only expression functions are extensible so far; rule types, normalisations, survey readers
-and report writers are not. The contract at the boundary:
+Report writers are declared with :func:`writer` (entry-point group ``udcntt.writers``, see
+below); rule types, normalisations and survey readers are not extensible yet. The contract
+at the boundary:
 
 * the checker knows the declared signature: unknown names, wrong arity and wrong argument
   types are located errors when the rule file is loaded, as for built-ins;
@@ -37,6 +38,14 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from udcntt._writers import (
+    WRITER_ENTRY_POINT_GROUP,
+    WriterSpec,
+    discover_writers,
+    register_writer,
+    unregister_writer,
+    writer,
+)
 from udcntt.errors import ExtensionError, msg
 from udcntt.expressions import (
     ENTRY_POINT_GROUP,
@@ -51,14 +60,20 @@ from udcntt.expressions import (
 
 __all__ = [
     "ENTRY_POINT_GROUP",
+    "WRITER_ENTRY_POINT_GROUP",
     "ExtensionError",
     "ExtensionInfo",
     "FunctionSpec",
+    "WriterSpec",
     "discover",
+    "discover_writers",
     "function",
     "register_function",
+    "register_writer",
     "registered",
     "unregister_function",
+    "unregister_writer",
+    "writer",
 ]
 
 _ARG_KINDS = {"number": ArgKind.NUMBER, "bool": ArgKind.BOOL, "category": ArgKind.CATEGORY}

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import textwrap
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -116,7 +117,7 @@ def test_a_write_that_fails_half_way_leaves_the_old_file(
     small: udcntt.Assessment, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ext: str
 ) -> None:
     """A writer that fails after some bytes leaves the previous file byte-identical, no temp."""
-    from udcntt.report import _dispatch
+    from udcntt import _writers
 
     path = tmp_path / f"ket-qua{ext}"
     write_report(small, path)
@@ -126,7 +127,7 @@ def test_a_write_that_fails_half_way_leaves_the_old_file(
         yield before[: len(before) // 2]
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setitem(_dispatch._WRITERS, ext, broken)
+    monkeypatch.setitem(_writers._TABLE, ext, replace(_writers._TABLE[ext], impl=broken))
     with pytest.raises(UsageError) as info:
         write_report(small, path)
     assert info.value.code == "E-IO"
@@ -138,13 +139,13 @@ def test_a_failing_render_leaves_no_file(
     small: udcntt.Assessment, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An exception inside a writer propagates, and no output or temporary file appears."""
-    from udcntt.report import _dispatch
+    from udcntt import _writers
 
     def broken(assessment: udcntt.Assessment, lang: str) -> Iterator[bytes]:
         yield b"<!DOCTYPE html>"
         raise RuntimeError("template bug")
 
-    monkeypatch.setitem(_dispatch._WRITERS, ".html", broken)
+    monkeypatch.setitem(_writers._TABLE, ".html", replace(_writers._TABLE[".html"], impl=broken))
     with pytest.raises(RuntimeError):
         write_report(small, tmp_path / "a.html")
     assert list(tmp_path.iterdir()) == []
@@ -169,13 +170,15 @@ def test_sigkill_while_writing_leaves_the_old_file(tmp_path: Path) -> None:
         import os, signal, sys
         sys.path.insert(0, {str(Path(__file__).parent)!r})
         from conftest import small_assessment
-        from udcntt.report import _dispatch, write_report
+        from dataclasses import replace
+        from udcntt import _writers
+        from udcntt.report import write_report
 
         def dying(assessment, lang):
             yield b'{{"schema": "udcntt-assessment", '
             os.kill(os.getpid(), signal.SIGKILL)
 
-        _dispatch._WRITERS[".json"] = dying
+        _writers._TABLE[".json"] = replace(_writers._TABLE[".json"], impl=dying)
         write_report(small_assessment(), {str(path)!r})
         """
     )

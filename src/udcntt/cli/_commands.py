@@ -132,10 +132,10 @@ def cmd_check(args: argparse.Namespace, printer: Printer) -> int:
 
 
 def _list_extensions(args: argparse.Namespace, printer: Printer) -> int:
-    """Every expression function with its kind, distribution, version, module and status."""
-    from udcntt.extend import discover
+    """Every expression function and report writer, with its origin and status."""
+    from udcntt.extend import discover, discover_writers
 
-    infos = discover()
+    infos = (*discover(), *discover_writers())
     if args.format == "json":
         rows = [dataclasses.asdict(i) for i in infos]
         printer.line(json.dumps({"extensions": rows}, ensure_ascii=False, indent=2))

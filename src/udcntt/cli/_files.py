@@ -114,17 +114,20 @@ def check_report_outputs(outputs: Sequence[str]) -> None:
         UsageError: ``E-USAGE`` for a name without extension, an unknown extension, or a
             format whose optional dependency is missing.
     """
+    from udcntt.extend import discover_writers
     from udcntt.report import REPORT_FORMATS
 
+    # Plugin writers count too (listed from metadata; a plugin is imported only to write).
+    known = list(dict.fromkeys([*REPORT_FORMATS, *(i.name for i in discover_writers())]))
     for out in outputs:
         suffix = Path(out).suffix.lower()
-        if suffix not in REPORT_FORMATS:
+        if suffix not in known:
             raise UsageError(
                 msg("cannot tell the report format of '{path}'", path=out),
                 code="E-USAGE",
-                hint=msg("use one of: {formats}", formats=", ".join(REPORT_FORMATS)),
+                hint=msg("use one of: {formats}", formats=", ".join(known)),
             )
-        module = REPORT_FORMATS[suffix]
+        module = REPORT_FORMATS.get(suffix)
         if module is not None and importlib.util.find_spec(module) is None:
             extra = _EXTRAS.get(module, module)
             raise UsageError(

@@ -16,10 +16,11 @@ from __future__ import annotations
 import importlib.util
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from udcntt._writers import WriterSpec, lookup_writer, register_writer, run_writer, writer_suffixes
 from udcntt.errors import UsageError, msg
 from udcntt.evaluation import Assessment
 from udcntt.report._format import check_lang
@@ -90,40 +91,57 @@ def _html(assessment: Assessment, lang: str) -> bytes:
     return assessment_to_html(assessment, lang=lang).encode("utf-8")
 
 
-_WRITERS: dict[str, Callable[[Assessment, str], bytes | Iterable[bytes]]] = {
-    ".json": _json,
-    ".csv": _csv,
-    ".md": _md,
-    ".xlsx": _xlsx,
-    ".docx": _docx,
-    ".html": _html,
-}
+for _suffix, _impl, _doc, _binary in (
+    (".json", _json, "Results with traces and receipt (JSON)", False),
+    (".csv", _csv, "One row per agency (CSV)", False),
+    (".md", _md, "Published report (Markdown)", False),
+    (".xlsx", _xlsx, "Published report (Excel workbook)", True),
+    (".docx", _docx, "Published report (Word document)", True),
+    (".html", _html, "Published report (HTML page)", False),
+):
+    register_writer(
+        WriterSpec(
+            suffix=_suffix,
+            impl=_impl,
+            doc=_doc,
+            binary=_binary,
+            builtin=True,
+            distribution="udcntt",
+            module=__name__,
+            needs=REPORT_FORMATS[_suffix],
+        )
+    )
 
 
 def render_report(assessment: Assessment, fmt: str, *, lang: str = "vi") -> bytes:
     """The bytes of the report in format ``fmt`` (an extension such as ``".xlsx"``).
 
+    Plugin writers (``udcntt.writers`` entry points, or :func:`udcntt.extend.register_writer`)
+    are used for their suffixes like the built-in ones.
+
     Raises:
         UsageError: ``E-USAGE`` for an unknown format or language, or when the format's
             optional dependency is not installed.
+        ExtensionError: ``E-EXTENSION`` when the format's plugin cannot be loaded;
+            ``E-WRITER-EXTENSION`` when a plugin writer fails or returns something other
+            than bytes.
     """
     check_lang(lang)
-    data = _writer(fmt)(assessment, lang)
-    return data if isinstance(data, bytes) else b"".join(data)
+    return b"".join(run_writer(_writer(fmt), assessment, lang, fmt))
 
 
-def _writer(fmt: str) -> Callable[[Assessment, str], bytes | Iterable[bytes]]:
-    ext = fmt.lower() if fmt.startswith(".") else f".{fmt.lower()}"
-    writer = _WRITERS.get(ext)
-    if writer is None:
+def _writer(fmt: str) -> WriterSpec:
+    spec = lookup_writer(fmt)
+    if spec is None:
         raise UsageError(
             msg("unknown report format '{format}'", format=fmt),
             code="E-USAGE",
             hint=msg(
-                "name the output file with one of: {formats}", formats=", ".join(REPORT_FORMATS)
+                "name the output file with one of: {formats}",
+                formats=", ".join(writer_suffixes()),
             ),
         )
-    return writer
+    return spec
 
 
 def _io_error(target: Path, exc: OSError) -> UsageError:
@@ -219,12 +237,17 @@ def write_atomic(path: str | Path, data: bytes | Iterable[bytes]) -> None:
 def write_report(assessment: Assessment, path: Path, *, lang: str = "vi") -> None:
     """Write ``assessment`` to ``path`` in the format its extension names.
 
-    ``.json`` (with traces and receipt), ``.csv``, ``.md``, ``.xlsx``, ``.docx``, ``.html``.
-    The file is written to a temporary file next to it and renamed into place.
+    ``.json`` (with traces and receipt), ``.csv``, ``.md``, ``.xlsx``, ``.docx``, ``.html``,
+    and any suffix a plugin writer is registered or installed for. The file is written to a
+    temporary file next to it and renamed into place: a writer that fails half-way leaves
+    no partial file and the previous file, if any, unchanged.
 
     Raises:
         UsageError: ``E-USAGE`` for an unknown extension or language, or a missing optional
             dependency; ``E-IO`` when the file cannot be written.
+        ExtensionError: ``E-EXTENSION`` when the suffix's plugin cannot be loaded;
+            ``E-WRITER-EXTENSION`` when a plugin writer raises or returns something other
+            than bytes or an iterable of bytes (the message names plugin and file).
     """
     target = Path(path)
     if not target.suffix:
@@ -237,5 +260,4 @@ def write_report(assessment: Assessment, path: Path, *, lang: str = "vi") -> Non
         )
     check_output_folder(target)
     check_lang(lang)
-    writer = _writer(target.suffix)
-    write_atomic(target, writer(assessment, lang))
+    write_atomic(target, run_writer(_writer(target.suffix), assessment, lang, target))
