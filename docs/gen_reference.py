@@ -580,9 +580,13 @@ ERROR_DOCS: dict[str, tuple[str, str]] = {
         "See the functions reference for the signature.",
     ),
     "E-EXTENSION": (
-        "An extension function (plugin) cannot be used: its entry point fails to import, "
-        "does not declare a function of that name, or two declarations — a built-in and a "
-        "plugin, or two plugins — claim the same name (the message names both).",
+        "An extension function or survey reader (plugin) cannot be used: its entry point "
+        "fails to import, does not declare a function of that name (a reader of that "
+        "suffix), or two declarations — a built-in and a plugin, or two plugins — claim the "
+        "same name or file suffix (the message names both). For a survey reader, also: it "
+        "raised, or returned something other than rows of text, whole or `Decimal` "
+        "numbers, yes/no and empty cells (the message names the reader, its distribution "
+        "and version, and the file).",
         "Fix or uninstall the plugin named in the message; `udcntt check --list-extensions` "
         "lists every function with its distribution, version, module and status.",
     ),

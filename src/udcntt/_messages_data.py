@@ -215,4 +215,16 @@ VI_DATA: dict[str, str] = {
     "survey cells hold short values, or raise Limits.max_field_chars": "ô số liệu khảo sát chứa giá trị ngắn, hoặc hãy nâng Limits.max_field_chars",
     "the cell holds the Excel error {error}": "ô chứa lỗi Excel {error}",
     "replace it with the value, or leave the cell empty": "hãy thay bằng giá trị, hoặc để trống ô",
+    # survey readers as extensions (data/_plugins.py, extend.reader)
+    "a survey reader declares at least one file suffix": "bộ đọc số liệu khảo sát phải khai báo ít nhất một đuôi tệp",
+    "'{suffix}' is not a file suffix like '.xmlx'": "'{suffix}' không phải là đuôi tệp dạng '.xmlx'",
+    "a survey reader is declared with udcntt.extend.reader, not a {type}": "bộ đọc số liệu khảo sát được khai báo bằng udcntt.extend.reader, không phải một {type}",
+    "survey suffix '{suffix}' is declared by both {first} and {second}": "đuôi tệp khảo sát '{suffix}' được khai báo bởi cả {first} và {second}",
+    "the entry point {entry} of {plugin} is not a survey reader declared for '{suffix}'": "điểm vào {entry} của {plugin} không phải là bộ đọc số liệu khảo sát khai báo cho '{suffix}'",
+    "survey {reader}: {detail}": "bộ đọc số liệu khảo sát {reader}: {detail}",
+    "the plugin must return rows of text, whole or Decimal numbers, yes/no or None": "phần mở rộng phải trả về các dòng gồm văn bản, số nguyên hoặc Decimal, có/không hoặc None",
+    "returned by the survey {reader}": "do bộ đọc số liệu khảo sát {reader} trả về",
+    "returned a {type}, not rows": "trả về một {type}, không phải các dòng",
+    "returned a {type} as a row": "trả về một {type} làm một dòng",
+    "returned a {type} as a cell": "trả về một {type} làm một ô",
 }

@@ -278,7 +278,7 @@ CODES: dict[str, str] = {
     "E-EXPR-FORBIDDEN": "An expression uses a construct that rule files do not allow.",
     "E-EXPR-NAME": "An expression uses an undeclared name.",
     "E-EXPR-FUNC": "An expression calls an unknown function or calls it wrongly.",
-    "E-EXTENSION": "An extension function is declared wrongly, fails to import or collides.",
+    "E-EXTENSION": "An extension is declared wrongly, fails to import, collides or misbehaves.",
     "E-REQUIRES": "A plugin the rule file requires is not installed, or not in that version.",
     "E-EXPR-TYPE": "An expression mixes types (a category with a number, arithmetic on booleans).",
     "E-EXPR-CATEGORY": "A string is not one of the categories of the compared indicator.",

@@ -17,9 +17,9 @@ group ``udcntt.functions`` named as the function::
     [project.entry-points."udcntt.functions"]
     safe_ratio = "my_plugin:safe_ratio"
 
-Report writers are declared with :func:`writer` (entry-point group ``udcntt.writers``, see
-below); rule types, normalisations and survey readers are not extensible yet. The contract
-at the boundary:
+Survey readers are declared with :func:`reader` (entry-point group ``udcntt.readers``,
+see below), report writers with :func:`writer` (entry-point group ``udcntt.writers``, see
+below); rule types and normalisations are not extensible yet. The contract at the boundary:
 
 * the checker knows the declared signature: unknown names, wrong arity and wrong argument
   types are located errors when the rule file is loaded, as for built-ins;
@@ -36,6 +36,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from udcntt._writers import (
@@ -60,14 +61,17 @@ from udcntt.expressions import (
 
 __all__ = [
     "ENTRY_POINT_GROUP",
+    "READER_GROUP",
     "WRITER_ENTRY_POINT_GROUP",
     "ExtensionError",
     "ExtensionInfo",
     "FunctionSpec",
+    "ReaderSpec",
     "WriterSpec",
     "discover",
     "discover_writers",
     "function",
+    "reader",
     "register_function",
     "register_writer",
     "registered",
@@ -182,3 +186,96 @@ def registered(*specs: FunctionSpec) -> Iterator[tuple[FunctionSpec, ...]]:
     finally:
         for spec in reversed(done):
             unregister_function(spec.name)
+
+
+# --- survey readers ----------------------------------------------------------------------
+
+#: The entry-point group of survey readers. Each entry point is named as the file suffix
+#: it reads, without the dot (``xmlx = "my_plugin:read_xmlx"``).
+READER_GROUP = "udcntt.readers"
+
+
+@dataclass(frozen=True, slots=True)
+class ReaderSpec:
+    """A survey reader: the file suffixes it reads and how.
+
+    A plugin's ``impl`` takes the file's bytes and returns rows: a sequence of rows, each
+    a sequence of cells that are ``str`` (text as typed, read under the survey's locale),
+    ``int`` or ``Decimal`` (machine numbers), ``bool`` or ``None`` (an empty cell). The
+    first non-empty row is the header, as in a CSV file. udcntt checks the rows against
+    the data limits and the refused characters and then validates every value exactly as
+    it validates a CSV file; the plugin never builds typed values itself.
+
+    Attributes:
+        suffixes: The lowercase file suffixes read, with the dot (``(".xmlx",)``).
+        impl: The reader.
+        doc: One line in English.
+        format: A declared format name (``"ministry-xml"``), for listings.
+        distribution: The distribution to name in errors (entry points fill it).
+        version: That distribution's version.
+        module: The Python module of ``impl``.
+        builtin: Whether it is one of udcntt's own readers (they receive the path, the
+            layout, the encoding and the limits and return tables).
+        entry_point: The entry point it was loaded from, if any.
+    """
+
+    suffixes: tuple[str, ...]
+    impl: Callable[..., Any]
+    doc: str
+    format: str | None = None
+    distribution: str | None = None
+    version: str | None = None
+    module: str = ""
+    builtin: bool = False
+    entry_point: str | None = None
+
+
+def reader(
+    *,
+    suffixes: Iterable[str],
+    doc: str,
+    format: str | None = None,
+    distribution: str | None = None,
+    version: str | None = None,
+) -> Callable[[Callable[[bytes], Any]], ReaderSpec]:
+    """Declare a survey reader; the decorated callable becomes its implementation.
+
+    The declaration is static metadata only: the reader is called when a file with one of
+    its suffixes is read. Register it with :func:`udcntt.data.register_reader`, or publish
+    it as an entry point of :data:`READER_GROUP` named as its suffix without the dot.
+
+    Args:
+        suffixes: The file suffixes, with the dot (``".xmlx"``); matched case-insensitively.
+        doc: One line in English.
+        format: A declared format name, for listings.
+        distribution: For explicit registration: the distribution to name in errors.
+        version: That distribution's version.
+
+    Returns:
+        A decorator turning ``impl(data: bytes) -> rows`` into a :class:`ReaderSpec`.
+
+    Raises:
+        ExtensionError: ``E-EXTENSION`` for no suffix, or a suffix that is not a dot
+            followed by 1 to 15 letters or digits.
+    """
+    listed = tuple(str(s).lower() for s in suffixes)
+    if not listed:
+        raise ExtensionError(msg("a survey reader declares at least one file suffix"))
+    for suffix in listed:
+        if not (suffix.startswith(".") and 2 <= len(suffix) <= 16 and suffix[1:].isalnum()):
+            raise ExtensionError(
+                msg("'{suffix}' is not a file suffix like '.xmlx'", suffix=suffix)
+            )
+
+    def declare(impl: Callable[[bytes], Any]) -> ReaderSpec:
+        return ReaderSpec(
+            suffixes=listed,
+            impl=impl,
+            doc=doc,
+            format=format,
+            distribution=distribution or impl.__module__.partition(".")[0],
+            version=version,
+            module=impl.__module__,
+        )
+
+    return declare

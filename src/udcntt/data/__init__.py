@@ -17,6 +17,7 @@ from udcntt.data._dataset import (
     ValueOrMarker,
 )
 from udcntt.data._limits import DEFAULT_LIMITS, Limits
+from udcntt.data._plugins import discover_readers, register_reader, unregister_reader
 from udcntt.data._read import SURVEY_SUFFIXES, check_layout, read_layout, read_survey
 from udcntt.data._registry import AgencyMatch, Registry, RegistryAgency, read_registry
 from udcntt.data._relations import indicator_names
@@ -40,12 +41,15 @@ __all__ = [
     "ValueOrMarker",
     "check_layout",
     "clean_text",
+    "discover_readers",
     "indicator_names",
     "match_key",
     "read_layout",
     "read_registry",
     "read_survey",
+    "register_reader",
     "slugify",
     "template_columns",
+    "unregister_reader",
     "write_template",
 ]

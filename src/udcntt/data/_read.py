@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from udcntt.data._dataset import Dataset
 from udcntt.data._limits import DEFAULT_LIMITS, Limits, check_size, read_bytes
+from udcntt.data._plugins import plugin_table, reader_for, reader_suffixes, register_reader
 from udcntt.data._readers import load_yaml_document, read_delimited, read_json, read_yaml
 from udcntt.data._registry import Registry
 from udcntt.data._table import Table, fatal
@@ -19,6 +20,7 @@ from udcntt.data._value_context import ValueContext, parse_locale
 from udcntt.errors import (
     DataError,
     Diagnostic,
+    ExtensionError,
     Message,
     Severity,
     SourceLocation,
@@ -26,11 +28,12 @@ from udcntt.errors import (
     did_you_mean,
     msg,
 )
+from udcntt.extend import ReaderSpec
 from udcntt.model import IndicatorType, RuleSet, SurveyFormat, SurveyLayout
 
 __all__ = ["SURVEY_SUFFIXES", "check_layout", "read_layout", "read_survey"]
 
-#: File name endings :func:`read_survey` reads.
+#: File name endings the built-in readers read (plugins add more: ``register_reader``).
 SURVEY_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".json", ".yaml", ".yml")
 _UNSUPPORTED = {
     ".xls": msg("an old-format Excel workbook: open it in Excel and save as .xlsx"),
@@ -57,7 +60,8 @@ def read_survey(
 
     The format follows the file name: ``.csv`` / ``.tsv`` / ``.txt`` (delimited text; the
     delimiter is sniffed among ``,`` ``;`` and tab), ``.xlsx``, ``.json``, ``.yaml`` /
-    ``.yml``. Tables are wide (one row per agency) or long (one row per value), as the
+    ``.yml``, and any suffix a plugin reader is registered or installed for
+    (:func:`~udcntt.data.register_reader`, entry points ``udcntt.readers``). Tables are wide (one row per agency) or long (one row per value), as the
     layout says.
 
     Args:
@@ -83,6 +87,8 @@ def read_survey(
         DataError: for a file that cannot be read at all (format, encoding, safety limits,
             no agency column), and, under the strict policy, for any error in the data;
             the error lists every diagnostic found.
+        DataError: ``E-EXTENSION`` when the plugin reader of the suffix cannot be
+            imported, collides with another, raises or returns something other than rows.
         UsageError: for an unknown policy or locale, or when reading .xlsx without the
             ``excel`` extra installed.
     """
@@ -160,29 +166,74 @@ def _read_tables(
             msg("'{file}' is {kind}", file=path.name, kind=_UNSUPPORTED[suffix]),
             loc,
         )
-    if suffix not in SURVEY_SUFFIXES:
+    try:
+        spec = reader_for(suffix)
+    except ExtensionError as exc:
+        raise fatal("E-EXTENSION", exc.diagnostics[0].message, loc) from exc
+    if spec is None:
         raise fatal(
             "E-DATA-FORMAT",
             msg("unknown survey format '{format}'", format=suffix or path.name),
             loc,
-            msg("use one of {formats}", formats=", ".join(SURVEY_SUFFIXES)),
+            msg("use one of {formats}", formats=", ".join(reader_suffixes())),
         )
-    if suffix == ".xlsx":
-        from udcntt.data._xlsx import read_xlsx
+    if spec.builtin:
+        tables: list[Table] = spec.impl(path, layout, encoding, limits)
+        return tables
+    return [plugin_table(spec, path, read_bytes(path, limits), limits)]
 
-        check_size(path, limits)
-        return read_xlsx(path, sheet=layout.sheet, limits=limits)
+
+def _read_xlsx(
+    path: Path, layout: SurveyLayout, encoding: str | None, limits: Limits
+) -> list[Table]:
+    from udcntt.data._xlsx import read_xlsx
+
+    check_size(path, limits)
+    return read_xlsx(path, sheet=layout.sheet, limits=limits)
+
+
+def _read_json(
+    path: Path, layout: SurveyLayout, encoding: str | None, limits: Limits
+) -> list[Table]:
+    return [read_json(path, read_bytes(path, limits), limits=limits)]
+
+
+def _read_yaml(
+    path: Path, layout: SurveyLayout, encoding: str | None, limits: Limits
+) -> list[Table]:
+    return [read_yaml(path, read_bytes(path, limits), limits=limits)]
+
+
+def _read_text(
+    path: Path, layout: SurveyLayout, encoding: str | None, limits: Limits
+) -> list[Table]:
     data = read_bytes(path, limits)
-    if suffix == ".json":
-        return [read_json(path, data, limits=limits)]
-    if suffix in (".yaml", ".yml"):
-        return [read_yaml(path, data, limits=limits)]
-    delimiter = layout.delimiter or ("\t" if suffix == ".tsv" else None)
+    delimiter = layout.delimiter or ("\t" if path.suffix.lower() == ".tsv" else None)
     return [
         read_delimited(
             path, data, encoding=encoding or layout.encoding, delimiter=delimiter, limits=limits
         )
     ]
+
+
+# The built-in readers, registered through the same path as plugins.
+for _suffixes, _impl, _format, _doc in (
+    ((".csv", ".tsv", ".txt"), _read_text, "delimited", "Delimited text (CSV, TSV, Unicode text)."),
+    ((".xlsx",), _read_xlsx, "xlsx", "Excel workbooks (needs the excel extra)."),
+    ((".json",), _read_json, "json", "JSON records."),
+    ((".yaml", ".yml"), _read_yaml, "yaml", "YAML records."),
+):
+    register_reader(
+        ReaderSpec(
+            suffixes=_suffixes,
+            impl=_impl,
+            doc=_doc,
+            format=_format,
+            distribution="udcntt",
+            module=__name__,
+            builtin=True,
+        )
+    )
 
 
 def check_layout(rules: RuleSet, layout: SurveyLayout) -> list[Diagnostic]:

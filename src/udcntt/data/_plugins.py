@@ -1,0 +1,351 @@
+"""The survey reader registry: built-in readers and plugins, by file suffix.
+
+Built-in readers (CSV, XLSX, JSON, YAML) and plugin readers are registered the same way,
+with :func:`register_reader`. Plugins published as entry points of the group
+``udcntt.readers`` (named as their suffix without the dot) are listed only when a file of
+an unknown suffix is read, or on :func:`discover_readers`, and imported only when a file of
+their suffix is read.
+
+A plugin reader returns rows of plain cells (see :class:`~udcntt.extend.ReaderSpec`);
+:func:`plugin_table` turns them into the raw :class:`~udcntt.data._table.Table` every
+reader produces, checking the data limits and the refused characters on the way, so the
+values go through the same validation, locale parsing and registry matching as a CSV file.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import replace
+from decimal import Decimal
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from udcntt._version import __version__
+from udcntt.data._chars import CharGuard
+from udcntt.data._limits import Limits
+from udcntt.data._table import Cell, Row, Table, column_letter, fatal
+from udcntt.errors import DataError, ExtensionError, SourceLocation, msg
+from udcntt.expressions import ExtensionInfo
+from udcntt.extend import READER_GROUP, ReaderSpec
+
+__all__ = [
+    "discover_readers",
+    "plugin_table",
+    "reader_for",
+    "reader_suffixes",
+    "register_reader",
+    "unregister_reader",
+]
+
+_READERS: dict[str, ReaderSpec] = {}
+_PENDING: dict[str, metadata.EntryPoint] = {}
+_BROKEN: dict[str, str] = {}
+_state = {"discovered": False}
+_CELL_TYPES = (str, int, Decimal, bool, type(None))
+
+
+def reader_label(spec: ReaderSpec) -> str:
+    """How errors name a reader: ``reader .xmlx of my-plugin 1.0``."""
+    owner = "udcntt (built-in)" if spec.builtin else spec.distribution or "?"
+    return f"reader {'/'.join(spec.suffixes)} of {owner} {spec.version or ''}".strip()
+
+
+def _conflict(suffix: str, first: str, second: str) -> str:
+    return msg(
+        "survey suffix '{suffix}' is declared by both {first} and {second}",
+        suffix=suffix,
+        first=first,
+        second=second,
+    )
+
+
+def _owner(ep: metadata.EntryPoint) -> str:
+    dist = ep.dist
+    return f"{dist.name} {dist.version}" if dist is not None else ep.value
+
+
+def register_reader(spec: ReaderSpec) -> ReaderSpec:
+    """Make ``spec`` read files of its suffixes (built-in or plugin).
+
+    Args:
+        spec: A declaration made with :func:`udcntt.extend.reader`.
+
+    Returns:
+        The registered spec.
+
+    Raises:
+        ExtensionError: ``E-EXTENSION`` when one of its suffixes is taken by a built-in
+            reader or another plugin (both are named); nothing is registered then.
+    """
+    if not isinstance(spec, ReaderSpec):
+        raise ExtensionError(
+            msg(
+                "a survey reader is declared with udcntt.extend.reader, not a {type}",
+                type=type(spec).__name__,
+            )
+        )
+    for suffix in spec.suffixes:
+        if suffix in _READERS:
+            raise ExtensionError(
+                _conflict(suffix, reader_label(_READERS[suffix]), reader_label(spec))
+            )
+        pending = _PENDING.get(suffix[1:])
+        if not spec.builtin and pending is not None and pending.value != spec.entry_point:
+            raise ExtensionError(_conflict(suffix, _owner(pending), reader_label(spec)))
+    for suffix in spec.suffixes:
+        _READERS[suffix] = spec
+        _PENDING.pop(suffix[1:], None)
+    return spec
+
+
+def unregister_reader(suffix: str) -> None:
+    """Remove the plugin reader of ``suffix`` (all its suffixes); built-ins stay.
+
+    Raises:
+        ExtensionError: ``E-EXTENSION`` for a built-in or an unregistered suffix.
+    """
+    spec = _READERS.get(suffix.lower())
+    if spec is None or spec.builtin:
+        raise ExtensionError(msg("'{name}' is not a registered extension", name=suffix))
+    for key in spec.suffixes:
+        _READERS.pop(key, None)
+
+
+def _entry_points() -> Iterator[metadata.EntryPoint]:
+    yield from metadata.entry_points(group=READER_GROUP)
+
+
+def discover_readers(*, refresh: bool = False) -> tuple[ExtensionInfo, ...]:
+    """List the survey readers, built-in, registered and installed, without importing any.
+
+    Runs once by itself, the first time a file of an unregistered suffix is read.
+
+    Args:
+        refresh: Forget readers loaded from entry points and list the entry points again.
+
+    Returns:
+        Every reader by suffix (kind ``"reader"``), with its origin and status.
+    """
+    if refresh:
+        for suffix in [s for s, spec in _READERS.items() if spec.entry_point]:
+            _READERS.pop(suffix, None)
+        _PENDING.clear()
+        _BROKEN.clear()
+        _state["discovered"] = False
+    if not _state["discovered"]:
+        _state["discovered"] = True
+        seen: dict[str, str] = {}
+        for ep in _entry_points():
+            suffix, owner = "." + ep.name.lower(), _owner(ep)
+            if suffix in _READERS:
+                _BROKEN[suffix] = _conflict(suffix, reader_label(_READERS[suffix]), owner)
+            elif suffix in seen and seen[suffix] != owner:
+                _BROKEN[suffix] = _conflict(suffix, seen[suffix], owner)
+                _PENDING.pop(ep.name.lower(), None)
+            elif suffix not in _BROKEN:
+                _PENDING[ep.name.lower()] = ep
+            seen.setdefault(suffix, owner)
+    out = [
+        ExtensionInfo(
+            suffix,
+            "reader",
+            "udcntt (built-in)" if spec.builtin else spec.distribution or "?",
+            __version__ if spec.builtin else spec.version or "",
+            spec.module,
+            "loaded",
+        )
+        for suffix, spec in _READERS.items()
+    ]
+    for name, ep in _PENDING.items():
+        dist = ep.dist
+        out.append(
+            ExtensionInfo(
+                "." + name,
+                "reader",
+                dist.name if dist else "?",
+                dist.version if dist else "",
+                ep.module,
+                "available",
+            )
+        )
+    out.extend(ExtensionInfo(s, "reader", "?", "", "?", p) for s, p in _BROKEN.items())
+    return tuple(sorted(out, key=lambda i: (i.name, i.distribution)))
+
+
+def reader_suffixes() -> tuple[str, ...]:
+    """The suffixes a reader is registered or installed for (without importing plugins)."""
+    return tuple(sorted({*_READERS, *("." + n for n in _PENDING)}))
+
+
+def reader_for(suffix: str) -> ReaderSpec | None:
+    """The reader of ``suffix``, importing its plugin on first use; ``None`` if unknown.
+
+    Raises:
+        ExtensionError: ``E-EXTENSION`` when its plugin cannot be imported, does not
+            declare a reader of that suffix, or collides with another reader.
+    """
+    spec = _READERS.get(suffix)
+    if spec is not None:
+        return spec
+    discover_readers()
+    if suffix in _BROKEN:
+        raise ExtensionError(_BROKEN[suffix])
+    ep = _PENDING.get(suffix[1:])
+    if ep is None:
+        return None
+    dist, owner = ep.dist, _owner(ep)
+    try:
+        loaded = ep.load()
+    except Exception as exc:  # a plugin that fails to import is reported, not raised
+        _PENDING.pop(suffix[1:], None)
+        _BROKEN[suffix] = msg(
+            "the entry point {entry} of {plugin} cannot be imported: {error}",
+            entry=ep.value,
+            plugin=owner,
+            error=f"{type(exc).__name__}: {exc}",
+        )
+        raise ExtensionError(_BROKEN[suffix]) from None
+    if not isinstance(loaded, ReaderSpec) or suffix not in loaded.suffixes:
+        _PENDING.pop(suffix[1:], None)
+        _BROKEN[suffix] = msg(
+            "the entry point {entry} of {plugin} is not a survey reader declared for '{suffix}'",
+            entry=ep.value,
+            plugin=owner,
+            suffix=suffix,
+        )
+        raise ExtensionError(_BROKEN[suffix])
+    return register_reader(
+        replace(
+            loaded,
+            distribution=dist.name if dist is not None else loaded.distribution,
+            version=dist.version if dist is not None else loaded.version,
+            entry_point=ep.value,
+        )
+    )
+
+
+def _refuse(spec: ReaderSpec, file: str, detail: str, row: int | None = None) -> DataError:
+    return fatal(
+        "E-EXTENSION",
+        msg("survey {reader}: {detail}", reader=reader_label(spec), detail=detail),
+        SourceLocation(file=file, row=row),
+        msg("the plugin must return rows of text, whole or Decimal numbers, yes/no or None"),
+    )
+
+
+def _pull(spec: ReaderSpec, file: str, items: Iterator[Any], row: int | None) -> tuple[bool, Any]:
+    """The next item of the plugin's rows; its exceptions become ``E-EXTENSION``."""
+    try:
+        return True, next(items)
+    except StopIteration:
+        return False, None
+    except Exception as exc:
+        detail = msg("raised {error}: {text}", error=type(exc).__name__, text=exc)
+        raise _refuse(spec, file, detail, row) from exc
+
+
+def _limit(spec: ReaderSpec, message: str, loc: SourceLocation) -> DataError:
+    return fatal(
+        "E-DATA-LIMIT",
+        message,
+        loc,
+        msg("returned by the survey {reader}", reader=reader_label(spec)),
+    )
+
+
+def plugin_table(spec: ReaderSpec, path: Path, data: bytes, limits: Limits) -> Table:
+    """Call a plugin reader on a file's bytes and turn its rows into a raw table.
+
+    Rows are numbered from 1 in the order returned, columns lettered as in a spreadsheet;
+    text is normalised to NFC and checked for refused characters like a CSV file's.
+
+    Raises:
+        DataError: ``E-EXTENSION`` naming the reader and the file when the plugin raises
+            or returns something other than rows of cells; ``E-DATA-LIMIT`` beyond the
+            limits on rows, columns, cells or field length; ``E-DATA-CHAR`` for refused
+            characters.
+    """
+    file = str(path)
+    try:
+        result = spec.impl(data)
+    except Exception as exc:
+        detail = msg("raised {error}: {text}", error=type(exc).__name__, text=exc)
+        raise _refuse(spec, file, detail) from exc
+    if isinstance(result, str | bytes | dict) or not hasattr(result, "__iter__"):
+        raise _refuse(spec, file, msg("returned a {type}, not rows", type=type(result).__name__))
+    items: Iterator[Any] = iter(result)
+    table = Table(file=file, sheet=None)
+    guard = CharGuard()
+    cells_seen = number = 0
+    while True:
+        more, fields = _pull(spec, file, items, number or None)
+        if not more:
+            break
+        number += 1
+        if number > limits.max_rows:
+            raise _limit(
+                spec,
+                msg("more than {limit} rows", limit=format(limits.max_rows, ",")),
+                SourceLocation(file=file, row=number),
+            )
+        if not isinstance(fields, list | tuple):
+            raise _refuse(
+                spec, file, msg("returned a {type} as a row", type=type(fields).__name__), number
+            )
+        if len(fields) > limits.max_columns:
+            raise _limit(
+                spec,
+                msg(
+                    "{count} fields in a row; the limit is {limit}",
+                    count=format(len(fields), ","),
+                    limit=format(limits.max_columns, ","),
+                ),
+                SourceLocation(file=file, row=number),
+            )
+        cells: dict[int, Cell] = {}
+        for index, value in enumerate(fields):
+            if not isinstance(value, _CELL_TYPES):
+                raise _refuse(
+                    spec,
+                    file,
+                    msg("returned a {type} as a cell", type=type(value).__name__),
+                    number,
+                )
+            if value is None or (isinstance(value, str) and not value.strip()):
+                continue
+            loc = SourceLocation(file=file, row=number, cell_column=column_letter(index + 1))
+            if isinstance(value, str):
+                if len(value) > limits.max_field_chars:
+                    raise _limit(
+                        spec,
+                        msg(
+                            "a field of {count} characters; the limit is {limit}",
+                            count=format(len(value), ","),
+                            limit=format(limits.max_field_chars, ","),
+                        ),
+                        loc,
+                    )
+                text = unicodedata.normalize("NFC", value)
+                guard.check(text, loc)
+                cells[index] = Cell(text, loc)
+                continue
+            elif isinstance(value, Decimal) and not value.is_finite():
+                raise _refuse(
+                    spec, file, msg("returned {value}, not a finite number", value=value), number
+                )
+            cells[index] = Cell(value, loc)
+        cells_seen += len(cells)
+        if cells_seen > limits.max_cells:
+            raise _limit(
+                spec,
+                msg("more than {limit} non-empty cells", limit=format(limits.max_cells, ",")),
+                SourceLocation(file=file, row=number),
+            )
+        if cells:
+            table.rows.append(
+                Row(number, cells, SourceLocation(file=file, row=number), width=len(fields))
+            )
+    guard.done()
+    return table
