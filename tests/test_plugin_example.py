@@ -20,7 +20,7 @@ import pytest
 
 import udcntt
 from udcntt.cli import main
-from udcntt.extend import discover
+from udcntt.extend import discover, discover_writers
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "plugin-example"
@@ -53,9 +53,11 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _forget() -> None:
-    sys.modules.pop(MODULE, None)
+    for name in [m for m in sys.modules if m == MODULE or m.startswith(f"{MODULE}.")]:
+        del sys.modules[name]
     importlib.invalidate_caches()
     discover(refresh=True)
+    discover_writers(refresh=True)
 
 
 @pytest.fixture
@@ -76,6 +78,8 @@ def test_installed_as_a_distribution_with_its_entry_point(plugin: Path) -> None:
     rows = {info.name: info for info in discover()}
     assert rows["diem_theo_ty_le"].distribution == DIST
     assert rows["diem_theo_ty_le"].status == "available"
+    writers = {info.name: info for info in discover_writers()}
+    assert (writers[".txt"].distribution, writers[".txt"].status) == (DIST, "available")
     assert MODULE not in sys.modules  # listed from metadata, imported only when called
 
 
@@ -118,6 +122,7 @@ def test_without_the_plugin_the_rule_file_stops_with_e_requires(
     with pytest.raises(udcntt.RuleFileError) as caught:
         udcntt.load_rules(RULES)
     assert "E-REQUIRES" in {d.code for d in caught.value.diagnostics}
+    assert ".txt" not in {info.name for info in discover_writers()}  # nor its writer
 
 
 def test_curve_points_clamping_and_monotonicity(plugin: Path) -> None:
@@ -135,3 +140,23 @@ def test_curve_points_clamping_and_monotonicity(plugin: Path) -> None:
         "diem_theo_ty_le(number, number)",
         True,
     )
+
+
+def test_txt_writer_writes_the_summary(plugin: Path, tmp_path: Path) -> None:
+    out = tmp_path / "tom-tat.txt"
+    assert main(["score", str(RULES), str(SURVEY), "-o", str(out)]) == 0
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[:2] == [
+        "Ví dụ dùng plugin — điểm theo đường cong tỷ lệ",
+        "Tóm tắt kết quả: 5 đơn vị",
+    ]
+    block = lines.index("Khối: Sở, ban, ngành")
+    assert lines[block + 1 : block + 4] == [
+        "  1. Sở Tài chính: 28/30 (Tốt)",  # 36/45 = 0.8 -> 9; 4428/4920 = 0.9 -> 19
+        "  2. Sở Tư pháp: 19.67/30 (Khá)",
+        "  3. Sở Xây dựng: 19/30 (Khá)",
+    ]
+    assert "  1. UBND thành phố Bảo Lộc: 30/30 (Tốt)" in lines
+    english = tmp_path / "summary.txt"
+    assert main(["--lang", "en", "score", str(RULES), str(SURVEY), "-o", str(english)]) == 0
+    assert "Block: UBND huyện" in english.read_text(encoding="utf-8").splitlines()

@@ -17,6 +17,8 @@ below 0.3             0
 ====================  ====================
 
 The arithmetic is exact (``Decimal``); a share below 0 counts as 0, above 1 as 1.
+
+The package also provides a report writer for ``.txt`` files, in :mod:`.tom_tat`.
 """
 
 from __future__ import annotations
