@@ -263,9 +263,7 @@ def reader(
         raise ExtensionError(msg("a survey reader declares at least one file suffix"))
     for suffix in listed:
         if not (suffix.startswith(".") and 2 <= len(suffix) <= 16 and suffix[1:].isalnum()):
-            raise ExtensionError(
-                msg("'{suffix}' is not a file suffix like '.xmlx'", suffix=suffix)
-            )
+            raise ExtensionError(msg("'{suffix}' is not a file suffix like '.xmlx'", suffix=suffix))
 
     def declare(impl: Callable[[bytes], Any]) -> ReaderSpec:
         return ReaderSpec(
