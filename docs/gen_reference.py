@@ -580,10 +580,11 @@ ERROR_DOCS: dict[str, tuple[str, str]] = {
         "See the functions reference for the signature.",
     ),
     "E-EXTENSION": (
-        "An extension function or survey reader (plugin) cannot be used: its entry point "
-        "fails to import, does not declare a function of that name (a reader of that "
-        "suffix), or two declarations — a built-in and a plugin, or two plugins — claim the "
-        "same name or file suffix (the message names both). For a survey reader, also: it "
+        "An extension function, survey reader or report writer (plugin) cannot be used: its "
+        "entry point fails to import, does not declare a function of that name (a reader or "
+        "writer of that suffix), or two declarations — a built-in and a plugin, or two "
+        "plugins — claim the same name or file suffix (the message names both). A writer "
+        "that misbehaves while writing is E-WRITER-EXTENSION. For a survey reader, also: it "
         "raised, or returned something other than rows of text, whole or `Decimal` "
         "numbers, yes/no and empty cells (the message names the reader, its distribution "
         "and version, and the file).",
