@@ -6,7 +6,6 @@ Entry-point tests build installed distributions as ``*.dist-info`` folders on ``
 
 from __future__ import annotations
 
-import importlib
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -16,6 +15,7 @@ from typing import Any
 import pytest
 
 import udcntt
+from plugin_site import Site, plugin_site
 from udcntt.cli import main
 from udcntt.errors import ExtensionError
 from udcntt.extend import (
@@ -214,43 +214,10 @@ def test_bad_declarations() -> None:
         register_writer(lambda a, lang: b"")  # type: ignore[arg-type]
 
 
-class Site:
-    """A folder on ``sys.path`` holding installed distributions."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.modules: list[str] = []
-
-    def install(
-        self, dist: str, version: str, entries: dict[str, str], code: dict[str, str]
-    ) -> None:
-        info = self.root / f"{dist.replace('-', '_')}-{version}.dist-info"
-        info.mkdir()
-        (info / "METADATA").write_text(
-            f"Metadata-Version: 2.1\nName: {dist}\nVersion: {version}\n", encoding="utf-8"
-        )
-        lines = "".join(f"{k} = {v}\n" for k, v in entries.items())
-        (info / "entry_points.txt").write_text(f"[udcntt.writers]\n{lines}", encoding="utf-8")
-        for module, text in code.items():
-            (self.root / f"{module}.py").write_text(text, encoding="utf-8")
-            self.modules.append(module)
-        importlib.invalidate_caches()
-        discover_writers(refresh=True)
-
-
 @pytest.fixture
 def site(tmp_path: Path) -> Iterator[Site]:
-    root = tmp_path / "site"
-    root.mkdir()
-    sys.path.insert(0, str(root))
-    made = Site(root)
-    discover_writers(refresh=True)
-    yield made
-    sys.path.remove(str(root))
-    for module in made.modules:
-        sys.modules.pop(module, None)
-    importlib.invalidate_caches()
-    discover_writers(refresh=True)
+    with plugin_site(tmp_path, "udcntt.writers", discover_writers) as made:
+        yield made
 
 
 def test_entry_point_found_lazily_and_used_from_cli(
