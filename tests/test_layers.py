@@ -18,6 +18,7 @@ LAYERS = [
     "_words_text",
     "_diagnostics",
     "errors",
+    "_entry_points",
     "_version",
     "_words",
     "model",

@@ -20,10 +20,11 @@ from __future__ import annotations
 import codecs
 import importlib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from importlib import metadata
 from typing import Any
 
+from udcntt._entry_points import load_declared
 from udcntt._version import __version__
 from udcntt.errors import ExtensionError, msg
 from udcntt.expressions import ExtensionInfo
@@ -283,32 +284,18 @@ def lookup_writer(suffix: str) -> WriterSpec | None:
     ep = _PENDING.pop(normal, None)
     if ep is None:
         return None
-    dist = ep.dist
-    owner = f"{dist.name} {dist.version}" if dist is not None else ep.value
-    try:
-        loaded = ep.load()
-    except Exception as exc:  # a plugin that fails to import is reported, not raised
-        _BROKEN[normal] = msg(
-            "the entry point {entry} of {plugin} cannot be imported: {error}",
-            entry=ep.value,
-            plugin=owner,
-            error=f"{type(exc).__name__}: {exc}",
-        )
-        raise ExtensionError(_BROKEN[normal]) from None
-    if not isinstance(loaded, WriterSpec) or loaded.suffix != normal:
-        _BROKEN[normal] = msg(
-            "the entry point {entry} of {plugin} is not a writer declared for '{suffix}'",
-            entry=ep.value,
-            plugin=owner,
-            suffix=normal,
-        )
-        raise ExtensionError(_BROKEN[normal])
     return register_writer(
-        replace(
-            loaded,
-            distribution=dist.name if dist is not None else loaded.distribution,
-            version=dist.version if dist is not None else loaded.version,
-            entry_point=ep.value,
+        load_declared(
+            ep,
+            normal,
+            _BROKEN,
+            lambda loaded: isinstance(loaded, WriterSpec) and loaded.suffix == normal,
+            lambda entry, plugin: msg(
+                "the entry point {entry} of {plugin} is not a writer declared for '{suffix}'",
+                entry=entry,
+                plugin=plugin,
+                suffix=normal,
+            ),
         )
     )
 

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import replace
 from decimal import Decimal
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from udcntt._entry_points import load_declared, owner_of
 from udcntt._version import __version__
 from udcntt.data._chars import CharGuard
 from udcntt.data._limits import Limits
@@ -61,11 +61,6 @@ def _conflict(suffix: str, first: str, second: str) -> str:
     )
 
 
-def _owner(ep: metadata.EntryPoint) -> str:
-    dist = ep.dist
-    return f"{dist.name} {dist.version}" if dist is not None else ep.value
-
-
 def register_reader(spec: ReaderSpec) -> ReaderSpec:
     """Make ``spec`` read files of its suffixes (built-in or plugin).
 
@@ -93,7 +88,7 @@ def register_reader(spec: ReaderSpec) -> ReaderSpec:
             )
         pending = _PENDING.get(suffix[1:])
         if not spec.builtin and pending is not None and pending.value != spec.entry_point:
-            raise ExtensionError(_conflict(suffix, _owner(pending), reader_label(spec)))
+            raise ExtensionError(_conflict(suffix, owner_of(pending), reader_label(spec)))
     for suffix in spec.suffixes:
         _READERS[suffix] = spec
         _PENDING.pop(suffix[1:], None)
@@ -138,7 +133,7 @@ def discover_readers(*, refresh: bool = False) -> tuple[ExtensionInfo, ...]:
         _state["discovered"] = True
         seen: dict[str, str] = {}
         for ep in _entry_points():
-            suffix, owner = "." + ep.name.lower(), _owner(ep)
+            suffix, owner = "." + ep.name.lower(), owner_of(ep)
             if suffix in _READERS:
                 _BROKEN[suffix] = _conflict(suffix, reader_label(_READERS[suffix]), owner)
             elif suffix in seen and seen[suffix] != owner:
@@ -195,35 +190,24 @@ def reader_for(suffix: str) -> ReaderSpec | None:
     ep = _PENDING.get(suffix[1:])
     if ep is None:
         return None
-    dist, owner = ep.dist, _owner(ep)
     try:
-        loaded = ep.load()
-    except Exception as exc:  # a plugin that fails to import is reported, not raised
+        loaded = load_declared(
+            ep,
+            suffix,
+            _BROKEN,
+            lambda spec: isinstance(spec, ReaderSpec) and suffix in spec.suffixes,
+            lambda entry, plugin: msg(
+                "the entry point {entry} of {plugin} is not a survey reader declared for "
+                "'{suffix}'",
+                entry=entry,
+                plugin=plugin,
+                suffix=suffix,
+            ),
+        )
+    except ExtensionError:
         _PENDING.pop(suffix[1:], None)
-        _BROKEN[suffix] = msg(
-            "the entry point {entry} of {plugin} cannot be imported: {error}",
-            entry=ep.value,
-            plugin=owner,
-            error=f"{type(exc).__name__}: {exc}",
-        )
-        raise ExtensionError(_BROKEN[suffix]) from None
-    if not isinstance(loaded, ReaderSpec) or suffix not in loaded.suffixes:
-        _PENDING.pop(suffix[1:], None)
-        _BROKEN[suffix] = msg(
-            "the entry point {entry} of {plugin} is not a survey reader declared for '{suffix}'",
-            entry=ep.value,
-            plugin=owner,
-            suffix=suffix,
-        )
-        raise ExtensionError(_BROKEN[suffix])
-    return register_reader(
-        replace(
-            loaded,
-            distribution=dist.name if dist is not None else loaded.distribution,
-            version=dist.version if dist is not None else loaded.version,
-            entry_point=ep.value,
-        )
-    )
+        raise
+    return register_reader(loaded)
 
 
 def _refuse(spec: ReaderSpec, file: str, detail: str, row: int | None = None) -> DataError:

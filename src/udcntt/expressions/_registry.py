@@ -26,6 +26,7 @@ from importlib import metadata
 from types import MappingProxyType
 from typing import Any
 
+from udcntt._entry_points import load_declared
 from udcntt._version import __version__
 from udcntt.errors import ExtensionError, msg
 from udcntt.expressions import _runtime as rt
@@ -308,32 +309,18 @@ def lookup_function(name: str) -> FunctionSpec | None:
     ep = _PENDING.pop(name, None)
     if ep is None:
         return None
-    dist = ep.dist
-    owner = f"{dist.name} {dist.version}" if dist is not None else ep.value
-    try:
-        loaded = ep.load()
-    except Exception as exc:  # a plugin that fails to import is reported, not raised
-        _BROKEN[name] = msg(
-            "the entry point {entry} of {plugin} cannot be imported: {error}",
-            entry=ep.value,
-            plugin=owner,
-            error=f"{type(exc).__name__}: {exc}",
-        )
-        raise ExtensionError(_BROKEN[name]) from None
-    if not isinstance(loaded, FunctionSpec) or loaded.name != name:
-        _BROKEN[name] = msg(
-            "the entry point {entry} of {plugin} is not a function declared as '{name}'",
-            entry=ep.value,
-            plugin=owner,
-            name=name,
-        )
-        raise ExtensionError(_BROKEN[name])
     return register_function(
-        replace(
-            loaded,
-            distribution=dist.name if dist is not None else loaded.distribution,
-            version=dist.version if dist is not None else loaded.version,
-            entry_point=ep.value,
+        load_declared(
+            ep,
+            name,
+            _BROKEN,
+            lambda loaded: isinstance(loaded, FunctionSpec) and loaded.name == name,
+            lambda entry, plugin: msg(
+                "the entry point {entry} of {plugin} is not a function declared as '{name}'",
+                entry=entry,
+                plugin=plugin,
+                name=name,
+            ),
         )
     )
 
