@@ -890,6 +890,81 @@ ERROR_DOCS: dict[str, tuple[str, str]] = {
         "Give the agency that continues last year's unit last year's id, or declare the "
         "alias on that agency only (and rename the other).",
     ),
+    "E-LINEAGE-SCHEMA": (
+        "A lineage file has an unknown key, a value of the wrong type, a date that is not a "
+        "calendar date, or an event without its legal basis (`basis`).",
+        "Follow the lineage file reference; every event needs `date`, `kind` and `basis`.",
+    ),
+    "E-LINEAGE-UNIT": (
+        "An event names a unit that is neither in `units` nor created by an earlier event, "
+        "a unit is declared twice, or a merger creates an id that already exists.",
+        "Declare the unit under `units`, or correct the id (the hint suggests a close one). "
+        "A unit that goes on and takes others in is an `absorb` event.",
+    ),
+    "E-LINEAGE-GONE": (
+        "A unit takes part in an event after an earlier event ended it: it would "
+        "disappear twice.",
+        "Remove the second event, or name the unit that succeeded it.",
+    ),
+    "E-LINEAGE-ORDER": (
+        "Events are not listed in date order, a unit takes part in two events on the same "
+        "day, or an event uses a unit before the event that created it.",
+        "List events oldest first; declare a change on one day as one event.",
+    ),
+    "E-LINEAGE-CYCLE": (
+        "An event creates a unit whose id belonged to a unit that has ended: the lineage "
+        "would loop back to an earlier unit.",
+        "Give the new unit a new id; its predecessors are declared by the event.",
+    ),
+    "E-LINEAGE-SHARES": (
+        "A unit is merged into two successors on the same day without shares, a split "
+        "successor has no `share`, or a split's shares do not add up to 1.",
+        "Declare one `split` event listing every successor with its share; shares add up "
+        "to 1 so that nothing of the unit is lost.",
+    ),
+    "E-LINEAGE-LOST": (
+        "A unit the lineage says is alive at the date is missing from the registry of that "
+        "date: the lineage lost it (an event that ended it is missing).",
+        "Declare the merger, absorption or abolition that ended the unit, or add it to the "
+        "registry.",
+    ),
+    "E-LINEAGE-UNCOVERED": (
+        "A unit of the registry, of this year's survey or of last year's results is not "
+        "known to the lineage, or not alive at the date it is needed. Nothing is matched "
+        "by name.",
+        "Add the unit to the lineage (`units`, or the event that created it), or correct "
+        "the id in the survey.",
+    ),
+    "W-LINEAGE-BLOCK": (
+        "The lineage and the registry put a unit in different blocks at the date.",
+        "Declare a `change_block` event, or correct the registry.",
+    ),
+    "E-BASELINE-METHOD": (
+        "A `baseline` method is unknown, `weighted` has no `weight` indicator, `carry` is "
+        "declared for units with several predecessors, or a predecessor lacks the weight "
+        "indicator.",
+        "Use one of none, carry, mean, weighted, sum, best, worst; `carry` belongs under "
+        "`renamed`.",
+    ),
+    "E-CROSSWALK-SCHEMA": (
+        "A crosswalk file has an unknown key, a mapping of an unknown kind, or a mapping "
+        "without its fields.",
+        "Follow the crosswalk file reference.",
+    ),
+    "E-CROSSWALK-NAME": (
+        "A crosswalk names an indicator or criterion that the rule file of its side (last "
+        "year's or this year's) does not declare.",
+        "Correct the name (the hint suggests a close one) or the rule file given.",
+    ),
+    "E-CROSSWALK-TWICE": (
+        "Two mappings of a crosswalk produce the same target of this year's rule file.",
+        "Map each target once; a target built from several old ones is one `merge`.",
+    ),
+    "E-CROSSWALK-TYPE": (
+        "A crosswalk sums or averages indicators that are not numbers, or maps a category "
+        "or date onto a number.",
+        "Map such indicators with `rename` between indicators of the same type.",
+    ),
     "E-PROP-TIERS": (
         "A property check found a reachable total that falls in no tier or in two.",
         "Fix the thresholds; the message gives the total.",
@@ -983,6 +1058,10 @@ ERROR_SECTIONS: tuple[tuple[str, Callable[[str], bool]], ...] = (
     ("Survey data", lambda c: c.startswith(("E-DATA", "W-DATA"))),
     ("Previous year", lambda c: c.startswith(("E-PREVIOUS", "E-RESULTS"))),
     ("Property checks", lambda c: c.startswith(("E-PROP", "W-PROP"))),
+    (
+        "Lineage and crosswalks",
+        lambda c: c.startswith(("E-LINEAGE", "W-LINEAGE", "E-BASELINE", "E-CROSSWALK")),
+    ),
     ("Rule-file checks", lambda c: True),
 )
 _ORDER = (
@@ -994,6 +1073,7 @@ _ORDER = (
     "Scoring",
     "Survey data",
     "Previous year",
+    "Lineage and crosswalks",
     "Property checks",
 )
 
@@ -1018,6 +1098,12 @@ _STAGE = {
     ),
     "Property checks": (
         "Reported by `udcntt check --properties` and `udcntt.testing.run_properties`."
+    ),
+    "Lineage and crosswalks": (
+        "Reported when a lineage or crosswalk file is read (`udcntt lineage`, `udcntt score "
+        "--lineage/--crosswalk`, `udcntt.lineage.load_lineage`, `load_crosswalk`), as a "
+        "`DataError` located at file:line:col, and when last year's results are carried "
+        "across a reorganisation (`compare_with_lineage`). See the lineage reference."
     ),
 }
 

@@ -13,6 +13,7 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "udcntt"
 LAYERS = [
     "_messages_rules",
     "_messages_data",
+    "_messages_lineage",
     "_messages",
     "_words_report",
     "_words_text",
@@ -27,6 +28,7 @@ LAYERS = [
     "extend",
     "loading",
     "data",
+    "lineage",
     "program",
     "evaluation",
     "report",

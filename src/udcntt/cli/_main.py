@@ -55,6 +55,7 @@ _EPILOG = {
     "report": "example:\n  udcntt report ket-qua-2017.json -o bao-cao-2017.docx --lang vi",
     "schema": "example:\n  udcntt schema -o udcntt-rules.schema.json\n  udcntt schema --assessment",
     "demo": "example:\n  udcntt demo -o demo-output/",
+    "lineage": "example:\n  udcntt lineage examples/lam-dong-2025/lineage.yaml --at 2025-07-01",
 }
 
 
@@ -88,6 +89,12 @@ def _year(text: str) -> int:
     if not (len(text) == 4 and text.isascii() and text.isdigit()) or text.startswith("0"):
         raise argparse.ArgumentTypeError(f"not a four-digit year: {text[:20]!r}")
     return int(text)
+
+
+def _lineage_date(text: str) -> object:
+    from udcntt.cli._lineage import lineage_date
+
+    return lineage_date(text)
 
 
 def _add_data_options(p: argparse.ArgumentParser) -> None:
@@ -200,6 +207,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("schema", "print the JSON Schema of rule files (for editors) or of results")
     p.add_argument("--assessment", action="store_true", help="schema of the results JSON instead")
     p.add_argument("-o", "--output", metavar="OUT")
+
+    p = command("lineage", "list the units alive at a date and where each came from")
+    p.add_argument("lineage", metavar="LINEAGE", help="lineage file (YAML): units and dated events")
+    p.add_argument("--at", required=True, type=_lineage_date, metavar="DATE", help="the date")
+    p.add_argument(
+        "--since",
+        type=_lineage_date,
+        metavar="DATE",
+        help="show predecessors as they were on this earlier date (default: the first units)",
+    )
+    p.add_argument("--registry", metavar="FILE", help="check the units against this registry")
 
     p = command("demo", "score the shipped Lâm Đồng 2017 example and write its reports")
     p.add_argument("-o", "--output", default="udcntt-demo", metavar="DIR", help="output folder")

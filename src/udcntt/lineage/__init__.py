@@ -1,0 +1,35 @@
+"""Units and criteria across reorganisations: lineage of units, crosswalks of criteria.
+
+:func:`load_lineage` reads the dated history of a set of units (renames, mergers, splits,
+absorptions, abolitions, creations, changes of block, each with its legal basis) into a
+:class:`Lineage` that says which units are alive at a date and where each came from.
+"""
+
+from udcntt.lineage._cover import check_registry, check_units
+from udcntt.lineage._fields import parse_date
+from udcntt.lineage._load import load_lineage
+from udcntt.lineage._model import (
+    BASELINE_METHODS,
+    EVENT_KINDS,
+    BaselineSpec,
+    Event,
+    Lineage,
+    Link,
+    Unit,
+    UnitState,
+)
+
+__all__ = [
+    "BASELINE_METHODS",
+    "EVENT_KINDS",
+    "BaselineSpec",
+    "Event",
+    "Lineage",
+    "Link",
+    "Unit",
+    "UnitState",
+    "check_registry",
+    "check_units",
+    "load_lineage",
+    "parse_date",
+]

@@ -1,0 +1,270 @@
+"""Units across time: their dated events and the questions asked of them.
+
+A :class:`Lineage` is built by :func:`udcntt.lineage.load_lineage` from a file whose every
+event has been checked (see that module); this module only answers questions about a valid
+history: which units are alive at a date, and where a unit came from or went to.
+
+A unit is alive from the date of the event that created it (or always, for a unit of the
+starting list) until the date of the event that ended it, that date excluded: on the day of
+a merger the merged unit is alive and its predecessors are not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from types import MappingProxyType
+
+from udcntt.errors import SourceLocation
+
+__all__ = [
+    "BASELINE_METHODS",
+    "EVENT_KINDS",
+    "BaselineSpec",
+    "Event",
+    "Lineage",
+    "Link",
+    "Unit",
+    "UnitState",
+]
+
+#: The kinds of event a lineage file declares.
+EVENT_KINDS = ("rename", "merge", "split", "absorb", "abolish", "create", "change_block")
+
+#: How a unit's last-year value is derived from its predecessors' (see :class:`BaselineSpec`).
+BASELINE_METHODS = ("none", "carry", "mean", "weighted", "sum", "best", "worst")
+
+_ONE = Decimal(1)
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One dated change of the units.
+
+    ``sources`` are the units the event takes from (they end on ``date``, except the
+    continuing unit of an ``absorb``, which is ``into``); ``targets`` the units it gives to,
+    each with the share of every source it receives (1 except in a ``split``).
+    """
+
+    date: dt.date
+    kind: str
+    sources: tuple[str, ...]
+    targets: tuple[tuple[str, Decimal], ...]
+    basis: str
+    note: str | None = None
+    block: str | None = None
+    location: SourceLocation | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A unit over its whole life: names and blocks by date, start and end."""
+
+    id: str
+    names: tuple[tuple[dt.date | None, str], ...]
+    blocks: tuple[tuple[dt.date | None, str], ...]
+    start: dt.date | None = None
+    end: dt.date | None = None
+    ranked: bool = True
+    location: SourceLocation | None = None
+
+    def alive(self, at: dt.date) -> bool:
+        """Whether the unit exists on ``at``."""
+        return (self.start is None or self.start <= at) and (self.end is None or at < self.end)
+
+    def name_at(self, at: dt.date) -> str:
+        """The unit's name on ``at`` (its first name before it existed)."""
+        return _latest(self.names, at)
+
+    def block_at(self, at: dt.date) -> str:
+        """The unit's block on ``at`` (its first block before it existed)."""
+        return _latest(self.blocks, at)
+
+
+def _latest(history: tuple[tuple[dt.date | None, str], ...], at: dt.date) -> str:
+    value = history[0][1]
+    for since, item in history:
+        if since is None or since <= at:
+            value = item
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class UnitState:
+    """A unit as it is on a date: id, name and block, and where it came from."""
+
+    id: str
+    name: str
+    block: str
+    ranked: bool
+    origin: tuple[Link, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A unit reached from another across events: its id, the share carried, the events."""
+
+    unit: str
+    share: Decimal
+    events: tuple[Event, ...] = ()
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """The kinds of the events crossed, oldest first."""
+        return tuple(e.kind for e in self.events)
+
+
+@dataclass(frozen=True, slots=True)
+class BaselineSpec:
+    """How last year's value of a unit is derived, per level of the criteria tree.
+
+    ``total`` is the method for the total and the share; ``levels`` maps a depth of the
+    criteria tree (1 = the top-level criteria, the main indices of a DTI) to its method;
+    ``weight`` names the indicator of ``weighted`` (population, staff). ``renamed`` says
+    what a unit with one whole predecessor gets (``carry`` by default).
+    """
+
+    total: str = "mean"
+    levels: Mapping[int, str] = field(default_factory=dict)
+    weight: str | None = None
+    renamed: str = "carry"
+    location: SourceLocation | None = None
+
+
+class Lineage:
+    """The dated history of a set of units.
+
+    Build one with :func:`udcntt.lineage.load_lineage`; the constructor trusts its input.
+    """
+
+    __slots__ = ("_in", "_out", "baseline", "events", "source", "synthetic", "title", "units")
+
+    def __init__(
+        self,
+        units: Mapping[str, Unit],
+        events: tuple[Event, ...],
+        *,
+        title: str | None = None,
+        source: str | None = None,
+        synthetic: bool = False,
+        baseline: BaselineSpec | None = None,
+    ) -> None:
+        self.units: Mapping[str, Unit] = MappingProxyType(dict(units))
+        self.events = events
+        self.title = title
+        self.source = source
+        self.synthetic = synthetic
+        self.baseline = baseline or BaselineSpec()
+        self._in: dict[str, list[tuple[str, Decimal, Event]]] = {}
+        self._out: dict[str, list[tuple[str, Decimal, Event]]] = {}
+        for event in events:
+            for target, share in event.targets:
+                for src in event.sources:
+                    if src == target:
+                        continue
+                    self._in.setdefault(target, []).append((src, share, event))
+                    self._out.setdefault(src, []).append((target, share, event))
+
+    def __contains__(self, unit_id: object) -> bool:
+        return unit_id in self.units
+
+    def alive(self, at: dt.date) -> tuple[UnitState, ...]:
+        """The units that exist on ``at``, in the order they were declared, each with where it
+        came from (its predecessors among the units of the starting list and created ones)."""
+        out = []
+        for unit in self.units.values():
+            if unit.alive(at):
+                origin = self.predecessors(unit.id, None, now=at)
+                if len(origin) == 1 and origin[0].unit == unit.id:
+                    origin = ()
+                out.append(
+                    UnitState(unit.id, unit.name_at(at), unit.block_at(at), unit.ranked, origin)
+                )
+        return tuple(out)
+
+    def state(self, unit_id: str, at: dt.date) -> UnitState | None:
+        """The unit ``unit_id`` as it is on ``at``, or ``None`` if it does not exist then."""
+        unit = self.units.get(unit_id)
+        if unit is None or not unit.alive(at):
+            return None
+        return UnitState(unit.id, unit.name_at(at), unit.block_at(at), unit.ranked)
+
+    def predecessors(
+        self, unit_id: str, at: dt.date | None, *, now: dt.date | None = None
+    ) -> tuple[Link, ...]:
+        """The units alive on ``at`` that ``unit_id`` (as it is on ``now``) came from.
+
+        Each link carries the share of the predecessor that went into the unit (1 for a
+        merger or rename, the declared share for a split; products along a chain) and the
+        events crossed. A unit that existed on ``at`` is its own predecessor (share 1). With
+        ``at=None``, the units of the starting list and the created ones are returned.
+
+        Raises:
+            KeyError: when the lineage has no unit ``unit_id``.
+        """
+        if unit_id not in self.units:
+            raise KeyError(unit_id)
+        found: dict[str, Link] = {}
+        stack: list[tuple[str, Decimal, tuple[Event, ...]]] = [(unit_id, _ONE, ())]
+        while stack:
+            node, share, events = stack.pop()
+            unit = self.units[node]
+            incoming = [
+                edge
+                for edge in self._in.get(node, ())
+                if (at is None or edge[2].date > at) and (now is None or edge[2].date <= now)
+            ]
+            if at is None:
+                # A root: in the starting list, or created from nothing.
+                record = unit.start is None or not any(
+                    e.date == unit.start for _, _, e in self._in.get(node, ())
+                )
+            else:
+                record = unit.alive(at)
+            if record:
+                _add(found, node, share, events)
+            for src, part, event in incoming:
+                stack.append((src, share * part, (event, *events)))
+        return tuple(sorted(found.values(), key=lambda link: link.unit))
+
+    def successors(self, unit_id: str, at: dt.date) -> tuple[Link, ...]:
+        """The units alive on ``at`` that ``unit_id`` went into, with the share each received.
+
+        A unit alive on ``at`` is its own successor; an abolished one has none.
+
+        Raises:
+            KeyError: when the lineage has no unit ``unit_id``.
+        """
+        if unit_id not in self.units:
+            raise KeyError(unit_id)
+        found: dict[str, Link] = {}
+        stack: list[tuple[str, Decimal, tuple[Event, ...]]] = [(unit_id, _ONE, ())]
+        while stack:
+            node, share, events = stack.pop()
+            if self.units[node].alive(at):
+                _add(found, node, share, events)
+                continue
+            for target, part, event in self._out.get(node, ()):
+                if event.date <= at:
+                    stack.append((target, share * part, (*events, event)))
+        return tuple(sorted(found.values(), key=lambda link: link.unit))
+
+    def events_of(self, unit_id: str) -> tuple[Event, ...]:
+        """The events that name ``unit_id``, in date order."""
+        return tuple(
+            e
+            for e in self.events
+            if unit_id in e.sources or any(t == unit_id for t, _ in e.targets)
+        )
+
+
+def _add(found: dict[str, Link], unit: str, share: Decimal, events: tuple[Event, ...]) -> None:
+    prior = found.get(unit)
+    if prior is None:
+        found[unit] = Link(unit, share, events)
+    else:
+        found[unit] = Link(
+            unit, prior.share + share, tuple(dict.fromkeys((*prior.events, *events)))
+        )
