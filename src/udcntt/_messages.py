@@ -19,7 +19,6 @@ from collections.abc import Mapping
 
 from udcntt._messages_data import VI_DATA
 from udcntt._messages_lineage import VI_LINEAGE
-from udcntt._messages_lineage import VI_LINEAGE
 from udcntt._messages_rules import VI_RULES
 
 __all__ = ["VI", "translate"]
@@ -166,7 +165,6 @@ VI: dict[str, str] = {
     "the workbook has no sheet that can be read (a damaged file?)": "sổ tính không có trang tính nào đọc được (tệp bị hỏng?)",
     # data (udcntt._messages_data)
     **VI_DATA,
-    **VI_LINEAGE,
     **VI_LINEAGE,
     # evaluation
     "this assessment carries no rule set to explain with": "kết quả đánh giá này không kèm bộ tiêu chí để giải thích",

@@ -11,7 +11,6 @@ from typing import Any
 
 from udcntt.cli._files import check_files, check_report_outputs, inputs_of, rule_files_of
 from udcntt.cli._lineage import cmd_lineage  # noqa: F401 - main() finds it by name
-from udcntt.cli._lineage import cmd_lineage  # noqa: F401 - main() finds it by name
 from udcntt.cli._main import EXIT_NOTHING_SCORED, EXIT_OK, EXIT_PROBLEMS, Progress
 from udcntt.cli._output import Printer
 from udcntt.data import Dataset
