@@ -1045,6 +1045,60 @@ ERROR_DOCS: dict[str, tuple[str, str]] = {
         "ratio is never below 1 (numerator and denominator swapped).",
         "Put the part first and the whole second: `capped_ratio(staff_pc, staff_total)`.",
     ),
+    "E-ANALYSIS-SCHEMA": (
+        "An analysis file has a key the format does not know, a value of the wrong form "
+        "(a list where a mapping is expected, text where a number is), or an entry that "
+        "names neither or both of `criterion` and `group`.",
+        "Follow the format in the how-to *Analyse the robustness of ranks*; the hint lists "
+        "the keys allowed at that place.",
+    ),
+    "E-ANALYSIS-NAME": (
+        "An entry of `uncertainty` names a criterion, group, tier or indicator that the "
+        "rule set it extends does not declare, or an alternative names a criterion that is "
+        "not a child of its group.",
+        "Use the ids of the rule file (the hint suggests the closest one).",
+    ),
+    "E-ANALYSIS-VALUE": (
+        "A variation does not fit what it names: another normalisation for a criterion "
+        "that is not normalised over a population, an aggregation for a leaf, noise on an "
+        "indicator that is not a number, a method named twice or unknown.",
+        "Vary normalisations of `normalise` leaves only, aggregations of groups only, noise "
+        "and imputation of count, number and ratio indicators only.",
+    ),
+    "E-ANALYSIS-SPREAD": (
+        "A spread is negative, not finite (`.nan`, `.inf`) or so large that points or "
+        "values could become negative (100 % or more); a Dirichlet concentration is not "
+        "above 0; a probability is above 1.",
+        "Write a spread as a percentage between 0 and 100 (10 means ±10 %).",
+    ),
+    "E-ANALYSIS-BUDGET": (
+        "An alternative set of points for the children of a summing group does not add up "
+        "to the group's maximum, so the draw would change the scale instead of the "
+        "weighting.",
+        "Make each alternative add up to the group's budget (children left out keep their "
+        "declared points).",
+    ),
+    "E-ANALYSIS-TIER": (
+        "Moving tier thresholds by the declared spreads or alternatives would let two "
+        "tiers overlap (Khá could start above Tốt).",
+        "Narrow the spreads so that every threshold stays below the one of the tier above.",
+    ),
+    "E-ANALYSIS-EXTENDS": (
+        "The rule file named by `extends` cannot be found, or the analysis file names none "
+        "and no rule set was given.",
+        "Write `extends:` with a path relative to the analysis file.",
+    ),
+    "E-ANALYSIS-MEMORY": (
+        "The draws asked for would keep more ranks than half the memory cap (`memory_mb`, "
+        "1024 MiB by default) allows; refused before any draw.",
+        "Ask for fewer draws (the hint says how many fit) or raise `memory_mb`.",
+    ),
+    "E-ANALYSIS-NOMINAL": (
+        "The analysis models the rule set in floating point; its nominal draw (every input "
+        "as declared) must give the exact totals, ranks and tiers of `evaluate`. It did "
+        "not, so the draws would not be about this rule set.",
+        "Report it with the rule file: the analysis does not support a construct of it.",
+    ),
 }
 
 #: Sections of the error reference, in display order, with the test of membership; the
@@ -1058,6 +1112,7 @@ ERROR_SECTIONS: tuple[tuple[str, Callable[[str], bool]], ...] = (
     ("Survey data", lambda c: c.startswith(("E-DATA", "W-DATA"))),
     ("Previous year", lambda c: c.startswith(("E-PREVIOUS", "E-RESULTS"))),
     ("Property checks", lambda c: c.startswith(("E-PROP", "W-PROP"))),
+    ("Robustness analysis", lambda c: c.startswith("E-ANALYSIS")),
     (
         "Lineage and crosswalks",
         lambda c: c.startswith(("E-LINEAGE", "W-LINEAGE", "E-BASELINE", "E-CROSSWALK")),
@@ -1075,6 +1130,7 @@ _ORDER = (
     "Previous year",
     "Lineage and crosswalks",
     "Property checks",
+    "Robustness analysis",
 )
 
 _STAGE = {
@@ -1098,6 +1154,12 @@ _STAGE = {
     ),
     "Property checks": (
         "Reported by `udcntt check --properties` and `udcntt.testing.run_properties`."
+    ),
+    "Robustness analysis": (
+        "Reported when an analysis file is read and checked against its rule set (`udcntt "
+        "analyse --analysis`, `udcntt.analysis.load_analysis`), as a `RuleFileError` located "
+        "at file:line:col, before any draw; `E-ANALYSIS-MEMORY` as a `UsageError` and "
+        "`E-ANALYSIS-NOMINAL` as an `EvaluationError`."
     ),
     "Lineage and crosswalks": (
         "Reported when a lineage or crosswalk file is read (`udcntt lineage`, `udcntt score "

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from udcntt._messages_analysis import VI_ANALYSIS
 from udcntt._messages_data import VI_DATA
 from udcntt._messages_lineage import VI_LINEAGE
 from udcntt._messages_rules import VI_RULES
@@ -166,6 +167,7 @@ VI: dict[str, str] = {
     # data (udcntt._messages_data)
     **VI_DATA,
     **VI_LINEAGE,
+    **VI_ANALYSIS,
     # evaluation
     "this assessment carries no rule set to explain with": "kết quả đánh giá này không kèm bộ tiêu chí để giải thích",
     "expected a date": "cần một ngày",

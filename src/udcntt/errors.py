@@ -353,6 +353,16 @@ CODES: dict[str, str] = {
     "E-CROSSWALK-NAME": "A crosswalk names an indicator or criterion that its rule file does not declare.",
     "E-CROSSWALK-TWICE": "A crosswalk maps one target twice.",
     "E-CROSSWALK-TYPE": "A crosswalk maps values of incompatible types.",
+    # Uncertainty and sensitivity analysis (udcntt analyse, udcntt.analysis)
+    "E-ANALYSIS-SCHEMA": "An analysis file has an unknown key or a value of the wrong form.",
+    "E-ANALYSIS-NAME": "An analysis file names a criterion, group, tier or indicator the rule set does not have.",
+    "E-ANALYSIS-VALUE": "An analysis file asks for a variation that does not fit what it names.",
+    "E-ANALYSIS-SPREAD": "A spread, concentration or probability is negative, not finite or out of range.",
+    "E-ANALYSIS-BUDGET": "Alternative points of a group's children do not add up to the group's budget.",
+    "E-ANALYSIS-TIER": "Varied tier thresholds would overlap.",
+    "E-ANALYSIS-EXTENDS": "The rule file an analysis file extends cannot be found, or none is named.",
+    "E-ANALYSIS-MEMORY": "The draws asked for need more memory than the cap allows.",
+    "E-ANALYSIS-NOMINAL": "The nominal draw of the analysis differs from the exact result.",
     # Property checks (udcntt check --properties, udcntt.testing)
     "E-PROP-BOUNDS": "A criterion's points, a total or a share can leave its range [0, max].",
     "E-PROP-EVAL": "Survey data the rule file declares valid cannot be scored.",

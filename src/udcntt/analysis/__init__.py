@@ -22,11 +22,15 @@ from udcntt.analysis._analyse import (
     load_analysis,
 )
 from udcntt.analysis._coherence import BlockCoherence, coherence_audit, cronbach_alpha
+from udcntt.analysis._html import analysis_section, analysis_to_html
 from udcntt.analysis._montecarlo import AgencyInterval
+from udcntt.analysis._narrative import narrative
 from udcntt.analysis._sensitivity import OneAtATime, SobolIndex, sobol_indices
 from udcntt.analysis._spec import AnalysisSpec, Factor, parse_analysis
+from udcntt.analysis._write import ANALYSIS_FORMATS, analysis_to_xlsx, write_analysis
 
 __all__ = [
+    "ANALYSIS_FORMATS",
     "ANALYSIS_SCHEMA_VERSION",
     "AgencyInterval",
     "AnalysisResult",
@@ -36,11 +40,16 @@ __all__ = [
     "OneAtATime",
     "SobolIndex",
     "analyse",
+    "analysis_section",
     "analysis_to_dict",
+    "analysis_to_html",
     "analysis_to_json",
+    "analysis_to_xlsx",
     "coherence_audit",
     "cronbach_alpha",
     "load_analysis",
+    "narrative",
     "parse_analysis",
     "sobol_indices",
+    "write_analysis",
 ]

@@ -22,6 +22,7 @@ from udcntt.analysis._coherence import BlockCoherence, coherence_audit
 from udcntt.analysis._draws import Problem
 from udcntt.analysis._model import block_models
 from udcntt.analysis._montecarlo import AgencyInterval, check_memory, monte_carlo
+from udcntt.analysis._narrative import narrative
 from udcntt.analysis._sensitivity import OneAtATime, SobolIndex, one_at_a_time, sobol_of_problem
 from udcntt.analysis._spec import MAX_DRAWS, AnalysisSpec, parse_analysis
 from udcntt.data import Dataset
@@ -230,6 +231,7 @@ def analysis_to_dict(result: AnalysisResult) -> dict[str, Any]:
         "one_at_a_time": [asdict(o) for o in result.one_at_a_time],
         "coherence": [asdict(c) for c in result.coherence],
         "scenarios_not_scored": dict(sorted(result.skipped.items())),
+        "narrative": {lang: narrative(result, lang) for lang in ("en", "vi")},
     }
 
 

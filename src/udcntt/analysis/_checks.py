@@ -91,12 +91,13 @@ def check_spec(spec: AnalysisSpec, rules: RuleSet) -> AnalysisSpec:
         )
 
     def unknown(f: Factor, what: str, names: Any) -> None:
-        error(
-            f,
-            "E-ANALYSIS-NAME",
-            msg("unknown {what} '{name}'", what=what, name=f.target),
-            did_you_mean(f.target, names),
-        )
+        templates = {
+            "criterion": msg("no criterion '{name}' in the rule set", name=f.target),
+            "group": msg("no group '{name}' in the rule set", name=f.target),
+            "tier": msg("no tier '{name}' in the rule set", name=f.target),
+            "indicator": msg("no indicator '{name}' in the rule set", name=f.target),
+        }
+        error(f, "E-ANALYSIS-NAME", templates[what], did_you_mean(f.target, names))
 
     for declared in spec.factors:
         f = declared

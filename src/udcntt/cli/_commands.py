@@ -9,6 +9,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from udcntt.cli._analyse import cmd_analyse  # noqa: F401 - main() finds it by name
 from udcntt.cli._files import check_files, check_report_outputs, inputs_of, rule_files_of
 from udcntt.cli._lineage import cmd_lineage  # noqa: F401 - main() finds it by name
 from udcntt.cli._main import EXIT_NOTHING_SCORED, EXIT_OK, EXIT_PROBLEMS, Progress

@@ -55,6 +55,8 @@ _EPILOG = {
     "report": "example:\n  udcntt report ket-qua-2017.json -o bao-cao-2017.docx --lang vi",
     "schema": "example:\n  udcntt schema -o udcntt-rules.schema.json\n  udcntt schema --assessment",
     "demo": "example:\n  udcntt demo -o demo-output/",
+    "analyse": "example:\n  udcntt analyse rules/lam-dong-2018.yaml examples/lam-dong-2018/survey-2018.csv \\\n"
+    "      --analysis examples/lam-dong-2018/analysis.yaml -o do-vung.html -o do-vung.json",
     "lineage": "example:\n  udcntt lineage examples/lam-dong-2025/lineage.yaml --at 2025-07-01",
 }
 
@@ -218,6 +220,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="show predecessors as they were on this earlier date (default: the first units)",
     )
     p.add_argument("--registry", metavar="FILE", help="check the units against this registry")
+
+    p = command("analyse", "how robust are the ranks: rank intervals, Sobol indices, coherence")
+    p.add_argument("rules", metavar="RULES", help="rule file (YAML)")
+    p.add_argument("data", metavar="DATA", help="survey (CSV, XLSX, JSON, YAML)")
+    _add_data_options(p)
+    from udcntt.cli._analyse import add_analyse_parser
+
+    add_analyse_parser(p)
 
     p = command("demo", "score the shipped Lâm Đồng 2017 example and write its reports")
     p.add_argument("-o", "--output", default="udcntt-demo", metavar="DIR", help="output folder")
