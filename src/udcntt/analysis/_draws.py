@@ -68,8 +68,9 @@ class Problem:
         self.on_share = rules.tiers.basis.value == "share"
         self.places = r.share if self.on_share else r.total
         self.rank_share = rules.ranking.on.value == "share"
-        self.rank_places = r.share if self.rank_share else r.total
         self.total_places = r.total
+        self.share_places = r.share
+        self.mode = str(getattr(r.mode, "value", r.mode))
         self.tie_break = tuple(rules.ranking.tie_break)
         self.pooled = rules.ranking.scope == "all"
         self.alternatives = alternative_shares(models, factors)
@@ -98,7 +99,7 @@ class Problem:
                 elif f.kind == "tier_alternatives":
                     vals = np.array([float(c) for c in f.choices])
                     base = vals[_pick(col, len(vals))]
-            out.append(round_keys(base, self.places))
+            out.append(round_keys(base, self.places, self.mode))
         return out
 
     def _block_inputs(
@@ -195,20 +196,29 @@ class Problem:
         scores, totals, keys, tiers = [], [], [], []
         for b, model in enumerate(self.models):
             factors, choices, shares = self._block_inputs(b, u, d, levels)
-            logs = log_shares(shares) if self.geometric else None
+            # A criterion that does not apply has no log: 0, outside the weighted sum.
+            logs = np.where(model.mask > 0, log_shares(shares), 0.0) if self.geometric else None
             agg = aggregate(model, factors, choices, shares, logs, self.tie_break)
-            score = agg.total * (model.block_max / np.where(agg.full > 0, agg.full, 1.0))[:, None]
+            scale = (model.block_max / np.where(agg.full > 0, agg.full, 1.0))[:, None]
+            score = agg.total * scale
+            # As the evaluator: the published total is rounded, the share is the published
+            # total over the applicable maximum, rounded; tiers and ranks use those.
+            published = round_keys(score, self.total_places, self.mode)
+            applicable = agg.applicable * scale
             share = np.divide(
-                agg.total, agg.applicable, out=np.zeros_like(agg.total), where=agg.applicable > 0
+                published / 10.0**self.total_places,
+                applicable,
+                out=np.zeros_like(score),
+                where=applicable > 0,
             )
-            value = round_keys(share if self.on_share else score, self.places)
-            tiers.append(tiers_of(value, thresholds))
-            rank_key = round_keys(share if self.rank_share else score, self.rank_places)
+            share_keys = round_keys(share, self.share_places, self.mode)
+            tiers.append(tiers_of(share_keys if self.on_share else published, thresholds))
+            rank_key = share_keys if self.rank_share else published
             keys.append(
                 [
                     rank_key,
                     *(
-                        round_keys(agg.groups[t], self.total_places)
+                        round_keys(agg.groups[t], self.total_places, self.mode)
                         if t in agg.groups
                         else np.zeros_like(rank_key)
                         for t in self.tie_break

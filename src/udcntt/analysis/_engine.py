@@ -152,15 +152,36 @@ def aggregate(
         total = total * scale
         applicable = np.where(applicable > 0, block_full[:, None], 0.0)
     ids = {n.id: n.index for n in nodes}
-    kept = {k: points[ids[k]] * factors[:, ids[k], None] for k in keep if ids.get(k) in points}
+    kept: dict[str, FloatArray] = {}
+    for k in keep:
+        i = ids.get(k)
+        if i is None:
+            continue
+        if nodes[i].is_leaf:
+            coef = factors[:, [i]] * nodes[i].max
+            kept[k] = _leaf_part(shares, [nodes[i].column], coef)
+        else:
+            kept[k] = points[i] * factors[:, i, None]
     return Aggregated(total, applicable, block_full, kept)
 
 
-def round_keys(values: FloatArray, places: int) -> IntArray:
-    """Values rounded half-up to ``places`` decimals, as integers (exact comparisons)."""
+def round_keys(values: FloatArray, places: int, mode: str = "half_up") -> IntArray:
+    """Values rounded to ``places`` decimals as the rule file's ``rounding.mode`` says
+    (``half_up``, ``half_even``, ``down``), as integers (exact comparisons).
+
+    The values are never negative (points and shares).
+    """
     scaled = values * 10.0**places
     # The nudge absorbs binary error at a half (2.675 is 2.67499… in binary).
-    return np.floor(scaled + 0.5 + 1e-9 * np.maximum(1.0, np.abs(scaled))).astype(np.int64)
+    eps = 1e-9 * np.maximum(1.0, np.abs(scaled))
+    if mode == "down":
+        return np.floor(scaled + eps).astype(np.int64)
+    up = np.floor(scaled + 0.5 + eps)
+    if mode == "half_even":
+        low = np.floor(scaled)
+        at_half = np.abs(scaled - low - 0.5) <= eps
+        up = np.where(at_half, low + (low % 2), up)
+    return up.astype(np.int64)
 
 
 def competition_ranks(keys: list[IntArray]) -> IntArray:
