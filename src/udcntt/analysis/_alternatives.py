@@ -21,7 +21,7 @@ import numpy as np
 from udcntt.analysis._checks import text_of
 from udcntt.analysis._model import BlockModel, FloatArray, block_models
 from udcntt.analysis._spec import Factor
-from udcntt.data import MISSING, NA, Dataset
+from udcntt.data import MISSING, Dataset
 from udcntt.evaluation import Assessment, evaluate
 from udcntt.model import RuleSet
 
@@ -138,7 +138,7 @@ def _level_data(rules: RuleSet, data: Dataset, f: Factor, level: int) -> Dataset
         new: Any = None
         if f.kind == "imputation" and v is MISSING:
             new = _bounded(_imputed(stats.get(rec.block, []), f.choices[level]), rules, f.target)
-        elif f.kind == "noise" and isinstance(v, Decimal) and v is not NA:
+        elif f.kind == "noise" and isinstance(v, Decimal):
             cell = rec.cells.get(f.target)
             if cell is None or cell.appraised is None:
                 step = Decimal(str(f.spread)) / 100 * (Decimal(2 * level) / (f.levels - 1) - 1)

@@ -89,8 +89,10 @@ def load_analysis(
         RuleFileError: every problem of the file, located (file:line:col); also when it
             names no rule set and none is given.
     """
-    spec = parse_analysis(path, text=text)
+    spec = parse_analysis(path, text=text, strict=False)
     if rules is None:
+        if spec.problems:
+            raise RuleFileError.from_diagnostics(spec.problems)
         if spec.extends is None:
             raise RuleFileError(
                 msg("the analysis file names no rule file: add 'extends'"),

@@ -80,7 +80,7 @@ def check_spec(spec: AnalysisSpec, rules: RuleSet) -> AnalysisSpec:
     """
     index = criteria_index(rules)
     tiers = {t.id: t for t in rules.tiers.levels}
-    diags: list[Diagnostic] = []
+    diags: list[Diagnostic] = list(spec.problems)
     out: list[Factor] = []
 
     def error(f: Factor, code: str, message: str, hint: str | None = None) -> None:
@@ -169,7 +169,7 @@ def check_spec(spec: AnalysisSpec, rules: RuleSet) -> AnalysisSpec:
     diags.extend(_tier_order(spec, rules))
     if diags:
         raise RuleFileError.from_diagnostics(diags)
-    return dataclasses.replace(spec, factors=tuple(out))
+    return dataclasses.replace(spec, factors=tuple(out), problems=())
 
 
 def _check_sets(f: Factor, kids: list[Criterion], rules: RuleSet, index: Any, error: Any) -> bool:
@@ -177,13 +177,7 @@ def _check_sets(f: Factor, kids: list[Criterion], rules: RuleSet, index: Any, er
     ids = {c.id for c in kids}
     group = None if f.target == _TOTAL and f.target not in index else index[f.target][0]
     summing = group is None or aggregate_name(group) == "sum"
-    budget = (
-        Decimal(rules.scale)
-        if group is None and rules.scale is not None
-        else (
-            node_max(group) if group is not None else sum((node_max(c) for c in kids), Decimal(0))
-        )
-    )
+    budget = node_max(group) if group is not None else sum((node_max(c) for c in kids), Decimal(0))
     ok = True
     for i, alt in enumerate(f.choices):
         bad = [k for k in alt if k not in ids]

@@ -68,7 +68,7 @@ def cronbach_alpha(items: FloatArray) -> float | None:
     total_var = float(items.sum(axis=1).var(ddof=1))
     if total_var == 0:
         return None
-    return k / (k - 1) * (1 - float(items.var(axis=0, ddof=1).sum()) / total_var)
+    return float(k / (k - 1) * (1 - float(items.var(axis=0, ddof=1).sum()) / total_var))
 
 
 def _top_group(model: BlockModel, node: int) -> int:

@@ -37,14 +37,18 @@ class Aggregated:
 def log_shares(shares: FloatArray) -> FloatArray:
     """log of shares, with log 0 replaced by a large negative number."""
     with np.errstate(divide="ignore"):
-        return np.where(shares > 0, np.log(np.where(shares > 0, shares, 1.0)), _LOG_ZERO)
+        out: FloatArray = np.where(shares > 0, np.log(np.where(shares > 0, shares, 1.0)), _LOG_ZERO)
+    return out
 
 
 def _leaf_part(values: FloatArray, cols: list[int], coef: FloatArray) -> FloatArray:
     """Σ_k coef[d, k] · values[(d,) a, cols[k]] → (D, A)."""
+    out: FloatArray
     if values.ndim == 2:
-        return coef @ values[:, cols].T
-    return np.einsum("dk,dak->da", coef, values[:, :, cols], optimize=True)
+        out = coef @ values[:, cols].T
+    else:
+        out = np.einsum("dk,dak->da", coef, values[:, :, cols], optimize=True)
+    return out
 
 
 def aggregate(
@@ -153,15 +157,15 @@ def aggregate(
         applicable = np.where(applicable > 0, block_full[:, None], 0.0)
     ids = {n.id: n.index for n in nodes}
     kept: dict[str, FloatArray] = {}
-    for k in keep:
-        i = ids.get(k)
-        if i is None:
+    for key in keep:
+        at = ids.get(key)
+        if at is None:
             continue
-        if nodes[i].is_leaf:
-            coef = factors[:, [i]] * nodes[i].max
-            kept[k] = _leaf_part(shares, [nodes[i].column], coef)
+        if nodes[at].is_leaf:
+            coef = factors[:, [at]] * nodes[at].max
+            kept[key] = _leaf_part(shares, [nodes[at].column], coef)
         else:
-            kept[k] = points[i] * factors[:, i, None]
+            kept[key] = points[at] * factors[:, at, None]
     return Aggregated(total, applicable, block_full, kept)
 
 

@@ -95,7 +95,10 @@ def _interval_chart(
     n = max((r.high or 0 for r in ranked), default=1)
     left, width, row = 250, 420, 18
     height = 30 + row * len(ranked)
-    x = lambda rank: left + (rank - 0.5) / max(n, 1) * width  # noqa: E731 - a scale, read inline
+
+    def x(rank: int) -> float:
+        return left + (rank - 0.5) / max(n, 1) * width
+
     body = [f'<line x1="{left}" y1="20" x2="{left + width}" y2="20" stroke="#9e9e9e"/>']
     for tick in sorted({1, n, *range(5, n + 1, 5)}):
         body.append(

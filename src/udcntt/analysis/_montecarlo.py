@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from udcntt.analysis._draws import Problem
 from udcntt.analysis._engine import IntArray
@@ -87,8 +88,9 @@ def check_memory(
         )
 
 
-def _percentile(ranks: IntArray, q: float) -> IntArray:
-    return np.percentile(ranks, q, axis=0, method="inverted_cdf").astype(np.int64)
+def _percentile(ranks: npt.NDArray[np.integer[Any]], q: float) -> IntArray:
+    out: IntArray = np.percentile(ranks, q, axis=0, method="inverted_cdf").astype(np.int64)
+    return out
 
 
 def monte_carlo(problem: Problem, spec: AnalysisSpec, draws: int, seed: int) -> MonteCarlo:
@@ -128,10 +130,10 @@ def monte_carlo(problem: Problem, spec: AnalysisSpec, draws: int, seed: int) -> 
         med = np.median(ranks, axis=0) if draws else np.zeros(len(model.agencies))
         low, high = _percentile(ranks, 5), _percentile(ranks, 95)
         for i, agency in enumerate(model.agencies):
-            ranked = bool(model.ranked[i])
+            is_ranked = bool(model.ranked[i])
             change = model.previous_change[i]
             same: float | None = None
-            if ranked and change is not None:
+            if is_ranked and change is not None:
                 prev = int(model.nominal_rank[i]) + change
                 signs = np.sign(prev - ranks[:, i].astype(np.int64))
                 same = float(np.mean(signs == np.sign(change)))
@@ -142,10 +144,10 @@ def monte_carlo(problem: Problem, spec: AnalysisSpec, draws: int, seed: int) -> 
                 AgencyInterval(
                     agency=agency,
                     block=model.block,
-                    rank=int(model.nominal_rank[i]) if ranked else None,
-                    median_rank=float(med[i]) if ranked else None,
-                    low=int(low[i]) if ranked else None,
-                    high=int(high[i]) if ranked else None,
+                    rank=int(model.nominal_rank[i]) if is_ranked else None,
+                    median_rank=float(med[i]) if is_ranked else None,
+                    low=int(low[i]) if is_ranked else None,
+                    high=int(high[i]) if is_ranked else None,
                     tier=model.nominal_tier[i],
                     tier_probability=probs,
                     rank_change=change,

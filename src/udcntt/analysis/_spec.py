@@ -11,14 +11,14 @@ this module checks the shape and the numbers.
 from __future__ import annotations
 
 import hashlib
-import math
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from udcntt.errors import Diagnostic, RuleFileError, SourceLocation, did_you_mean, msg
-from udcntt.loading import YamlDocument, parse_yaml, path_text
+from udcntt.analysis._reader import Reader
+from udcntt.errors import Diagnostic, RuleFileError, SourceLocation, msg
+from udcntt.loading import parse_yaml
 
 __all__ = [
     "AGGREGATIONS",
@@ -131,145 +131,14 @@ class AnalysisSpec:
     factors: tuple[Factor, ...] = ()
     sha256: str | None = None
     locations: dict[str, SourceLocation] = field(default_factory=dict, compare=False)
+    problems: tuple[Diagnostic, ...] = field(default=(), compare=False)
 
     def locate(self, key: str) -> SourceLocation | None:
         """Where a top-level key (``draws``, ``memory_mb``…) was written, if anywhere."""
         return self.locations.get(key)
 
 
-class _Reader:
-    """Collects located diagnostics while walking the document."""
-
-    def __init__(self, doc: YamlDocument) -> None:
-        self.doc = doc
-        self.diagnostics: list[Diagnostic] = []
-
-    def error(self, code: str, message: str, path: _Path, hint: str | None = None) -> None:
-        loc = self.doc.locate(path)
-        if loc.path is None or loc.path == "":
-            loc = SourceLocation(
-                file=loc.file, line=loc.line, column=loc.column, path=path_text(path)
-            )
-        self.diagnostics.append(Diagnostic(code=code, message=message, location=loc, hint=hint))
-
-    def mapping(self, value: Any, path: _Path, allowed: tuple[str, ...]) -> dict[str, Any] | None:
-        if not isinstance(value, dict):
-            self.error("E-ANALYSIS-SCHEMA", msg("expected a mapping"), path)
-            return None
-        for key in value:
-            if key not in allowed:
-                self.error(
-                    "E-ANALYSIS-SCHEMA",
-                    msg("unknown key '{key}' in the analysis file", key=key),
-                    (*path, key),
-                    did_you_mean(str(key), allowed)
-                    or msg("allowed keys: {keys}", keys=", ".join(allowed)),
-                )
-        return value
-
-    def number(
-        self, value: Any, path: _Path, *, minimum: float = 0.0, strict: bool = False
-    ) -> float | None:
-        """A finite number ≥ ``minimum`` (> when ``strict``), or a located error."""
-        try:
-            x = float(str(value))
-        except ValueError:
-            self.error("E-ANALYSIS-SCHEMA", msg("'{value}' is not a number", value=value), path)
-            return None
-        if not math.isfinite(x) or x < minimum or (strict and x == minimum):
-            self.error(
-                "E-ANALYSIS-SPREAD",
-                msg(
-                    "'{value}' must be a finite number above {minimum}",
-                    value=value,
-                    minimum=minimum,
-                )
-                if strict
-                else msg(
-                    "'{value}' must be a finite number of at least {minimum}",
-                    value=value,
-                    minimum=minimum,
-                ),
-                path,
-                msg("a spread is a percentage (10 means ±10 %), never negative"),
-            )
-            return None
-        return x
-
-    def integer(self, value: Any, path: _Path, lo: int, hi: int) -> int | None:
-        text = str(value)
-        if not (text.isascii() and text.isdigit()) or not lo <= int(text) <= hi:
-            self.error(
-                "E-ANALYSIS-SCHEMA",
-                msg(
-                    "'{value}' must be a whole number from {lo} to {hi}", value=value, lo=lo, hi=hi
-                ),
-                path,
-            )
-            return None
-        return int(text)
-
-    def name(self, value: Any, path: _Path) -> str | None:
-        if not isinstance(value, str) or not value:
-            self.error("E-ANALYSIS-SCHEMA", msg("expected an id"), path)
-            return None
-        return value
-
-    def choices(self, value: Any, path: _Path, allowed: tuple[str, ...]) -> tuple[str, ...]:
-        if not isinstance(value, list) or not value:
-            self.error("E-ANALYSIS-SCHEMA", msg("expected a non-empty list of methods"), path)
-            return ()
-        out: list[str] = []
-        for i, item in enumerate(value):
-            if item not in allowed:
-                self.error(
-                    "E-ANALYSIS-VALUE",
-                    msg("unknown method '{name}'", name=item),
-                    (*path, i),
-                    did_you_mean(str(item), allowed)
-                    or msg("allowed: {keys}", keys=", ".join(allowed)),
-                )
-            elif item in out:
-                self.error(
-                    "E-ANALYSIS-VALUE",
-                    msg("method '{name}' is listed twice", name=item),
-                    (*path, i),
-                )
-            else:
-                out.append(str(item))
-        return tuple(out)
-
-    def decimals(self, value: Any, path: _Path) -> tuple[Decimal, ...]:
-        if not isinstance(value, list) or not value:
-            self.error("E-ANALYSIS-SCHEMA", msg("expected a non-empty list of alternatives"), path)
-            return ()
-        out = []
-        for i, item in enumerate(value):
-            d = self.decimal(item, (*path, i))
-            if d is not None:
-                out.append(d)
-        return tuple(out)
-
-    def decimal(self, value: Any, path: _Path) -> Decimal | None:
-        try:
-            d = Decimal(str(value))
-        except (InvalidOperation, ValueError):
-            d = None
-        if d is None or not d.is_finite() or d < 0:
-            self.error(
-                "E-ANALYSIS-SPREAD",
-                msg(
-                    "'{value}' must be a finite number of at least {minimum}",
-                    value=value,
-                    minimum=0,
-                ),
-                path,
-            )
-            return None
-        return d
-
-
-def _entry(r: _Reader, section: str, i: int, raw: Any) -> Factor | None:
+def _entry(r: Reader, section: str, i: int, raw: Any) -> Factor | None:
     path: _Path = ("uncertainty", section, i)
     entry = r.mapping(raw, path, _ENTRY_KEYS[section])
     if entry is None:
@@ -405,7 +274,7 @@ def _entry(r: _Reader, section: str, i: int, raw: Any) -> Factor | None:
     )
 
 
-def _alternative_sets(r: _Reader, value: Any, path: _Path) -> tuple[dict[str, Decimal], ...] | None:
+def _alternative_sets(r: Reader, value: Any, path: _Path) -> tuple[dict[str, Decimal], ...] | None:
     if not isinstance(value, list) or not value:
         r.error("E-ANALYSIS-SCHEMA", msg("expected a non-empty list of alternatives"), path)
         return None
@@ -426,12 +295,17 @@ def _alternative_sets(r: _Reader, value: Any, path: _Path) -> tuple[dict[str, De
     return tuple(sets)
 
 
-def parse_analysis(source: str | Path, *, text: str | bytes | None = None) -> AnalysisSpec:
+def parse_analysis(
+    source: str | Path, *, text: str | bytes | None = None, strict: bool = True
+) -> AnalysisSpec:
     """Read an analysis file and check its shape and numbers (not yet against the rules).
 
     Args:
         source: the file (also the name in diagnostics when ``text`` is given).
         text: content to parse instead of reading ``source``.
+        strict: raise on the first problems; with ``False`` the spec keeps them in
+            ``problems`` (the entries in error left out), so that the checks against the
+            rule set can report them together with their own.
 
     Returns:
         The spec, with ``extends`` resolved relative to the file.
@@ -451,7 +325,7 @@ def parse_analysis(source: str | Path, *, text: str | bytes | None = None) -> An
     else:
         raw = text
     doc = parse_yaml(raw, file=str(source))
-    r = _Reader(doc)
+    r = Reader(doc)
     top = r.mapping(doc.data if doc.data is not None else {}, (), _TOP)
     if top is None:
         raise RuleFileError.from_diagnostics(r.diagnostics)
@@ -523,7 +397,7 @@ def parse_analysis(source: str | Path, *, text: str | bytes | None = None) -> An
                 )
                 continue
             factors.append(factor)
-    if r.diagnostics:
+    if r.diagnostics and strict:
         raise RuleFileError.from_diagnostics(r.diagnostics)
     raw_bytes = raw.encode("utf-8") if isinstance(raw, str) else raw
     return AnalysisSpec(
@@ -538,4 +412,5 @@ def parse_analysis(source: str | Path, *, text: str | bytes | None = None) -> An
         factors=tuple(factors),
         sha256=hashlib.sha256(raw_bytes).hexdigest(),
         locations={k: doc.locate((k,)) for k in top},
+        problems=tuple(r.diagnostics),
     )
