@@ -13,11 +13,13 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "udcntt"
 LAYERS = [
     "_messages_rules",
     "_messages_data",
+    "_messages_lineage",
     "_messages_analysis",
     "_messages_lineage",
     "_messages",
     "_words_report",
     "_words_text",
+    "_words_lineage",
     "_diagnostics",
     "errors",
     "_entry_points",

@@ -58,6 +58,7 @@ VI_LINEAGE: dict[str, str] = {
     "method 'weighted' needs the indicator to weight by ('weight')": "phương pháp 'weighted' cần chỉ tiêu làm trọng số ('weight')",
     "for example weight: dan_so (population) or weight: so_can_bo (staff)": "ví dụ weight: dan_so (dân số) hoặc weight: so_can_bo (số cán bộ)",
     "'carry' applies to a unit with one predecessor only; choose it under 'renamed'": "'carry' chỉ dùng cho đơn vị có một đơn vị tiền thân; hãy chọn nó ở 'renamed'",
+    "predecessor '{unit}' of '{agency}' has no value of the weight indicator '{indicator}' last year": "đơn vị tiền thân '{unit}' của '{agency}' không có giá trị năm trước của chỉ tiêu trọng số '{indicator}'",
     # coverage of registries and surveys
     "unit '{unit}' is alive on {date} by the lineage but not in the registry '{registry}'": "theo lịch sử đơn vị, đơn vị '{unit}' tồn tại ngày {date} nhưng không có trong danh mục '{registry}'",
     "declare the event that ended it (merge, absorb, abolish)": "khai báo sự kiện đã chấm dứt đơn vị (merge, absorb, abolish)",
@@ -83,4 +84,6 @@ VI_LINEAGE: dict[str, str] = {
     "{n} units alive on {date}": "{n} đơn vị tồn tại vào ngày {date}",
     "block {block}": "khối {block}",
     "(not ranked)": "(không xếp hạng)",
+    "the same year in the new structure of units": "cùng năm theo cơ cấu đơn vị mới",
+    "--lineage needs --previous (rank changes) or --view (the new structure)": "--lineage cần --previous (tăng/giảm bậc) hoặc --view (cơ cấu đơn vị mới)",
 }

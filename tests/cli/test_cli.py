@@ -253,7 +253,7 @@ def test_parser_lists_all_subcommands() -> None:
     """The CLI has the documented subcommands."""
     parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command")
-    assert set(sub.choices) == {"check", "score", "explain", "template", "report", "schema", "demo"}  # type: ignore[attr-defined]
+    assert set(sub.choices) == {"check", "score", "explain", "template", "report", "schema", "demo", "lineage", "analyse"}  # type: ignore[attr-defined]
 
 
 def test_lenient_scores_the_valid_agencies_and_lists_the_rest(tmp_path: Path) -> None:

@@ -21,7 +21,14 @@ SMALL = ROOT / "tests" / "fixtures" / "valid" / "small.yaml"
 
 # The catalogue itself, and the diagnostic catalogue: its templates are English, so it asks
 # whether a language is English (the template itself) or has to be translated.
-CATALOGUE = {"_words.py", "_words_report.py", "_words_text.py", "_messages.py", "_diagnostics.py"}
+CATALOGUE = {
+    "_words.py",
+    "_words_report.py",
+    "_words_text.py",
+    "_words_lineage.py",
+    "_messages.py",
+    "_diagnostics.py",
+}
 
 
 def _fields(text: str) -> set[str]:

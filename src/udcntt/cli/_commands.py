@@ -208,6 +208,14 @@ def _rows_summary(data: Dataset, assessment: Assessment, printer: Printer, lenie
 
 
 def _summary(assessment: Assessment, printer: Printer) -> None:
+    comparison = assessment.comparison
+    if comparison is not None and comparison.label_counts:
+        from udcntt.evaluation import baseline_sentence, label_counts_text
+
+        carried = baseline_sentence(comparison, printer.lang)
+        if carried:
+            printer.line(carried)
+        printer.line(label_counts_text(comparison.label_counts, printer.lang))
     for block in assessment.blocks():
         printer.line(f"\n{printer.t('block')}: {assessment.block_labels[block]}")
         printer.line(
@@ -238,17 +246,22 @@ def cmd_score(args: argparse.Namespace, printer: Printer) -> int:
     previous = _previous(args, rules)
     options = {"lenient": bool(args.lenient), "locale": args.locale, "previous": bool(previous)}
     bar = Progress(printer, len(data.agencies), "udcntt score")
+    across = getattr(args, "lineage", None) is not None
     try:
         assessment = evaluate(
             rules,
             data,
-            previous=previous,
+            previous=None if across else previous,
             options=options,
             progress=bar.update,
             on_error="skip" if args.lenient else "raise",
         )
     finally:
         bar.close()
+    if across:
+        from udcntt.cli._lineage import score_across
+
+        return score_across(args, assessment, previous, data, printer)
     if assessment.diagnostics:
         printer.diagnostics(assessment.diagnostics)
     _rows_summary(data, assessment, printer, bool(args.lenient))

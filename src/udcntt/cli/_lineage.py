@@ -5,13 +5,16 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+from pathlib import Path
 from typing import Any
 
 from udcntt.cli._output import Printer
+from udcntt.data import Dataset
 from udcntt.errors import Message, Severity, UsageError, msg
+from udcntt.evaluation import Assessment
 from udcntt.lineage import Lineage, Link, UnitState, check_registry, load_lineage, parse_date
 
-__all__ = ["cmd_lineage", "lineage_date"]
+__all__ = ["cmd_lineage", "lineage_date", "score_across"]
 
 _KIND = {
     "rename": msg("renamed"),
@@ -147,3 +150,83 @@ def cmd_lineage(args: argparse.Namespace, printer: Printer) -> int:
                         printer.line(f"        {how}")
     errors = [d for d in problems if d.severity is Severity.ERROR]
     return 1 if errors else 0
+
+
+def _suffixed(path: str, view: str) -> str:
+    p = Path(path)
+    return str(p.with_name(f"{p.stem}-{view}{p.suffix}"))
+
+
+def _side_by_side(old: Assessment, new: Assessment, printer: Printer) -> None:
+    """The new view's ranking, each unit with where it came from and the old ranks."""
+    from udcntt.evaluation import comparability_text
+
+    lang = printer.lang
+    old_by_id = {r.agency_id: r for r in old.results}
+    printer.line("")
+    printer.line(_render(msg("the same year in the new structure of units"), lang))
+    for block in new.blocks():
+        printer.line(f"\n{new.block_labels.get(block, block)}")
+        for r in new.ranking(block):
+            rank = "-" if r.rank is None else str(r.rank)
+            printer.line(
+                f"{rank:>5}  {r.name[:40]:<40} {r.share!s:>8}  {comparability_text(r.comparability, lang)}"
+            )
+            sources = [s.strip(" ←") for note in r.notes for s in note.split(",") if "←" in note]
+            for source in sources:
+                uid = source.split(" ")[0]
+                before = old_by_id.get(uid)
+                if before is not None:
+                    was = "-" if before.rank is None else str(before.rank)
+                    printer.line(f"         ← {was:>4}  {before.name[:40]:<40} {before.share!s:>8}")
+
+
+def score_across(
+    args: argparse.Namespace,
+    assessment: Assessment,
+    previous: Assessment | None,
+    data: Dataset,
+    printer: Printer,
+) -> int:
+    """The rest of ``udcntt score --lineage``: rank changes across the lineage, views.
+
+    Raises:
+        UsageError: ``--lineage`` without ``--previous`` or ``--view``.
+    """
+    from udcntt.cli._commands import _rows_summary, _summary, write_outputs
+    from udcntt.cli._files import check_files
+    from udcntt.evaluation import compare_with_lineage, regroup
+
+    outputs = list(args.output or [])
+    check_files([("lineage", args.lineage)], outputs)
+    view = args.view
+    if previous is None and view is None:
+        raise UsageError(
+            msg("--lineage needs --previous (rank changes) or --view (the new structure)"),
+            code="E-USAGE",
+        )
+    lineage = load_lineage(args.lineage)
+    old = assessment
+    if previous is not None:
+        old = compare_with_lineage(assessment, previous, lineage)
+    new = regroup(assessment, lineage, at=args.at) if view in ("new", "both") else None
+    if old.diagnostics:
+        printer.diagnostics(old.diagnostics)
+    _rows_summary(data, old, printer, bool(args.lenient))
+    shown = new if view == "new" and new is not None else old
+    if args.format == "json" and not outputs:
+        from udcntt.report import assessment_to_json
+
+        printer.line(assessment_to_json(shown).rstrip("\n"))
+    elif not outputs:
+        _summary(shown, printer)
+        if view == "both" and new is not None:
+            _side_by_side(old, new, printer)
+    for out in outputs:
+        if view == "both" and new is not None:
+            write_outputs(old, [_suffixed(out, "old")], printer)
+            write_outputs(new, [_suffixed(out, "new")], printer)
+        else:
+            write_outputs(shown, [out], printer)
+    has_errors = any(d.severity is Severity.ERROR for d in old.diagnostics)
+    return 1 if has_errors else 0

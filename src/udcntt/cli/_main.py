@@ -182,6 +182,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="workbook layout of last year's survey (default: --layout)",
     )
     p.add_argument(
+        "--lineage",
+        metavar="FILE",
+        help="lineage of the units (YAML): carry last year's values across renames, mergers "
+        "and splits, and label every rank change",
+    )
+    p.add_argument(
+        "--view",
+        choices=("old", "new", "both"),
+        help="with --lineage, rank this year's survey in the old structure of units, in the "
+        "new one (values derived by the lineage's methods), or both",
+    )
+    p.add_argument(
+        "--at",
+        type=_lineage_date,
+        metavar="DATE",
+        help="with --view, the date of the new structure (default: the last event)",
+    )
+    p.add_argument(
         "-o",
         "--output",
         metavar="OUT",

@@ -10,15 +10,26 @@ from udcntt.evaluation._assessment import (
     Receipt,
     TierInfo,
 )
+from udcntt.evaluation._baseline import compare_with_lineage, derive_value
 from udcntt.evaluation._evaluate import evaluate
 from udcntt.evaluation._explain import TRACE_VERSION, explain, lost_points, points_to_next_tier
 from udcntt.evaluation._inputs import imputations, prepare
 from udcntt.evaluation._interpret import RuleFailure, derive, run_leaf
+from udcntt.evaluation._labels import (
+    COMPARABILITY_LABELS,
+    baseline_sentence,
+    comparability_heading,
+    comparability_note,
+    comparability_text,
+    label_counts_text,
+)
 from udcntt.evaluation._ranking import competition_ranks, quantize, rank_change, tier_of
 from udcntt.evaluation._selftest import CheckReport, case_dataset, check_rules, run_rule_tests
+from udcntt.evaluation._views import regroup
 from udcntt.program import SLOW_REASONS, GeneratedCodeError
 
 __all__ = [
+    "COMPARABILITY_LABELS",
     "SLOW_REASONS",
     "TRACE_VERSION",
     "AgencyResult",
@@ -32,18 +43,26 @@ __all__ = [
     "Receipt",
     "RuleFailure",
     "TierInfo",
+    "baseline_sentence",
     "case_dataset",
     "check_rules",
+    "comparability_heading",
+    "comparability_note",
+    "comparability_text",
+    "compare_with_lineage",
     "competition_ranks",
     "derive",
+    "derive_value",
     "evaluate",
     "explain",
     "imputations",
+    "label_counts_text",
     "lost_points",
     "points_to_next_tier",
     "prepare",
     "quantize",
     "rank_change",
+    "regroup",
     "run_leaf",
     "run_rule_tests",
     "tier_of",

@@ -187,6 +187,9 @@ class AgencyResult:
     previous_total: Decimal | None = None
     previous_tier: str | None = None
     notes: tuple[str, ...] = ()
+    #: How the rank change compares (``comparable``, ``renamed``, ``derived:<method>``,
+    #: ``new``, ``not_comparable``); ``None`` without a previous year.
+    comparability: str | None = None
 
     @property
     def points(self) -> Mapping[str, Decimal | None]:
@@ -228,6 +231,17 @@ class Comparison:
     moved_block: tuple[str, ...] = ()
     previous_year: int | None = None
     matched_by_name: Mapping[str, str] = field(default_factory=dict)
+    #: How many agencies carry each comparability label (see ``AgencyResult.comparability``).
+    label_counts: Mapping[str, int] = field(default_factory=dict)
+    #: How last year's values were carried across a reorganisation (lineage, dates, methods,
+    #: each derived value); empty without a lineage.
+    baseline: Mapping[str, Any] = field(default_factory=dict)
+    #: Criteria compared with last year under this year's rules (through a crosswalk), and
+    #: those that could not be compared.
+    criteria_compared: tuple[str, ...] = ()
+    criteria_not_compared: tuple[str, ...] = ()
+    #: Last year's values are synthetic (an example), as the lineage or results declare.
+    previous_synthetic: bool = False
 
 
 @dataclass(frozen=True, slots=True)

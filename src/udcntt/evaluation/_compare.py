@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from decimal import Decimal
 from operator import attrgetter
 from types import MappingProxyType
@@ -26,9 +27,14 @@ from udcntt.evaluation._state import Core
 from udcntt.model import RankOn, RuleSet
 from udcntt.program import BlockPlan, CompiledRuleSet, LeafPlan, NodePlan
 
-__all__ = ["compare", "criteria_tree", "rank_all", "result_of"]
+__all__ = ["NEW_AGENCY", "compare", "criteria_tree", "rank_all", "result_of"]
 
 _ZERO = Decimal(0)
+
+#: What :func:`compare` matches a new agency with: no record of last year, label ``new``.
+NEW_AGENCY = AgencyResult(
+    "", "", "", False, {}, {}, {}, _ZERO, _ZERO, _ZERO, _ZERO, "", "", comparability="new"
+)
 
 
 def rank_all(rules: RuleSet, cores: Sequence[Core]) -> list[int | None]:
@@ -133,32 +139,56 @@ def compare(
     mapping = match.mapping
     matched: dict[str, AgencyResult] = {}
     moved = []
+    same_rules = previous.receipt.rules_fingerprint == compiled.fingerprint
+    counts: dict[str, int] = {}
     for c in cores:
         rid = c.agency.record.id
         pid = mapping.get(rid)
         if pid is None:
+            # Read back by result_of: a new agency, not an agency without a previous year.
+            matched[rid] = NEW_AGENCY
+            counts["new"] = counts.get("new", 0) + 1
             continue
         prev = prev_by_id[pid]
-        matched[rid] = prev
         if prev.block != c.agency.record.block:
             moved.append(rid)
+            label = "not_comparable"
+        elif not same_rules:
+            label = "not_comparable"
+        elif pid != rid:
+            label = "renamed"
+        else:
+            label = "comparable"
+        counts[label] = counts.get(label, 0) + 1
+        # The record of last year carries this year's label to result_of.
+        matched[rid] = replace(prev, comparability=label)
     matched_prev = set(mapping.values())
     comparison = Comparison(
         previous_rules_id=previous.rules_id,
         previous_fingerprint=previous.receipt.rules_fingerprint,
-        same_rules=previous.receipt.rules_fingerprint == compiled.fingerprint,
+        same_rules=same_rules,
         new_agencies=tuple(i for i in ids if i not in mapping),
         dropped_agencies=tuple(sorted(p for p in prev_by_id if p not in matched_prev)),
         matched_by_alias=MappingProxyType(dict(sorted(match.by_alias.items()))),
         moved_block=tuple(moved),
         previous_year=previous.year,
         matched_by_name=MappingProxyType(dict(sorted(match.by_name.items()))),
+        label_counts=MappingProxyType(dict(sorted(counts.items()))),
+        previous_synthetic=bool(previous.comparison and previous.comparison.previous_synthetic),
     )
     return matched, comparison
 
 
 def result_of(core: Core, rank: int | None, prev: AgencyResult | None) -> AgencyResult:
-    """The immutable result record of one scored agency."""
+    """The immutable result record of one scored agency.
+
+    ``prev`` is last year's record as :func:`compare` matched it (its ``comparability`` is
+    this year's label), :data:`NEW_AGENCY` for an agency last year did not have, or
+    ``None`` without a previous year.
+    """
+    label = None if prev is None else prev.comparability
+    if prev is NEW_AGENCY:
+        prev = None
     agency = core.agency
     record = agency.record
     plan = agency.plan
@@ -190,6 +220,7 @@ def result_of(core: Core, rank: int | None, prev: AgencyResult | None) -> Agency
         prev.total if prev is not None else None,
         prev.tier if prev is not None else None,
         core.notes,
+        label,
     )
 
 

@@ -22,6 +22,7 @@ CSV_COLUMNS = (
     "rank",
     "previous_rank",
     "rank_change",
+    "comparability",
 )
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -64,6 +65,7 @@ def assessment_to_csv(assessment: Assessment, *, criteria: bool = True) -> str:
             "" if r.rank is None else str(r.rank),
             "" if r.previous_rank is None else str(r.previous_rank),
             "" if r.rank_change is None else str(r.rank_change),
+            r.comparability or "",
         ]
         for cid in leaf_ids:
             res = r.criteria.get(cid)

@@ -26,6 +26,8 @@ from udcntt.report._tables import (
     block_views,
     change_text,
     display_points,
+    has_labels,
+    label_text,
     ranking_headers,
     score_places,
 )
@@ -167,6 +169,8 @@ def _block_table(doc: DocumentObject, assessment: Assessment, view: BlockView, l
         if has_changes:
             values.append(("" if r.previous_rank is None else str(r.previous_rank), "center"))
             values.append((change_text(assessment, r, lang), "center"))
+            if has_labels(assessment):
+                values.append((label_text(r, lang), "center"))
         for index, (cell, (text, align)) in enumerate(zip(cells, values, strict=True)):
             _cell(cell, text, align=align, size=size, bold=index == len(view.groups) + 2)
     # Landscape A4 minus margins leaves about 24.7 cm.

@@ -26,6 +26,8 @@ from udcntt.report._tables import (
     change_text,
     display_points,
     group_heading,
+    has_labels,
+    label_text,
     lost_rows,
     next_tier_label,
     previous_year,
@@ -93,6 +95,7 @@ def _block_context(
                 "rank": "" if r.rank is None else r.rank,
                 "previous_rank": "" if r.previous_rank is None else r.previous_rank,
                 "change": change_text(assessment, r, lang),
+                "label": label_text(r, lang) if has_labels(assessment) else None,
                 "change_class": "up"
                 if (change or 0) > 0
                 else "down"

@@ -131,6 +131,7 @@ def _result(r: AgencyResult) -> dict[str, Any]:
         "rank_change": r.rank_change,
         "previous_total": _d(r.previous_total),
         "previous_tier": r.previous_tier,
+        "comparability": r.comparability,
         "criteria": {
             cid: {
                 "points": _d(c.points),

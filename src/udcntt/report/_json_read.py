@@ -353,6 +353,7 @@ def _result(
         previous_total=_dec(r["previous_total"]),
         previous_tier=r["previous_tier"],
         notes=tuple(r["notes"]),
+        comparability=r.get("comparability"),
     )
 
 

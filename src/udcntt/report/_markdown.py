@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from udcntt.evaluation import Assessment
+from udcntt.evaluation import Assessment, comparability_heading
 from udcntt.report._format import check_lang, fmt_number
 from udcntt.report._i18n import t
 from udcntt.report._narrative import narrative_paragraphs
@@ -17,6 +17,8 @@ from udcntt.report._tables import (
     change_text,
     display_points,
     group_heading,
+    has_labels,
+    label_text,
     previous_year,
     score_places,
 )
@@ -76,6 +78,9 @@ def assessment_to_markdown(assessment: Assessment, *, lang: str = "vi") -> str:
             )
             header.append(t(lang, "change"))
             align += ["---:", "---:"]
+            if has_labels(assessment):
+                header.append(comparability_heading(lang))
+                align.append(":---")
         lines += [_row(header), _row(align)]
         for stt, r in enumerate(view.results, start=1):
             cells = [
@@ -94,6 +99,8 @@ def assessment_to_markdown(assessment: Assessment, *, lang: str = "vi") -> str:
             if has_changes:
                 cells.append("" if r.previous_rank is None else str(r.previous_rank))
                 cells.append(change_text(assessment, r, lang))
+                if has_labels(assessment):
+                    cells.append(md_escape(label_text(r, lang)))
             lines.append(_row(cells))
         counts = view.tier_counts(list(assessment.tier_labels))
         summary = " · ".join(

@@ -13,7 +13,12 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from udcntt._words import in_sentence, lower_first, style, tier_word, word, word_n
-from udcntt.evaluation import AgencyResult, Assessment
+from udcntt.evaluation import (
+    AgencyResult,
+    Assessment,
+    baseline_sentence,
+    comparability_note,
+)
 from udcntt.report._figures import IndicatorFigure, ProvinceFigures, province_figures
 from udcntt.report._format import (
     check_lang,
@@ -59,7 +64,10 @@ def _changes(results: Sequence[AgencyResult], sign: int, lang: str) -> list[str]
     moved = [r for r in results if r.rank_change is not None and r.rank_change * sign > 0]
     by_size: dict[int, list[str]] = {}
     for r in moved:
-        by_size.setdefault(abs(r.rank_change or 0), []).append(r.name)
+        # A change against a derived or non-comparable last year says so after the name.
+        by_size.setdefault(abs(r.rank_change or 0), []).append(
+            r.name + comparability_note(r.comparability, lang)
+        )
     items: list[str] = []
     key = "narrative.rise" if sign > 0 else "narrative.fall"
     for size in sorted(by_size, reverse=True):
@@ -149,6 +157,9 @@ def _rank_sentences(assessment: Assessment, view: BlockView, lang: str) -> list[
     rises = _changes(view.results, 1, lang)
     falls = _changes(view.results, -1, lang)
     out: list[str] = []
+    carried = baseline_sentence(assessment.comparison, lang)
+    if carried:
+        out.append(carried)
     if rises:
         out.append(word("narrative.rises", lang, year=year, items=_join_items(rises, lang)))
     if falls:

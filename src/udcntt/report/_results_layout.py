@@ -114,6 +114,36 @@ _VALUE = Nullable(
     )
 )
 _TEMPLATE = Obj({"template": _LONG, "args": Map(_LONG, 100)})
+#: Comparability labels of a rank change (udcntt.evaluation.COMPARABILITY_LABELS).
+_LABELS = (
+    "comparable",
+    "renamed",
+    "derived:carry",
+    "derived:mean",
+    "derived:weighted",
+    "derived:sum",
+    "derived:best",
+    "derived:worst",
+    "new",
+    "not_comparable",
+)
+
+
+@dataclass(frozen=True)
+class _Labels(Const):
+    """A comparability label: one of :data:`_LABELS`, documented in the schema."""
+
+    def schema(self) -> dict[str, Any]:
+        return {**super().schema(), "description": _LABELS_DOC}
+
+
+_LABELS_DOC = (
+    "how the rank change compares with last year: 'comparable' (the same unit and "
+    "criteria), 'renamed' (one whole predecessor, values carried), 'derived:<method>' "
+    "(last year's value derived from the predecessors by the lineage's method: mean, "
+    "weighted, sum, best, worst), 'new' (no predecessor: no rank change), 'not_comparable' "
+    "(the criteria set or the block changed); null without a previous year"
+)
 
 _CRITERION = Obj(
     {
@@ -153,7 +183,10 @@ RESULT = Obj(
     },
     # The trace is what `udcntt explain` shows; reading a file never uses it (reports are
     # made from the results), so it is only required to be an object, not walked.
-    {"trace": Opaque("object", "how the points were reached; see udcntt explain")},
+    {
+        "trace": Opaque("object", "how the points were reached; see udcntt explain"),
+        "comparability": Nullable(_Labels(_LABELS)),
+    },
 )
 
 DIAGNOSTIC = Obj(
@@ -215,6 +248,11 @@ def _comparison_spec() -> Obj:
         "matched_by_name": Map(_ID),
         "moved_block": Arr(_ID),
         "previous_year": Nullable(Int(0, 9999)),
+        "label_counts": Map(_COUNT, 100),
+        "baseline": Map(AnyJson(), 100),
+        "criteria_compared": Arr(_ID),
+        "criteria_not_compared": Arr(_ID),
+        "previous_synthetic": Bool(),
     }
     return _fields_spec(Comparison, known, "how this year's results relate to last year's")
 

@@ -11,7 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from udcntt.evaluation import AgencyResult, Assessment, CriterionInfo, lost_points
+from udcntt.evaluation import (
+    AgencyResult,
+    Assessment,
+    CriterionInfo,
+    comparability_heading,
+    comparability_text,
+    lost_points,
+)
 from udcntt.report._format import fmt_change, fmt_number
 from udcntt.report._i18n import t
 
@@ -22,6 +29,8 @@ __all__ = [
     "change_text",
     "display_points",
     "group_heading",
+    "has_labels",
+    "label_text",
     "lost_rows",
     "next_tier_label",
     "previous_year",
@@ -94,7 +103,23 @@ def ranking_headers(
             t(lang, "previous_rank_year", year=prev) if prev else t(lang, "previous_rank")
         )
         headers.append(t(lang, "change"))
+        if has_labels(assessment):
+            headers.append(comparability_heading(lang))
     return headers
+
+
+def has_labels(assessment: Assessment) -> bool:
+    """Whether the ranking tables need a comparability column: some rank change is not
+    plainly comparable (renamed, derived, new or not comparable). When every change is
+    comparable the tables stay as they were; JSON and CSV always carry the labels."""
+    return assessment.comparison is not None and any(
+        r.comparability not in (None, "comparable") for r in assessment.results
+    )
+
+
+def label_text(result: AgencyResult, lang: str) -> str:
+    """The comparability cell: ``so sánh được``, ``suy ra (trung bình …)``, ``đơn vị mới``."""
+    return comparability_text(result.comparability, lang)
 
 
 def group_heading(group: CriterionInfo, lang: str) -> str:

@@ -25,6 +25,8 @@ from udcntt.report._i18n import t
 from udcntt.report._tables import (
     BlockView,
     block_views,
+    has_labels,
+    label_text,
     lost_rows,
     next_tier_label,
     ranking_headers,
@@ -97,6 +99,8 @@ def _block_sheet(book: Book, assessment: Assessment, view: BlockView, lang: str)
             if change is None and comp is not None and r.agency_id in comp.new_agencies:
                 change = t(lang, "new")
             values.append((change, '"+"0;"-"0;0', "center"))
+            if has_labels(assessment):
+                values.append((label_text(r, lang), None, "center"))
         for col, (value, fmt, align) in enumerate(values, start=1):
             fill = tier_fill(assessment, r.tier) if headers[col - 1] == t(lang, "tier") else None
             sh.put(

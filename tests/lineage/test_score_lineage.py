@@ -1,0 +1,252 @@
+"""``udcntt score --lineage``: rank changes across a reorganisation, labelled in every format."""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from udcntt.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+RULES = str(ROOT / "rules" / "dti-922-province.yaml")
+INDICES = (
+    "nhan_thuc_so",
+    "the_che_so",
+    "ha_tang_so",
+    "nhan_luc_so",
+    "an_toan_thong_tin_mang",
+    "hoat_dong_chinh_quyen_so",
+    "hoat_dong_kinh_te_so",
+    "hoat_dong_xa_hoi_so",
+)
+LINEAGE = """\
+title: Synthetic regrouping
+synthetic: true
+units:
+  - {id: a, name: Tỉnh A, block: tinh}
+  - {id: b, name: Tỉnh B, block: tinh}
+  - {id: c, name: Tỉnh C, block: tinh}
+  - {id: d, name: Tỉnh D, block: tinh}
+  - {id: e, name: Tỉnh E, block: tinh}
+events:
+  - {date: 2025-07-01, kind: merge, from: [a, b], to: {id: ab, name: Tỉnh AB}, basis: Nghị quyết 202/2025/QH15}
+  - {date: 2025-07-01, kind: rename, from: c, to: {id: c2, name: Tỉnh C mới}, basis: Nghị quyết 202/2025/QH15}
+baseline: {total: mean, levels: {2: mean}}
+"""
+
+
+def _survey(path: Path, units: list[tuple[str, str]], seed: int) -> None:
+    rng = random.Random(seed)
+    with path.open("w", encoding="utf-8", newline="") as f:
+        # Written the Vietnamese way: ';' between fields, a decimal comma (locale vi-VN).
+        w = csv.writer(f, delimiter=";")
+        w.writerow(["agency_id", "name", "block", "do_thi_thong_minh", *INDICES])
+        for uid, name in units:
+            values = (f"{rng.randint(4000, 9500) / 10000:.4f}".replace(".", ",") for _ in INDICES)
+            w.writerow([uid, name, "tinh", "", *values])
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> dict[str, Path]:
+    old = tmp_path / "2024.csv"
+    new = tmp_path / "2025.csv"
+    _survey(old, [(u, f"Tỉnh {u.upper()}") for u in "abcde"], 1)
+    _survey(
+        new,
+        [
+            ("ab", "Tỉnh AB"),
+            ("c2", "Tỉnh C mới"),
+            ("d", "Tỉnh D"),
+            ("e", "Tỉnh E"),
+            ("f", "Tỉnh F"),
+        ],
+        2,
+    )
+    lineage = tmp_path / "lineage.yaml"
+    lineage.write_text(
+        LINEAGE.replace(
+            "events:",
+            "events:\n  - {date: 2025-07-01, kind: create, to: {id: f, name: Tỉnh F, block: tinh}, basis: Quyết định 1}",
+        ),
+        encoding="utf-8",
+    )
+    return {"old": old, "new": new, "lineage": lineage, "dir": tmp_path}
+
+
+def test_every_rank_change_has_a_label_in_every_format(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = files["dir"]
+    outputs = [str(out / f"r.{ext}") for ext in ("json", "csv", "md", "html", "xlsx", "docx")]
+    args = [
+        "score",
+        RULES,
+        str(files["new"]),
+        "--year",
+        "2025",
+        "--previous",
+        str(files["old"]),
+        "--lineage",
+        str(files["lineage"]),
+    ]
+    assert main(args) == 0
+    text = capsys.readouterr().out
+    assert (
+        "Tính so sánh của thứ hạng: so sánh được: 2, suy ra (trung bình các đơn vị tiền thân): 1, "
+        "đơn vị mới: 1, đổi tên: 1" in text
+    )
+    assert "GIẢ LẬP" in text
+    assert main([*args, *(x for o in outputs for x in ("-o", o))]) == 0
+    capsys.readouterr()
+    data = json.loads((out / "r.json").read_text(encoding="utf-8"))
+    labels = {r["agency_id"]: r["comparability"] for r in data["results"]}
+    assert labels == {
+        "ab": "derived:mean",
+        "c2": "renamed",
+        "d": "comparable",
+        "e": "comparable",
+        "f": "new",
+    }
+    assert data["comparison"]["label_counts"] == {
+        "comparable": 2,
+        "derived:mean": 1,
+        "new": 1,
+        "renamed": 1,
+    }
+    assert data["comparison"]["previous_synthetic"] is True
+    assert data["comparison"]["baseline"]["units"]["ab"]["from"] == [
+        {"id": "a", "share": "1"},
+        {"id": "b", "share": "1"},
+    ]
+    with (out / "r.csv").open(encoding="utf-8") as f:
+        rows = {r["agency_id"]: r for r in csv.DictReader(f)}
+    assert rows["ab"]["comparability"] == "derived:mean" and rows["f"]["comparability"] == "new"
+    md = (out / "r.md").read_text(encoding="utf-8")
+    assert "So sánh với năm trước" in md and "suy ra (trung bình các đơn vị tiền thân)" in md
+    html = (out / "r.html").read_text(encoding="utf-8")
+    assert "đơn vị mới" in html and "đổi tên" in html
+    from docx import Document
+    from openpyxl import load_workbook
+
+    doc = Document(str(out / "r.docx"))
+    assert any("suy ra" in cell.text for t in doc.tables for row in t.rows for cell in row.cells)
+    book = load_workbook(out / "r.xlsx")
+    assert any("suy ra" in str(c.value) for ws in book for row in ws.iter_rows() for c in row)
+    # The narrative qualifies a derived rank change.
+    derived = next(r for r in data["results"] if r["agency_id"] == "ab")
+    if derived["rank_change"]:
+        assert "(so với giá trị năm trước suy ra: trung bình các đơn vị tiền thân)" in md
+    # The JSON reads back with its labels.
+    assert main(["report", str(out / "r.json"), "-o", str(out / "again.csv")]) == 0
+    with (out / "again.csv").open(encoding="utf-8") as f:
+        assert {r["agency_id"]: r["comparability"] for r in csv.DictReader(f)} == labels
+
+
+def test_narrative_never_writes_a_bare_rank_change_for_a_derived_unit(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    import udcntt
+    from udcntt.evaluation import comparability_note, compare_with_lineage
+    from udcntt.lineage import load_lineage
+    from udcntt.report import narrative
+
+    rules = udcntt.load_rules(RULES)
+    old = udcntt.evaluate(rules, udcntt.read_survey(files["old"], rules, year=2024))
+    new = udcntt.evaluate(rules, udcntt.read_survey(files["new"], rules, year=2025))
+    both = compare_with_lineage(new, old, load_lineage(files["lineage"]))
+    derived = [
+        r for r in both.results if r.rank_change and (r.comparability or "").startswith("derived")
+    ]
+    assert derived
+    for lang in ("vi", "en"):
+        text = narrative(both, lang=lang)
+        for r in derived:
+            assert r.name + comparability_note(r.comparability, lang) in text
+        for word in ("tăng", "giảm"):
+            assert all(f"{r.name} {word}" not in text for r in derived)
+
+
+def test_a_previous_survey_the_lineage_does_not_cover_is_an_error(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    stray = files["dir"] / "stray.csv"
+    _survey(stray, [("a", "Tỉnh A"), ("zz", "Tỉnh ZZ")], 3)
+    code = main(
+        [
+            "--lang",
+            "en",
+            "score",
+            RULES,
+            str(files["new"]),
+            "--year",
+            "2025",
+            "--previous",
+            str(stray),
+            "--lineage",
+            str(files["lineage"]),
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "E-LINEAGE-UNCOVERED" in err and "'zz'" in err and "previous year's results" in err
+    assert "stray.csv:row 3: error[E-LINEAGE-UNCOVERED]" in err  # at last year's row
+
+
+def test_lineage_without_previous_or_view_is_a_usage_error(files: dict[str, Path]) -> None:
+    assert main(["score", RULES, str(files["new"]), "--lineage", str(files["lineage"])]) == 2
+
+
+def test_two_views_of_one_year(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    """The 2024 survey (old units) ranked in the old structure and in the new one."""
+    out = files["dir"]
+    assert (
+        main(
+            [
+                "--lang",
+                "en",
+                "score",
+                RULES,
+                str(files["old"]),
+                "--year",
+                "2024",
+                "--lineage",
+                str(files["lineage"]),
+                "--view",
+                "both",
+            ]
+        )
+        == 0
+    )
+    text = capsys.readouterr().out
+    assert "the same year in the new structure of units" in text
+    assert "← " in text and "derived (mean of predecessors)" in text
+    assert (
+        main(
+            [
+                "score",
+                RULES,
+                str(files["old"]),
+                "--year",
+                "2024",
+                "--lineage",
+                str(files["lineage"]),
+                "--view",
+                "both",
+                "-o",
+                str(out / "v.json"),
+            ]
+        )
+        == 0
+    )
+    old = json.loads((out / "v-old.json").read_text(encoding="utf-8"))
+    new = json.loads((out / "v-new.json").read_text(encoding="utf-8"))
+    assert sorted(r["agency_id"] for r in old["results"]) == ["a", "b", "c", "d", "e"]
+    assert sorted(r["agency_id"] for r in new["results"]) == ["ab", "c2", "d", "e"]
+    shares = {r["agency_id"]: float(r["share"]) for r in old["results"]}
+    ab = next(r for r in new["results"] if r["agency_id"] == "ab")
+    assert abs(float(ab["share"]) - (shares["a"] + shares["b"]) / 2) < 0.00006
+    assert sorted(r["rank"] for r in new["results"]) == [1, 2, 3, 4]
