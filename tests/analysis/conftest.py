@@ -16,6 +16,8 @@ ROOT = Path(__file__).resolve().parents[2]
 RULES_2018 = ROOT / "rules" / "lam-dong-2018.yaml"
 SURVEY_2018 = ROOT / "examples" / "lam-dong-2018" / "survey-2018.csv"
 ANALYSIS_2018 = ROOT / "examples" / "lam-dong-2018" / "analysis.yaml"
+#: The head of an analysis file next to the shipped one.
+HEAD_2018 = "udcntt_analysis: 1\nextends: ../../rules/lam-dong-2018.yaml\n"
 
 #: Three criteria in one summing group, one block, tiers on points; for analytical cases.
 FLAT_RULES = """\
@@ -66,8 +68,9 @@ def flat_rules() -> RuleSet:
 
 def flat_survey(rules: RuleSet, rows: list[tuple[str, float, float, float]]) -> Dataset:
     """A survey of FLAT_RULES: one row (id, a, b, c) per agency."""
-    from udcntt.data import AgencyRecord
     from decimal import Decimal
+
+    from udcntt.data import AgencyRecord
 
     return Dataset(
         agencies=tuple(

@@ -22,6 +22,7 @@ CONFIDENT = 0.9
 SENTENCES: dict[str, dict[str, str]] = {
     "vi": {
         "overlap": "Trong {block}, hạng {first} đến {last} không phân biệt được: khoảng tin cậy 5–95 % chồng lấn.",
+        "overlaps": "Trong {block}, không phân biệt được các hạng trong mỗi nhóm {groups}: khoảng tin cậy 5–95 % chồng lấn.",
         "stable": "Trong {block}, mọi thứ hạng đều ổn định: khoảng tin cậy 5–95 % của mỗi đơn vị chỉ gồm một hạng.",
         "tier": "{agency}: xếp loại {tier} với xác suất {p} %.",
         "change": "{agency}: thay đổi {change} bậc giữ đúng chiều trong {p} % số lần rút.",
@@ -31,6 +32,7 @@ SENTENCES: dict[str, dict[str, str]] = {
     },
     "en": {
         "overlap": "In {block}, ranks {first} to {last} cannot be told apart: their 5–95 % intervals overlap.",
+        "overlaps": "In {block}, the ranks within each of {groups} cannot be told apart: their 5–95 % intervals overlap.",
         "stable": "In {block}, every rank is stable: each agency's 5–95 % interval holds one rank.",
         "tier": "{agency}: tier {tier} with probability {p} %.",
         "change": "{agency}: the published change of {change} places keeps its sign in {p} % of the draws.",
@@ -76,7 +78,11 @@ def narrative(result: AnalysisResult, lang: str = "vi") -> list[str]:
                 start = k
         if rows and not runs and all(i.low == i.high for i in rows):
             out.append(say["stable"].format(block=label))
-        out.extend(say["overlap"].format(block=label, first=a, last=b) for a, b in runs)
+        if len(runs) == 1:
+            out.append(say["overlap"].format(block=label, first=runs[0][0], last=runs[0][1]))
+        elif runs:
+            groups = ", ".join(f"{a}–{b}" for a, b in runs)
+            out.append(say["overlaps"].format(block=label, groups=groups))
     for i in result.intervals:
         p = i.tier_probability.get(i.tier, 1.0)
         if p < CONFIDENT:
