@@ -246,7 +246,7 @@ def cmd_score(args: argparse.Namespace, printer: Printer) -> int:
     previous = _previous(args, rules)
     options = {"lenient": bool(args.lenient), "locale": args.locale, "previous": bool(previous)}
     bar = Progress(printer, len(data.agencies), "udcntt score")
-    across = getattr(args, "lineage", None) is not None
+    across = getattr(args, "lineage", None) is not None or getattr(args, "crosswalk", None)
     try:
         assessment = evaluate(
             rules,

@@ -11,8 +11,9 @@ from typing import Any
 from udcntt.cli._output import Printer
 from udcntt.data import Dataset
 from udcntt.errors import Message, Severity, UsageError, msg
-from udcntt.evaluation import Assessment
+from udcntt.evaluation import Assessment, Rescored
 from udcntt.lineage import Lineage, Link, UnitState, check_registry, load_lineage, parse_date
+from udcntt.program import load_rules
 
 __all__ = ["cmd_lineage", "lineage_date", "score_across"]
 
@@ -181,6 +182,56 @@ def _side_by_side(old: Assessment, new: Assessment, printer: Printer) -> None:
                     printer.line(f"         ← {was:>4}  {before.name[:40]:<40} {before.share!s:>8}")
 
 
+def _rescored(args: argparse.Namespace) -> tuple[Assessment, Rescored]:
+    """Last year's survey scored under this year's rules through ``--crosswalk``."""
+    from udcntt.cli._commands import read_data
+    from udcntt.evaluation import rescore
+    from udcntt.lineage import load_crosswalk
+
+    if not args.previous or not args.previous_rules:
+        raise UsageError(
+            msg("--crosswalk needs --previous (last year's survey) and --previous-rules"),
+            code="E-USAGE",
+        )
+    rules = load_rules(args.rules)
+    old_rules = load_rules(args.previous_rules)
+    walk = load_crosswalk(args.crosswalk, old_rules, rules)
+    data = read_data(
+        args.previous,
+        old_rules,
+        argparse.Namespace(**{**vars(args), "year": None}),
+        layout_file=args.previous_layout,
+    )
+    rescored = rescore(data, old_rules, rules, walk)
+    return rescored.assessment, rescored
+
+
+def _criteria_note(assessment: Assessment, printer: Printer) -> None:
+    comparison = assessment.comparison
+    if comparison is None:
+        return
+    lang = printer.lang
+    printer.note(
+        _render(
+            msg(
+                "compared with last year under this year's rules: {compared}",
+                compared=", ".join(comparison.criteria_compared) or "-",
+            ),
+            lang,
+        )
+    )
+    if comparison.criteria_not_compared:
+        printer.note(
+            _render(
+                msg(
+                    "not compared (no source in the crosswalk): {criteria}",
+                    criteria=", ".join(comparison.criteria_not_compared),
+                ),
+                lang,
+            )
+        )
+
+
 def score_across(
     args: argparse.Namespace,
     assessment: Assessment,
@@ -191,25 +242,51 @@ def score_across(
     """The rest of ``udcntt score --lineage``: rank changes across the lineage, views.
 
     Raises:
-        UsageError: ``--lineage`` without ``--previous`` or ``--view``.
+        UsageError: ``--lineage`` without ``--previous`` or ``--view``; ``--crosswalk``
+            without ``--previous`` and ``--previous-rules``.
     """
     from udcntt.cli._commands import _rows_summary, _summary, write_outputs
     from udcntt.cli._files import check_files
     from udcntt.evaluation import compare_with_lineage, regroup
 
     outputs = list(args.output or [])
-    check_files([("lineage", args.lineage)], outputs)
+    check_files(
+        [(k, getattr(args, k)) for k in ("lineage", "crosswalk") if getattr(args, k, None)],
+        outputs,
+    )
     view = args.view
-    if previous is None and view is None:
+    if args.lineage is None and view is not None:
+        raise UsageError(msg("--view needs --lineage"), code="E-USAGE")
+    if args.lineage is not None and previous is None and view is None:
         raise UsageError(
             msg("--lineage needs --previous (rank changes) or --view (the new structure)"),
             code="E-USAGE",
         )
-    lineage = load_lineage(args.lineage)
+    rescored = None
+    if args.crosswalk is not None:
+        previous, rescored = _rescored(args)
+    lineage = load_lineage(args.lineage) if args.lineage is not None else None
     old = assessment
-    if previous is not None:
-        old = compare_with_lineage(assessment, previous, lineage)
-    new = regroup(assessment, lineage, at=args.at) if view in ("new", "both") else None
+    if previous is not None and lineage is not None:
+        old = compare_with_lineage(
+            assessment,
+            previous,
+            lineage,
+            same_rules=None if rescored is None else rescored.complete,
+            criteria_compared=() if rescored is None else rescored.compared,
+            criteria_not_compared=() if rescored is None else rescored.not_compared,
+        )
+    elif previous is not None and rescored is not None:
+        from udcntt.evaluation import evaluate, mark_compared
+
+        rules = load_rules(args.rules)
+        old = mark_compared(evaluate(rules, data, previous=previous), rescored)
+    if rescored is not None:
+        _criteria_note(old, printer)
+    if lineage is None:
+        new = None
+    else:
+        new = regroup(assessment, lineage, at=args.at) if view in ("new", "both") else None
     if old.diagnostics:
         printer.diagnostics(old.diagnostics)
     _rows_summary(data, old, printer, bool(args.lenient))

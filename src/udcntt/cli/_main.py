@@ -188,6 +188,12 @@ def build_parser() -> argparse.ArgumentParser:
         "and splits, and label every rank change",
     )
     p.add_argument(
+        "--crosswalk",
+        metavar="FILE",
+        help="crosswalk from --previous-rules to RULES (YAML): re-score last year's survey "
+        "under this year's rules where it covers them",
+    )
+    p.add_argument(
         "--view",
         choices=("old", "new", "both"),
         help="with --lineage, rank this year's survey in the old structure of units, in the "

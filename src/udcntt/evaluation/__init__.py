@@ -11,6 +11,7 @@ from udcntt.evaluation._assessment import (
     TierInfo,
 )
 from udcntt.evaluation._baseline import compare_with_lineage, derive_value
+from udcntt.evaluation._crosswalk_rescore import Rescored, mark_compared, rescore
 from udcntt.evaluation._evaluate import evaluate
 from udcntt.evaluation._explain import TRACE_VERSION, explain, lost_points, points_to_next_tier
 from udcntt.evaluation._inputs import imputations, prepare
@@ -41,6 +42,7 @@ __all__ = [
     "GeneratedCodeError",
     "IndicatorInfo",
     "Receipt",
+    "Rescored",
     "RuleFailure",
     "TierInfo",
     "baseline_sentence",
@@ -58,11 +60,13 @@ __all__ = [
     "imputations",
     "label_counts_text",
     "lost_points",
+    "mark_compared",
     "points_to_next_tier",
     "prepare",
     "quantize",
     "rank_change",
     "regroup",
+    "rescore",
     "run_leaf",
     "run_rule_tests",
     "tier_of",
