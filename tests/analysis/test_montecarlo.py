@@ -189,3 +189,20 @@ def test_imputation_alternatives_change_missing_values_only(flat_rules: RuleSet)
     # Scored zero (the rule's policy) a3 is last; imputed with the mean (60) it passes a2.
     assert a3.rank == 3 and a3.low == 2 and a3.high == 3
     assert result.interval("a1").low == result.interval("a1").high == 1
+
+
+def test_linear_path_equals_the_tree_walk(flat_rules: RuleSet) -> None:
+    """For a tree of sums the one-product path gives the group-by-group totals."""
+    from udcntt.analysis._engine import aggregate
+    from udcntt.analysis._model import block_models
+
+    data = flat_survey(flat_rules, [("a", 100, 60, 50), ("b", 70, 100, 50), ("c", 10, 0, 90)])
+    model = block_models(flat_rules, udcntt.evaluate(flat_rules, data))[0]
+    assert model.linear
+    factors = np.random.default_rng(4).uniform(0.0, 2.0, size=(16, len(model.nodes)))
+    fast = aggregate(model, factors, {}, model.shares, None)
+    walked = aggregate(model, factors, {}, model.shares, None, keep=("nhom",))
+    assert "nhom" in walked.groups and not fast.groups
+    np.testing.assert_allclose(fast.total, walked.total, rtol=1e-12)
+    np.testing.assert_allclose(fast.applicable, walked.applicable, rtol=1e-12)
+    np.testing.assert_allclose(fast.full, walked.full, rtol=1e-12)

@@ -70,6 +70,8 @@ def aggregate(
         logs: their logs (:func:`log_shares`), needed when a geometric mean can occur.
         keep: ids of groups whose points are returned (tie-break keys).
     """
+    if model.linear and not choices and not keep:
+        return _linear(model, factors, shares)
     nodes = model.nodes
     d = factors.shape[0]
     points: dict[int, FloatArray] = {}
@@ -169,6 +171,33 @@ def aggregate(
     return Aggregated(total, applicable, block_full, kept)
 
 
+def _linear(model: BlockModel, factors: FloatArray, shares: FloatArray) -> Aggregated:
+    """A tree of sums: each leaf's coefficient is its max times the factors of the leaf
+    and of its ancestors, and the total one matrix product (as a hand-written composite)."""
+    d = factors.shape[0]
+    ones = np.concatenate([factors, np.ones((d, 1))], axis=1)
+    coef = factors[:, model.leaves] * np.array([model.nodes[i].max for i in model.leaves])
+    for level in model.ancestors:
+        coef = coef * ones[:, level]
+    total: FloatArray
+    applicable: FloatArray
+    if shares.ndim == 2:
+        total = coef @ model.shares_t
+    else:
+        total = np.einsum("dl,dal->da", coef, shares, optimize=True)
+    full = coef.sum(axis=1)
+    mask_t = model.mask_t
+    if mask_t is None:
+        applicable = np.broadcast_to(full[:, None], total.shape)
+    else:
+        applicable = coef @ mask_t
+    if model.rescale_total:
+        scale = np.divide(full[:, None], applicable, out=np.zeros_like(total), where=applicable > 0)
+        total = total * scale
+        applicable = np.where(applicable > 0, full[:, None], 0.0)
+    return Aggregated(total, applicable, full, {})
+
+
 def round_keys(values: FloatArray, places: int, mode: str = "half_up") -> IntArray:
     """Values rounded to ``places`` decimals as the rule file's ``rounding.mode`` says
     (``half_up``, ``half_even``, ``down``), as integers (exact comparisons).
@@ -193,7 +222,10 @@ def competition_ranks(keys: list[IntArray]) -> IntArray:
 
     ``keys[0]`` decides, later keys break ties; agencies equal on every key share a rank.
     """
-    order = np.lexsort(tuple(-k for k in reversed(keys)), axis=-1)
+    if len(keys) == 1:
+        order = np.argsort(-keys[0], axis=-1, kind="stable")
+    else:
+        order = np.lexsort(tuple(-k for k in reversed(keys)), axis=-1)
     n = order.shape[-1]
     new = np.zeros(order.shape, dtype=bool)
     new[..., 0] = True

@@ -10,6 +10,7 @@ and geometric means, ``not_applicable: rescale``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -23,6 +24,7 @@ from udcntt.model import RuleSet
 __all__ = ["AGG_CODES", "BlockModel", "Node", "block_models"]
 
 FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
 
 #: Aggregation codes of the engine.
 AGG_CODES = {"sum": 0, "weighted_mean": 1, "geometric_mean": 2}
@@ -73,6 +75,40 @@ class BlockModel:
     def by_id(self) -> dict[str, Node]:
         """Nodes by criterion id."""
         return {n.id: n for n in self.nodes}
+
+    @cached_property
+    def linear(self) -> bool:
+        """Whether every group sums without ``rescale_na``: the total is then linear in the
+        leaf shares, one matrix product per chunk (see ``_engine.aggregate``)."""
+        return all(n.is_leaf or (n.aggregate == 0 and not n.rescale_na) for n in self.nodes)
+
+    @cached_property
+    def ancestors(self) -> IntArray:
+        """(depth, L): the node index of each leaf's ancestor at each level above it, or
+        ``len(nodes)`` (a column of ones) where the leaf has no ancestor that high."""
+        chains: list[list[int]] = []
+        for ni in self.leaves:
+            chain = []
+            p = self.nodes[ni].parent
+            while p >= 0:
+                chain.append(p)
+                p = self.nodes[p].parent
+            chains.append(chain)
+        depth = max((len(c) for c in chains), default=0)
+        pad = len(self.nodes)
+        return np.array(
+            [[c[k] if k < len(c) else pad for c in chains] for k in range(depth)], dtype=np.int64
+        ).reshape(depth, len(self.leaves))
+
+    @cached_property
+    def shares_t(self) -> FloatArray:
+        """The shares transposed (leaves × agencies), contiguous for matrix products."""
+        return np.ascontiguousarray(self.shares.T)
+
+    @cached_property
+    def mask_t(self) -> FloatArray | None:
+        """The mask transposed, or ``None`` when every leaf applies to every agency."""
+        return None if bool(self.mask.all()) else np.ascontiguousarray(self.mask.T)
 
 
 def _float(x: Any) -> float:
