@@ -187,10 +187,8 @@ def _linear(model: BlockModel, factors: FloatArray, shares: FloatArray) -> Aggre
         total = np.einsum("dl,dal->da", coef, shares, optimize=True)
     full = coef.sum(axis=1)
     mask_t = model.mask_t
-    if mask_t is None:
-        applicable = np.broadcast_to(full[:, None], total.shape)
-    else:
-        applicable = coef @ mask_t
+    # Without any criterion that does not apply, every agency's maximum is the block's.
+    applicable = np.broadcast_to(full[:, None], total.shape) if mask_t is None else coef @ mask_t
     if model.rescale_total:
         scale = np.divide(full[:, None], applicable, out=np.zeros_like(total), where=applicable > 0)
         total = total * scale
