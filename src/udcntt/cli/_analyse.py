@@ -122,15 +122,22 @@ def cmd_analyse(args: argparse.Namespace, printer: Printer) -> int:
     if not outputs:
         for sentence in sentences(result, printer.lang):
             printer.line(sentence)
-        names = {r.agency_id: r.name for r in result.assessment.results}
-        for item in result.intervals:
-            if item.rank is None:
-                continue
-            p = item.tier_probability.get(item.tier, 0.0)
-            printer.line(
-                f"{item.rank:>4}  [{item.low}–{item.high}]  {names[item.agency][:46]:<46} "
-                f"{item.tier:<12} {p * 100:5.1f} %"
+        assessment = result.assessment
+        names = {r.agency_id: r.name for r in assessment.results}
+        labels = {t.id: t.label for t in assessment.tiers}
+        for block in assessment.blocks():
+            printer.line(f"\n{assessment.block_labels[block]}")
+            rows = sorted(
+                (i for i in result.intervals if i.block == block and i.rank is not None),
+                key=lambda i: (i.rank or 0, i.agency),
             )
+            for item in rows:
+                p = item.tier_probability.get(item.tier, 0.0)
+                span = f"[{item.low}–{item.high}]"
+                printer.line(
+                    f"{item.rank:>4}  {span:<9} {names[item.agency][:46]:<46} "
+                    f"{labels.get(item.tier, item.tier):<12} {p * 100:5.1f} %"
+                )
     for out in outputs:
         write_analysis(result, out, lang=printer.lang)
         printer.note(printer.t("wrote", path=out))
