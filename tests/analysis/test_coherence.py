@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from tests.analysis.conftest import flat_survey
 
-from udcntt.analysis import analyse, cronbach_alpha
+from udcntt.analysis import analyse, cronbach_alpha, narrative
 from udcntt.analysis._coherence import pearson
 from udcntt.data import Dataset
 from udcntt.model import RuleSet
@@ -52,6 +52,14 @@ def test_audit_flags_a_criterion_against_its_group(flat_rules: RuleSet) -> None:
     assert sum(pca["weights"].values()) == pytest.approx(1.0, abs=1e-5)
     assert pca["variance_explained"][0] > 0.8
     assert audit.alpha["nhom"] is not None
+    en = narrative(result, "en")
+    assert (
+        "In Khối, criteria tc_c are negatively correlated with their group: check the indicator's direction or where the criterion sits."
+        in en
+    )
+    assert any(
+        s.startswith("Trong Khối, tiêu chí tc_c tương quan âm") for s in narrative(result, "vi")
+    )
 
 
 def test_audit_of_the_example(rules_2018: RuleSet, survey_2018: Dataset) -> None:

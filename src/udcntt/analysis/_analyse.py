@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -112,6 +112,7 @@ def analyse(
     draws: int | None = None,
     seed: int | None = None,
     sensitivity: bool = True,
+    on_error: Literal["raise", "skip"] = "raise",
 ) -> AnalysisResult:
     """Uncertainty and sensitivity analysis of a survey's ranks.
 
@@ -124,6 +125,8 @@ def analyse(
         draws: Monte Carlo draws (default: the file's ``draws``).
         seed: the seed (default: the file's ``seed``).
         sensitivity: also compute Sobol indices and one-at-a-time runs.
+        on_error: as :func:`udcntt.evaluate`: ``"skip"`` leaves out the agencies that
+            cannot be scored (``udcntt analyse --lenient``).
 
     Returns:
         The :class:`AnalysisResult`.
@@ -149,7 +152,7 @@ def analyse(
         spec, where = replace(spec, draws=draws), None
     if seed is not None:
         spec = replace(spec, seed=seed)
-    assessment = evaluate(ruleset, data, previous=previous)
+    assessment = evaluate(ruleset, data, previous=previous, on_error=on_error)
     models = block_models(ruleset, assessment)
     scenarios, skipped = scenario_deltas(ruleset, data, assessment, models, spec.factors)
     problem = Problem(ruleset, models, spec.factors, scenarios)

@@ -29,6 +29,8 @@ SENTENCES: dict[str, dict[str, str]] = {
         "sobol": "Yếu tố ảnh hưởng nhiều nhất đến thứ hạng là {factor} (chỉ số Sobol toàn phần {total}).",
         "shift": "Trung bình qua {draws} lần rút, mỗi đơn vị lệch {shift} bậc so với thứ hạng công bố.",
         "none": "Không khai báo yếu tố bất định nào: thứ hạng công bố là thứ hạng duy nhất.",
+        "negative_with_group": "Trong {block}, tiêu chí {criteria} tương quan âm với nhóm của mình: nên xem lại chiều của chỉ tiêu hoặc vị trí của tiêu chí.",
+        "dominates_total": "Trong {block}, tiêu chí {criteria} chi phối tổng điểm: trọng số hiệu dụng lớn hơn hai lần trọng số danh nghĩa.",
     },
     "en": {
         "overlap": "In {block}, ranks {first} to {last} cannot be told apart: their 5–95 % intervals overlap.",
@@ -39,6 +41,8 @@ SENTENCES: dict[str, dict[str, str]] = {
         "sobol": "The input that moves the ranks most is {factor} (total Sobol index {total}).",
         "shift": "Over {draws} draws, an agency's rank differs from the published one by {shift} places on average.",
         "none": "No uncertainty is declared: the published ranking is the only one.",
+        "negative_with_group": "In {block}, criteria {criteria} are negatively correlated with their group: check the indicator's direction or where the criterion sits.",
+        "dominates_total": "In {block}, criteria {criteria} dominate the total: their effective weight is over twice the nominal one.",
     },
 }
 
@@ -99,6 +103,12 @@ def narrative(result: AnalysisResult, lang: str = "vi") -> list[str]:
             )
     if result.spec.factors:
         out.append(say["shift"].format(draws=result.draws, shift=f"{result.mean_rank_shift:.2f}"))
+    for audit in result.coherence:
+        label = assessment.block_labels[audit.block]
+        for flag in ("negative_with_group", "dominates_total"):
+            ids = [f["criterion"] for f in audit.flags if f["flag"] == flag]
+            if ids:
+                out.append(say[flag].format(block=label, criteria=", ".join(ids)))
     if result.sobol:
         top = max(result.sobol, key=lambda s: (s.total, s.name))
         if top.total > 0:

@@ -115,7 +115,10 @@ def cmd_analyse(args: argparse.Namespace, printer: Printer) -> int:
         draws=args.draws,
         seed=args.seed,
         sensitivity=not args.no_sensitivity,
+        on_error="skip" if args.lenient else "raise",
     )
+    if result.assessment.diagnostics:
+        printer.diagnostics(result.assessment.diagnostics)
     if args.format == "json" and not outputs:
         printer.line(analysis_to_json(result).rstrip("\n"))
         return EXIT_OK
