@@ -17,6 +17,12 @@ FILES = {
     "agencies.yaml": ROOT / "examples" / "lam-dong" / "agencies.yaml",
     "survey-2016.csv": ROOT / "examples" / "lam-dong" / "survey-2016.csv",
     "survey-2017.csv": ROOT / "examples" / "lam-dong" / "survey-2017.csv",
+    # udcntt demo --example lam-dong-2025 (synthetic; see examples/lam-dong-2025/make_data.py)
+    "commune-2025.yaml": ROOT / "rules" / "commune-2025.yaml",
+    "lam-dong-2025-agencies.yaml": ROOT / "examples" / "lam-dong-2025" / "agencies.yaml",
+    "lam-dong-2025-lineage.yaml": ROOT / "examples" / "lam-dong-2025" / "lineage.yaml",
+    "lam-dong-2025-survey-2024.csv": ROOT / "examples" / "lam-dong-2025" / "survey-2024.csv",
+    "lam-dong-2025-survey-2025.csv": ROOT / "examples" / "lam-dong-2025" / "survey-2025.csv",
 }
 
 

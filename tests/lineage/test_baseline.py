@@ -231,3 +231,28 @@ def test_without_lineage_every_change_is_labelled(rules: udcntt.RuleSet) -> None
         rules, udcntt.Dataset.from_records([{"id": "a", "block": "tinh", "values": _values(rng)}])
     )
     assert alone.results[0].comparability is None
+
+
+def test_dti_2024_both_views_of_one_year(
+    years: tuple[udcntt.Assessment, udcntt.Assessment],
+) -> None:
+    """The 2024 year in the old units (7) and regrouped into the new ones (4), as published:
+    a merged unit's main indices are the plain mean of its predecessors'."""
+    from udcntt.evaluation import regroup
+
+    old, _ = years
+    new_view = regroup(old, load_lineage("lineage.yaml", text=LINEAGE), at=dt.date(2025, 7, 1))
+    assert sorted(r.agency_id for r in old.results) == list("abcdefg")
+    assert sorted(r.agency_id for r in new_view.results) == ["abc", "de", "f_moi", "g"]
+    for merged, parts in (("abc", "abc"), ("de", "de")):
+        unit = new_view.by_id(merged)
+        assert unit.comparability == "derived:mean"
+        for cid in MAIN:
+            mean = sum(old.by_id(p).criteria[cid].points for p in parts) / len(parts)  # type: ignore[misc]
+            assert unit.criteria[cid].points == mean.quantize(Decimal("0.0001"))
+        share = sum(old.by_id(p).share for p in parts) / len(parts)
+        assert unit.share == share.quantize(Decimal("0.0001"))
+    assert new_view.by_id("f_moi").total == old.by_id("f").total
+    assert new_view.by_id("f_moi").comparability == "renamed"
+    ranks = sorted(new_view.results, key=lambda r: -r.share)
+    assert [r.rank for r in ranks] == [1, 2, 3, 4]

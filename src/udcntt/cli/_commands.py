@@ -243,10 +243,11 @@ def cmd_score(args: argparse.Namespace, printer: Printer) -> int:
     if not data.agencies:
         printer.diagnostics(data.diagnostics)
         return _nothing_scored(printer, args.format, args.data)
-    previous = _previous(args, rules)
+    across = getattr(args, "lineage", None) is not None or getattr(args, "crosswalk", None)
+    # Across a reorganisation last year's units are not this year's registry's: read there.
+    previous = None if across else _previous(args, rules)
     options = {"lenient": bool(args.lenient), "locale": args.locale, "previous": bool(previous)}
     bar = Progress(printer, len(data.agencies), "udcntt score")
-    across = getattr(args, "lineage", None) is not None or getattr(args, "crosswalk", None)
     try:
         assessment = evaluate(
             rules,
@@ -382,6 +383,10 @@ def demo_files() -> dict[str, Path]:
 
 def cmd_demo(args: argparse.Namespace, printer: Printer) -> int:
     """``udcntt demo``: the founding article reproduced from its rule file and example data."""
+    if getattr(args, "example", "lam-dong-2017") == "lam-dong-2025":
+        from udcntt.cli._demo_2025 import demo_2025
+
+        return demo_2025(args, printer)
     from udcntt.data import read_registry, read_survey
 
     out = Path(args.output)

@@ -47,7 +47,8 @@ def _origin(link: Link, lineage: Lineage, lang: str) -> str:
 
 
 def _how(links: tuple[Link, ...], lang: str) -> str:
-    events = list(dict.fromkeys(e for link in links for e in link.events))
+    """The events crossed, oldest first, each said once."""
+    events = sorted({e for link in links for e in link.events}, key=lambda e: (e.date, e.kind))
     parts = [
         _render(
             msg(
@@ -60,7 +61,7 @@ def _how(links: tuple[Link, ...], lang: str) -> str:
         )
         for e in events
     ]
-    return "; ".join(parts)
+    return "; ".join(dict.fromkeys(parts))
 
 
 def _as_json(states: tuple[UnitState, ...], lineage: Lineage, at: dt.date) -> dict[str, Any]:
@@ -182,6 +183,25 @@ def _side_by_side(old: Assessment, new: Assessment, printer: Printer) -> None:
                     printer.line(f"         ← {was:>4}  {before.name[:40]:<40} {before.share!s:>8}")
 
 
+def _read_previous(args: argparse.Namespace) -> Assessment:
+    """Last year's results (JSON) or survey, read without this year's registry: across a
+    reorganisation the lineage, not the registry, says which units they were."""
+    from udcntt.cli._commands import read_data
+    from udcntt.evaluation import evaluate
+    from udcntt.report import is_assessment_file, load_assessment
+
+    if is_assessment_file(args.previous):
+        return load_assessment(args.previous)
+    rules = load_rules(args.previous_rules or args.rules)
+    data = read_data(
+        args.previous,
+        rules,
+        argparse.Namespace(**{**vars(args), "year": None, "registry": None}),
+        layout_file=args.previous_layout,
+    )
+    return evaluate(rules, data)
+
+
 def _rescored(args: argparse.Namespace) -> tuple[Assessment, Rescored]:
     """Last year's survey scored under this year's rules through ``--crosswalk``."""
     from udcntt.cli._commands import read_data
@@ -199,7 +219,7 @@ def _rescored(args: argparse.Namespace) -> tuple[Assessment, Rescored]:
     data = read_data(
         args.previous,
         old_rules,
-        argparse.Namespace(**{**vars(args), "year": None}),
+        argparse.Namespace(**{**vars(args), "year": None, "registry": None}),
         layout_file=args.previous_layout,
     )
     rescored = rescore(data, old_rules, rules, walk)
@@ -257,7 +277,7 @@ def score_across(
     view = args.view
     if args.lineage is None and view is not None:
         raise UsageError(msg("--view needs --lineage"), code="E-USAGE")
-    if args.lineage is not None and previous is None and view is None:
+    if args.lineage is not None and not args.previous and view is None:
         raise UsageError(
             msg("--lineage needs --previous (rank changes) or --view (the new structure)"),
             code="E-USAGE",
@@ -265,6 +285,8 @@ def score_across(
     rescored = None
     if args.crosswalk is not None:
         previous, rescored = _rescored(args)
+    elif args.previous:
+        previous = _read_previous(args)
     lineage = load_lineage(args.lineage) if args.lineage is not None else None
     old = assessment
     if previous is not None and lineage is not None:

@@ -54,7 +54,7 @@ _EPILOG = {
     "template": "example:\n  udcntt template rules/lam-dong-2017.yaml -o phieu-khao-sat-2018.xlsx",
     "report": "example:\n  udcntt report ket-qua-2017.json -o bao-cao-2017.docx --lang vi",
     "schema": "example:\n  udcntt schema -o udcntt-rules.schema.json\n  udcntt schema --assessment",
-    "demo": "example:\n  udcntt demo -o demo-output/",
+    "demo": "example:\n  udcntt demo -o demo-output/\n  udcntt demo --example lam-dong-2025 -o demo-2025/",
     "analyse": "example:\n  udcntt analyse rules/lam-dong-2018.yaml examples/lam-dong-2018/survey-2018.csv \\\n"
     "      --analysis examples/lam-dong-2018/analysis.yaml -o do-vung.html -o do-vung.json",
     "lineage": "example:\n  udcntt lineage examples/lam-dong-2025/lineage.yaml --at 2025-07-01",
@@ -253,8 +253,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_analyse_parser(p)
 
-    p = command("demo", "score the shipped Lâm Đồng 2017 example and write its reports")
+    p = command("demo", "score a shipped example (Lâm Đồng 2017 by default) and write its reports")
     p.add_argument("-o", "--output", default="udcntt-demo", metavar="DIR", help="output folder")
+    p.add_argument(
+        "--example",
+        choices=("lam-dong-2017", "lam-dong-2025"),
+        default="lam-dong-2017",
+        help="lam-dong-2017: the founding article; lam-dong-2025: the merged province "
+        "(synthetic), ranks compared across the 2025 reorganisation",
+    )
     return parser
 
 

@@ -82,7 +82,7 @@ class Replay:
         self.r = r
         self.units = units
         self.last: tuple[dt.date, int] | None = None
-        self.today: dict[str, tuple[dt.date, int, bool]] = {}  # unit → (date, line, ends)
+        self.today: dict[str, tuple[dt.date, int, bool | None]] = {}  # unit → (date, line, ends; None: created)
 
     def run(self, raw_events: list[Any]) -> list[Event]:
         out = []
@@ -181,6 +181,9 @@ class Replay:
             )
             return None
         seen = self.today.get(uid)
+        if seen is not None and seen[0] == day and seen[2] is None and not ends:
+            # Created earlier the same day (a merger), it may also receive part of a split.
+            return unit
         if seen is not None and seen[0] == day:
             if ends and seen[2]:
                 r.error(
@@ -250,7 +253,7 @@ class Replay:
                 )
             return None
         self.units[unit.id] = unit
-        self.today[unit.id] = (day, r.at(path).line or 0, False)
+        self.today[unit.id] = (day, r.at(path).line or 0, None)
         return unit
 
 
