@@ -18,13 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from udcntt._words import heading
-from udcntt.evaluation import (
-    AgencyResult,
-    Assessment,
-    baseline_sentence,
-    label_counts_text,
-    points_to_next_tier,
-)
+from udcntt.evaluation import AgencyResult, Assessment, points_to_next_tier
 from udcntt.report._figures import ProvinceFigures, ShareFigure, province_figures
 from udcntt.report._format import check_lang, fmt_fraction
 from udcntt.report._i18n import t
@@ -448,6 +442,8 @@ def _validation_sheet(book: Book, assessment: Assessment, lang: str) -> None:
             ),
         ]
         if comp.label_counts:  # rank changes across a reorganisation, synthetic baselines
+            from udcntt.evaluation import baseline_sentence, label_counts_text
+
             items.append((t(lang, "comparison"), label_counts_text(comp.label_counts, lang)))
             items.append(("", baseline_sentence(comp, lang) or ""))
         for label, value in items:
