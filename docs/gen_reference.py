@@ -46,7 +46,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, RootModel
 from pydantic_core import PydanticUndefined
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -180,7 +180,10 @@ FIELD_DOCS: dict[str, str] = {
     "Criterion.reconstructed": "Marks a criterion whose rule is reconstructed, not from the official text.",
     "Criterion.evidence": "The document required as evidence (minh chứng), as text.",
     "Criterion.children": "Sub-criteria: makes this criterion a group.",
-    "Criterion.aggregate": "How a group combines its children.",
+    "Criterion.aggregate": (
+        "How a group combines its children: `sum`, `weighted_mean` or `geometric_mean` "
+        "(`udcntt.kinds.aggregations`), or a plugin's aggregation."
+    ),
     "Criterion.rescale_na": "Scale a group's points up to its maximum when some children do not apply.",
     "Rule.label": "Name of the alternative or item, shown in explanations.",
     "*.points": "Points as an expression (`ratio(a, b, 0) * 20`).",
@@ -213,7 +216,11 @@ FIELD_DOCS: dict[str, str] = {
     "PerItem.cap": "Most points in all.",
     # Normalise
     "Normalise.value": "The value normalised (an expression).",
-    "Normalise.method": "One method, or a chain applied in order (`[z_score, min_max]`).",
+    "Normalise.method": (
+        "One method, or a chain applied in order (`[z_score, min_max]`): `to_best`, "
+        "`min_max`, `z_score`, `rank`, `percentile`, `goalposts` "
+        "(`udcntt.kinds.normalisations`), or a plugin's normalisation."
+    ),
     "Normalise.scope": "Population: the agency's block, or all agencies.",
     "Normalise.direction": "Whether a higher value is better; not set: from the indicator.",
     "Normalise.goalposts": "`[lower, upper]` for `method: goalposts`.",
@@ -638,11 +645,20 @@ ERROR_DOCS: dict[str, tuple[str, str]] = {
         "negative number).",
         "Guard the expression (`max(x, 0)`), or constrain the data.",
     ),
+    "E-RULE-TYPE": (
+        "A plugin rule type's own static check (`RuleType.check`) refused its part of a "
+        "criterion: a table out of order, a value out of its range. The message is the "
+        "plugin's; the location points at the key inside the rule type's fragment.",
+        "Correct the fragment as the message says; `udcntt check --list-extensions` names "
+        "the plugin that declares the rule type.",
+    ),
     "E-EVAL-EXTENSION": (
-        "An extension function raised an exception, or returned a value it must not: a "
-        "float, NaN or infinity, a number beyond ±10^18, a text where a number is "
-        "declared. The message names the function and its distribution; the diagnostic "
-        "names the criterion and the agency.",
+        "An extension function, plugin rule type, normalisation method or aggregation "
+        "raised an exception, or returned a value it must not: a float, NaN or infinity, a "
+        "number beyond ±10^18, a text where a number is declared, a normalised score or a "
+        "group share outside [0, 1], the wrong number of scores. The message names the "
+        "extension and its distribution; the diagnostic names the criterion and (except "
+        "for a normalisation, which scores a population) the agency.",
         "Report it to the plugin's authors with the agency's inputs (`udcntt explain`); "
         "the result is never used.",
     ),
@@ -1370,15 +1386,47 @@ def _member_docs(cls: type[enum.Enum]) -> dict[str, str]:
     return docs
 
 
+def _rule_types() -> list[Any]:
+    """udcntt's own rule types, in the order they are registered."""
+    from udcntt._kinds import RULE_TYPES
+
+    return [t for t in RULE_TYPES if t.builtin]
+
+
+def _root_of(model: type[BaseModel]) -> Any:
+    """The annotation a RootModel wraps (``None`` for an ordinary model)."""
+    field = model.model_fields.get("root")
+    return field if isinstance(model, type) and issubclass(model, RootModel) else None
+
+
+def _rule_models() -> list[type[BaseModel]]:
+    """The schema models of the rule types and the models nested in them."""
+    out: list[type[BaseModel]] = []
+    for rule_type in _rule_types():
+        root = _root_of(rule_type.schema)
+        starts = _nested_models(root.annotation) if root is not None else [rule_type.schema]
+        for start in starts:
+            out.extend(m for m in _models_from(start) if m not in out)
+    return out
+
+
+def _all_rule_models() -> list[type[BaseModel]]:
+    from udcntt.model import RuleSet
+
+    models = _models_from(RuleSet)
+    return models + [m for m in _rule_models() if m not in models]
+
+
 def missing_field_docs() -> list[str]:
     """``Model.field`` names that have no description anywhere (for a test)."""
-    from udcntt.model import RuleSet
     from udcntt.model._survey import SurveyLayout
 
     missing = []
-    for root in (RuleSet, SurveyLayout):
-        for model in _models_from(root):
+    for models in (_all_rule_models(), _models_from(SurveyLayout)):
+        for model in models:
             for name, field in model.model_fields.items():
+                if name == "rules" and "cap" in model.model_fields:
+                    continue  # not a key: the rule types' keys are listed instead
                 if not _field_doc(model, name, field):
                     missing.append(f"{model.__name__}.{name}")
     return missing
@@ -1397,6 +1445,17 @@ def _model_section(model: type[BaseModel], out: list[str]) -> None:
     own = getattr(model, "__annotations__", {})
     ordered = sorted(model.model_fields.items(), key=lambda item: item[0] not in own)
     for name, field in ordered:
+        if name == "rules" and "cap" in model.model_fields:
+            # The rule keys: one per rule type, each with its own schema.
+            for rule_type in _rule_types():
+                root = _root_of(rule_type.schema)
+                kind = (
+                    _type_text(root.annotation, root.metadata)
+                    if root is not None
+                    else _type_text(rule_type.schema)
+                )
+                out.append(f"| `{rule_type.name}` | {kind} | — | {_cell(rule_type.doc)} |")
+            continue
         described = _field_doc(model, name, field) or "—"
         out.append(
             f"| `{name}` | {_type_text(field.annotation, field.metadata)} | "
@@ -1409,7 +1468,7 @@ def gen_schema() -> str:
     from udcntt.model import FORMAT_VERSION, RuleSet
     from udcntt.model._survey import SurveyLayout
 
-    rules_models = _models_from(RuleSet)
+    rules_models = _all_rule_models()
     layout_models = [m for m in _models_from(SurveyLayout) if m not in rules_models]
     out = [
         HEADER + "# Rule-file schema\n",

@@ -1,20 +1,24 @@
-"""Loading a plugin's declaration from an entry point, for every kind of extension.
+"""Entry points and registries of declarations, for every kind of extension.
 
-The registries of expression functions, survey readers and report writers list entry
-points without importing them and import one only when it is needed; this is that import,
-with the same refusals for each kind.
+The registries of expression functions, survey readers, report writers, rule types,
+normalisations and aggregations list entry points without importing them and import one
+only when it is needed. :func:`load_declared` is that import, with the same refusals for
+each kind; :class:`Catalogue` is the registry itself (built-ins and plugins by one path,
+collisions refused, broken plugins remembered), used by the kinds registered by name.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import replace
+import importlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from importlib import metadata
-from typing import Any, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
+from udcntt._version import __version__
 from udcntt.errors import ExtensionError, Message, msg
 
-__all__ = ["load_declared", "owner_of"]
+__all__ = ["Catalogue", "Declared", "ExtensionInfo", "load_declared", "owner_of"]
 
 _Spec = TypeVar("_Spec")
 
@@ -66,3 +70,258 @@ def load_declared(
         version=dist.version if dist is not None else loaded.version,
         entry_point=ep.value,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ExtensionInfo:
+    """One installed or registered extension, as ``--list-extensions`` shows it.
+
+    Attributes:
+        name: Its name in rule files (a function, rule type, normalisation or aggregation),
+            or the file suffix it reads or writes.
+        kind: What it extends: ``"function"``, ``"rule_type"``, ``"normalisation"``,
+            ``"aggregation"``, ``"reader"`` or ``"writer"``.
+        distribution: The distribution it comes from (``"udcntt (built-in)"`` for udcntt's
+            own).
+        version: That distribution's version.
+        module: The Python module that defines it (the entry point's, before loading).
+        status: ``"loaded"``, ``"available"`` (entry point not imported yet) or the problem.
+    """
+
+    name: str
+    kind: str
+    distribution: str
+    version: str
+    module: str
+    status: str
+
+
+class Declared(Protocol):
+    """What a :class:`Catalogue` needs of a declaration."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def builtin(self) -> bool: ...
+
+    @property
+    def distribution(self) -> str | None: ...
+
+    @property
+    def version(self) -> str | None: ...
+
+    @property
+    def module(self) -> str: ...
+
+    @property
+    def entry_point(self) -> str | None: ...
+
+
+_D = TypeVar("_D", bound=Declared)
+
+
+class Catalogue(Generic[_D]):
+    """A registry of declarations by name: built-ins and plugins through one path.
+
+    Built-ins are registered by udcntt itself (``builtin=True``); plugins by explicit
+    :meth:`register` (embedded use) or through entry points of ``group`` named as the
+    declaration, listed lazily the first time an unknown name is asked for (or on
+    :meth:`discover`) and imported only when that name is used. A name is declared once:
+    a plugin can never shadow a built-in or another plugin, and a broken entry point is
+    remembered with its reason, so asking again gives the same located error.
+
+    Args:
+        group: The entry-point group (``"udcntt.rule_types"``).
+        kind: What the declarations are, as ``--list-extensions`` names them.
+        declares: Whether an object is a declaration of this kind.
+        label: What to call the kind in messages (``"rule type"``).
+        builtins: The module that registers udcntt's own declarations when imported. It
+            sits in a higher layer, so it is imported here by name, once, the first time
+            the catalogue is used: a plugin can never take a built-in's name first.
+    """
+
+    def __init__(
+        self, group: str, kind: str, declares: type[_D], label: str, builtins: str
+    ) -> None:
+        self.group = group
+        self.kind = kind
+        self.label = label
+        self._declares = declares
+        self._builtins = builtins
+        self._loaded = False
+        self._table: dict[str, _D] = {}
+        self._pending: dict[str, metadata.EntryPoint] = {}
+        self._broken: dict[str, str] = {}
+        self._discovered = False
+
+    def _ensure_builtins(self) -> None:
+        if not self._loaded:
+            self._loaded = True
+            importlib.import_module(self._builtins)
+
+    def __contains__(self, name: object) -> bool:
+        self._ensure_builtins()
+        return name in self._table
+
+    def __iter__(self) -> Iterator[_D]:
+        self._ensure_builtins()
+        return iter(list(self._table.values()))
+
+    def _who(self, spec: _D) -> str:
+        if spec.builtin:
+            return msg("the built-in {kind} '{name}'", kind=self.label, name=spec.name)
+        return f"{spec.distribution or '?'} {spec.version or ''}".strip()
+
+    def _conflict(self, name: str, first: str, second: str) -> str:
+        return msg(
+            "{kind} '{name}' is declared by both {first} and {second}",
+            kind=self.label,
+            name=name,
+            first=first,
+            second=second,
+        )
+
+    def register(self, spec: _D) -> _D:
+        """Add ``spec`` under its name.
+
+        Raises:
+            ExtensionError: ``E-EXTENSION`` when it is not a declaration of this kind or
+                the name is taken (by a built-in or another plugin; both are named).
+        """
+        if not isinstance(spec, self._declares):
+            raise ExtensionError(
+                msg(
+                    "a {kind} must be declared with udcntt.extend ({cls})",
+                    kind=self.label,
+                    cls=self._declares.__name__,
+                )
+            )
+        if not spec.builtin:
+            self._ensure_builtins()
+        name = spec.name
+        if name in self._table:
+            raise ExtensionError(
+                self._conflict(name, self._who(self._table[name]), self._who(spec))
+            )
+        pending = self._pending.get(name)
+        if not spec.builtin and pending is not None and pending.value != spec.entry_point:
+            raise ExtensionError(self._conflict(name, owner_of(pending), self._who(spec)))
+        self._table[name] = spec
+        return spec
+
+    def unregister(self, name: str) -> None:
+        """Remove a plugin's declaration (embedded use and tests); built-ins stay.
+
+        Raises:
+            ExtensionError: ``E-EXTENSION`` for a built-in or an unknown name.
+        """
+        self._ensure_builtins()
+        spec = self._table.get(name)
+        if spec is None or spec.builtin:
+            raise ExtensionError(
+                msg("'{name}' is not a registered {kind} extension", name=name, kind=self.label)
+            )
+        del self._table[name]
+
+    def discover(self, *, refresh: bool = False) -> tuple[ExtensionInfo, ...]:
+        """List the declarations installed through entry points, without importing them.
+
+        Args:
+            refresh: Forget what earlier discoveries found (declarations loaded from entry
+                points included; explicitly registered ones stay) and list them again.
+
+        Returns:
+            Every declaration, built-in, registered or discovered, with origin and status.
+        """
+        self._ensure_builtins()
+        if refresh:
+            for name in [n for n, s in self._table.items() if s.entry_point]:
+                del self._table[name]
+            self._pending.clear()
+            self._broken.clear()
+            self._discovered = False
+        if not self._discovered:
+            self._discovered = True
+            seen: dict[str, str] = {}
+            for ep in metadata.entry_points(group=self.group):
+                owner = owner_of(ep)
+                if ep.name in self._table:
+                    self._broken[ep.name] = self._conflict(
+                        ep.name, self._who(self._table[ep.name]), owner
+                    )
+                elif ep.name in seen and seen[ep.name] != owner:
+                    self._broken[ep.name] = self._conflict(ep.name, seen[ep.name], owner)
+                    self._pending.pop(ep.name, None)
+                elif ep.name not in self._broken:
+                    self._pending[ep.name] = ep
+                seen.setdefault(ep.name, owner)
+        return self.infos()
+
+    def infos(self) -> tuple[ExtensionInfo, ...]:
+        """What :meth:`discover` found so far, sorted by name."""
+        out = [
+            ExtensionInfo(
+                s.name,
+                self.kind,
+                "udcntt (built-in)" if s.builtin else s.distribution or "?",
+                __version__ if s.builtin else s.version or "",
+                s.module,
+                "loaded",
+            )
+            for s in self._table.values()
+        ]
+        for name, ep in self._pending.items():
+            dist = ep.dist
+            out.append(
+                ExtensionInfo(
+                    name,
+                    self.kind,
+                    dist.name if dist else "?",
+                    dist.version if dist else "",
+                    ep.module,
+                    "available",
+                )
+            )
+        out.extend(ExtensionInfo(n, self.kind, "?", "", "?", p) for n, p in self._broken.items())
+        return tuple(sorted(out, key=lambda i: (i.name, i.distribution)))
+
+    def names(self) -> list[str]:
+        """Every name declared or installed (built-ins first, then the rest sorted)."""
+        self.discover()
+        builtins = [n for n, s in self._table.items() if s.builtin]
+        return builtins + sorted({*self._table, *self._pending} - set(builtins))
+
+    def get(self, name: str) -> _D | None:
+        """The declaration of ``name``, loading its plugin on first use; ``None`` if unknown.
+
+        Raises:
+            ExtensionError: ``E-EXTENSION`` when its plugin cannot be imported, does not
+                declare ``name``, or collides with another declaration.
+        """
+        self._ensure_builtins()
+        spec = self._table.get(name)
+        if spec is not None:
+            return spec
+        if not isinstance(name, str) or not name.isidentifier():
+            return None
+        self.discover()
+        if name in self._broken:
+            raise ExtensionError(self._broken[name])
+        ep = self._pending.pop(name, None)
+        if ep is None:
+            return None
+        loaded = load_declared(
+            ep,
+            name,
+            self._broken,
+            lambda obj: isinstance(obj, self._declares) and obj.name == name,
+            lambda entry, plugin: msg(
+                "the entry point {entry} of {plugin} is not a {kind} declared as '{name}'",
+                entry=entry,
+                plugin=plugin,
+                kind=self.label,
+                name=name,
+            ),
+        )
+        return self.register(loaded)

@@ -182,7 +182,6 @@ VI: dict[str, str] = {
     "'{label}' is missing and its policy is '{policy}'": "'{label}' không có số liệu và cách xử lý của nó là '{policy}'",
     "supply the value, or declare 'missing: zero' (or impute) for the indicator": "hãy cung cấp giá trị, hoặc khai báo 'missing: zero' (hoặc ước tính) cho chỉ tiêu",
     "derived value '{derived}': {detail}": "giá trị dẫn xuất '{derived}': {detail}",
-    "goalposts need 'goalposts: [lower, upper]'": "goalposts cần 'goalposts: [lower, upper]'",
     "tier: expected '{want}', got '{got}'": "mức xếp loại: cần '{want}', nhận được '{got}'",
     "rank: expected {want}, got {got}": "thứ hạng: cần {want}, nhận được {got}",
     "test '{test}': input '{key}': {problem}": "kiểm thử '{test}': đầu vào '{key}': {problem}",

@@ -27,6 +27,7 @@ Codes are documented in ``docs/reference/errors.md``; a test checks that every c
 
 from __future__ import annotations
 
+import decimal
 import difflib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -54,6 +55,7 @@ __all__ = [
     "ExpressionError",
     "ExtensionError",
     "Message",
+    "RuleArithmeticError",
     "RuleFileError",
     "Severity",
     "SourceLocation",
@@ -160,6 +162,56 @@ class EvaluationError(UdcnttError, ArithmeticError):
     """Scoring could not produce a correct result for an agency."""
 
     default_code = "E-EVAL"
+
+
+class RuleArithmeticError(EvaluationError):
+    """Rule arithmetic produced no correct number.
+
+    Raised by the run-time helpers (and by :meth:`Expression.evaluate`) for a division by
+    zero, an exponent beyond :data:`MAX_EXPONENT`, an overflow or an undefined result. It
+    knows neither the agency nor the criterion, so the evaluation layer catches it and
+    raises an :class:`~udcntt.errors.EvaluationError` with ``code``, ``detail`` and the
+    context. One that reaches a caller directly (from :meth:`Expression.evaluate`) is an
+    :class:`~udcntt.errors.EvaluationError` too, so ``except udcntt.UdcnttError`` and
+    ``except ArithmeticError`` both catch it.
+
+    Attributes:
+        code: A stable error code: ``"E-EVAL-DIVZERO"``, ``"E-EVAL-NONFINITE"`` or
+            ``"E-EVAL"`` (exponent too large).
+        detail: A short English explanation (translatable when built with ``msg``).
+    """
+
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(detail, code=code)
+        self.detail = detail
+
+    @classmethod
+    def from_decimal(cls, exc: ArithmeticError) -> RuleArithmeticError:
+        """Translate a :mod:`decimal` signal raised by plain ``+ - *`` or a comparison.
+
+        Generated code uses Python's own operators for addition, subtraction and
+        multiplication (they are the fast path), so under :data:`DECIMAL_CONTEXT` they may
+        raise :class:`decimal.Overflow` or :class:`decimal.InvalidOperation` on extreme
+        values. Code that runs :meth:`Expression.to_python` fragments catches
+        :class:`decimal.DecimalException` and converts it with this method.
+
+        Args:
+            exc: The exception caught.
+
+        Returns:
+            The matching signal (``E-EVAL-DIVZERO`` for a division by zero, otherwise
+            ``E-EVAL-NONFINITE``); ``exc`` itself if it already is one.
+        """
+        if isinstance(exc, RuleArithmeticError):
+            return exc
+        if isinstance(exc, ZeroDivisionError):
+            return cls("E-EVAL-DIVZERO", msg("division by zero"))
+        if isinstance(exc, decimal.Overflow):
+            return cls("E-EVAL-NONFINITE", msg("a result is too large for exact arithmetic"))
+        return cls("E-EVAL-NONFINITE", msg("a result is not a finite number"))
+
+    def __reduce__(self) -> tuple[type[RuleArithmeticError], tuple[str, str]]:
+        return (type(self), (self.code, self.detail))
 
 
 class ExtensionError(UdcnttError, ValueError):
@@ -289,7 +341,9 @@ CODES: dict[str, str] = {
     "E-EVAL": "Scoring failed for an agency.",
     "E-EVAL-DIVZERO": "Division by zero while scoring an agency.",
     "E-EVAL-NONFINITE": "A computation produced an infinite or undefined number.",
-    "E-EVAL-EXTENSION": "An extension function failed or returned a value it must not.",
+    "E-EVAL-EXTENSION": "An extension (function, rule type, normalisation or aggregation) "
+    "failed or returned a value it must not.",
+    "E-RULE-TYPE": "A plugin rule type found a problem in its part of a rule file.",
     "E-WRITER-EXTENSION": "A plugin report writer failed or returned something other than bytes.",
     "E-EVAL-RANGE": "A value is outside its declared range.",
     "E-EVAL-MISSING": "A value is missing and its policy blocks publication.",

@@ -17,9 +17,26 @@ group ``udcntt.functions`` named as the function::
     [project.entry-points."udcntt.functions"]
     safe_ratio = "my_plugin:safe_ratio"
 
-Survey readers are declared with :func:`reader` (entry-point group ``udcntt.readers``,
-see below), report writers with :func:`writer` (entry-point group ``udcntt.writers``, see
-below); rule types and normalisations are not extensible yet. The contract at the boundary:
+Survey readers are declared with :func:`reader` (entry-point group ``udcntt.readers``),
+report writers with :func:`writer` (``udcntt.writers``). Leaf rule types subclass
+:class:`RuleType` (``udcntt.rule_types``), normalisation methods :class:`Normalisation`
+(``udcntt.normalisations``) and group aggregations :class:`Aggregation`
+(``udcntt.aggregations``); an instance is the declaration, registered with
+:func:`register` or published as an entry point named as it is::
+
+    class Interpolate(RuleType):
+        def points(self, spec, values):          # values: Decimal / bool / str only
+            ...
+        def max_points(self, spec):
+            return max(p.points for p in spec.table)
+
+    interpolate = Interpolate(name="interpolate", schema=InterpolateSpec,
+                              doc="Linear interpolation between points.",
+                              expressions={"input": "number"}, monotone=("input",))
+
+udcntt's own rule types, normalisations and aggregations are declared the same way (one
+module each in :mod:`udcntt.kinds`) and go through the same registries. The contract at
+the boundary:
 
 * the checker knows the declared signature: unknown names, wrong arity and wrong argument
   types are located errors when the rule file is loaded, as for built-ins;
@@ -30,6 +47,12 @@ below); rule types and normalisations are not extensible yet. The contract at th
   agency;
 * it is never called while a rule file is loaded (no constant folding), and its module is
   imported only when a rule file calls it.
+
+For rule types, normalisations and aggregations the same holds: the YAML fragment of a
+rule type is validated by its schema with located errors at load; only its declared static
+metadata (:meth:`RuleType.max_points`, :meth:`RuleType.check`) runs at load; its points,
+scores and shares are checked when it runs (finite ``Decimal``; scores and shares within
+[0, 1]); an exception becomes ``E-EVAL-EXTENSION`` naming it, the criterion and the agency.
 """
 
 from __future__ import annotations
@@ -39,6 +62,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from udcntt._kinds import (
+    RULE_TYPES,
+    CodeContext,
+    CompileContext,
+    CompiledRule,
+    Picker,
+    RangeContext,
+    RuleType,
+)
+from udcntt._methods import AGGREGATIONS, NORMALISATIONS, Aggregation, Normalisation
 from udcntt._writers import (
     WRITER_ENTRY_POINT_GROUP,
     WriterSpec,
@@ -60,21 +93,35 @@ from udcntt.expressions import (
 )
 
 __all__ = [
+    "AGGREGATION_GROUP",
     "ENTRY_POINT_GROUP",
+    "NORMALISATION_GROUP",
     "READER_GROUP",
+    "RULE_TYPE_GROUP",
     "WRITER_ENTRY_POINT_GROUP",
+    "Aggregation",
+    "CodeContext",
+    "CompileContext",
+    "CompiledRule",
     "ExtensionError",
     "ExtensionInfo",
     "FunctionSpec",
+    "Normalisation",
+    "Picker",
+    "RangeContext",
     "ReaderSpec",
+    "RuleType",
     "WriterSpec",
     "discover",
+    "discover_kinds",
     "discover_writers",
     "function",
     "reader",
+    "register",
     "register_function",
     "register_writer",
     "registered",
+    "unregister",
     "unregister_function",
     "unregister_writer",
     "writer",
@@ -162,30 +209,109 @@ def function(
     return declare
 
 
-@contextmanager
-def registered(*specs: FunctionSpec) -> Iterator[tuple[FunctionSpec, ...]]:
-    """Register extension functions for the duration of a ``with`` block.
+#: The entry-point group of leaf rule types (named as the YAML key).
+RULE_TYPE_GROUP = RULE_TYPES.group
+#: The entry-point group of normalisation methods (named as the method).
+NORMALISATION_GROUP = NORMALISATIONS.group
+#: The entry-point group of group aggregations (named as the aggregation).
+AGGREGATION_GROUP = AGGREGATIONS.group
 
-    For embedded use and tests: the functions are removed on leaving the block, even when
+_Kind = RuleType | Normalisation | Aggregation
+
+
+def _catalogue_of(spec: object) -> Any:
+    if isinstance(spec, RuleType):
+        return RULE_TYPES
+    if isinstance(spec, Normalisation):
+        return NORMALISATIONS
+    if isinstance(spec, Aggregation):
+        return AGGREGATIONS
+    raise ExtensionError(
+        msg(
+            "{kind} is not a declaration: use udcntt.extend.function, reader, writer, or an "
+            "instance of RuleType, Normalisation or Aggregation",
+            kind=type(spec).__name__,
+        )
+    )
+
+
+def register(spec: _Kind) -> _Kind:
+    """Register a rule type, normalisation method or aggregation (embedded use).
+
+    Args:
+        spec: An instance of a subclass of :class:`RuleType`, :class:`Normalisation` or
+            :class:`Aggregation`; its ``name`` must be an identifier.
+
+    Returns:
+        The registered declaration.
+
+    Raises:
+        ExtensionError: ``E-EXTENSION`` when the name is not an identifier or is taken (by
+            a built-in or another plugin; both are named).
+    """
+    if not isinstance(spec.name, str) or not spec.name.isidentifier():
+        raise ExtensionError(
+            msg("'{name}' is not a valid name: use letters, digits and _", name=spec.name)
+        )
+    registered_spec: _Kind = _catalogue_of(spec).register(spec)
+    return registered_spec
+
+
+def unregister(spec: _Kind) -> None:
+    """Remove a plugin's rule type, normalisation or aggregation; built-ins stay.
+
+    Raises:
+        ExtensionError: ``E-EXTENSION`` for a built-in or one not registered.
+    """
+    _catalogue_of(spec).unregister(spec.name)
+
+
+def discover_kinds(*, refresh: bool = False) -> tuple[ExtensionInfo, ...]:
+    """Every rule type, normalisation and aggregation: built-in, registered or installed.
+
+    Entry points are listed from the installed distributions' metadata, not imported.
+
+    Args:
+        refresh: List the entry points again (after installing a plugin).
+    """
+    return (
+        *RULE_TYPES.discover(refresh=refresh),
+        *NORMALISATIONS.discover(refresh=refresh),
+        *AGGREGATIONS.discover(refresh=refresh),
+    )
+
+
+@contextmanager
+def registered(*specs: FunctionSpec | _Kind) -> Iterator[tuple[Any, ...]]:
+    """Register extensions for the duration of a ``with`` block.
+
+    For embedded use and tests: the extensions are removed on leaving the block, even when
     it raises, so no registration leaks into later work.
 
     Args:
-        specs: Declarations made with :func:`function`.
+        specs: Functions declared with :func:`function`, and instances of
+            :class:`RuleType`, :class:`Normalisation` or :class:`Aggregation`.
 
     Yields:
-        The registered specs.
+        The registered declarations.
 
     Raises:
         ExtensionError: ``E-EXTENSION`` when a name is taken (nothing stays registered).
     """
-    done: list[FunctionSpec] = []
+    done: list[Any] = []
     try:
         for spec in specs:
-            done.append(register_function(spec))
+            if isinstance(spec, FunctionSpec):
+                done.append(register_function(spec))
+            else:
+                done.append(register(spec))
         yield tuple(done)
     finally:
         for spec in reversed(done):
-            unregister_function(spec.name)
+            if isinstance(spec, FunctionSpec):
+                unregister_function(spec.name)
+            else:
+                unregister(spec)
 
 
 # --- survey readers ----------------------------------------------------------------------

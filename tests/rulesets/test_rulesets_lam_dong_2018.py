@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 import udcntt
-from udcntt.model import RULE_KINDS, Aggregate
+from udcntt._kinds import RULE_TYPES
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES_PATH = ROOT / "rules" / "lam-dong-2018.yaml"
@@ -72,12 +72,15 @@ def test_both_blocks_have_500_points(compiled: udcntt.CompiledRuleSet) -> None:
 def test_every_rule_type_is_used(rules: udcntt.RuleSet) -> None:
     """ratio × max, bands, lookup, half credits, per item with cap, sum of, best of, normalise."""
     kinds = {c.rule_kind for c in rules.all_criteria() if not c.is_group}
-    assert kinds == set(RULE_KINDS)
-    normalised = [c for c in rules.all_criteria() if c.normalise is not None]
-    assert {m.value for c in normalised for m in c.normalise.method} == {"to_best"}
-    assert {c.normalise.scope.value for c in normalised} == {"all", "block"}
-    assert any(c.aggregate is Aggregate.WEIGHTED_MEAN for c in rules.all_criteria() if c.is_group)
-    assert any(c.conditions and len(c.conditions) > 1 for c in rules.all_criteria())
+    assert kinds == {t.name for t in RULE_TYPES if t.builtin}
+    normalised = [c.rules["normalise"] for c in rules.all_criteria() if "normalise" in c.rules]
+    assert {m for spec in normalised for m in spec.method} == {"to_best"}
+    assert {spec.scope.value for spec in normalised} == {"all", "block"}
+    assert any(c.aggregate == "weighted_mean" for c in rules.all_criteria() if c.is_group)
+    conditions = [
+        c.rules["conditions"].root for c in rules.all_criteria() if "conditions" in c.rules
+    ]
+    assert any(len(found) > 1 for found in conditions)
 
 
 def test_evidence_is_required(rules: udcntt.RuleSet) -> None:

@@ -134,11 +134,11 @@ def cmd_check(args: argparse.Namespace, printer: Printer) -> int:
 
 
 def _list_extensions(args: argparse.Namespace, printer: Printer) -> int:
-    """Every expression function, survey reader and report writer, with its origin."""
+    """Every function, rule type, normalisation, aggregation, reader and writer, with its origin."""
     from udcntt.data import discover_readers
-    from udcntt.extend import discover, discover_writers
+    from udcntt.extend import discover, discover_kinds, discover_writers
 
-    infos = (*discover(), *discover_readers(), *discover_writers())
+    infos = (*discover(), *discover_kinds(), *discover_readers(), *discover_writers())
     if args.format == "json":
         rows = [dataclasses.asdict(i) for i in infos]
         printer.line(json.dumps({"extensions": rows}, ensure_ascii=False, indent=2))

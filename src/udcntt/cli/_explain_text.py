@@ -6,35 +6,11 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from udcntt._kinds import step_text
 from udcntt._words import word
 from udcntt.model import RuleSet
 
 __all__ = ["render_trace"]
-
-
-def _step_text(step: dict[str, Any]) -> str:
-    kind = step.get("step", "")
-    if kind == "bands":
-        return f"bands: {step['input']} = {step['value']} → {step['matched']} → {step['points']}"
-    if kind == "lookup":
-        return f"lookup: {step['input']} = {step['value']} → {step['points']}"
-    if kind == "condition":
-        mark = "✓" if step["held"] else "✗"
-        return f"{mark} {step.get('label') or step['when']} → {step['points']}"
-    if kind == "per_item":
-        return f"per item: {step['count']} × {step['each']} = {step['uncapped']}, cap {step['cap']} → {step['points']}"
-    if kind == "points":
-        return f"{step['expr']} = {step['value']}"
-    if kind == "value":
-        return f"value: {step['expr']} = {step['value']}"
-    if kind == "cap":
-        return f"capped at {step['cap']} (was {step['before']})"
-    if kind == "not_applicable":
-        return "N/A: " + ", ".join(step["inputs"])
-    if kind.startswith(("sum_of[", "best_of[")):
-        inner = "; ".join(_step_text(s) for s in step.get("trace", []))
-        return f"{kind}: {inner} → {step['points']}"
-    return ", ".join(f"{k}={v}" for k, v in step.items())
 
 
 _LONG_DECIMAL = re.compile(r"(?<![\w.])(-?\d+)\.(\d{7,})\b")
@@ -89,7 +65,7 @@ def render_trace(trace: dict[str, Any], rules: RuleSet, lang: str = "vi") -> str
             for d, v in (c.get("derived") or {}).items():
                 lines.append(f"{pad}    {d} = {v}")
             for step in c.get("steps", []):
-                lines.append(f"{pad}    {_step_text(step)}")
+                lines.append(f"{pad}    {step_text(step)}")
             norm = c.get("normalisation")
             if norm:
                 stats = "; ".join(

@@ -300,8 +300,9 @@ class Receipt:
     previous_fingerprint: str | None
     options: Mapping[str, Any]
     evaluation_paths: Mapping[str, int] = field(default_factory=dict)
-    #: The extension functions the rule set calls: one mapping each with ``function``,
-    #: ``distribution``, ``version`` and ``registration_sha256`` (sorted by function).
+    #: The plugins the rule set uses: one mapping each with ``function`` (or
+    #: ``rule_type``, ``normalisation``, ``aggregation``), ``distribution``, ``version``
+    #: and ``registration_sha256``; functions first, each kind sorted by name.
     extensions: tuple[Mapping[str, str], ...] = ()
 
 

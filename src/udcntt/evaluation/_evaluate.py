@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import decimal
 import gc
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from operator import itemgetter
 from types import MappingProxyType
 from typing import Any, Literal
 
+from udcntt._methods import kind_record
 from udcntt._version import __version__
 from udcntt.data import MISSING, NA, AgencyRecord, Dataset
 from udcntt.errors import Diagnostic, EvaluationError, UsageError, msg
@@ -29,7 +30,7 @@ from udcntt.evaluation._compare import compare, criteria_tree, rank_all, result_
 from udcntt.evaluation._finish import ARITHMETIC, BUGS, FastShape, finish_fast, finish_reference
 from udcntt.evaluation._inputs import fill_missing, imputations, prepare
 from udcntt.evaluation._interpret import RuleFailure, derive, run_leaf
-from udcntt.evaluation._normalise import normalise_population
+from udcntt.evaluation._normalise import population_pass
 from udcntt.evaluation._state import Agency, Core, Run, failure_diagnostic
 from udcntt.expressions import DECIMAL_CONTEXT, RuleArithmeticError, extension_record
 from udcntt.loading import RuleSource
@@ -40,7 +41,6 @@ from udcntt.program import (
     CompiledRuleSet,
     FastFunctions,
     GeneratedCodeError,
-    LeafPlan,
     SlowPath,
     compile_rules,
     fast_variant,
@@ -124,52 +124,6 @@ def _check_relations(run: Run, agency: Agency) -> None:
                     ),
                 )
             )
-
-
-def _normalise(run: Run, agencies: Sequence[Agency], stats_out: dict[str, Any]) -> None:
-    """Population scores of normalised leaves into ``run.scores``, by (agency id, criterion).
-
-    ``agencies`` come in the canonical order; each score depends only on the population's
-    values (see :func:`normalise_population`).
-    """
-    compiled = run.compiled
-    normalised: dict[str, LeafPlan] = {}
-    for plan in compiled.blocks.values():
-        for leaf in plan.leaves:
-            if leaf.normalised:
-                normalised.setdefault(leaf.id, leaf)
-    if not normalised:
-        return
-    indexes = {
-        b: {leaf.id: i for i, leaf in enumerate(p.leaves)} for b, p in compiled.blocks.items()
-    }
-    for cid, leaf in normalised.items():
-        spec = leaf.rule.normalise if leaf.rule is not None else None
-        if leaf.rule is None or spec is None:  # pragma: no cover - 'normalised' says it has one
-            continue
-        groups: dict[str, list[tuple[Agency, Decimal]]] = {}
-        for a in agencies:
-            idx = indexes[a.record.block].get(cid)
-            if idx is None:
-                continue
-            raw = a.raw(idx, cid)
-            if raw is not None:
-                scope = a.record.block if spec.scope.value == "block" else "all"
-                groups.setdefault(scope, []).append((a, raw))
-        direction = None
-        if leaf.rule.expr is not None:
-            dirs = {
-                compiled.rules.indicators[n].direction
-                for n in leaf.rule.expr.names
-                if n in compiled.rules.indicators
-            }
-            if len(dirs) == 1:
-                direction = dirs.pop()
-        for scope, group in groups.items():
-            result, stats = normalise_population(spec, [raw for _, raw in group], direction)
-            stats_out.setdefault(cid, {})[scope] = stats
-            for (a, _), score in zip(group, result, strict=True):
-                run.scores[(a.record.id, cid)] = score
 
 
 def _slow_start(
@@ -405,7 +359,7 @@ def _evaluate(
         stats: dict[str, Any] = {}
         cores: list[Core] = []
         if skip or not errors:
-            _normalise(run, agencies, stats)
+            population_pass(run, agencies, stats)
             shapes: dict[tuple[str, frozenset[str]], FastShape] = {}
             for scored in agencies:
                 core: Core | None = None
@@ -463,7 +417,10 @@ def _evaluate(
             evaluation_paths=paths,
             extensions=tuple(
                 record
-                for record in (extension_record(f) for f in sorted(compiled.functions))
+                for record in [
+                    *(extension_record(f) for f in sorted(compiled.functions)),
+                    *(kind_record(d) for d in compiled.declarations()),
+                ]
                 if record is not None
             ),
         )

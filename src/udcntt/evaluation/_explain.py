@@ -39,21 +39,7 @@ def _rule_text(leaf: LeafPlan) -> dict[str, Any]:
     rule = leaf.rule
     if rule is None:
         return {"kind": "unscored"}
-    out: dict[str, Any] = {"kind": rule.kind}
-    if rule.expr is not None:
-        out["expr"] = rule.expr.source
-    if rule.kind == "bands":
-        out["steps"] = [f"{'≥' if k == 'min' else '≤'} {b} → {p}" for k, b, p in rule.steps]
-        out["otherwise"] = str(rule.otherwise)
-    if rule.kind == "lookup":
-        out["input"] = rule.lookup_input
-        out["table"] = {k: str(v) for k, v in rule.table.items()}
-    if rule.kind == "per_item":
-        out["each"] = str(rule.item_points)
-        out["cap"] = str(rule.item_cap)
-    if rule.normalise is not None:
-        out["method"] = [m.value for m in rule.normalise.method]
-        out["scope"] = rule.normalise.scope.value
+    out: dict[str, Any] = {"kind": rule.kind, **rule.type.describe(rule)}
     if rule.cap is not None:
         out["cap"] = str(rule.cap)
     return out
@@ -114,9 +100,7 @@ def explain(assessment: Assessment, agency_id: str) -> dict[str, Any]:
             if res.normalised is not None:
                 scope = (
                     "all"
-                    if node.rule
-                    and node.rule.normalise
-                    and node.rule.normalise.scope.value == "all"
+                    if node.rule is not None and node.rule.spec.scope.value == "all"
                     else result.block
                 )
                 entry["normalisation"] = {
@@ -126,7 +110,7 @@ def explain(assessment: Assessment, agency_id: str) -> dict[str, Any]:
             if res.unrounded is not None and res.unrounded != res.points:
                 entry["unrounded"] = _text(res.unrounded)
         else:
-            entry["aggregate"] = node.aggregate.value
+            entry["aggregate"] = node.aggregate
             if res.unrounded is not None:
                 entry["unrounded"] = _text(res.unrounded)
             if res.max != res.full_max and res.status == "scored":

@@ -22,7 +22,7 @@ from udcntt.evaluation._ranking import quantize, tier_of
 from udcntt.evaluation._state import Agency, Core, Run, plan_location
 from udcntt.expressions import RuleArithmeticError
 from udcntt.loading import RuleSource
-from udcntt.model import Aggregate, NotApplicablePolicy, Rounding, TierBasis, TierLevel
+from udcntt.model import NotApplicablePolicy, Rounding, TierBasis, TierLevel
 from udcntt.program import (
     Applicability,
     BlockPlan,
@@ -36,7 +36,6 @@ from udcntt.program import (
 __all__ = ["ARITHMETIC", "BUGS", "FastShape", "decide_tier", "finish_fast", "finish_reference"]
 
 _ZERO = Decimal(0)
-_ONE = Decimal(1)
 _NO_STATE: Any = MappingProxyType({})
 #: What generated code may raise for a declared reason (see ``SLOW_REASONS``): the
 #: ``SlowPath`` signal itself, and arithmetic errors the reference path locates.
@@ -177,7 +176,7 @@ def _aggregate(
     if not scored:
         out[node.id] = (None, _ZERO)
         return out[node.id]
-    if node.aggregate is Aggregate.SUM:
+    if node.aggregation.additive:
         points = sum((p for p, _, _ in scored), _ZERO)
         applicable = sum((m for _, m, _ in scored), _ZERO)
         if node.rescale_na and applicable and applicable != node.max:
@@ -185,16 +184,9 @@ def _aggregate(
             applicable = node.max
         result = (points, applicable)
     else:
-        weights = [c.criterion.weight for _, _, c in scored]
-        total_w = sum(weights, _ZERO)
-        shares = [(p / m) if m else _ZERO for p, m, _ in scored]
-        if node.aggregate is Aggregate.WEIGHTED_MEAN:
-            mean = sum((w * s for w, s in zip(weights, shares, strict=True)), _ZERO) / total_w
-        else:
-            mean = _ONE
-            for w, s in zip(weights, shares, strict=True):
-                mean *= s ** (w / total_w) if s > 0 else _ZERO
-        result = (mean * node.max, node.max)
+        weights = tuple(c.criterion.weight for _, _, c in scored)
+        shares = tuple((p / m) if m else _ZERO for p, m, _ in scored)
+        result = (node.aggregation.run(shares, weights) * node.max, node.max)
     out[node.id] = result
     return result
 

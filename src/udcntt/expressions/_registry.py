@@ -19,14 +19,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from decimal import Decimal
 from functools import partial
 from importlib import metadata
 from types import MappingProxyType
 from typing import Any
 
-from udcntt._entry_points import load_declared
+from udcntt._entry_points import ExtensionInfo, load_declared
 from udcntt._version import __version__
 from udcntt.errors import ExtensionError, msg
 from udcntt.expressions import _runtime as rt
@@ -63,27 +63,6 @@ FUNCTIONS: Mapping[str, FunctionSpec] = MappingProxyType(_TABLE)
 _PENDING: dict[str, metadata.EntryPoint] = {}
 _BROKEN: dict[str, str] = {}
 _state = {"discovered": False}
-
-
-@dataclass(frozen=True, slots=True)
-class ExtensionInfo:
-    """One installed or registered extension function, as ``--list-extensions`` shows it.
-
-    Attributes:
-        name: The function's name in rule files.
-        kind: What it extends (``"function"``).
-        distribution: The distribution it comes from (``"built-in"`` for udcntt's own).
-        version: That distribution's version.
-        module: The Python module that defines it (the entry point's, before loading).
-        status: ``"loaded"``, ``"available"`` (entry point not imported yet) or the problem.
-    """
-
-    name: str
-    kind: str
-    distribution: str
-    version: str
-    module: str
-    status: str
 
 
 def _label(spec: FunctionSpec) -> str:

@@ -1,148 +1,134 @@
-"""The scoring tree: criteria (tiêu chí), their rules, groups and normalisations."""
+"""The scoring tree: criteria (tiêu chí), groups and the rules of their leaves.
+
+A leaf declares its scoring rule under the key of a rule type (``points:``, ``bands:`` …,
+or a plugin's); the value is validated by that rule type's own schema, found in the
+registry :data:`udcntt._kinds.RULE_TYPES`, so every rule type — built-in or plugin — is
+declared in one place (:mod:`udcntt.kinds`) and its errors are located like any other key.
+A group's ``aggregate`` names a registered aggregation.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
-from pydantic import field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_serializer, model_validator
+from pydantic_core import InitErrorDetails
+from pydantic_core import ValidationError as CoreValidationError
 
-from udcntt.errors import msg
-from udcntt.model._base import Dec, Expr, Id, Label, StrictModel
-from udcntt.model._indicators import Direction
+from udcntt._kinds import RULE_TYPES
+from udcntt._methods import AGGREGATIONS
+from udcntt.errors import ExtensionError, msg
+from udcntt.model._base import Dec, Id, Label, StrictModel
 
-__all__ = [
-    "RULE_KINDS",
-    "Aggregate",
-    "BandStep",
-    "Bands",
-    "Condition",
-    "Criterion",
-    "Lookup",
-    "NormMethod",
-    "NormScope",
-    "Normalise",
-    "PerItem",
-    "Rule",
-]
-
-#: The keys that declare a leaf's scoring rule; a leaf has exactly one.
-RULE_KINDS: tuple[str, ...] = (
-    "points",
-    "bands",
-    "lookup",
-    "conditions",
-    "per_item",
-    "sum_of",
-    "best_of",
-    "normalise",
-)
+__all__ = ["Criterion", "Rule"]
 
 
-class BandStep(StrictModel):
-    """One row of a band table: at least (or at most) ``min``/``max`` gives ``points``."""
-
-    min: Dec | None = None
-    max: Dec | None = None
-    points: Dec
-
-    @model_validator(mode="after")
-    def _one_bound(self) -> BandStep:
-        if (self.min is None) == (self.max is None):
-            raise ValueError(msg("a band step has exactly one of 'min' (≥) or 'max' (≤)"))
-        return self
-
-
-class Bands(StrictModel):
-    """Step bands: the first step whose bound the input meets gives the points."""
-
-    input: Expr
-    steps: tuple[BandStep, ...]
-    otherwise: Dec = Decimal(0)
+def _rule_keys(value: Mapping[str, Any], own: set[str]) -> list[str]:
+    """The keys of ``value`` that name a rule type (loading a plugin's on first use)."""
+    out = []
+    for key in value:
+        if not isinstance(key, str) or key in own:
+            continue
+        try:
+            found = RULE_TYPES.get(key)
+        except ExtensionError as exc:
+            raise ValueError(str(exc)) from None
+        if found is not None:
+            out.append(key)
+    return out
 
 
-class Lookup(StrictModel):
-    """Categorical lookup: points per category of a category indicator."""
+def _validate_rules(cls: type[StrictModel], value: Any, handler: Any) -> Any:
+    """Validate the node with its rule-type keys moved into ``rules``, each by its schema.
 
-    input: Id
-    table: dict[Id, Dec]
-    otherwise: Dec = Decimal(0)
-
-
-class Condition(StrictModel):
-    """Points earned when a condition holds (half credits add up)."""
-
-    when: Expr
-    points: Dec
-    label: Label | None = None
-
-
-class PerItem(StrictModel):
-    """``points`` per item counted, up to ``cap``."""
-
-    count: Expr
-    points: Dec
-    cap: Dec
-
-
-class NormMethod(StrEnum):
-    """Population normalisations (computed over all agencies in scope)."""
-
-    TO_BEST = "to_best"  #: value / best value (best / value when lower is better)
-    MIN_MAX = "min_max"  #: (value − min) / (max − min)
-    Z_SCORE = "z_score"  #: (value − mean) / standard deviation; unbounded
-    RANK = "rank"  #: share of the others with a worse value
-    PERCENTILE = "percentile"  #: share of agencies with a value no better
-    GOALPOSTS = "goalposts"  #: (value − lower) / (upper − lower), clipped to [0, 1]
-
-
-class NormScope(StrEnum):
-    """Which agencies form the population of a normalisation."""
-
-    BLOCK = "block"
-    ALL = "all"
-
-
-class Normalise(StrictModel):
-    """A value normalised over a population; points = normalised score × max."""
-
-    value: Expr
-    method: tuple[NormMethod, ...]
-    scope: NormScope = NormScope.BLOCK
-    direction: Direction | None = None
-    goalposts: tuple[Dec, Dec] | None = None
-
-    @field_validator("method", mode="before")
-    @classmethod
-    def _one_or_chain(cls, value: Any) -> Any:
-        # ``method: to_best`` or a chain ``method: [z_score, min_max]``.
-        return (value,) if isinstance(value, str) else value
+    Errors inside a fragment keep their location (``bands → steps → 1 → points``), so the
+    loader places them in the YAML like any other error.
+    """
+    if not isinstance(value, Mapping):
+        return handler(value)
+    data = dict(value)
+    rules: dict[str, Any] = {}
+    given = data.pop("rules", None)
+    if isinstance(given, Mapping):
+        # A copy of a validated node: its rules are kept, or read again from their dump.
+        for key, spec in given.items():
+            found = RULE_TYPES.get(key) if isinstance(key, str) else None
+            if found is not None and isinstance(spec, found.schema):
+                rules[key] = spec
+            else:
+                data[key] = spec
+    elif given is not None:
+        data["rules"] = given  # not a mapping: the schema reports it
+    errors: list[InitErrorDetails] = []
+    for key in _rule_keys(data, set(cls.model_fields)):
+        raw = data.pop(key)
+        rule_type = RULE_TYPES.get(key)
+        if rule_type is None:  # pragma: no cover - _rule_keys found it
+            continue
+        try:
+            rules[key] = rule_type.schema.model_validate(raw)
+        except ValidationError as exc:
+            for err in exc.errors():
+                detail: InitErrorDetails = {
+                    "type": err["type"],
+                    "loc": (key, *err["loc"]),
+                    "input": err.get("input"),
+                }
+                if "ctx" in err:
+                    detail["ctx"] = err["ctx"]
+                errors.append(detail)
+    data.setdefault("rules", rules)
+    try:
+        node = handler(data)
+    except CoreValidationError as exc:
+        errors.extend(exc.errors())  # type: ignore[arg-type]
+        node = None
+    if errors:
+        raise CoreValidationError.from_exception_data(cls.__name__, errors)
+    return node
 
 
 class _RuleFields(StrictModel):
-    """The rule keys shared by leaves and by alternatives in ``best_of`` / ``sum_of``."""
+    """The rule keys shared by leaves and by alternatives in ``best_of`` / ``sum_of``.
 
-    points: Expr | None = None
-    bands: Bands | None = None
-    lookup: Lookup | None = None
-    conditions: tuple[Condition, ...] | None = None
-    per_item: PerItem | None = None
-    sum_of: tuple[Rule, ...] | None = None
-    best_of: tuple[Rule, ...] | None = None
-    normalise: Normalise | None = None
+    Attributes:
+        rules: The declared rules by rule-type name, each its type's validated fragment
+            (a valid leaf has exactly one).
+        cap: Most points the rule may give.
+    """
+
+    rules: dict[str, Any] = Field(default_factory=dict)
     cap: Dec | None = None
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _rule_types(cls, value: Any, handler: Any) -> Any:
+        return _validate_rules(cls, value, handler)
+
+    @model_serializer(mode="wrap")
+    def _rule_keys_back(self, handler: Any) -> Any:
+        # Dumped as written: each rule under its own key, not under 'rules'.
+        out = handler(self)
+        if isinstance(out, dict):
+            out.update(out.pop("rules", None) or {})
+        return out
 
     @property
     def rule_kinds(self) -> tuple[str, ...]:
-        """The rule keys this node declares (a valid leaf has exactly one)."""
-        return tuple(k for k in RULE_KINDS if getattr(self, k) is not None)
+        """The rule keys this node declares, as written (a valid leaf has exactly one)."""
+        return tuple(self.rules)
 
     @property
     def rule_kind(self) -> str | None:
         """The single rule key, or ``None`` for a group or an unscored node."""
         kinds = self.rule_kinds
         return kinds[0] if len(kinds) == 1 else None
+
+    def rule_spec(self, kind: str) -> Any:
+        """The validated fragment of rule type ``kind``, or ``None`` if not declared."""
+        return self.rules.get(kind)
 
 
 class Rule(_RuleFields):
@@ -156,14 +142,6 @@ class Rule(_RuleFields):
         if isinstance(value, str | int | float | Decimal):
             return {"points": value}
         return value
-
-
-class Aggregate(StrEnum):
-    """How a group combines its children."""
-
-    SUM = "sum"  #: points add up; children's budgets must add up to the group's max
-    WEIGHTED_MEAN = "weighted_mean"  #: Σ wᵢ·shareᵢ / Σ wᵢ × max
-    GEOMETRIC_MEAN = "geometric_mean"  #: Π shareᵢ^(wᵢ/Σw) × max
 
 
 class Criterion(_RuleFields):
@@ -180,8 +158,25 @@ class Criterion(_RuleFields):
     reconstructed: bool = False
     evidence: str | None = None
     children: tuple[Criterion, ...] | None = None
-    aggregate: Aggregate = Aggregate.SUM
+    aggregate: Id = "sum"
     rescale_na: bool = False
+
+    @field_validator("aggregate")
+    @classmethod
+    def _known_aggregation(cls, value: str) -> str:
+        try:
+            found = AGGREGATIONS.get(value)
+        except ExtensionError as exc:
+            raise ValueError(str(exc)) from None
+        if found is None:
+            raise ValueError(
+                msg(
+                    "unknown aggregation '{name}' (known: {known})",
+                    name=value,
+                    known=", ".join(AGGREGATIONS.names()),
+                )
+            )
+        return value
 
     @field_validator("code", mode="before")
     @classmethod

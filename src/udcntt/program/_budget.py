@@ -5,9 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from udcntt._kinds import CompiledRule
+from udcntt._methods import AGGREGATIONS
 from udcntt.errors import msg
-from udcntt.model import Aggregate, RuleSet, TierBasis
-from udcntt.program._ranges import check_band_range, check_ratio_order
+from udcntt.model import RuleSet, TierBasis
+from udcntt.program._ranges import check_ratio_order, expr_range
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -15,11 +17,16 @@ if TYPE_CHECKING:
     from udcntt.expressions import Expression
     from udcntt.model import TierLevel
     from udcntt.program._context import CheckContext
-    from udcntt.program._plan import BlockPlan, CompiledRule
+    from udcntt.program._plan import BlockPlan
 
 __all__ = ["check_budgets", "check_tiers"]
 
 _Path = tuple[str | int, ...]
+
+
+def _additive(name: str) -> bool:
+    found = AGGREGATIONS.get(name)
+    return found is not None and found.additive
 
 
 def check_budgets(
@@ -34,12 +41,7 @@ def check_budgets(
     paths = criterion_paths(rules)
     for crit in rules.all_criteria():
         path = paths[crit.id]
-        if (
-            crit.is_group
-            and crit.children
-            and crit.aggregate is Aggregate.SUM
-            and crit.max is not None
-        ):
+        if crit.is_group and crit.children and _additive(crit.aggregate) and crit.max is not None:
             total = sum((c.max or Decimal(0) for c in crit.children if not c.unscored), Decimal(0))
             if total != crit.max:
                 ctx.error(
@@ -56,7 +58,7 @@ def check_budgets(
                         "fix a child's max, or the group's; with children that apply to different blocks, the max counts every child once"
                     ),
                 )
-        if crit.is_group and crit.children and crit.aggregate is not Aggregate.SUM:
+        if crit.is_group and crit.children and not _additive(crit.aggregate):
             for i, child in enumerate(crit.children):
                 if child.weight <= 0:
                     ctx.error(
@@ -69,21 +71,14 @@ def check_budgets(
             continue
         rule, _ = compiled.get(crit.id, (None, frozenset()))
         if rule is not None:
-            _check_ranges(rules, rule, path, crit.id, ctx, top=True)
+            _Ranges(rules, crit.id, ctx).check(rule, path, top=True)
         if rule is None or crit.max is None:
             continue
         if crit.unscored:
             continue
         bound = rule.upper_bound()
         if bound is not None and bound > crit.max:
-            what = {
-                "bands": msg("its band table"),
-                "lookup": msg("its lookup table"),
-                "conditions": msg("its conditions together"),
-                "per_item": msg("its per-item cap"),
-                "sum_of": msg("its sub-items together"),
-                "best_of": msg("its best case"),
-            }.get(rule.kind, msg("its rule"))
+            what = rule.type.bound_text()
             ctx.error(
                 "E-BUDGET-CAP",
                 msg(
@@ -127,17 +122,29 @@ def check_budgets(
                 )
 
 
-def _check_ranges(
-    rules: RuleSet, rule: CompiledRule, path: _Path, cid: str, ctx: CheckContext, *, top: bool
-) -> None:
-    """Band steps against their input's declared range; swapped ratios (nested rules too)."""
-    where: _Path = (*path, rule.kind) if top else path
-    if rule.kind == "bands" and rule.expr is not None:
-        check_band_range(rules, rule.expr.source, rule.steps, path if top else where, cid, ctx)
-    for e in rule.expressions() if not rule.parts else ([rule.expr] if rule.expr else []):
-        check_ratio_order(rules, e.source, where, ctx)
-    for part in rule.parts:
-        _check_ranges(rules, part, where, cid, ctx, top=False)
+class _Ranges:
+    """What a rule type's ``check_ranges`` sees of the static checker (``RangeContext``)."""
+
+    def __init__(self, rules: RuleSet, criterion: str, ctx: CheckContext) -> None:
+        self.rules = rules
+        self.criterion = criterion
+        self.ctx = ctx
+
+    def range(self, source: str) -> tuple[Decimal | None, Decimal | None]:
+        return expr_range(source, self.rules)
+
+    def error(self, code: str, message: str, path: _Path, *, hint: str | None = None) -> None:
+        self.ctx.error(code, message, path, criterion=self.criterion, hint=hint)
+
+    def warning(self, code: str, message: str, path: _Path, *, hint: str | None = None) -> None:
+        self.ctx.warning(code, message, path, criterion=self.criterion, hint=hint)
+
+    def check(self, rule: CompiledRule, path: _Path, *, top: bool = False) -> None:
+        """Swapped ratios in the rule's expressions, then its type's own range checks."""
+        key: _Path = (*path, rule.kind)
+        for e in rule.exprs.values():
+            check_ratio_order(self.rules, e.source, key if top else path, self.ctx)
+        rule.type.check_ranges(rule, key, self)
 
 
 def check_tiers(

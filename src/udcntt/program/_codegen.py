@@ -27,9 +27,10 @@ from decimal import Decimal
 from functools import reduce
 from typing import Any
 
+from udcntt._kinds import CompiledRule
 from udcntt.data import MISSING, NA
 from udcntt.expressions import RUNTIME, Expression
-from udcntt.program._plan import Applicability, BlockPlan, CompiledRule, CompiledRuleSet, NodePlan
+from udcntt.program._plan import Applicability, BlockPlan, CompiledRuleSet, NodePlan
 
 __all__ = [
     "SLOW_REASONS",
@@ -69,13 +70,6 @@ _ROUNDING = {
 }
 
 
-def _expr_of(rule: CompiledRule) -> Expression:
-    """The expression of a rule kind that always has one (the compiler guarantees it)."""
-    if rule.expr is None:  # pragma: no cover - the compiler always sets it
-        raise ValueError(f"a '{rule.kind}' rule without an expression")
-    return rule.expr
-
-
 class _Gen:
     def __init__(self, plan: BlockPlan) -> None:
         self.plan = plan
@@ -97,14 +91,10 @@ class _Gen:
             self.consts[name] = value
         return self.const_names[key]
 
-    def table(self, mapping: dict[str, Decimal]) -> str:
-        name = f"t{len(self.consts)}"
-        self.consts[name] = dict(mapping)
-        return name
-
-    def table_const(self, value: Any) -> str:
+    def value(self, obj: Any) -> str:
+        """The name of a hoisted constant of any kind (a table, a bound call)."""
         name = f"k{len(self.consts)}"
-        self.consts[name] = value
+        self.consts[name] = obj
         return name
 
     def var(self, name: str) -> str:
@@ -117,49 +107,15 @@ class _Gen:
         self.tmp += 1
         return f"r{self.tmp}"
 
+    def line(self, text: str) -> None:
+        self.lines.append(text)
+
+    def plus(self, terms: Sequence[str]) -> str:
+        return _plus(terms)
+
     def rule(self, rule: CompiledRule) -> str:
-        """Emit lines computing ``rule``; return the local holding its value."""
-        out = self.new()
-        kind = rule.kind
-        if kind in ("points", "normalise"):
-            self.lines.append(f"{out} = {self.expr(_expr_of(rule))}")
-        elif kind == "bands":
-            x = self.new()
-            self.lines.append(f"{x} = {self.expr(_expr_of(rule))}")
-            text = self.const(rule.otherwise)
-            for bound_kind, bound, pts in reversed(rule.steps):
-                op = ">=" if bound_kind == "min" else "<="
-                text = f"{self.const(pts)} if {x} {op} {self.const(bound)} else ({text})"
-            self.lines.append(f"{out} = {text}")
-        elif kind == "lookup":
-            if rule.lookup_input is None:  # pragma: no cover - the compiler always sets it
-                raise ValueError("a lookup rule without an input")
-            tbl = self.table(rule.table)
-            self.lines.append(
-                f"{out} = {tbl}.get({self.var(rule.lookup_input)}, {self.const(rule.otherwise)})"
-            )
-        elif kind == "conditions":
-            zero = self.const(Decimal(0))
-            parts = [
-                f"({self.const(p)} if ({self.expr(e)}) else {zero})" for e, p, _ in rule.conditions
-            ]
-            self.lines.append(f"{out} = {_plus(parts)}")
-        elif kind == "per_item":
-            self.lines.append(
-                f"{out} = _min(({self.expr(_expr_of(rule))}) * {self.const(rule.item_points)}, "
-                f"{self.const(rule.item_cap)})"
-            )
-        elif kind in ("sum_of", "best_of"):
-            parts = [self.rule(p) for p in rule.parts]
-            if kind == "sum_of":
-                self.lines.append(f"{out} = {_plus(parts)}")
-            else:
-                self.lines.append(f"{out} = _max(({', '.join(parts)},))")
-        else:  # pragma: no cover - kinds are closed
-            raise AssertionError(kind)
-        if rule.cap is not None and kind != "normalise":
-            self.lines.append(f"{out} = _min({out}, {self.const(rule.cap)})")
-        return out
+        """Emit lines computing ``rule`` (by its rule type); return the local holding it."""
+        return rule.python(self)
 
 
 class SlowPath(Exception):
@@ -217,7 +173,7 @@ def _input_checks(
         elif kind == "bool":
             gen.lines.append(f"if {v}.__class__ is not _bool: raise _Slow(_why({v}, 'untyped'))")
         elif kind == "category":
-            cats = gen.table_const(frozenset(ind.categories or {}))
+            cats = gen.value(frozenset(ind.categories or {}))
             gen.lines.append(f"if {v} not in {cats}: raise _Slow(_why({v}, 'out_of_range'))")
         else:
             gen.lines.append(f"if {v}.__class__ is not _date: raise _Slow(_why({v}, 'untyped'))")
@@ -252,7 +208,7 @@ def _group_line(
     kids = [c for c in group.children if c.id in app.max]
     if group.id not in app.max:
         gen.lines.append(f"{var} = None")
-    elif group.aggregate.value == "sum":
+    elif group.aggregation.additive:
         gen.lines.append(f"{var} = {_plus([zero, *(names[c.id] for c in kids)])}")
         if group.id in app.rescaled:
             applicable = sum((app.max[c.id] for c in kids), Decimal(0))
@@ -261,16 +217,9 @@ def _group_line(
         shares = [
             f"({names[c.id]} / {gen.const(app.max[c.id])})" if app.max[c.id] else zero for c in kids
         ]
-        weights = [gen.const(c.criterion.weight) for c in kids]
-        total_w = gen.const(sum((c.criterion.weight for c in kids), Decimal(0)))
-        if group.aggregate.value == "weighted_mean":
-            terms = _plus([zero, *(f"{w} * {s}" for w, s in zip(weights, shares, strict=True))])
-            gen.lines.append(f"{var} = (({terms}) / {total_w}) * {gen.const(group.max)}")
-        else:
-            gen.lines.append(
-                f"{var} = _geo(({', '.join(shares)},), ({', '.join(weights)},), {total_w})"
-                f" * {gen.const(group.max)}"
-            )
+        weights = [c.criterion.weight for c in kids]
+        share = group.aggregation.python(gen, shares, weights)
+        gen.lines.append(f"{var} = {share} * {gen.const(group.max)}")
 
 
 def generate_block_source(
@@ -390,13 +339,6 @@ def generate_block_source(
     return source, gen.consts
 
 
-def _geo(shares: tuple[Decimal, ...], weights: tuple[Decimal, ...], total_w: Decimal) -> Decimal:
-    mean = Decimal(1)
-    for s, w in zip(shares, weights, strict=True):
-        mean *= s ** (w / total_w) if s > 0 else Decimal(0)
-    return mean
-
-
 class FastFunctions:
     """The generated functions of a block for one set of not-applicable inputs."""
 
@@ -428,7 +370,6 @@ def _compile_block(compiled: CompiledRuleSet, plan: BlockPlan, na: frozenset[str
         "_Slow": SlowPath,
         "_why": _why,
         "_RM": _ROUNDING[compiled.rules.rounding.mode.value],
-        "_geo": _geo,
     }
     # The source is generated from validated expressions and plan data only.
     exec(compile(source, f"<udcntt block {plan.id}>", "exec"), namespace)

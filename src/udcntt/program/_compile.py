@@ -12,10 +12,11 @@ import json
 from dataclasses import replace
 from decimal import Decimal
 
+from udcntt._methods import AGGREGATIONS
 from udcntt.data import indicator_names
 from udcntt.errors import msg, suggestion_budget
 from udcntt.expressions import Expression, ExprType, NameInfo
-from udcntt.model import Aggregate, Criterion, RuleSet
+from udcntt.model import Criterion, RuleSet
 from udcntt.program._budget import check_budgets, check_tiers
 from udcntt.program._checks import _check_ranking_and_tests, _check_unused, check_applicability
 from udcntt.program._compiler import _Compiler, _names_in, _Path
@@ -54,7 +55,10 @@ def _build_block(
             children = tuple(k for k in kids if k is not None)
             if not children:
                 return None
-            if crit.aggregate is Aggregate.SUM:
+            aggregation = AGGREGATIONS.get(crit.aggregate)
+            if aggregation is None:  # pragma: no cover - the model accepts registered names only
+                raise KeyError(crit.aggregate)
+            if aggregation.additive:
                 full = sum((c.max for c in children), Decimal(0))
             else:
                 full = crit.max or Decimal(0)
@@ -63,7 +67,7 @@ def _build_block(
                 path=paths[crit.id],
                 children=children,
                 max=full,
-                aggregate=crit.aggregate,
+                aggregation=aggregation,
                 rescale_na=crit.rescale_na,
             )
             groups.append(group)

@@ -7,31 +7,21 @@ the :class:`~udcntt.program._context.CheckContext`; :mod:`udcntt.program._compil
 from __future__ import annotations
 
 import ast
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
 
+from udcntt._kinds import RULE_TYPES, CompiledRule
+from udcntt._methods import AGGREGATIONS
 from udcntt.data import indicator_names
 from udcntt.errors import RuleFileError, did_you_mean, msg
 from udcntt.expressions import Expression, ExprType, NameInfo, compile_expression
-from udcntt.model import (
-    Aggregate,
-    Criterion,
-    IndicatorType,
-    NormMethod,
-    Rule,
-    RuleSet,
-)
+from udcntt.model import Criterion, Indicator, Rule, RuleSet
 from udcntt.program._context import CheckContext, criterion_nodes
-from udcntt.program._plan import CompiledRule
 
 _Path = tuple[str | int, ...]
 
-
-_BOUNDED = {
-    NormMethod.TO_BEST,
-    NormMethod.MIN_MAX,
-    NormMethod.RANK,
-    NormMethod.PERCENTILE,
-    NormMethod.GOALPOSTS,
-}
+_TYPES = {"number": ExprType.NUMBER, "bool": ExprType.BOOL, "category": ExprType.CATEGORY}
 
 
 def _names_in(source: str) -> set[str]:
@@ -170,219 +160,52 @@ class _Compiler:
 
     # -- rules -------------------------------------------------------------------------
     def rule(
-        self, node: Rule | Criterion, path: _Path, cid: str, *, nested: bool
+        self, node: Rule | Criterion, path: _Path, cid: str, *, nested: bool, unscored: bool = False
     ) -> CompiledRule | None:
         kinds = node.rule_kinds
         if len(kinds) != 1:
-            message = (
+            self.ctx.error(
+                "E-RULE-SHAPE",
                 msg("criterion '{criterion}' declares no scoring rule", criterion=cid)
                 if not kinds
                 else msg(
                     "criterion '{criterion}' declares several rules: {kinds}",
                     criterion=cid,
                     kinds=", ".join(kinds),
-                )
-            )
-            self.ctx.error(
-                "E-RULE-SHAPE",
-                message,
+                ),
                 path,
                 criterion=cid,
-                hint=msg(
-                    "a leaf has exactly one of: points, bands, lookup, conditions, per_item, sum_of, best_of, normalise"
-                ),
+                hint=msg("a leaf has exactly one of: {kinds}", kinds=", ".join(RULE_TYPES.names())),
             )
             return None
         kind = kinds[0]
-        num = ExprType.NUMBER
-        # Each branch also checks its key: rule_kinds lists the declared keys, so exactly one
-        # branch matches, and the type checker knows the key is there without an assert.
-        if kind == "points" and node.points is not None:
-            e = self.expr(node.points, (*path, "points"), expected=num, criterion=cid)
-            return None if e is None else CompiledRule(kind, expr=e, cap=node.cap)
-        if kind == "bands" and node.bands is not None:
-            bands = node.bands
-            e = self.expr(bands.input, (*path, "bands", "input"), expected=num, criterion=cid)
-            if not bands.steps:
-                self.ctx.error(
-                    "E-BANDS",
-                    msg("a band table needs at least one step"),
-                    (*path, "bands"),
-                    criterion=cid,
-                )
-                return None
-            uses_min = [s.min is not None for s in bands.steps]
-            if len(set(uses_min)) > 1:
-                self.ctx.error(
-                    "E-BANDS",
-                    msg("band steps mix 'min' and 'max'"),
-                    (*path, "bands", "steps"),
-                    criterion=cid,
-                    hint=msg(
-                        "use 'min' (at least, highest first) or 'max' (at most, lowest first) in every step"
-                    ),
-                )
-                return None
-            bounds = [s.min if s.min is not None else s.max for s in bands.steps]
-            steps = tuple(
-                ("min" if s.min is not None else "max", b, s.points)
-                for s, b in zip(bands.steps, bounds, strict=True)
-                if b is not None
-            )
-            descending = uses_min[0]
-            for i in range(1, len(bounds)):
-                prev, cur = bounds[i - 1], bounds[i]
-                if prev is None or cur is None:  # a step without a bound is a schema error
-                    continue
-                if (descending and cur >= prev) or (not descending and cur <= prev):
-                    self.ctx.error(
-                        "E-BANDS",
-                        msg(
-                            "band step {step} ({value}) is not below step {previous} "
-                            "({previous_value}); it can never be reached",
-                            step=i + 1,
-                            value=cur,
-                            previous=i,
-                            previous_value=prev,
-                        )
-                        if descending
-                        else msg(
-                            "band step {step} ({value}) is not above step {previous} "
-                            "({previous_value}); it can never be reached",
-                            step=i + 1,
-                            value=cur,
-                            previous=i,
-                            previous_value=prev,
-                        ),
-                        (*path, "bands", "steps", i),
-                        criterion=cid,
-                        hint=msg(
-                            "list 'min' steps from the highest threshold down, 'max' steps from the lowest up"
-                        ),
-                    )
-            if e is None:
-                return None
-            return CompiledRule(kind, expr=e, steps=steps, otherwise=bands.otherwise, cap=node.cap)
-        if kind == "lookup" and node.lookup is not None:
-            lookup = node.lookup
-            ind = self.rules.indicators.get(lookup.input)
-            if ind is None or ind.type is not IndicatorType.CATEGORY:
-                self.ctx.error(
-                    "E-LOOKUP",
-                    msg("lookup input '{input}' is not a category indicator", input=lookup.input),
-                    (*path, "lookup", "input"),
-                    criterion=cid,
-                    hint=did_you_mean(
-                        lookup.input,
-                        [
-                            k
-                            for k, v in self.rules.indicators.items()
-                            if v.type is IndicatorType.CATEGORY
-                        ],
-                    ),
-                )
-                return None
-            self.used.add(lookup.input)
-            cats = ind.categories or {}
-            for key in lookup.table:
-                if key not in cats:
-                    self.ctx.error(
-                        "E-LOOKUP",
-                        msg("'{key}' is not a category of '{input}'", key=key, input=lookup.input),
-                        (*path, "lookup", "table", key),
-                        criterion=cid,
-                        hint=did_you_mean(key, cats)
-                        or msg("categories: {categories}", categories=", ".join(cats)),
-                    )
-            return CompiledRule(
-                kind,
-                lookup_input=lookup.input,
-                table=dict(lookup.table),
-                otherwise=lookup.otherwise,
-                cap=node.cap,
-            )
-        if kind == "conditions" and node.conditions is not None:
-            conds = []
-            if not node.conditions:
-                self.ctx.error(
-                    "E-RULE-SHAPE",
-                    msg("'conditions' is empty"),
-                    (*path, "conditions"),
-                    criterion=cid,
-                )
-                return None
-            for i, cond in enumerate(node.conditions):
-                e = self.expr(
-                    cond.when,
-                    (*path, "conditions", i, "when"),
-                    expected=ExprType.BOOL,
-                    criterion=cid,
-                )
-                if e is not None:
-                    conds.append((e, cond.points, cond.label))
-            if len(conds) != len(node.conditions):
-                return None
-            return CompiledRule(kind, conditions=tuple(conds), cap=node.cap)
-        if kind == "per_item" and node.per_item is not None:
-            per = node.per_item
-            e = self.expr(per.count, (*path, "per_item", "count"), expected=num, criterion=cid)
-            if e is None:
-                return None
-            return CompiledRule(
-                kind, expr=e, item_points=per.points, item_cap=per.cap, cap=node.cap
-            )
-        if kind in ("sum_of", "best_of"):
-            items = (node.sum_of if kind == "sum_of" else node.best_of) or ()
-            if not items:
-                self.ctx.error(
-                    "E-RULE-SHAPE",
-                    msg("'{kind}' is empty", kind=kind),
-                    (*path, kind),
-                    criterion=cid,
-                )
-                return None
-            parts = [
-                self.rule(item, (*path, kind, i), cid, nested=True) for i, item in enumerate(items)
-            ]
-            if any(p is None for p in parts):
-                return None
-            return CompiledRule(kind, parts=tuple(p for p in parts if p is not None), cap=node.cap)
-        norm = node.normalise
-        if norm is None:  # unreachable: the branches above cover every other rule key
+        rule_type = RULE_TYPES.get(kind)
+        if rule_type is None:  # pragma: no cover - the model only accepts registered kinds
             raise RuleFileError(
                 msg("criterion '{criterion}' declares no scoring rule", criterion=cid),
                 code="E-RULE-SHAPE",
                 location=self.ctx.locate(path),
                 criterion=cid,
             )
-        if nested:
+        if nested and not rule_type.nested:
             self.ctx.error(
-                "E-NORMALISE",
-                msg("'normalise' must be the criterion's own rule, not inside sum_of/best_of"),
-                (*path, "normalise"),
+                rule_type.code,
+                msg(
+                    "'{kind}' must be the criterion's own rule, not inside sum_of/best_of",
+                    kind=kind,
+                ),
+                (*path, kind),
                 criterion=cid,
             )
             return None
-        e = self.expr(norm.value, (*path, "normalise", "value"), expected=num, criterion=cid)
-        if not norm.method:
-            self.ctx.error(
-                "E-NORMALISE",
-                msg("'method' is empty"),
-                (*path, "normalise", "method"),
-                criterion=cid,
-            )
+        site = _Site(self, cid, nested=nested, unscored=unscored)
+        compiled = rule_type.compile(node.rules[kind], (*path, kind), site)
+        if compiled is None:
             return None
-        if NormMethod.GOALPOSTS in norm.method and (
-            norm.goalposts is None or norm.goalposts[0] >= norm.goalposts[1]
-        ):
-            self.ctx.error(
-                "E-NORMALISE",
-                msg("goalposts need 'goalposts: [lower, upper]' with lower < upper"),
-                (*path, "normalise"),
-                criterion=cid,
-            )
-            return None
-        return CompiledRule(kind, expr=e, normalise=norm, cap=node.cap) if e else None
+        if site.inputs:
+            compiled = replace(compiled, inputs=compiled.inputs | site.inputs)
+        label = node.label if isinstance(node, Rule) else None
+        return replace(compiled, cap=node.cap, label=label)
 
     # -- the tree ----------------------------------------------------------------------
     def tree(self) -> dict[str, tuple[CompiledRule | None, frozenset[str]]]:
@@ -430,7 +253,8 @@ class _Compiler:
                         (*path, "children"),
                         criterion=crit.id,
                     )
-                if crit.aggregate is not Aggregate.SUM and crit.max is None:
+                aggregation = AGGREGATIONS.get(crit.aggregate)
+                if aggregation is not None and not aggregation.additive and crit.max is None:
                     self.ctx.error(
                         "E-RULE-SHAPE",
                         msg(
@@ -454,27 +278,46 @@ class _Compiler:
                     path,
                     criterion=crit.id,
                 )
-            compiled = self.rule(crit, path, crit.id, nested=False)
-            if compiled is not None and compiled.kind == "normalise" and compiled.normalise:
-                last = compiled.normalise.method[-1]
-                if last not in _BOUNDED and not crit.unscored:
-                    self.ctx.error(
-                        "E-NORMALISE",
-                        msg(
-                            "'{method}' is unbounded and cannot give points in [0, max]",
-                            method=last.value,
-                        ),
-                        (*path, "normalise", "method"),
-                        criterion=crit.id,
-                        hint=msg("follow it with min_max: method: [z_score, min_max]"),
-                    )
+            compiled = self.rule(crit, path, crit.id, nested=False, unscored=crit.unscored)
             reads: frozenset[str] = frozenset()
             if compiled is not None:
-                names: set[str] = set()
+                names: set[str] = set(compiled.inputs)
                 for e in compiled.expressions():
                     names |= e.names
-                if compiled.lookup_input:
-                    names.add(compiled.lookup_input)
                 reads = self.reads(names)
             out[crit.id] = (compiled, reads)
         return out
+
+
+class _Site:
+    """What a rule type's ``compile`` sees of the compiler (see ``CompileContext``)."""
+
+    def __init__(
+        self, compiler: _Compiler, criterion: str, *, nested: bool, unscored: bool
+    ) -> None:
+        self._compiler = compiler
+        self.criterion = criterion
+        self.nested = nested
+        self.unscored = unscored
+        self.inputs: frozenset[str] = frozenset()
+
+    def expr(self, source: str, path: _Path, expected: str | None) -> Expression | None:
+        return self._compiler.expr(
+            source,
+            path,
+            expected=None if expected is None else _TYPES[expected],
+            criterion=self.criterion,
+        )
+
+    def error(self, code: str, message: str, path: _Path, *, hint: str | None = None) -> None:
+        self._compiler.ctx.error(code, message, path, criterion=self.criterion, hint=hint)
+
+    def indicators(self) -> Mapping[str, Indicator]:
+        return self._compiler.rules.indicators
+
+    def use(self, name: str) -> None:
+        self._compiler.used.add(name)
+        self.inputs = self.inputs | {name}
+
+    def rule(self, node: Any, path: _Path) -> CompiledRule | None:
+        return self._compiler.rule(node, path, self.criterion, nested=True, unscored=self.unscored)

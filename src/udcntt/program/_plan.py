@@ -7,9 +7,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from udcntt._kinds import CompiledRule, RuleType
+from udcntt._methods import Aggregation, Normalisation
 from udcntt.errors import Diagnostic
 from udcntt.expressions import Expression
-from udcntt.model import Aggregate, Criterion, Normalise, Relation, RuleSet, TierLevel
+from udcntt.model import Criterion, Relation, RuleSet, TierLevel
 
 __all__ = [
     "Applicability",
@@ -21,57 +23,6 @@ __all__ = [
 ]
 
 _Path = tuple[str | int, ...]
-
-
-@dataclass(frozen=True, eq=False)
-class CompiledRule:
-    """A leaf's scoring rule with its expressions compiled."""
-
-    kind: str
-    expr: Expression | None = None
-    steps: tuple[tuple[str, Decimal, Decimal], ...] = ()
-    otherwise: Decimal = Decimal(0)
-    lookup_input: str | None = None
-    table: dict[str, Decimal] = field(default_factory=dict)
-    conditions: tuple[tuple[Expression, Decimal, str | None], ...] = ()
-    item_points: Decimal = Decimal(0)
-    item_cap: Decimal = Decimal(0)
-    parts: tuple[CompiledRule, ...] = ()
-    cap: Decimal | None = None
-    normalise: Normalise | None = None
-    label: str | None = None
-
-    def expressions(self) -> list[Expression]:
-        """Every expression this rule evaluates."""
-        out = [self.expr] if self.expr is not None else []
-        out.extend(c[0] for c in self.conditions)
-        for part in self.parts:
-            out.extend(part.expressions())
-        return out
-
-    def upper_bound(self) -> Decimal | None:
-        """The most points this rule can give, when known without data."""
-        bound: Decimal | None
-        if self.kind == "bands":
-            bound = max([p for _, _, p in self.steps] + [self.otherwise])
-        elif self.kind == "lookup":
-            bound = max([*self.table.values(), self.otherwise])
-        elif self.kind == "conditions":
-            bound = sum((max(p, Decimal(0)) for _, p, _ in self.conditions), Decimal(0))
-        elif self.kind == "per_item":
-            bound = self.item_cap
-        elif self.kind in ("sum_of", "best_of"):
-            bounds = [p.upper_bound() for p in self.parts]
-            if any(b is None for b in bounds):
-                bound = None
-            else:
-                known = [b for b in bounds if b is not None]
-                bound = sum(known, Decimal(0)) if self.kind == "sum_of" else max(known)
-        else:
-            bound = None
-        if self.cap is not None:
-            bound = self.cap if bound is None else min(bound, self.cap)
-        return bound
 
 
 @dataclass(frozen=True, eq=False)
@@ -91,7 +42,8 @@ class LeafPlan:
 
     @property
     def normalised(self) -> bool:
-        return self.rule is not None and self.rule.kind == "normalise"
+        """Whether its points come from a population pass (``normalise``)."""
+        return self.rule is not None and self.rule.population
 
 
 @dataclass(frozen=True, eq=False)
@@ -102,8 +54,13 @@ class NodePlan:
     path: _Path
     children: tuple[NodePlan | LeafPlan, ...]
     max: Decimal
-    aggregate: Aggregate
+    aggregation: Aggregation
     rescale_na: bool
+
+    @property
+    def aggregate(self) -> str:
+        """The name of the group's aggregation."""
+        return self.aggregation.name
 
     @property
     def id(self) -> str:
@@ -155,6 +112,23 @@ class CompiledRuleSet:
     fingerprint: str = ""
     #: Names of the expression functions the rule set calls (built-ins and extensions).
     functions: frozenset[str] = frozenset()
+
+    def declarations(self) -> list[RuleType | Normalisation | Aggregation]:
+        """The rule types, normalisation methods and aggregations the rule set uses."""
+        seen: dict[int, RuleType | Normalisation | Aggregation] = {}
+        for plan in self.blocks.values():
+            stack = [leaf.rule for leaf in plan.leaves if leaf.rule is not None]
+            while stack:
+                rule = stack.pop()
+                seen.setdefault(id(rule.type), rule.type)
+                if rule.population:
+                    for method in rule.params:
+                        seen.setdefault(id(method), method)
+                stack.extend(rule.parts)
+            for group in plan.groups:
+                seen.setdefault(id(group.aggregation), group.aggregation)
+        return sorted(seen.values(), key=lambda d: (type(d).__mro__[-2].__name__, d.name))
+
     #: Generated functions per (block plan, not-applicable inputs), compiled on first use.
     fast_variants: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -198,7 +172,7 @@ class Applicability:
         kids = [m for m in (self._visit(c) for c in node.children) if m is not None]
         if not kids:
             return None
-        if node.aggregate.value != "sum":
+        if not node.aggregation.additive:
             mx = node.max
         else:
             mx = sum(kids, Decimal(0))

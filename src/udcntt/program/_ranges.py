@@ -20,7 +20,7 @@ from udcntt.model import IndicatorType, RuleSet
 if TYPE_CHECKING:
     from udcntt.program._context import CheckContext
 
-__all__ = ["check_band_range", "check_ratio_order", "expr_range"]
+__all__ = ["check_ratio_order", "expr_range"]
 
 _Path = tuple[str | int, ...]
 _Range = tuple[Decimal | None, Decimal | None]
@@ -120,77 +120,6 @@ def expr_range(source: str, rules: RuleSet) -> _Range:
         return _range(node, rules, 0)
     except (InvalidOperation, ArithmeticError):
         return _UNKNOWN
-
-
-def check_band_range(
-    rules: RuleSet,
-    source: str,
-    steps: tuple[tuple[str, Decimal, Decimal], ...],
-    path: _Path,
-    criterion: str,
-    ctx: CheckContext,
-) -> None:
-    """Band steps the input's declared range never reaches; tables on the wrong scale."""
-    lo, hi = expr_range(source, rules)
-    bounds = [b for _, b, _ in steps]
-    for i, (kind, bound, _) in enumerate(steps):
-        if kind == "min" and hi is not None and bound > hi:
-            ctx.error(
-                "E-BANDS",
-                msg(
-                    "band step {step} (at least {value}) can never be reached: '{input}' is at "
-                    "most {limit} by its declared range",
-                    step=i + 1,
-                    value=bound,
-                    input=source.strip(),
-                    limit=hi,
-                ),
-                (*path, "bands", "steps", i),
-                criterion=criterion,
-                hint=_scale_hint(hi, bound),
-            )
-        elif kind == "max" and lo is not None and bound < lo:
-            ctx.error(
-                "E-BANDS",
-                msg(
-                    "band step {step} (at most {value}) can never be reached: '{input}' is at "
-                    "least {limit} by its declared range",
-                    step=i + 1,
-                    value=bound,
-                    input=source.strip(),
-                    limit=lo,
-                ),
-                (*path, "bands", "steps", i),
-                criterion=criterion,
-                hint=msg("check the thresholds against the input's 'range'"),
-            )
-    fractional = any(b != b.to_integral_value() for b in bounds)
-    if hi is not None and hi >= 10 and fractional and all(0 <= b <= 1 for b in bounds):
-        ctx.warning(
-            "W-BANDS-SCALE",
-            msg(
-                "every threshold of the band table lies in [0, 1] but '{input}' runs up to "
-                "{limit}: a table written for shares fed a percentage?",
-                input=source.strip(),
-                limit=hi,
-            ),
-            (*path, "bands", "steps"),
-            criterion=criterion,
-            hint=msg(
-                "write the thresholds on the input's scale (80, not 0.8), or declare the input "
-                "as 'type: ratio'"
-            ),
-        )
-
-
-def _scale_hint(limit: Decimal, bound: Decimal) -> str:
-    if limit <= 1 < bound:
-        return msg(
-            "the input is a share in [0, 1]: write the thresholds as shares ({share}, not {value})",
-            share=(bound / 100).normalize(),
-            value=bound,
-        )
-    return msg("check the thresholds against the input's 'range'")
 
 
 def _relations(rules: RuleSet) -> set[tuple[str, str]]:

@@ -22,14 +22,8 @@ from hypothesis import strategies as st
 from udcntt.data import MISSING, NA, AgencyRecord, Dataset, ValueOrMarker
 from udcntt.errors import msg
 from udcntt.evaluation import Assessment
-from udcntt.model import (
-    Aggregate,
-    Direction,
-    MissingPolicy,
-    NormMethod,
-    NotApplicablePolicy,
-    RuleSet,
-)
+from udcntt.kinds.normalise import methods_of
+from udcntt.model import Direction, MissingPolicy, NotApplicablePolicy, RuleSet
 from udcntt.program import CompiledRuleSet, LeafPlan, NodePlan
 from udcntt.testing._spaces import block_space, compiled_of, plain_decimal
 from udcntt.testing._strategies import datasets
@@ -51,7 +45,6 @@ MISSING_CHECKED = frozenset({MissingPolicy.ZERO, MissingPolicy.IMPUTE_MIN})
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
 #: Methods that give every agency the same score when there is no spread (n = 1).
-_POPULATION = frozenset(set(NormMethod) - {NormMethod.GOALPOSTS})
 
 
 def _text(value: ValueOrMarker) -> str:
@@ -205,9 +198,9 @@ def normalised_leaves(compiled: CompiledRuleSet) -> list[tuple[str, str]]:
     for block_id, plan in compiled.blocks.items():
         for leaf in plan.leaves:
             rule = leaf.rule
-            if rule is None or leaf.unscored or rule.normalise is None:
+            if rule is None or leaf.unscored or not rule.population:
                 continue
-            if rule.normalise.method and rule.normalise.method[0] in _POPULATION:
+            if methods_of(rule)[0].population:
                 out.append((block_id, leaf.id))
     return out
 
@@ -215,13 +208,13 @@ def normalised_leaves(compiled: CompiledRuleSet) -> list[tuple[str, str]]:
 def _worst_value(compiled: CompiledRuleSet, leaf: LeafPlan) -> tuple[str, Decimal] | None:
     """(indicator, least favourable declared value) of a leaf normalising one indicator."""
     rule = leaf.rule
-    if rule is None or rule.normalise is None:
+    if rule is None or not rule.population:
         return None
-    name = rule.normalise.value.strip()
+    name = rule.spec.value.strip()
     ind = compiled.rules.indicators.get(name)
     if ind is None:
         return None
-    direction = rule.normalise.direction or ind.direction
+    direction = rule.spec.direction or ind.direction
     lo, hi = ind.bounds
     worst = hi if direction is Direction.LOWER else lo
     return None if worst is None else (name, worst)
@@ -259,9 +252,9 @@ def check_normalise_alone(rules: RuleSet | CompiledRuleSet, data: Dataset) -> li
                 continue
             points = result.criteria[leaf.id].points
             if points is not None and leaf.max > 0 and points >= leaf.max:
-                spec = leaf.rule.normalise if leaf.rule is not None else None
-                method = ", ".join(m.value for m in spec.method) if spec is not None else "?"
-                scope = spec.scope.value if spec is not None else "?"
+                rule = leaf.rule
+                method = ", ".join(m.name for m in methods_of(rule)) if rule else "?"
+                scope = rule.spec.scope.value if rule else "?"
                 return [
                     Violation(
                         "normalise",
@@ -304,22 +297,15 @@ def _full_marks(
     scored = [(p, m, c) for (p, m), c in zip(parts, node.children, strict=True) if p is not None]
     if not scored:
         return None, _ZERO
-    if node.aggregate is Aggregate.SUM:
+    if node.aggregation.additive:
         total = sum((p for p, _, _ in scored), _ZERO)
         applicable = sum((m for _, m, _ in scored), _ZERO)
         if (node.rescale_na or rescale_all) and applicable and applicable != node.max:
             return total * node.max / applicable, node.max
         return total, applicable
-    weights = [c.criterion.weight for _, _, c in scored]
-    shares = [(p / m) if m else _ZERO for p, m, _ in scored]
-    total_w = sum(weights, _ZERO)
-    if node.aggregate is Aggregate.WEIGHTED_MEAN:
-        mean = sum((w * s for w, s in zip(weights, shares, strict=True)), _ZERO) / total_w
-    else:
-        mean = _ONE
-        for w, s in zip(weights, shares, strict=True):
-            mean *= s ** (w / total_w) if s > 0 else _ZERO
-    return mean * node.max, node.max
+    weights = tuple(c.criterion.weight for _, _, c in scored)
+    shares = tuple((p / m) if m else _ZERO for p, m, _ in scored)
+    return node.aggregation.run(shares, weights) * node.max, node.max
 
 
 def na_jump(

@@ -15,7 +15,7 @@ from udcntt.evaluation import (
     AgencyResult,
     Assessment,
 )
-from udcntt.model import Aggregate, NotApplicablePolicy, RuleSet
+from udcntt.model import NotApplicablePolicy, RuleSet
 from udcntt.program import CompiledRuleSet, LeafPlan, NodePlan
 from udcntt.testing._spaces import compiled_of
 from udcntt.testing._violations import (
@@ -46,7 +46,7 @@ def _expected_max(
     present = [p for p in parts if p is not None]
     if not present:
         return None
-    if node.aggregate is not Aggregate.SUM or node.rescale_na or rescale_all:
+    if not node.aggregation.additive or node.rescale_na or rescale_all:
         return node.max
     return sum(present, _ZERO)
 

@@ -12,7 +12,11 @@ from decimal import Decimal
 from typing import Any
 
 import yaml
+from hypothesis import assume
 from hypothesis import strategies as st
+
+from udcntt._kinds import RULE_TYPES, RuleType
+from udcntt.errors import msg
 
 __all__ = ["rule_set_documents", "rule_sets"]
 
@@ -23,136 +27,108 @@ __all__ = ["rule_set_documents", "rule_sets"]
 _CATEGORIES = ("muc_a", "muc_b", "muc_c", "muc_d")
 
 
+class _Picker:
+    """A rule type's :class:`~udcntt._kinds.Picker` over Hypothesis draws, for one leaf."""
+
+    def __init__(self, draw: st.DrawFn, index: int) -> None:
+        self._draw = draw
+        self._index = index
+        self.indicators: dict[str, Any] = {}
+        self.relations: list[str] = []
+
+    def integer(self, lo: int, hi: int) -> int:
+        return self._draw(st.integers(lo, hi))
+
+    def choice(self, options: Sequence[Any]) -> Any:
+        return self._draw(st.sampled_from(list(options)))
+
+    def boolean(self) -> bool:
+        return self._draw(st.booleans())
+
+    def _name(self, prefix: str) -> str:
+        return f"{prefix}_{self._index}_{len(self.indicators)}"
+
+    def number_input(self, kind: str = "count", *, not_applicable: bool = False) -> str:
+        name = self._name("x")
+        spec: dict[str, Any] = {
+            "label": f"Chỉ số {self._index}.{len(self.indicators)}",
+            "type": kind,
+            "direction": "higher",
+            "not_applicable": not_applicable,
+        }
+        if kind == "number":
+            spec["range"] = [0, 1000]
+        elif kind == "total":  # a count that bounds another (declared by a relation)
+            spec.update(type="count", range=[1, 500])
+            del spec["direction"]
+        self.indicators[name] = spec
+        return name
+
+    def bool_input(self) -> str:
+        name = self._name("b")
+        self.indicators[name] = {
+            "label": f"Có {self._index}.{len(self.indicators)}",
+            "type": "bool",
+            "direction": "higher",
+        }
+        return name
+
+    def relation(self, check: str) -> None:
+        self.relations.append(check)
+
+    def category_input(self, n: int) -> tuple[str, list[str]]:
+        name = self._name("m")
+        cats = list(_CATEGORIES[: max(2, min(n, len(_CATEGORIES)))])
+        self.indicators[name] = {
+            "label": f"Mức {self._index}.{len(self.indicators)}",
+            "type": "category",
+            "categories": cats,
+        }
+        return name, cats
+
+
+def _drawable(names: Sequence[str] | None) -> list[RuleType]:
+    """Rule types with a test strategy whose points are promised monotone in every input."""
+    out = []
+    for rule_type in RULE_TYPES:
+        if type(rule_type).example is RuleType.example:
+            continue
+        if not rule_type.builtin and set(rule_type.monotone) != set(rule_type.expressions):
+            continue
+        if names is None or rule_type.name in names:
+            out.append(rule_type)
+    return out
+
+
 @st.composite
 def _leaf(
-    draw: st.DrawFn, index: int, blocks: Sequence[str]
+    draw: st.DrawFn, index: int, blocks: Sequence[str], kinds: Sequence[str] | None
 ) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
-    """One leaf criterion with the indicators it reads (and relations among them)."""
-    cid = f"tc_{index}"
+    """One leaf criterion of a drawn rule type, with the indicators it reads."""
     top = draw(st.integers(1, 20))
-    kind = draw(
-        st.sampled_from(
-            [
-                "ratio_points",
-                "bands",
-                "lookup",
-                "conditions",
-                "per_item",
-                "normalise",
-                "count_points",
-                "best_of",
-            ]
-        )
-    )
-    x = f"x_{index}"
-    y = f"y_{index}"
-    na = draw(st.booleans())
-    indicators: dict[str, Any] = {}
-    relations: list[str] = []
-    leaf: dict[str, Any] = {"id": cid, "label": f"Tiêu chí {index}", "max": top}
-    if kind == "ratio_points":
-        indicators[x] = {
-            "label": f"Tỷ lệ {index}",
-            "type": "ratio",
-            "direction": "higher",
-            "not_applicable": na,
-        }
-        leaf["points"] = f"{x} * {top}"
-    elif kind == "count_points":
-        cap = draw(st.integers(1, 50))
-        indicators[x] = {
-            "label": f"Số lượng {index}",
-            "type": "count",
-            "direction": "higher",
-            "not_applicable": na,
-        }
-        indicators[y] = {"label": f"Tổng số {index}", "type": "count", "range": [1, 500]}
-        relations.append(f"{x} <= {y}")
-        form = draw(st.sampled_from(["capped", "ratio", "min"]))
-        if form == "capped":
-            leaf["points"] = f"capped_ratio({x}, {y}) * {top}"
-        elif form == "ratio":
-            leaf["points"] = f"ratio({x}, {y}, 0) * {top}"
-        else:
-            leaf["points"] = f"min({x}, {cap}) / {cap} * {top}"
-    elif kind == "bands":
-        n = draw(st.integers(1, 3))
-        thresholds = sorted(draw(st.sets(st.integers(1, 30), min_size=n, max_size=n)), reverse=True)
-        points = sorted(draw(st.lists(st.integers(0, top), min_size=n, max_size=n)), reverse=True)
-        indicators[x] = {
-            "label": f"Số cuộc {index}",
-            "type": "count",
-            "direction": "higher",
-            "not_applicable": na,
-        }
-        leaf["bands"] = {
-            "input": x,
-            "steps": [{"min": t, "points": p} for t, p in zip(thresholds, points, strict=True)],
-            "otherwise": 0,
-        }
-    elif kind == "lookup":
-        cats = _CATEGORIES[: draw(st.integers(2, len(_CATEGORIES)))]
-        table = {c: draw(st.integers(0, top)) for c in cats[:-1]}
-        indicators[x] = {"label": f"Mức {index}", "type": "category", "categories": list(cats)}
-        leaf["lookup"] = {"input": x, "table": table, "otherwise": 0}
-    elif kind == "conditions":
-        n = draw(st.integers(1, 3))
-        shares = draw(st.lists(st.integers(1, 5), min_size=n, max_size=n))
-        conds = []
-        remaining = top
-        for i, share in enumerate(shares):
-            name = f"{x}_{i}"
-            indicators[name] = {"label": f"Có {index}.{i}", "type": "bool", "direction": "higher"}
-            pts = min(remaining, max(1, top * share // 10))
-            remaining -= pts
-            conds.append({"when": name, "points": pts})
-        leaf["conditions"] = conds
-    elif kind == "per_item":
-        each = draw(st.integers(1, 5))
-        indicators[x] = {
-            "label": f"Số phần mềm {index}",
-            "type": "count",
-            "direction": "higher",
-            "not_applicable": na,
-        }
-        leaf["per_item"] = {"count": x, "points": each, "cap": top}
-    elif kind == "best_of":
-        indicators[x] = {"label": f"Tỷ lệ {index}", "type": "ratio", "direction": "higher"}
-        indicators[y] = {"label": f"Có {index}", "type": "bool", "direction": "higher"}
-        half = draw(st.integers(0, top))
-        leaf["best_of"] = [
-            {"points": f"{x} * {top}"},
-            {"conditions": [{"when": y, "points": half}]},
-        ]
-    else:
-        method = draw(
-            st.sampled_from(["to_best", "min_max", "rank", "percentile", "goalposts", "z_min_max"])
-        )
-        kind_x = draw(st.sampled_from(["count", "number", "ratio"]))
-        spec: dict[str, Any] = {"value": x, "scope": draw(st.sampled_from(["block", "all"]))}
-        indicators[x] = {
-            "label": f"Giá trị {index}",
-            "type": kind_x,
-            "direction": "higher",
-            "not_applicable": na,
-        }
-        if kind_x == "number":
-            indicators[x]["range"] = [0, 1000]
-        if method == "z_min_max":
-            spec["method"] = ["z_score", "min_max"]
-        elif method == "goalposts":
-            spec["method"] = "goalposts"
-            spec["goalposts"] = [0, 1 if kind_x == "ratio" else 100]
-        else:
-            spec["method"] = method
-        leaf["normalise"] = spec
+    rule_type = draw(st.sampled_from(_drawable(kinds)))
+    pick = _Picker(draw, index)
+    fragment = rule_type.example(pick, top)
+    assume(fragment is not None)
+    leaf: dict[str, Any] = {
+        "id": f"tc_{index}",
+        "label": f"Tiêu chí {index}",
+        "max": top,
+        rule_type.name: fragment,
+    }
     if len(blocks) > 1 and draw(st.integers(0, 3)) == 3:
         leaf["blocks"] = [draw(st.sampled_from(list(blocks)))]
-    return leaf, indicators, relations
+    return leaf, pick.indicators, pick.relations
 
 
 @st.composite
-def _document(draw: st.DrawFn, max_blocks: int, max_groups: int, max_leaves: int) -> dict[str, Any]:
+def _document(
+    draw: st.DrawFn,
+    max_blocks: int,
+    max_groups: int,
+    max_leaves: int,
+    kinds: Sequence[str] | None = None,
+) -> dict[str, Any]:
     n_blocks = draw(st.integers(1, max_blocks))
     blocks = [f"khoi_{i + 1}" for i in range(n_blocks)]
     indicators: dict[str, Any] = {}
@@ -163,7 +139,7 @@ def _document(draw: st.DrawFn, max_blocks: int, max_groups: int, max_leaves: int
         children = []
         for _ in range(draw(st.integers(1, max_leaves))):
             counter += 1
-            leaf, inds, rels = draw(_leaf(counter, blocks if g > 0 else blocks[:1]))
+            leaf, inds, rels = draw(_leaf(counter, blocks if g > 0 else blocks[:1], kinds))
             if g == 0:
                 leaf.pop("blocks", None)
             children.append(leaf)
@@ -241,21 +217,42 @@ def _document(draw: st.DrawFn, max_blocks: int, max_groups: int, max_leaves: int
 
 
 def rule_set_documents(
-    *, max_blocks: int = 2, max_groups: int = 3, max_leaves: int = 3
+    *,
+    max_blocks: int = 2,
+    max_groups: int = 3,
+    max_leaves: int = 3,
+    rule_types: Sequence[str] | None = None,
 ) -> st.SearchStrategy[dict[str, Any]]:
     """Random small valid rule sets as plain dicts (the YAML document before loading).
 
     Each has 1–``max_blocks`` blocks, 1–``max_groups`` groups of 1–``max_leaves`` leaves of
-    every rule kind (expressions, bands, lookups, conditions, per-item, best-of, every
-    population normalisation), relations, tiers on points or shares, and both
-    not-applicable policies. Every rule is monotone in the indicators it marks
-    ``direction: higher``, so every invariant of :mod:`udcntt.testing` should hold.
+    every registered rule type with a test strategy (:meth:`RuleType.example`: udcntt's
+    own, and a plugin's that declares its points monotone in every input), tiers on points
+    or shares, and both not-applicable policies. Every rule is monotone in the indicators
+    it marks ``direction: higher``, so every invariant of :mod:`udcntt.testing` should hold.
+
+    Args:
+        max_blocks: Most blocks.
+        max_groups: Most top-level groups.
+        max_leaves: Most leaves per group.
+        rule_types: Only these rule types (by name); default: every one drawable.
     """
-    return _document(max_blocks, max_groups, max_leaves)
+    if not _drawable(rule_types):
+        raise ValueError(
+            msg(
+                "no registered rule type with a test strategy among {names}",
+                names=", ".join(rule_types or ()),
+            )
+        )
+    return _document(max_blocks, max_groups, max_leaves, rule_types)
 
 
 def rule_sets(
-    *, max_blocks: int = 2, max_groups: int = 3, max_leaves: int = 3
+    *,
+    max_blocks: int = 2,
+    max_groups: int = 3,
+    max_leaves: int = 3,
+    rule_types: Sequence[str] | None = None,
 ) -> st.SearchStrategy[str]:
     """Random small valid rule sets as YAML text, for ``udcntt.load_rules(path, text=...)``.
 
@@ -266,5 +263,5 @@ def rule_sets(
     ...     rules = udcntt.load_rules("random.yaml", text=text)
     """
     return rule_set_documents(
-        max_blocks=max_blocks, max_groups=max_groups, max_leaves=max_leaves
+        max_blocks=max_blocks, max_groups=max_groups, max_leaves=max_leaves, rule_types=rule_types
     ).map(lambda doc: yaml.safe_dump(doc, allow_unicode=True, sort_keys=False))

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from udcntt.errors import msg
 from udcntt.evaluation import AgencyResult, Assessment, tier_of
-from udcntt.model import Aggregate, NotApplicablePolicy, RuleSet, TierBasis
+from udcntt.model import NotApplicablePolicy, RuleSet, TierBasis
 from udcntt.program import CompiledRuleSet, LeafPlan, NodePlan
 from udcntt.testing._spaces import compiled_of, plain_decimal
 from udcntt.testing._violations import Violation
@@ -77,7 +77,7 @@ def _reductions(compiled: CompiledRuleSet, block: str) -> list[tuple[str, Decima
             if not keeps and not node.unscored and node.reads & optional and node.max > 0:
                 out.append((node.id, node.max))
             return
-        inner = keeps or node.rescale_na or node.aggregate is not Aggregate.SUM
+        inner = keeps or node.rescale_na or not node.aggregation.additive
         for child in node.children:
             walk(child, inner)
 

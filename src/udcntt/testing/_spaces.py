@@ -196,22 +196,15 @@ class BlockSpace:
 
 
 def _band_thresholds(compiled: CompiledRuleSet, block: str) -> dict[str, set[Decimal]]:
+    """Values of each indicator where some rule's points change, as its rule type says."""
     out: dict[str, set[Decimal]] = {}
     for leaf in compiled.blocks[block].leaves:
         rule = leaf.rule
-        stack = [rule] if rule is not None else []
-        while stack:
-            current = stack.pop()
-            stack.extend(current.parts)
-            if current.kind == "bands" and current.expr is not None:
-                name = current.expr.source.strip()
-                if name in compiled.rules.indicators:
-                    out.setdefault(name, set()).update(b for _, b, _ in current.steps)
-            if current.kind == "normalise" and current.normalise is not None:
-                spec = current.normalise
-                if spec.goalposts is not None and current.expr is not None:
-                    name = current.expr.source.strip()
-                    out.setdefault(name, set()).update(spec.goalposts)
+        if rule is None:
+            continue
+        for name, values in rule.type.thresholds(rule).items():
+            if name in compiled.rules.indicators:
+                out.setdefault(name, set()).update(values)
     return out
 
 

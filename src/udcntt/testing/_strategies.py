@@ -328,15 +328,40 @@ def datasets(
 
 
 def directional_indicators(compiled: CompiledRuleSet, block: str) -> list[str]:
-    """Indicators of ``block`` that declare ``direction: higher`` or ``lower`` (numbers, yes/no)."""
+    """Indicators of ``block`` that declare ``direction: higher`` or ``lower`` (numbers, yes/no).
+
+    An indicator read by a plugin rule type that does not declare its points monotone in
+    it (``RuleType.monotone``) is left out: nothing promises a better value costs nothing.
+    """
     plan = compiled.blocks[block]
+    unpromised: set[str] = set()
+    for leaf in plan.leaves:
+        rule = leaf.rule
+        if rule is None:
+            continue
+        promised = rule.type.monotone_in(rule)
+        if promised is not None:
+            unpromised |= set(leaf.reads) - _reads_of(compiled, promised)
     out = []
     for name in plan.indicators:
         ind = compiled.rules.indicators[name]
+        if name in unpromised:
+            continue
         if ind.direction is not Direction.NONE and (
             ind.type in _NUMERIC or ind.type is IndicatorType.BOOL
         ):
             out.append(name)
+    return out
+
+
+def _reads_of(compiled: CompiledRuleSet, names: frozenset[str]) -> set[str]:
+    """The indicators ``names`` stand for (derived values resolved to what they read)."""
+    out: set[str] = set()
+    for name in names:
+        if name in compiled.rules.indicators:
+            out.add(name)
+        else:
+            out |= compiled.derived_reads.get(name, frozenset())
     return out
 
 

@@ -1,0 +1,481 @@
+"""Rule types: how a leaf's scoring rule is declared, and their registry.
+
+A leaf's scoring rule (``bands:``, ``lookup:`` …), a population normalisation method
+(``to_best`` …) and a group's aggregation (``sum`` …) are each a *declaration*: an object
+holding everything udcntt needs to know about it — its YAML schema fragment, its static
+bounds, its reference semantics, the Python it generates for the fast path, its
+explanation and its test strategy. udcntt's own declarations live one per module in
+:mod:`udcntt.kinds` and are registered here exactly as a plugin's are
+(:data:`RULE_TYPES` here; :data:`udcntt._methods.NORMALISATIONS` and
+:data:`udcntt._methods.AGGREGATIONS` for the other two), so the engine has one path for
+both and a built-in is never special-cased by name.
+
+A plugin subclasses :class:`RuleType` (or :class:`Normalisation`, :class:`Aggregation`)
+and writes the *plugin hooks* only: the schema, the expression fields and their types,
+:meth:`RuleType.points`, optionally :meth:`RuleType.max_points`, :meth:`RuleType.check`,
+:meth:`RuleType.trace_entry` and :meth:`RuleType.example`. The *engine hooks*
+(``compile``, ``evaluate``, ``python`` …) have defaults built on those and on the boundary
+(:meth:`RuleType.call`): the plugin receives only ``Decimal``, ``str`` and ``bool``, and
+whatever it returns or raises is checked and becomes ``E-EVAL-EXTENSION`` naming it.
+udcntt's built-ins override the engine hooks to generate inline code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any, Protocol, TypeVar
+
+from pydantic import BaseModel
+
+from udcntt._entry_points import Catalogue
+from udcntt.errors import RuleArithmeticError, msg
+
+__all__ = [
+    "RULE_TYPES",
+    "CodeContext",
+    "CompileContext",
+    "CompiledRule",
+    "Picker",
+    "RangeContext",
+    "RuleType",
+    "as_number",
+    "check_number",
+    "step_text",
+    "trace_text",
+]
+
+Path = tuple[str | int, ...]
+_T = TypeVar("_T")
+
+#: Largest magnitude an extension's number may have: the bound of every number of the
+#: expression language.
+MAX_EXTENSION_NUMBER = Decimal(10) ** 18
+_ZERO = Decimal(0)
+_ONE = Decimal(1)
+
+
+class CompileContext(Protocol):
+    """What a rule type's :meth:`RuleType.compile` may ask of the compiler."""
+
+    #: The id of the criterion being compiled.
+    criterion: str
+    #: Whether the rule is an item of ``sum_of`` / ``best_of``.
+    nested: bool
+    #: Whether the criterion is ``unscored`` (information only).
+    unscored: bool
+
+    def expr(self, source: str, path: Path, expected: str | None) -> Any | None:
+        """Compile ``source`` (located at ``path``) expecting ``"number"``, ``"bool"``,
+        ``"category"`` or any type (``None``); ``None`` after reporting an error."""
+
+    def error(self, code: str, message: str, path: Path, *, hint: str | None = None) -> None:
+        """Report a located error of the rule file."""
+
+    def indicators(self) -> Mapping[str, Any]:
+        """The rule set's indicators (:class:`udcntt.model.Indicator` by id)."""
+
+    def use(self, name: str) -> None:
+        """Mark an indicator as read directly (not through an expression)."""
+
+    def rule(self, node: Any, path: Path) -> CompiledRule | None:
+        """Compile a nested rule (``sum_of`` / ``best_of`` items)."""
+
+
+class CodeContext(Protocol):
+    """What a declaration's ``python`` hook may ask of the fast-path code generator."""
+
+    def expr(self, expression: Any) -> str:
+        """Python source computing a compiled expression."""
+
+    def const(self, value: Decimal) -> str:
+        """The name of a hoisted ``Decimal`` constant."""
+
+    def var(self, name: str) -> str:
+        """The local holding an indicator's or derived value's value."""
+
+    def value(self, obj: Any) -> str:
+        """The name of a hoisted constant of any kind (a table, a bound boundary call)."""
+
+    def new(self) -> str:
+        """A fresh local name."""
+
+    def line(self, text: str) -> None:
+        """Append a line of the generated function's body."""
+
+    def rule(self, rule: CompiledRule) -> str:
+        """Emit a nested rule; the local holding its points."""
+
+    def plus(self, terms: Sequence[str]) -> str:
+        """Source adding ``terms`` left to right (any number of them)."""
+
+
+class RangeContext(Protocol):
+    """What a rule type's :meth:`RuleType.check_ranges` may ask of the static checker."""
+
+    def range(self, source: str) -> tuple[Decimal | None, Decimal | None]:
+        """The bounds of an expression from the declared ranges (``None``: unbounded)."""
+
+    def error(self, code: str, message: str, path: Path, *, hint: str | None = None) -> None:
+        """Report a located error."""
+
+    def warning(self, code: str, message: str, path: Path, *, hint: str | None = None) -> None:
+        """Report a located warning."""
+
+    def check(self, rule: CompiledRule, path: Path) -> None:
+        """Check a nested rule (located at ``path``, the item's place)."""
+
+
+class Picker(Protocol):
+    """What a rule type's test strategy (:meth:`RuleType.example`) may draw and declare.
+
+    The property toolkit (:mod:`udcntt.testing`) implements it over Hypothesis, so the
+    examples shrink; the rule type never imports Hypothesis.
+    """
+
+    def integer(self, lo: int, hi: int) -> int:
+        """An integer in ``[lo, hi]``."""
+
+    def choice(self, options: Sequence[_T]) -> _T:
+        """One of ``options``."""
+
+    def boolean(self) -> bool:
+        """Yes or no."""
+
+    def number_input(self, kind: str = "count", *, not_applicable: bool = False) -> str:
+        """Declare a number indicator (``count``, ``number`` in [0, 1000] or ``ratio``;
+        higher is better) read by the rule; its id."""
+
+    def bool_input(self) -> str:
+        """Declare a yes/no indicator (yes is better); its id."""
+
+    def category_input(self, n: int) -> tuple[str, list[str]]:
+        """Declare a category indicator with ``n`` categories; its id and categories."""
+
+    def relation(self, check: str) -> None:
+        """Declare a relation the survey data satisfy (``x <= y``)."""
+
+
+def check_number(value: Any, what: str) -> Decimal:
+    """``value`` if it is a finite ``Decimal`` within ±10^18, else ``E-EVAL-EXTENSION``.
+
+    Args:
+        value: What an extension returned.
+        what: The extension, as messages name it.
+
+    Raises:
+        RuleArithmeticError: ``E-EVAL-EXTENSION`` naming ``what``.
+    """
+    if value.__class__ is not Decimal:
+        problem = msg(
+            "it returned {kind} where a number (Decimal) is declared", kind=type(value).__name__
+        )
+    elif not value.is_finite():
+        problem = msg("it returned {value}, not a finite number", value=value)
+    elif abs(value) > MAX_EXTENSION_NUMBER:
+        problem = msg("it returned {value}, beyond ±10^18", value=value)
+    else:
+        return Decimal(value)
+    raise RuleArithmeticError(
+        "E-EVAL-EXTENSION", msg("{what}: {problem}", what=what, problem=problem)
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class CompiledRule:
+    """A leaf's scoring rule, checked and compiled by its rule type.
+
+    Attributes:
+        kind: The rule type's name (its YAML key).
+        type: The rule type.
+        spec: The validated YAML fragment (an instance of the rule type's schema).
+        exprs: The compiled expressions, by field name.
+        params: What the rule type derived when compiling (band steps, a table …).
+        parts: Nested rules (``sum_of`` / ``best_of``).
+        inputs: Indicators the rule reads directly, not through an expression.
+        cap: The rule's own ``cap``.
+        label: The label of a nested rule.
+    """
+
+    kind: str
+    type: RuleType
+    spec: Any
+    exprs: Mapping[str, Any] = field(default_factory=dict)
+    params: Any = None
+    parts: tuple[CompiledRule, ...] = ()
+    inputs: frozenset[str] = frozenset()
+    cap: Decimal | None = None
+    label: str | None = None
+
+    def expressions(self) -> list[Any]:
+        """Every expression this rule evaluates, nested rules' included."""
+        out = list(self.exprs.values())
+        for part in self.parts:
+            out.extend(part.expressions())
+        return out
+
+    def upper_bound(self) -> Decimal | None:
+        """The most points this rule can give, when known without data."""
+        bound = self.type.upper_bound(self)
+        if self.cap is not None:
+            bound = self.cap if bound is None else min(bound, self.cap)
+        return bound
+
+    @property
+    def population(self) -> bool:
+        """Whether the points come after a population pass (``normalise``)."""
+        return self.type.population
+
+    def evaluate(self, env: Mapping[str, Any], trace: list[dict[str, Any]] | None) -> Decimal:
+        """Reference points for the values in ``env``, ``cap`` applied, with trace steps.
+
+        A population rule gives its raw value: its points come after the population pass.
+        """
+        result = self.type.evaluate(self, env, trace)
+        if self.type.population:
+            return result
+        if self.cap is not None and result > self.cap:
+            if trace is not None:
+                trace.append(
+                    {"step": "cap", "cap": trace_text(self.cap), "before": trace_text(result)}
+                )
+            result = self.cap
+        return result
+
+    def python(self, gen: CodeContext) -> str:
+        """Emit the fast-path lines computing the points, ``cap`` applied; their local."""
+        out = self.type.python(self, gen)
+        if self.cap is not None and not self.type.population:
+            gen.line(f"{out} = _min({out}, {gen.const(self.cap)})")
+        return out
+
+
+@dataclass(frozen=True, eq=False)
+class RuleType:
+    """A leaf rule type: the YAML key ``name`` and everything udcntt needs to know of it.
+
+    Attributes:
+        name: The key in rule files (``interpolate``); an identifier.
+        schema: The pydantic model of the key's value (use ``udcntt.model.StrictModel``
+            and its field types ``Expr``, ``Dec``, ``Id`` for located, strict errors).
+        doc: One line in English.
+        doc_vi: One line in Vietnamese (defaults to ``doc``).
+        expressions: The schema fields holding expressions, with the type each must
+            have: ``"number"``, ``"bool"`` or ``"category"``. The default engine hooks
+            compile them and pass their values to :meth:`points`.
+        monotone: Expression fields in which the points never decrease; the property
+            toolkit then checks the declared monotonicity.
+        nested: Whether it may be used inside ``sum_of`` / ``best_of``.
+        population: Whether its points come from a population pass (``normalise``).
+        code: The error code of its static problems (``E-RULE-TYPE``).
+        builtin: Whether udcntt itself provides it.
+        distribution: The distribution it comes from (entry points fill it).
+        version: That distribution's version.
+        module: The module that defines it.
+        entry_point: The entry point it was loaded from, if any.
+    """
+
+    name: str
+    schema: type[BaseModel]
+    doc: str
+    doc_vi: str | None = None
+    expressions: Mapping[str, str] = field(default_factory=dict)
+    monotone: tuple[str, ...] = ()
+    nested: bool = True
+    population: bool = False
+    code: str = "E-RULE-TYPE"
+    builtin: bool = False
+    distribution: str | None = None
+    version: str | None = None
+    module: str = ""
+    entry_point: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.module:
+            object.__setattr__(self, "module", type(self).__module__)
+
+    # -- plugin hooks ------------------------------------------------------------------
+    def points(self, spec: Any, values: Mapping[str, Any]) -> Decimal:
+        """The points of one agency, from the values of the expression fields.
+
+        Args:
+            spec: The validated YAML fragment.
+            values: Each expression field's value: ``Decimal``, ``bool`` or ``str``.
+        """
+        raise NotImplementedError(f"rule type '{self.name}' does not define points()")
+
+    def max_points(self, spec: Any) -> Decimal | None:
+        """The most points the rule can give, when known without data (else ``None``)."""
+        return None
+
+    def check(self, spec: Any) -> Iterable[tuple[Path, str]]:
+        """Static problems of a fragment: ``(path inside the fragment, message)`` pairs."""
+        return ()
+
+    def trace_entry(self, spec: Any, values: Mapping[str, Any], points: Decimal) -> dict[str, Any]:
+        """The explanation step of one evaluation (shown by ``udcntt explain``)."""
+        shown = {k: v if isinstance(v, str) else trace_text(v) for k, v in values.items()}
+        return {"step": self.name, "values": shown, "points": trace_text(points)}
+
+    def example(self, pick: Picker, top: int) -> Any:
+        """A random valid fragment for property tests of a leaf of maximum ``top``,
+        declaring the indicators it reads through ``pick``; ``None``: not covered."""
+        return None
+
+    def thresholds(self, rule: CompiledRule) -> Mapping[str, Iterable[Decimal]]:
+        """Values of indicators where the points change (probed by the property toolkit)."""
+        return {}
+
+    def check_ranges(self, rule: CompiledRule, path: Path, ranges: RangeContext) -> None:
+        """Static checks against the inputs' declared ranges (``path``: the rule's key)."""
+
+    def bound_text(self) -> str:
+        """How budget errors name what gives the rule's most points (``its band table``)."""
+        return msg("its rule")
+
+    def monotone_in(self, rule: CompiledRule) -> frozenset[str] | None:
+        """Names read by the expressions in which the points never decrease (``None``:
+        in all of them, as every built-in rule type promises for better values)."""
+        if self.builtin:
+            return None
+        names: set[str] = set()
+        for field_name in self.monotone:
+            e = rule.exprs.get(field_name)
+            if e is not None:
+                names |= set(e.names)
+        return frozenset(names)
+
+    # -- engine hooks ------------------------------------------------------------------
+    def label(self) -> str:
+        """How messages name it."""
+        if self.builtin:
+            return f"'{self.name}'"
+        return f"'{self.name}' of {self.distribution or '?'} {self.version or ''}".strip()
+
+    def compile(self, spec: Any, path: Path, ctx: CompileContext) -> CompiledRule | None:
+        """Check ``spec`` and compile its expressions; ``None`` after reporting errors."""
+        exprs: dict[str, Any] = {}
+        ok = True
+        for name, expected in self.expressions.items():
+            source = getattr(spec, name, None)
+            if source is None:
+                continue
+            compiled = ctx.expr(str(source), (*path, name), expected)
+            ok = ok and compiled is not None
+            exprs[name] = compiled
+        for where, problem in self.check(spec):
+            ctx.error(self.code, problem, (*path, *where))
+            ok = False
+        if not ok:
+            return None
+        return CompiledRule(self.name, self, spec, MappingProxyType(exprs))
+
+    def upper_bound(self, rule: CompiledRule) -> Decimal | None:
+        """The most points ``rule`` can give (before its ``cap``), when known."""
+        if self.builtin:
+            return self.max_points(rule.spec)
+        try:
+            bound = self.max_points(rule.spec)
+        except Exception:  # a plugin's static metadata failing: no bound is claimed
+            return None
+        return bound if bound.__class__ is Decimal and bound.is_finite() else None
+
+    def call(self, rule: CompiledRule, values: tuple[Any, ...]) -> Decimal:
+        """The boundary: :meth:`points` on the expression values, its result checked.
+
+        Raises:
+            RuleArithmeticError: ``E-EVAL-EXTENSION`` naming the rule type when it raises
+                or returns anything but a finite ``Decimal`` within ±10^18.
+        """
+        named = MappingProxyType(dict(zip(rule.exprs, values, strict=True)))
+        try:
+            result = self.points(rule.spec, named)
+        except Exception as exc:
+            raise RuleArithmeticError(
+                "E-EVAL-EXTENSION",
+                msg(
+                    "rule type {rule_type}: {detail}",
+                    rule_type=self.label(),
+                    detail=f"{type(exc).__name__}: {exc}",
+                ),
+            ) from exc
+        return check_number(result, msg("rule type {rule_type}", rule_type=self.label()))
+
+    def evaluate(
+        self, rule: CompiledRule, env: Mapping[str, Any], trace: list[dict[str, Any]] | None
+    ) -> Decimal:
+        """Reference semantics: the points for the values in ``env``, with a trace step."""
+        values = tuple(e.evaluate(env) for e in rule.exprs.values())
+        result = self.call(rule, values)
+        if trace is not None:
+            trace.append(
+                self.trace_entry(rule.spec, dict(zip(rule.exprs, values, strict=True)), result)
+            )
+        return result
+
+    def python(self, rule: CompiledRule, gen: CodeContext) -> str:
+        """Emit the fast-path lines computing ``rule``; return the local holding it."""
+        out = gen.new()
+        args = "".join(f"{gen.expr(e)}, " for e in rule.exprs.values())
+        gen.line(f"{out} = {gen.value(_Bound(self, rule))}(({args}))")
+        return out
+
+    def describe(self, rule: CompiledRule) -> dict[str, Any]:
+        """What ``udcntt explain`` shows of the rule itself (beyond its kind)."""
+        return {k: e.source for k, e in rule.exprs.items()}
+
+    def step_text(self, step: Mapping[str, Any]) -> str | None:
+        """One line of explanation for a trace step of this type (``None``: generic)."""
+        if step.get("step") != self.name:
+            return None
+        values = ", ".join(f"{k} = {v}" for k, v in step.get("values", {}).items())
+        return f"{self.name}: {values} → {step.get('points')}"
+
+
+class _Bound:
+    """``rule.type.call(rule, values)`` as one hoisted callable of generated code."""
+
+    __slots__ = ("rule", "type")
+
+    def __init__(self, rule_type: RuleType, rule: CompiledRule) -> None:
+        self.type = rule_type
+        self.rule = rule
+
+    def __call__(self, values: tuple[Any, ...]) -> Decimal:
+        return self.type.call(self.rule, values)
+
+
+def step_text(step: Mapping[str, Any]) -> str:
+    """One line of ``udcntt explain`` for a trace step, as the rule type that wrote it says."""
+    kind = str(step.get("step", ""))
+    if kind == "cap":
+        return f"capped at {step['cap']} (was {step['before']})"
+    if kind == "not_applicable":
+        return "N/A: " + ", ".join(step["inputs"])
+    for rule_type in RULE_TYPES:
+        text = rule_type.step_text(step)
+        if text is not None:
+            return text
+    return ", ".join(f"{k}={v}" for k, v in step.items())
+
+
+def trace_text(value: Any) -> str:
+    """A value as trace steps show it (yes/no as ``có`` / ``không``)."""
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    return str(value)
+
+
+def as_number(value: Any) -> Decimal:
+    """``value``, which the type checker guarantees is a number, typed as ``Decimal``."""
+    if not isinstance(value, Decimal):  # pragma: no cover - a bug in the type checker
+        raise TypeError(f"a points expression gave {type(value).__name__}, not a number")
+    return value
+
+
+#: Leaf rule types by name (entry-point group ``udcntt.rule_types``).
+RULE_TYPES: Catalogue[RuleType] = Catalogue(
+    "udcntt.rule_types", "rule_type", RuleType, msg("rule type"), "udcntt.kinds"
+)
