@@ -1993,6 +1993,84 @@ def gen_errors() -> str:
 # --------------------------------------------------------------------------------------
 
 
+def gen_lineage() -> str:
+    """The lineage and crosswalk file reference, from the tables of :mod:`udcntt.lineage`."""
+    from udcntt.errors import CODES
+    from udcntt.evaluation import LABEL_DOCS
+    from udcntt.lineage import BASELINE_DOCS, CROSSWALK_DOCS, EVENT_DOCS
+
+    out = [
+        HEADER + "# Lineage and crosswalk files\n",
+        "Two YAML files carry an assessment across a reorganisation. A **lineage file** is the "
+        "dated history of the units (`udcntt lineage`, `udcntt score --lineage`, "
+        "`udcntt.lineage.load_lineage`); a **crosswalk file** maps last year's indicators and "
+        "criteria onto this year's rule file (`udcntt score --crosswalk`, "
+        "`udcntt.lineage.load_crosswalk`). Both are read strictly, like rule files: every "
+        "problem is reported at once, located as file:line:col. See the how-to "
+        "[Comparing years across a reorganisation](../guides/reorganisation.md).\n",
+        "## Lineage file\n",
+        "| Key | Meaning |",
+        "|---|---|",
+        "| `title`, `description` | Free text. |",
+        "| `synthetic` | `true` for example data: every output says the baseline is synthetic. |",
+        "| `units` | The units before the first event: `{id, name, block[, ranked]}` each. |",
+        "| `events` | The dated events, oldest first; each has `date` (`2025-07-01` or "
+        "`01/07/2025`), `kind`, `basis` (the legal basis, required) and an optional `note`. |",
+        "| `baseline` | How last year's values are derived: `total` (default `mean`), "
+        "`levels` (a depth of the criteria tree, 1 = top-level criteria, to a method), "
+        "`renamed` (default `carry`), `weight` (the indicator of `weighted`). |",
+        "",
+        "A unit is alive from the event that created it (or always, for `units`) until the "
+        "event that ended it, that day excluded: on the day of a merger the new unit exists "
+        "and its predecessors do not. Ids are never reused.\n",
+        "### Events\n",
+        "| `kind` | Keys | What it does |",
+        "|---|---|---|",
+        *(f"| `{k}` | {keys} | {text} |" for k, (keys, text) in EVENT_DOCS.items()),
+        "",
+        "### Baseline methods\n",
+        "| Method | Last year's value of a unit |",
+        "|---|---|",
+        *(f"| `{k}` | {text} |" for k, text in BASELINE_DOCS.items()),
+        "",
+        "Derived values are rounded half-up to the decimals of the values they come from, "
+        "as published values are, and ranked in this year's blocks.\n",
+        "### Comparability labels\n",
+        "Every rank change carries one label, in every output (the `comparability` of each "
+        "result in JSON, a CSV column, a column of the ranking tables when some change is not "
+        "plainly comparable, a note in the narrative); the comparison counts them "
+        "(`label_counts`).\n",
+        "| Label | Meaning |",
+        "|---|---|",
+        *(f"| `{k}` | {text} |" for k, text in LABEL_DOCS.items()),
+        "",
+        "## Crosswalk file\n",
+        "| Key | Meaning |",
+        "|---|---|",
+        "| `title`, `description` | Free text. |",
+        "| `indicators` | A list of mappings onto this year's indicators (below). |",
+        "| `criteria` | A list of mappings onto this year's criteria (`from`, `sum`, `mean`, "
+        "`new`, `dropped`). |",
+        "| `blocks` | Last year's block → this year's, where they were renamed. |",
+        "",
+        "### Mappings\n",
+        "| Kind | Written | Meaning |",
+        "|---|---|---|",
+        *(f"| {k} | {written} | {text} |" for k, (written, text) in CROSSWALK_DOCS.items()),
+        "",
+        "Each target is mapped once (`E-CROSSWALK-TWICE`); every name must exist in its rule "
+        "file (`E-CROSSWALK-NAME`, with a suggestion); nothing is matched by a similar "
+        "name.\n",
+        "## Errors\n",
+        *(
+            f"- [`{code}`](errors.md#{code.lower()}): {summary}"
+            for code, summary in CODES.items()
+            if code.startswith(("E-LINEAGE", "W-LINEAGE", "E-BASELINE", "E-CROSSWALK"))
+        ),
+    ]
+    return "\n".join(out).rstrip() + "\n"
+
+
 def generate() -> dict[str, str]:
     """Every generated page, by path relative to ``docs/``."""
     os.environ["COLUMNS"] = "100"
@@ -2001,6 +2079,7 @@ def generate() -> dict[str, str]:
         "reference/functions.md": gen_functions(),
         "reference/cli.md": gen_cli(),
         "reference/errors.md": gen_errors(),
+        "reference/lineage.md": gen_lineage(),
         "snippets/limits.md": gen_limits("vi"),
         "snippets/limits.en.md": gen_limits("en"),
     }

@@ -18,6 +18,7 @@ from udcntt.evaluation._inputs import imputations, prepare
 from udcntt.evaluation._interpret import RuleFailure, derive, run_leaf
 from udcntt.evaluation._labels import (
     COMPARABILITY_LABELS,
+    LABEL_DOCS,
     baseline_sentence,
     comparability_heading,
     comparability_note,
@@ -31,6 +32,7 @@ from udcntt.program import SLOW_REASONS, GeneratedCodeError
 
 __all__ = [
     "COMPARABILITY_LABELS",
+    "LABEL_DOCS",
     "SLOW_REASONS",
     "TRACE_VERSION",
     "AgencyResult",

@@ -15,12 +15,24 @@ from udcntt.evaluation._assessment import Comparison
 
 __all__ = [
     "COMPARABILITY_LABELS",
+    "LABEL_DOCS",
     "baseline_sentence",
     "comparability_heading",
     "comparability_note",
     "comparability_text",
     "label_counts_text",
 ]
+
+#: What each comparability label means (the lineage reference is made of it).
+LABEL_DOCS: dict[str, str] = {
+    "comparable": "The same unit, scored under the same criteria: a plain rank change.",
+    "renamed": "One whole predecessor under another id or name; its values carried.",
+    "derived:<method>": "Last year's value derived from several predecessors, or from a "
+    "share of one, by the lineage's method (mean, weighted, sum, best, worst).",
+    "new": "No predecessor (or the method `none`): no rank change.",
+    "not_comparable": "The criteria set changed (and no complete crosswalk re-scored last "
+    "year), the unit changed block, or a predecessor has no result.",
+}
 
 #: Every comparability label a rank change can carry.
 COMPARABILITY_LABELS = (

@@ -8,11 +8,18 @@ rule file, checked against both rule files.
 """
 
 from udcntt.lineage._cover import check_registry, check_units
-from udcntt.lineage._crosswalk import Crosswalk, CrosswalkMapping, load_crosswalk
+from udcntt.lineage._crosswalk import (
+    CROSSWALK_DOCS,
+    Crosswalk,
+    CrosswalkMapping,
+    load_crosswalk,
+)
 from udcntt.lineage._fields import parse_date
 from udcntt.lineage._load import load_lineage
 from udcntt.lineage._model import (
+    BASELINE_DOCS,
     BASELINE_METHODS,
+    EVENT_DOCS,
     EVENT_KINDS,
     BaselineSpec,
     Event,
@@ -23,7 +30,10 @@ from udcntt.lineage._model import (
 )
 
 __all__ = [
+    "BASELINE_DOCS",
     "BASELINE_METHODS",
+    "CROSSWALK_DOCS",
+    "EVENT_DOCS",
     "EVENT_KINDS",
     "BaselineSpec",
     "Crosswalk",

@@ -36,7 +36,29 @@ from udcntt.lineage._fields import FieldReader
 from udcntt.loading import MAX_FILE_BYTES, parse_yaml
 from udcntt.model import IndicatorType, RuleSet
 
-__all__ = ["Crosswalk", "CrosswalkMapping", "load_crosswalk"]
+__all__ = ["CROSSWALK_DOCS", "Crosswalk", "CrosswalkMapping", "load_crosswalk"]
+
+#: Each kind of crosswalk mapping (the reference page is made of it).
+CROSSWALK_DOCS: dict[str, tuple[str, str]] = {
+    "rename": (
+        "`{to: T, from: S}`",
+        "T takes S's value (same name or not); the types must agree (numbers with numbers).",
+    ),
+    "split": ("`{to: T, from: S, share: 0.6}`", "T takes a share of S (numbers only)."),
+    "sum": ("`{to: T, sum: [S1, S2]}`", "T is the sum of the sources (numbers only)."),
+    "mean": ("`{to: T, mean: [S1, S2]}`", "T is the mean of the sources (numbers only)."),
+    "expression": (
+        "`{to: T, expression: 'S1 / S2 if S2 > 0 else 0'}`",
+        "T is computed by an expression over last year's indicators (indicators only), "
+        "checked like a rule file's.",
+    ),
+    "new": (
+        "`{to: T, new: true}`",
+        "T has no source: last year's survey gives it no value, and every criterion that "
+        "reads it is listed as not compared.",
+    ),
+    "dropped": ("`{dropped: S}`", "S is not carried over (recorded, checked to exist)."),
+}
 
 _NUMERIC = frozenset({IndicatorType.COUNT, IndicatorType.NUMBER, IndicatorType.RATIO})
 _KINDS = ("from", "sum", "mean", "expression", "new", "dropped")

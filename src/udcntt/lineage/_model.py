@@ -20,7 +20,9 @@ from types import MappingProxyType
 from udcntt.errors import SourceLocation
 
 __all__ = [
+    "BASELINE_DOCS",
     "BASELINE_METHODS",
+    "EVENT_DOCS",
     "EVENT_KINDS",
     "BaselineSpec",
     "Event",
@@ -35,6 +37,51 @@ EVENT_KINDS = ("rename", "merge", "split", "absorb", "abolish", "create", "chang
 
 #: How a unit's last-year value is derived from its predecessors' (see :class:`BaselineSpec`).
 BASELINE_METHODS = ("none", "carry", "mean", "weighted", "sum", "best", "worst")
+
+#: Each event kind: the keys it takes, and what it does (the lineage reference is made of it).
+EVENT_DOCS: dict[str, tuple[str, str]] = {
+    "rename": (
+        "`from`: one unit; `to`: `{id, name}` (a new id), or `{id: <same id>, name}`",
+        "The unit goes on under a new id, or keeps its id with a new name. Its values are "
+        "carried: the rank change is labelled `renamed`.",
+    ),
+    "merge": (
+        "`from`: two or more units; `to`: `{id, name[, block, ranked]}`, a new id",
+        "The units end; a new unit takes all of each. A unit cannot be merged into two "
+        "successors (`E-LINEAGE-SHARES`): that is a `split`.",
+    ),
+    "split": (
+        "`from`: one unit; `to`: two or more `{id, name, share}` (new units) or `{id, share}` "
+        "(units that go on)",
+        "The unit ends; each successor receives its `share` (decimals or percentages that "
+        "add up to 1). A unit created by a merger the same day may receive a share.",
+    ),
+    "absorb": (
+        "`from`: one or more units; `into`: a unit that goes on",
+        "The units end inside one that continues (Sở TT&TT into Sở KH&CN).",
+    ),
+    "abolish": ("`unit`: one or more units", "The units end without a successor."),
+    "create": ("`to`: `{id, name, block[, ranked]}`", "A unit without a predecessor: `new`."),
+    "change_block": (
+        "`unit`: one or more units; `block`: the new block",
+        "The units go on in another block (a commune becomes a ward); their rank changes are "
+        "`not_comparable`.",
+    ),
+}
+
+#: Each baseline method: how a unit's last-year value is derived from its predecessors'.
+BASELINE_DOCS: dict[str, str] = {
+    "none": "No last-year value: the unit is `new`, without a rank change.",
+    "carry": "The one predecessor's value as it was (only under `renamed`).",
+    "mean": "The mean of the predecessors' values, each counted by the share it hands on "
+    "(a plain mean for a merger: the ministry's method for DTI 2024 among the 34 provinces).",
+    "weighted": "The mean weighted by last year's value of the indicator `weight` "
+    "(population, staff) times the share.",
+    "sum": "The sum of the predecessors' values times their shares (the share of the "
+    "maximum follows: Σ totals / Σ maxima).",
+    "best": "The highest of the predecessors' values.",
+    "worst": "The lowest of the predecessors' values.",
+}
 
 _ONE = Decimal(1)
 
