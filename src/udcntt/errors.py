@@ -57,6 +57,7 @@ __all__ = [
     "Message",
     "RuleArithmeticError",
     "RuleFileError",
+    "SchemaValueError",
     "Severity",
     "SourceLocation",
     "UdcnttError",
@@ -218,6 +219,18 @@ class ExtensionError(UdcnttError, ValueError):
     """An extension (plugin) is declared wrongly, cannot be imported or collides."""
 
     default_code = "E-EXTENSION"
+
+
+class SchemaValueError(ValueError):
+    """Raised inside model validation for a value refused with a code of its own.
+
+    The loader reports it with ``code`` instead of ``E-SCHEMA-VALUE`` (a rule type whose
+    plugin cannot be loaded is ``E-EXTENSION``), located like every schema error.
+    """
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class UsageError(UdcnttError, ValueError):

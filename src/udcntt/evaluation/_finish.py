@@ -153,6 +153,15 @@ def decide_tier(
     return level
 
 
+class _GroupFailed(Exception):
+    """A group's aggregation could not combine its children (a plugin's, at its boundary)."""
+
+    def __init__(self, node: NodePlan, cause: RuleArithmeticError) -> None:
+        super().__init__(cause.detail)
+        self.node = node
+        self.cause = cause
+
+
 def _aggregate(
     node: NodePlan | LeafPlan,
     leaf_points: Mapping[str, tuple[Decimal | None, Decimal]],
@@ -186,7 +195,11 @@ def _aggregate(
     else:
         weights = tuple(c.criterion.weight for _, _, c in scored)
         shares = tuple((p / m) if m else _ZERO for p, m, _ in scored)
-        result = (node.aggregation.run(shares, weights) * node.max, node.max)
+        try:
+            share = node.aggregation.run(shares, weights)
+        except RuleArithmeticError as exc:
+            raise _GroupFailed(node, exc) from exc
+        result = (share * node.max, node.max)
     out[node.id] = result
     return result
 
@@ -272,7 +285,19 @@ def finish_reference(run: Run, agency: Agency) -> Core | None:
     for root in plan.roots:
         if isinstance(root, LeafPlan) and root.unscored:
             continue
-        pts, mx = _aggregate(root, leaf_points, group_out)
+        try:
+            pts, mx = _aggregate(root, leaf_points, group_out)
+        except _GroupFailed as exc:
+            run.errors.append(
+                Diagnostic(
+                    code=exc.cause.code,
+                    message=exc.cause.detail,
+                    location=plan_location(run.compiled, exc.node) or agency.record.location,
+                    agency=agency.record.id,
+                    criterion=exc.node.id,
+                )
+            )
+            return None
         if pts is not None:
             total += pts
             applicable_max += mx

@@ -7,9 +7,17 @@ import typing
 from collections.abc import Callable
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, RootModel, ValidationError
 
-from udcntt.errors import Diagnostic, Message, SourceLocation, did_you_mean, msg
+from udcntt._kinds import RULE_TYPES
+from udcntt.errors import (
+    Diagnostic,
+    Message,
+    SchemaValueError,
+    SourceLocation,
+    did_you_mean,
+    msg,
+)
 from udcntt.loading._extends import RuleSource
 from udcntt.loading._yaml import path_text
 from udcntt.model import RuleSet
@@ -32,6 +40,27 @@ def _unwrap(annotation: Any) -> Any:
         return annotation
 
 
+def _rule_type_schema(model: type[BaseModel], key: Any) -> Any:
+    """The schema of rule type ``key`` when ``model`` holds rules (criteria, rules)."""
+    if "rules" not in model.model_fields or not isinstance(key, str):
+        return None
+    rule_type = RULE_TYPES.get(key)
+    if rule_type is None:
+        return None
+    schema = rule_type.schema
+    root = schema.model_fields.get("root")
+    return root.annotation if issubclass(schema, RootModel) and root is not None else schema
+
+
+def _keys_of(model: type[BaseModel]) -> list[str]:
+    """The keys a model accepts in a rule file (a rule holder: its rule types' keys too)."""
+    keys = set(model.model_fields)
+    if "rules" in keys:
+        keys.discard("rules")
+        keys.update(RULE_TYPES.names())
+    return sorted(keys)
+
+
 def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
     """The model class reached by following ``loc`` from RuleSet, if any."""
     current: Any = RuleSet
@@ -40,6 +69,10 @@ def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
         if isinstance(current, type) and issubclass(current, BaseModel):
             if isinstance(part, str) and part in current.model_fields:
                 current = current.model_fields[part].annotation
+                continue
+            inner = _rule_type_schema(current, part)
+            if inner is not None:
+                current = inner
                 continue
             return None
         origin = typing.get_origin(current)
@@ -144,7 +177,7 @@ def schema_diagnostics(exc: ValidationError, source: RuleSource) -> list[Diagnos
         if etype == "extra_forbidden":
             code = "E-SCHEMA-UNKNOWN-KEY"
             parent = _model_at(loc[:-1])
-            allowed = sorted(parent.model_fields) if parent else []
+            allowed = _keys_of(parent) if parent else []
             message = msg("unknown key '{key}'", key=field)
             hint = did_you_mean(field, allowed)
             if hint is None and allowed:
@@ -190,7 +223,8 @@ def schema_diagnostics(exc: ValidationError, source: RuleSource) -> list[Diagnos
             message = msg("not a valid date: {raw} ({problem})", raw=repr(raw), problem=message)
             hint = msg("write dates as YYYY-MM-DD")
         elif etype == "value_error":
-            code = "E-SCHEMA-VALUE"
+            raised = (error.get("ctx") or {}).get("error")
+            code = raised.code if isinstance(raised, SchemaValueError) else "E-SCHEMA-VALUE"
         else:
             code = "E-SCHEMA-TYPE"
             raw = error.get("input")

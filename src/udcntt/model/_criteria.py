@@ -19,7 +19,7 @@ from pydantic_core import ValidationError as CoreValidationError
 
 from udcntt._kinds import RULE_TYPES
 from udcntt._methods import AGGREGATIONS
-from udcntt.errors import ExtensionError, msg
+from udcntt.errors import ExtensionError, SchemaValueError, msg
 from udcntt.model._base import Dec, Id, Label, StrictModel
 
 __all__ = ["Criterion", "Rule"]
@@ -34,7 +34,7 @@ def _rule_keys(value: Mapping[str, Any], own: set[str]) -> list[str]:
         try:
             found = RULE_TYPES.get(key)
         except ExtensionError as exc:
-            raise ValueError(str(exc)) from None
+            raise SchemaValueError(exc.diagnostics[0].message, "E-EXTENSION") from None
         if found is not None:
             out.append(key)
     return out
@@ -46,6 +46,8 @@ def _validate_rules(cls: type[StrictModel], value: Any, handler: Any) -> Any:
     Errors inside a fragment keep their location (``bands → steps → 1 → points``), so the
     loader places them in the YAML like any other error.
     """
+    if cls is Rule and isinstance(value, str | int | float | Decimal):
+        value = {"points": value}  # an item of sum_of / best_of written as an expression
     if not isinstance(value, Mapping):
         return handler(value)
     data = dict(value)
@@ -132,16 +134,10 @@ class _RuleFields(StrictModel):
 
 
 class Rule(_RuleFields):
-    """A scoring rule inside ``best_of`` or ``sum_of``: exactly one rule key."""
+    """A scoring rule inside ``best_of`` or ``sum_of``: exactly one rule key (or a bare
+    expression, short for ``points``)."""
 
     label: Label | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _shorthand(cls, value: Any) -> Any:
-        if isinstance(value, str | int | float | Decimal):
-            return {"points": value}
-        return value
 
 
 class Criterion(_RuleFields):
@@ -167,7 +163,7 @@ class Criterion(_RuleFields):
         try:
             found = AGGREGATIONS.get(value)
         except ExtensionError as exc:
-            raise ValueError(str(exc)) from None
+            raise SchemaValueError(exc.diagnostics[0].message, "E-EXTENSION") from None
         if found is None:
             raise ValueError(
                 msg(
