@@ -341,3 +341,30 @@ def test_two_plugins_declaring_one_rule_type_are_both_named(tmp_path: Path) -> N
 
 def _refresh(*, refresh: bool = False) -> Any:
     return discover_kinds(refresh=refresh)
+
+
+def test_a_plugin_that_breaks_its_declared_monotonicity_is_caught(tmp_path: Path) -> None:
+    """The property toolkit checks what the plugin declares: more never earns fewer points."""
+    from udcntt.testing import run_properties
+
+    BEHAVIOUR["points"] = lambda spec, values: spec.top - values["value"] / 10
+    with registered(CURVE):
+        rules, _ = _files(tmp_path)
+        outcome = run_properties(rules, max_examples=30, seed=3, invariants=["monotone"])
+    (report,) = outcome.reports
+    assert (report.name, report.status) == ("monotone", "failed")
+    assert any(d.criterion == "c1" for d in outcome.errors)
+
+
+def test_an_undeclared_plugin_is_not_held_to_monotonicity(tmp_path: Path) -> None:
+    from udcntt.testing import run_properties
+
+    BEHAVIOUR["points"] = lambda spec, values: spec.top - values["value"] / 10
+    free = Curve(
+        name="curve", schema=CurveSpec, doc="x", expressions={"value": "number"}, distribution="t"
+    )
+    with registered(free):
+        rules, _ = _files(tmp_path)
+        outcome = run_properties(rules, max_examples=30, seed=3, invariants=["monotone"])
+    (report,) = outcome.reports
+    assert report.status == "skipped"  # nothing promised: no indicator to check

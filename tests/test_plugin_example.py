@@ -20,7 +20,7 @@ import pytest
 
 import udcntt
 from udcntt.cli import main
-from udcntt.extend import discover, discover_writers
+from udcntt.extend import discover, discover_kinds, discover_writers
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "plugin-example"
@@ -57,6 +57,7 @@ def _forget() -> None:
         del sys.modules[name]
     importlib.invalidate_caches()
     discover(refresh=True)
+    discover_kinds(refresh=True)
     discover_writers(refresh=True)
 
 
@@ -80,6 +81,13 @@ def test_installed_as_a_distribution_with_its_entry_point(plugin: Path) -> None:
     assert rows["diem_theo_ty_le"].status == "available"
     writers = {info.name: info for info in discover_writers()}
     assert (writers[".txt"].distribution, writers[".txt"].status) == (DIST, "available")
+    kinds = {(info.name, info.kind): info for info in discover_kinds()}
+    rule_type = kinds[("theo_moc", "rule_type")]
+    assert (rule_type.distribution, rule_type.version, rule_type.status) == (
+        DIST,
+        "0.1.0",
+        "available",
+    )
     assert MODULE not in sys.modules  # listed from metadata, imported only when called
 
 
@@ -93,11 +101,13 @@ def test_score_lists_the_extension_in_the_receipt(plugin: Path, tmp_path: Path) 
     out = tmp_path / "ket-qua.json"
     assert main(["score", str(RULES), str(SURVEY), "-o", str(out)]) == 0
     result = json.loads(out.read_text(encoding="utf-8"))
-    (ext,) = result["receipt"]["extensions"]
-    assert ext["function"] == "diem_theo_ty_le"
-    assert ext["distribution"] == DIST
-    assert ext["version"] == "0.1.0"
-    assert len(ext["registration_sha256"]) == 64
+    function, rule_type = result["receipt"]["extensions"]
+    assert function["function"] == "diem_theo_ty_le"
+    assert rule_type["rule_type"] == "theo_moc"
+    for ext in (function, rule_type):
+        assert ext["distribution"] == DIST
+        assert ext["version"] == "0.1.0"
+        assert len(ext["registration_sha256"]) == 64
 
 
 def test_scores_through_the_api(plugin: Path) -> None:
@@ -160,3 +170,40 @@ def test_txt_writer_writes_the_summary(plugin: Path, tmp_path: Path) -> None:
     english = tmp_path / "summary.txt"
     assert main(["--lang", "en", "score", str(RULES), str(SURVEY), "-o", str(english)]) == 0
     assert "Block: UBND huyện" in english.read_text(encoding="utf-8").splitlines()
+
+
+def test_the_rule_type_is_explained(plugin: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["--lang", "en", "explain", str(RULES), str(SURVEY), "--agency", "so_tu_phap"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    # 1260 / 2100 = 0.6 → (0.5 + 0.4 × 0.1 / 0.3) × 20 = 12.67 (shown to 4 places)
+    assert "theo_moc: ty_le = 0.6 → ≈12.6667" in out
+
+
+def test_a_bad_curve_is_refused_where_it_is_written(plugin: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    text = RULES.read_text(encoding="utf-8").replace("{ty_le: 0.8, phan: 0.9}", "{ty_le: 0.4, phan: 0.9}")
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(udcntt.RuleFileError) as caught:
+        udcntt.load_rules(bad)
+    (diag,) = caught.value.diagnostics
+    assert diag.code == "E-RULE-TYPE" and diag.criterion == "van_ban_dien_tu"
+    assert diag.message == "threshold 3: 'ty_le' must rise"
+    line = text.splitlines().index("        - {ty_le: 0.4, phan: 0.9}") + 1
+    assert diag.location is not None and diag.location.line == line
+
+
+def test_the_property_checks_cover_the_rule_type(
+    plugin: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It declares its points monotone in the share: the monotonicity property runs on it."""
+    code = main(
+        ["--lang", "en", "--format", "json", "check", str(RULES), "--properties"]
+        + ["--examples", "25", "--seed", "7"]
+    )
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0, report
+    (entry,) = report["files"]
+    checks = {c["name"]: c for c in entry["properties"]["properties"]}
+    assert checks["monotone"]["status"] == "passed"
+    assert checks["monotone"]["examples"] == 25

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -33,6 +35,9 @@ def load_document(source: str | Path, *, text: str | bytes | None = None) -> Rul
     path = Path(source)
     raw = text.encode("utf-8") if isinstance(text, str) else text
     data, src = resolve(path, raw)
+    if isinstance(data, dict) and isinstance(data.get("requires"), dict):
+        # Missing plugins first: without them, their keys would only be "unknown".
+        _check_requires(data["requires"], src)
     try:
         rules = RuleSet.model_validate(data)
     except ValidationError as exc:
@@ -40,14 +45,21 @@ def load_document(source: str | Path, *, text: str | bytes | None = None) -> Rul
     except RecursionError as exc:  # pragma: no cover - the YAML depth limit comes first
         raise RuleFileError(msg("rule file nested too deeply"), code="E-YAML-DEPTH") from exc
     rules._source = src
-    _check_requires(rules, src)
+    _check_requires(rules.requires, src)
     return rules
 
 
-def _check_requires(rules: RuleSet, src: RuleSource) -> None:
-    """Every plugin of ``requires:`` is installed in a matching version (``E-REQUIRES``)."""
+def _check_requires(requires: Mapping[Any, Any], src: RuleSource) -> None:
+    """Every plugin of ``requires:`` is installed in a matching version (``E-REQUIRES``).
+
+    Also run on the raw mapping before the schema, so a rule file using a missing plugin's
+    rule type is told to install the plugin; entries that are not text are left to the
+    schema to report.
+    """
     problems = []
-    for dist, specifier in rules.requires.items():
+    for dist, specifier in requires.items():
+        if not isinstance(dist, str) or not isinstance(specifier, str):
+            continue
         problem = check_requirement(dist, specifier)
         if problem is not None:
             message, hint = problem
