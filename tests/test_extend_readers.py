@@ -94,6 +94,13 @@ def test_registered_reader_used_by_cli_score(
     assert main(["score", str(rules), str(survey), "-o", str(out)]) == 0
     text = out.read_text(encoding="utf-8")
     assert "s1" in text and "7.5" in text
+    (record,) = json.loads(text)["receipt"]["extensions"]
+    assert (record["reader"], record["distribution"], record["version"]) == (
+        ".pipe",
+        "pipe-plugin",
+        "0.3",
+    )
+    assert len(record["registration_sha256"]) == 64
 
 
 def test_unknown_suffix_before_registration(files: tuple[Path, Path]) -> None:

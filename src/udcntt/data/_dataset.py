@@ -105,6 +105,8 @@ class Dataset:
     rows_read: int | None = None
     rows_used: int | None = None
     rows_rejected: int | None = None
+    #: The receipt entry of the plugin reader that read the file (``None``: udcntt's own).
+    reader: Mapping[str, str] | None = None
 
     def __post_init__(self) -> None:
         seen: set[str] = set()

@@ -14,6 +14,8 @@ values go through the same validation, locale parsing and registry matching as a
 
 from __future__ import annotations
 
+import hashlib
+import json
 import unicodedata
 from collections.abc import Iterator
 from decimal import Decimal
@@ -50,6 +52,27 @@ def reader_label(spec: ReaderSpec) -> str:
     """How errors name a reader: ``reader .xmlx of my-plugin 1.0``."""
     owner = "udcntt (built-in)" if spec.builtin else spec.distribution or "?"
     return f"reader {'/'.join(spec.suffixes)} of {owner} {spec.version or ''}".strip()
+
+
+def reader_record(spec: ReaderSpec) -> dict[str, str] | None:
+    """The receipt entry of a plugin reader: origin and registration hash (``None``: built-in)."""
+    if spec.builtin:
+        return None
+    declaration = {
+        "suffixes": list(spec.suffixes),
+        "doc": spec.doc,
+        "format": spec.format,
+        "distribution": spec.distribution,
+        "version": spec.version,
+        "module": spec.module,
+    }
+    text = json.dumps(declaration, sort_keys=True, ensure_ascii=False)
+    return {
+        "reader": "/".join(spec.suffixes),
+        "distribution": spec.distribution or "",
+        "version": spec.version or "",
+        "registration_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+    }
 
 
 def _conflict(suffix: str, first: str, second: str) -> str:

@@ -10,7 +10,13 @@ from pydantic import ValidationError
 
 from udcntt.data._dataset import Dataset
 from udcntt.data._limits import DEFAULT_LIMITS, Limits, check_size, read_bytes
-from udcntt.data._plugins import plugin_table, reader_for, reader_suffixes, register_reader
+from udcntt.data._plugins import (
+    plugin_table,
+    reader_for,
+    reader_record,
+    reader_suffixes,
+    register_reader,
+)
 from udcntt.data._readers import load_yaml_document, read_delimited, read_json, read_yaml
 from udcntt.data._registry import Registry
 from udcntt.data._table import Table, fatal
@@ -105,7 +111,7 @@ def read_survey(
     problems = check_layout(rules, layout)
     if problems:
         raise DataError.from_diagnostics(problems)
-    tables = _read_tables(path, layout, encoding, limits)
+    tables, reader = _read_tables(path, layout, encoding, limits)
     meta: dict[str, str] = {}
     for table in tables:
         meta.update(table.meta)
@@ -152,12 +158,14 @@ def read_survey(
         rows_read=builder.rows_read,
         rows_used=builder.rows_read - builder.rows_rejected,
         rows_rejected=builder.rows_rejected,
+        reader=reader,
     )
 
 
 def _read_tables(
     path: Path, layout: SurveyLayout, encoding: str | None, limits: Limits
-) -> list[Table]:
+) -> tuple[list[Table], dict[str, str] | None]:
+    """The file's tables, and the receipt entry of the plugin reader that read them."""
     suffix = path.suffix.lower()
     loc = SourceLocation(file=str(path))
     if suffix in _UNSUPPORTED:
@@ -179,8 +187,8 @@ def _read_tables(
         )
     if spec.builtin:
         tables: list[Table] = spec.impl(path, layout, encoding, limits)
-        return tables
-    return [plugin_table(spec, path, read_bytes(path, limits), limits)]
+        return tables, None
+    return [plugin_table(spec, path, read_bytes(path, limits), limits)], reader_record(spec)
 
 
 def _read_xlsx(

@@ -420,6 +420,7 @@ def _evaluate(
                 for record in [
                     *(extension_record(f) for f in sorted(compiled.functions)),
                     *(kind_record(d) for d in compiled.declarations()),
+                    data.reader,
                 ]
                 if record is not None
             ),
