@@ -256,3 +256,26 @@ def test_dti_2024_both_views_of_one_year(
     assert new_view.by_id("f_moi").comparability == "renamed"
     ranks = sorted(new_view.results, key=lambda r: -r.share)
     assert [r.rank for r in ranks] == [1, 2, 3, 4]
+
+
+def test_narrative_qualifies_a_non_comparable_change(
+    years: tuple[udcntt.Assessment, udcntt.Assessment],
+) -> None:
+    from udcntt.report import narrative
+
+    old, new = years
+    both = compare_with_lineage(new, old, load_lineage("l.yaml", text=LINEAGE), same_rules=False)
+    text = narrative(both, lang="vi")
+    moved = [r for r in both.results if r.rank_change]
+    assert moved
+    for r in moved:
+        assert f"{r.name} (không so sánh được với năm trước)" in text
+
+
+def test_the_results_schema_documents_the_labels() -> None:
+    from udcntt.evaluation import COMPARABILITY_LABELS
+    from udcntt.report import ASSESSMENT_SCHEMA
+
+    text = str(ASSESSMENT_SCHEMA)
+    assert all(label in text for label in COMPARABILITY_LABELS)
+    assert "how the rank change compares with last year" in text
