@@ -6,7 +6,7 @@ Two rule sets differ only in the function their criteria call: the built-in
 the function once, so the difference is the cost of the extension boundary (the argument
 and result checks of the wrapper the generated code calls).
 
-Two measures, each in ``--rounds`` interleaved rounds (built-in, extension, built-in, …),
+Two measures, each in ``--rounds`` interleaved rounds (the order shuffled in each round),
 CPU time (``time.process_time``), medians and their ratio:
 
 * ``call``: one compiled expression evaluated ``--calls`` times;
@@ -19,6 +19,7 @@ Usage: python benchmarks/bench_extension.py [--rounds 7] [--agencies 2000] [--cr
 from __future__ import annotations
 
 import argparse
+import random
 import statistics
 import time
 from collections.abc import Callable
@@ -75,9 +76,13 @@ def _compare(
     builtin()
     ext()  # warm up (fast paths compile on first use)
     times: dict[str, list[float]] = {"built-in": [], "extension": []}
+    runs = {"built-in": builtin, "extension": ext}
+    order = list(runs)
+    shuffle = random.Random(len(name)).shuffle
     for _ in range(rounds):
-        times["built-in"].append(_cpu(builtin))
-        times["extension"].append(_cpu(ext))
+        shuffle(order)  # interleaved, in a shuffled order each round
+        for who in order:
+            times[who].append(_cpu(runs[who]))
     b = statistics.median(times["built-in"])
     e = statistics.median(times["extension"])
     print(

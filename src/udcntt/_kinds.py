@@ -197,6 +197,7 @@ class CompiledRule:
         inputs: Indicators the rule reads directly, not through an expression.
         cap: The rule's own ``cap``.
         label: The label of a nested rule.
+        cache: What its rule type builds once on first use (a plugin's boundary).
     """
 
     kind: str
@@ -208,6 +209,8 @@ class CompiledRule:
     inputs: frozenset[str] = frozenset()
     cap: Decimal | None = None
     label: str | None = None
+    #: What a rule type builds once per rule on first use (a plugin's boundary function).
+    cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def expressions(self) -> list[Any]:
         """Every expression this rule evaluates, nested rules' included."""
@@ -382,33 +385,63 @@ class RuleType:
             return None
         return bound if bound.__class__ is Decimal and bound.is_finite() else None
 
-    def call(self, rule: CompiledRule, values: tuple[Any, ...]) -> Decimal:
-        """The boundary: :meth:`points` on the expression values, its result checked.
+    def boundary(self, rule: CompiledRule) -> Any:
+        """The boundary of ``rule``: ``call(*values)`` runs :meth:`points` and checks it.
+
+        Generated once per rule (like an extension function's wrapper), so a call costs the
+        plugin's own work, one dictionary of its values and the result checks.
 
         Raises:
-            RuleArithmeticError: ``E-EVAL-EXTENSION`` naming the rule type when it raises
-                or returns anything but a finite ``Decimal`` within ±10^18.
+            RuleArithmeticError: (from the returned function) ``E-EVAL-EXTENSION`` naming the
+                rule type when :meth:`points` raises or returns anything but a finite
+                ``Decimal`` within ±10^18.
         """
-        named = MappingProxyType(dict(zip(rule.exprs, values, strict=True)))
-        try:
-            result = self.points(rule.spec, named)
-        except Exception as exc:
-            raise RuleArithmeticError(
-                "E-EVAL-EXTENSION",
-                msg(
-                    "rule type {rule_type}: {detail}",
-                    rule_type=self.label(),
-                    detail=f"{type(exc).__name__}: {exc}",
-                ),
-            ) from exc
-        return check_number(result, msg("rule type {rule_type}", rule_type=self.label()))
+        if rule.cache.get("boundary") is not None:
+            return rule.cache["boundary"]
+        names = list(rule.exprs)
+        params = ", ".join(f"v{i}" for i in range(len(names)))
+        items = ", ".join(f"{name!r}: v{i}" for i, name in enumerate(names))
+        source = (
+            f"def call({params}):\n"
+            f"    try:\n"
+            f"        r = points(spec, {{{items}}})\n"
+            f"    except Exception as exc:\n"
+            f"        raise failed(exc) from exc\n"
+            f"    if r.__class__ is D and r.is_finite() and -M <= r <= M:\n"
+            f"        return r\n"
+            f"    return check(r, what)\n"
+        )
+        what = msg("rule type {rule_type}", rule_type=self.label())
+        namespace: dict[str, Any] = {
+            "points": self.points,
+            "spec": rule.spec,
+            "failed": self._failed,
+            "D": Decimal,
+            "M": MAX_EXTENSION_NUMBER,
+            "check": check_number,
+            "what": what,
+        }
+        exec(compile(source, f"<udcntt rule type {self.name}>", "exec"), namespace)
+        call = namespace["call"]
+        rule.cache["boundary"] = call
+        return call
+
+    def _failed(self, exc: Exception) -> RuleArithmeticError:
+        return RuleArithmeticError(
+            "E-EVAL-EXTENSION",
+            msg(
+                "rule type {rule_type}: {detail}",
+                rule_type=self.label(),
+                detail=f"{type(exc).__name__}: {exc}",
+            ),
+        )
 
     def evaluate(
         self, rule: CompiledRule, env: Mapping[str, Any], trace: list[dict[str, Any]] | None
     ) -> Decimal:
         """Reference semantics: the points for the values in ``env``, with a trace step."""
         values = tuple(e.evaluate(env) for e in rule.exprs.values())
-        result = self.call(rule, values)
+        result: Decimal = self.boundary(rule)(*values)
         if trace is not None:
             trace.append(
                 self.trace_entry(rule.spec, dict(zip(rule.exprs, values, strict=True)), result)
@@ -418,8 +451,8 @@ class RuleType:
     def python(self, rule: CompiledRule, gen: CodeContext) -> str:
         """Emit the fast-path lines computing ``rule``; return the local holding it."""
         out = gen.new()
-        args = "".join(f"{gen.expr(e)}, " for e in rule.exprs.values())
-        gen.line(f"{out} = {gen.value(_Bound(self, rule))}(({args}))")
+        args = ", ".join(gen.expr(e) for e in rule.exprs.values())
+        gen.line(f"{out} = {gen.value(self.boundary(rule))}({args})")
         return out
 
     def describe(self, rule: CompiledRule) -> dict[str, Any]:
@@ -432,19 +465,6 @@ class RuleType:
             return None
         values = ", ".join(f"{k} = {v}" for k, v in step.get("values", {}).items())
         return f"{self.name}: {values} → {step.get('points')}"
-
-
-class _Bound:
-    """``rule.type.call(rule, values)`` as one hoisted callable of generated code."""
-
-    __slots__ = ("rule", "type")
-
-    def __init__(self, rule_type: RuleType, rule: CompiledRule) -> None:
-        self.type = rule_type
-        self.rule = rule
-
-    def __call__(self, values: tuple[Any, ...]) -> Decimal:
-        return self.type.call(self.rule, values)
 
 
 def step_text(step: Mapping[str, Any]) -> str:
