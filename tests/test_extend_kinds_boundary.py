@@ -146,7 +146,7 @@ def test_a_plugin_cannot_shadow_a_built_in_or_another_plugin() -> None:
         assert "tests-bad 0.1" in str(again.value) and "other" in str(again.value)
     with pytest.raises(ExtensionError):
         unregister(CURVE)  # no longer registered
-    with pytest.raises(ExtensionError, match="not a valid name"):
+    with pytest.raises(ExtensionError, match="identifier"):
         register(Curve(name="not a name", schema=CurveSpec, doc="no"))
 
 
@@ -368,3 +368,26 @@ def test_an_undeclared_plugin_is_not_held_to_monotonicity(tmp_path: Path) -> Non
         outcome = run_properties(rules, max_examples=30, seed=3, invariants=["monotone"])
     (report,) = outcome.reports
     assert report.status == "skipped"  # nothing promised: no indicator to check
+
+
+@pytest.mark.parametrize(
+    ("make", "needle"),
+    [
+        (lambda: RuleType(name="bare", schema=CurveSpec, doc="x"), "neither points()"),
+        (lambda: Curve(name="no name", schema=CurveSpec, doc="x"), "identifier"),
+        (lambda: Curve(name="c", schema=dict, doc="x"), "pydantic model"),  # type: ignore[arg-type]
+        (
+            lambda: Curve(name="c", schema=CurveSpec, doc="x", expressions={"value": "float"}),
+            "'float'",
+        ),
+        (lambda: Curve(name="c", schema=CurveSpec, doc="x", monotone=("value",)), "'monotone'"),
+        (lambda: Normalisation(name="n", doc="x"), "scores()"),
+        (lambda: Aggregation(name="a", doc="x"), "combine()"),
+    ],
+    ids=["no-points", "name", "schema", "expression-type", "monotone", "norm", "agg"],
+)
+def test_an_incomplete_declaration_fails_when_it_is_made(make: Any, needle: str) -> None:
+    """A type missing a part fails at the plugin's import, with a clear message."""
+    with pytest.raises(ExtensionError) as caught:
+        make()
+    assert needle in str(caught.value)

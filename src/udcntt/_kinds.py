@@ -22,7 +22,7 @@ udcntt's built-ins override the engine hooks to generate inline code.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
@@ -31,7 +31,7 @@ from typing import Any, Protocol, TypeVar
 from pydantic import BaseModel
 
 from udcntt._entry_points import Catalogue
-from udcntt.errors import RuleArithmeticError, msg
+from udcntt.errors import ExtensionError, RuleArithmeticError, msg
 
 __all__ = [
     "RULE_TYPES",
@@ -298,6 +298,38 @@ class RuleType:
     def __post_init__(self) -> None:
         if not self.module:
             object.__setattr__(self, "module", type(self).__module__)
+        for problem in self._incomplete():
+            raise ExtensionError(
+                msg("rule type '{name}' is incomplete: {problem}", name=self.name, problem=problem)
+            )
+
+    def _incomplete(self) -> Iterator[str]:
+        """What the declaration lacks (checked when it is made, at the plugin's import)."""
+        cls = type(self)
+        if not (isinstance(self.name, str) and self.name.isidentifier()):
+            yield msg("its name must be an identifier (letters, digits and _)")
+        if not (isinstance(self.schema, type) and issubclass(self.schema, BaseModel)):
+            yield msg("'schema' must be a pydantic model class (udcntt.model.StrictModel)")
+        for field_name, kind in self.expressions.items():
+            if kind not in ("number", "bool", "category"):
+                yield msg(
+                    "expression field '{field}' has type '{kind}': use number, bool or category",
+                    field=field_name,
+                    kind=kind,
+                )
+        for field_name in self.monotone:
+            if self.expressions.get(field_name) != "number":
+                yield msg(
+                    "'monotone' names '{field}', which is not a number expression field",
+                    field=field_name,
+                )
+        if cls.points is RuleType.points:
+            engine = ("compile", "evaluate", "python")
+            missing = [h for h in engine if getattr(cls, h) is getattr(RuleType, h)]
+            if missing:
+                yield msg(
+                    "it defines neither points() nor its own {hooks}", hooks=", ".join(missing)
+                )
 
     # -- plugin hooks ------------------------------------------------------------------
     def points(self, spec: Any, values: Mapping[str, Any]) -> Decimal:

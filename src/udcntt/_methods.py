@@ -19,7 +19,7 @@ from typing import Any
 
 from udcntt._entry_points import Catalogue
 from udcntt._kinds import CodeContext, RuleType, check_number
-from udcntt.errors import RuleArithmeticError, msg
+from udcntt.errors import ExtensionError, RuleArithmeticError, msg
 
 __all__ = ["AGGREGATIONS", "NORMALISATIONS", "Aggregation", "Normalisation", "kind_record"]
 
@@ -60,6 +60,14 @@ class Normalisation:
     def __post_init__(self) -> None:
         if not self.module:
             object.__setattr__(self, "module", type(self).__module__)
+        if type(self).scores is Normalisation.scores:
+            raise ExtensionError(
+                msg(
+                    "normalisation '{name}' is incomplete: {problem}",
+                    name=self.name,
+                    problem=msg("it does not define scores()"),
+                )
+            )
 
     def scores(
         self, values: Sequence[Decimal], lower_better: bool, spec: Any
@@ -147,6 +155,14 @@ class Aggregation:
     def __post_init__(self) -> None:
         if not self.module:
             object.__setattr__(self, "module", type(self).__module__)
+        if not self.additive and type(self).combine is Aggregation.combine:
+            raise ExtensionError(
+                msg(
+                    "aggregation '{name}' is incomplete: {problem}",
+                    name=self.name,
+                    problem=msg("it does not define combine()"),
+                )
+            )
 
     def combine(self, shares: Sequence[Decimal], weights: Sequence[Decimal]) -> Decimal:
         """The group's share in [0, 1] from its applicable children's shares and weights."""
