@@ -34,6 +34,14 @@ LINEAGE_WORDS: dict[str, dict[str, str]] = {
         "vi": "Số liệu năm trước là số liệu GIẢ LẬP, không phải kết quả chính thức.",
         "en": "Last year's figures are SYNTHETIC, not official results.",
     },
+    "lineage.rescored": {
+        "vi": "Kết quả năm trước được chấm lại theo bộ tiêu chí năm nay qua bảng ánh xạ ({n} tiêu chí so sánh được).",
+        "en": "Last year's survey was scored again under this year's rules through a crosswalk ({n} criteria compared).",
+    },
+    "lineage.not_compared": {
+        "vi": "Không so sánh được với năm trước (không có nguồn trong bảng ánh xạ): {criteria}.",
+        "en": "Not compared with last year (no source in the crosswalk): {criteria}.",
+    },
     "lineage.counts": {
         "vi": "Tính so sánh của thứ hạng: {listed}",
         "en": "Comparability of ranks: {listed}",

@@ -233,4 +233,7 @@ def test_cli_rescores_the_previous_survey_through_the_crosswalk(
     assert {r["comparability"] for r in walked["results"]} == {"comparable"}
     assert len(walked["comparison"]["criteria_compared"]) == 8
     assert walked["comparison"]["criteria_not_compared"] == []
+    assert main(["--lang", "en", *args, "--crosswalk", str(cw), "-o", str(tmp_path / "cw.md")]) == 0
+    md = (tmp_path / "cw.md").read_text(encoding="utf-8")
+    assert "scored again under this year's rules through a crosswalk (8 criteria compared)" in md
     assert main([*args[:3], "--crosswalk", str(cw)]) == 2

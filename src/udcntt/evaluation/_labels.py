@@ -122,6 +122,11 @@ def baseline_sentence(comparison: Comparison | None, lang: str = "vi") -> str | 
             for label, n in sorted(comparison.label_counts.items())
         )
         parts.append(word("lineage.carried", lang, listed=listed))
+    if comparison.criteria_compared:
+        parts.append(word("lineage.rescored", lang, n=len(comparison.criteria_compared)))
+    if comparison.criteria_not_compared:
+        criteria = ", ".join(comparison.criteria_not_compared)
+        parts.append(word("lineage.not_compared", lang, criteria=criteria))
     if comparison.previous_synthetic:
         parts.append(word("lineage.synthetic", lang))
     return " ".join(parts) or None
