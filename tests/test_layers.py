@@ -20,6 +20,7 @@ LAYERS = [
     "_words_report",
     "_words_text",
     "_words_lineage",
+    "_words_analysis",
     "_diagnostics",
     "errors",
     "_version",

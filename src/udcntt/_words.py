@@ -38,6 +38,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from udcntt._words_analysis import ANALYSIS_WORDS
 from udcntt._words_lineage import LINEAGE_WORDS
 from udcntt._words_report import REPORT_WORDS
 from udcntt._words_text import TEXT_WORDS
@@ -63,7 +64,12 @@ __all__ = [
 LANGS: dict[str, str] = {"vi": "vi_VN", "en": "en_US"}
 
 #: Every keyed word: key → {language → text with ``{fields}``}.
-WORDS: dict[str, dict[str, str]] = {**REPORT_WORDS, **TEXT_WORDS, **LINEAGE_WORDS}
+WORDS: dict[str, dict[str, str]] = {
+    **REPORT_WORDS,
+    **TEXT_WORDS,
+    **LINEAGE_WORDS,
+    **ANALYSIS_WORDS,
+}
 
 #: What a language does beyond its words.
 #:

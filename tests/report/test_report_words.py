@@ -26,6 +26,7 @@ CATALOGUE = {
     "_words_report.py",
     "_words_text.py",
     "_words_lineage.py",
+    "_words_analysis.py",
     "_messages.py",
     "_diagnostics.py",
 }

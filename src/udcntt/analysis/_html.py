@@ -11,6 +11,7 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
+from udcntt._words import check_lang, word
 from udcntt.analysis._narrative import narrative
 
 if TYPE_CHECKING:
@@ -20,52 +21,6 @@ if TYPE_CHECKING:
 
 __all__ = ["analysis_section", "analysis_to_html"]
 
-_W = {
-    "vi": {
-        "title": "Độ vững của thứ hạng",
-        "intervals": "Khoảng thứ hạng 5–95 % — {block}",
-        "intervals_desc": "Mỗi dòng là một đơn vị: chấm là hạng công bố, vạch là khoảng 5–95 % qua {draws} lần rút.",
-        "agency": "Đơn vị",
-        "rank": "Hạng",
-        "median": "Trung vị",
-        "interval": "Khoảng 5–95 %",
-        "tier_p": "Xác suất giữ mức",
-        "sign_p": "Xác suất đúng chiều thay đổi",
-        "sobol": "Chỉ số Sobol của độ lệch thứ hạng",
-        "sobol_desc": "Thanh đậm: chỉ số bậc một; thanh nhạt: chỉ số toàn phần; vạch: khoảng tin cậy 95 %.",
-        "factor": "Yếu tố",
-        "first": "Bậc một",
-        "total": "Toàn phần",
-        "heatmap": "Tương quan Pearson giữa các nhóm và tổng điểm — {block}",
-        "heatmap_desc": "Ô càng đậm, tương quan càng mạnh; giá trị ghi trong ô.",
-        "flags": "Cảnh báo",
-        "negative_with_group": "tương quan âm với nhóm",
-        "dominates_total": "chi phối tổng điểm",
-        "receipt": "Hạt giống {seed}, {draws} lần rút; dấu vân tay bộ tiêu chí {rules}.",
-    },
-    "en": {
-        "title": "Robustness of the ranks",
-        "intervals": "5–95 % rank intervals — {block}",
-        "intervals_desc": "One row per agency: the dot is the published rank, the whisker the 5–95 % interval over {draws} draws.",
-        "agency": "Agency",
-        "rank": "Rank",
-        "median": "Median",
-        "interval": "5–95 % interval",
-        "tier_p": "Probability of its tier",
-        "sign_p": "Probability the change keeps its sign",
-        "sobol": "Sobol indices of the rank shift",
-        "sobol_desc": "Dark bar: first-order index; light bar: total-order index; whisker: 95 % confidence interval.",
-        "factor": "Input",
-        "first": "First order",
-        "total": "Total order",
-        "heatmap": "Pearson correlations of the groups and the total — {block}",
-        "heatmap_desc": "The darker the cell, the stronger the correlation; values are written in the cells.",
-        "flags": "Flags",
-        "negative_with_group": "negatively correlated with its group",
-        "dominates_total": "dominates the total",
-        "receipt": "Seed {seed}, {draws} draws; rule-set fingerprint {rules}.",
-    },
-}
 _CSS = """
 .udcntt-analysis{font-family:system-ui,sans-serif;color:#212121;max-width:60rem}
 .udcntt-analysis svg{max-width:100%;height:auto;display:block;margin:.5rem 0}
@@ -119,7 +74,7 @@ def _interval_chart(
     return _svg(key, title, desc, left + width + 20, height, body)
 
 
-def _sobol_chart(result: AnalysisResult, w: dict[str, str]) -> str:
+def _sobol_chart(result: AnalysisResult, title: str, desc: str) -> str:
     left, width, row = 250, 420, 26
     body: list[str] = []
     for k, s in enumerate(result.sobol):
@@ -140,7 +95,7 @@ def _sobol_chart(result: AnalysisResult, w: dict[str, str]) -> str:
             f'<line x1="{_n(left + lo * width)}" y1="{y + 11}" x2="{_n(left + hi * width)}" y2="{y + 11}" stroke="#212121"/>'
         )
     height = 20 + row * len(result.sobol)
-    return _svg("sobol", w["sobol"], w["sobol_desc"], left + width + 20, height, body)
+    return _svg("sobol", title, desc, left + width + 20, height, body)
 
 
 def _heatmap(c: BlockCoherence, key: str, title: str, desc: str) -> str:
@@ -173,12 +128,16 @@ def _heatmap(c: BlockCoherence, key: str, title: str, desc: str) -> str:
 
 def analysis_section(result: AnalysisResult, lang: str = "vi") -> str:
     """The analysis as one ``<section>`` of HTML (see the module docstring)."""
-    w = _W["vi" if lang == "vi" else "en"]
+    check_lang(lang)
+
+    def w(key: str, **fields: object) -> str:
+        return word(f"analysis.html.{key}", lang, **fields)
+
     names = {r.agency_id: r.name for r in result.assessment.results}
     parts = [
         f'<section class="udcntt-analysis" lang="{escape(lang)}" aria-labelledby="udcntt-analysis-h">'
     ]
-    parts.append(f'<h2 id="udcntt-analysis-h">{escape(w["title"])}</h2>')
+    parts.append(f'<h2 id="udcntt-analysis-h">{escape(w("title"))}</h2>')
     parts.extend(f"<p>{escape(s)}</p>" for s in narrative(result, lang))
     for b, block in enumerate(result.assessment.blocks()):
         label = result.assessment.block_labels[block]
@@ -186,14 +145,12 @@ def analysis_section(result: AnalysisResult, lang: str = "vi") -> str:
             (i for i in result.intervals if i.block == block),
             key=lambda i: (i.rank is None, i.rank or 0, i.agency),
         )
-        title = w["intervals"].format(block=label)
+        title = w("intervals", block=label)
         parts.append(f"<h3>{escape(title)}</h3>")
         parts.append(
-            _interval_chart(
-                rows, names, f"ri{b}", title, w["intervals_desc"].format(draws=result.draws)
-            )
+            _interval_chart(rows, names, f"ri{b}", title, w("intervals_desc", draws=result.draws))
         )
-        head = [w["agency"], w["rank"], w["median"], w["interval"], w["tier_p"], w["sign_p"]]
+        head = [w("agency"), w("rank"), w("median"), w("interval"), w("tier_p"), w("sign_p")]
         parts.append(
             "<table><thead><tr>"
             + "".join(f'<th scope="col">{escape(h)}</th>' for h in head)
@@ -215,12 +172,12 @@ def analysis_section(result: AnalysisResult, lang: str = "vi") -> str:
             )
         parts.append("</tbody></table>")
     if result.sobol:
-        parts.append(f"<h3>{escape(w['sobol'])}</h3>")
-        parts.append(_sobol_chart(result, w))
+        parts.append(f"<h3>{escape(w('sobol'))}</h3>")
+        parts.append(_sobol_chart(result, w("sobol"), w("sobol_desc")))
         parts.append(
             "<table><thead><tr>"
             + "".join(
-                f'<th scope="col">{escape(h)}</th>' for h in (w["factor"], w["first"], w["total"])
+                f'<th scope="col">{escape(h)}</th>' for h in (w("factor"), w("first"), w("total"))
             )
             + "</tr></thead><tbody>"
         )
@@ -232,17 +189,17 @@ def analysis_section(result: AnalysisResult, lang: str = "vi") -> str:
         parts.append("</tbody></table>")
     for b, c in enumerate(result.coherence):
         label = result.assessment.block_labels[c.block]
-        title = w["heatmap"].format(block=label)
+        title = w("heatmap", block=label)
         parts.append(f"<h3>{escape(title)}</h3>")
-        parts.append(_heatmap(c, f"hm{b}", title, w["heatmap_desc"]))
+        parts.append(_heatmap(c, f"hm{b}", title, w("heatmap_desc")))
         if c.flags:
             items = "".join(
-                f"<li>{escape(f['criterion'])}: {escape(w[f['flag']])}</li>" for f in c.flags
+                f"<li>{escape(f['criterion'])}: {escape(w(f['flag']))}</li>" for f in c.flags
             )
-            parts.append(f"<p>{escape(w['flags'])}:</p><ul>{items}</ul>")
+            parts.append(f"<p>{escape(w('flags'))}:</p><ul>{items}</ul>")
     receipt = result.assessment.receipt
     parts.append(
-        f"<p><small>{escape(w['receipt'].format(seed=result.seed, draws=result.draws, rules=receipt.rules_fingerprint[:12]))}</small></p>"
+        f"<p><small>{escape(w('receipt').format(seed=result.seed, draws=result.draws, rules=receipt.rules_fingerprint[:12]))}</small></p>"
     )
     parts.append("</section>")
     return "\n".join(parts)

@@ -10,6 +10,7 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from udcntt._words import check_lang, word
 from udcntt.analysis._analyse import analysis_to_json
 from udcntt.analysis._html import analysis_to_html
 from udcntt.analysis._narrative import narrative
@@ -24,80 +25,35 @@ __all__ = ["ANALYSIS_FORMATS", "analysis_to_xlsx", "write_analysis"]
 #: The suffixes :func:`write_analysis` knows.
 ANALYSIS_FORMATS = (".json", ".xlsx", ".html")
 
-_HEAD = {
-    "vi": {
-        "ranks": (
-            "Khối",
-            "Mã đơn vị",
-            "Đơn vị",
-            "Hạng",
-            "Trung vị",
-            "Hạng P5",
-            "Hạng P95",
-            "Mức",
-            "Xác suất giữ mức",
-            "Thay đổi",
-            "Xác suất đúng chiều",
-        ),
-        "sobol": ("Yếu tố", "Bậc một", "± (95 %)", "Toàn phần", "± (95 %)"),
-        "oat": (
-            "Kịch bản",
-            "Yếu tố",
-            "Lựa chọn",
-            "Độ lệch hạng trung bình",
-            "Độ lệch lớn nhất",
-            "Số đơn vị đổi mức",
-        ),
-        "coherence": (
-            "Khối",
-            "Tiêu chí",
-            "Nhóm",
-            "Pearson với nhóm",
-            "Pearson với tổng",
-            "Spearman với tổng",
-            "Trọng số danh nghĩa",
-            "Trọng số hiệu dụng",
-            "Tỷ số",
-        ),
-        "sheets": ("Khoảng hạng", "Sobol", "Từng yếu tố", "Nhất quán", "Nhận định"),
-    },
-    "en": {
-        "ranks": (
-            "Block",
-            "Agency id",
-            "Agency",
-            "Rank",
-            "Median",
-            "Rank P5",
-            "Rank P95",
-            "Tier",
-            "Probability of tier",
-            "Change",
-            "Probability of sign",
-        ),
-        "sobol": ("Input", "First order", "± (95 %)", "Total order", "± (95 %)"),
-        "oat": (
-            "Scenario",
-            "Input",
-            "Choice",
-            "Mean rank shift",
-            "Largest shift",
-            "Agencies changing tier",
-        ),
-        "coherence": (
-            "Block",
-            "Criterion",
-            "Group",
-            "Pearson with group",
-            "Pearson with total",
-            "Spearman with total",
-            "Nominal weight",
-            "Effective weight",
-            "Ratio",
-        ),
-        "sheets": ("Rank intervals", "Sobol", "One at a time", "Coherence", "Findings"),
-    },
+_COLUMNS = {
+    "ranks": (
+        "block",
+        "agency_id",
+        "agency",
+        "rank",
+        "median",
+        "p5",
+        "p95",
+        "tier",
+        "tier_p",
+        "change",
+        "sign_p",
+    ),
+    "sobol": ("input", "first", "first_conf", "total", "total_conf"),
+    "oat": ("scenario", "input", "choice", "mean_shift", "max_shift", "tier_changes"),
+    "coherence": (
+        "block",
+        "criterion",
+        "group",
+        "pearson_group",
+        "pearson_total",
+        "spearman_total",
+        "nominal_weight",
+        "effective_weight",
+        "ratio",
+    ),
 }
+_SHEETS = ("ranks", "sobol", "oat", "coherence", "findings")
 
 
 def _cell(v: Any) -> Any:
@@ -116,7 +72,12 @@ def analysis_to_xlsx(result: AnalysisResult, lang: str = "vi") -> bytes:
         raise UsageError(
             msg("writing .xlsx needs openpyxl"), hint=msg("pip install 'udcntt[excel]'")
         ) from exc
-    h = _HEAD["vi" if lang == "vi" else "en"]
+    check_lang(lang)
+    h: dict[str, tuple[str, ...]] = {
+        part: tuple(word(f"analysis.col.{c}", lang) for c in cols)
+        for part, cols in _COLUMNS.items()
+    }
+    h["sheets"] = tuple(word(f"analysis.sheet.{s}", lang) for s in _SHEETS)
     names = {r.agency_id: r.name for r in result.assessment.results}
     book = Workbook()
     ws = book.active
