@@ -454,7 +454,6 @@ VI_RULES: dict[str, str] = {
     "unknown aggregation '{name}' (known: {known})": "cách tổng hợp không xác định '{name}' (các cách đã biết: {known})",
     "no registered rule type with a test strategy among {names}": "không có loại quy tắc đã đăng ký nào có chiến lược kiểm thử trong số {names}",
     "{kind} is not a declaration: use udcntt.extend.function, reader, writer, or an instance of RuleType, Normalisation or Aggregation": "{kind} không phải là một khai báo: hãy dùng udcntt.extend.function, reader, writer, hoặc một đối tượng RuleType, Normalisation hay Aggregation",
-    "'{name}' is not a valid name: use letters, digits and _": "'{name}' không phải là tên hợp lệ: hãy dùng chữ cái, chữ số và _",
     "rule type '{name}' is incomplete: {problem}": "loại quy tắc '{name}' chưa đầy đủ: {problem}",
     "normalisation '{name}' is incomplete: {problem}": "phương pháp chuẩn hóa '{name}' chưa đầy đủ: {problem}",
     "aggregation '{name}' is incomplete: {problem}": "cách tổng hợp '{name}' chưa đầy đủ: {problem}",

@@ -240,19 +240,15 @@ def register(spec: _Kind) -> _Kind:
 
     Args:
         spec: An instance of a subclass of :class:`RuleType`, :class:`Normalisation` or
-            :class:`Aggregation`; its ``name`` must be an identifier.
+            :class:`Aggregation` (checked complete when it was made).
 
     Returns:
         The registered declaration.
 
     Raises:
-        ExtensionError: ``E-EXTENSION`` when the name is not an identifier or is taken (by
-            a built-in or another plugin; both are named).
+        ExtensionError: ``E-EXTENSION`` when the name is taken (by a built-in or another
+            plugin; both are named).
     """
-    if not isinstance(spec.name, str) or not spec.name.isidentifier():
-        raise ExtensionError(
-            msg("'{name}' is not a valid name: use letters, digits and _", name=spec.name)
-        )
     registered_spec: _Kind = _catalogue_of(spec).register(spec)
     return registered_spec
 
