@@ -368,7 +368,10 @@ def _check_yaml(block: Block, cwd: Path) -> None:
 
 
 def _run_python(block: Block, namespace: dict[str, Any]) -> None:
-    code = compile(block.code, f"{block.where}", "exec")
+    # dont_inherit: the block runs as a reader's script does, without this module's
+    # ``from __future__ import annotations`` (which would leave a pydantic model's
+    # annotations as strings that cannot be resolved outside a real module).
+    code = compile(block.code, f"{block.where}", "exec", dont_inherit=True)
     exec(code, namespace)
 
 
