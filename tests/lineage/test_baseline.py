@@ -279,3 +279,24 @@ def test_the_results_schema_documents_the_labels() -> None:
     text = str(ASSESSMENT_SCHEMA)
     assert all(label in text for label in COMPARABILITY_LABELS)
     assert "how the rank change compares with last year" in text
+
+
+def test_regroup_weighted_by_a_declared_indicator(
+    years: tuple[udcntt.Assessment, udcntt.Assessment],
+) -> None:
+    """A regrouped unit's value weighted by last year's value of an indicator (here one of
+    the main indices stands in for population)."""
+    from udcntt.evaluation import regroup
+
+    old, _ = years
+    text = LINEAGE.replace(
+        "total: mean\n  levels: {2: mean}", "total: weighted\n  weight: nhan_thuc_so"
+    )
+    view = regroup(old, load_lineage("l.yaml", text=text), at=dt.date(2025, 7, 1))
+    parts = [old.by_id(p) for p in "abc"]
+    weights = [p.inputs["nhan_thuc_so"] for p in parts]
+    expected = sum(p.total * w for p, w in zip(parts, weights, strict=True)) / sum(weights)
+    assert view.by_id("abc").total == expected.quantize(Decimal("0.001"))
+    assert view.by_id("abc").comparability == "derived:weighted"
+    none = regroup(old, load_lineage("l.yaml", text=LINEAGE.replace("total: mean", "total: none")))
+    assert sorted(r.agency_id for r in none.results) == ["f_moi", "g"]

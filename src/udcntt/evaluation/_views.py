@@ -15,7 +15,7 @@ from dataclasses import replace
 from decimal import Decimal
 from types import MappingProxyType
 
-from udcntt.errors import EvaluationError
+from udcntt.errors import EvaluationError, msg
 from udcntt.evaluation._assessment import AgencyResult, Assessment, CriterionResult
 from udcntt.evaluation._baseline import derive_value, located
 from udcntt.evaluation._ranking import competition_ranks
@@ -55,11 +55,13 @@ def regroup(
         ones: total, share, maximum and the declared levels' points derived by the
         lineage's methods, tier by the same thresholds, rank among the new units; each
         result's ``comparability`` says how its values were obtained (``comparable``,
-        ``renamed``, ``derived:<method>``) and its notes name its predecessors.
+        ``renamed``, ``derived:<method>``) and its notes name its predecessors. With the
+        method ``none``, units with several predecessors get no value and are left out.
 
     Raises:
         EvaluationError: ``E-LINEAGE-UNCOVERED`` for each scored unit the lineage does not
-            have alive at ``scored_at``.
+            have alive at ``scored_at``; ``E-BASELINE-METHOD`` when ``weighted`` lacks a
+            predecessor's weight.
     """
     first = lineage.events[0].date if lineage.events else dt.date(1900, 1, 1)
     at = at or (lineage.events[-1].date if lineage.events else first)
@@ -102,8 +104,10 @@ def regroup(
                 )
             )
             continue
-        method = spec.total if spec.total not in ("none", "weighted") else "mean"
-        weights: list[Decimal] = []
+        method = spec.total
+        if method == "none":  # no value is derived: the unit is not in the new view
+            continue
+        weights = _weights(prevs, spec.weight, state.id) if method == "weighted" else []
         total = derive_value(method, [p.total for p in prevs], shares, weights)
         maximum = derive_value(
             "sum" if method == "sum" else "mean", [p.max for p in prevs], shares, weights
@@ -115,7 +119,9 @@ def regroup(
         )
         criteria: dict[str, CriterionResult] = {}
         for depth, level_method in sorted(spec.levels.items()):
-            use = level_method if level_method not in ("none", "weighted", "carry") else "mean"
+            use = level_method if level_method not in ("none", "carry") else method
+            if use == "weighted" and not weights:
+                weights = _weights(prevs, spec.weight, state.id)
             for info in assessment.criteria_tree.get(prevs[0].block, ()):
                 if info.depth != depth - 1:
                     continue
@@ -173,6 +179,32 @@ def regroup(
         _dataset=None,
         _compiled=None,
     )
+
+
+def _weights(prevs: list[AgencyResult], name: str | None, unit: str) -> list[Decimal]:
+    """The weight indicator's value of each predecessor.
+
+    Raises:
+        EvaluationError: ``E-BASELINE-METHOD`` when a predecessor has no number for it.
+    """
+    out = []
+    for p in prevs:
+        value = p.inputs.get(name or "")
+        if isinstance(value, bool) or not isinstance(value, Decimal | int):
+            raise EvaluationError(
+                msg(
+                    "predecessor '{unit}' of '{agency}' has no value of the weight "
+                    "indicator '{indicator}' last year",
+                    unit=p.agency_id,
+                    agency=unit,
+                    indicator=name or "",
+                ),
+                code="E-BASELINE-METHOD",
+                agency=unit,
+                indicator=name,
+            )
+        out.append(Decimal(value))
+    return out
 
 
 def _ranks(assessment: Assessment, results: list[AgencyResult]) -> dict[str, int]:
