@@ -384,7 +384,7 @@ def demo_files() -> dict[str, Path]:
 def cmd_demo(args: argparse.Namespace, printer: Printer) -> int:
     """``udcntt demo``: the founding article reproduced from its rule file and example data."""
     if getattr(args, "example", "lam-dong-2017") == "lam-dong-2025":
-        from udcntt.cli._demo_2025 import demo_2025
+        from udcntt.cli._lineage import demo_2025
 
         return demo_2025(args, printer)
     from udcntt.data import read_registry, read_survey

@@ -7,7 +7,6 @@ absorptions, abolitions, creations, changes of block, each with its legal basis)
 rule file, checked against both rule files.
 """
 
-from udcntt.lineage._cover import check_registry, check_units
 from udcntt.lineage._crosswalk import (
     CROSSWALK_DOCS,
     Crosswalk,
@@ -27,6 +26,8 @@ from udcntt.lineage._model import (
     Link,
     Unit,
     UnitState,
+    check_registry,
+    check_units,
 )
 
 __all__ = [

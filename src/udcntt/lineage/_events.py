@@ -82,7 +82,9 @@ class Replay:
         self.r = r
         self.units = units
         self.last: tuple[dt.date, int] | None = None
-        self.today: dict[str, tuple[dt.date, int, bool | None]] = {}  # unit → (date, line, ends; None: created)
+        self.today: dict[
+            str, tuple[dt.date, int, bool | None]
+        ] = {}  # unit → (date, line, ends; None: created)
 
     def run(self, raw_events: list[Any]) -> list[Event]:
         out = []
