@@ -82,9 +82,8 @@ class Replay:
         self.r = r
         self.units = units
         self.last: tuple[dt.date, int] | None = None
-        self.today: dict[
-            str, tuple[dt.date, int, bool | None]
-        ] = {}  # unit → (date, line, ends; None: created)
+        # unit → (date, line, whether it ended; None: created that day)
+        self.today: dict[str, tuple[dt.date, int, bool | None]] = {}
 
     def run(self, raw_events: list[Any]) -> list[Event]:
         out = []
