@@ -25,6 +25,7 @@ LAYERS = [
     "errors",
     "_version",
     "_entry_points",
+    "_contexts",
     "_kinds",
     "_methods",
     "_words",

@@ -22,14 +22,15 @@ udcntt's built-ins override the engine hooks to generate inline code.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Any, Protocol, TypeVar
+from typing import Any
 
 from pydantic import BaseModel
 
+from udcntt._contexts import CodeContext, CompileContext, Path, Picker, RangeContext
 from udcntt._entry_points import Catalogue
 from udcntt.errors import ExtensionError, RuleArithmeticError, msg
 
@@ -38,6 +39,7 @@ __all__ = [
     "CodeContext",
     "CompileContext",
     "CompiledRule",
+    "Path",
     "Picker",
     "RangeContext",
     "RuleType",
@@ -47,115 +49,12 @@ __all__ = [
     "trace_text",
 ]
 
-Path = tuple[str | int, ...]
-_T = TypeVar("_T")
 
 #: Largest magnitude an extension's number may have: the bound of every number of the
 #: expression language.
 MAX_EXTENSION_NUMBER = Decimal(10) ** 18
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
-
-
-class CompileContext(Protocol):
-    """What a rule type's :meth:`RuleType.compile` may ask of the compiler."""
-
-    #: The id of the criterion being compiled.
-    criterion: str
-    #: Whether the rule is an item of ``sum_of`` / ``best_of``.
-    nested: bool
-    #: Whether the criterion is ``unscored`` (information only).
-    unscored: bool
-
-    def expr(self, source: str, path: Path, expected: str | None) -> Any | None:
-        """Compile ``source`` (located at ``path``) expecting ``"number"``, ``"bool"``,
-        ``"category"`` or any type (``None``); ``None`` after reporting an error."""
-
-    def error(self, code: str, message: str, path: Path, *, hint: str | None = None) -> None:
-        """Report a located error of the rule file."""
-
-    def indicators(self) -> Mapping[str, Any]:
-        """The rule set's indicators (:class:`udcntt.model.Indicator` by id)."""
-
-    def use(self, name: str) -> None:
-        """Mark an indicator as read directly (not through an expression)."""
-
-    def rule(self, node: Any, path: Path) -> CompiledRule | None:
-        """Compile a nested rule (``sum_of`` / ``best_of`` items)."""
-
-
-class CodeContext(Protocol):
-    """What a declaration's ``python`` hook may ask of the fast-path code generator."""
-
-    def expr(self, expression: Any) -> str:
-        """Python source computing a compiled expression."""
-
-    def const(self, value: Decimal) -> str:
-        """The name of a hoisted ``Decimal`` constant."""
-
-    def var(self, name: str) -> str:
-        """The local holding an indicator's or derived value's value."""
-
-    def value(self, obj: Any) -> str:
-        """The name of a hoisted constant of any kind (a table, a bound boundary call)."""
-
-    def new(self) -> str:
-        """A fresh local name."""
-
-    def line(self, text: str) -> None:
-        """Append a line of the generated function's body."""
-
-    def rule(self, rule: CompiledRule) -> str:
-        """Emit a nested rule; the local holding its points."""
-
-    def plus(self, terms: Sequence[str]) -> str:
-        """Source adding ``terms`` left to right (any number of them)."""
-
-
-class RangeContext(Protocol):
-    """What a rule type's :meth:`RuleType.check_ranges` may ask of the static checker."""
-
-    def range(self, source: str) -> tuple[Decimal | None, Decimal | None]:
-        """The bounds of an expression from the declared ranges (``None``: unbounded)."""
-
-    def error(self, code: str, message: str, path: Path, *, hint: str | None = None) -> None:
-        """Report a located error."""
-
-    def warning(self, code: str, message: str, path: Path, *, hint: str | None = None) -> None:
-        """Report a located warning."""
-
-    def check(self, rule: CompiledRule, path: Path) -> None:
-        """Check a nested rule (located at ``path``, the item's place)."""
-
-
-class Picker(Protocol):
-    """What a rule type's test strategy (:meth:`RuleType.example`) may draw and declare.
-
-    The property toolkit (:mod:`udcntt.testing`) implements it over Hypothesis, so the
-    examples shrink; the rule type never imports Hypothesis.
-    """
-
-    def integer(self, lo: int, hi: int) -> int:
-        """An integer in ``[lo, hi]``."""
-
-    def choice(self, options: Sequence[_T]) -> _T:
-        """One of ``options``."""
-
-    def boolean(self) -> bool:
-        """Yes or no."""
-
-    def number_input(self, kind: str = "count", *, not_applicable: bool = False) -> str:
-        """Declare a number indicator (``count``, ``number`` in [0, 1000] or ``ratio``;
-        higher is better) read by the rule; its id."""
-
-    def bool_input(self) -> str:
-        """Declare a yes/no indicator (yes is better); its id."""
-
-    def category_input(self, n: int) -> tuple[str, list[str]]:
-        """Declare a category indicator with ``n`` categories; its id and categories."""
-
-    def relation(self, check: str) -> None:
-        """Declare a relation the survey data satisfy (``x <= y``)."""
 
 
 def check_number(value: Any, what: str) -> Decimal:

@@ -77,7 +77,8 @@ class _Points(RuleType):
             y = pick.number_input("total")
             pick.relation(f"{x} <= {y}")
             return f"ratio({x}, {y}, 0) * {top}"
-        return f"capped_ratio({x}, {pick.number_input('count')}) * {top}"
+        # The denominator has no direction: more of it is not "better".
+        return f"capped_ratio({x}, {pick.number_input('total')}) * {top}"
 
 
 #: ``points:`` — an expression giving the points.
