@@ -16,7 +16,7 @@ from importlib import metadata
 from typing import Any, Generic, Protocol, TypeVar
 
 from udcntt._version import __version__
-from udcntt.errors import ExtensionError, Message, msg
+from udcntt.errors import ExtensionError, msg
 
 __all__ = ["Catalogue", "Declared", "ExtensionInfo", "load_declared", "owner_of"]
 
@@ -34,7 +34,7 @@ def load_declared(
     key: str,
     broken: dict[str, str],
     declares: Callable[[Any], bool],
-    not_declared: Callable[[str, str], Message],
+    not_declared: Callable[[str, str], str],
 ) -> Any:
     """Import ``ep`` and return its declaration with distribution, version and entry point.
 
@@ -131,18 +131,24 @@ class Catalogue(Generic[_D]):
     a plugin can never shadow a built-in or another plugin, and a broken entry point is
     remembered with its reason, so asking again gives the same located error.
 
+    A kind with its own wording or bookkeeping (functions, report writers) subclasses it
+    and overrides the hooks: :meth:`normal` (the key of a name), :meth:`valid`,
+    :meth:`who`, :meth:`conflict`, :meth:`not_declared`, :meth:`unknown`, :meth:`added`
+    and :meth:`removed`.
+
     Args:
         group: The entry-point group (``"udcntt.rule_types"``).
         kind: What the declarations are, as ``--list-extensions`` names them.
         declares: Whether an object is a declaration of this kind.
         label: What to call the kind in messages (``"rule type"``).
-        builtins: The module that registers udcntt's own declarations when imported. It
-            sits in a higher layer, so it is imported here by name, once, the first time
-            the catalogue is used: a plugin can never take a built-in's name first.
+        builtins: The module that registers udcntt's own declarations when imported, if it
+            sits in a higher layer: it is imported here by name, once, the first time the
+            catalogue is used, so a plugin can never take a built-in's name first.
+            ``None`` when the built-ins are registered where the catalogue is made.
     """
 
     def __init__(
-        self, group: str, kind: str, declares: type[_D], label: str, builtins: str
+        self, group: str, kind: str, declares: type[_D], label: str, builtins: str | None
     ) -> None:
         self.group = group
         self.kind = kind
@@ -158,7 +164,64 @@ class Catalogue(Generic[_D]):
     def _ensure_builtins(self) -> None:
         if not self._loaded:
             self._loaded = True
-            importlib.import_module(self._builtins)
+            if self._builtins is not None:
+                importlib.import_module(self._builtins)
+
+    @property
+    def table(self) -> dict[str, _D]:
+        """The declarations registered so far, by key (the live dictionary)."""
+        self._ensure_builtins()
+        return self._table
+
+    # -- hooks of a kind -------------------------------------------------------------
+    def normal(self, name: str) -> str:
+        """The key of ``name`` (a file suffix is lower case with its dot)."""
+        return name
+
+    def valid(self, key: str) -> bool:
+        """Whether ``key`` could name a declaration (else no entry point is looked up)."""
+        return key.isidentifier()
+
+    def keys_of(self, spec: _D) -> tuple[str, ...]:
+        """The keys ``spec`` is registered under (a reader has one per file suffix)."""
+        return (spec.name,)
+
+    def who(self, spec: _D) -> str:
+        """How a conflict names a registered declaration."""
+        if spec.builtin:
+            return msg("the built-in {kind} '{name}'", kind=self.label, name=spec.name)
+        return f"{spec.distribution or '?'} {spec.version or ''}".strip()
+
+    def conflict(self, name: str, first: str, second: str) -> str:
+        """The message of two declarations of one name."""
+        return msg(
+            "{kind} '{name}' is declared by both {first} and {second}",
+            kind=self.label,
+            name=name,
+            first=first,
+            second=second,
+        )
+
+    def not_declared(self, entry: str, plugin: str, name: str) -> str:
+        """The message of an entry point that does not hold the declaration of ``name``."""
+        return msg(
+            "the entry point {entry} of {plugin} is not a {kind} declared as '{name}'",
+            entry=entry,
+            plugin=plugin,
+            kind=self.label,
+            name=name,
+        )
+
+    def unknown(self, name: str) -> str:
+        """The message of unregistering a name that is not a plugin's."""
+        return msg("'{name}' is not a registered {kind} extension", name=name, kind=self.label)
+
+    def added(self, spec: _D) -> _D:
+        """Called before ``spec`` is added (it may check or complete it)."""
+        return spec
+
+    def removed(self, spec: _D) -> None:
+        """Called after ``spec`` is removed."""
 
     def __contains__(self, name: object) -> bool:
         self._ensure_builtins()
@@ -167,20 +230,6 @@ class Catalogue(Generic[_D]):
     def __iter__(self) -> Iterator[_D]:
         self._ensure_builtins()
         return iter(list(self._table.values()))
-
-    def _who(self, spec: _D) -> str:
-        if spec.builtin:
-            return msg("the built-in {kind} '{name}'", kind=self.label, name=spec.name)
-        return f"{spec.distribution or '?'} {spec.version or ''}".strip()
-
-    def _conflict(self, name: str, first: str, second: str) -> str:
-        return msg(
-            "{kind} '{name}' is declared by both {first} and {second}",
-            kind=self.label,
-            name=name,
-            first=first,
-            second=second,
-        )
 
     def register(self, spec: _D) -> _D:
         """Add ``spec`` under its name.
@@ -199,15 +248,19 @@ class Catalogue(Generic[_D]):
             )
         if not spec.builtin:
             self._ensure_builtins()
-        name = spec.name
-        if name in self._table:
-            raise ExtensionError(
-                self._conflict(name, self._who(self._table[name]), self._who(spec))
-            )
-        pending = self._pending.get(name)
-        if not spec.builtin and pending is not None and pending.value != spec.entry_point:
-            raise ExtensionError(self._conflict(name, owner_of(pending), self._who(spec)))
-        self._table[name] = spec
+        keys = self.keys_of(spec)
+        for name in keys:
+            if name in self._table:
+                raise ExtensionError(
+                    self.conflict(name, self.who(self._table[name]), self.who(spec))
+                )
+            pending = self._pending.get(name)
+            if not spec.builtin and pending is not None and pending.value != spec.entry_point:
+                raise ExtensionError(self.conflict(name, owner_of(pending), self.who(spec)))
+        spec = self.added(spec)
+        for name in keys:
+            self._table[name] = spec
+            self._pending.pop(name, None)
         return spec
 
     def unregister(self, name: str) -> None:
@@ -217,12 +270,12 @@ class Catalogue(Generic[_D]):
             ExtensionError: ``E-EXTENSION`` for a built-in or an unknown name.
         """
         self._ensure_builtins()
-        spec = self._table.get(name)
+        spec = self._table.get(self.normal(name))
         if spec is None or spec.builtin:
-            raise ExtensionError(
-                msg("'{name}' is not a registered {kind} extension", name=name, kind=self.label)
-            )
-        del self._table[name]
+            raise ExtensionError(self.unknown(name))
+        for key in self.keys_of(spec):
+            self._table.pop(key, None)
+        self.removed(spec)
 
     def discover(self, *, refresh: bool = False) -> tuple[ExtensionInfo, ...]:
         """List the declarations installed through entry points, without importing them.
@@ -236,8 +289,10 @@ class Catalogue(Generic[_D]):
         """
         self._ensure_builtins()
         if refresh:
-            for name in [n for n, s in self._table.items() if s.entry_point]:
-                del self._table[name]
+            for spec in {id(s): s for s in self._table.values() if s.entry_point}.values():
+                for key in self.keys_of(spec):
+                    self._table.pop(key, None)
+                self.removed(spec)
             self._pending.clear()
             self._broken.clear()
             self._discovered = False
@@ -246,30 +301,29 @@ class Catalogue(Generic[_D]):
             seen: dict[str, str] = {}
             for ep in metadata.entry_points(group=self.group):
                 owner = owner_of(ep)
-                if ep.name in self._table:
-                    self._broken[ep.name] = self._conflict(
-                        ep.name, self._who(self._table[ep.name]), owner
-                    )
-                elif ep.name in seen and seen[ep.name] != owner:
-                    self._broken[ep.name] = self._conflict(ep.name, seen[ep.name], owner)
-                    self._pending.pop(ep.name, None)
-                elif ep.name not in self._broken:
-                    self._pending[ep.name] = ep
-                seen.setdefault(ep.name, owner)
+                key = self.normal(ep.name)
+                if key in self._table:
+                    self._broken[key] = self.conflict(key, self.who(self._table[key]), owner)
+                elif key in seen and seen[key] != owner:
+                    self._broken[key] = self.conflict(key, seen[key], owner)
+                    self._pending.pop(key, None)
+                elif key not in self._broken:
+                    self._pending[key] = ep
+                seen.setdefault(key, owner)
         return self.infos()
 
     def infos(self) -> tuple[ExtensionInfo, ...]:
         """What :meth:`discover` found so far, sorted by name."""
         out = [
             ExtensionInfo(
-                s.name,
+                key,
                 self.kind,
                 "udcntt (built-in)" if s.builtin else s.distribution or "?",
                 __version__ if s.builtin else s.version or "",
                 s.module,
                 "loaded",
             )
-            for s in self._table.values()
+            for key, s in self._table.items()
         ]
         for name, ep in self._pending.items():
             dist = ep.dist
@@ -300,28 +354,25 @@ class Catalogue(Generic[_D]):
                 declare ``name``, or collides with another declaration.
         """
         self._ensure_builtins()
-        spec = self._table.get(name)
+        if not isinstance(name, str):
+            return None
+        key = self.normal(name)
+        spec = self._table.get(key)
         if spec is not None:
             return spec
-        if not isinstance(name, str) or not name.isidentifier():
+        if not self.valid(key):
             return None
         self.discover()
-        if name in self._broken:
-            raise ExtensionError(self._broken[name])
-        ep = self._pending.pop(name, None)
+        if key in self._broken:
+            raise ExtensionError(self._broken[key])
+        ep = self._pending.pop(key, None)
         if ep is None:
             return None
         loaded = load_declared(
             ep,
-            name,
+            key,
             self._broken,
-            lambda obj: isinstance(obj, self._declares) and obj.name == name,
-            lambda entry, plugin: msg(
-                "the entry point {entry} of {plugin} is not a {kind} declared as '{name}'",
-                entry=entry,
-                plugin=plugin,
-                kind=self.label,
-                name=name,
-            ),
+            lambda obj: isinstance(obj, self._declares) and key in self.keys_of(obj),
+            lambda entry, plugin: self.not_declared(entry, plugin, key),
         )
         return self.register(loaded)

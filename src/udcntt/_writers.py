@@ -18,18 +18,15 @@ output file. Collisions and broken entry points are ``E-EXTENSION`` errors.
 from __future__ import annotations
 
 import codecs
-import importlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from importlib import metadata
 from typing import Any
 
-from udcntt._entry_points import load_declared
-from udcntt._version import __version__
+from udcntt._entry_points import Catalogue, ExtensionInfo
 from udcntt.errors import ExtensionError, msg
-from udcntt.expressions import ExtensionInfo
 
 __all__ = [
+    "WRITERS",
     "WRITER_ENTRY_POINT_GROUP",
     "WriterSpec",
     "discover_writers",
@@ -75,22 +72,10 @@ class WriterSpec:
     needs: str | None = None
     entry_point: str | None = None
 
-
-_TABLE: dict[str, WriterSpec] = {}
-_PENDING: dict[str, metadata.EntryPoint] = {}
-_BROKEN: dict[str, str] = {}
-_state = {"discovered": False}
-
-
-def _builtins() -> None:
-    """Make sure udcntt's own writers are registered before a plugin's are considered.
-
-    They live in the report layer, which registers them when it is imported; it is loaded
-    here by name (this registry sits below it), once, so a plugin can never take a built-in
-    suffix first.
-    """
-    if not any(spec.builtin for spec in _TABLE.values()):
-        importlib.import_module("udcntt.report")
+    @property
+    def name(self) -> str:
+        """The key it is registered under: its suffix."""
+        return self.suffix
 
 
 def _normal(suffix: str) -> str:
@@ -158,6 +143,39 @@ def _conflict(suffix: str, first: str, second: str) -> str:
     )
 
 
+class _Writers(Catalogue[WriterSpec]):
+    """The report writers by file suffix (``.pdf``), with their own wording."""
+
+    def normal(self, name: str) -> str:
+        return _normal(name)
+
+    def valid(self, key: str) -> bool:
+        return key[1:].isalnum() and key[1:].isascii()
+
+    def who(self, spec: WriterSpec) -> str:
+        return _label(spec)
+
+    def conflict(self, name: str, first: str, second: str) -> str:
+        return _conflict(name, first, second)
+
+    def not_declared(self, entry: str, plugin: str, name: str) -> str:
+        return msg(
+            "the entry point {entry} of {plugin} is not a writer declared for '{suffix}'",
+            entry=entry,
+            plugin=plugin,
+            suffix=name,
+        )
+
+    def unknown(self, name: str) -> str:
+        return msg("'{suffix}' is not a registered report writer", suffix=name)
+
+
+#: The registry. udcntt's own writers are registered by :mod:`udcntt.report` when it is
+#: imported; that layer sits above this module, so it is loaded by name on first use and a
+#: plugin can never take a built-in suffix first.
+WRITERS = _Writers(WRITER_ENTRY_POINT_GROUP, "writer", WriterSpec, "writer", "udcntt.report")
+
+
 def register_writer(spec: WriterSpec) -> WriterSpec:
     """Add a report writer for ``spec.suffix`` (built-in or plugin).
 
@@ -170,16 +188,7 @@ def register_writer(spec: WriterSpec) -> WriterSpec:
     """
     if not isinstance(spec, WriterSpec):
         raise ExtensionError(msg("a report writer must be declared with udcntt.extend.writer"))
-    if not spec.builtin:
-        _builtins()
-    if spec.suffix in _TABLE:
-        raise ExtensionError(_conflict(spec.suffix, _label(_TABLE[spec.suffix]), _label(spec)))
-    pending = _PENDING.get(spec.suffix)
-    if not spec.builtin and pending is not None:
-        other = pending.dist.name if pending.dist is not None else pending.value
-        raise ExtensionError(_conflict(spec.suffix, other, _label(spec)))
-    _TABLE[spec.suffix] = spec
-    return spec
+    return WRITERS.register(spec)
 
 
 def unregister_writer(suffix: str) -> None:
@@ -188,11 +197,7 @@ def unregister_writer(suffix: str) -> None:
     Raises:
         ExtensionError: ``E-EXTENSION`` for a built-in or an unknown suffix.
     """
-    _builtins()
-    spec = _TABLE.get(_normal(suffix))
-    if spec is None or spec.builtin:
-        raise ExtensionError(msg("'{suffix}' is not a registered report writer", suffix=suffix))
-    del _TABLE[spec.suffix]
+    WRITERS.unregister(suffix)
 
 
 def discover_writers(*, refresh: bool = False) -> tuple[ExtensionInfo, ...]:
@@ -207,63 +212,12 @@ def discover_writers(*, refresh: bool = False) -> tuple[ExtensionInfo, ...]:
     Returns:
         Every writer, built-in, registered or discovered, with its origin and status.
     """
-    _builtins()
-    if refresh:
-        for suffix in [s for s, w in _TABLE.items() if w.entry_point]:
-            del _TABLE[suffix]
-        _PENDING.clear()
-        _BROKEN.clear()
-        _state["discovered"] = False
-    if not _state["discovered"]:
-        _state["discovered"] = True
-        seen: dict[str, str] = {}
-        for ep in metadata.entry_points(group=WRITER_ENTRY_POINT_GROUP):
-            suffix = _normal(ep.name)
-            owner = ep.dist.name if ep.dist is not None else ep.value
-            if suffix in _TABLE:
-                _BROKEN[suffix] = _conflict(suffix, _label(_TABLE[suffix]), owner)
-            elif suffix in seen and seen[suffix] != owner:
-                _BROKEN[suffix] = _conflict(suffix, seen[suffix], owner)
-                _PENDING.pop(suffix, None)
-            elif suffix not in _BROKEN:
-                _PENDING[suffix] = ep
-            seen.setdefault(suffix, owner)
-    return _infos()
-
-
-def _infos() -> tuple[ExtensionInfo, ...]:
-    out = [
-        ExtensionInfo(
-            s.suffix,
-            "writer",
-            "udcntt (built-in)" if s.builtin else s.distribution or "?",
-            __version__ if s.builtin else s.version or "",
-            s.module,
-            "loaded",
-        )
-        for s in _TABLE.values()
-    ]
-    for suffix, ep in _PENDING.items():
-        dist = ep.dist
-        out.append(
-            ExtensionInfo(
-                suffix,
-                "writer",
-                dist.name if dist else "?",
-                dist.version if dist else "",
-                ep.module,
-                "available",
-            )
-        )
-    out.extend(ExtensionInfo(s, "writer", "?", "", "?", p) for s, p in _BROKEN.items())
-    return tuple(sorted(out, key=lambda i: (i.name, i.distribution)))
+    return WRITERS.discover(refresh=refresh)
 
 
 def writer_suffixes() -> list[str]:
     """Every suffix a writer is registered or installed for (built-ins first)."""
-    discover_writers()
-    builtins = [s for s, w in _TABLE.items() if w.builtin]
-    return builtins + sorted({*_TABLE, *_PENDING} - set(builtins))
+    return WRITERS.names()
 
 
 def lookup_writer(suffix: str) -> WriterSpec | None:
@@ -273,31 +227,7 @@ def lookup_writer(suffix: str) -> WriterSpec | None:
         ExtensionError: ``E-EXTENSION`` when its plugin cannot be imported, does not
             declare a writer for that suffix, or collides with another declaration.
     """
-    _builtins()
-    normal = _normal(suffix)
-    spec = _TABLE.get(normal)
-    if spec is not None:
-        return spec
-    discover_writers()
-    if normal in _BROKEN:
-        raise ExtensionError(_BROKEN[normal])
-    ep = _PENDING.pop(normal, None)
-    if ep is None:
-        return None
-    return register_writer(
-        load_declared(
-            ep,
-            normal,
-            _BROKEN,
-            lambda loaded: isinstance(loaded, WriterSpec) and loaded.suffix == normal,
-            lambda entry, plugin: msg(
-                "the entry point {entry} of {plugin} is not a writer declared for '{suffix}'",
-                entry=entry,
-                plugin=plugin,
-                suffix=normal,
-            ),
-        )
-    )
+    return WRITERS.get(suffix)
 
 
 def _failure(spec: WriterSpec, target: object, problem: str) -> ExtensionError:

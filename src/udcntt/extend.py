@@ -351,6 +351,11 @@ class ReaderSpec:
     builtin: bool = False
     entry_point: str | None = None
 
+    @property
+    def name(self) -> str:
+        """How listings name it: its suffixes (``.xmlx/.xml``)."""
+        return "/".join(self.suffixes)
+
 
 def reader(
     *,

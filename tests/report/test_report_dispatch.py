@@ -127,7 +127,7 @@ def test_a_write_that_fails_half_way_leaves_the_old_file(
         yield before[: len(before) // 2]
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setitem(_writers._TABLE, ext, replace(_writers._TABLE[ext], impl=broken))
+    monkeypatch.setitem(_writers.WRITERS.table, ext, replace(_writers.WRITERS.table[ext], impl=broken))
     with pytest.raises(UsageError) as info:
         write_report(small, path)
     assert info.value.code == "E-IO"
@@ -145,7 +145,7 @@ def test_a_failing_render_leaves_no_file(
         yield b"<!DOCTYPE html>"
         raise RuntimeError("template bug")
 
-    monkeypatch.setitem(_writers._TABLE, ".html", replace(_writers._TABLE[".html"], impl=broken))
+    monkeypatch.setitem(_writers.WRITERS.table, ".html", replace(_writers.WRITERS.table[".html"], impl=broken))
     with pytest.raises(RuntimeError):
         write_report(small, tmp_path / "a.html")
     assert list(tmp_path.iterdir()) == []
@@ -178,7 +178,7 @@ def test_sigkill_while_writing_leaves_the_old_file(tmp_path: Path) -> None:
             yield b'{{"schema": "udcntt-assessment", '
             os.kill(os.getpid(), signal.SIGKILL)
 
-        _writers._TABLE[".json"] = replace(_writers._TABLE[".json"], impl=dying)
+        _writers.WRITERS.table[".json"] = replace(_writers.WRITERS.table[".json"], impl=dying)
         write_report(small_assessment(), {str(path)!r})
         """
     )

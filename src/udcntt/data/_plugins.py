@@ -19,17 +19,14 @@ import json
 import unicodedata
 from collections.abc import Iterator
 from decimal import Decimal
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from udcntt._entry_points import load_declared, owner_of
-from udcntt._version import __version__
+from udcntt._entry_points import Catalogue, ExtensionInfo
 from udcntt.data._chars import CharGuard
 from udcntt.data._limits import Limits
 from udcntt.data._table import Cell, Row, Table, column_letter, fatal
 from udcntt.errors import DataError, ExtensionError, SourceLocation, msg
-from udcntt.expressions import ExtensionInfo
 from udcntt.extend import READER_GROUP, ReaderSpec
 
 __all__ = [
@@ -41,10 +38,6 @@ __all__ = [
     "unregister_reader",
 ]
 
-_READERS: dict[str, ReaderSpec] = {}
-_PENDING: dict[str, metadata.EntryPoint] = {}
-_BROKEN: dict[str, str] = {}
-_state = {"discovered": False}
 _CELL_TYPES = (str, int, Decimal, bool, type(None))
 
 
@@ -84,6 +77,41 @@ def _conflict(suffix: str, first: str, second: str) -> str:
     )
 
 
+class _Readers(Catalogue[ReaderSpec]):
+    """The survey readers by file suffix; one reader may hold several suffixes."""
+
+    def normal(self, name: str) -> str:
+        text = name.strip().lower()
+        return text if text.startswith(".") else f".{text}"
+
+    def valid(self, key: str) -> bool:
+        return key[1:].isalnum() and key[1:].isascii()
+
+    def keys_of(self, spec: ReaderSpec) -> tuple[str, ...]:
+        return spec.suffixes
+
+    def who(self, spec: ReaderSpec) -> str:
+        return reader_label(spec)
+
+    def conflict(self, name: str, first: str, second: str) -> str:
+        return _conflict(name, first, second)
+
+    def not_declared(self, entry: str, plugin: str, name: str) -> str:
+        return msg(
+            "the entry point {entry} of {plugin} is not a survey reader declared for '{suffix}'",
+            entry=entry,
+            plugin=plugin,
+            suffix=name,
+        )
+
+    def unknown(self, name: str) -> str:
+        return msg("'{name}' is not a registered extension", name=name)
+
+
+#: The registry. udcntt's own readers are registered by :mod:`udcntt.data` itself.
+READERS = _Readers(READER_GROUP, "reader", ReaderSpec, "survey reader", None)
+
+
 def register_reader(spec: ReaderSpec) -> ReaderSpec:
     """Make ``spec`` read files of its suffixes (built-in or plugin).
 
@@ -104,18 +132,7 @@ def register_reader(spec: ReaderSpec) -> ReaderSpec:
                 type=type(spec).__name__,
             )
         )
-    for suffix in spec.suffixes:
-        if suffix in _READERS:
-            raise ExtensionError(
-                _conflict(suffix, reader_label(_READERS[suffix]), reader_label(spec))
-            )
-        pending = _PENDING.get(suffix[1:])
-        if not spec.builtin and pending is not None and pending.value != spec.entry_point:
-            raise ExtensionError(_conflict(suffix, owner_of(pending), reader_label(spec)))
-    for suffix in spec.suffixes:
-        _READERS[suffix] = spec
-        _PENDING.pop(suffix[1:], None)
-    return spec
+    return READERS.register(spec)
 
 
 def unregister_reader(suffix: str) -> None:
@@ -124,15 +141,7 @@ def unregister_reader(suffix: str) -> None:
     Raises:
         ExtensionError: ``E-EXTENSION`` for a built-in or an unregistered suffix.
     """
-    spec = _READERS.get(suffix.lower())
-    if spec is None or spec.builtin:
-        raise ExtensionError(msg("'{name}' is not a registered extension", name=suffix))
-    for key in spec.suffixes:
-        _READERS.pop(key, None)
-
-
-def _entry_points() -> Iterator[metadata.EntryPoint]:
-    yield from metadata.entry_points(group=READER_GROUP)
+    READERS.unregister(suffix)
 
 
 def discover_readers(*, refresh: bool = False) -> tuple[ExtensionInfo, ...]:
@@ -146,55 +155,12 @@ def discover_readers(*, refresh: bool = False) -> tuple[ExtensionInfo, ...]:
     Returns:
         Every reader by suffix (kind ``"reader"``), with its origin and status.
     """
-    if refresh:
-        for suffix in [s for s, spec in _READERS.items() if spec.entry_point]:
-            _READERS.pop(suffix, None)
-        _PENDING.clear()
-        _BROKEN.clear()
-        _state["discovered"] = False
-    if not _state["discovered"]:
-        _state["discovered"] = True
-        seen: dict[str, str] = {}
-        for ep in _entry_points():
-            suffix, owner = "." + ep.name.lower(), owner_of(ep)
-            if suffix in _READERS:
-                _BROKEN[suffix] = _conflict(suffix, reader_label(_READERS[suffix]), owner)
-            elif suffix in seen and seen[suffix] != owner:
-                _BROKEN[suffix] = _conflict(suffix, seen[suffix], owner)
-                _PENDING.pop(ep.name.lower(), None)
-            elif suffix not in _BROKEN:
-                _PENDING[ep.name.lower()] = ep
-            seen.setdefault(suffix, owner)
-    out = [
-        ExtensionInfo(
-            suffix,
-            "reader",
-            "udcntt (built-in)" if spec.builtin else spec.distribution or "?",
-            __version__ if spec.builtin else spec.version or "",
-            spec.module,
-            "loaded",
-        )
-        for suffix, spec in _READERS.items()
-    ]
-    for name, ep in _PENDING.items():
-        dist = ep.dist
-        out.append(
-            ExtensionInfo(
-                "." + name,
-                "reader",
-                dist.name if dist else "?",
-                dist.version if dist else "",
-                ep.module,
-                "available",
-            )
-        )
-    out.extend(ExtensionInfo(s, "reader", "?", "", "?", p) for s, p in _BROKEN.items())
-    return tuple(sorted(out, key=lambda i: (i.name, i.distribution)))
+    return READERS.discover(refresh=refresh)
 
 
 def reader_suffixes() -> tuple[str, ...]:
     """The suffixes a reader is registered or installed for (without importing plugins)."""
-    return tuple(sorted({*_READERS, *("." + n for n in _PENDING)}))
+    return tuple(sorted(READERS.names()))
 
 
 def reader_for(suffix: str) -> ReaderSpec | None:
@@ -204,33 +170,7 @@ def reader_for(suffix: str) -> ReaderSpec | None:
         ExtensionError: ``E-EXTENSION`` when its plugin cannot be imported, does not
             declare a reader of that suffix, or collides with another reader.
     """
-    spec = _READERS.get(suffix)
-    if spec is not None:
-        return spec
-    discover_readers()
-    if suffix in _BROKEN:
-        raise ExtensionError(_BROKEN[suffix])
-    ep = _PENDING.get(suffix[1:])
-    if ep is None:
-        return None
-    try:
-        loaded = load_declared(
-            ep,
-            suffix,
-            _BROKEN,
-            lambda spec: isinstance(spec, ReaderSpec) and suffix in spec.suffixes,
-            lambda entry, plugin: msg(
-                "the entry point {entry} of {plugin} is not a survey reader declared for "
-                "'{suffix}'",
-                entry=entry,
-                plugin=plugin,
-                suffix=suffix,
-            ),
-        )
-    except ExtensionError:
-        _PENDING.pop(suffix[1:], None)
-        raise
-    return register_reader(loaded)
+    return READERS.get(suffix)
 
 
 def _refuse(spec: ReaderSpec, file: str, detail: str, row: int | None = None) -> DataError:

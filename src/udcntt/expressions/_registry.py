@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from decimal import Decimal
 from functools import partial
@@ -26,8 +26,7 @@ from importlib import metadata
 from types import MappingProxyType
 from typing import Any
 
-from udcntt._entry_points import ExtensionInfo, load_declared
-from udcntt._version import __version__
+from udcntt._entry_points import Catalogue, ExtensionInfo
 from udcntt.errors import ExtensionError, msg
 from udcntt.expressions import _runtime as rt
 from udcntt.expressions._functions import BUILTIN_SPECS, ArgKind, FunctionSpec
@@ -55,14 +54,6 @@ MAX_RESULT = MAX_NUMBER
 #: so the N/A marker never reaches one) and declare.
 _VALUE_TYPES = (Decimal, str, bool)
 _EXTENSION_KINDS = (ArgKind.NUMBER, ArgKind.BOOL, ArgKind.CATEGORY)
-
-_TABLE: dict[str, FunctionSpec] = {}
-#: Every function rule expressions may call, by name (sorted; built-ins and extensions).
-FUNCTIONS: Mapping[str, FunctionSpec] = MappingProxyType(_TABLE)
-
-_PENDING: dict[str, metadata.EntryPoint] = {}
-_BROKEN: dict[str, str] = {}
-_state = {"discovered": False}
 
 
 def _label(spec: FunctionSpec) -> str:
@@ -153,6 +144,64 @@ def _conflict(name: str, first: str, second: str) -> str:
     )
 
 
+class _Functions(Catalogue[FunctionSpec]):
+    """The expression functions by name, kept sorted, each extension with its boundary."""
+
+    def valid(self, key: str) -> bool:
+        return key.isidentifier() and not key.startswith("_")
+
+    def who(self, spec: FunctionSpec) -> str:
+        return _label(spec)
+
+    def conflict(self, name: str, first: str, second: str) -> str:
+        return _conflict(name, first, second)
+
+    def not_declared(self, entry: str, plugin: str, name: str) -> str:
+        return msg(
+            "the entry point {entry} of {plugin} is not a function declared as '{name}'",
+            entry=entry,
+            plugin=plugin,
+            name=name,
+        )
+
+    def unknown(self, name: str) -> str:
+        return msg("'{name}' is not a registered extension", name=name)
+
+    def added(self, spec: FunctionSpec) -> FunctionSpec:
+        if not self.valid(spec.name):
+            raise ExtensionError(msg("'{name}' is not a valid function name", name=spec.name))
+        if spec.builtin:
+            return spec
+        bad = [k for k in spec.arg_types if k not in _EXTENSION_KINDS]
+        if bad or spec.result_type not in (ExprType.NUMBER, ExprType.BOOL):
+            raise ExtensionError(
+                msg(
+                    "extension {function} may take number, yes/no and category arguments and "
+                    "return a number or a yes/no",
+                    function=_label(spec),
+                )
+            )
+        spec = replace(spec, runtime=f"_u_x_{spec.name}")
+        rt.RUNTIME[spec.runtime] = _wrap(spec)
+        return spec
+
+    def removed(self, spec: FunctionSpec) -> None:
+        rt.RUNTIME.pop(spec.runtime, None)
+
+    def register(self, spec: FunctionSpec) -> FunctionSpec:
+        done = super().register(spec)
+        table = self.table
+        items = sorted(table.items())
+        table.clear()  # in place: FUNCTIONS is a live view of this dictionary
+        table.update(items)
+        return done
+
+
+_CATALOGUE = _Functions(ENTRY_POINT_GROUP, "function", FunctionSpec, "function", None)
+#: Every function rule expressions may call, by name (sorted; built-ins and extensions).
+FUNCTIONS: Mapping[str, FunctionSpec] = MappingProxyType(_CATALOGUE.table)
+
+
 def register_function(spec: FunctionSpec) -> FunctionSpec:
     """Add a function to the expression language (built-in or extension).
 
@@ -167,30 +216,7 @@ def register_function(spec: FunctionSpec) -> FunctionSpec:
         ExtensionError: ``E-EXTENSION`` when the name is taken (by a built-in or another
             extension; both are named) or the declaration is malformed.
     """
-    if spec.name in _TABLE:
-        raise ExtensionError(_conflict(spec.name, _label(_TABLE[spec.name]), _label(spec)))
-    if not spec.builtin and spec.name in _PENDING:
-        dist = _PENDING[spec.name].dist
-        other = dist.name if dist is not None else _PENDING[spec.name].value
-        raise ExtensionError(_conflict(spec.name, other, _label(spec)))
-    if not spec.name.isidentifier() or spec.name.startswith("_"):
-        raise ExtensionError(msg("'{name}' is not a valid function name", name=spec.name))
-    if not spec.builtin:
-        bad = [k for k in spec.arg_types if k not in _EXTENSION_KINDS]
-        if bad or spec.result_type not in (ExprType.NUMBER, ExprType.BOOL):
-            raise ExtensionError(
-                msg(
-                    "extension {function} may take number, yes/no and category arguments and "
-                    "return a number or a yes/no",
-                    function=_label(spec),
-                )
-            )
-        spec = replace(spec, runtime=f"_u_x_{spec.name}")
-        rt.RUNTIME[spec.runtime] = _wrap(spec)
-    items = sorted([*_TABLE.items(), (spec.name, spec)])
-    _TABLE.clear()
-    _TABLE.update(items)
-    return spec
+    return _CATALOGUE.register(spec)
 
 
 def unregister_function(name: str) -> None:
@@ -199,15 +225,7 @@ def unregister_function(name: str) -> None:
     Raises:
         ExtensionError: ``E-EXTENSION`` for a built-in or an unknown name.
     """
-    spec = _TABLE.get(name)
-    if spec is None or spec.builtin:
-        raise ExtensionError(msg("'{name}' is not a registered extension", name=name))
-    del _TABLE[name]
-    rt.RUNTIME.pop(spec.runtime, None)
-
-
-def _entry_points() -> Iterator[metadata.EntryPoint]:
-    yield from metadata.entry_points(group=ENTRY_POINT_GROUP)
+    _CATALOGUE.unregister(name)
 
 
 def discover(*, refresh: bool = False) -> tuple[ExtensionInfo, ...]:
@@ -222,54 +240,7 @@ def discover(*, refresh: bool = False) -> tuple[ExtensionInfo, ...]:
     Returns:
         Every extension, registered or discovered, with its origin and status.
     """
-    if refresh:
-        for name in [n for n, s in _TABLE.items() if s.entry_point]:
-            unregister_function(name)
-        _PENDING.clear()
-        _BROKEN.clear()
-        _state["discovered"] = False
-    if not _state["discovered"]:
-        _state["discovered"] = True
-        seen: dict[str, str] = {}
-        for ep in _entry_points():
-            owner = ep.dist.name if ep.dist is not None else ep.value
-            if ep.name in _TABLE:
-                _BROKEN[ep.name] = _conflict(ep.name, _label(_TABLE[ep.name]), owner)
-            elif ep.name in seen and seen[ep.name] != owner:
-                _BROKEN[ep.name] = _conflict(ep.name, seen[ep.name], owner)
-                _PENDING.pop(ep.name, None)
-            elif ep.name not in _BROKEN:
-                _PENDING[ep.name] = ep
-            seen.setdefault(ep.name, owner)
-    return _infos()
-
-
-def _infos() -> tuple[ExtensionInfo, ...]:
-    out = [
-        ExtensionInfo(
-            s.name,
-            "function",
-            "udcntt (built-in)" if s.builtin else s.distribution or "?",
-            __version__ if s.builtin else s.version or "",
-            s.module,
-            "loaded",
-        )
-        for s in _TABLE.values()
-    ]
-    for name, ep in _PENDING.items():
-        dist = ep.dist
-        out.append(
-            ExtensionInfo(
-                name,
-                "function",
-                dist.name if dist else "?",
-                dist.version if dist else "",
-                ep.module,
-                "available",
-            )
-        )
-    out.extend(ExtensionInfo(n, "function", "?", "", "?", p) for n, p in _BROKEN.items())
-    return tuple(sorted(out, key=lambda i: (i.name, i.distribution)))
+    return _CATALOGUE.discover(refresh=refresh)
 
 
 def lookup_function(name: str) -> FunctionSpec | None:
@@ -279,29 +250,7 @@ def lookup_function(name: str) -> FunctionSpec | None:
         ExtensionError: ``E-EXTENSION`` when its plugin cannot be imported, does not
             declare a function of that name, or collides with another declaration.
     """
-    spec = _TABLE.get(name)
-    if spec is not None:
-        return spec
-    discover()
-    if name in _BROKEN:
-        raise ExtensionError(_BROKEN[name])
-    ep = _PENDING.pop(name, None)
-    if ep is None:
-        return None
-    return register_function(
-        load_declared(
-            ep,
-            name,
-            _BROKEN,
-            lambda loaded: isinstance(loaded, FunctionSpec) and loaded.name == name,
-            lambda entry, plugin: msg(
-                "the entry point {entry} of {plugin} is not a function declared as '{name}'",
-                entry=entry,
-                plugin=plugin,
-                name=name,
-            ),
-        )
-    )
+    return _CATALOGUE.get(name)
 
 
 def check_requirement(distribution: str, specifier: str) -> tuple[str, str] | None:
@@ -349,7 +298,7 @@ def extension_record(name: str) -> dict[str, str] | None:
     Returns:
         ``None`` for a built-in or an unknown name.
     """
-    spec = _TABLE.get(name)
+    spec = FUNCTIONS.get(name)
     if spec is None or spec.builtin:
         return None
     declaration = {
