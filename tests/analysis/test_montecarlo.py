@@ -206,3 +206,35 @@ def test_linear_path_equals_the_tree_walk(flat_rules: RuleSet) -> None:
     np.testing.assert_allclose(fast.total, walked.total, rtol=1e-12)
     np.testing.assert_allclose(fast.applicable, walked.applicable, rtol=1e-12)
     np.testing.assert_allclose(fast.full, walked.full, rtol=1e-12)
+
+
+def test_noise_levels_are_per_agency_across_blocks(
+    rules_2018: RuleSet, survey_2018: Dataset
+) -> None:
+    """The i-th agencies of two blocks take their noise from different columns."""
+    from udcntt.analysis._alternatives import scenario_deltas
+    from udcntt.analysis._draws import Problem
+    from udcntt.analysis._model import block_models
+
+    spec, _ = load_analysis(
+        ANALYSIS_2018.parent / "noise.yaml",
+        rules_2018,
+        text=HEAD_2018
+        + "uncertainty:\n  noise:\n    - {indicator: staff_trained_year, uniform: 20, levels: 3}\n",
+    )
+    assessment = udcntt.evaluate(rules_2018, survey_2018)
+    models = block_models(rules_2018, assessment)
+    scenarios, _ = scenario_deltas(rules_2018, survey_2018, assessment, models, spec.factors)
+    problem = Problem(rules_2018, models, spec.factors, scenarios)
+    assert problem.first_agency == [0, 32] and problem.agencies == 44
+    levels = np.ones((1, 44), dtype=np.int64)  # level 1 of 3: no noise
+    levels[0, 32] = 0  # the first huyện alone at -20 %
+    chunk = problem.run(np.zeros((1, 1)), 1, {"noise:staff_trained_year": levels})
+    nominal = problem.run(None)
+    moved = [
+        (b, i)
+        for b in range(2)
+        for i in range(len(models[b].agencies))
+        if chunk.totals[b][0, i] != nominal.totals[b][0, i]
+    ]
+    assert moved == [(1, 0)]

@@ -78,9 +78,11 @@ class Problem:
             n.aggregate == 2 for m in models for n in m.nodes if not n.is_leaf
         ) or any(f.kind == "aggregation" and "geometric_mean" in f.choices for f in factors)
         self.conditional = any(t.require or t.min_group_share is not None for t in self.tiers)
-        self.phase = np.random.default_rng(0x5EED).random(
-            max((len(m.agencies) for m in models), default=0)
-        )
+        # Agencies of all blocks in one row (block after block): noise levels and Sobol
+        # phases are per agency, never shared by the i-th agencies of two blocks.
+        self.first_agency = [sum(len(m.agencies) for m in models[:b]) for b in range(len(models))]
+        self.agencies = sum(len(m.agencies) for m in models)
+        self.phase = np.random.default_rng(0x5EED).random(self.agencies)
 
     # -- decoding ---------------------------------------------------------------------
     def _thresholds(self, u: FloatArray | None, d: int) -> list[IntArray | None]:
@@ -166,13 +168,14 @@ class Problem:
                         True,
                     )
                 a = len(model.agencies)
+                span = slice(self.first_agency[b], self.first_agency[b] + a)
                 if f.kind == "imputation":
                     shares += delta[_pick(col, len(delta))]
                 else:
                     lev = (
-                        levels[f.name][:, :a]
+                        levels[f.name][:, span]
                         if levels is not None
-                        else _pick((col[:, None] + self.phase[None, :a]) % 1.0, len(delta))
+                        else _pick((col[:, None] + self.phase[None, span]) % 1.0, len(delta))
                     )
                     shares += delta[lev, np.arange(a)[None, :]]
         return factors, choices, shares

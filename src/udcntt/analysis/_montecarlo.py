@@ -104,7 +104,7 @@ def monte_carlo(problem: Problem, spec: AnalysisSpec, draws: int, seed: int) -> 
         np.zeros((len(m.agencies), len(problem.tiers) + 1), dtype=np.int64) for m in models
     ]
     noise = [f for f in problem.factors if f.kind == "noise" and f.name in problem.scenarios]
-    width = max((len(m.agencies) for m in models), default=0)
+    width = problem.agencies
     shift = np.zeros(draws)
     ranked_total = sum(int(m.ranked.sum()) for m in models)
     done = 0
