@@ -25,6 +25,74 @@ LINEAGE_WORDS: dict[str, dict[str, str]] = {
         "vi": " (không so sánh được với năm trước)",
         "en": " (not comparable with last year)",
     },
+    "lineage.note.renamed": {"vi": " (đổi tên)", "en": " (renamed)"},
+    "lineage.note.comparable": {"vi": " (so sánh trực tiếp)", "en": " (directly comparable)"},
+    "lineage.carried_once": {
+        "vi": "Thứ hạng {year} được quy đổi theo cơ cấu đơn vị hiện nay; cách quy đổi của từng khối được nêu dưới đây.",
+        "en": "The {year} ranks are taken in this year's structure of units; each block below says how.",
+    },
+    "lineage.block.comparable.one": {
+        "vi": "thứ hạng {year} của {agencies} được so sánh trực tiếp (cùng đơn vị, cùng bộ tiêu chí)",
+        "en": "{agencies} is compared directly with its own rank in {year} (same unit, same criteria)",
+    },
+    "lineage.block.comparable.many": {
+        "vi": "thứ hạng {year} của {agencies} được so sánh trực tiếp (cùng đơn vị, cùng bộ tiêu chí)",
+        "en": "{agencies} are compared directly with their own ranks in {year} (same units, same criteria)",
+    },
+    "lineage.block.renamed.one": {
+        "vi": "{agencies} đổi tên mang thứ hạng {year} của đơn vị trước khi đổi tên",
+        "en": "{agencies} renamed carries the former unit's rank in {year}",
+    },
+    "lineage.block.renamed.many": {
+        "vi": "{agencies} đổi tên mang thứ hạng {year} của đơn vị trước khi đổi tên",
+        "en": "{agencies} renamed carry the former units' ranks in {year}",
+    },
+    "lineage.block.derived.one": {
+        "vi": "thứ hạng {year} của {agencies} là thứ hạng suy ra theo {method} (không phải thứ hạng đã công bố)",
+        "en": "the {year} rank of {agencies} is a derived rank ({method}), not a published one",
+    },
+    "lineage.block.derived.many": {
+        "vi": "thứ hạng {year} của {agencies} là thứ hạng suy ra theo {method} (không phải thứ hạng đã công bố)",
+        "en": "the {year} ranks of {agencies} are derived ranks ({method}), not the published ones",
+    },
+    "lineage.block.not_comparable.one": {
+        "vi": "thứ hạng {year} của {agencies} không so sánh được với năm nay (bộ tiêu chí hoặc đơn vị đã thay đổi), thay đổi thứ hạng chỉ để tham khảo",
+        "en": "the {year} rank of {agencies} is not comparable with this year's (the criteria set or the unit changed); its rank change is for reference only",
+    },
+    "lineage.block.not_comparable.many": {
+        "vi": "thứ hạng {year} của {agencies} không so sánh được với năm nay (bộ tiêu chí hoặc đơn vị đã thay đổi), thay đổi thứ hạng chỉ để tham khảo",
+        "en": "the {year} ranks of {agencies} are not comparable with this year's (the criteria set or the units changed); their rank changes are for reference only",
+    },
+    "lineage.block.new.one": {
+        "vi": "{agencies} mới chưa có thứ hạng {year}{listed}",
+        "en": "{agencies} is new and has no rank in {year}{listed}",
+    },
+    "lineage.block.new.many": {
+        "vi": "{agencies} mới chưa có thứ hạng {year}{listed}",
+        "en": "{agencies} are new and have no rank in {year}{listed}",
+    },
+    "narrative.span": {"vi": "từ {low} đến {high} {unit}", "en": "{low} to {high} {unit}"},
+    "narrative.span_same": {"vi": "{size} {unit}", "en": "{size} {unit}"},
+    "narrative.rise_rest.one": {"vi": "{agencies} tăng {span}", "en": "{agencies} (up {span})"},
+    "narrative.rise_rest.many": {"vi": "{agencies} tăng {span}", "en": "{agencies} (up {span})"},
+    "narrative.rise_rest_other.one": {
+        "vi": "{n} {noun} khác tăng {span}",
+        "en": "{n} other {noun} (up {span})",
+    },
+    "narrative.rise_rest_other.many": {
+        "vi": "{n} {noun} khác tăng {span}",
+        "en": "{n} other {noun} (up {span})",
+    },
+    "narrative.fall_rest.one": {"vi": "{agencies} giảm {span}", "en": "{agencies} (down {span})"},
+    "narrative.fall_rest.many": {"vi": "{agencies} giảm {span}", "en": "{agencies} (down {span})"},
+    "narrative.fall_rest_other.one": {
+        "vi": "{n} {noun} khác giảm {span}",
+        "en": "{n} other {noun} (down {span})",
+    },
+    "narrative.fall_rest_other.many": {
+        "vi": "{n} {noun} khác giảm {span}",
+        "en": "{n} other {noun} (down {span})",
+    },
     "lineage.heading": {"vi": "So sánh với năm trước", "en": "Comparability"},
     "lineage.carried": {
         "vi": "Thứ hạng năm trước được quy đổi theo cơ cấu đơn vị hiện nay ({listed}).",

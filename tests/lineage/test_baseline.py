@@ -267,9 +267,19 @@ def test_narrative_qualifies_a_non_comparable_change(
     both = compare_with_lineage(new, old, load_lineage("l.yaml", text=LINEAGE), same_rules=False)
     text = narrative(both, lang="vi")
     moved = [r for r in both.results if r.rank_change]
-    assert moved
-    for r in moved:
-        assert f"{r.name} (không so sánh được với năm trước)" in text
+    assert moved and all(r.comparability == "not_comparable" for r in moved)
+    # One sentence per block says so, with the block's own count; the names are not marked
+    # one by one (every change of the block has the prevailing label).
+    for block in both.blocks():
+        ranked = [
+            r for r in both.ranking(block) if r.ranked and r.comparability not in (None, "new")
+        ]
+        phrase = (
+            f"Thứ hạng năm 2024 của {len(ranked)} cơ quan không so sánh được với năm nay "
+            "(bộ tiêu chí hoặc đơn vị đã thay đổi), thay đổi thứ hạng chỉ để tham khảo"
+        )
+        assert text.count(phrase) == 1
+    assert "(không so sánh được với năm trước)" not in text
 
 
 def test_the_results_schema_documents_the_labels() -> None:

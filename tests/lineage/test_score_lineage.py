@@ -170,6 +170,42 @@ def test_narrative_never_writes_a_bare_rank_change_for_a_derived_unit(
             assert all(f"{r.name} {word}" not in text for r in derived)
 
 
+def test_a_block_of_comparable_units_marks_its_derived_and_renamed_exceptions(
+    files: dict[str, Path],
+) -> None:
+    import udcntt
+    from udcntt.evaluation import compare_with_lineage
+    from udcntt.lineage import load_lineage
+    from udcntt.report import narrative
+
+    rules = udcntt.load_rules(RULES)
+    old = udcntt.evaluate(rules, udcntt.read_survey(files["old"], rules, year=2024))
+    new = udcntt.evaluate(rules, udcntt.read_survey(files["new"], rules, year=2025))
+    both = compare_with_lineage(new, old, load_lineage(files["lineage"]))
+    text = narrative(both, lang="vi")
+    assert (
+        "Thứ hạng năm 2024 của 2 cơ quan được so sánh trực tiếp (cùng đơn vị, cùng bộ tiêu chí); "
+        "1 cơ quan đổi tên mang thứ hạng năm 2024 của đơn vị trước khi đổi tên; "
+        "thứ hạng năm 2024 của 1 cơ quan là thứ hạng suy ra theo trung bình các đơn vị tiền thân "
+        "(không phải thứ hạng đã công bố); 1 cơ quan mới chưa có thứ hạng năm 2024 (Tỉnh F)."
+        in text
+    )
+    assert "Chưa có thứ hạng năm 2024 để so sánh" not in text  # the new unit is named once
+    marks = {
+        "ab": " (so với giá trị năm trước suy ra: trung bình các đơn vị tiền thân)",
+        "c2": " (đổi tên)",
+    }
+    for r in both.results:
+        if r.rank_change:
+            # Only the exceptions to the block's prevailing label (comparable) are marked.
+            assert f"{r.name}{marks.get(r.agency_id, '')} " in text
+            if r.agency_id not in marks:
+                assert f"{r.name} (" not in text
+    en = narrative(both, lang="en")
+    assert "2 agencies are compared directly with their own ranks in 2024" in en
+    assert "Tỉnh C mới (renamed)" in en or not both.by_id("c2").rank_change
+
+
 def test_a_previous_survey_the_lineage_does_not_cover_is_an_error(
     files: dict[str, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -13,12 +13,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from udcntt._words import in_sentence, lower_first, style, tier_word, word, word_n
-from udcntt.evaluation import (
-    AgencyResult,
-    Assessment,
-    baseline_sentence,
-    comparability_note,
-)
+from udcntt.evaluation import Assessment
 from udcntt.report._figures import IndicatorFigure, ProvinceFigures, province_figures
 from udcntt.report._format import (
     check_lang,
@@ -27,6 +22,12 @@ from udcntt.report._format import (
     fmt_percent,
     join_words,
     round_half_up,
+)
+from udcntt.report._narrative_lineage import (
+    block_comparability_sentence,
+    change_items,
+    label_plan,
+    overview_sentence,
 )
 from udcntt.report._tables import BlockView, block_views, previous_year
 
@@ -58,23 +59,6 @@ def _join_items(items: Sequence[str], lang: str) -> str:
     if any("," in item or ";" in item for item in items[:-1]):
         return "; ".join(items)
     return join_words(list(items), lang=lang)
-
-
-def _changes(results: Sequence[AgencyResult], sign: int, lang: str) -> list[str]:
-    moved = [r for r in results if r.rank_change is not None and r.rank_change * sign > 0]
-    by_size: dict[int, list[str]] = {}
-    for r in moved:
-        # A change against a derived or non-comparable last year says so after the name.
-        by_size.setdefault(abs(r.rank_change or 0), []).append(
-            r.name + comparability_note(r.comparability, lang)
-        )
-    items: list[str] = []
-    key = "narrative.rise" if sign > 0 else "narrative.fall"
-    for size in sorted(by_size, reverse=True):
-        names = by_size[size]
-        unit = word_n("narrative.place", size, lang)
-        items.append(word_n(key, len(names), lang, names=_names(names), size=size, unit=unit))
-    return items
 
 
 def _tier_sentence(assessment: Assessment, view: BlockView, lang: str) -> str:
@@ -154,10 +138,13 @@ def _rank_sentences(assessment: Assessment, view: BlockView, lang: str) -> list[
     if assessment.comparison is None:
         return []
     year = _year_phrase(assessment, lang)
-    rises = _changes(view.results, 1, lang)
-    falls = _changes(view.results, -1, lang)
+    # Across a reorganisation one sentence says how the block's last-year ranks were made
+    # comparable; the lists then mark only the changes that differ from it.
+    plan = label_plan(assessment, view.results)
+    rises = change_items(view.results, 1, plan, lang, names=_names)
+    falls = change_items(view.results, -1, plan, lang, names=_names)
     out: list[str] = []
-    carried = baseline_sentence(assessment.comparison, lang)
+    carried = block_comparability_sentence(plan, year, lang, names=_names)
     if carried:
         out.append(carried)
     if rises:
@@ -170,7 +157,13 @@ def _rank_sentences(assessment: Assessment, view: BlockView, lang: str) -> list[
     elif not rises and word("narrative.no_rises", lang):
         out.append(word("narrative.no_rises", lang, year=year))
     fresh = [
-        r.name for r in view.results if r.ranked and r.rank is not None and r.rank_change is None
+        r.name
+        for r in view.results
+        if r.ranked
+        and r.rank is not None
+        and r.rank_change is None
+        # The block sentence names the new units already.
+        and not (plan.across and r.comparability == "new")
     ]
     if fresh:
         out.append(word("narrative.no_previous_rank", lang, year=year, names=_names(fresh)))
@@ -336,7 +329,9 @@ def _intro(assessment: Assessment, views: list[BlockView], lang: str) -> str:
         listed = word("narrative.blocks_separator", lang).join(blocks[:-1])
         listed += word("words.and", lang) + blocks[-1]
         text += word("narrative.blocks", lang, n=len(views), blocks=listed)
-    return text
+    # Said once: last year carried into this year's units, re-scored, synthetic.
+    overview = overview_sentence(assessment.comparison, _year_phrase(assessment, lang), lang)
+    return f"{text} {overview}" if overview else text
 
 
 def narrative_paragraphs(assessment: Assessment, *, lang: str = "vi") -> list[str]:
