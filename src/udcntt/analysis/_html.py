@@ -38,6 +38,7 @@ def _n(x: float) -> str:
 def _svg(label_id: str, title: str, desc: str, width: int, height: int, body: list[str]) -> str:
     return (
         f'<svg role="img" aria-labelledby="{label_id}-t {label_id}-d" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" '
         f'xmlns="http://www.w3.org/2000/svg"><title id="{label_id}-t">{escape(title)}</title>'
         f'<desc id="{label_id}-d">{escape(desc)}</desc>' + "".join(body) + "</svg>"
     )
