@@ -1772,6 +1772,15 @@ def _flags(action: argparse.Action) -> str:
     return f"{names} `{metavar}`"
 
 
+def _sentence(text: str) -> str:
+    """``text`` with its first letter capitalised and the rest as written.
+
+    ``str.capitalize`` would lowercase everything after the first letter, turning proper
+    nouns and formats ("Lâm Đồng 2017", "results JSON") into "lâm đồng", "results json".
+    """
+    return text[:1].upper() + text[1:]
+
+
 def _synopsis(parser: argparse.ArgumentParser, prefix: str) -> str:
     parts = [prefix]
     for action in parser._actions:
@@ -1862,7 +1871,7 @@ def gen_cli() -> str:
     out.append("")
     for name, sub in sub_action.choices.items():
         out.append(f"### udcntt {name}\n")
-        out.append(f"{(sub.description or helps.get(name) or '').capitalize()}.\n")
+        out.append(f"{_sentence(sub.description or helps.get(name) or '')}.\n")
         out.append("```text\n" + _synopsis(sub, f"udcntt {name}") + "\n```\n")
         _options_table(sub, out, with_help=False)
         if sub.epilog:
