@@ -145,3 +145,28 @@ def test_usage_errors_exit_2(tmp_path: Path, argv: list[str], code: int) -> None
     """Unknown output formats and impossible draws are usage errors."""
     argv = [a if not a.startswith("x.") else str(tmp_path / a) for a in argv]
     assert main(["analyse", str(RULES_2018), str(SURVEY_2018), *argv]) == code
+
+
+def test_previous_gives_sign_probabilities(tmp_path: Path) -> None:
+    """--previous (last year's survey) fills rank_change and same_sign in the JSON."""
+    examples = RULES_2018.parents[1] / "examples" / "lam-dong"
+    out = tmp_path / "p.json"
+    code = main(
+        [
+            "analyse",
+            str(RULES_2018.parent / "lam-dong-2017.yaml"),
+            str(examples / "survey-2017.csv"),
+            "--registry",
+            str(examples / "agencies.yaml"),
+            "--previous",
+            str(examples / "survey-2016.csv"),
+            "--draws",
+            "20",
+            "-o",
+            str(out),
+        ]
+    )
+    assert code == 0
+    rows = [a for b in json.loads(out.read_text(encoding="utf-8"))["blocks"] for a in b["agencies"]]
+    moved = [a for a in rows if a["rank_change"]]
+    assert moved and all(a["same_sign"] == 1.0 for a in moved)
