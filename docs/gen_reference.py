@@ -587,16 +587,20 @@ ERROR_DOCS: dict[str, tuple[str, str]] = {
         "See the functions reference for the signature.",
     ),
     "E-EXTENSION": (
-        "An extension function, survey reader or report writer (plugin) cannot be used: its "
-        "entry point fails to import, does not declare a function of that name (a reader or "
-        "writer of that suffix), or two declarations — a built-in and a plugin, or two "
-        "plugins — claim the same name or file suffix (the message names both). A writer "
-        "that misbehaves while writing is E-WRITER-EXTENSION. For a survey reader, also: it "
-        "raised, or returned something other than rows of text, whole or `Decimal` "
-        "numbers, yes/no and empty cells (the message names the reader, its distribution "
-        "and version, and the file).",
+        "An extension (plugin) — an expression function, rule type, normalisation method, "
+        "aggregation, survey reader or report writer — cannot be used: its entry point fails "
+        "to import, does not declare what its name promises, two declarations (a built-in "
+        "and a plugin, or two plugins) claim the same name or file suffix (the message names "
+        "both), or a declaration is incomplete (a rule type without `points()` or its own "
+        "engine hooks, an expression field its schema lacks, a normalisation without "
+        "`scores()`, an aggregation without `combine()`). In a rule file the error is "
+        "located at the key that names the plugin (the criterion, `method:` or "
+        "`aggregate:`). A writer that misbehaves while writing is E-WRITER-EXTENSION. For a "
+        "survey reader, also: it raised, or returned something other than rows of text, "
+        "whole or `Decimal` numbers, yes/no and empty cells (the message names the reader, "
+        "its distribution and version, and the file).",
         "Fix or uninstall the plugin named in the message; `udcntt check --list-extensions` "
-        "lists every function with its distribution, version, module and status.",
+        "lists every extension with its kind, distribution, version, module and status.",
     ),
     "E-REQUIRES": (
         "A plugin distribution named in the rule file's `requires:` is not installed, or "

@@ -391,3 +391,69 @@ def test_an_incomplete_declaration_fails_when_it_is_made(make: Any, needle: str)
     with pytest.raises(ExtensionError) as caught:
         make()
     assert needle in str(caught.value)
+
+
+class Fussy(Curve):
+    """A plugin whose own static check and explanation fail."""
+
+    def check(self, spec: Any) -> Any:
+        raise ValueError("no tables today")
+
+
+class Mute(Curve):
+    def trace_entry(self, spec: Any, values: Mapping[str, Any], points: Decimal) -> Any:
+        raise RuntimeError("cannot explain")
+
+
+def test_a_failing_static_check_is_a_located_error_not_a_crash(tmp_path: Path) -> None:
+    fussy = Fussy(name="curve", schema=CurveSpec, doc="x", expressions={"value": "number"})
+    with registered(fussy), pytest.raises(RuleFileError) as caught:
+        _files(tmp_path)
+    (diag,) = caught.value.diagnostics
+    assert diag.code == "E-RULE-TYPE" and diag.criterion == "c1"
+    assert diag.location is not None and diag.location.line == 11
+    assert "its check() failed: ValueError: no tables today" in diag.message
+
+
+def test_a_failing_explanation_falls_back_to_the_generic_step(tmp_path: Path) -> None:
+    BEHAVIOUR["points"] = lambda spec, values: values["value"] / 10
+    mute = Mute(name="curve", schema=CurveSpec, doc="x", expressions={"value": "number"})
+    with registered(mute):
+        rules, data = _files(tmp_path)
+        trace = udcntt.explain(udcntt.evaluate(rules, data), "a")
+    (entry,) = [c for c in trace["criteria"] if c["id"] == "c1"]
+    (step,) = entry["steps"]
+    assert step["points"] == "4" and step["values"] == {"value": "40"}
+    assert "its trace_entry() failed: RuntimeError: cannot explain" in step["note"]
+
+
+def test_a_plugin_is_named_in_vietnamese_without_english_words(tmp_path: Path) -> None:
+    BEHAVIOUR["points"] = lambda spec, values: 0.5
+    with registered(CURVE):
+        rules, data = _files(tmp_path)
+        with pytest.raises(EvaluationError) as caught:
+            udcntt.evaluate(rules, data)
+    text = caught.value.diagnostics[0].format("vi")
+    assert "loại quy tắc 'curve' của tests-bad 0.1" in text and " of " not in text
+
+
+def test_an_expression_field_missing_from_the_schema_is_refused_when_declared() -> None:
+    with pytest.raises(ExtensionError, match="'valu' is not a field of its schema"):
+        Curve(name="c", schema=CurveSpec, doc="x", expressions={"valu": "number"})
+
+
+class Posts(Normalisation):
+    def scores(
+        self, values: Sequence[Decimal], lower_better: bool, spec: Any
+    ) -> tuple[list[Decimal], dict[str, str]]:
+        lo, hi = spec.goalposts
+        return [min(max((v - lo) / (hi - lo), Decimal(0)), Decimal(1)) for v in values], {}
+
+
+def test_a_normalisation_missing_what_it_needs_is_located(tmp_path: Path) -> None:
+    posts = Posts(name="posts", doc="x", needs=("goalposts",), population=False)
+    with registered(posts), pytest.raises(RuleFileError) as caught:
+        _files(tmp_path, NORM_RULES.replace("method: shares", "method: posts"))
+    (diag,) = caught.value.diagnostics
+    assert diag.code == "E-NORMALISE" and diag.location is not None and diag.location.line == 11
+    assert "method 'posts' needs 'goalposts'" in diag.message

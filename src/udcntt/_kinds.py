@@ -209,7 +209,12 @@ class RuleType:
             yield msg("its name must be an identifier (letters, digits and _)")
         if not (isinstance(self.schema, type) and issubclass(self.schema, BaseModel)):
             yield msg("'schema' must be a pydantic model class (udcntt.model.StrictModel)")
+        fields = getattr(self.schema, "model_fields", {})
         for field_name, kind in self.expressions.items():
+            if field_name not in fields:
+                yield msg(
+                    "expression field '{field}' is not a field of its schema", field=field_name
+                )
             if kind not in ("number", "bool", "category"):
                 yield msg(
                     "expression field '{field}' has type '{kind}': use number, bool or category",
@@ -283,10 +288,11 @@ class RuleType:
 
     # -- engine hooks ------------------------------------------------------------------
     def label(self) -> str:
-        """How messages name it."""
+        """How messages name it (a plugin's with its distribution and version)."""
         if self.builtin:
             return f"'{self.name}'"
-        return f"'{self.name}' of {self.distribution or '?'} {self.version or ''}".strip()
+        owner = f"{self.distribution or '?'} {self.version or ''}".strip()
+        return msg("'{name}' of {plugin}", name=self.name, plugin=owner)
 
     def compile(self, spec: Any, path: Path, ctx: CompileContext) -> CompiledRule | None:
         """Check ``spec`` and compile its expressions; ``None`` after reporting errors."""
@@ -299,7 +305,20 @@ class RuleType:
             compiled = ctx.expr(str(source), (*path, name), expected)
             ok = ok and compiled is not None
             exprs[name] = compiled
-        for where, problem in self.check(spec):
+        try:
+            problems = list(self.check(spec))
+        except Exception as exc:  # the plugin's own static check failed: say so, located
+            problems = [
+                (
+                    (),
+                    msg(
+                        "rule type {rule_type}: its check() failed: {error}",
+                        rule_type=self.label(),
+                        error=f"{type(exc).__name__}: {exc}",
+                    ),
+                )
+            ]
+        for where, problem in problems:
             ctx.error(self.code, problem, (*path, *where))
             ok = False
         if not ok:
@@ -374,9 +393,17 @@ class RuleType:
         values = tuple(e.evaluate(env) for e in rule.exprs.values())
         result: Decimal = self.boundary(rule)(*values)
         if trace is not None:
-            trace.append(
-                self.trace_entry(rule.spec, dict(zip(rule.exprs, values, strict=True)), result)
-            )
+            named = dict(zip(rule.exprs, values, strict=True))
+            try:
+                entry = dict(self.trace_entry(rule.spec, named, result))
+            except Exception as exc:  # the plugin's explanation failed: the generic step
+                entry = RuleType.trace_entry(self, rule.spec, named, result)
+                entry["note"] = msg(
+                    "rule type {rule_type}: its trace_entry() failed: {error}",
+                    rule_type=self.label(),
+                    error=f"{type(exc).__name__}: {exc}",
+                )
+            trace.append(entry)
         return result
 
     def python(self, rule: CompiledRule, gen: CodeContext) -> str:
@@ -395,7 +422,8 @@ class RuleType:
         if step.get("step") != self.name:
             return None
         values = ", ".join(f"{k} = {v}" for k, v in step.get("values", {}).items())
-        return f"{self.name}: {values} → {step.get('points')}"
+        note = f" ({step['note']})" if step.get("note") else ""
+        return f"{self.name}: {values} → {step.get('points')}{note}"
 
 
 def step_text(step: Mapping[str, Any]) -> str:

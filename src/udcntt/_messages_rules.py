@@ -464,4 +464,9 @@ VI_RULES: dict[str, str] = {
     "it defines neither points() nor its own {hooks}": "nó không định nghĩa points() cũng không có {hooks} riêng",
     "it does not define scores()": "nó không định nghĩa scores()",
     "it does not define combine()": "nó không định nghĩa combine()",
+    "'{name}' of {plugin}": "'{name}' của {plugin}",
+    "rule type {rule_type}: its check() failed: {error}": "loại quy tắc {rule_type}: hàm check() của nó bị lỗi: {error}",
+    "rule type {rule_type}: its trace_entry() failed: {error}": "loại quy tắc {rule_type}: hàm trace_entry() của nó bị lỗi: {error}",
+    "expression field '{field}' is not a field of its schema": "trường biểu thức '{field}' không phải là một trường trong lược đồ của nó",
+    "method '{method}' needs '{key}' in the normalise declaration": "phương pháp '{method}' cần '{key}' trong khai báo normalise",
 }

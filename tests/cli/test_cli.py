@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import json
 import subprocess
 import sys
@@ -20,14 +22,47 @@ EXAMPLE = ROOT / "examples" / "lam-dong"
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "udcntt", *args],
+    """The command line in-process, with its own streams, from the repository root."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.chdir(ROOT):
+        code = main(list(args), stdout=out, stderr=err)
+    return subprocess.CompletedProcess(["udcntt", *args], code, out.getvalue(), err.getvalue())
+
+
+def test_python_m_udcntt_is_the_same_program() -> None:
+    """The installed entry point: a real process, its exit code and its two streams."""
+    ok = subprocess.run(
+        [sys.executable, "-m", "udcntt", "--lang", "en", "check", str(SMALL)],
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
         cwd=ROOT,
     )
+    assert ok.returncode == EXIT_OK and "2 embedded tests passed" in ok.stderr
+    usage = subprocess.run(
+        [sys.executable, "-m", "udcntt", "score"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        cwd=ROOT,
+    )
+    assert usage.returncode == EXIT_USAGE and "usage:" in usage.stderr and usage.stdout == ""
+
+
+def test_main_writes_to_the_streams_it_is_given(capsys: pytest.CaptureFixture[str]) -> None:
+    """``main(argv, stdout, stderr)``: nothing reaches the process's own streams."""
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["--lang", "en", "check", str(SMALL), "--format", "json"], stdout=out, stderr=err)
+    assert code == EXIT_OK
+    assert json.loads(out.getvalue())["ok"] is True
+    assert main(["--help"], stdout=out, stderr=err) == 0 and "usage: udcntt" in out.getvalue()
+    assert (
+        main(["bogus"], stdout=out, stderr=err) == EXIT_USAGE and "invalid choice" in err.getvalue()
+    )
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == ""
 
 
 def test_check_passes_on_a_valid_file(capsys: pytest.CaptureFixture[str]) -> None:
@@ -253,7 +288,17 @@ def test_parser_lists_all_subcommands() -> None:
     """The CLI has the documented subcommands."""
     parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command")
-    assert set(sub.choices) == {"check", "score", "explain", "template", "report", "schema", "demo", "lineage", "analyse"}  # type: ignore[attr-defined]
+    assert set(sub.choices) == {
+        "check",
+        "score",
+        "explain",
+        "template",
+        "report",
+        "schema",
+        "demo",
+        "lineage",
+        "analyse",
+    }  # type: ignore[attr-defined]
 
 
 def test_lenient_scores_the_valid_agencies_and_lists_the_rest(tmp_path: Path) -> None:

@@ -4,9 +4,10 @@ for a loaded machine."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -37,14 +38,12 @@ def directed_rules() -> udcntt.RuleSet:
 
 
 def cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "udcntt", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-        cwd=ROOT,
-    )
+    """The command line in-process, with its own streams, from the repository root."""
+    out, err = io.StringIO(), io.StringIO()
+    argv = [str(a) for a in args]
+    with contextlib.chdir(ROOT):
+        code = main(argv, stdout=out, stderr=err)
+    return subprocess.CompletedProcess(["udcntt", *argv], code, out.getvalue(), err.getvalue())
 
 
 def test_a_clean_rule_set_passes(tmp_path: Path) -> None:

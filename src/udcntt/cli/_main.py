@@ -21,6 +21,8 @@ import json
 import sys
 import time
 from collections.abc import Sequence
+from contextlib import redirect_stderr, redirect_stdout
+from typing import TextIO
 
 from udcntt._version import __version__
 from udcntt.cli._output import Printer
@@ -265,14 +267,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit code."""
+def main(
+    argv: Sequence[str] | None = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    """Run the command line; return the exit code.
+
+    Args:
+        argv: The arguments (default: ``sys.argv[1:]``).
+        stdout: Where results go (default: ``sys.stdout``), for calling the CLI in-process.
+        stderr: Where diagnostics, notes and progress go (default: ``sys.stderr``).
+
+    Returns:
+        The exit code: 0 ok, 1 problems in the input, 2 wrong usage, 3 internal error,
+        4 nothing scored.
+    """
+    out = stdout if stdout is not None else sys.stdout
+    err = stderr if stderr is not None else sys.stderr
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        with redirect_stdout(out), redirect_stderr(err):  # argparse's help and usage
+            args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
         return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
-    printer = Printer(args.lang, color=False if args.no_color else None)
+    printer = Printer(args.lang, color=False if args.no_color else None, stream=out, err=err)
     from udcntt.cli import _commands
 
     handler = getattr(_commands, f"cmd_{args.command}")
@@ -289,7 +308,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         # The reader went away (``udcntt score … | head``): stop quietly, as Unix tools do.
-        _silence_stdout()
+        if stdout is None:
+            _silence_stdout()
         return EXIT_OK
     except Exception as exc:
         if args.debug:
@@ -331,7 +351,7 @@ class Progress:
         self.total = total
         self.label = label
         self.start = time.monotonic()
-        self.enabled = sys.stderr.isatty()
+        self.enabled = printer.err.isatty()
         self.shown = False
 
     def update(self, done: int, total: int | None = None) -> None:
@@ -343,12 +363,12 @@ class Progress:
         self.shown = True
         width = 30
         filled = int(width * done / max(self.total, 1))
-        sys.stderr.write(
+        self.printer.err.write(
             f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {done}/{self.total}"
         )
-        sys.stderr.flush()
+        self.printer.err.flush()
 
     def close(self) -> None:
         """End the progress line."""
         if self.shown:
-            sys.stderr.write("\n")
+            self.printer.err.write("\n")

@@ -21,9 +21,15 @@ class Printer:
     """Writes human or machine output; colours only when the stream is a terminal."""
 
     def __init__(
-        self, lang: str = "vi", *, color: bool | None = None, stream: TextIO | None = None
+        self,
+        lang: str = "vi",
+        *,
+        color: bool | None = None,
+        stream: TextIO | None = None,
+        err: TextIO | None = None,
     ) -> None:
-        """Print in ``lang`` to ``stream`` (standard output by default).
+        """Print in ``lang``: results to ``stream``, notes to ``err`` (the standard streams
+        by default).
 
         Raises:
             UsageError: when ``lang`` is not ``"vi"`` or ``"en"``.
@@ -31,7 +37,7 @@ class Printer:
         check_lang(lang)
         self.lang = lang
         self.out = stream or sys.stdout
-        self.err = sys.stderr
+        self.err = err or sys.stderr
         if color is None:
             color = (
                 self.err.isatty()

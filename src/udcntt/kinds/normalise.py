@@ -83,7 +83,7 @@ class _Normalise(RuleType):
             try:
                 found = NORMALISATIONS.get(name)
             except ExtensionError as exc:
-                ctx.error("E-EXTENSION", str(exc), (*path, "method", i))
+                ctx.error("E-EXTENSION", exc.diagnostics[0].message, (*path, "method", i))
                 return None
             if found is None:
                 ctx.error(
@@ -97,7 +97,16 @@ class _Normalise(RuleType):
                     hint=did_you_mean(name, NORMALISATIONS.names()),
                 )
                 return None
-            problem = found.check(norm)
+            lacking = [key for key in found.needs if getattr(norm, key, None) is None]
+            problem = (
+                msg(
+                    "method '{method}' needs '{key}' in the normalise declaration",
+                    method=found.name,
+                    key=lacking[0],
+                )
+                if lacking
+                else found.check(norm)
+            )
             if problem is not None:
                 ctx.error("E-NORMALISE", problem, path)
                 return None

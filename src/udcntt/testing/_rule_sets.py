@@ -88,7 +88,13 @@ class _Picker:
 
 
 def _drawable(names: Sequence[str] | None) -> list[RuleType]:
-    """Rule types with a test strategy whose points are promised monotone in every input."""
+    """Rule types with a test strategy whose points are promised monotone in every input.
+
+    Named rule types are looked up first, so an installed plugin's is loaded from its entry
+    point; without names, the rule types registered or loaded so far are drawn.
+    """
+    for name in names or ():
+        RULE_TYPES.get(name)
     out = []
     for rule_type in RULE_TYPES:
         if type(rule_type).example is RuleType.example:
