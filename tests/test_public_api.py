@@ -64,3 +64,41 @@ def test_exception_tree() -> None:
     assert issubclass(udcntt.EvaluationError, ArithmeticError)
     for cls in (udcntt.RuleFileError, udcntt.DataError, udcntt.EvaluationError, udcntt.UsageError):
         assert issubclass(cls, udcntt.UdcnttError)
+
+
+PUBLIC_PACKAGES = [
+    "udcntt.data",
+    "udcntt.errors",
+    "udcntt.evaluation",
+    "udcntt.expressions",
+    "udcntt.extend",
+    "udcntt.kinds",
+    "udcntt.loading",
+    "udcntt.model",
+    "udcntt.program",
+    "udcntt.report",
+    "udcntt.testing",
+    "udcntt.cli",
+]
+
+
+@pytest.mark.parametrize("name", PUBLIC_PACKAGES)
+def test_all_lists_every_public_class_and_function(name: str) -> None:
+    """Every public class or function defined in a public package (or its modules) and
+    exposed by it is in its ``__all__``; everything ``__all__`` names exists."""
+    import importlib
+    import inspect
+
+    module = importlib.import_module(name)
+    listed = set(module.__all__)
+    exposed = {
+        attr
+        for attr, obj in vars(module).items()
+        if not attr.startswith("_")
+        and (inspect.isclass(obj) or inspect.isfunction(obj))
+        and getattr(obj, "__module__", "").startswith(name)
+    }
+    assert not exposed - listed, (
+        f"{name} exposes names missing from __all__: {sorted(exposed - listed)}"
+    )
+    assert all(hasattr(module, n) for n in listed), f"{name}.__all__ names missing objects"

@@ -14,7 +14,8 @@ from udcntt.program._codegen import (
     SlowPath,
     fast_variant,
 )
-from udcntt.program._context import CheckContext, criterion_paths
+from udcntt.program._context import CheckContext as _CheckContext
+from udcntt.program._context import criterion_paths
 from udcntt.program._plan import (
     Applicability,
     BlockPlan,
@@ -48,7 +49,7 @@ def analyse_rules(rules: RuleSet) -> tuple[CompiledRuleSet | None, list[Diagnost
     cached: tuple[CompiledRuleSet | None, list[Diagnostic]] | None = rules._compiled
     if cached is not None:
         return cached
-    ctx = CheckContext(rules)
+    ctx = _CheckContext(rules)
     try:
         from udcntt.program._compile import compile_checked
 
