@@ -109,4 +109,7 @@ VI_LINEAGE: dict[str, str] = {
     "not compared (no source in the crosswalk): {criteria}": "không so sánh được (không có nguồn trong bảng ánh xạ): {criteria}",
     "the same year in the new structure of units": "cùng năm theo cơ cấu đơn vị mới",
     "--lineage needs --previous (rank changes) or --view (the new structure)": "--lineage cần --previous (tăng/giảm bậc) hoặc --view (cơ cấu đơn vị mới)",
+    # udcntt.report.two_views / write_two_views
+    "the two rankings side by side are written as {formats}, not '{path}'": "hai cách xếp hạng đặt cạnh nhau chỉ ghi được dưới dạng {formats}, không phải '{path}'",
+    "unit '{unit}' of the new view comes from '{missing}', which the assessment as scored does not have": "đơn vị '{unit}' của cơ cấu mới có nguồn từ '{missing}', nhưng kết quả đã chấm không có đơn vị này",
 }

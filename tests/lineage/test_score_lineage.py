@@ -278,11 +278,165 @@ def test_two_views_of_one_year(files: dict[str, Path], capsys: pytest.CaptureFix
         )
         == 0
     )
-    old = json.loads((out / "v-old.json").read_text(encoding="utf-8"))
+    # v.json: the year as scored with both rankings ("views"); v-new.json: the new view.
+    old = json.loads((out / "v.json").read_text(encoding="utf-8"))
     new = json.loads((out / "v-new.json").read_text(encoding="utf-8"))
+    assert not (out / "v-old.json").exists()
+    views = old["views"]
+    assert [r["agency_id"] for r in views["new"]] == [
+        r["agency_id"] for r in sorted(new["results"], key=lambda r: r["rank"])
+    ]
+    assert sorted(r["agency_id"] for r in views["old"]) == ["a", "b", "c", "d", "e"]
+    assert views["links"]["ab"] == [{"id": "a", "share": "1"}, {"id": "b", "share": "1"}]
+    assert views["links"]["c2"] == [{"id": "c", "share": "1"}]
+    assert views["at"] == "2025-07-01"
     assert sorted(r["agency_id"] for r in old["results"]) == ["a", "b", "c", "d", "e"]
     assert sorted(r["agency_id"] for r in new["results"]) == ["ab", "c2", "d", "e"]
     shares = {r["agency_id"]: float(r["share"]) for r in old["results"]}
     ab = next(r for r in new["results"] if r["agency_id"] == "ab")
     assert abs(float(ab["share"]) - (shares["a"] + shares["b"]) / 2) < 0.00006
     assert sorted(r["rank"] for r in new["results"]) == [1, 2, 3, 4]
+
+
+def _both(files: dict[str, Path], out: Path, *lang: str) -> int:
+    return main(
+        [
+            *lang,
+            "score",
+            RULES,
+            str(files["old"]),
+            "--year",
+            "2024",
+            "--lineage",
+            str(files["lineage"]),
+            "--view",
+            "both",
+            "-o",
+            str(out),
+        ]
+    )
+
+
+def _html_rows(page: str) -> list[list[str]]:
+    """The text of each row of the side-by-side tables of an HTML page."""
+    from html.parser import HTMLParser
+
+    section = page.split('<section id="hai-cach-xep-hang">', 1)[1].split("</section>", 1)[0]
+
+    class Rows(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.rows: list[list[str]] = []
+            self.cell: list[str] | None = None
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag == "tr":
+                self.rows.append([])
+            elif tag in ("td", "th"):
+                self.cell = []
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag in ("td", "th") and self.cell is not None:
+                self.rows[-1].append("".join(self.cell).strip())
+                self.cell = None
+
+        def handle_data(self, data: str) -> None:
+            if self.cell is not None:
+                self.cell.append(data)
+
+    parser = Rows()
+    parser.feed(section)
+    return parser.rows
+
+
+def test_both_views_side_by_side_in_html_xlsx_and_markdown(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One report shows both rankings, each new unit beside its predecessors (the lineage)."""
+    out = files["dir"]
+    for ext in ("html", "xlsx", "md"):
+        assert _both(files, out / f"v.{ext}") == 0
+        assert (out / f"v-new.{ext}").is_file() and not (out / f"v-old.{ext}").exists()
+    capsys.readouterr()
+    data_out = out / "v.json"
+    assert _both(files, data_out) == 0
+    views = json.loads(data_out.read_text(encoding="utf-8"))["views"]
+    old = {r["agency_id"]: r for r in views["old"]}
+    new = {r["agency_id"]: r for r in views["new"]}
+
+    page = (out / "v.html").read_text(encoding="utf-8")
+    assert 'href="#hai-cach-xep-hang"' in page
+    rows = _html_rows(page)
+    assert rows[0][:2] == ["Hạng (cơ cấu mới)", "Đơn vị (cơ cấu mới)"]
+    # The merged unit spans two lines, one per predecessor, with their old ranks and totals.
+    ab = next(i for i, row in enumerate(rows) if len(row) == 8 and row[1] == "Tỉnh AB")
+    assert rows[ab][0] == str(new["ab"]["rank"])
+    assert rows[ab][4] == "suy ra (trung bình các đơn vị tiền thân)"
+    assert rows[ab][5:7] == [str(old["a"]["rank"]), "Tỉnh A (a)"]
+    assert rows[ab + 1][:2] == [str(old["b"]["rank"]), "Tỉnh B (b)"]
+    assert 'rowspan="2"' in page
+    renamed = next(row for row in rows if len(row) == 8 and row[1] == "Tỉnh C mới")
+    assert renamed[4] == "đổi tên" and renamed[6] == "Tỉnh C (c)"
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(out / "v.xlsx")
+    assert "Hai cách xếp hạng" in book.sheetnames
+    sheet = book["Hai cách xếp hạng"]
+    values = [list(row) for row in sheet.iter_rows(values_only=True)]
+    line = next(i for i, row in enumerate(values) if row[1] == "Tỉnh AB")
+    assert values[line][0] == new["ab"]["rank"] and values[line][6] == "Tỉnh A (a)"
+    assert values[line + 1][1] in (None, "") and values[line + 1][6] == "Tỉnh B (b)"
+
+    md = (out / "v.md").read_text(encoding="utf-8")
+    assert "## Hai cách xếp hạng" in md
+    assert "| Tỉnh A (a) |" in md and "| Tỉnh B (b) |" in md
+    assert "| Tỉnh C mới | " in md
+
+    # English words, and a format without a side-by-side table keeps the year as scored.
+    assert _both(files, out / "en.md", "--lang", "en") == 0
+    assert "## Two rankings" in (out / "en.md").read_text(encoding="utf-8")
+    assert _both(files, out / "v.csv") == 0
+    assert (out / "v.csv").is_file() and (out / "v-new.csv").is_file()
+
+
+@pytest.mark.browser
+def test_both_views_section_in_chromium(files: dict[str, Path], tmp_path: Path) -> None:
+    """The side-by-side section as a reader's browser renders it: the merged unit's cells
+    span its predecessors' lines, the console is clean; screenshot saved."""
+    import shutil
+    import subprocess
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("headless Chromium is not installed")
+    page = files["dir"] / "v.html"
+    assert _both(files, page) == 0
+    artifacts = ROOT / "tests" / "artifacts"
+    artifacts.mkdir(exist_ok=True)
+    shot = artifacts / "report-two-views.png"
+    shot.unlink(missing_ok=True)
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars"]
+    common = [*flags, f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,3000"]
+    done = subprocess.run(
+        [chromium, *common, "--enable-logging=stderr", "--dump-dom", page.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert not [line for line in done.stderr.splitlines() if "Uncaught" in line]
+    rows = _html_rows(done.stdout)
+    units = [row for row in rows[1:] if len(row) == 8]  # rows[0]: the headings
+    assert sorted(row[1] for row in units) == ["Tỉnh AB", "Tỉnh C mới", "Tỉnh D", "Tỉnh E"]
+    assert [row[0] for row in units] == ["1", "2", "3", "4"]
+    ab = next(i for i, row in enumerate(rows) if len(row) == 8 and row[1] == "Tỉnh AB")
+    assert len(rows[ab + 1]) == 3  # the second predecessor's line: rank, name, total
+    subprocess.run(
+        [chromium, *common, f"--screenshot={shot}", page.as_uri()],
+        capture_output=True,
+        timeout=180,
+        check=False,
+    )
+    assert shot.is_file() and shot.stat().st_size > 20_000

@@ -174,25 +174,39 @@ def _suffixed(path: str, view: str) -> str:
 def _side_by_side(old: Assessment, new: Assessment, printer: Printer) -> None:
     """The new view's ranking, each unit with where it came from and the old ranks."""
     from udcntt.evaluation import comparability_text
+    from udcntt.report import two_views
 
     lang = printer.lang
-    old_by_id = {r.agency_id: r for r in old.results}
     printer.line("")
     printer.line(_render(msg("the same year in the new structure of units"), lang))
-    for block in new.blocks():
-        printer.line(f"\n{new.block_labels.get(block, block)}")
-        for r in new.ranking(block):
-            rank = "-" if r.rank is None else str(r.rank)
-            printer.line(
-                f"{rank:>5}  {r.name[:40]:<40} {r.share!s:>8}  {comparability_text(r.comparability, lang)}"
-            )
-            sources = [s.strip(" ←") for note in r.notes for s in note.split(",") if "←" in note]
-            for source in sources:
-                uid = source.split(" ")[0]
-                before = old_by_id.get(uid)
-                if before is not None:
-                    was = "-" if before.rank is None else str(before.rank)
-                    printer.line(f"         ← {was:>4}  {before.name[:40]:<40} {before.share!s:>8}")
+    for _, label, rows in two_views(old, new).blocks():
+        printer.line(f"\n{label}")
+        for row in rows:
+            r, before = row.unit, row.source
+            if r is not None:
+                rank = "-" if r.rank is None else str(r.rank)
+                how = comparability_text(r.comparability, lang)
+                printer.line(f"{rank:>5}  {r.name[:40]:<40} {r.share!s:>8}  {how}")
+            if before is not None:
+                was = "-" if before.rank is None else str(before.rank)
+                share = "" if row.share == 1 else f" × {row.share}"
+                name = f"{before.name}{share}"[:40]
+                printer.line(f"         ← {was:>4}  {name:<40} {before.share!s:>8}")
+
+
+def _write_both(old: Assessment, new: Assessment, out: str, printer: Printer) -> None:
+    """``--view both -o NAME.EXT``: NAME.EXT is the year as scored with both rankings side
+    by side (JSON, Markdown, HTML, XLSX; other formats the year as scored), NAME-new.EXT the
+    full report of the new structure."""
+    from udcntt.cli._commands import write_outputs
+    from udcntt.report import VIEWS_FORMATS, two_views, write_two_views
+
+    if Path(out).suffix.lower() in VIEWS_FORMATS:
+        write_two_views(two_views(old, new), out, lang=printer.lang)
+        printer.note(printer.t("wrote", path=Path(out)))
+    else:
+        write_outputs(old, [out], printer)
+    write_outputs(new, [_suffixed(out, "new")], printer)
 
 
 def _read_previous(args: argparse.Namespace) -> Assessment:
@@ -335,8 +349,7 @@ def score_across(
             _side_by_side(old, new, printer)
     for out in outputs:
         if view == "both" and new is not None:
-            write_outputs(old, [_suffixed(out, "old")], printer)
-            write_outputs(new, [_suffixed(out, "new")], printer)
+            _write_both(old, new, out, printer)
         else:
             write_outputs(shown, [out], printer)
     has_errors = any(d.severity is Severity.ERROR for d in old.diagnostics)

@@ -35,6 +35,13 @@ from udcntt.report._json import (
 )
 from udcntt.report._markdown import assessment_to_markdown
 from udcntt.report._narrative import narrative, narrative_paragraphs
+from udcntt.report._views import (
+    VIEWS_FORMATS,
+    TwoViews,
+    ViewRow,
+    two_views,
+    write_two_views,
+)
 from udcntt.report._xlsx import assessment_to_xlsx
 
 __all__ = [
@@ -42,10 +49,13 @@ __all__ = [
     "ASSESSMENT_SCHEMA_VERSION",
     "CSV_COLUMNS",
     "REPORT_FORMATS",
+    "VIEWS_FORMATS",
     "IndicatorAggregate",
     "IndicatorFigure",
     "ProvinceFigures",
     "ShareFigure",
+    "TwoViews",
+    "ViewRow",
     "assessment_to_csv",
     "assessment_to_dict",
     "assessment_to_docx",
@@ -63,6 +73,8 @@ __all__ = [
     "neutralise",
     "province_figures",
     "render_report",
+    "two_views",
     "write_atomic",
     "write_report",
+    "write_two_views",
 ]

@@ -297,8 +297,9 @@ def _figures_context(assessment: Assessment, lang: str) -> dict[str, Any] | None
     return {"scopes": [label for _, label in scopes], "rows": rows, "shares": shares}
 
 
-def assessment_to_html(assessment: Assessment, *, lang: str = "vi") -> str:
-    """The assessment as one self-contained HTML page (deterministic text).
+def assessment_to_html(assessment: Assessment, *, lang: str = "vi", both: Any = None) -> str:
+    """The assessment as one self-contained HTML page (deterministic text); ``both``
+    (:class:`~udcntt.report.TwoViews`) adds a section with both rankings side by side.
 
     Raises:
         UsageError: when jinja2 is not installed, or ``lang`` is unknown.
@@ -343,6 +344,7 @@ def assessment_to_html(assessment: Assessment, *, lang: str = "vi") -> str:
             else t(lang, "changes_chart")
         ),
         "figures": _figures_context(assessment, lang),
+        "views": both.html_context(lang) if both is not None else None,
         "agencies": _agencies_context(assessment, views, lang),
         "diagnostics": [
             {

@@ -221,13 +221,18 @@ def assessment_to_dict(assessment: Assessment, *, traces: bool = True) -> dict[s
     }
 
 
-def assessment_to_json(assessment: Assessment, *, traces: bool = True) -> str:
+def assessment_to_json(
+    assessment: Assessment, *, traces: bool = True, extra: dict[str, Any] | None = None
+) -> str:
     """Deterministic JSON text of the assessment: one agency (with its trace) per line.
+
+    ``extra`` adds top-level keys the results schema declares (``views``: both rankings
+    of ``udcntt score --view both``).
 
     The top level is indented for reading; each result is written compactly by the C
     encoder, which is several times faster than indenting thousands of traces.
     """
-    data = assessment_to_dict(assessment, traces=traces)
+    data = {**assessment_to_dict(assessment, traces=traces), **(extra or {})}
     lines = []
     for key, value in data.items():
         if key == "results":

@@ -7,6 +7,7 @@ literal text in any Markdown renderer, and a ``|`` cannot break a table.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from udcntt.evaluation import Assessment, comparability_heading
 from udcntt.report._format import check_lang, fmt_number
@@ -46,8 +47,9 @@ def _row(cells: list[str]) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
-def assessment_to_markdown(assessment: Assessment, *, lang: str = "vi") -> str:
-    """The Markdown summary of an assessment (deterministic text ending in a newline).
+def assessment_to_markdown(assessment: Assessment, *, lang: str = "vi", both: Any = None) -> str:
+    """The Markdown summary of an assessment (deterministic text ending in a newline);
+    ``both`` (:class:`~udcntt.report.TwoViews`) adds both rankings side by side.
 
     Raises:
         UsageError: when ``lang`` is not ``"vi"`` or ``"en"``.
@@ -108,6 +110,8 @@ def assessment_to_markdown(assessment: Assessment, *, lang: str = "vi") -> str:
             for tid, label in assessment.tier_labels.items()
         )
         lines += ["", f"*{t(lang, 'summary_tiers')}: {summary}*", ""]
+    if both is not None:
+        lines += both.markdown(lang)
     lines += [f"## {t(lang, 'narrative')}", ""]
     for paragraph in narrative_paragraphs(assessment, lang=lang):
         lines += [md_escape(paragraph), ""]

@@ -35,7 +35,7 @@ from udcntt.report._results_schema import (
     _Problems,
 )
 
-__all__ = ["ASSESSMENT", "DIAGNOSTIC", "RESULT", "AnyJson"]
+__all__ = ["ASSESSMENT", "DIAGNOSTIC", "RESULT", "VIEWS", "AnyJson"]
 
 
 @dataclass(frozen=True)
@@ -275,6 +275,34 @@ def _receipt_spec() -> Obj:
     return _fields_spec(Receipt, known, "what the run depended on")
 
 
+#: A unit in one of the two rankings of ``udcntt score --view both``.
+_VIEW_UNIT = Obj(
+    {
+        "agency_id": _ID,
+        "name": _LONG,
+        "block": _ID,
+        "ranked": Bool(),
+        "rank": Nullable(_COUNT),
+        "total": _PUB,
+        "share": _PUB,
+        "tier": _ID,
+        "comparability": Nullable(_ID),
+    }
+)
+#: Both rankings of one year side by side (``udcntt score --lineage L --view both``).
+VIEWS = Obj(
+    {
+        "at": Nullable(_ID),
+        "lineage": Nullable(_LONG),
+        "old": Arr(_VIEW_UNIT),
+        "new": Arr(_VIEW_UNIT),
+        "links": Map(Arr(Obj({"id": _ID, "share": _PUB}), 10_000)),
+    },
+    description="The same year ranked in the old structure of units ('old', as scored) and "
+    "in the new one ('new', regrouped by the lineage as of 'at'); 'links' maps each new unit "
+    "to its predecessors in 'old', each with the share of it the unit took over ('1': whole).",
+)
+
 ASSESSMENT = Obj(
     {
         "schema": Const(("udcntt-assessment",)),
@@ -327,5 +355,6 @@ ASSESSMENT = Obj(
     {
         "derived_types": Map(Const(("number", "bool", "text", "date"))),
         "paths": Map(_COUNT, 1_000),
+        "views": VIEWS,
     },
 )

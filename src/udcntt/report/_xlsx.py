@@ -470,8 +470,8 @@ def _validation_sheet(book: Book, assessment: Assessment, lang: str) -> None:
     sh.finish(header_rows="3:3", freeze="A4", fixed={1: 12, 2: 22, 3: 60, 9: 40})
 
 
-def assessment_to_xlsx(assessment: Assessment, *, lang: str = "vi") -> bytes:
-    """The assessment as an Excel workbook (the bytes of an ``.xlsx`` file).
+def assessment_to_xlsx(assessment: Assessment, *, lang: str = "vi", both: Any = None) -> bytes:
+    """The assessment as an Excel workbook (bytes of an ``.xlsx`` file); ``both``: a sheet.
 
     Raises:
         UsageError: when openpyxl is not installed, or ``lang`` is unknown.
@@ -490,6 +490,8 @@ def assessment_to_xlsx(assessment: Assessment, *, lang: str = "vi") -> bytes:
     views = block_views(assessment)
     for view in views:
         _block_sheet(book, assessment, view, lang)
+    if both is not None:  # both rankings side by side (TwoViews)
+        both.xlsx_sheet(book, lang)
     _figures_sheet(book, assessment, lang)
     _score_sheets(book, assessment, views, lang)
     _validation_sheet(book, assessment, lang)
