@@ -199,7 +199,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--view",
         choices=("old", "new", "both"),
         help="with --lineage, rank this year's survey in the old structure of units, in the "
-        "new one (values derived by the lineage's methods), or both",
+        "new one (values derived by the lineage's methods), or both: -o NAME.EXT then shows "
+        "both rankings side by side (.json, .md, .html, .xlsx), NAME-new.EXT the new one",
     )
     p.add_argument(
         "--at",
