@@ -60,6 +60,8 @@ GENERATED = (
     "reference/errors.md",
     "snippets/limits.md",
     "snippets/limits.en.md",
+    "reference/survey-layout.md",
+    "reference/registry.md",
 )
 
 HEADER = (
@@ -2084,6 +2086,173 @@ def gen_lineage() -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+def gen_survey_layout() -> str:
+    """The survey layout, agency identity and locale reference, from the models and tables."""
+    from babel.numbers import format_decimal
+
+    from udcntt.data._text import slugify
+    from udcntt.data._value_context import COMMON_LOCALES
+    from udcntt.model import RuleSet, SurveyLayout
+
+    out = [
+        HEADER + "# Survey layout and locales\n",
+        "A **layout** says where a survey's data are and which column is which indicator "
+        "(`udcntt score --layout FILE`, `udcntt.read_layout`, or `survey:` inside the rule "
+        "file). The how-to [Read a province's Excel survey](../guides/excel-survey.md) writes "
+        "one step by step. Every key:\n",
+    ]
+    for model in _models_from(SurveyLayout):
+        _model_section(model, out)
+    default_locale = RuleSet.model_fields["locale"].default
+    names = ("Sở Tài chính", "UBND huyện Đức Trọng")
+    out += [
+        "## Which surveys a layout applies to\n",
+        "- `--layout` applies to the survey **and** to last year's survey given by "
+        "`--previous`; when last year's workbook is laid out differently, give its own layout "
+        "with `--previous-layout`, which replaces `--layout` for that survey only.",
+        "- A filled-in template made by `udcntt template` is read without a layout.",
+        "- A layout key `survey:` inside the rule file is used when no `--layout` is given.\n",
+        "## Agencies without a registry\n",
+        "Without an agency registry (`--registry`), a row's agency is taken from the row "
+        "itself:\n",
+        "- **id**: the id column; a survey with only a name column gets ids made from the "
+        "names (lowercase ASCII, words joined by `_`):",
+        *(f"  `{name}` → `{slugify(name)}`;" for name in names),
+        "- **block**: the block column (the block's id or label); else the sheet's block "
+        "(`sheet_blocks`, or a sheet named as a block); a rule set with a **single block** "
+        "needs no block column at all; otherwise the row is refused (`E-DATA-BLOCK`).\n",
+        "With a registry, rows are matched to it by id, official name or alias: see the "
+        "[agency registry](registry.md).\n",
+        "## Locales and their precedence\n",
+        "A survey's numbers written as text are read under one **locale**, never guessed. The "
+        "locale is the first of:\n",
+        "1. `--locale` on the command line (`read_survey(..., locale=...)`); it applies to "
+        "last year's survey (`--previous`) too;",
+        "2. the layout's `locale`;",
+        "3. the `locale` written in a JSON or YAML survey file itself;",
+        f"4. the rule file's `locale` (default `{default_locale}`).\n",
+        "Numbers stored as numbers (Excel numeric cells, JSON numbers) need no locale. A "
+        "text that reads two ways with nothing to choose between them (`1,537`) is refused "
+        "as ambiguous (`E-DATA-AMBIGUOUS`). When many numbers of a column read under another "
+        "common locale but not under the one chosen, the first error of the column suggests "
+        "it.\n",
+        "**Which locales exist.** Any language or language-COUNTRY code Babel knows (`vi`, "
+        "`vi-VN`, `en-US`, `vi_VN` …); an unknown one is refused with the nearest suggested. "
+        "The common ones, and how each writes 1234567.25:\n",
+        "| Locale | 1234567.25 is written |",
+        "|---|---|",
+    ]
+    for name in COMMON_LOCALES:
+        shown = format_decimal(Decimal("1234567.25"), locale=name.replace("-", "_"))
+        shown = shown.replace("\u202f", " ").replace("\xa0", " ")
+        out.append(f"| `{name}` | `{shown}` |")
+    out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+#: The top-level keys of a registry file in YAML or JSON, and their meaning.
+REGISTRY_KEYS: dict[str, str] = {
+    "agencies": "The list of agencies (a file may also be the bare list).",
+    "complete": "`true` (default): the registry lists every unit; `false`: a partial registry "
+    "(below).",
+    "title": "Free text.",
+    "description": "Free text.",
+    "year": "The year the registry describes (free, for the reader).",
+}
+
+#: What each agency field means (the keys are those of the registry reader).
+REGISTRY_FIELDS: dict[str, str] = {
+    "id": "Stable id of the agency (letters, digits, `_`, `.`, `-`; at most 64).",
+    "name": "Official name, as published.",
+    "block": "The block it is ranked in (an id of the rule file's `blocks`).",
+    "aliases": "Former names and other spellings; in CSV, several in one cell separated by "
+    "`;` or `|`.",
+    "ranked": "`false`: scored and reported, not ranked.",
+    "excluded": "`true`: the same as `ranked: false`.",
+    "parent": "The parent unit's id (huyện → xã).",
+}
+
+
+def gen_registry() -> str:
+    """The agency registry reference, from the registry reader's table of fields."""
+    from udcntt.data._registry import _FIELDS
+    from udcntt.errors import CODES
+
+    for code in ("E-DATA-AGENCY-UNKNOWN", "E-DATA-AGENCY-MISSING"):
+        if code not in CODES:
+            raise SystemExit(f"the registry page names {code}, which is not in CODES")
+    missing = sorted(set(_FIELDS) ^ set(REGISTRY_FIELDS))
+    if missing:
+        raise SystemExit(f"REGISTRY_FIELDS and the registry reader disagree on: {missing}")
+    out = [
+        HEADER + "# Agency registry\n",
+        "The **agency registry** (danh mục cơ quan, đơn vị) lists who is surveyed, under which "
+        "name, in which block (`udcntt score --registry FILE`, `udcntt.read_registry`). Survey "
+        "rows are matched to it by id, official name or alias, ignoring case and spacing; a "
+        "name that matches only after folding tone-mark placement (`Hòa`/`Hoà`), Unicode form "
+        "or no-break spaces is matched and flagged. The registry's block wins over a row's. "
+        "Agencies of last year's results are matched to this year's by id, then by alias "
+        "(see [Compare two years](../guides/compare-years.md)).\n",
+        "## Fields of an agency\n",
+        "The same fields in YAML, JSON and CSV; the Vietnamese spellings are accepted as "
+        "keys and as CSV headers.\n",
+        "| Field | Also written | Meaning |",
+        "|---|---|---|",
+    ]
+    for name, spellings in _FIELDS.items():
+        others = ", ".join(f"`{s}`" for s in spellings if s != name) or "—"
+        out.append(f"| `{name}` | {others} | {_cell(REGISTRY_FIELDS[name])} |")
+    out += [
+        "",
+        "## YAML (or JSON) form\n",
+        "| Key | Meaning |",
+        "|---|---|",
+        *(f"| `{key}` | {_cell(text)} |" for key, text in REGISTRY_KEYS.items()),
+        "",
+        '```yaml title="agencies.yaml"',
+        "agencies:",
+        "  - id: so_tttt",
+        "    name: Sở Thông tin và Truyền thông",
+        "    block: so_ban_nganh",
+        "    aliases: [\"Sở Bưu chính, Viễn thông\", STTTT]",
+        "  - id: bchqs",
+        "    name: Bộ Chỉ huy Quân sự tỉnh",
+        "    block: co_quan_khac",
+        "    ranked: false",
+        "```\n",
+        "## CSV form\n",
+        "One agency per row, with a header row naming the fields (in any order; English or "
+        "Vietnamese headers). A CSV registry is complete unless read with "
+        "`read_registry(path, complete=False)`.\n",
+        "```text",
+        ",".join(_FIELDS),
+        'so_tttt,Sở Thông tin và Truyền thông,so_ban_nganh,"Sở Bưu chính, Viễn thông;STTTT",,,',
+        "bchqs,Bộ Chỉ huy Quân sự tỉnh,co_quan_khac,,false,,",
+        "```\n",
+        "## Complete and partial registries\n",
+        "A registry is **complete** by default: it must list every unit. A survey row it does "
+        "not know is an error (`E-DATA-AGENCY-UNKNOWN`), and so is a ranked agency of the "
+        "registry without a row (`E-DATA-AGENCY-MISSING`), so that no mistyped name slips "
+        "through.\n",
+        "A province that only needs to link last year's names to this year's writes a "
+        "**partial** registry — `complete: false` in YAML or JSON, "
+        "`read_registry(path, complete=False)` for any form (it overrides the file's key). It "
+        "lists only the renamed and merged units: rows it does not know are read as without a "
+        "registry (their own id, name and block, see [agencies without a "
+        "registry](survey-layout.md#agencies-without-a-registry)), and its units without a row "
+        "are not reported missing.\n",
+        '```yaml title="renamed-2017.yaml"',
+        "complete: false",
+        "agencies:",
+        "  - id: so_thong_tin_truyen_thong",
+        "    name: Sở Thông tin và Truyền thông",
+        "    block: so_ban_nganh",
+        "    aliases: [Sở Bưu chính, Viễn thông]",
+        "```\n",
+    ]
+    return "\n".join(out).rstrip() + "\n"
+
+
 def generate() -> dict[str, str]:
     """Every generated page, by path relative to ``docs/``."""
     os.environ["COLUMNS"] = "100"
@@ -2095,6 +2264,8 @@ def generate() -> dict[str, str]:
         "reference/lineage.md": gen_lineage(),
         "snippets/limits.md": gen_limits("vi"),
         "snippets/limits.en.md": gen_limits("en"),
+        "reference/survey-layout.md": gen_survey_layout(),
+        "reference/registry.md": gen_registry(),
     }
 
 
