@@ -2113,8 +2113,7 @@ def gen_survey_layout() -> str:
         "- A filled-in template made by `udcntt template` is read without a layout.",
         "- A layout key `survey:` inside the rule file is used when no `--layout` is given.\n",
         "## Agencies without a registry\n",
-        "Without an agency registry (`--registry`), a row's agency is taken from the row "
-        "itself:\n",
+        "Without an agency registry (`--registry`), a row's agency is taken from the row itself:\n",
         "- **id**: the id column; a survey with only a name column gets ids made from the "
         "names (lowercase ASCII, words joined by `_`):",
         *(f"  `{name}` → `{slugify(name)}`;" for name in names),
@@ -2214,7 +2213,7 @@ def gen_registry() -> str:
         "  - id: so_tttt",
         "    name: Sở Thông tin và Truyền thông",
         "    block: so_ban_nganh",
-        "    aliases: [\"Sở Bưu chính, Viễn thông\", STTTT]",
+        '    aliases: ["Sở Bưu chính, Viễn thông", STTTT]',
         "  - id: bchqs",
         "    name: Bộ Chỉ huy Quân sự tỉnh",
         "    block: co_quan_khac",
