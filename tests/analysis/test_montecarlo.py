@@ -238,3 +238,28 @@ def test_noise_levels_are_per_agency_across_blocks(
         if chunk.totals[b][0, i] != nominal.totals[b][0, i]
     ]
     assert moved == [(1, 0)]
+
+
+def test_dirichlet_weights_keep_the_budget(flat_rules: RuleSet) -> None:
+    """Children's points drawn from a Dirichlet vary but always add up to the group's 100."""
+    from udcntt.analysis._draws import Problem
+    from udcntt.analysis._engine import aggregate
+    from udcntt.analysis._model import block_models
+
+    data = flat_survey(flat_rules, [("a", 100, 60, 50), ("b", 70, 100, 50)])
+    spec, _ = load_analysis(
+        "d.yaml",
+        flat_rules,
+        text="udcntt_analysis: 1\nuncertainty:\n  points:\n    - {group: nhom, dirichlet: 20}\n",
+    )
+    models = block_models(flat_rules, udcntt.evaluate(flat_rules, data))
+    problem = Problem(flat_rules, models, spec.factors, {})
+    u = np.random.default_rng(2).random((200, problem.dims))
+    factors, choices, shares = problem._block_inputs(0, u, 200, None)
+    agg = aggregate(models[0], factors, choices, shares, None)
+    np.testing.assert_allclose(agg.full, 100.0)
+    points = factors[:, models[0].leaves] * np.array([50.0, 30.0, 20.0])
+    np.testing.assert_allclose(points.sum(axis=1), 100.0)
+    assert points[:, 0].std() > 1.0
+    # Around the declared points: the mean draw is close to 50 / 30 / 20.
+    np.testing.assert_allclose(points.mean(axis=0), [50.0, 30.0, 20.0], atol=3.0)
