@@ -1471,7 +1471,7 @@ def _model_section(model: type[BaseModel], out: list[str]) -> None:
 
 
 def gen_schema() -> str:
-    from udcntt.model import FORMAT_VERSION, RuleSet
+    from udcntt.model import FORMAT_VERSION
     from udcntt.model._survey import SurveyLayout
 
     rules_models = _all_rule_models()
