@@ -182,7 +182,9 @@ def test_the_rule_type_is_explained(plugin: Path, capsys: pytest.CaptureFixture[
 
 def test_a_bad_curve_is_refused_where_it_is_written(plugin: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
-    text = RULES.read_text(encoding="utf-8").replace("{ty_le: 0.8, phan: 0.9}", "{ty_le: 0.4, phan: 0.9}")
+    text = RULES.read_text(encoding="utf-8").replace(
+        "{ty_le: 0.8, phan: 0.9}", "{ty_le: 0.4, phan: 0.9}"
+    )
     bad.write_text(text, encoding="utf-8")
     with pytest.raises(udcntt.RuleFileError) as caught:
         udcntt.load_rules(bad)
@@ -197,10 +199,8 @@ def test_the_property_checks_cover_the_rule_type(
     plugin: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """It declares its points monotone in the share: the monotonicity property runs on it."""
-    code = main(
-        ["--lang", "en", "--format", "json", "check", str(RULES), "--properties"]
-        + ["--examples", "25", "--seed", "7"]
-    )
+    argv = ["--lang", "en", "--format", "json", "check", str(RULES), "--properties"]
+    code = main([*argv, "--examples", "25", "--seed", "7"])
     report = json.loads(capsys.readouterr().out)
     assert code == 0, report
     (entry,) = report["files"]
