@@ -58,6 +58,7 @@ GENERATED = (
     "reference/functions.md",
     "reference/cli.md",
     "reference/errors.md",
+    "reference/lineage.md",
     "snippets/limits.md",
     "snippets/limits.en.md",
     "reference/survey-layout.md",
