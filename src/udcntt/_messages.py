@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from udcntt._messages_analysis import VI_ANALYSIS
 from udcntt._messages_data import VI_DATA
 from udcntt._messages_lineage import VI_LINEAGE
+from udcntt._messages_limits import VI_LIMITS
 from udcntt._messages_rules import VI_RULES
 
 __all__ = ["VI", "translate"]
@@ -166,6 +167,7 @@ VI: dict[str, str] = {
     "the workbook has no sheet that can be read (a damaged file?)": "sổ tính không có trang tính nào đọc được (tệp bị hỏng?)",
     # data (udcntt._messages_data)
     **VI_DATA,
+    **VI_LIMITS,
     **VI_LINEAGE,
     **VI_ANALYSIS,
     # evaluation

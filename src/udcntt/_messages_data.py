@@ -115,7 +115,6 @@ VI_DATA: dict[str, str] = {
     "more than {limit} records": "nhiều hơn {limit} bản ghi",
     "a text of {count} characters; the limit is {limit}": "văn bản dài {count} ký tự; giới hạn là {limit}",
     "more than {limit} rows": "nhiều hơn {limit} dòng",
-    "split the file, or raise the limit (Limits(max_rows=...))": "hãy tách tệp, hoặc nâng giới hạn (Limits(max_rows=...))",
     "{count} fields in a row; the limit is {limit}": "một dòng có {count} trường; giới hạn là {limit}",
     "more than {limit} non-empty cells": "nhiều hơn {limit} ô có dữ liệu",
     "invalid JSON: {reason}": "JSON không hợp lệ: {reason}",

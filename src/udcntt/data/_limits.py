@@ -20,9 +20,17 @@ from pathlib import Path
 
 from udcntt.data._chars import check_text
 from udcntt.data._table import fatal
-from udcntt.errors import SourceLocation, msg
+from udcntt.errors import DataError, SourceLocation, msg
 
-__all__ = ["DEFAULT_LIMITS", "Limits", "decode_text", "read_bytes"]
+__all__ = [
+    "DEFAULT_LIMITS",
+    "READ_COST",
+    "Limits",
+    "decode_text",
+    "limit_hint",
+    "read_bytes",
+    "shape_error",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,9 +40,13 @@ class Limits:
     Attributes:
         max_file_bytes: size of the file on disk.
         max_field_chars: characters in one cell.
-        max_rows: rows of one table (worksheet rows up to the last used one).
+        max_rows: rows of one table (worksheet rows up to the last used one); checked on
+            the file's shape before any value is read. Raise with ``--max-rows N``; each
+            row of a 50-column survey costs about 50 × the per-cell cost below.
         max_columns: columns of one table.
-        max_cells: non-empty cells of one file.
+        max_cells: non-empty cells of one file (of one worksheet, empty formatted cells
+            included); checked before any value is read. Raise with ``--max-cells N``;
+            reading costs about 0.5 KB of memory and 20 µs of CPU per cell.
         max_depth: nesting of JSON / YAML documents.
         max_zip_entries: parts of an XLSX archive.
         max_uncompressed_bytes: total uncompressed size of an XLSX archive.
@@ -56,6 +68,67 @@ class Limits:
 
 #: The limits used when none are given.
 DEFAULT_LIMITS = Limits()
+
+#: What reading one survey cell costs (``benchmarks/end_to_end.py``), stated in the hints.
+READ_COST = "0.5 KB of memory and 20 µs of CPU"
+
+# The CLI option that raises each limit checked on a file's shape.
+_OPTIONS = {"max_rows": "--max-rows", "max_cells": "--max-cells"}
+
+
+def shape_error(
+    field: str, count: int, limits: Limits, loc: SourceLocation, *, at_least: bool = False
+) -> DataError:
+    """The ``E-DATA-LIMIT`` error of a file whose shape exceeds ``max_rows`` / ``max_cells``.
+
+    The message names the limit and the file's actual size (``count``; a lower bound when
+    ``at_least``), the hint the option that raises it and what that costs.
+
+    Args:
+        field: ``"max_rows"`` or ``"max_cells"``.
+        count: the rows or non-empty cells the file holds.
+        limits: the limits in force.
+        loc: where (the file; the row or part when known).
+        at_least: the count stopped early (the rest of the file is malformed).
+
+    Returns:
+        The error, to raise.
+    """
+    limit = format(getattr(limits, field), ",")
+    size = format(count, ",")
+    if field == "max_rows":
+        message = (
+            msg(
+                "the survey has at least {count} rows; the limit is {limit} (max_rows)",
+                count=size,
+                limit=limit,
+            )
+            if at_least
+            else msg(
+                "the survey has {count} rows; the limit is {limit} (max_rows)",
+                count=size,
+                limit=limit,
+            )
+        )
+    else:
+        message = msg(
+            "the survey has {count} non-empty cells; the limit is {limit} (max_cells)",
+            count=size,
+            limit=limit,
+        )
+    return fatal("E-DATA-LIMIT", message, loc, limit_hint(field))
+
+
+def limit_hint(field: str) -> str:
+    """The hint naming the option and the API field that raise a limit, and the cost."""
+    return msg(
+        "if the file is trusted, raise the limit: {option} N on the command line, "
+        "Limits({field}=N) in the API (reading costs about {cost} per cell)",
+        option=_OPTIONS[field],
+        field=field,
+        cost=READ_COST,
+    )
+
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32"),

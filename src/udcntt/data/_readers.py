@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from udcntt.data._chars import check_text, check_tree
-from udcntt.data._limits import Limits, decode_text
+from udcntt.data._limits import Limits, decode_text, shape_error
 from udcntt.data._records import Locate, Machine, path_text, records_to_table
 from udcntt.data._table import Cell, RawValue, Row, Table, column_letter, fatal
 from udcntt.errors import DataError, RuleFileError, SourceLocation, msg
@@ -78,15 +78,57 @@ def read_delimited(
     text = decode_text(data, file, encoding)
     delim = delimiter or _sniff(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=True)
+    raw = _raw_rows(reader, file, limits)
     table = Table(file=file, sheet=None)
-    cells_seen = 0
-    number = 0
+    for number, fields in enumerate(raw, start=1):
+        cells: dict[int, Cell] = {}
+        for index, value in enumerate(fields):
+            if not value or value.isspace():
+                continue
+            col = column_letter(index + 1)
+            loc = SourceLocation(file=file, row=number, cell_column=col)
+            if len(value) > limits.max_field_chars:
+                raise fatal(
+                    "E-DATA-LIMIT",
+                    msg(
+                        "a field of {count} characters; the limit is {limit}",
+                        count=format(len(value), ","),
+                        limit=format(limits.max_field_chars, ","),
+                    ),
+                    loc,
+                    msg("survey cells hold short values; check the quoting of this line"),
+                )
+            cells[index] = Cell(value, loc)
+        if cells:
+            table.rows.append(
+                Row(number, cells, SourceLocation(file=file, row=number), width=len(fields))
+            )
+    return table
+
+
+def _raw_rows(reader: Any, file: str, limits: Limits) -> list[list[str]]:
+    """The file's records as lists of strings, after checking its shape against the limits.
+
+    The rows and non-empty cells are counted on the raw records (C-speed ``csv`` parsing,
+    no value built) and checked before any cell is made; beyond a limit the rest of the
+    file is only counted, not kept, so the error states the file's actual size.
+
+    Raises:
+        DataError: ``E-DATA-FORMAT`` for malformed quoting, ``E-DATA-LIMIT`` for a field
+            too long, a row too wide, or more rows or non-empty cells than the limits.
+    """
+    rows: list[list[str]] = []
+    number = cells = 0
+    over = at_least = False
     while True:
         try:
             fields = next(reader)
         except StopIteration:
             break
         except csv.Error as exc:
+            if over:  # the limit is what to report; the rest was only being counted
+                at_least = True
+                break
             loc = SourceLocation(file=file, line=reader.line_num)
             if "field limit" in str(exc):
                 raise fatal(
@@ -105,13 +147,6 @@ def read_delimited(
                 msg("check the quotes on this line ('\"' inside a field is written '\"\"')"),
             ) from exc
         number += 1
-        if number > limits.max_rows:
-            raise fatal(
-                "E-DATA-LIMIT",
-                msg("more than {limit} rows", limit=format(limits.max_rows, ",")),
-                SourceLocation(file=file, row=number),
-                msg("split the file, or raise the limit (Limits(max_rows=...))"),
-            )
         if len(fields) > limits.max_columns:
             raise fatal(
                 "E-DATA-LIMIT",
@@ -122,36 +157,17 @@ def read_delimited(
                 ),
                 SourceLocation(file=file, row=number),
             )
-        cells: dict[int, Cell] = {}
-        for index, value in enumerate(fields):
-            if not value.strip():
-                continue
-            col = column_letter(index + 1)
-            loc = SourceLocation(file=file, row=number, cell_column=col)
-            if len(value) > limits.max_field_chars:
-                raise fatal(
-                    "E-DATA-LIMIT",
-                    msg(
-                        "a field of {count} characters; the limit is {limit}",
-                        count=format(len(value), ","),
-                        limit=format(limits.max_field_chars, ","),
-                    ),
-                    loc,
-                    msg("survey cells hold short values; check the quoting of this line"),
-                )
-            cells[index] = Cell(value, loc)
-        cells_seen += len(cells)
-        if cells_seen > limits.max_cells:
-            raise fatal(
-                "E-DATA-LIMIT",
-                msg("more than {limit} non-empty cells", limit=format(limits.max_cells, ",")),
-                SourceLocation(file=file, row=number),
-            )
-        if cells:
-            table.rows.append(
-                Row(number, cells, SourceLocation(file=file, row=number), width=len(fields))
-            )
-    return table
+        # Non-empty: not "" and not only whitespace (both counted at C speed).
+        cells += len(fields) - fields.count("") - sum(map(str.isspace, fields))
+        over = number > limits.max_rows or cells > limits.max_cells
+        if not over:
+            rows.append(fields)
+    loc = SourceLocation(file=file)
+    if number > limits.max_rows:
+        raise shape_error("max_rows", number, limits, loc, at_least=at_least)
+    if cells > limits.max_cells:
+        raise shape_error("max_cells", cells, limits, loc)
+    return rows
 
 
 class _Pairs(dict[str, Any]):

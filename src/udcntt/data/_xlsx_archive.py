@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO
 
-from udcntt.data._limits import Limits
+from udcntt.data._limits import Limits, limit_hint
 from udcntt.data._table import fatal
 from udcntt.errors import SourceLocation, msg
 
@@ -263,6 +263,7 @@ def _scan_part(
     budget = 6 * limits.max_cells + 10_000  # <c r=..><v>1</v></c> is 4 tags; strings 6
     in_data = not sheet
     head_tags = 0
+    cells = 0
     tail = b""
     chunk = head
     while chunk:
@@ -306,6 +307,9 @@ def _scan_part(
         if sheet:
             # Counted as written by Excel and openpyxl (t="s"); an upper bound is enough.
             facts.string_refs += body.count(b't="s"') + body.count(b"t='s'")
+            # Cells as Excel and openpyxl write them (<c r=…>, <c>, <c/>): the sheet's
+            # cells, empty formatted ones included, counted before any is parsed.
+            cells += body.count(b"<c ") + body.count(b"<c>") + body.count(b"<c/>")
             _far_refs(body, name, limits, loc)
         elif strings:
             items = body.count(b"<si>") + body.count(b"<si ") + body.count(b"<si/>")
@@ -313,6 +317,18 @@ def _scan_part(
                 items += len(_PREFIXED_ITEM.findall(body))
             facts.shared_strings += items
         chunk = part.read(_CHUNK)
+    if cells > limits.max_cells:
+        raise fatal(
+            "E-DATA-LIMIT",
+            msg(
+                "sheet part '{part}' has {count} cells; the limit is {limit} (max_cells)",
+                part=name,
+                count=f"{cells:,}",
+                limit=f"{limits.max_cells:,}",
+            ),
+            loc,
+            limit_hint("max_cells"),
+        )
 
 
 def _far_refs(body: bytes, name: str, limits: Limits, loc: SourceLocation) -> None:
