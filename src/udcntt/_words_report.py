@@ -168,4 +168,57 @@ REPORT_WORDS: dict[str, dict[str, str]] = {
     "report.rule_files": {"vi": "Tệp bộ tiêu chí", "en": "Rule files"},
     "report.version": {"vi": "Phiên bản udcntt", "en": "udcntt version"},
     "report.rules_id": {"vi": "Mã bộ tiêu chí", "en": "Rule-set id"},
+    "report.method.title": {"vi": "Phương pháp đánh giá", "en": "Methodology"},
+    "report.method.year": {"vi": "Năm đánh giá", "en": "Year assessed"},
+    "report.method.year_unknown": {
+        "vi": "chưa xác định (chạy lại với --year)",
+        "en": "not known (run again with --year)",
+    },
+    "report.method.rules": {"vi": "Bộ tiêu chí", "en": "Rule set"},
+    "report.method.version": {"vi": "phiên bản {version}", "en": "version {version}"},
+    "report.method.legal_basis": {"vi": "Căn cứ pháp lý", "en": "Legal basis"},
+    "report.method.data": {"vi": "Nguồn số liệu", "en": "Data source"},
+    "report.method.data_unknown": {"vi": "không ghi nhận", "en": "not recorded"},
+    "report.method.sources": {"vi": "Tài liệu tham khảo", "en": "References"},
+    "report.method.tiers": {"vi": "Ngưỡng xếp loại", "en": "Tier thresholds"},
+    "report.method.tier_share": {
+        "vi": "{tier}: từ {min}% điểm tối đa của đơn vị",
+        "en": "{tier}: at least {min}% of the agency's maximum",
+    },
+    "report.method.tier_points": {
+        "vi": "{tier}: từ {min} điểm",
+        "en": "{tier}: at least {min} points",
+    },
+    "report.method.block_max": {"vi": "Điểm tối đa theo khối", "en": "Block maxima"},
+    "report.method.rounding": {"vi": "Quy tắc làm tròn", "en": "Rounding"},
+    "report.method.rounding_total": {
+        "vi": "tổng điểm và điểm nhóm làm tròn đến {places} chữ số thập phân",
+        "en": "totals and group points rounded to {places} decimal places",
+    },
+    "report.method.rounding_share": {
+        "vi": "tỷ lệ điểm đến {places} chữ số thập phân",
+        "en": "shares to {places} decimal places",
+    },
+    "report.method.mode_half_up": {"vi": "làm tròn nửa lên", "en": "half up"},
+    "report.method.mode_half_even": {"vi": "làm tròn nửa về số chẵn", "en": "half to even"},
+    "report.method.mode_down": {"vi": "làm tròn xuống", "en": "rounded down"},
+    "report.method.totals": {"vi": "Cộng điểm", "en": "Totals"},
+    "report.method.totals_add_up": {
+        "vi": "tổng điểm bằng tổng các điểm nhóm đã công bố",
+        "en": "each total equals the sum of its published group points",
+    },
+    "report.method.totals_note": {
+        "vi": "tổng điểm được tính từ điểm nhóm chưa làm tròn rồi mới làm tròn đến {places} "
+        "chữ số thập phân, nên ở {differ}/{rows} đơn vị tổng điểm lệch tối đa {largest} so với "
+        "cộng các điểm nhóm đã làm tròn",
+        "en": "totals are rounded to {places} decimal places from the unrounded group points, "
+        "so in {differ} of {rows} rows the total differs by up to {largest} from the sum of "
+        "the rounded group points",
+    },
+    "report.method.reconstructed": {"vi": "Phần được tái dựng", "en": "Reconstructed parts"},
+    "report.method.synthetic": {"vi": "Số liệu giả lập", "en": "Synthetic data"},
+    "report.method.synthetic_text": {
+        "vi": "số liệu năm trước là số liệu giả lập (ví dụ), không phải số liệu đã công bố",
+        "en": "last year's values are synthetic (an example), not published figures",
+    },
 }

@@ -25,13 +25,19 @@ def _rows(ws: Any) -> list[tuple[Any, ...]]:
 
 
 def test_sheets(small: udcntt.Assessment) -> None:
-    """Block tables first, then figures, one score sheet per agency, validation last."""
+    """Block tables first, then figures and the methodology, one score sheet per agency,
+    validation last."""
     wb = _open(small)
     names = wb.sheetnames
-    assert names[:3] == ["Khối sở, ban, ngành", "Khối UBND huyện", "Số liệu toàn tỉnh"]
+    assert names[:4] == [
+        "Khối sở, ban, ngành",
+        "Khối UBND huyện",
+        "Số liệu toàn tỉnh",
+        "Phương pháp đánh giá",
+    ]
     assert names[-1] == "Kiểm tra dữ liệu"
-    assert len(names) == 3 + 7 + 1
-    assert names[3] == "01 Sở Tài chính"
+    assert len(names) == 4 + 7 + 1
+    assert names[4] == "01 Sở Tài chính"
     for name in names:
         assert len(name) <= 31
         assert not set(name) & set("[]:*?/\\")
@@ -115,7 +121,7 @@ def test_many_agencies_share_one_score_sheet(
     monkeypatch.setattr("udcntt.report._xlsx.MAX_AGENCY_SHEETS", 3)
     wb = _open(small)
     assert "Phiếu điểm" in wb.sheetnames
-    assert len(wb.sheetnames) == 3 + 1 + 1
+    assert len(wb.sheetnames) == 4 + 1 + 1
     ws = wb["Phiếu điểm"]
     names = [
         r[0] for r in _rows(ws) if r[0] in {x.name for x in small.results} or r[0] == "'" + INJECTED

@@ -20,6 +20,7 @@ from udcntt.errors import UsageError, msg
 from udcntt.evaluation import Assessment
 from udcntt.report._format import check_lang, fmt_number
 from udcntt.report._i18n import t
+from udcntt.report._method import methodology
 from udcntt.report._narrative import narrative_paragraphs
 from udcntt.report._tables import (
     BlockView,
@@ -105,6 +106,15 @@ def _paragraph(
         p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     if indent:
         fmt.first_line_indent = Cm(1)
+
+
+def _method_line(doc: DocumentObject, label: str, text: str) -> None:
+    from docx.shared import Pt
+
+    p = doc.add_paragraph()
+    p.add_run(f"{label}: ").bold = True
+    p.add_run(text)
+    p.paragraph_format.space_after = Pt(3)
 
 
 def _cell(
@@ -207,6 +217,7 @@ def assessment_to_docx(assessment: Assessment, *, lang: str = "vi") -> bytes:
     section.left_margin, section.right_margin = Cm(3.0), Cm(2.0)
     section.top_margin, section.bottom_margin = Cm(2.0), Cm(2.0)
 
+    method = methodology(assessment)
     year = assessment.year
     title = t(lang, "report_title_year", year=year) if year else t(lang, "report_title")
     _paragraph(doc, t(lang, "annex").upper(), bold=True, size=14, center=True, after=0)
@@ -225,6 +236,9 @@ def assessment_to_docx(assessment: Assessment, *, lang: str = "vi") -> bytes:
             f"{label}: {counts.get(tid, 0)}" for tid, label in assessment.tier_labels.items()
         )
         _paragraph(doc, f"{t(lang, 'summary_tiers')}: {summary}.", italic=True, size=12, after=12)
+    note = method.totals.note(lang)
+    if note is not None:
+        _paragraph(doc, note[:1].upper() + note[1:] + ".", italic=True, size=12, after=12)
 
     portrait = doc.add_section(WD_SECTION.NEW_PAGE)
     portrait.orientation = WD_ORIENT.PORTRAIT
@@ -241,6 +255,9 @@ def assessment_to_docx(assessment: Assessment, *, lang: str = "vi") -> bytes:
     )
     for paragraph in narrative_paragraphs(assessment, lang=lang):
         _paragraph(doc, paragraph, justify=True, indent=True, size=14)
+    _paragraph(doc, heading(t(lang, "method.title"), lang), bold=True, size=14, after=6)
+    for label, text in method.lines(lang):
+        _method_line(doc, label, text)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

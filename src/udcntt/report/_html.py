@@ -19,6 +19,7 @@ from udcntt.report._charts import mini_bar, rank_change_chart, score_chart, tier
 from udcntt.report._figures import province_figures
 from udcntt.report._format import check_lang, fmt_fraction, fmt_number, fmt_percent
 from udcntt.report._i18n import t, tier_word
+from udcntt.report._method import methodology
 from udcntt.report._narrative import narrative_paragraphs
 from udcntt.report._tables import (
     BlockView,
@@ -324,6 +325,7 @@ def assessment_to_html(assessment: Assessment, *, lang: str = "vi", both: Any = 
         for tid, label in assessment.tier_labels.items()
     ]
     receipt = assessment.receipt
+    method = methodology(assessment)
     names = {r.agency_id: r.name for r in assessment.results}
     css = Markup(env.loader.get_source(env, "report.css")[0]) if env.loader else ""
     context = {
@@ -336,6 +338,8 @@ def assessment_to_html(assessment: Assessment, *, lang: str = "vi", both: Any = 
         "tiers": tiers,
         "colours": [tier_colour(i) for i in range(5)],
         "narrative": narrative_paragraphs(assessment, lang=lang),
+        "method": method.lines(lang),
+        "totals_note": method.totals.note(lang),
         "blocks": [_block_context(assessment, v, i, lang) for i, v in enumerate(views, start=1)],
         "has_changes": assessment.comparison is not None,
         "changes_title": (

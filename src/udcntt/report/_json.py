@@ -18,6 +18,7 @@ from typing import Any
 from udcntt.errors import Diagnostic, Message
 from udcntt.evaluation import AgencyResult, Assessment, Receipt, explain
 from udcntt.report._json_read import ASSESSMENT_SCHEMA_VERSION, is_assessment_file, load_assessment
+from udcntt.report._method import rule_facts
 from udcntt.report._results_layout import ASSESSMENT
 
 __all__ = [
@@ -156,6 +157,7 @@ def assessment_to_dict(assessment: Assessment, *, traces: bool = True) -> dict[s
     comparison = assessment.comparison
     results = []
     can_trace = traces and assessment._compiled is not None
+    facts = rule_facts(assessment)
     for r in assessment.results:
         row = _result(r)
         if can_trace:
@@ -218,6 +220,7 @@ def assessment_to_dict(assessment: Assessment, *, traces: bool = True) -> dict[s
         "receipt": _receipt(receipt),
         "derived_types": _derived_types(assessment),
         "paths": _generic(assessment.paths),
+        **({"methodology": facts} if facts else {}),
     }
 
 

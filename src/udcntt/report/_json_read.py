@@ -454,9 +454,14 @@ def load_assessment(path: str | Path) -> Assessment:
     if problems:
         raise DataError.from_diagnostics(problems)
     try:
-        return _build(data)
+        assessment = _build(data)
     except DataError as exc:
         # Only a number or date of an input can still be wrong here; name the file.
         d = exc.first
         where = SourceLocation(file=str(p), path=d.location.path if d.location else None)
         raise DataError(d.message, code=d.code, location=where) from None
+    if "methodology" in data:
+        from udcntt.report._method import attach_rule_facts
+
+        attach_rule_facts(assessment, data["methodology"])
+    return assessment

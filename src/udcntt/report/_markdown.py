@@ -12,6 +12,7 @@ from typing import Any
 from udcntt.evaluation import Assessment, comparability_heading
 from udcntt.report._format import check_lang, fmt_number
 from udcntt.report._i18n import t
+from udcntt.report._method import methodology
 from udcntt.report._narrative import narrative_paragraphs
 from udcntt.report._tables import (
     block_views,
@@ -115,6 +116,10 @@ def assessment_to_markdown(assessment: Assessment, *, lang: str = "vi", both: An
     lines += [f"## {t(lang, 'narrative')}", ""]
     for paragraph in narrative_paragraphs(assessment, lang=lang):
         lines += [md_escape(paragraph), ""]
+    lines += [f"## {t(lang, 'method.title')}", ""]
+    for heading, text in methodology(assessment).lines(lang):
+        lines.append(f"- **{md_escape(heading)}:** {md_escape(text)}")
+    lines.append("")
     if assessment.diagnostics:
         lines += [f"## {t(lang, 'validation')}", ""]
         for d in assessment.diagnostics:

@@ -35,7 +35,7 @@ from udcntt.report._results_schema import (
     _Problems,
 )
 
-__all__ = ["ASSESSMENT", "DIAGNOSTIC", "RESULT", "VIEWS", "AnyJson"]
+__all__ = ["ASSESSMENT", "DIAGNOSTIC", "METHODOLOGY", "RESULT", "VIEWS", "AnyJson"]
 
 
 @dataclass(frozen=True)
@@ -303,6 +303,20 @@ VIEWS = Obj(
     "to its predecessors in 'old', each with the share of it the unit took over ('1': whole).",
 )
 
+METHODOLOGY = Obj(
+    {},
+    {
+        "version": Nullable(_LONG),
+        "legal_basis": Arr(_LONG, 1_000),
+        "sources": Arr(_LONG, 1_000),
+        "share_places": Nullable(Int(0, 10)),
+        "rounding_mode": Nullable(Const(("half_up", "half_even", "down"))),
+        "reconstructed": Nullable(_LONG),
+    },
+    description="What the rule set says of its method, for the reports' methodology section: "
+    "version, legal basis, references, declared rounding of shares, reconstructed parts.",
+)
+
 ASSESSMENT = Obj(
     {
         "schema": Const(("udcntt-assessment",)),
@@ -356,5 +370,6 @@ ASSESSMENT = Obj(
         "derived_types": Map(Const(("number", "bool", "text", "date"))),
         "paths": Map(_COUNT, 1_000),
         "views": VIEWS,
+        "methodology": METHODOLOGY,
     },
 )

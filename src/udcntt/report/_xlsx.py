@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import Any
 
 from udcntt._words import heading
 from udcntt.evaluation import AgencyResult, Assessment, points_to_next_tier
-from udcntt.report._figures import ProvinceFigures, ShareFigure, province_figures
-from udcntt.report._format import check_lang, fmt_fraction
+from udcntt.report._format import check_lang
 from udcntt.report._i18n import t
+from udcntt.report._method import methodology_sheet
 from udcntt.report._tables import (
     BlockView,
     block_views,
@@ -41,6 +40,7 @@ from udcntt.report._xlsx_book import (
     sheet_title,
     tier_fill,
 )
+from udcntt.report._xlsx_figures import figures_sheet
 
 __all__ = ["MAX_AGENCY_SHEETS", "assessment_to_xlsx", "sheet_title"]
 
@@ -227,154 +227,6 @@ def _score_sheets(
     sh.finish(header_rows=None, freeze=None, fixed=fixed)
 
 
-def _share_rows(figures: ProvinceFigures) -> list[tuple[str, str, ShareFigure, int | None]]:
-    """``(part label, whole label, share, part index or None for the combined share)``."""
-
-    def label(indicator: str) -> str:
-        fig = figures.indicator(indicator)
-        return fig.label if fig else indicator
-
-    out: list[tuple[str, str, ShareFigure, int | None]] = []
-    for share in figures.shares:
-        wlabel = label(share.whole)
-        for index, pid in enumerate(share.parts):
-            out.append((label(pid), wlabel, share, index))
-        if len(share.parts) > 1:
-            out.append((" + ".join(label(p) for p in share.parts), wlabel, share, None))
-    return out
-
-
-def _figures_sheet(book: Book, assessment: Assessment, lang: str) -> None:
-    sh = book.sheet(t(lang, "figures_sheet"))
-    ws = sh.ws
-    figures = province_figures(assessment)
-    blocks = list(figures.blocks) if figures else assessment.blocks()
-    scopes: list[tuple[str | None, str]] = [(b, assessment.block_labels.get(b, b)) for b in blocks]
-    scopes.append((None, t(lang, "all_blocks")))
-    last_col = 4 + 2 * len(scopes)
-    year = assessment.year
-    sh.title(
-        1,
-        heading(t(lang, "figures"), lang) + (f" {year}" if year else ""),
-        last_col,
-    )
-    if not figures:
-        sh.put(3, 2, t(lang, "no_figures"), italic=True)
-        sh.finish(header_rows=None, freeze=None, fixed={1: 6, 2: 70})
-        return
-    from openpyxl.styles import Alignment
-
-    for col, text in enumerate(
-        [t(lang, "stt"), t(lang, "indicator"), t(lang, "unit"), t(lang, "aggregate")], start=1
-    ):
-        sh.put(3, col, text, bold=True, align="center", wrap=True, fill=HEADER_FILL, border=True)
-        ws.merge_cells(start_row=3, start_column=col, end_row=4, end_column=col)
-    for i, (_, label) in enumerate(scopes):
-        col = 5 + 2 * i
-        sh.put(3, col, label, bold=True, align="center", wrap=True, fill=HEADER_FILL, border=True)
-        ws.merge_cells(start_row=3, start_column=col, end_row=3, end_column=col + 1)
-        sh.put(4, col, t(lang, "value"), bold=True, align="center", fill=HEADER_FILL, border=True)
-        sh.put(
-            4,
-            col + 1,
-            t(lang, "reporting"),
-            bold=True,
-            align="center",
-            fill=HEADER_FILL,
-            border=True,
-        )
-    ws.row_dimensions[3].height = 48
-    row = 5
-    stt = 0
-    for fig in figures.indicators:
-        lines: list[tuple[str, str | None]]
-        if fig.kind == "categories":
-            lines = [
-                (t(lang, "agg_category", category=fig.category_labels.get(c, c)), c)
-                for c in fig.category_labels or fig.overall.categories
-            ]
-        else:
-            agg_key = {"sum": "agg_sum", "mean": "agg_mean", "yes": "agg_true"}[fig.kind]
-            lines = [(t(lang, agg_key), None)]
-        for how, category in lines:
-            stt += 1
-            sh.put(row, 1, stt, align="center", border=True)
-            sh.put(row, 2, fig.label, wrap=True, border=True)
-            sh.put(row, 3, fig.unit or "", border=True)
-            sh.put(row, 4, how, border=True)
-            for i, (scope, _) in enumerate(scopes):
-                agg = fig.overall if scope is None else fig.by_block.get(scope)
-                col = 5 + 2 * i
-                value: Any = None
-                fmt = "#,##0"
-                if agg is not None:
-                    if fig.kind == "mean":
-                        value, fmt = agg.mean, "0.0%"
-                    elif category is not None:
-                        value = agg.categories.get(category, 0)
-                    else:
-                        value = agg.total
-                        if value != value.to_integral_value():
-                            fmt = "#,##0.00"
-                sh.put(row, col, value, fmt=fmt, border=True)
-                sh.put(
-                    row, col + 1, None if agg is None else agg.reporting, fmt="#,##0", border=True
-                )
-            row += 1
-    row += 1
-    sh.put(row, 2, t(lang, "shares"), bold=True, size=13)
-    row += 1
-    share_header = [t(lang, "stt"), t(lang, "indicator"), t(lang, "share_of"), ""]
-    for col, text in enumerate(share_header, start=1):
-        sh.put(row, col, text, bold=True, align="center", fill=HEADER_FILL, border=True)
-    for i, (_, label) in enumerate(scopes):
-        col = 5 + 2 * i
-        sh.put(row, col, label, bold=True, align="center", wrap=True, fill=HEADER_FILL, border=True)
-        ws.merge_cells(start_row=row, start_column=col, end_row=row, end_column=col + 1)
-    ws.row_dimensions[row].height = 48
-    row += 1
-    stt = 0
-    entries: list[tuple[str, str, dict[str | None, tuple[Decimal, Decimal]]]] = []
-    for part_label, whole_label, share, index in _share_rows(figures):
-        sums: dict[str | None, tuple[Decimal, Decimal]] = {}
-        for scope, _ in scopes:
-            found = share.overall if scope is None else share.by_block.get(scope)
-            if found is None:
-                continue
-            parts, whole = found
-            sums[scope] = (sum(parts, Decimal(0)) if index is None else parts[index], whole)
-        entries.append((part_label, whole_label, sums))
-    for fig in figures.indicators:
-        if fig.kind == "yes":
-            sums = {b: (a.total, Decimal(a.reporting)) for b, a in fig.by_block.items()}
-            sums[None] = (fig.overall.total, Decimal(fig.overall.reporting))
-            entries.append((fig.label, t(lang, "reporting"), dict(sums)))
-    for part_label, whole_label, sums in entries:
-        stt += 1
-        sh.put(row, 1, stt, align="center", border=True)
-        sh.put(row, 2, part_label, wrap=True, border=True)
-        sh.put(row, 3, whole_label, wrap=True, border=True)
-        sh.put(row, 4, "", border=True)
-        for i, (scope, _) in enumerate(scopes):
-            col = 5 + 2 * i
-            pair = sums.get(scope)
-            if pair is None or not pair[1]:
-                sh.put(row, col, None, border=True)
-                sh.put(row, col + 1, None, border=True)
-                continue
-            sh.put(row, col, pair[0] / pair[1], fmt="0.0%", border=True)
-            sh.put(
-                row, col + 1, fmt_fraction(pair[0], pair[1], lang=lang), align="right", border=True
-            )
-        row += 1
-    for r in range(5, row):
-        ws.cell(row=r, column=2).alignment = Alignment(wrap_text=True, vertical="center")
-    fixed = {1: 6, 2: 52, 3: 22, 4: 16}
-    fixed.update({5 + 2 * i: 14 for i in range(len(scopes))})
-    fixed.update({6 + 2 * i: 11 for i in range(len(scopes))})
-    sh.finish(header_rows="3:4", freeze="E5", fixed=fixed)
-
-
 def _validation_sheet(book: Book, assessment: Assessment, lang: str) -> None:
     sh = book.sheet(t(lang, "validation"))
     headers = [
@@ -492,7 +344,8 @@ def assessment_to_xlsx(assessment: Assessment, *, lang: str = "vi", both: Any = 
         _block_sheet(book, assessment, view, lang)
     if both is not None:  # both rankings side by side (TwoViews)
         both.xlsx_sheet(book, lang)
-    _figures_sheet(book, assessment, lang)
+    figures_sheet(book, assessment, lang)
+    methodology_sheet(book, assessment, lang)
     _score_sheets(book, assessment, views, lang)
     _validation_sheet(book, assessment, lang)
     buffer = io.BytesIO()
