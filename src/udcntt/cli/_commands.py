@@ -14,7 +14,7 @@ from udcntt.cli._files import check_files, check_report_outputs, inputs_of, rule
 from udcntt.cli._lineage import cmd_lineage  # noqa: F401 - main() finds it by name
 from udcntt.cli._main import EXIT_NOTHING_SCORED, EXIT_OK, EXIT_PROBLEMS, Progress
 from udcntt.cli._output import Printer
-from udcntt.data import Dataset
+from udcntt.data import DEFAULT_LIMITS, Dataset, Limits
 from udcntt.errors import Diagnostic, Severity, UsageError, msg
 from udcntt.evaluation import Assessment, check_rules, evaluate, explain
 from udcntt.model import RuleSet
@@ -59,7 +59,18 @@ def read_data(
         policy="lenient" if getattr(args, "lenient", False) else "strict",
         locale=getattr(args, "locale", None),
         year=getattr(args, "year", None),
+        limits=survey_limits(args),
     )
+
+
+def survey_limits(args: argparse.Namespace) -> Limits | None:
+    """The survey limits raised by ``--max-rows`` / ``--max-cells``, or ``None`` (defaults)."""
+    raised = {
+        name: value
+        for name in ("max_rows", "max_cells")
+        if (value := getattr(args, name, None)) is not None
+    }
+    return dataclasses.replace(DEFAULT_LIMITS, **raised) if raised else None
 
 
 def write_outputs(assessment: Assessment, outputs: list[str], printer: Printer) -> None:

@@ -2,24 +2,27 @@
 
 An output may never be one of the command's inputs (``udcntt score rules.yaml survey.csv
 -o survey.csv`` would overwrite the survey with the report), two outputs may not be the
-same file, and every output's folder must exist — all checked before the rule file is
-loaded, so a mistake costs nothing and destroys nothing.
+same file, and every output's folder must exist and be writable — all checked before the
+rule file is loaded, so a mistake costs nothing and destroys nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib.util
 import os
+import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from udcntt.errors import UsageError, msg
+from udcntt.errors import SourceLocation, UsageError, msg
 
 __all__ = [
     "INPUT_OPTIONS",
     "check_files",
     "check_report_outputs",
+    "check_writable",
     "inputs_of",
     "rule_files_of",
 ]
@@ -73,7 +76,8 @@ def check_files(inputs: Iterable[tuple[str, str]], outputs: Sequence[str]) -> No
 
     Raises:
         UsageError: ``E-USAGE`` when an output names an input or two outputs are one file;
-            ``E-IO`` when an output's folder does not exist or the output is a folder.
+            ``E-IO`` when an output's folder does not exist or is not writable, or the
+            output is a folder.
     """
     from udcntt.report import check_output_folder
 
@@ -105,6 +109,38 @@ def check_files(inputs: Iterable[tuple[str, str]], outputs: Sequence[str]) -> No
             )
         seen.append(target)
         check_output_folder(target)
+        check_writable(target)
+
+
+def check_writable(target: Path) -> None:
+    """Check that a file can be created in ``target``'s folder, by creating and removing one.
+
+    Asking the operating system (``os.access``) is not enough: it says yes to the
+    administrator on a read-only file system. The probe is what writing the output will do
+    (a temporary file next to it, renamed into place).
+
+    Raises:
+        UsageError: ``E-IO`` when the folder is not writable.
+    """
+    folder = target.parent
+    try:
+        if not os.access(folder, os.W_OK):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+        handle, probe = tempfile.mkstemp(prefix=".udcntt-", suffix=".probe", dir=folder)
+        os.close(handle)
+        os.unlink(probe)
+    except OSError as exc:
+        raise UsageError(
+            msg(
+                "cannot write '{path}': the folder '{folder}' is not writable ({reason})",
+                path=str(target),
+                folder=str(folder),
+                reason=exc.strerror or exc,
+            ),
+            code="E-IO",
+            location=SourceLocation(file=str(target)),
+            hint=msg("choose a folder you can write to"),
+        ) from exc
 
 
 def check_report_outputs(outputs: Sequence[str]) -> None:
