@@ -559,6 +559,14 @@ ERROR_DOCS: dict[str, tuple[str, str]] = {
         "text. A reminder, not an error.",
         "Say in `reconstructed:` at the top what is reconstructed and why.",
     ),
+    "W-REPORT-YEAR": (
+        "`udcntt score … -o FILE` was run without `--year`, the survey file has no `year` "
+        "(CSV files cannot carry one), and the rule set is in force over more than one "
+        "calendar year (`effective` start and end in different years). Reports are still "
+        "written; their title has no year and the methodology says \"not known\".",
+        "Pass `--year YYYY`, or put `year` in a JSON/YAML survey. A rule set whose "
+        "`effective` period lies within one calendar year gives its year to the survey.",
+    ),
     "E-EXPR-SYNTAX": (
         "The expression is not valid syntax: unbalanced brackets, `=` instead of `==`, "
         "`x > = 3`, a decimal comma.",
@@ -1649,7 +1657,13 @@ def _limits() -> list[tuple[str, str, str, str]]:
                 )
             )
     limits_doc = _doc(data_limits.Limits)
-    attr_docs = dict(re.findall(r"^\s*(max_[a-z_]+): (.+)$", limits_doc, flags=re.MULTILINE))
+    # An attribute's text may go on over more-indented lines.
+    attr_docs = {
+        name: " ".join(text.split())
+        for _, name, text in re.findall(
+            r"^( *)(max_[a-z_]+): (.+(?:\n\1 +\S.*)*)", limits_doc, flags=re.MULTILINE
+        )
+    }
     for item in dataclasses.fields(data_limits.Limits):
         value = getattr(data_limits.DEFAULT_LIMITS, item.name)
         rows.append(
@@ -1672,9 +1686,9 @@ LIMITS_VI: dict[str, str] = {
     "expressions.MAX_DIGITS": "Số chữ số có nghĩa của số thập phân chính xác.",
     "Limits.max_file_bytes": "Kích thước tệp khảo sát.",
     "Limits.max_field_chars": "Số ký tự của một ô.",
-    "Limits.max_rows": "Số dòng của một bảng.",
+    "Limits.max_rows": "Số dòng của một bảng; kiểm tra theo hình dạng tệp trước khi đọc giá trị. Nâng bằng `--max-rows N`; mỗi dòng của bộ số liệu 50 cột tốn khoảng 50 lần chi phí mỗi ô nêu dưới đây.",
     "Limits.max_columns": "Số cột của một bảng.",
-    "Limits.max_cells": "Số ô có dữ liệu của một tệp.",
+    "Limits.max_cells": "Số ô có dữ liệu của một tệp (của một trang tính, kể cả ô trống có định dạng); kiểm tra trước khi đọc giá trị. Nâng bằng `--max-cells N`; việc đọc tốn khoảng 0,5 KB bộ nhớ và 20 µs CPU cho mỗi ô.",
     "Limits.max_depth": "Độ lồng của tài liệu JSON / YAML.",
     "Limits.max_zip_entries": "Số thành phần của tệp XLSX (một tệp nén zip).",
     "Limits.max_uncompressed_bytes": "Tổng kích thước giải nén của tệp XLSX.",

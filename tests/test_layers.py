@@ -16,6 +16,7 @@ LAYERS = [
     "_messages_limits",
     "_messages_lineage",
     "_messages_analysis",
+    "_messages_report",
     "_messages_lineage",
     "_messages",
     "_words_report",

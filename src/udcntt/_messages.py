@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from udcntt._messages_analysis import VI_ANALYSIS
 from udcntt._messages_data import VI_DATA
 from udcntt._messages_lineage import VI_LINEAGE
+from udcntt._messages_report import VI_REPORT
 from udcntt._messages_limits import VI_LIMITS
 from udcntt._messages_rules import VI_RULES
 
@@ -170,6 +171,7 @@ VI: dict[str, str] = {
     **VI_LIMITS,
     **VI_LINEAGE,
     **VI_ANALYSIS,
+    **VI_REPORT,
     # evaluation
     "this assessment carries no rule set to explain with": "kết quả đánh giá này không kèm bộ tiêu chí để giải thích",
     "expected a date": "cần một ngày",

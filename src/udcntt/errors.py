@@ -337,6 +337,7 @@ CODES: dict[str, str] = {
     "E-TEST-FAIL": "An embedded test case does not give the expected result.",
     "W-UNUSED": "An indicator or derived value is declared but never used.",
     "W-RECONSTRUCTED": "Reminder that parts of a rule set are reconstructed.",
+    "W-REPORT-YEAR": "The survey year is not known, so the reports cannot state it.",
     # Expressions
     "E-EXPR-SYNTAX": "An expression is not valid syntax.",
     "E-EXPR-MULTI": "A string holds more than one expression.",

@@ -243,6 +243,8 @@ def test_report_from_json_shows_the_same_validation_report(
         str(survey),
         "--registry",
         str(REGISTRY),
+        "--year",  # without it the direct run also warns W-REPORT-YEAR
+        "2017",
         "-o",
         str(results),
     ]

@@ -254,6 +254,7 @@ def cmd_score(args: argparse.Namespace, printer: Printer) -> int:
     if not data.agencies:
         printer.diagnostics(data.diagnostics)
         return _nothing_scored(printer, args.format, args.data)
+    data = _with_year(data, rules, args, printer)
     across = getattr(args, "lineage", None) is not None or getattr(args, "crosswalk", None)
     # Across a reorganisation last year's units are not this year's registry's: read there.
     previous = None if across else _previous(args, rules)
@@ -289,6 +290,23 @@ def cmd_score(args: argparse.Namespace, printer: Printer) -> int:
         write_outputs(assessment, args.output, printer)
     has_errors = any(d.severity is Severity.ERROR for d in assessment.diagnostics)
     return EXIT_PROBLEMS if has_errors else EXIT_OK
+
+
+def _with_year(
+    data: Dataset, rules: RuleSet, args: argparse.Namespace, printer: Printer
+) -> Dataset:
+    """The survey with its year: ``--year``, the survey file's, or the rule set's single
+    year; when none is known and reports are written, warn (``W-REPORT-YEAR``)."""
+    from udcntt.report import rules_year, year_warning
+
+    if data.year is not None:
+        return data
+    year = rules_year(rules)
+    if year is not None:
+        return dataclasses.replace(data, year=year)
+    if args.output:
+        printer.diagnostics([year_warning(args.data)])
+    return data
 
 
 def _find_agency(data: Dataset, key: str) -> str:

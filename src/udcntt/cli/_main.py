@@ -50,7 +50,7 @@ _EPILOG = {
     "  udcntt check --list-extensions",
     "score": "example:\n  udcntt score rules/lam-dong-2017.yaml examples/lam-dong/survey-2017.csv \\\n"
     "      --registry examples/lam-dong/agencies.yaml \\\n"
-    "      --previous examples/lam-dong/survey-2016.csv -o ket-qua-2017.xlsx",
+    "      --previous examples/lam-dong/survey-2016.csv --year 2017 -o ket-qua-2017.xlsx",
     "explain": "example:\n  udcntt explain rules/lam-dong-2017.yaml examples/lam-dong/survey-2017.csv \\\n"
     "      --registry examples/lam-dong/agencies.yaml --agency so_tai_chinh",
     "template": "example:\n  udcntt template rules/lam-dong-2017.yaml -o phieu-khao-sat-2018.xlsx",

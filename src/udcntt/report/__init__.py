@@ -3,7 +3,8 @@
 :func:`write_report` picks the format from the file name: ``.json``, ``.csv``, ``.md``,
 ``.xlsx`` (openpyxl), ``.docx`` (python-docx), ``.html`` (jinja2). :func:`narrative` is the
 press summary in Vietnamese or English; :func:`province_figures` the indicator totals and
-shares it quotes.
+shares it quotes; :func:`methodology` what every published report states of its method
+(year, rule set, legal basis, thresholds, rounding, whether totals add up).
 """
 
 from udcntt.report._csv import CSV_COLUMNS, assessment_to_csv, neutralise
@@ -34,6 +35,14 @@ from udcntt.report._json import (
     load_assessment,
 )
 from udcntt.report._markdown import assessment_to_markdown
+from udcntt.report._method import (
+    Methodology,
+    TotalsCheck,
+    methodology,
+    rules_year,
+    totals_check,
+    year_warning,
+)
 from udcntt.report._narrative import narrative, narrative_paragraphs
 from udcntt.report._views import (
     VIEWS_FORMATS,
@@ -52,8 +61,10 @@ __all__ = [
     "VIEWS_FORMATS",
     "IndicatorAggregate",
     "IndicatorFigure",
+    "Methodology",
     "ProvinceFigures",
     "ShareFigure",
+    "TotalsCheck",
     "TwoViews",
     "ViewRow",
     "assessment_to_csv",
@@ -68,13 +79,17 @@ __all__ = [
     "check_output_folder",
     "is_assessment_file",
     "load_assessment",
+    "methodology",
     "narrative",
     "narrative_paragraphs",
     "neutralise",
     "province_figures",
     "render_report",
+    "rules_year",
+    "totals_check",
     "two_views",
     "write_atomic",
     "write_report",
     "write_two_views",
+    "year_warning",
 ]

@@ -17,6 +17,7 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from udcntt._words import word
+from udcntt.errors import Diagnostic, SourceLocation, msg
 from udcntt.evaluation import Assessment
 from udcntt.report._format import check_lang, fmt_number, round_half_up
 from udcntt.report._tables import block_views, score_places
@@ -31,7 +32,9 @@ __all__ = [
     "methodology",
     "methodology_sheet",
     "rule_facts",
+    "rules_year",
     "totals_check",
+    "year_warning",
 ]
 
 
@@ -270,3 +273,26 @@ def methodology_sheet(book: Book, assessment: Assessment, lang: str) -> None:
         sh.ws.cell(row=row, column=2).alignment = Alignment(wrap_text=True, vertical="top")
         sh.ws.cell(row=row, column=1).alignment = Alignment(vertical="top")
     sh.finish(header_rows=None, freeze=None, fixed={1: 28, 2: 90})
+
+
+def rules_year(rules: Any) -> int | None:
+    """The year a rule set covers when it says so: its ``effective`` period starts and ends
+    in the same calendar year. ``None`` otherwise (a set in force over several years)."""
+    period = getattr(rules, "effective", None)
+    start = getattr(period, "start", None)
+    end = getattr(period, "end", None)
+    if start is not None and end is not None and start.year == end.year:
+        return int(start.year)
+    return None
+
+
+def year_warning(source: str | None) -> Diagnostic:
+    """``W-REPORT-YEAR``, located at the survey: the reports cannot say which year they cover
+    (no ``--year``, no ``year`` in the survey file, a rule set in force over several years).
+    """
+    return Diagnostic(
+        code="W-REPORT-YEAR",
+        message=msg("the survey year is not known: the reports will not say which year they cover"),
+        location=SourceLocation(file=str(source)) if source else None,
+        hint=msg("pass --year YYYY, or put 'year' in the survey file"),
+    )

@@ -1,0 +1,155 @@
+"""Every report states its year and method, and says why totals do not add up when they don't.
+
+Through the CLI as the README's ``score`` example runs it (with ``--year``), for each format.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import udcntt
+from udcntt.cli import main
+from udcntt.report import methodology, rules_year, totals_check
+
+ROOT = Path(__file__).resolve().parents[2]
+LAM_DONG_RULES = ROOT / "rules" / "lam-dong-2017.yaml"
+LAM_DONG_FILES = {
+    "registry": ROOT / "examples" / "lam-dong" / "agencies.yaml",
+    "2016": ROOT / "examples" / "lam-dong" / "survey-2016.csv",
+    "2017": ROOT / "examples" / "lam-dong" / "survey-2017.csv",
+}
+
+pytest.importorskip("openpyxl")
+pytest.importorskip("docx")
+pytest.importorskip("jinja2")
+
+
+def _score(tmp_path: Path, *extra: str, outputs: tuple[str, ...]) -> list[Path]:
+    paths = [tmp_path / name for name in outputs]
+    args = [
+        "score",
+        str(LAM_DONG_RULES),
+        str(LAM_DONG_FILES["2017"]),
+        "--registry",
+        str(LAM_DONG_FILES["registry"]),
+        "--previous",
+        str(LAM_DONG_FILES["2016"]),
+        *extra,
+    ]
+    for p in paths:
+        args += ["-o", str(p)]
+    assert main(args) == 0
+    return paths
+
+
+def _text(path: Path) -> str:
+    """The readable text of a report file (cell values of XLSX, XML text of DOCX parts)."""
+    if path.suffix == ".xlsx":
+        import openpyxl
+
+        wb = openpyxl.load_workbook(path)
+        return "\n".join(
+            str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row
+        )
+    if path.suffix == ".docx":
+        with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as z:
+            return "\n".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml"))
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    tmp = tmp_path_factory.mktemp("method")
+    names = ("r.md", "r.html", "r.docx", "r.xlsx", "r.json")
+    paths = _score(tmp, "--year", "2017", outputs=names)
+    return {p.suffix: _text(p) for p in paths}
+
+
+@pytest.mark.parametrize("fmt", [".md", ".html", ".docx", ".xlsx"])
+def test_every_report_states_year_method_and_thresholds(reports: dict[str, str], fmt: str) -> None:
+    """Year, method heading, legal basis, data source, thresholds, maxima, rounding,
+    reconstructed parts and the rounding note of the totals, in each published format."""
+    text = reports[fmt]
+    for fact in (
+        "năm 2017" if fmt != ".xlsx" else "NĂM 2017",
+        "Phương pháp đánh giá",
+        "Năm đánh giá",
+        "QĐ 688/QĐ-UBND ngày 10/4/2013",
+        "survey-2017.csv",
+        "Tốt: từ 80% điểm tối đa của đơn vị",
+        "Khá: từ 65% điểm tối đa của đơn vị",
+        "Khối các cơ quan, đơn vị khác: 80",
+        "làm tròn đến 2 chữ số thập phân",
+        "Phần được tái dựng",
+        "ở 10/43 đơn vị tổng điểm lệch tối đa 0,01",
+    ):
+        assert fact.casefold() in text.casefold(), (fmt, fact)
+
+
+def test_json_carries_year_and_method(reports: dict[str, str]) -> None:
+    data = json.loads(reports[".json"])
+    assert data["year"] == 2017
+    assert data["methodology"]["legal_basis"][0].startswith("QĐ 688/QĐ-UBND")
+    assert data["methodology"]["rounding_mode"] == "half_up"
+
+
+def test_report_from_results_file_states_the_same_method(tmp_path: Path) -> None:
+    """``udcntt report`` on the results JSON keeps the legal basis and reconstructed note."""
+    (results,) = _score(tmp_path, "--year", "2017", outputs=("r.json",))
+    out = tmp_path / "again.md"
+    assert main(["report", str(results), "-o", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "QĐ 2213/QĐ-UBND" in text
+    assert "Phần được tái dựng" in text
+
+
+def test_no_year_warns_located(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Without --year (and a rule set in force 2014-2017) score warns W-REPORT-YEAR at the
+    survey file, still writes the report, and the report says the year is not known."""
+    (md,) = _score(tmp_path, outputs=("r.md",))
+    err = capsys.readouterr().err
+    assert "W-REPORT-YEAR" in err
+    assert "survey-2017.csv" in err
+    assert "chưa xác định (chạy lại với --year)" in md.read_text(encoding="utf-8")
+
+
+def test_with_year_no_warning(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _score(tmp_path, "--year", "2017", outputs=("r.md",))
+    assert "W-REPORT-YEAR" not in capsys.readouterr().err
+
+
+def test_year_from_a_single_year_rule_set() -> None:
+    """A rule set in force within one calendar year gives its year; several years: none."""
+    rules = udcntt.load_rules(LAM_DONG_RULES)
+    assert rules_year(rules) is None
+    one = rules.model_copy(
+        update={"effective": rules.effective.model_copy(update={"start": date(2017, 1, 1)})}
+    )
+    assert rules_year(one) == 2017
+
+
+def test_totals_check_counts_the_rows_that_do_not_add_up(lam_dong: udcntt.Assessment) -> None:
+    """10 of the 43 published totals differ by 0,01 from the sum of their group points
+    (e.g. Sở TT&TT: 19,77 + 13,56 + 27,38 + 8,00 + 19,40 = 88,11, total 88,10)."""
+    check = totals_check(lam_dong)
+    assert (check.rows, check.differ, check.largest) == (43, 10, Decimal("0.01"))
+    assert not check.adds_up
+    assert lam_dong.by_id("so_thong_tin_truyen_thong").total == Decimal("88.10")
+    assert methodology(lam_dong).totals.note("en") == (
+        "totals are rounded to 2 decimal places from the unrounded group points, so in 10 of "
+        "43 rows the total differs by up to 0.01 from the sum of the rounded group points"
+    )
+
+
+def test_totals_that_add_up_say_so(small: udcntt.Assessment) -> None:
+    check = totals_check(small)
+    assert check.adds_up and check.note("vi") is None
+    lines = dict(methodology(small).lines("en"))
+    assert lines["Totals"] == "each total equals the sum of its published group points"
