@@ -16,6 +16,8 @@ VI_LIMITS: dict[str, str] = {
     "the survey has {count} non-empty cells; the limit is {limit} (max_cells)": "bộ số liệu khảo sát có {count} ô có dữ liệu; giới hạn là {limit} (max_cells)",
     "sheet part '{part}' has {count} cells; the limit is {limit} (max_cells)": "phần trang tính '{part}' có {count} ô; giới hạn là {limit} (max_cells)",
     "if the file is trusted, raise the limit: {option} N on the command line, Limits({field}=N) in the API (reading costs about {cost} per cell)": "nếu tệp đáng tin cậy, hãy nâng giới hạn: {option} N trên dòng lệnh, Limits({field}=N) trong API (việc đọc tốn khoảng {cost} cho mỗi ô)",
+    "delete the rows and cells below the data, or raise the limit: --max-rows N on the command line, Limits(max_rows=N) in the API": "hãy xóa các dòng và ô phía dưới vùng số liệu, hoặc nâng giới hạn: --max-rows N trên dòng lệnh, Limits(max_rows=N) trong API",
+    "delete the unused rows and columns, or raise the limit: --max-cells N on the command line, Limits(max_cells=N) in the API": "hãy xóa các dòng và cột không dùng, hoặc nâng giới hạn: --max-cells N trên dòng lệnh, Limits(max_cells=N) trong API",
     "cannot write '{path}': the folder '{folder}' is not writable ({reason})": "không ghi được '{path}': không có quyền ghi vào thư mục '{folder}' ({reason})",
     "choose a folder you can write to": "hãy chọn một thư mục có quyền ghi",
 }

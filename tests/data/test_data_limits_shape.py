@@ -96,3 +96,27 @@ def test_xlsx_cells_counted_from_the_sheet_xml(tmp_path: Path, rules: RuleSet) -
     assert "sheet part 'xl/worksheets/sheet1.xml' has 124 cells" in diagnostic.message
     assert "--max-cells" in str(diagnostic.hint)
     assert len(read_survey(path, rules, limits=Limits(max_cells=124)).agencies) == 30
+
+
+def test_xlsx_rows_refused_from_the_references_with_the_option(
+    tmp_path: Path, rules: RuleSet
+) -> None:
+    header = xml_row(1, [("A", "id"), ("B", "name"), ("C", "block")])
+    rows = "".join(
+        xml_row(r, [("A", f"a{r}"), ("B", "x"), ("C", "so_nganh")]) for r in range(2, 13)
+    )
+    path = hand_xlsx(tmp_path / "s.xlsx", header + rows)
+    with pytest.raises(DataError) as info:
+        read_survey(path, rules, limits=Limits(max_rows=5))
+    diagnostic = info.value.diagnostics[0]
+    assert diagnostic.code == "E-DATA-LIMIT" and "beyond row 5" in diagnostic.message
+    assert "--max-rows" in str(diagnostic.hint)
+
+
+def test_json_records_counted_before_values_with_the_option(tmp_path: Path, rules: RuleSet) -> None:
+    records = ",".join(f'{{"id": "a{i}", "block": "so_nganh", "values": {{}}}}' for i in range(8))
+    path = write(tmp_path / "s.json", f'{{"agencies": [{records}]}}')
+    with pytest.raises(DataError) as info:
+        read_survey(path, rules, limits=Limits(max_rows=5))
+    assert info.value.code == "E-DATA-LIMIT"
+    assert "--max-rows" in str(info.value.diagnostics[0].hint)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from udcntt.data._limits import Limits
+from udcntt.data._limits import Limits, limit_hint
 from udcntt.data._table import Cell, RawValue, Row, Table, fatal
 from udcntt.errors import Diagnostic, SourceLocation, msg
 
@@ -93,6 +93,7 @@ def records_to_table(
             "E-DATA-LIMIT",
             msg("more than {limit} records", limit=format(limits.max_rows, ",")),
             locate(root),
+            limit_hint("max_rows"),
         )
     columns: dict[str, int] = {}
 

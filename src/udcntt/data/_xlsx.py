@@ -215,7 +215,10 @@ def _bound(
                 limit=format(limits.max_rows, ","),
             ),
             replace(loc, cell_column=column_letter(last) if last else None),
-            msg("delete the rows and cells below the data, or raise Limits.max_rows"),
+            msg(
+                "delete the rows and cells below the data, or raise the limit: --max-rows N "
+                "on the command line, Limits(max_rows=N) in the API"
+            ),
         )
     if last > limits.max_columns:
         col = column_letter(last)
@@ -238,7 +241,10 @@ def _bound(
                 limit=format(limits.max_cells, ","),
             ),
             loc,
-            msg("delete the unused rows and columns, or raise Limits.max_cells"),
+            msg(
+                "delete the unused rows and columns, or raise the limit: --max-cells N on "
+                "the command line, Limits(max_cells=N) in the API"
+            ),
         )
 
 

@@ -355,7 +355,9 @@ def _far_refs(body: bytes, name: str, limits: Limits, loc: SourceLocation) -> No
             columns=f"{limits.max_columns:,}",
         ),
         replace(loc, row=int(row) if row else None, cell_column=col or None),
-        msg(
+        limit_hint("max_rows")
+        if row and int(row) > limits.max_rows
+        else msg(
             "delete the stray cells far below or to the right of the data, or raise "
             "Limits.max_rows / Limits.max_columns"
         ),
