@@ -13,4 +13,6 @@ __all__ = ["VI_REPORT"]
 VI_REPORT: dict[str, str] = {
     "the survey year is not known: the reports will not say which year they cover": "chưa biết năm của số liệu khảo sát: báo cáo sẽ không ghi rõ năm đánh giá",
     "pass --year YYYY, or put 'year' in the survey file": "hãy thêm --year YYYY, hoặc ghi 'year' trong tệp số liệu khảo sát",
+    "unknown CSV style '{style}'": "không có kiểu CSV '{style}'",
+    "use one of: {styles}": "hãy dùng một trong các kiểu: {styles}",
 }

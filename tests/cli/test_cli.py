@@ -135,7 +135,9 @@ def test_score_writes_csv_and_json(tmp_path: Path) -> None:
         str(out_json),
     )
     assert proc.returncode == 0, proc.stderr
-    with out_csv.open(encoding="utf-8") as f:
+    # The CSV starts with a byte-order mark (Excel style, the default): utf-8-sig reads it.
+    assert out_csv.read_bytes().startswith(b"\xef\xbb\xbf")
+    with out_csv.open(encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
     assert len(rows) == 43
     assert {"agency_id", "name", "block", "total", "tier", "rank", "rank_change"} <= set(rows[0])
@@ -324,7 +326,7 @@ def test_lenient_scores_the_valid_agencies_and_lists_the_rest(tmp_path: Path) ->
     )
     assert proc.returncode == EXIT_PROBLEMS
     assert "so_tai_chinh" in proc.stderr
-    with out.open(encoding="utf-8") as f:
+    with out.open(encoding="utf-8-sig") as f:  # the default CSV style has a BOM
         rows = list(csv.DictReader(f))
     assert len(rows) == 42
     assert "so_tai_chinh" not in {r["agency_id"] for r in rows}

@@ -55,7 +55,8 @@ def test_write_each_format(small: udcntt.Assessment, tmp_path: Path, ext: str) -
         assert load_assessment(path).by_id("stc").total == small.by_id("stc").total
         assert json.loads(data)["schema"] == "udcntt-assessment"
     elif ext == ".csv":
-        assert data.decode("utf-8").startswith("agency_id,name,block,total")
+        # Excel style by default: a byte-order mark first.
+        assert data.decode("utf-8").startswith("\ufeffagency_id,name,block,total")
     elif ext == ".md":
         assert data.decode("utf-8").startswith("# Kết quả")
     elif ext == ".xlsx":

@@ -73,8 +73,11 @@ def survey_limits(args: argparse.Namespace) -> Limits | None:
     return dataclasses.replace(DEFAULT_LIMITS, **raised) if raised else None
 
 
-def write_outputs(assessment: Assessment, outputs: list[str], printer: Printer) -> None:
-    """Write the assessment in each requested format (chosen by extension).
+def write_outputs(
+    assessment: Assessment, outputs: list[str], printer: Printer, *, csv_style: str = "excel"
+) -> None:
+    """Write the assessment in each requested format (chosen by extension; ``.csv`` in
+    ``csv_style``).
 
     Each file is written to a temporary file next to it and renamed into place.
     """
@@ -82,7 +85,7 @@ def write_outputs(assessment: Assessment, outputs: list[str], printer: Printer) 
 
     for out in outputs:
         path = Path(out)
-        write_report(assessment, path, lang=printer.lang)
+        write_report(assessment, path, lang=printer.lang, csv_style=csv_style)
         printer.note(printer.t("wrote", path=path))
 
 
@@ -287,7 +290,7 @@ def cmd_score(args: argparse.Namespace, printer: Printer) -> int:
     elif not args.output:
         _summary(assessment, printer)
     if args.output:
-        write_outputs(assessment, args.output, printer)
+        write_outputs(assessment, args.output, printer, csv_style=args.csv_style)
     has_errors = any(d.severity is Severity.ERROR for d in assessment.diagnostics)
     return EXIT_PROBLEMS if has_errors else EXIT_OK
 
@@ -371,7 +374,7 @@ def cmd_report(args: argparse.Namespace, printer: Printer) -> int:
     printer.diagnostics(assessment.diagnostics)
     if not assessment.results:
         return _nothing_scored(printer, args.format, args.results, read=True)
-    write_outputs(assessment, args.output, printer)
+    write_outputs(assessment, args.output, printer, csv_style=args.csv_style)
     has_errors = any(d.severity is Severity.ERROR for d in assessment.diagnostics)
     return EXIT_PROBLEMS if has_errors else EXIT_OK
 

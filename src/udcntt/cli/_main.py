@@ -143,6 +143,17 @@ def _positive(text: str) -> int:
     return value
 
 
+def _add_csv_style(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--csv-style",
+        choices=("excel", "vi", "plain"),
+        default="excel",
+        help="style of .csv outputs: excel (default: UTF-8 with BOM, values rounded as "
+        "published), vi (also Vietnamese headers, decimal comma, ';' separator), plain (the "
+        "machine form: no BOM, values as scored)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (also used to generate the CLI reference in the docs)."""
     parser = argparse.ArgumentParser(
@@ -240,6 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         help="output file; format by extension: .json .csv .md .xlsx .docx .html (repeatable)",
     )
+    _add_csv_style(p)
 
     p = command("explain", "show how an agency's points were reached")
     p.add_argument("rules", metavar="RULES", help="rule file (YAML)")
@@ -257,6 +269,7 @@ def build_parser() -> argparse.ArgumentParser:
         "results", metavar="RESULTS.json", help="results written by 'udcntt score -o x.json'"
     )
     p.add_argument("-o", "--output", required=True, action="append", metavar="OUT")
+    _add_csv_style(p)
 
     p = command("schema", "print the JSON Schema of rule files (for editors) or of results")
     p.add_argument("--assessment", action="store_true", help="schema of the results JSON instead")

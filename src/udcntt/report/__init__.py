@@ -7,7 +7,7 @@ shares it quotes; :func:`methodology` what every published report states of its 
 (year, rule set, legal basis, thresholds, rounding, whether totals add up).
 """
 
-from udcntt.report._csv import CSV_COLUMNS, assessment_to_csv, neutralise
+from udcntt.report._csv import CSV_COLUMNS, CSV_STYLES, assessment_to_csv, neutralise
 from udcntt.report._dispatch import (
     REPORT_FORMATS,
     atomic_output,
@@ -57,6 +57,7 @@ __all__ = [
     "ASSESSMENT_SCHEMA",
     "ASSESSMENT_SCHEMA_VERSION",
     "CSV_COLUMNS",
+    "CSV_STYLES",
     "REPORT_FORMATS",
     "VIEWS_FORMATS",
     "IndicatorAggregate",

@@ -23,6 +23,7 @@ from pathlib import Path
 from udcntt._writers import WriterSpec, lookup_writer, register_writer, run_writer, writer_suffixes
 from udcntt.errors import UsageError, msg
 from udcntt.evaluation import Assessment
+from udcntt.report._csv import check_csv_style
 from udcntt.report._format import check_lang
 
 __all__ = [
@@ -61,10 +62,19 @@ def _json(assessment: Assessment, lang: str) -> bytes:
     return assessment_to_json(assessment).encode("utf-8")
 
 
-def _csv(assessment: Assessment, lang: str) -> bytes:
+def _csv(assessment: Assessment, lang: str, style: str = "excel") -> bytes:
     from udcntt.report._csv import assessment_to_csv
 
-    return assessment_to_csv(assessment).encode("utf-8")
+    return assessment_to_csv(assessment, style=style).encode("utf-8")
+
+
+def _chunks(
+    spec: WriterSpec, assessment: Assessment, lang: str, target: object, csv_style: str
+) -> Iterable[bytes]:
+    """The writer's output; the built-in CSV writer in ``csv_style``."""
+    if spec.builtin and spec.suffix == ".csv":
+        return [_csv(assessment, lang, csv_style)]
+    return run_writer(spec, assessment, lang, target)
 
 
 def _md(assessment: Assessment, lang: str) -> bytes:
@@ -113,21 +123,26 @@ for _suffix, _impl, _doc, _binary in (
     )
 
 
-def render_report(assessment: Assessment, fmt: str, *, lang: str = "vi") -> bytes:
-    """The bytes of the report in format ``fmt`` (an extension such as ``".xlsx"``).
+def render_report(
+    assessment: Assessment, fmt: str, *, lang: str = "vi", csv_style: str = "excel"
+) -> bytes:
+    """The bytes of the report in format ``fmt`` (an extension such as ``".xlsx"``);
+    ``csv_style`` is the style of ``.csv`` (``excel``, ``vi`` or ``plain``, see
+    :func:`~udcntt.report.assessment_to_csv`).
 
     Plugin writers (``udcntt.writers`` entry points, or :func:`udcntt.extend.register_writer`)
     are used for their suffixes like the built-in ones.
 
     Raises:
-        UsageError: ``E-USAGE`` for an unknown format or language, or when the format's
-            optional dependency is not installed.
+        UsageError: ``E-USAGE`` for an unknown format, language or CSV style, or when the
+            format's optional dependency is not installed.
         ExtensionError: ``E-EXTENSION`` when the format's plugin cannot be loaded;
             ``E-WRITER-EXTENSION`` when a plugin writer fails or returns something other
             than bytes.
     """
     check_lang(lang)
-    return b"".join(run_writer(_writer(fmt), assessment, lang, fmt))
+    check_csv_style(csv_style)
+    return b"".join(_chunks(_writer(fmt), assessment, lang, fmt, csv_style))
 
 
 def _writer(fmt: str) -> WriterSpec:
@@ -234,8 +249,11 @@ def write_atomic(path: str | Path, data: bytes | Iterable[bytes]) -> None:
             handle.write(chunk)
 
 
-def write_report(assessment: Assessment, path: Path, *, lang: str = "vi") -> None:
-    """Write ``assessment`` to ``path`` in the format its extension names.
+def write_report(
+    assessment: Assessment, path: Path, *, lang: str = "vi", csv_style: str = "excel"
+) -> None:
+    """Write ``assessment`` to ``path`` in the format its extension names (``.csv`` in
+    ``csv_style``: ``excel`` with a byte-order mark by default, ``vi`` or ``plain``).
 
     ``.json`` (with traces and receipt), ``.csv``, ``.md``, ``.xlsx``, ``.docx``, ``.html``,
     and any suffix a plugin writer is registered or installed for. The file is written to a
@@ -243,8 +261,8 @@ def write_report(assessment: Assessment, path: Path, *, lang: str = "vi") -> Non
     no partial file and the previous file, if any, unchanged.
 
     Raises:
-        UsageError: ``E-USAGE`` for an unknown extension or language, or a missing optional
-            dependency; ``E-IO`` when the file cannot be written.
+        UsageError: ``E-USAGE`` for an unknown extension, language or CSV style, or a
+            missing optional dependency; ``E-IO`` when the file cannot be written.
         ExtensionError: ``E-EXTENSION`` when the suffix's plugin cannot be loaded;
             ``E-WRITER-EXTENSION`` when a plugin writer raises or returns something other
             than bytes or an iterable of bytes (the message names plugin and file).
@@ -260,4 +278,5 @@ def write_report(assessment: Assessment, path: Path, *, lang: str = "vi") -> Non
         )
     check_output_folder(target)
     check_lang(lang)
-    write_atomic(target, run_writer(_writer(target.suffix), assessment, lang, target))
+    check_csv_style(csv_style)
+    write_atomic(target, _chunks(_writer(target.suffix), assessment, lang, target, csv_style))
