@@ -153,3 +153,22 @@ def test_totals_that_add_up_say_so(small: udcntt.Assessment) -> None:
     assert check.adds_up and check.note("vi") is None
     lines = dict(methodology(small).lines("en"))
     assert lines["Totals"] == "each total equals the sum of its published group points"
+
+
+def test_reconstructed_criteria_are_named_without_a_top_level_text(tmp_path: Path) -> None:
+    """A rule set that marks criteria ``reconstructed: true`` but has no ``reconstructed:``
+    text still says so, naming them."""
+    from tests.report.conftest import SMALL_2017, SMALL_RULES
+
+    text = SMALL_RULES.read_text(encoding="utf-8")
+    assert "reconstructed" not in text
+    marked = tmp_path / "small.yaml"
+    marked.write_text(
+        text.replace("  - id: ha_tang\n", "  - id: ha_tang\n    reconstructed: true\n", 1),
+        encoding="utf-8",
+    )
+    data = udcntt.Dataset.from_records(SMALL_2017, year=2017)
+    plain = dict(methodology(udcntt.evaluate(udcntt.load_rules(SMALL_RULES), data)).lines("en"))
+    assert "Reconstructed parts" not in plain
+    lines = dict(methodology(udcntt.evaluate(udcntt.load_rules(marked), data)).lines("en"))
+    assert lines["Reconstructed parts"] == "ha_tang"

@@ -211,8 +211,21 @@ def rule_facts(assessment: Assessment) -> dict[str, Any] | None:
         "rounding_mode": str(rules.rounding.mode.value),
         "reconstructed": " ".join(str(rules.reconstructed).split())
         if rules.reconstructed
-        else None,
+        else _reconstructed_criteria(rules.criteria),
     }
+
+
+def _reconstructed_criteria(criteria: Any) -> str | None:
+    """The criteria marked ``reconstructed: true`` (ids), when the rule set has no
+    ``reconstructed:`` text of its own."""
+    found: list[str] = []
+    stack = list(criteria)
+    while stack:
+        c = stack.pop(0)
+        if getattr(c, "reconstructed", False):
+            found.append(str(c.id))
+        stack.extend(getattr(c, "children", None) or ())
+    return ", ".join(found) if found else None
 
 
 def attach_rule_facts(assessment: Assessment, facts: dict[str, Any]) -> None:
