@@ -9,6 +9,52 @@ from __future__ import annotations
 __all__ = ["ANALYSIS_WORDS"]
 
 ANALYSIS_WORDS: dict[str, dict[str, str]] = {
+    "analysis.decimal_mark": {"vi": ",", "en": "."},
+    # What an uncertain input is, as the narrative names it ({target}: a criterion's label).
+    "analysis.factor.exclude": {
+        "vi": "việc bỏ tiêu chí “{target}”",
+        "en": "leaving out “{target}”",
+    },
+    "analysis.factor.points_uniform": {
+        "vi": "điểm của “{target}”",
+        "en": "the points of “{target}”",
+    },
+    "analysis.factor.points_alternatives": {
+        "vi": "phương án điểm của “{target}”",
+        "en": "the points chosen for “{target}”",
+    },
+    "analysis.factor.weights_dirichlet": {
+        "vi": "trọng số các tiêu chí con của “{target}”",
+        "en": "the weights within “{target}”",
+    },
+    "analysis.factor.weights_alternatives": {
+        "vi": "phương án trọng số của “{target}”",
+        "en": "the weights chosen for “{target}”",
+    },
+    "analysis.factor.normalisation": {
+        "vi": "cách chuẩn hóa “{target}”",
+        "en": "the normalisation of “{target}”",
+    },
+    "analysis.factor.aggregation": {
+        "vi": "cách tổng hợp “{target}”",
+        "en": "the aggregation of “{target}”",
+    },
+    "analysis.factor.tier_uniform": {
+        "vi": "ngưỡng xếp loại “{target}”",
+        "en": "the threshold of tier “{target}”",
+    },
+    "analysis.factor.tier_alternatives": {
+        "vi": "ngưỡng xếp loại “{target}”",
+        "en": "the threshold of tier “{target}”",
+    },
+    "analysis.factor.imputation": {
+        "vi": "cách ước tính số liệu thiếu của “{target}”",
+        "en": "the imputation of “{target}”",
+    },
+    "analysis.factor.noise": {
+        "vi": "sai số tự đánh giá của “{target}”",
+        "en": "the self-reporting noise of “{target}”",
+    },
     "analysis.say.overlap": {
         "vi": "Trong {block}, hạng {first} đến {last} không phân biệt được: khoảng tin cậy 5–95 % chồng lấn.",
         "en": "In {block}, ranks {first} to {last} cannot be told apart: their 5–95 % intervals overlap.",

@@ -21,8 +21,14 @@ __all__ = ["narrative"]
 CONFIDENT = 0.9
 
 
-def _pct(p: float) -> str:
-    return f"{round(p * 100, 1):g}"
+def _number(value: float, places: int, lang: str) -> str:
+    """``value`` to ``places`` decimals, with the language's decimal mark (0,14 in vi)."""
+    return f"{value:.{places}f}".replace(".", word("analysis.decimal_mark", lang))
+
+
+def _pct(p: float, lang: str) -> str:
+    text = f"{round(p * 100, 1):g}"  # 84 or 81.5, as before
+    return text.replace(".", word("analysis.decimal_mark", lang))
 
 
 def narrative(result: AnalysisResult, lang: str = "vi") -> list[str]:
@@ -67,7 +73,12 @@ def narrative(result: AnalysisResult, lang: str = "vi") -> list[str]:
         p = i.tier_probability.get(i.tier, 1.0)
         if p < CONFIDENT:
             out.append(
-                say("tier", agency=names[i.agency], tier=tiers.get(i.tier, i.tier), p=_pct(p))
+                say(
+                    "tier",
+                    agency=names[i.agency],
+                    tier=tiers.get(i.tier, i.tier),
+                    p=_pct(p, lang),
+                )
             )
         if i.same_sign is not None and i.rank_change and i.same_sign < CONFIDENT:
             out.append(
@@ -75,11 +86,12 @@ def narrative(result: AnalysisResult, lang: str = "vi") -> list[str]:
                     "change",
                     agency=names[i.agency],
                     change=f"{i.rank_change:+d}",
-                    p=_pct(i.same_sign),
+                    p=_pct(i.same_sign, lang),
                 )
             )
     if result.spec.factors:
-        out.append(say("shift", draws=result.draws, shift=f"{result.mean_rank_shift:.2f}"))
+        shift = _number(result.mean_rank_shift, 2, lang)
+        out.append(say("shift", draws=result.draws, shift=shift))
     for audit in result.coherence:
         label = assessment.block_labels[audit.block]
         for flag in ("negative_with_group", "dominates_total"):
@@ -89,5 +101,25 @@ def narrative(result: AnalysisResult, lang: str = "vi") -> list[str]:
     if result.sobol:
         top = max(result.sobol, key=lambda s: (s.total, s.name))
         if top.total > 0:
-            out.append(say("sobol", factor=top.name, total=f"{top.total:.2f}"))
+            factor = _factor_text(result, top.name, lang)
+            out.append(say("sobol", factor=factor, total=_number(top.total, 2, lang)))
     return out
+
+
+def _factor_text(result: AnalysisResult, name: str, lang: str) -> str:
+    """An uncertain input as a reader says it ("leaving out “Băng thông”"), not its id."""
+    factor = next((f for f in result.spec.factors if f.name == name), None)
+    if factor is None:
+        kind, _, target = name.partition(":")
+    else:
+        kind, target = factor.kind, factor.target
+    labels = {
+        info.id: info.label for infos in result.assessment.criteria_tree.values() for info in infos
+    }
+    labels |= dict(result.assessment.tier_labels)
+    shown = labels.get(target, target)
+    key = f"analysis.factor.{kind}"
+    try:
+        return word(key, lang, target=shown)
+    except KeyError:
+        return name
