@@ -269,7 +269,7 @@ def test_same_inputs_give_byte_identical_json() -> None:
 
 def test_csv_has_the_required_columns() -> None:
     """CSV output: agency_id, name, block, total, tier, rank, rank_change at least."""
-    text = assessment_to_csv(udcntt.evaluate(rules(), data(("p", "so", FULL))))
+    text = assessment_to_csv(udcntt.evaluate(rules(), data(("p", "so", FULL))), style="plain")
     header = next(csv.reader([text.splitlines()[0]]))
     for col in ("agency_id", "name", "block", "total", "tier", "rank", "rank_change"):
         assert col in header

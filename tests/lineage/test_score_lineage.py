@@ -122,7 +122,7 @@ def test_every_rank_change_has_a_label_in_every_format(
         {"id": "a", "share": "1"},
         {"id": "b", "share": "1"},
     ]
-    with (out / "r.csv").open(encoding="utf-8") as f:
+    with (out / "r.csv").open(encoding="utf-8-sig") as f:  # CSV has a BOM by default
         rows = {r["agency_id"]: r for r in csv.DictReader(f)}
     assert rows["ab"]["comparability"] == "derived:mean" and rows["f"]["comparability"] == "new"
     md = (out / "r.md").read_text(encoding="utf-8")
@@ -142,7 +142,7 @@ def test_every_rank_change_has_a_label_in_every_format(
         assert "(so với giá trị năm trước suy ra: trung bình các đơn vị tiền thân)" in md
     # The JSON reads back with its labels.
     assert main(["report", str(out / "r.json"), "-o", str(out / "again.csv")]) == 0
-    with (out / "again.csv").open(encoding="utf-8") as f:
+    with (out / "again.csv").open(encoding="utf-8-sig") as f:
         assert {r["agency_id"]: r["comparability"] for r in csv.DictReader(f)} == labels
 
 

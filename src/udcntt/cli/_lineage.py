@@ -351,7 +351,7 @@ def score_across(
         if view == "both" and new is not None:
             _write_both(old, new, out, printer)
         else:
-            write_outputs(shown, [out], printer)
+            write_outputs(shown, [out], printer, csv_style=args.csv_style)
     has_errors = any(d.severity is Severity.ERROR for d in old.diagnostics)
     return 1 if has_errors else 0
 

@@ -17,7 +17,7 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from udcntt._words import word
-from udcntt.errors import Diagnostic, SourceLocation, msg
+from udcntt.errors import Diagnostic, Severity, SourceLocation, msg
 from udcntt.evaluation import Assessment
 from udcntt.report._format import check_lang, fmt_number, round_half_up
 from udcntt.report._tables import block_views, score_places
@@ -305,6 +305,7 @@ def year_warning(source: str | None) -> Diagnostic:
     """
     return Diagnostic(
         code="W-REPORT-YEAR",
+        severity=Severity.WARNING,
         message=msg("the survey year is not known: the reports will not say which year they cover"),
         location=SourceLocation(file=str(source)) if source else None,
         hint=msg("pass --year YYYY, or put 'year' in the survey file"),
