@@ -252,6 +252,7 @@ def main() -> None:
                 command += ["--child", str(folder / f"survey-{n}.csv"), str(n), ",".join(todo)]
                 done = subprocess.run(command, capture_output=True, text=True, check=True)
                 for line in done.stdout.splitlines():
+                    print(f"  N={n} {line}", file=sys.stderr, flush=True)
                     name, seconds, mb = line.split()
                     cpu[(n, name)].append(float(seconds))
                     peak[(n, name)] = max(peak.get((n, name), 0.0), float(mb))
