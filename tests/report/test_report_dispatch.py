@@ -128,7 +128,9 @@ def test_a_write_that_fails_half_way_leaves_the_old_file(
         yield before[: len(before) // 2]
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setitem(_writers.WRITERS.table, ext, replace(_writers.WRITERS.table[ext], impl=broken))
+    monkeypatch.setitem(
+        _writers.WRITERS.table, ext, replace(_writers.WRITERS.table[ext], impl=broken)
+    )
     with pytest.raises(UsageError) as info:
         write_report(small, path)
     assert info.value.code == "E-IO"
@@ -146,7 +148,9 @@ def test_a_failing_render_leaves_no_file(
         yield b"<!DOCTYPE html>"
         raise RuntimeError("template bug")
 
-    monkeypatch.setitem(_writers.WRITERS.table, ".html", replace(_writers.WRITERS.table[".html"], impl=broken))
+    monkeypatch.setitem(
+        _writers.WRITERS.table, ".html", replace(_writers.WRITERS.table[".html"], impl=broken)
+    )
     with pytest.raises(RuntimeError):
         write_report(small, tmp_path / "a.html")
     assert list(tmp_path.iterdir()) == []
