@@ -250,7 +250,9 @@ def main() -> None:
                         todo.append(s)
                 command = [sys.executable, __file__, "--seed", str(rng.randrange(1 << 30))]
                 command += ["--child", str(folder / f"survey-{n}.csv"), str(n), ",".join(todo)]
-                done = subprocess.run(command, capture_output=True, text=True, check=True)
+                done = subprocess.run(command, capture_output=True, text=True, check=False)
+                if done.returncode:  # keep the steps it finished; say which one failed
+                    print(f"  N={n}: a step failed:\n{done.stderr[-2000:]}", file=sys.stderr)
                 for line in done.stdout.splitlines():
                     print(f"  N={n} {line}", file=sys.stderr, flush=True)
                     name, seconds, mb = line.split()
