@@ -1688,7 +1688,7 @@ LIMITS_VI: dict[str, str] = {
     "Limits.max_field_chars": "Số ký tự của một ô.",
     "Limits.max_rows": "Số dòng của một bảng; kiểm tra theo hình dạng tệp trước khi đọc giá trị. Nâng bằng `--max-rows N`; mỗi dòng của bộ số liệu 50 cột tốn khoảng 50 lần chi phí mỗi ô nêu dưới đây.",
     "Limits.max_columns": "Số cột của một bảng.",
-    "Limits.max_cells": "Số ô có dữ liệu của một tệp (của một trang tính, kể cả ô trống có định dạng); kiểm tra trước khi đọc giá trị. Nâng bằng `--max-cells N`; việc đọc tốn khoảng 0,5 KB bộ nhớ và 20 µs CPU cho mỗi ô.",
+    "Limits.max_cells": "Số ô có dữ liệu của một tệp (của một trang tính, kể cả ô trống có định dạng); kiểm tra trước khi đọc giá trị. Nâng bằng `--max-cells N`; việc đọc tốn khoảng 0,5 KB bộ nhớ và 10 µs CPU cho mỗi ô.",
     "Limits.max_depth": "Độ lồng của tài liệu JSON / YAML.",
     "Limits.max_zip_entries": "Số thành phần của tệp XLSX (một tệp nén zip).",
     "Limits.max_uncompressed_bytes": "Tổng kích thước giải nén của tệp XLSX.",

@@ -122,14 +122,14 @@ def _add_data_options(p: argparse.ArgumentParser) -> None:
         type=_positive,
         metavar="N",
         help="read surveys of up to N rows (default 100,000); each row of a 50-column survey "
-        "costs about 25 KB of memory and 1 ms of CPU to read",
+        "costs about 25 KB of memory and 0.5 ms of CPU to read",
     )
     p.add_argument(
         "--max-cells",
         type=_positive,
         metavar="N",
         help="read surveys of up to N non-empty cells (default 1,000,000); each cell costs "
-        "about 0.5 KB of memory and 20 µs of CPU to read",
+        "about 0.5 KB of memory and 10 µs of CPU to read",
     )
 
 

@@ -46,7 +46,7 @@ class Limits:
         max_columns: columns of one table.
         max_cells: non-empty cells of one file (of one worksheet, empty formatted cells
             included); checked before any value is read. Raise with ``--max-cells N``;
-            reading costs about 0.5 KB of memory and 20 µs of CPU per cell.
+            reading costs about 0.5 KB of memory and 10 µs of CPU per cell.
         max_depth: nesting of JSON / YAML documents.
         max_zip_entries: parts of an XLSX archive.
         max_uncompressed_bytes: total uncompressed size of an XLSX archive.
@@ -70,7 +70,7 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 #: What reading one survey cell costs (``benchmarks/end_to_end.py``), stated in the hints.
-READ_COST = "0.5 KB of memory and 20 µs of CPU"
+READ_COST = "0.5 KB of memory and 10 µs of CPU"
 
 # The CLI option that raises each limit checked on a file's shape.
 _OPTIONS = {"max_rows": "--max-rows", "max_cells": "--max-cells"}
