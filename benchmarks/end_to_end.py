@@ -239,6 +239,9 @@ def main() -> None:
         for r in range(args.rounds):
             order = sizes[:]
             rng.shuffle(order)
+            if r == 0:  # the smallest first once, so that --budget has figures to project
+                order.remove(sizes[0])
+                order.insert(0, sizes[0])
             for n in order:
                 todo = []
                 for s in steps:
