@@ -19,9 +19,9 @@ from collections.abc import Mapping
 
 from udcntt._messages_analysis import VI_ANALYSIS
 from udcntt._messages_data import VI_DATA
+from udcntt._messages_limits import VI_LIMITS
 from udcntt._messages_lineage import VI_LINEAGE
 from udcntt._messages_report import VI_REPORT
-from udcntt._messages_limits import VI_LIMITS
 from udcntt._messages_rules import VI_RULES
 
 __all__ = ["VI", "translate"]

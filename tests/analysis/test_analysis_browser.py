@@ -7,64 +7,17 @@ check, a screenshot under tests/artifacts/ for a person to look at.
 
 from __future__ import annotations
 
-import re
-import shutil
-import subprocess
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from tests.analysis.conftest import ANALYSIS_2018
 
+from browser import chromium_or_skip, console_lines, dom, run
 from udcntt.analysis import analyse, load_analysis, write_analysis
 from udcntt.data import Dataset
 from udcntt.model import RuleSet
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--hide-scrollbars",
-    "--enable-logging=stderr",
-    "--v=0",
-    "--host-resolver-rules=MAP * ~NOTFOUND",
-)
-_CONSOLE = re.compile(r"CONSOLE|Uncaught|Failed to load resource", re.IGNORECASE)
-
-
-class _Elements(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, dict(attrs)))
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
-
-
-def _run(tmp: Path, url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    if CHROMIUM is None:
-        pytest.skip("headless Chromium is not installed (Debian: apt-get install -y chromium)")
-    profile = tmp / "profile"
-    profile.mkdir(exist_ok=True)
-    return subprocess.run(
-        [CHROMIUM, *_FLAGS, f"--user-data-dir={profile}", *args, url],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
 
 
 def test_analysis_page_in_chromium(
@@ -75,11 +28,8 @@ def test_analysis_page_in_chromium(
     result = analyse(rules_2018, survey_2018, analysis=spec, draws=200)
     page = artifacts / "analysis-lam-dong-2018.html"
     write_analysis(result, page, lang="vi")
-    done = _run(tmp_path, page.as_uri(), "--dump-dom", "--window-size=1280,2000")
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert [line for line in done.stderr.splitlines() if _CONSOLE.search(line)] == []
-    parsed = _Elements()
-    parsed.feed(done.stdout)
+    parsed, log = dom(chromium_or_skip(), tmp_path, page, "--window-size=1280,2000")
+    assert console_lines(log) == []
     charts = [a for t, a in parsed.tags if t == "svg"]
     assert len(charts) == 5  # two blocks of intervals, Sobol bars, two heatmaps
     assert all(a.get("role") == "img" and a.get("aria-labelledby") for a in charts)
@@ -91,7 +41,13 @@ def test_analysis_page_in_chromium(
     assert "không phân biệt được" in text
     shot = artifacts / "analysis-lam-dong-2018.png"
     shot.unlink(missing_ok=True)
-    done = _run(tmp_path, page.as_uri(), f"--screenshot={shot}", "--window-size=1280,2400")
+    done = run(
+        chromium_or_skip(),
+        tmp_path,
+        page.as_uri(),
+        f"--screenshot={shot}",
+        "--window-size=1280,2400",
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert shot.stat().st_size > 30_000

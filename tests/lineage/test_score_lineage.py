@@ -404,39 +404,23 @@ def test_both_views_side_by_side_in_html_xlsx_and_markdown(
 def test_both_views_section_in_chromium(files: dict[str, Path], tmp_path: Path) -> None:
     """The side-by-side section as a reader's browser renders it: the merged unit's cells
     span its predecessors' lines, the console is clean; screenshot saved."""
-    import shutil
-    import subprocess
+    from browser import chromium_or_skip, console_lines, run
 
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
-        pytest.skip("headless Chromium is not installed")
+    chromium = chromium_or_skip()
     page = files["dir"] / "v.html"
     assert _both(files, page) == 0
     artifacts = ROOT / "tests" / "artifacts"
     artifacts.mkdir(exist_ok=True)
     shot = artifacts / "report-two-views.png"
     shot.unlink(missing_ok=True)
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars"]
-    common = [*flags, f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,3000"]
-    done = subprocess.run(
-        [chromium, *common, "--enable-logging=stderr", "--dump-dom", page.as_uri()],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
+    done = run(chromium, tmp_path, page.as_uri(), "--dump-dom", "--window-size=1280,3000")
     assert done.returncode == 0, done.stderr[-2000:]
-    assert not [line for line in done.stderr.splitlines() if "Uncaught" in line]
+    assert console_lines(done.stderr) == []
     rows = _html_rows(done.stdout)
     units = [row for row in rows[1:] if len(row) == 8]  # rows[0]: the headings
     assert sorted(row[1] for row in units) == ["Tỉnh AB", "Tỉnh C mới", "Tỉnh D", "Tỉnh E"]
     assert [row[0] for row in units] == ["1", "2", "3", "4"]
     ab = next(i for i, row in enumerate(rows) if len(row) == 8 and row[1] == "Tỉnh AB")
     assert len(rows[ab + 1]) == 3  # the second predecessor's line: rank, name, total
-    subprocess.run(
-        [chromium, *common, f"--screenshot={shot}", page.as_uri()],
-        capture_output=True,
-        timeout=180,
-        check=False,
-    )
+    run(chromium, tmp_path, page.as_uri(), f"--screenshot={shot}", "--window-size=1280,3000")
     assert shot.is_file() and shot.stat().st_size > 20_000

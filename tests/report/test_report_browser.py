@@ -6,15 +6,12 @@ Chromium is Debian's package (``apt-get install -y chromium``, done by ``.ci/run
 
 from __future__ import annotations
 
-import re
-import shutil
-import subprocess
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 import udcntt
+from browser import Elements, chromium_or_skip, console_lines, dom, run
 
 pytest.importorskip("jinja2")
 
@@ -22,75 +19,15 @@ from udcntt.report import write_report
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 INJECTED = '=HYPERLINK("http://x","y")'
-_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--hide-scrollbars",
-    "--enable-logging=stderr",
-    "--v=0",
-    # The page must not need the network: any attempt fails and shows in the console.
-    "--host-resolver-rules=MAP * ~NOTFOUND",
-)
-# Lines Chromium writes for the page's console and uncaught errors.
-_CONSOLE = re.compile(r"CONSOLE|Uncaught|Failed to load resource", re.IGNORECASE)
 
 
 @pytest.fixture(scope="module")
 def chromium() -> str:
-    if CHROMIUM is None:
-        pytest.skip(
-            "headless Chromium is not installed (Debian: apt-get install -y chromium); "
-            "the HTML report was not rendered"
-        )
-    return CHROMIUM
+    return chromium_or_skip()
 
 
-def _run(chromium: str, tmp: Path, url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    profile = tmp / "profile"
-    profile.mkdir(exist_ok=True)
-    return subprocess.run(
-        [chromium, *_FLAGS, f"--user-data-dir={profile}", *args, url],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-
-
-def _console_lines(stderr: str) -> list[str]:
-    return [line for line in stderr.splitlines() if _CONSOLE.search(line)]
-
-
-class _Elements(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, dict(attrs)))
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
-
-
-def _dom(chromium: str, tmp: Path, page: Path, *args: str) -> tuple[_Elements, str]:
-    done = _run(chromium, tmp, page.as_uri(), "--dump-dom", *args)
-    assert done.returncode == 0, done.stderr[-2000:]
-    parsed = _Elements()
-    parsed.feed(done.stdout)
-    return parsed, done.stderr
-
-
-def _classes(parsed: _Elements, tag: str) -> list[str]:
+def _classes(parsed: Elements, tag: str) -> list[str]:
     return [a.get("class") or "" for t, a in parsed.tags if t == tag]
 
 
@@ -100,8 +37,8 @@ def test_console_errors_are_detected(chromium: str, tmp_path: Path) -> None:
     page.write_text(
         "<!DOCTYPE html><title>x</title><script>throw new Error('boom')</script>", encoding="utf-8"
     )
-    _, stderr = _dom(chromium, tmp_path, page)
-    assert any("boom" in line for line in _console_lines(stderr))
+    _, stderr = dom(chromium, tmp_path, page)
+    assert any("boom" in line for line in console_lines(stderr))
 
 
 def test_lam_dong_page(
@@ -110,8 +47,8 @@ def test_lam_dong_page(
     """Tables and charts are in the rendered page, the console is clean; screenshot saved."""
     page = artifacts / "report-lam-dong-2017.html"
     write_report(lam_dong, page)
-    parsed, stderr = _dom(chromium, tmp_path, page, "--window-size=1280,2000")
-    assert _console_lines(stderr) == []
+    parsed, stderr = dom(chromium, tmp_path, page, "--window-size=1280,2000")
+    assert console_lines(stderr) == []
     tables = _classes(parsed, "table")
     assert tables.count("ranking") == 3
     assert tables.count("profile") == 3
@@ -127,11 +64,9 @@ def test_lam_dong_page(
 
     shot = artifacts / "report-lam-dong-2017.png"
     shot.unlink(missing_ok=True)
-    done = _run(
-        chromium, tmp_path, page.as_uri(), f"--screenshot={shot}", "--window-size=1280,2000"
-    )
+    done = run(chromium, tmp_path, page.as_uri(), f"--screenshot={shot}", "--window-size=1280,2000")
     assert done.returncode == 0, done.stderr[-2000:]
-    assert _console_lines(done.stderr) == []
+    assert console_lines(done.stderr) == []
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert shot.stat().st_size > 50_000  # a rendered page, not a blank one
 
@@ -150,14 +85,14 @@ def test_phone_width_has_no_page_overflow(
     page.write_text(
         page.read_text(encoding="utf-8").replace("</body>", probe + "</body>"), encoding="utf-8"
     )
-    parsed, stderr = _dom(chromium, tmp_path, page, "--window-size=390,1400")
-    assert _console_lines(stderr) == []
+    parsed, stderr = dom(chromium, tmp_path, page, "--window-size=390,1400")
+    assert console_lines(stderr) == []
     body = next(a for t, a in parsed.tags if t == "body")
     assert body.get("data-page-width") is not None
     assert int(body["data-page-width"] or 0) <= int(body["data-view-width"] or 0)
     shot = artifacts / "report-lam-dong-2017-phone.png"
     shot.unlink(missing_ok=True)
-    _run(chromium, tmp_path, page.as_uri(), f"--screenshot={shot}", "--window-size=390,1400")
+    run(chromium, tmp_path, page.as_uri(), f"--screenshot={shot}", "--window-size=390,1400")
     assert shot.is_file()
 
 
@@ -167,13 +102,13 @@ def test_injected_name_is_text_in_the_browser(
     """After parsing, the hostile name is text content and no link points to it."""
     page = tmp_path / "small.html"
     write_report(small, page)
-    parsed, stderr = _dom(chromium, tmp_path, page)
-    assert _console_lines(stderr) == []
+    parsed, stderr = dom(chromium, tmp_path, page)
+    assert console_lines(stderr) == []
     text = "".join(parsed.text)
     assert text.count(INJECTED) >= 5
     hrefs = [a.get("href") or "" for t, a in parsed.tags if t == "a"]
     assert all(h.startswith("#") for h in hrefs)
     shot = artifacts / "report-small.png"
     shot.unlink(missing_ok=True)
-    _run(chromium, tmp_path, page.as_uri(), f"--screenshot={shot}", "--window-size=1280,2000")
+    run(chromium, tmp_path, page.as_uri(), f"--screenshot={shot}", "--window-size=1280,2000")
     assert shot.is_file()
