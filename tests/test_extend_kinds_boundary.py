@@ -457,3 +457,26 @@ def test_a_normalisation_missing_what_it_needs_is_located(tmp_path: Path) -> Non
     (diag,) = caught.value.diagnostics
     assert diag.code == "E-NORMALISE" and diag.location is not None and diag.location.line == 11
     assert "method 'posts' needs 'goalposts'" in diag.message
+
+
+class Boundless(Curve):
+    def max_points(self, spec: Any) -> Decimal | None:
+        return BEHAVIOUR["max_points"]()
+
+
+@pytest.mark.parametrize(
+    ("bound", "needle"),
+    [(lambda: 1 / 0, "its max_points() failed: ZeroDivisionError"), (lambda: 10.0, "gave 10.0")],
+    ids=["raises", "float"],
+)
+def test_a_failing_max_points_is_a_located_error_not_a_silent_missing_bound(
+    tmp_path: Path, bound: Any, needle: str
+) -> None:
+    """The budget check relies on max_points(): when it fails, the rule file says so."""
+    BEHAVIOUR["max_points"] = bound
+    plugin = Boundless(name="curve", schema=CurveSpec, doc="x", expressions={"value": "number"})
+    with registered(plugin), pytest.raises(RuleFileError) as caught:
+        _files(tmp_path)
+    (diag,) = caught.value.diagnostics
+    assert diag.code == "E-RULE-TYPE" and diag.location is not None and diag.location.line == 11
+    assert needle in diag.message

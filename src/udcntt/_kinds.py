@@ -318,6 +318,9 @@ class RuleType:
                     ),
                 )
             ]
+        bound_problem = self._bound_problem(spec)
+        if bound_problem is not None:
+            problems.append(((), bound_problem))
         for where, problem in problems:
             ctx.error(self.code, problem, (*path, *where))
             ok = False
@@ -325,15 +328,30 @@ class RuleType:
             return None
         return CompiledRule(self.name, self, spec, MappingProxyType(exprs))
 
-    def upper_bound(self, rule: CompiledRule) -> Decimal | None:
-        """The most points ``rule`` can give (before its ``cap``), when known."""
-        if self.builtin:
-            return self.max_points(rule.spec)
+    def _bound_problem(self, spec: Any) -> str | None:
+        """Why :meth:`max_points` gives no usable bound (it is static metadata, run at load)."""
         try:
-            bound = self.max_points(rule.spec)
-        except Exception:  # a plugin's static metadata failing: no bound is claimed
+            bound = self.max_points(spec)
+        except Exception as exc:
+            return msg(
+                "rule type {rule_type}: its max_points() failed: {error}",
+                rule_type=self.label(),
+                error=f"{type(exc).__name__}: {exc}",
+            )
+        if bound is None or (bound.__class__ is Decimal and bound.is_finite()):
             return None
-        return bound if bound.__class__ is Decimal and bound.is_finite() else None
+        return msg(
+            "rule type {rule_type}: its max_points() gave {value}, not a finite Decimal",
+            rule_type=self.label(),
+            value=repr(bound),
+        )
+
+    def upper_bound(self, rule: CompiledRule) -> Decimal | None:
+        """The most points ``rule`` can give (before its ``cap``), when known.
+
+        A plugin's :meth:`max_points` was checked when the rule compiled (E-RULE-TYPE).
+        """
+        return self.max_points(rule.spec)
 
     def boundary(self, rule: CompiledRule) -> Any:
         """The boundary of ``rule``: ``call(*values)`` runs :meth:`points` and checks it.

@@ -469,4 +469,6 @@ VI_RULES: dict[str, str] = {
     "rule type {rule_type}: its trace_entry() failed: {error}": "loại quy tắc {rule_type}: hàm trace_entry() của nó bị lỗi: {error}",
     "expression field '{field}' is not a field of its schema": "trường biểu thức '{field}' không phải là một trường trong lược đồ của nó",
     "method '{method}' needs '{key}' in the normalise declaration": "phương pháp '{method}' cần '{key}' trong khai báo normalise",
+    "rule type {rule_type}: its max_points() failed: {error}": "loại quy tắc {rule_type}: hàm max_points() của nó bị lỗi: {error}",
+    "rule type {rule_type}: its max_points() gave {value}, not a finite Decimal": "loại quy tắc {rule_type}: hàm max_points() của nó trả về {value}, không phải số Decimal hữu hạn",
 }

@@ -435,6 +435,16 @@ def cmd_demo(args: argparse.Namespace, printer: Printer) -> int:
     data = read_survey(files["survey"], rules, registry=registry, year=2017)
     assessment = evaluate(rules, data, previous=previous, options={"demo": True})
     _summary(assessment, printer)
+    write_demo(assessment, out, "ket-qua-2017", printer)
+    return EXIT_OK
+
+
+def write_demo(assessment: Any, out: Path, stem: str, printer: Printer) -> None:
+    """Print a demo's narrative and write its reports as ``out/stem.EXT``, every format.
+
+    Raises:
+        UsageError: ``E-IO`` when the output folder cannot be created.
+    """
     from udcntt.report import available_formats, narrative
 
     printer.line("")
@@ -448,6 +458,4 @@ def cmd_demo(args: argparse.Namespace, printer: Printer) -> int:
             ),
             code="E-IO",
         ) from exc
-    outputs = [str(out / f"ket-qua-2017{ext}") for ext in available_formats()]
-    write_outputs(assessment, outputs, printer)
-    return EXIT_OK
+    write_outputs(assessment, [str(out / f"{stem}{ext}") for ext in available_formats()], printer)

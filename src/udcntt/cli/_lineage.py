@@ -372,12 +372,11 @@ def demo_2025(args: argparse.Namespace, printer: Printer) -> int:
     Raises:
         UsageError: when the output names a file, or its folder cannot be created.
     """
-    from udcntt.cli._commands import _summary, write_outputs
+    from udcntt.cli._commands import _summary, write_demo
     from udcntt.data import read_registry, read_survey
     from udcntt.evaluation import compare_with_lineage, evaluate
     from udcntt.lineage import load_lineage
     from udcntt.program import load_rules
-    from udcntt.report import available_formats, narrative
 
     out = Path(args.output)
     if out.exists() and not out.is_dir():
@@ -395,17 +394,5 @@ def demo_2025(args: argparse.Namespace, printer: Printer) -> int:
     current = evaluate(rules, data, options={"demo": "lam-dong-2025"})
     assessment = compare_with_lineage(current, previous, lineage)
     _summary(assessment, printer)
-    printer.line("")
-    printer.line(narrative(assessment, lang=printer.lang))
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(
-            msg(
-                "cannot create the folder '{path}': {reason}", path=out, reason=exc.strerror or exc
-            ),
-            code="E-IO",
-        ) from exc
-    outputs = [str(out / f"ket-qua-2025-gia-lap{ext}") for ext in available_formats()]
-    write_outputs(assessment, outputs, printer)
+    write_demo(assessment, out, "ket-qua-2025-gia-lap", printer)
     return 0

@@ -30,11 +30,10 @@ from udcntt._kinds import (
     Path,
     Picker,
     RuleType,
-    as_number,
-    trace_text,
 )
 from udcntt._methods import NORMALISATIONS, Normalisation
 from udcntt.errors import ExtensionError, did_you_mean, msg
+from udcntt.kinds.points import expression_python, expression_value
 from udcntt.model import Dec, Direction, Expr, Id, StrictModel
 
 __all__ = ["NORMALISE", "NormScope", "Normalise", "methods_of"]
@@ -129,16 +128,10 @@ class _Normalise(RuleType):
     def evaluate(
         self, rule: CompiledRule, env: Mapping[str, Any], trace: list[dict[str, Any]] | None
     ) -> Decimal:
-        expr = rule.exprs["value"]
-        result = as_number(expr.evaluate(env))
-        if trace is not None:
-            trace.append({"step": "value", "expr": expr.source, "value": trace_text(result)})
-        return result
+        return expression_value(rule, "value", env, trace, "value")
 
     def python(self, rule: CompiledRule, gen: CodeContext) -> str:
-        out = gen.new()
-        gen.line(f"{out} = {gen.expr(rule.exprs['value'])}")
-        return out
+        return expression_python(rule, "value", gen)
 
     def describe(self, rule: CompiledRule) -> dict[str, Any]:
         return {

@@ -26,7 +26,7 @@ from udcntt._kinds import (
 )
 from udcntt.model import Expr
 
-__all__ = ["POINTS", "PointsSpec"]
+__all__ = ["POINTS", "PointsSpec", "expression_python", "expression_value"]
 
 
 class PointsSpec(RootModel[Expr]):
@@ -46,16 +46,10 @@ class _Points(RuleType):
     def evaluate(
         self, rule: CompiledRule, env: Mapping[str, Any], trace: list[dict[str, Any]] | None
     ) -> Decimal:
-        expr = rule.exprs["expr"]
-        result = as_number(expr.evaluate(env))
-        if trace is not None:
-            trace.append({"step": "points", "expr": expr.source, "value": trace_text(result)})
-        return result
+        return expression_value(rule, "expr", env, trace, "points")
 
     def python(self, rule: CompiledRule, gen: CodeContext) -> str:
-        out = gen.new()
-        gen.line(f"{out} = {gen.expr(rule.exprs['expr'])}")
-        return out
+        return expression_python(rule, "expr", gen)
 
     def describe(self, rule: CompiledRule) -> dict[str, Any]:
         return {"expr": rule.exprs["expr"].source}
@@ -79,6 +73,28 @@ class _Points(RuleType):
             return f"ratio({x}, {y}, 0) * {top}"
         # The denominator has no direction: more of it is not "better".
         return f"capped_ratio({x}, {pick.number_input('total')}) * {top}"
+
+
+def expression_value(
+    rule: CompiledRule,
+    key: str,
+    env: Mapping[str, Any],
+    trace: list[dict[str, Any]] | None,
+    step: str,
+) -> Decimal:
+    """Reference value of the number expression ``rule.exprs[key]``, traced as ``step``."""
+    expr = rule.exprs[key]
+    result = as_number(expr.evaluate(env))
+    if trace is not None:
+        trace.append({"step": step, "expr": expr.source, "value": trace_text(result)})
+    return result
+
+
+def expression_python(rule: CompiledRule, key: str, gen: CodeContext) -> str:
+    """Fast-path local holding the value of the expression ``rule.exprs[key]``."""
+    out = gen.new()
+    gen.line(f"{out} = {gen.expr(rule.exprs[key])}")
+    return out
 
 
 #: ``points:`` — an expression giving the points.

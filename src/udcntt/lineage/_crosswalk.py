@@ -32,8 +32,7 @@ from typing import Any
 
 from udcntt.data import indicator_names
 from udcntt.errors import DataError, ExpressionError, SourceLocation, did_you_mean, msg
-from udcntt.lineage._fields import FieldReader
-from udcntt.loading import MAX_FILE_BYTES, parse_yaml
+from udcntt.lineage._fields import FieldReader, read_document
 from udcntt.model import IndicatorType, RuleSet
 
 __all__ = ["CROSSWALK_DOCS", "Crosswalk", "CrosswalkMapping", "load_crosswalk"]
@@ -130,30 +129,7 @@ def load_crosswalk(
             code.
     """
     path = Path(source)
-    if text is None:
-        try:
-            if path.stat().st_size > MAX_FILE_BYTES:
-                raw: str | bytes = b"\0" * (MAX_FILE_BYTES + 1)
-            else:
-                raw = path.read_bytes()
-        except OSError as exc:
-            raise DataError(
-                msg("cannot read '{path}': {reason}", path=path, reason=exc.strerror or exc),
-                code="E-IO",
-                location=SourceLocation(file=str(path)),
-            ) from exc
-    else:
-        raw = text
-    try:
-        doc = parse_yaml(raw, file=str(path))
-    except DataError:
-        raise
-    except Exception as exc:  # the YAML layer's RuleFileError: keep its diagnostics
-        diagnostics = getattr(exc, "diagnostics", None)
-        if diagnostics is None:
-            raise
-        raise DataError.from_diagnostics(diagnostics) from None
-    reader = FieldReader(doc, "E-CROSSWALK-SCHEMA")
+    reader = read_document(path, text, "E-CROSSWALK-SCHEMA")
     walk = _Checker(reader, old_rules, new_rules, str(path)).read()
     if reader.diagnostics:
         raise DataError.from_diagnostics(reader.diagnostics)

@@ -12,12 +12,13 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
-from udcntt.errors import Diagnostic, SourceLocation, did_you_mean, msg
-from udcntt.loading import YamlDocument
+from udcntt.errors import DataError, Diagnostic, SourceLocation, did_you_mean, msg
+from udcntt.loading import MAX_FILE_BYTES, YamlDocument, parse_yaml
 
-__all__ = ["ID_PATTERN", "FieldReader", "parse_date"]
+__all__ = ["ID_PATTERN", "FieldReader", "parse_date", "read_document"]
 
 #: Ids of units, indicators and criteria: short ASCII codes.
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
@@ -167,3 +168,36 @@ class FieldReader:
             return False
         self.error(None, msg("'{key}' is true or false", key=what), path)
         return None
+
+
+def read_document(path: Path, text: str | bytes | None, code: str) -> FieldReader:
+    """Read a lineage or crosswalk file (or ``text``) strictly, ready for its checks.
+
+    Raises:
+        DataError: ``E-IO`` when the file cannot be read, or the YAML layer's located
+            diagnostics (size, syntax, duplicate keys …).
+    """
+    if text is None:
+        try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                raw: bytes | str = b"\0" * (MAX_FILE_BYTES + 1)  # parse_yaml reports the size
+            else:
+                raw = path.read_bytes()
+        except OSError as exc:
+            raise DataError(
+                msg("cannot read '{path}': {reason}", path=path, reason=exc.strerror or exc),
+                code="E-IO",
+                location=SourceLocation(file=str(path)),
+            ) from exc
+    else:
+        raw = text
+    try:
+        doc = parse_yaml(raw, file=str(path))
+    except DataError:
+        raise
+    except Exception as exc:  # a RuleFileError of the YAML layer: same diagnostics
+        diagnostics = getattr(exc, "diagnostics", None)
+        if diagnostics is None:
+            raise
+        raise DataError.from_diagnostics(diagnostics) from None
+    return FieldReader(doc, code)

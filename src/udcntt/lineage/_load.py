@@ -25,11 +25,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from udcntt.errors import DataError, SourceLocation, did_you_mean, msg
+from udcntt.errors import DataError, did_you_mean, msg
 from udcntt.lineage._events import Replay, UnitDraft, read_unit
-from udcntt.lineage._fields import FieldReader
+from udcntt.lineage._fields import FieldReader, read_document
 from udcntt.lineage._model import BASELINE_METHODS, BaselineSpec, Lineage
-from udcntt.loading import MAX_FILE_BYTES, parse_yaml
 
 __all__ = ["load_lineage"]
 
@@ -51,31 +50,7 @@ def load_lineage(source: str | Path, *, text: str | bytes | None = None) -> Line
             (``E-LINEAGE-*`` codes; YAML problems keep their ``E-YAML-*`` codes).
     """
     path = Path(source)
-    if text is None:
-        try:
-            size = path.stat().st_size
-            if size > MAX_FILE_BYTES:
-                raw: bytes | str = b"\0" * (MAX_FILE_BYTES + 1)  # parse_yaml reports the size
-            else:
-                raw = path.read_bytes()
-        except OSError as exc:
-            raise DataError(
-                msg("cannot read '{path}': {reason}", path=path, reason=exc.strerror or exc),
-                code="E-IO",
-                location=SourceLocation(file=str(path)),
-            ) from exc
-    else:
-        raw = text
-    try:
-        doc = parse_yaml(raw, file=str(path))
-    except DataError:
-        raise
-    except Exception as exc:  # a RuleFileError of the YAML layer: same diagnostics
-        diagnostics = getattr(exc, "diagnostics", None)
-        if diagnostics is None:
-            raise
-        raise DataError.from_diagnostics(diagnostics) from None
-    reader = FieldReader(doc, "E-LINEAGE-SCHEMA")
+    reader = read_document(path, text, "E-LINEAGE-SCHEMA")
     lineage = _read(reader, str(path))
     if reader.diagnostics:
         raise DataError.from_diagnostics(reader.diagnostics)
