@@ -21,6 +21,7 @@ from udcntt.data._plugins import discover_readers, register_reader, unregister_r
 from udcntt.data._read import SURVEY_SUFFIXES, check_layout, read_layout, read_survey
 from udcntt.data._registry import AgencyMatch, Registry, RegistryAgency, read_registry
 from udcntt.data._relations import indicator_names
+from udcntt.data._single import parse_value
 from udcntt.data._template import template_columns, write_template
 from udcntt.data._text import clean_text, match_key, slugify
 
@@ -44,6 +45,7 @@ __all__ = [
     "discover_readers",
     "indicator_names",
     "match_key",
+    "parse_value",
     "read_layout",
     "read_registry",
     "read_survey",
