@@ -119,10 +119,12 @@ def test_every_subcommand_has_help_with_an_example(command: str) -> None:
 
 
 def test_score_writes_csv_and_json(tmp_path: Path) -> None:
-    """`udcntt score` writes the CSV table and the JSON assessment with traces and receipt."""
+    """`udcntt score --traces` writes the CSV table and the JSON assessment with traces and
+    receipt."""
     out_csv, out_json = tmp_path / "kq.csv", tmp_path / "kq.json"
     proc = run(
         "score",
+        "--traces",
         str(RULES),
         str(EXAMPLE / "survey-2017.csv"),
         "--registry",

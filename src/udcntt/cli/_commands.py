@@ -74,10 +74,15 @@ def survey_limits(args: argparse.Namespace) -> Limits | None:
 
 
 def write_outputs(
-    assessment: Assessment, outputs: list[str], printer: Printer, *, csv_style: str = "excel"
+    assessment: Assessment,
+    outputs: list[str],
+    printer: Printer,
+    *,
+    csv_style: str = "excel",
+    traces: bool = False,
 ) -> None:
     """Write the assessment in each requested format (chosen by extension; ``.csv`` in
-    ``csv_style``).
+    ``csv_style``; ``.json`` with each agency's trace when ``traces``).
 
     Each file is written to a temporary file next to it and renamed into place.
     """
@@ -85,7 +90,7 @@ def write_outputs(
 
     for out in outputs:
         path = Path(out)
-        write_report(assessment, path, lang=printer.lang, csv_style=csv_style)
+        write_report(assessment, path, lang=printer.lang, csv_style=csv_style, traces=traces)
         printer.note(printer.t("wrote", path=path))
 
 
@@ -286,11 +291,13 @@ def cmd_score(args: argparse.Namespace, printer: Printer) -> int:
     if args.format == "json" and not args.output:
         from udcntt.report import assessment_to_json
 
-        printer.line(assessment_to_json(assessment).rstrip("\n"))
+        printer.line(assessment_to_json(assessment, traces=args.traces).rstrip("\n"))
     elif not args.output:
         _summary(assessment, printer)
     if args.output:
-        write_outputs(assessment, args.output, printer, csv_style=args.csv_style)
+        write_outputs(
+            assessment, args.output, printer, csv_style=args.csv_style, traces=args.traces
+        )
     has_errors = any(d.severity is Severity.ERROR for d in assessment.diagnostics)
     return EXIT_PROBLEMS if has_errors else EXIT_OK
 

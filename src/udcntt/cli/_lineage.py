@@ -342,7 +342,7 @@ def score_across(
     if args.format == "json" and not outputs:
         from udcntt.report import assessment_to_json
 
-        printer.line(assessment_to_json(shown).rstrip("\n"))
+        printer.line(assessment_to_json(shown, traces=args.traces).rstrip("\n"))
     elif not outputs:
         _summary(shown, printer)
         if view == "both" and new is not None:
@@ -351,7 +351,7 @@ def score_across(
         if view == "both" and new is not None:
             _write_both(old, new, out, printer)
         else:
-            write_outputs(shown, [out], printer, csv_style=args.csv_style)
+            write_outputs(shown, [out], printer, csv_style=args.csv_style, traces=args.traces)
     has_errors = any(d.severity is Severity.ERROR for d in old.diagnostics)
     return 1 if has_errors else 0
 

@@ -252,6 +252,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="output file; format by extension: .json .csv .md .xlsx .docx .html (repeatable)",
     )
     _add_csv_style(p)
+    p.add_argument(
+        "--traces",
+        action="store_true",
+        help="write each agency's trace (what 'udcntt explain' shows) into .json outputs and "
+        "--format json; traces are about three quarters of the file (≈ 17 KB per agency)",
+    )
 
     p = command("explain", "show how an agency's points were reached")
     p.add_argument("rules", metavar="RULES", help="rule file (YAML)")

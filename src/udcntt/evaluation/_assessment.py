@@ -354,16 +354,21 @@ class Assessment:
         make: Callable[[], Receipt] = self._receipt_args
         return make()
 
+    @cached_property
+    def _index(self) -> Mapping[str, AgencyResult]:
+        """Results by agency id, built once on first use (the first, should an id repeat)."""
+        return MappingProxyType({r.agency_id: r for r in reversed(self.results)})
+
     def by_id(self, agency_id: str) -> AgencyResult:
-        """The result of one agency.
+        """The result of one agency (a dictionary look-up: the index is built once).
 
         Raises:
             KeyError: when no agency has this id.
         """
-        for result in self.results:
-            if result.agency_id == agency_id:
-                return result
-        raise KeyError(agency_id)
+        try:
+            return self._index[agency_id]
+        except KeyError:
+            raise KeyError(agency_id) from None
 
     def blocks(self) -> list[str]:
         """Block ids in rule-set order (only blocks with agencies)."""

@@ -56,10 +56,10 @@ def available_formats() -> list[str]:
     ]
 
 
-def _json(assessment: Assessment, lang: str) -> bytes:
-    from udcntt.report._json import assessment_to_json
+def _json(assessment: Assessment, lang: str, traces: bool = False) -> Iterable[bytes]:
+    from udcntt.report._json import json_chunks
 
-    return assessment_to_json(assessment).encode("utf-8")
+    return json_chunks(assessment, traces=traces)
 
 
 def _csv(assessment: Assessment, lang: str, style: str = "excel") -> bytes:
@@ -69,11 +69,19 @@ def _csv(assessment: Assessment, lang: str, style: str = "excel") -> bytes:
 
 
 def _chunks(
-    spec: WriterSpec, assessment: Assessment, lang: str, target: object, csv_style: str
+    spec: WriterSpec,
+    assessment: Assessment,
+    lang: str,
+    target: object,
+    csv_style: str,
+    traces: bool = False,
 ) -> Iterable[bytes]:
-    """The writer's output; the built-in CSV writer in ``csv_style``."""
+    """The writer's output; the built-in CSV writer in ``csv_style``, the built-in JSON
+    writer streamed agency by agency, with traces when ``traces``."""
     if spec.builtin and spec.suffix == ".csv":
         return [_csv(assessment, lang, csv_style)]
+    if spec.impl is _json:
+        return _json(assessment, lang, traces)
     return run_writer(spec, assessment, lang, target)
 
 
@@ -102,7 +110,7 @@ def _html(assessment: Assessment, lang: str) -> bytes:
 
 
 for _suffix, _impl, _doc, _binary in (
-    (".json", _json, "Results with traces and receipt (JSON)", False),
+    (".json", _json, "Results and receipt, traces with --traces (JSON)", False),
     (".csv", _csv, "One row per agency (CSV)", False),
     (".md", _md, "Published report (Markdown)", False),
     (".xlsx", _xlsx, "Published report (Excel workbook)", True),
@@ -124,11 +132,17 @@ for _suffix, _impl, _doc, _binary in (
 
 
 def render_report(
-    assessment: Assessment, fmt: str, *, lang: str = "vi", csv_style: str = "excel"
+    assessment: Assessment,
+    fmt: str,
+    *,
+    lang: str = "vi",
+    csv_style: str = "excel",
+    traces: bool = False,
 ) -> bytes:
     """The bytes of the report in format ``fmt`` (an extension such as ``".xlsx"``);
     ``csv_style`` is the style of ``.csv`` (``excel``, ``vi`` or ``plain``, see
-    :func:`~udcntt.report.assessment_to_csv`).
+    :func:`~udcntt.report.assessment_to_csv`); ``traces`` adds each agency's trace to
+    ``.json``.
 
     Plugin writers (``udcntt.writers`` entry points, or :func:`udcntt.extend.register_writer`)
     are used for their suffixes like the built-in ones.
@@ -142,7 +156,7 @@ def render_report(
     """
     check_lang(lang)
     check_csv_style(csv_style)
-    return b"".join(_chunks(_writer(fmt), assessment, lang, fmt, csv_style))
+    return b"".join(_chunks(_writer(fmt), assessment, lang, fmt, csv_style, traces))
 
 
 def _writer(fmt: str) -> WriterSpec:
@@ -250,12 +264,18 @@ def write_atomic(path: str | Path, data: bytes | Iterable[bytes]) -> None:
 
 
 def write_report(
-    assessment: Assessment, path: Path, *, lang: str = "vi", csv_style: str = "excel"
+    assessment: Assessment,
+    path: Path,
+    *,
+    lang: str = "vi",
+    csv_style: str = "excel",
+    traces: bool = False,
 ) -> None:
     """Write ``assessment`` to ``path`` in the format its extension names (``.csv`` in
     ``csv_style``: ``excel`` with a byte-order mark by default, ``vi`` or ``plain``).
 
-    ``.json`` (with traces and receipt), ``.csv``, ``.md``, ``.xlsx``, ``.docx``, ``.html``,
+    ``.json`` (results and receipt, written agency by agency; each agency's trace too when
+    ``traces``), ``.csv``, ``.md``, ``.xlsx``, ``.docx``, ``.html``,
     and any suffix a plugin writer is registered or installed for. The file is written to a
     temporary file next to it and renamed into place: a writer that fails half-way leaves
     no partial file and the previous file, if any, unchanged.
@@ -279,4 +299,5 @@ def write_report(
     check_output_folder(target)
     check_lang(lang)
     check_csv_style(csv_style)
-    write_atomic(target, _chunks(_writer(target.suffix), assessment, lang, target, csv_style))
+    chunks = _chunks(_writer(target.suffix), assessment, lang, target, csv_style, traces)
+    write_atomic(target, chunks)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date
 from decimal import Decimal
 from enum import Enum
@@ -27,6 +27,8 @@ __all__ = [
     "assessment_to_dict",
     "assessment_to_json",
     "is_assessment_file",
+    "iter_assessment_json",
+    "json_chunks",
     "load_assessment",
 ]
 
@@ -151,18 +153,8 @@ def _result(r: AgencyResult) -> dict[str, Any]:
     }
 
 
-def assessment_to_dict(assessment: Assessment, *, traces: bool = True) -> dict[str, Any]:
-    """The whole assessment as JSON-ready data (traces included when available)."""
-    receipt = assessment.receipt
-    comparison = assessment.comparison
-    results = []
-    can_trace = traces and assessment._compiled is not None
-    facts = rule_facts(assessment)
-    for r in assessment.results:
-        row = _result(r)
-        if can_trace:
-            row["trace"] = explain(assessment, r.agency_id)
-        results.append(row)
+def _head(assessment: Assessment) -> dict[str, Any]:
+    """The keys written before the results, in file order."""
     return {
         "schema": "udcntt-assessment",
         "schema_version": ASSESSMENT_SCHEMA_VERSION,
@@ -213,40 +205,109 @@ def assessment_to_dict(assessment: Assessment, *, traces: bool = True) -> dict[s
             ]
             for block, tree in assessment.criteria_tree.items()
         },
-        "results": results,
+    }
+
+
+def _tail(assessment: Assessment) -> dict[str, Any]:
+    """The keys written after the results, in file order."""
+    comparison = assessment.comparison
+    facts = rule_facts(assessment)
+    return {
         "comparison": None if comparison is None else _generic(comparison),
         "normalisation": {k: _generic(v) for k, v in assessment.normalisation.items()},
         "diagnostics": [_diagnostic(d) for d in assessment.diagnostics],
-        "receipt": _receipt(receipt),
+        "receipt": _receipt(assessment.receipt),
         "derived_types": _derived_types(assessment),
         "paths": _generic(assessment.paths),
         **({"methodology": facts} if facts else {}),
     }
 
 
-def assessment_to_json(
-    assessment: Assessment, *, traces: bool = True, extra: dict[str, Any] | None = None
-) -> str:
-    """Deterministic JSON text of the assessment: one agency (with its trace) per line.
+def _rows(assessment: Assessment, traces: bool) -> Iterator[dict[str, Any]]:
+    """Each result as JSON-ready data, one at a time (with its trace when asked and possible)."""
+    can_trace = traces and assessment._compiled is not None
+    for r in assessment.results:
+        row = _result(r)
+        if can_trace:
+            row["trace"] = explain(assessment, r.agency_id)
+        yield row
 
-    ``extra`` adds top-level keys the results schema declares (``views``: both rankings
-    of ``udcntt score --view both``).
+
+def assessment_to_dict(assessment: Assessment, *, traces: bool = False) -> dict[str, Any]:
+    """The whole assessment as JSON-ready data.
+
+    ``traces=True`` adds each agency's trace (what ``udcntt explain`` shows) when the
+    assessment was scored in this process; a reloaded one has none. Traces are most of a
+    file's size, so they are left out unless asked for.
+    """
+    return {
+        **_head(assessment),
+        "results": list(_rows(assessment, traces)),
+        **_tail(assessment),
+    }
+
+
+def _block(key: str, value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+    return f"  {json.dumps(key)}: {text}"
+
+
+def iter_assessment_json(
+    assessment: Assessment, *, traces: bool = False, extra: dict[str, Any] | None = None
+) -> Iterator[str]:
+    """The text of :func:`assessment_to_json` in pieces, one agency at a time.
+
+    Memory stays that of one agency's result (and trace) whatever the number of agencies;
+    the pieces joined are exactly :func:`assessment_to_json`'s text.
+    """
+    head = _head(assessment)
+    yield "{\n" + ",\n".join(_block(k, v) for k, v in head.items()) + ",\n"
+    yield '  "results": ['
+    first = True
+    for row in _rows(assessment, traces):
+        yield ("\n    " if first else ",\n    ") + json.dumps(
+            row, ensure_ascii=False, separators=(",", ":")
+        )
+        first = False
+    yield "]" if first else "\n  ]"
+    tail = {**_tail(assessment), **(extra or {})}
+    yield "".join(",\n" + _block(k, v) for k, v in tail.items()) + "\n}\n"
+
+
+def assessment_to_json(
+    assessment: Assessment, *, traces: bool = False, extra: dict[str, Any] | None = None
+) -> str:
+    """Deterministic JSON text of the assessment: one agency per line.
+
+    ``traces=True`` adds each agency's trace (``udcntt score --traces``); without it the
+    file holds results, receipt and diagnostics only. ``extra`` adds top-level keys the
+    results schema declares (``views``: both rankings of ``udcntt score --view both``).
 
     The top level is indented for reading; each result is written compactly by the C
-    encoder, which is several times faster than indenting thousands of traces.
+    encoder, which is several times faster than indenting thousands of traces. To write a
+    large assessment without holding its text, use :func:`iter_assessment_json`.
     """
-    data = {**assessment_to_dict(assessment, traces=traces), **(extra or {})}
-    lines = []
-    for key, value in data.items():
-        if key == "results":
-            rows = ",\n".join(
-                "    " + json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in value
-            )
-            text = f"[\n{rows}\n  ]" if value else "[]"
-        else:
-            text = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
-        lines.append(f"  {json.dumps(key)}: {text}")
-    return "{\n" + ",\n".join(lines) + "\n}\n"
+    return "".join(iter_assessment_json(assessment, traces=traces, extra=extra))
+
+
+def json_chunks(
+    assessment: Assessment, *, traces: bool = False, extra: dict[str, Any] | None = None
+) -> Iterator[bytes]:
+    """:func:`iter_assessment_json` as UTF-8 bytes, a few hundred agencies per chunk."""
+    pending: list[str] = []
+    size = 0
+    for piece in iter_assessment_json(assessment, traces=traces, extra=extra):
+        pending.append(piece)
+        size += len(piece)
+        if size >= _CHUNK_CHARS:
+            yield "".join(pending).encode("utf-8")
+            pending, size = [], 0
+    if pending:
+        yield "".join(pending).encode("utf-8")
+
+
+#: Characters gathered before a chunk is written (few system calls, bounded memory).
+_CHUNK_CHARS = 1 << 20
 
 
 #: JSON Schema (draft 2020-12) of the assessment file, generated from the declarations
