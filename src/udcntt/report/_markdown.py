@@ -9,20 +9,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from udcntt.evaluation import Assessment, comparability_heading
-from udcntt.report._format import check_lang, fmt_number
+from udcntt.evaluation import Assessment
+from udcntt.report._format import check_lang
 from udcntt.report._i18n import t
 from udcntt.report._method import methodology
 from udcntt.report._narrative import narrative_paragraphs
 from udcntt.report._tables import (
     block_views,
-    change_text,
-    display_points,
-    group_heading,
-    has_labels,
-    label_text,
-    previous_year,
-    score_places,
+    ranking_cells,
+    ranking_headers,
+    tier_changes_line,
 )
 
 __all__ = ["assessment_to_markdown", "md_escape"]
@@ -44,6 +40,10 @@ def md_escape(text: str) -> str:
     return _SPECIAL.sub(r"\\\1", flat)
 
 
+#: Markdown's column alignment for a cell's alignment.
+_ALIGN = {"left": ":---", "right": "---:", "center": ":---:"}
+
+
 def _row(cells: list[str]) -> str:
     return "| " + " | ".join(cells) + " |"
 
@@ -56,61 +56,29 @@ def assessment_to_markdown(assessment: Assessment, *, lang: str = "vi", both: An
         UsageError: when ``lang`` is not ``"vi"`` or ``"en"``.
     """
     check_lang(lang)
-    places = score_places(assessment)
     year = assessment.year
     title = t(lang, "report_title_year", year=year) if year else t(lang, "report_title")
     lines = [f"# {title}", ""]
     if assessment.title:
         lines += [f"*{t(lang, 'by_rules', title=md_escape(assessment.title))}*", ""]
-    prev = previous_year(assessment)
-    has_changes = assessment.comparison is not None
     for view in block_views(assessment):
         lines += [f"## {md_escape(view.label)}", ""]
-        header = [
-            t(lang, "stt"),
-            t(lang, "agency"),
-            *(md_escape(group_heading(g, lang)) for g in view.groups),
-            t(lang, "total"),
-            t(lang, "tier"),
-            t(lang, "rank"),
-        ]
-        align = ["---:", ":---", *("---:" for _ in view.groups), "---:", ":---", "---:"]
-        if has_changes:
-            header.append(
-                t(lang, "previous_rank_year", year=prev) if prev else t(lang, "previous_rank")
-            )
-            header.append(t(lang, "change"))
-            align += ["---:", "---:"]
-            if has_labels(assessment):
-                header.append(comparability_heading(lang))
-                align.append(":---")
+        header = [md_escape(h) for h in ranking_headers(assessment, view, lang)]
+        align = [_ALIGN[c.align] for c in ranking_cells(assessment, view, view.results[0], 1, lang)]
         lines += [_row(header), _row(align)]
         for stt, r in enumerate(view.results, start=1):
-            cells = [
-                str(stt),
-                md_escape(r.name),
-                *(
-                    display_points(
-                        r.criteria[g.id].points if g.id in r.criteria else None, places, lang
-                    )
-                    for g in view.groups
-                ),
-                fmt_number(r.total, lang=lang, places=places),
-                md_escape(r.tier_label),
-                "" if r.rank is None else str(r.rank),
-            ]
-            if has_changes:
-                cells.append("" if r.previous_rank is None else str(r.previous_rank))
-                cells.append(change_text(assessment, r, lang))
-                if has_labels(assessment):
-                    cells.append(md_escape(label_text(r, lang)))
-            lines.append(_row(cells))
+            lines.append(
+                _row([md_escape(c.text) for c in ranking_cells(assessment, view, r, stt, lang)])
+            )
         counts = view.tier_counts(list(assessment.tier_labels))
         summary = " · ".join(
             f"{md_escape(label)}: {counts.get(tid, 0)}"
             for tid, label in assessment.tier_labels.items()
         )
         lines += ["", f"*{t(lang, 'summary_tiers')}: {summary}*", ""]
+        changes = tier_changes_line(assessment, view, lang)
+        if changes is not None:
+            lines += [f"*{md_escape(changes)}*", ""]
     if both is not None:
         lines += both.markdown(lang)
     lines += [f"## {t(lang, 'narrative')}", ""]

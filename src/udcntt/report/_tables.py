@@ -19,24 +19,37 @@ from udcntt.evaluation import (
     comparability_text,
     lost_points,
 )
-from udcntt.report._format import fmt_change, fmt_number
+from udcntt.report._format import fmt_change, fmt_number, fmt_percent, round_half_up
 from udcntt.report._i18n import t
 
 __all__ = [
     "BlockView",
+    "Cell",
     "CriterionInfo",
+    "TierChange",
     "block_views",
     "change_text",
+    "comparison_cells",
+    "comparison_keys",
     "display_points",
     "group_heading",
     "has_labels",
     "label_text",
     "lost_rows",
     "next_tier_label",
+    "previous_tier_label",
     "previous_year",
+    "ranking_cells",
     "ranking_headers",
+    "ranking_keys",
+    "score_change",
+    "score_change_text",
     "score_places",
+    "tier_changes",
+    "tier_changes_line",
+    "tier_changes_text",
     "tier_index",
+    "tier_movers",
     "tier_thresholds",
 ]
 
@@ -87,7 +100,14 @@ def block_views(assessment: Assessment) -> list[BlockView]:
 def ranking_headers(
     assessment: Assessment, view: BlockView, lang: str, *, share: bool = False
 ) -> list[str]:
-    """Column headings of a block's official ranking table (STT, đơn vị, groups, …)."""
+    """Column headings of a block's official ranking table (STT, đơn vị, groups, …).
+
+    With a previous year the table carries, after this year's rank, the previous total, the
+    score change, the previous tier, the previous rank and the rank change (and the
+    comparability column when some change is not plainly comparable):
+    :func:`ranking_cells` gives a row's cells in the same order, :func:`ranking_keys` what
+    each column is.
+    """
     headers = [
         t(lang, "stt"),
         t(lang, "agency"),
@@ -99,13 +119,231 @@ def ranking_headers(
     ]
     if assessment.comparison is not None:
         prev = previous_year(assessment)
-        headers.append(
-            t(lang, "previous_rank_year", year=prev) if prev else t(lang, "previous_rank")
-        )
-        headers.append(t(lang, "change"))
-        if has_labels(assessment):
-            headers.append(comparability_heading(lang))
+        for key in comparison_keys(assessment):
+            if key in _YEAR_HEADINGS:
+                headers.append(t(lang, f"{key}_year", year=prev) if prev else t(lang, key))
+            elif key == "comparability":
+                headers.append(comparability_heading(lang))
+            else:
+                headers.append(t(lang, key))
     return headers
+
+
+#: The comparison columns whose heading names the previous year when it is known.
+_YEAR_HEADINGS = ("previous_total", "previous_tier", "previous_rank")
+
+
+def comparison_keys(assessment: Assessment) -> list[str]:
+    """What the comparison columns of the ranking tables are, in order (empty without a
+    previous year): ``previous_total``, ``score_change``, ``previous_tier``,
+    ``previous_rank``, ``change`` and, when needed (:func:`has_labels`), ``comparability``.
+    """
+    if assessment.comparison is None:
+        return []
+    keys = ["previous_total", "score_change", "previous_tier", "previous_rank", "change"]
+    if has_labels(assessment):
+        keys.append("comparability")
+    return keys
+
+
+def ranking_keys(assessment: Assessment, view: BlockView, *, share: bool = False) -> list[str]:
+    """What each column of :func:`ranking_headers` is: ``stt``, ``agency``, ``group:<id>``,
+    ``total``, (``share``), ``tier``, ``rank``, then :func:`comparison_keys`."""
+    return [
+        "stt",
+        "agency",
+        *(f"group:{g.id}" for g in view.groups),
+        "total",
+        *(["share"] if share else []),
+        "tier",
+        "rank",
+        *comparison_keys(assessment),
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One cell of a ranking table: its text as published, how it is aligned, what column
+    it is in (a key of :func:`ranking_keys`) and, for numbers, the value behind the text
+    (``Decimal`` points, ``int`` ranks and rank changes) for spreadsheets."""
+
+    text: str
+    align: str  # "left" | "right" | "center"
+    key: str
+    value: Decimal | int | None = None
+
+
+def ranking_cells(
+    assessment: Assessment,
+    view: BlockView,
+    result: AgencyResult,
+    stt: int,
+    lang: str,
+    *,
+    share: bool = False,
+) -> list[Cell]:
+    """The cells of one row of a block's ranking table, in :func:`ranking_headers` order.
+
+    Raises:
+        UsageError: for a language udcntt does not speak.
+    """
+    places = score_places(assessment)
+    cells = [Cell(str(stt), "center", "stt", stt), Cell(result.name, "left", "agency")]
+    for g in view.groups:
+        res = result.criteria.get(g.id)
+        points = None if res is None else res.points
+        cells.append(Cell(display_points(points, places, lang), "right", f"group:{g.id}", points))
+    cells.append(
+        Cell(fmt_number(result.total, lang=lang, places=places), "right", "total", result.total)
+    )
+    if share:
+        cells.append(Cell(fmt_percent(result.share, lang=lang), "right", "share", result.share))
+    cells.append(Cell(result.tier_label, "center", "tier"))
+    cells.append(
+        Cell("" if result.rank is None else str(result.rank), "center", "rank", result.rank)
+    )
+    cells.extend(comparison_cells(assessment, result, lang))
+    return cells
+
+
+def comparison_cells(assessment: Assessment, result: AgencyResult, lang: str) -> list[Cell]:
+    """The comparison cells of one row (:func:`comparison_keys` order; empty without a
+    previous year): ``72,10``, ``+7,10``, ``Khá``, ``9``, ``+4``, (``so sánh được``).
+
+    Raises:
+        UsageError: for a language udcntt does not speak.
+    """
+    out: list[Cell] = []
+    places = score_places(assessment)
+    for key in comparison_keys(assessment):
+        if key == "previous_total":
+            prev = result.previous_total
+            text = "" if prev is None else fmt_number(prev, lang=lang, places=places)
+            out.append(Cell(text, "right", key, prev))
+        elif key == "score_change":
+            diff = score_change(assessment, result)
+            out.append(Cell(score_change_text(diff, places, lang), "right", key, diff))
+        elif key == "previous_tier":
+            out.append(Cell(previous_tier_label(assessment, result) or "", "center", key))
+        elif key == "previous_rank":
+            rank = result.previous_rank
+            out.append(Cell("" if rank is None else str(rank), "center", key, rank))
+        elif key == "change":
+            out.append(
+                Cell(change_text(assessment, result, lang), "center", key, result.rank_change)
+            )
+        else:
+            out.append(Cell(label_text(result, lang), "center", key))
+    return out
+
+
+def score_change(assessment: Assessment, result: AgencyResult) -> Decimal | None:
+    """This year's published total minus last year's, when both are known and comparable:
+    the two years were scored under the same rules (or last year's through a crosswalk)."""
+    comp = assessment.comparison
+    if comp is None or result.previous_total is None:
+        return None
+    if not (comp.same_rules or comp.criteria_compared):
+        return None
+    return result.total - result.previous_total
+
+
+def score_change_text(diff: Decimal | None, places: int, lang: str) -> str:
+    """A score change with its sign, rounded as published: ``+7,10``, ``−4,30``, ``0,00``.
+
+    Raises:
+        UsageError: for a language udcntt does not speak.
+    """
+    if diff is None:
+        return ""
+    text = fmt_number(abs(diff), lang=lang, places=places)
+    if round_half_up(diff, places) == 0:
+        return text
+    return ("+" if diff > 0 else "\u2212") + text
+
+
+def previous_tier_label(assessment: Assessment, result: AgencyResult) -> str | None:
+    """The label of the agency's tier last year (its id when this year's tiers lack it)."""
+    if result.previous_tier is None:
+        return None
+    return assessment.tier_labels.get(result.previous_tier, result.previous_tier)
+
+
+@dataclass(frozen=True, slots=True)
+class TierChange:
+    """How many of a block's agencies are in one tier this year and were last year.
+
+    ``before`` counts this year's agencies with a result last year by their tier then;
+    ``after`` counts all of this year's agencies.
+    """
+
+    tier: str
+    label: str
+    before: int
+    after: int
+
+
+def tier_changes(assessment: Assessment, view: BlockView) -> list[TierChange]:
+    """The block's tier counts last year and this year, best tier first (empty without a
+    previous year, or when no agency of the block has last year's tier). A tier of last
+    year's rules that this year's lack comes last, under its id."""
+    if assessment.comparison is None:
+        return []
+    paired = [r for r in view.results if r.previous_tier is not None]
+    if not paired:
+        return []
+    order = list(assessment.tier_labels)
+    order += sorted({r.previous_tier for r in paired if r.previous_tier not in order} - {None})
+    after = view.tier_counts(order)
+    before = dict.fromkeys(order, 0)
+    for r in paired:
+        before[str(r.previous_tier)] += 1
+    return [
+        TierChange(tid, assessment.tier_labels.get(tid, tid), before[tid], after.get(tid, 0))
+        for tid in order
+    ]
+
+
+def tier_changes_text(changes: list[TierChange], lang: str) -> str:
+    """The tier-change summary of a block: ``Tốt 0 → 4, Khá 10 → 8, Trung bình 2 → 1``.
+
+    Raises:
+        UsageError: for a language udcntt does not speak.
+    """
+    return ", ".join(
+        f"{c.label} {fmt_number(c.before, lang=lang)} → {fmt_number(c.after, lang=lang)}"
+        for c in changes
+    )
+
+
+def tier_changes_line(assessment: Assessment, view: BlockView, lang: str) -> str | None:
+    """The tier-change summary with its heading, as every format shows it under a block's
+    table: ``Thay đổi xếp loại so với năm 2016: Tốt 0 → 4, Khá 10 → 8``; ``None``
+    without a previous year.
+
+    Raises:
+        UsageError: for a language udcntt does not speak.
+    """
+    changes = tier_changes(assessment, view)
+    if not changes:
+        return None
+    prev = previous_year(assessment)
+    head = t(lang, "tier_changes_year", year=prev) if prev else t(lang, "tier_changes")
+    return f"{head}: {tier_changes_text(changes, lang)}"
+
+
+def tier_movers(assessment: Assessment, view: BlockView) -> list[tuple[AgencyResult, int]]:
+    """The agencies of the block whose tier changed since last year, in ranking order, each
+    with how many tiers it moved (positive: up to a better tier)."""
+    out: list[tuple[AgencyResult, int]] = []
+    for r in view.results:
+        if r.previous_tier is None or r.previous_tier == r.tier:
+            continue
+        if r.previous_tier not in assessment.tier_labels:
+            continue
+        moved = tier_index(assessment, r.previous_tier) - tier_index(assessment, r.tier)
+        out.append((r, moved))
+    return out
 
 
 def has_labels(assessment: Assessment) -> bool:
