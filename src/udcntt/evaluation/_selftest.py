@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -116,7 +116,12 @@ def run_rule_tests(rules: RuleSet) -> tuple[int, list[Diagnostic]]:
             )
 
         try:
-            assessment = evaluate(compiled, case_dataset(rules, case))
+            data = case_dataset(rules, case)
+        except UdcnttError as exc:
+            failures.extend(replace(d, location=d.location or loc) for d in exc.diagnostics)
+            continue
+        try:
+            assessment = evaluate(compiled, data)
         except UdcnttError as exc:
             for d in exc.diagnostics:
                 fail(msg("scoring failed: {problem}", problem=d.message), d.agency, d.criterion)
