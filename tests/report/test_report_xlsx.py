@@ -57,17 +57,21 @@ def test_block_table(small: udcntt.Assessment) -> None:
         "Tỷ lệ điểm",
         "Xếp loại",
         "Thứ hạng",
+        "Tổng điểm năm 2016",
+        "Tăng/giảm điểm",
+        "Xếp loại năm 2016",
         "Thứ hạng năm 2016",
         "Tăng/giảm bậc",
     )
-    assert rows[4] == (1, "Sở Tài chính", 40, 40, 80, 1, "Tốt", 1, 3, 2)
+    assert rows[4] == (1, "Sở Tài chính", 40, 40, 80, 1, "Tốt", 1, 51, 29, "Khá", 3, 2)
     assert rows[5][1] == "Sở Thông tin và Truyền thông"
-    assert rows[5][9] == -1
+    assert rows[5][12] == -1
     total = ws["E5"]
     assert total.data_type == "n"
     assert total.number_format == "#,##0.00"
     assert ws["F5"].number_format == "0.0%"
-    assert ws["J5"].number_format == '"+"0;"-"0;0'
+    assert ws["J5"].number_format == '"+"#,##0.00;"-"#,##0.00;#,##0.00'
+    assert ws["M5"].number_format == '"+"0;"-"0;0'
     assert ws.freeze_panes == "C5"
     assert ws.print_title_rows == "$4:$4"
     assert ws.page_setup.orientation == "landscape"

@@ -273,18 +273,14 @@ def methodology_sheet(book: Book, assessment: Assessment, lang: str) -> None:
     Raises:
         UsageError: for a language udcntt does not speak.
     """
-    from openpyxl.styles import Alignment
-
     title = word("report.method.title", lang)
     sh = book.sheet(title)
     sh.title(1, title, 2)
     row = 2
     for label, text in methodology(assessment).lines(lang):
         row += 1
-        sh.put(row, 1, label, bold=True, border=True)
-        sh.put(row, 2, text, border=True, wrap=True, measure=False)
-        sh.ws.cell(row=row, column=2).alignment = Alignment(wrap_text=True, vertical="top")
-        sh.ws.cell(row=row, column=1).alignment = Alignment(vertical="top")
+        sh.put(row, 1, label, bold=True, border=True, wrap=True, valign="top")
+        sh.put(row, 2, text, border=True, wrap=True, measure=False, valign="top")
     sh.finish(header_rows=None, freeze=None, fixed={1: 28, 2: 90})
 
 

@@ -233,7 +233,7 @@ class TwoViews:
         headers = self.headers(lang)
         sh.title(1, word("views.title", lang), len(headers))
         sh.put(2, 1, self.intro(lang), italic=True, size=11, measure=False)
-        sh.ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(headers))
+        sh.merge(2, 1, len(headers))
         row = 4
         for _, label, rows in self.blocks():
             sh.put(row, 1, label, bold=True, size=13, measure=False)

@@ -12,7 +12,6 @@ Needs the optional dependency ``openpyxl`` (``pip install 'udcntt[excel]'``).
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,36 +23,38 @@ from udcntt.report._method import methodology_sheet
 from udcntt.report._tables import (
     BlockView,
     block_views,
-    has_labels,
-    label_text,
+    comparison_cells,
     lost_rows,
     next_tier_label,
     ranking_headers,
     score_places,
+    tier_changes_line,
 )
 from udcntt.report._xlsx_book import (
     HEADER_FILL,
     Book,
     Sheet,
+    book_time,
     points_format,
     require_openpyxl,
-    sheet_title,
     tier_fill,
 )
 from udcntt.report._xlsx_figures import figures_sheet
+from udcntt.report._xlsx_names import sheet_title
 
-__all__ = ["MAX_AGENCY_SHEETS", "assessment_to_xlsx", "sheet_title"]
+__all__ = ["MAX_AGENCY_SHEETS", "SECTIONS_PER_SHEET", "assessment_to_xlsx", "sheet_title"]
 
 #: Above this many agencies the score sheets share one sheet, a section per agency.
 MAX_AGENCY_SHEETS = 60
+#: At most this many sections (one printed page each) on one shared score sheet: Excel
+#: keeps at most 1,026 manual page breaks per sheet.
+SECTIONS_PER_SHEET = 1000
 
 
 def _block_sheet(book: Book, assessment: Assessment, view: BlockView, lang: str) -> None:
     sh = book.sheet(view.label)
-    ws = sh.ws
     places = score_places(assessment)
     pts = points_format(places)
-    has_changes = assessment.comparison is not None
     headers = ranking_headers(assessment, view, lang, share=True)
     year = assessment.year
     title = t(lang, "report_title_year", year=year) if year else t(lang, "report_title")
@@ -61,9 +62,15 @@ def _block_sheet(book: Book, assessment: Assessment, view: BlockView, lang: str)
     sh.title(2, view.label, len(headers), size=13)
     if assessment.title:
         sh.put(
-            3, 1, t(lang, "by_rules", title=assessment.title), italic=True, size=11, measure=False
+            3,
+            1,
+            t(lang, "by_rules", title=assessment.title),
+            italic=True,
+            size=11,
+            wrap=True,
+            measure=False,
         )
-        ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=len(headers))
+        sh.merge(3, 1, len(headers))
     header_row = 4
     for col, text in enumerate(headers, start=1):
         sh.put(
@@ -76,7 +83,7 @@ def _block_sheet(book: Book, assessment: Assessment, view: BlockView, lang: str)
             fill=HEADER_FILL,
             border=True,
         )
-    ws.row_dimensions[header_row].height = 62
+    sh.height(header_row, 32)
     for stt, r in enumerate(view.results, start=1):
         row = header_row + stt
         values: list[tuple[Any, str | None, str | None]] = [
@@ -92,15 +99,18 @@ def _block_sheet(book: Book, assessment: Assessment, view: BlockView, lang: str)
             (r.tier_label, None, "center"),
             (r.rank, "0", "center"),
         ]
-        if has_changes:
-            values.append((r.previous_rank, "0", "center"))
-            change: Any = r.rank_change
-            comp = assessment.comparison
-            if change is None and comp is not None and r.agency_id in comp.new_agencies:
-                change = t(lang, "new")
-            values.append((change, '"+"0;"-"0;0', "center"))
-            if has_labels(assessment):
-                values.append((label_text(r, lang), None, "center"))
+        # Previous total, score change, previous tier and rank, rank change (and label):
+        # numbers as numbers, the rest as the tables write them.
+        for cell in comparison_cells(assessment, r, lang):
+            if cell.key == "previous_total":
+                values.append((cell.value, pts, "right"))
+            elif cell.key == "score_change":
+                values.append((cell.value, f'"+"{pts};"-"{pts};{pts}', "right"))
+            elif cell.key in ("previous_rank", "change") and isinstance(cell.value, int):
+                fmt = "0" if cell.key == "previous_rank" else '"+"0;"-"0;0'
+                values.append((cell.value, fmt, "center"))
+            else:
+                values.append((cell.text or None, None, "center"))
         for col, (value, fmt, align) in enumerate(values, start=1):
             fill = tier_fill(assessment, r.tier) if headers[col - 1] == t(lang, "tier") else None
             sh.put(
@@ -114,12 +124,26 @@ def _block_sheet(book: Book, assessment: Assessment, view: BlockView, lang: str)
                 bold=col == len(view.groups) + 3,
             )
     last = header_row + len(view.results)
-    ws.auto_filter.ref = f"A{header_row}:{ws.cell(row=last, column=len(headers)).coordinate}"
+    from openpyxl.utils import get_column_letter
+
+    sh.ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(headers))}{last}"
     counts = view.tier_counts(list(assessment.tier_labels))
     summary = "; ".join(
         f"{label}: {counts.get(tid, 0)}" for tid, label in assessment.tier_labels.items()
     )
-    sh.put(last + 2, 2, f"{t(lang, 'summary_tiers')}: {summary}", italic=True, measure=False)
+    sh.put(
+        last + 2,
+        2,
+        f"{t(lang, 'summary_tiers')}: {summary}",
+        italic=True,
+        wrap=True,
+        measure=False,
+    )
+    sh.merge(last + 2, 2, len(headers))
+    changes = tier_changes_line(assessment, view, lang)
+    if changes is not None:
+        sh.put(last + 3, 2, changes, italic=True, wrap=True, measure=False)
+        sh.merge(last + 3, 2, len(headers))
     fixed = {1: 6, 2: min(48, max(24, max((len(r.name) for r in view.results), default=20) + 2))}
     fixed.update({3 + i: 15 for i in range(len(view.groups))})
     sh.finish(header_rows=f"{header_row}:{header_row}", freeze=f"C{header_row + 1}", fixed=fixed)
@@ -208,23 +232,32 @@ def _score_section(
 def _score_sheets(
     book: Book, assessment: Assessment, views: Sequence[BlockView], lang: str
 ) -> None:
+    """One sheet per agency, each printed on one page; past :data:`MAX_AGENCY_SHEETS`
+    agencies, shared sheets of up to :data:`SECTIONS_PER_SHEET` sections, a page each.
+
+    Each section is written out as soon as it is laid out, so the memory a book takes does
+    not grow with the number of agencies.
+    """
     pairs = [(view, r) for view in views for r in view.results]
     fixed = {1: 8, 2: 62, 3: 13, 4: 13, 5: 13, 6: 16}
     if len(pairs) <= MAX_AGENCY_SHEETS:
         for index, (view, r) in enumerate(pairs, start=1):
-            sh = book.sheet(f"{index:02d} {r.name}")
+            sh = book.sheet(r.name, prefix=f"{index:02d} ")
             _score_section(sh, 1, assessment, view, r, lang)
-            sh.finish(header_rows="1:2", freeze="A3", fixed=fixed)
+            sh.finish(header_rows="1:2", freeze="A3", fixed=fixed, portrait=True, one_page=True)
         return
-    from openpyxl.worksheet.pagebreak import Break
-
-    sh = book.sheet(t(lang, "score_sheet"))
-    ws = sh.ws
-    row = 1
-    for view, r in pairs:
-        row = _score_section(sh, row, assessment, view, r, lang)
-        ws.row_breaks.append(Break(id=row - 1))
-    sh.finish(header_rows=None, freeze=None, fixed=fixed)
+    chunks = range(0, len(pairs), SECTIONS_PER_SHEET)
+    for start in chunks:
+        name = t(lang, "score_sheet")
+        if len(chunks) > 1:
+            name += f" {start + 1}–{min(len(pairs), start + SECTIONS_PER_SHEET)}"
+        sh = book.sheet(name)
+        row = 1
+        for view, r in pairs[start : start + SECTIONS_PER_SHEET]:
+            row = _score_section(sh, row, assessment, view, r, lang)
+            sh.page_break(row - 1)
+            sh.flush(row, fixed=fixed, fit_to_page=False)
+        sh.finish(header_rows=None, freeze=None, fixed=fixed, portrait=True, page_per_break=True)
 
 
 def _validation_sheet(book: Book, assessment: Assessment, lang: str) -> None:
@@ -332,13 +365,10 @@ def assessment_to_xlsx(assessment: Assessment, *, lang: str = "vi", both: Any = 
     require_openpyxl()
     from openpyxl import Workbook
 
-    wb = Workbook()
-    default = wb.active
-    if default is not None:
-        wb.remove(default)
+    wb = Workbook(write_only=True)
     wb.properties.creator = "udcntt"
     wb.properties.title = assessment.title
-    book = Book(wb)
+    book = Book(wb, lang)
     views = block_views(assessment)
     for view in views:
         _block_sheet(book, assessment, view, lang)
@@ -348,6 +378,4 @@ def assessment_to_xlsx(assessment: Assessment, *, lang: str = "vi", both: Any = 
     methodology_sheet(book, assessment, lang)
     _score_sheets(book, assessment, views, lang)
     _validation_sheet(book, assessment, lang)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return book.save(book_time(assessment.year))

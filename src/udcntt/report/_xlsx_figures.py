@@ -39,7 +39,6 @@ def _share_rows(figures: ProvinceFigures) -> list[tuple[str, str, ShareFigure, i
 def figures_sheet(book: Book, assessment: Assessment, lang: str) -> None:
     """Add the province-figures sheet (indicator totals and shares by block) to ``book``."""
     sh = book.sheet(t(lang, "figures_sheet"))
-    ws = sh.ws
     figures = province_figures(assessment)
     blocks = list(figures.blocks) if figures else assessment.blocks()
     scopes: list[tuple[str | None, str]] = [(b, assessment.block_labels.get(b, b)) for b in blocks]
@@ -55,17 +54,15 @@ def figures_sheet(book: Book, assessment: Assessment, lang: str) -> None:
         sh.put(3, 2, t(lang, "no_figures"), italic=True)
         sh.finish(header_rows=None, freeze=None, fixed={1: 6, 2: 70})
         return
-    from openpyxl.styles import Alignment
-
     for col, text in enumerate(
         [t(lang, "stt"), t(lang, "indicator"), t(lang, "unit"), t(lang, "aggregate")], start=1
     ):
         sh.put(3, col, text, bold=True, align="center", wrap=True, fill=HEADER_FILL, border=True)
-        ws.merge_cells(start_row=3, start_column=col, end_row=4, end_column=col)
+        sh.merge(3, col, col, last_row=4)
     for i, (_, label) in enumerate(scopes):
         col = 5 + 2 * i
         sh.put(3, col, label, bold=True, align="center", wrap=True, fill=HEADER_FILL, border=True)
-        ws.merge_cells(start_row=3, start_column=col, end_row=3, end_column=col + 1)
+        sh.merge(3, col, col + 1)
         sh.put(4, col, t(lang, "value"), bold=True, align="center", fill=HEADER_FILL, border=True)
         sh.put(
             4,
@@ -76,7 +73,6 @@ def figures_sheet(book: Book, assessment: Assessment, lang: str) -> None:
             fill=HEADER_FILL,
             border=True,
         )
-    ws.row_dimensions[3].height = 48
     row = 5
     stt = 0
     for fig in figures.indicators:
@@ -94,7 +90,7 @@ def figures_sheet(book: Book, assessment: Assessment, lang: str) -> None:
             sh.put(row, 1, stt, align="center", border=True)
             sh.put(row, 2, fig.label, wrap=True, border=True)
             sh.put(row, 3, fig.unit or "", border=True)
-            sh.put(row, 4, how, border=True)
+            sh.put(row, 4, how, wrap=True, border=True)
             for i, (scope, _) in enumerate(scopes):
                 agg = fig.overall if scope is None else fig.by_block.get(scope)
                 col = 5 + 2 * i
@@ -123,8 +119,7 @@ def figures_sheet(book: Book, assessment: Assessment, lang: str) -> None:
     for i, (_, label) in enumerate(scopes):
         col = 5 + 2 * i
         sh.put(row, col, label, bold=True, align="center", wrap=True, fill=HEADER_FILL, border=True)
-        ws.merge_cells(start_row=row, start_column=col, end_row=row, end_column=col + 1)
-    ws.row_dimensions[row].height = 48
+        sh.merge(row, col, col + 1)
     row += 1
     stt = 0
     entries: list[tuple[str, str, dict[str | None, tuple[Decimal, Decimal]]]] = []
@@ -160,9 +155,8 @@ def figures_sheet(book: Book, assessment: Assessment, lang: str) -> None:
                 row, col + 1, fmt_fraction(pair[0], pair[1], lang=lang), align="right", border=True
             )
         row += 1
-    for r in range(5, row):
-        ws.cell(row=r, column=2).alignment = Alignment(wrap_text=True, vertical="center")
     fixed = {1: 6, 2: 52, 3: 22, 4: 16}
     fixed.update({5 + 2 * i: 14 for i in range(len(scopes))})
-    fixed.update({6 + 2 * i: 11 for i in range(len(scopes))})
+    # The ratio texts ("1.383/1.469") set their column's width: none is ever clipped.
+    fixed.update({6 + 2 * i: max(11, sh.widths.get(6 + 2 * i, 0)) for i in range(len(scopes))})
     sh.finish(header_rows="3:4", freeze="E5", fixed=fixed)
