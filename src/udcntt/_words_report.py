@@ -46,6 +46,48 @@ REPORT_WORDS: dict[str, dict[str, str]] = {
         "en": "Tier changes since {year}",
     },
     "report.new": {"vi": "mới", "en": "new"},
+    "narrative.of_quoted": {"vi": "Trong {label}, ", "en": "Of {label}, "},
+    "narrative.yoy.tiers": {
+        "vi": "So với {year}, số cơ quan đạt {items}.",
+        "en": "Agencies per tier compared with {year}: {items}.",
+    },
+    "narrative.yoy.tier_up": {
+        "vi": "mức {tier} tăng từ {before} lên {after}",
+        "en": "{tier} {before} → {after}",
+    },
+    "narrative.yoy.tier_down": {
+        "vi": "mức {tier} giảm từ {before} xuống {after}",
+        "en": "{tier} {before} → {after}",
+    },
+    "narrative.yoy.tier_same": {
+        "vi": "mức {tier} giữ nguyên {after}",
+        "en": "{tier} unchanged at {after}",
+    },
+    "narrative.yoy.raised": {
+        "vi": "Được nâng lên mức {tier} so với {year} có {agencies}: {names}.",
+        "en": "Moved up to {tier} since {year} ({agencies}): {names}.",
+    },
+    "narrative.yoy.lowered": {
+        "vi": "Bị hạ xuống mức {tier} so với {year} có {agencies}: {names}.",
+        "en": "Moved down to {tier} since {year} ({agencies}): {names}.",
+    },
+    "narrative.yoy.joint": {"vi": "{first} {rest}", "en": "{first} + {rest}"},
+    "narrative.yoy.figures": {
+        "vi": "So với {year}, {items}.",
+        "en": "Compared with {year}: {items}.",
+    },
+    "narrative.yoy.figure_up": {
+        "vi": "{label} tăng {diff} (từ {before} lên {after}{unit})",
+        "en": "{label} up {diff} (from {before} to {after}{unit})",
+    },
+    "narrative.yoy.figure_down": {
+        "vi": "{label} giảm {diff} (từ {before} xuống {after}{unit})",
+        "en": "{label} down {diff} (from {before} to {after}{unit})",
+    },
+    "narrative.yoy.figure_same": {
+        "vi": "{label} không đổi ({after}{unit})",
+        "en": "{label} unchanged ({after}{unit})",
+    },
     "report.max_short": {"vi": "tối đa {max}", "en": "max {max}"},
     "report.block": {"vi": "Khối", "en": "Block"},
     "report.points": {"vi": "Điểm đạt", "en": "Points"},
@@ -243,6 +285,9 @@ REPORT_WORDS: dict[str, dict[str, str]] = {
     "report.csv.tier": {"vi": "Mã xếp loại", "en": "Tier id"},
     "report.csv.tier_label": {"vi": "Xếp loại", "en": "Tier"},
     "report.csv.rank": {"vi": "Thứ hạng", "en": "Rank"},
+    "report.csv.previous_total": {"vi": "Tổng điểm năm trước", "en": "Previous total"},
+    "report.csv.score_change": {"vi": "Tăng/giảm điểm", "en": "Score change"},
+    "report.csv.previous_tier": {"vi": "Mã xếp loại năm trước", "en": "Previous tier id"},
     "report.csv.previous_rank": {"vi": "Thứ hạng năm trước", "en": "Previous rank"},
     "report.csv.rank_change": {"vi": "Tăng/giảm bậc", "en": "Rank change"},
     "report.csv.comparability": {"vi": "Mức so sánh được", "en": "Comparability"},

@@ -143,8 +143,8 @@ TEXT_WORDS: dict[str, dict[str, str]] = {
     "narrative.is": {"vi": " là ", "en": ": "},
     "narrative.share_tail": {"vi": " (chiếm {share})", "en": " ({share})"},
     "narrative.together": {
-        "vi": "cộng lại {total} (chiếm {share})",
-        "en": "together {total} ({share})",
+        "vi": "cộng lại {total}{unit} (chiếm {share})",
+        "en": "together {total}{unit} ({share})",
     },
     "narrative.of_which": {"vi": ", trong đó ", "en": ", of which "},
     "narrative.survey": {"vi": "Qua khảo sát, {text}", "en": "Survey totals: {text}"},
@@ -163,8 +163,10 @@ TEXT_WORDS: dict[str, dict[str, str]] = {
         "en": "Other totals: ",
     },
     "narrative.intro": {
-        "vi": "Kết quả đánh giá, xếp hạng mức độ ứng dụng công nghệ thông tin (UDCNTT)",
-        "en": "Results of the assessment and ranking of IT application (UDCNTT)",
+        "vi": "Báo cáo này trình bày kết quả đánh giá, xếp hạng mức độ ứng dụng công nghệ "
+        "thông tin (UDCNTT)",
+        "en": "This report presents the results of the assessment and ranking of IT "
+        "application (UDCNTT)",
     },
     "narrative.intro_year": {"vi": " năm {year}", "en": " for {year}"},
     "narrative.intro_title": {"vi": " theo {title}.", "en": " under “{title}”."},

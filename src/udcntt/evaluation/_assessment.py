@@ -342,6 +342,9 @@ class Assessment:
     _compiled: Any = field(default=None, repr=False, compare=False)
     _dataset: Any = field(default=None, repr=False, compare=False)
     _receipt_args: Any = field(default=None, repr=False, compare=False)
+    #: Last year's assessment when this one was scored against it (reports compare the
+    #: province figures of the two years); not kept in the results JSON.
+    _previous: Any = field(default=None, repr=False, compare=False)
 
     @cached_property
     def receipt(self) -> Receipt:

@@ -452,4 +452,5 @@ def _evaluate(
         _compiled=compiled,
         _dataset=data,
         _receipt_args=receipt,
+        _previous=previous_assessment,
     )

@@ -9,6 +9,10 @@ Three styles (:data:`CSV_STYLES`):
 * ``vi``: the same with Vietnamese headers, decimal comma and ``;`` as separator (what
   Excel expects on a Vietnamese system).
 * ``plain``: the machine form: no byte-order mark, values exactly as scored.
+
+With a previous year each row also carries last year's total, the score change (this year's
+published total minus last year's, when the two are comparable), last year's tier id and
+rank, and the rank change.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from udcntt._words import word
 from udcntt.errors import UsageError, msg
 from udcntt.evaluation import Assessment
 from udcntt.report._format import round_half_up
-from udcntt.report._tables import score_places
+from udcntt.report._tables import score_change, score_places
 
 __all__ = ["CSV_COLUMNS", "CSV_STYLES", "assessment_to_csv", "check_csv_style", "neutralise"]
 
@@ -36,6 +40,9 @@ CSV_COLUMNS = (
     "tier",
     "tier_label",
     "rank",
+    "previous_total",
+    "score_change",
+    "previous_tier",
     "previous_rank",
     "rank_change",
     "comparability",
@@ -122,6 +129,7 @@ def assessment_to_csv(
     titles = {c.id: c.title for tree in assessment.criteria_tree.values() for c in tree}
     writer.writerow([neutralise(_header(c, style, titles)) for c in columns])
     for r in assessment.results:
+        change = score_change(assessment, r)
         row = [
             neutralise(r.agency_id),
             neutralise(r.name),
@@ -132,6 +140,9 @@ def assessment_to_csv(
             r.tier,
             neutralise(r.tier_label),
             "" if r.rank is None else str(r.rank),
+            "" if r.previous_total is None else number(r.previous_total, places),
+            "" if change is None else number(change, places),
+            neutralise(r.previous_tier or ""),
             "" if r.previous_rank is None else str(r.previous_rank),
             "" if r.rank_change is None else str(r.rank_change),
             r.comparability or "",

@@ -5,7 +5,12 @@ counts and numbers are summed, ratios averaged, yes/no indicators counted ("18/2
 categories tallied — and every declared relation of the form ``part <= whole`` (or
 ``a + b <= whole``) between counts becomes a computed share: Lâm Đồng's
 ``it_staff_college <= it_staff`` gives "120 of 129 IT staff have a college degree or
-higher (93,0%)". Shares are always computed from the sums, never copied from anywhere.
+higher (93,0%)". Shares are always computed from the sums, never copied from anywhere, and
+only between counts of the same unit: ``antivirus_pcs <= staff_with_pc`` checks the data but
+a share of machines in people would mean nothing.
+
+:func:`figure_changes` compares the province totals with last year's, when the assessment
+was scored against last year's survey (``--previous``): "IT staff from 137 to 129".
 """
 
 from __future__ import annotations
@@ -20,10 +25,12 @@ from typing import Any
 from udcntt.evaluation import AgencyResult, Assessment
 
 __all__ = [
+    "FigureChange",
     "IndicatorAggregate",
     "IndicatorFigure",
     "ProvinceFigures",
     "ShareFigure",
+    "figure_changes",
     "province_figures",
 ]
 
@@ -153,6 +160,7 @@ def _metadata(assessment: Assessment) -> list[tuple[str, str, str | None, str, d
 
 def _relations(assessment: Assessment) -> list[tuple[tuple[str, ...], str, tuple[str, ...] | None]]:
     types = {ind.id: ind.type for ind in assessment.indicators}
+    units = {ind.id: ind.unit for ind in assessment.indicators}
     out: list[tuple[tuple[str, ...], str, tuple[str, ...] | None]] = []
     seen: set[tuple[tuple[str, ...], str]] = set()
     for check, blocks in assessment.relations:
@@ -163,6 +171,8 @@ def _relations(assessment: Assessment) -> list[tuple[tuple[str, ...], str, tuple
         whole = match.group(2)
         if any(types.get(n) not in ("count", "number") for n in (*parts, whole)):
             continue
+        if len({units.get(n) for n in (*parts, whole)} - {None}) > 1:
+            continue  # machines against people: the relation checks data, it is no share
         if (parts, whole) in seen:
             continue
         seen.add((parts, whole))
@@ -231,3 +241,68 @@ def province_figures(assessment: Assessment) -> ProvinceFigures:
         overall_sums = _share_sums((r for b in scope for r in by_block[b]), parts, whole)
         shares.append(ShareFigure(parts, whole, MappingProxyType(per), overall_sums))
     return ProvinceFigures(blocks, tuple(indicators), tuple(shares))
+
+
+@dataclass(frozen=True, slots=True)
+class FigureChange:
+    """A province total this year and last year: one count indicator, or the sum of the
+    parts of a declared relation (``procedures_level3 + procedures_level4``).
+
+    ``before`` and ``after`` are sums over each year's agencies that reported a value.
+    """
+
+    ids: tuple[str, ...]
+    labels: tuple[str, ...]
+    unit: str | None
+    before: Decimal
+    after: Decimal
+
+    @property
+    def change(self) -> Decimal:
+        """``after - before``."""
+        return self.after - self.before
+
+
+def figure_changes(
+    assessment: Assessment, previous: Assessment | None = None
+) -> list[FigureChange]:
+    """The province totals of the counts this year and last year, in the order the survey
+    figures are quoted: each declared ``whole`` and its parts (with the parts' sum when there
+    are several), then the other counts. Empty without last year's survey values: give
+    ``previous``, or score with ``previous=`` (:func:`udcntt.evaluate`); an assessment read
+    back from results JSON does not keep last year's survey.
+    """
+    prev = previous if previous is not None else getattr(assessment, "_previous", None)
+    if not isinstance(prev, Assessment):
+        return []
+    now, then = province_figures(assessment), province_figures(prev)
+    if not now or not then:
+        return []
+    counts = {ind.id: ind for ind in assessment.indicators if ind.type in ("count", "number")} or {
+        f.id: None for f in now.indicators if f.kind == "sum"
+    }
+    order: list[tuple[str, ...]] = []
+    for share in now.shares:
+        for key in ((share.whole,), *((p,) for p in share.parts)):
+            if key not in order:
+                order.append(key)
+        if len(share.parts) > 1 and share.parts not in order:
+            order.append(share.parts)
+    order += [(f.id,) for f in now.indicators if f.id in counts and (f.id,) not in order]
+    out: list[FigureChange] = []
+    for ids in order:
+        figs = [now.indicator(i) for i in ids]
+        olds = [then.indicator(i) for i in ids]
+        if any(f is None or f.kind != "sum" for f in figs) or any(o is None for o in olds):
+            continue
+        units = {f.unit for f in figs if f is not None}
+        out.append(
+            FigureChange(
+                ids=ids,
+                labels=tuple(f.label for f in figs if f is not None),
+                unit=units.pop() if len(units) == 1 else None,
+                before=sum((o.overall.total for o in olds if o is not None), Decimal(0)),
+                after=sum((f.overall.total for f in figs if f is not None), Decimal(0)),
+            )
+        )
+    return out

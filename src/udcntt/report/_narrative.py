@@ -29,6 +29,7 @@ from udcntt.report._narrative_lineage import (
     label_plan,
     overview_sentence,
 )
+from udcntt.report._narrative_yoy import figure_change_paragraph, tier_change_sentences
 from udcntt.report._tables import BlockView, block_views, previous_year
 
 __all__ = ["LIST_NAMES_MAX", "narrative", "narrative_paragraphs"]
@@ -173,7 +174,17 @@ def _rank_sentences(assessment: Assessment, view: BlockView, lang: str) -> list[
 def _unit(figure: IndicatorFigure | None, lang: str) -> str:
     if figure is None or not figure.unit:
         return ""
+    if f"{figure.unit.casefold()}," in figure.label.casefold():
+        # "Số xã, phường, thị trấn" counts more kinds than its unit "xã" names.
+        return ""
     return word("narrative.unit", lang, unit=figure.unit)
+
+
+def _common_unit(figures: Sequence[IndicatorFigure | None], lang: str) -> str:
+    """The unit of a sum of parts: theirs when they all have the same one."""
+    units = {f.unit if f is not None else None for f in figures}
+    only = units.pop() if len(units) == 1 else None
+    return word("narrative.unit", lang, unit=only) if only else ""
 
 
 def _part_label(part: str, whole: str) -> str:
@@ -229,15 +240,27 @@ def _figure_paragraphs(assessment: Assessment, figures: ProvinceFigures, lang: s
                 combined = sum(part_sums, Decimal(0))
                 ratio = share.share(combined, whole_sum)
                 if ratio is not None:
+                    unit = _common_unit([figures.indicator(p) for p in share.parts], lang)
                     bits.append(
-                        word("narrative.together", lang, total=num(combined), share=pct(ratio))
+                        word(
+                            "narrative.together",
+                            lang,
+                            total=num(combined),
+                            unit=unit,
+                            share=pct(ratio),
+                        )
                     )
                 pieces.append(join_words(bits, lang=lang))
             else:
                 pieces.append(bits[0])
+        if whole in covered:
+            # Quoted already (as a part just before): not said twice.
+            head = word("narrative.of_quoted", lang, label=_quote(in_sentence(wlabel, lang), lang))
+            sentences.append(head + "; ".join(pieces) + ".")
+        else:
+            head = f"{_quote(wlabel, lang)}{is_}{num(total)}{_unit(wfig, lang)}"
+            sentences.append(head + word("narrative.of_which", lang) + "; ".join(pieces) + ".")
         covered.add(whole)
-        head = f"{_quote(wlabel, lang)}{is_}{num(total)}{_unit(wfig, lang)}"
-        sentences.append(head + word("narrative.of_which", lang) + "; ".join(pieces) + ".")
     if sentences:
         out.append(word("narrative.survey", lang, text=in_sentence(" ".join(sentences), lang)))
 
@@ -341,6 +364,9 @@ def narrative_paragraphs(assessment: Assessment, *, lang: str = "vi") -> list[st
     paragraphs = [_intro(assessment, views, lang)]
     for view in views:
         sentences = [_tier_sentence(assessment, view, lang)]
+        sentences += tier_change_sentences(
+            assessment, view, _year_phrase(assessment, lang), lang, names=_names
+        )
         score = _score_sentence(assessment, view, lang)
         if score:
             sentences.append(score)
@@ -349,6 +375,9 @@ def narrative_paragraphs(assessment: Assessment, *, lang: str = "vi") -> list[st
     figures = province_figures(assessment)
     if figures:
         paragraphs.extend(_figure_paragraphs(assessment, figures, lang))
+    changes = figure_change_paragraph(assessment, _year_phrase(assessment, lang), lang)
+    if changes:
+        paragraphs.append(changes)
     return paragraphs
 
 
