@@ -221,3 +221,191 @@ def test_validation_lists_diagnostics(small: udcntt.Assessment) -> None:
     assert row[6] == "survey.xlsx[2017]:row 7:col D"
     assert row[7] == "'" + INJECTED
     assert all(c.data_type != "f" for c in ws[4])
+
+
+# --- Readable sheet names, printing, reproducible bytes, linear work (issue 14 item 7,
+# --- issue 13 item 3) -----------------------------------------------------------------
+
+#: The abbreviations a sheet name may use for words of the agency's name.
+_SHORT_FORMS = {
+    "UBND",
+    "HĐND",
+    "NN&PTNT",
+    "LĐ-TB&XH",
+    "VHTTDL",
+    "BHXH",
+    "VKSND",
+    "TAND",
+    "PT-TH",
+    "BQL",
+    "VQG",
+    "KDL",
+    "QG",
+}
+
+
+def test_sheet_names_are_whole_words(lam_dong: udcntt.Assessment) -> None:
+    """Each agency's sheet is its number and its name, shortened the usual Vietnamese way
+    and cut between words, never inside one: 'Văn phòng UBND tỉnh', not 'Văn phòng Ủy ban
+    nhân dân tỉ'."""
+    wb = _open(lam_dong)
+    agency_sheets = [n for n in wb.sheetnames if n[:2].isdigit()]
+    assert len(agency_sheets) == len(lam_dong.results) == 43
+    names = [r.name for view in _views(lam_dong) for r in view.results]
+    for sheet, name in zip(agency_sheets, names, strict=True):
+        assert len(sheet) <= 31
+        words = set(name.replace(",", " ").split())
+        for word in sheet[3:].replace(",", " ").split():
+            assert word in words or word in _SHORT_FORMS, (sheet, name, word)
+    assert "03 Văn phòng UBND tỉnh" in agency_sheets
+    assert "18 Sở NN&PTNT" in agency_sheets
+    assert "24 Chi cục Hải quan tỉnh" in agency_sheets
+    assert "31 BQL KDL QG hồ Tuyền Lâm" in agency_sheets
+    assert len({n.lower() for n in wb.sheetnames}) == len(wb.sheetnames)
+
+
+def _views(assessment: udcntt.Assessment) -> Any:
+    from udcntt.report._tables import block_views
+
+    return block_views(assessment)
+
+
+def test_every_sheet_prints_page_numbers(small: udcntt.Assessment) -> None:
+    """Every sheet has 'Trang &P/&N' in its footer (page 2 of 5 prints 'Trang 2/5')."""
+    wb = _open(small)
+    for ws in wb.worksheets:
+        assert ws.oddFooter.center.text == "Trang &P/&N", ws.title
+    assert _open(small, lang="en").worksheets[0].oddFooter.center.text == "Page &P/&N"
+
+
+def test_agency_sheet_is_one_portrait_page(small: udcntt.Assessment) -> None:
+    """A score sheet is scaled to one page, portrait, its title rows repeated."""
+    ws = _open(small)["01 Sở Tài chính"]
+    assert ws.page_setup.orientation == "portrait"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 1)
+    assert ws.print_title_rows == "$1:$2"
+
+
+def test_shared_score_sheets_print_a_page_per_agency(
+    small: udcntt.Assessment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the per-agency limit, each section ends with a page break, the scale makes the
+    tallest section fit a page, and a sheet holds at most SECTIONS_PER_SHEET sections."""
+    monkeypatch.setattr("udcntt.report._xlsx.MAX_AGENCY_SHEETS", 3)
+    monkeypatch.setattr("udcntt.report._xlsx.SECTIONS_PER_SHEET", 3)
+    wb = _open(small)
+    shared = [n for n in wb.sheetnames if n.startswith("Phiếu điểm")]
+    assert shared == ["Phiếu điểm 1–3", "Phiếu điểm 4–6", "Phiếu điểm 7–7"]
+    for name, sections in zip(shared, (3, 3, 1), strict=True):
+        ws = wb[name]
+        assert len(ws.row_breaks.brk) == sections
+        assert ws.sheet_properties.pageSetUpPr.fitToPage is not True
+        assert 10 <= ws.page_setup.scale < 100
+
+
+def test_wrapped_rows_are_tall_enough(lam_dong: udcntt.Assessment) -> None:
+    """A row whose wrapped text needs several lines is made taller (nothing is cut off):
+    the share rows of the province sheet, whose 'compared with' texts wrap."""
+    ws = _open(lam_dong)["Số liệu toàn tỉnh"]
+    rows = _rows(ws)
+    start = next(i for i, r in enumerate(rows) if r[1] == "Tỷ lệ") + 2
+    wrapped = [i + 1 for i in range(start, len(rows)) if len(str(rows[i][2] or "")) > 30]
+    assert wrapped
+    for row in wrapped:
+        assert (ws.row_dimensions[row].height or 0) >= 30, row
+
+
+def _core_and_stamps(data: bytes) -> tuple[str, set[tuple[int, ...]]]:
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        core = archive.read("docProps/core.xml").decode()
+        return core, {info.date_time for info in archive.infolist()}
+
+
+def test_same_data_same_bytes(small_factory: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two runs give identical files: the parts and properties carry 1 January of the
+    assessment's year, or SOURCE_DATE_EPOCH when it is set — never the time of the run."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    first = assessment_to_xlsx(small_factory())
+    assert assessment_to_xlsx(small_factory()) == first
+    core, stamps = _core_and_stamps(first)
+    assert stamps == {(2017, 1, 1, 0, 0, 0)}
+    assert "<dcterms:created" in core and core.count("2017-01-01T00:00:00Z") == 2
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14 22:13:20 UTC
+    core, stamps = _core_and_stamps(assessment_to_xlsx(small_factory()))
+    assert stamps == {(2023, 11, 14, 22, 13, 20)}
+    assert core.count("2023-11-14T22:13:20Z") == 2
+
+
+def _scaled(n: int) -> udcntt.Assessment:
+    """``n`` agencies of the small rule set, alternately in its two blocks."""
+    from tests.report.conftest import SMALL_RULES, _small
+
+    records = [
+        _small(
+            f"a{i}",
+            f"Đơn vị số {i}",
+            "so" if i % 2 else "huyen",
+            10 + i % 40,
+            i % 5,
+            "pho",
+            bool(i % 3),
+            i % 90,
+            i % 11,
+        )
+        for i in range(n)
+    ]
+    rules = udcntt.load_rules(SMALL_RULES)
+    return udcntt.evaluate(rules, udcntt.Dataset.from_records(records, year=2017))
+
+
+def test_work_is_linear_in_agencies(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Four times the agencies, four times the work: the cells written, the merges, and
+    the merged ranges compared with each other (openpyxl's merge_cells compared each new
+    range with every earlier one: sixteen times the comparisons at four times the size)."""
+    from openpyxl.worksheet.cell_range import CellRange
+
+    from udcntt.report._xlsx_book import Sheet
+
+    counts = {"compare": 0, "put": 0}
+    issubset, put = CellRange.issubset, Sheet.put
+
+    def counted_issubset(self: Any, other: Any) -> bool:
+        counts["compare"] += 1
+        return bool(issubset(self, other))
+
+    def counted_put(self: Any, *args: Any, **kwargs: Any) -> None:
+        counts["put"] += 1
+        put(self, *args, **kwargs)
+
+    monkeypatch.setattr(CellRange, "issubset", counted_issubset)
+    monkeypatch.setattr(CellRange, "__le__", counted_issubset)
+    monkeypatch.setattr(Sheet, "put", counted_put)
+    monkeypatch.setattr("udcntt.report._xlsx.MAX_AGENCY_SHEETS", 10)
+    work = []
+    for n in (40, 160):
+        counts.update(compare=0, put=0)
+        merges_before = _merges_counted(monkeypatch)
+        assessment_to_xlsx(_scaled(n))
+        work.append((counts["compare"], counts["put"], merges_before()))
+    (compare_n, put_n, merges_n), (compare_4n, put_4n, merges_4n) = work
+    assert compare_4n <= 4.2 * max(compare_n, 1)
+    assert put_4n <= 4.2 * put_n
+    assert merges_n < merges_4n <= 4.2 * merges_n
+
+
+def _merges_counted(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Count Sheet.merge calls from now on; return a function giving the count so far."""
+    from udcntt.report._xlsx_book import Sheet
+
+    seen = [0]
+    merge = Sheet.merge
+
+    def counted(self: Any, *args: Any, **kwargs: Any) -> None:
+        seen[0] += 1
+        merge(self, *args, **kwargs)
+
+    monkeypatch.setattr(Sheet, "merge", counted)
+    return lambda: seen[0]
