@@ -11,7 +11,7 @@ import decimal
 import gc
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from types import MappingProxyType
 from typing import Any, Literal
 
@@ -144,8 +144,14 @@ def _slow_start(
 
 def _canonical(compiled: CompiledRuleSet, data: Dataset) -> list[AgencyRecord]:
     """The survey's agencies by block (rule-file order; undeclared blocks first), then id."""
-    order = {b: i for i, b in enumerate(compiled.blocks)}
-    return sorted(data.agencies, key=lambda r: (order.get(r.block, -1), r.id))
+    groups: dict[str, list[AgencyRecord]] = {}
+    for record in data.agencies:
+        groups.setdefault(record.block, []).append(record)
+    by_id = attrgetter("id")
+    out = sorted((r for b, rs in groups.items() if b not in compiled.blocks for r in rs), key=by_id)
+    for block in compiled.blocks:
+        out.extend(sorted(groups.get(block, ()), key=by_id))
+    return out
 
 
 def evaluate(
@@ -209,15 +215,23 @@ def evaluate(
             gc.enable()
 
 
-def _fast_values(record: AgencyRecord, keys: tuple[str, ...], pick: Any) -> Any:
-    """The block's inputs of ``record`` in the generated function's argument order."""
-    try:
-        if pick is not None:
-            return pick(record.values)
-        return [record.values[keys[0]]] if keys else []
-    except KeyError:
-        get = record.values.get
-        return [get(k, MISSING) for k in keys]
+def _picker(keys: tuple[str, ...]) -> Callable[[Mapping[str, Any]], Any]:
+    """A function giving the block's inputs of a record's values, in argument order.
+
+    Raises ``KeyError`` for a record that lacks one (:func:`_fast_values` then marks it).
+    """
+    if len(keys) > 1:
+        return itemgetter(*keys)
+    if keys:
+        key = keys[0]
+        return lambda values: (values[key],)
+    return lambda values: ()
+
+
+def _fast_values(record: AgencyRecord, keys: tuple[str, ...]) -> list[Any]:
+    """The block's inputs of ``record``, :data:`MISSING` for those it lacks."""
+    get = record.values.get
+    return [get(k, MISSING) for k in keys]
 
 
 def _call(
@@ -332,40 +346,73 @@ def _evaluate(
             fast = None if reference else plan.fast_whole or plan.fast
             whole = plan.fast_whole is not None
             keys = plan.indicators
-            pick = itemgetter(*keys) if len(keys) > 1 else None
+            pick = _picker(keys)
             default_reason = "requested" if reference else "no_fast_code"
+            make = Agency.fast
+            append = agencies.append
             for record in records:
                 if progress is not None and not len(agencies) % 1000:
                     progress(len(agencies), total_agencies)
                 reason = default_reason
                 if fast is not None:
-                    values = _fast_values(record, keys, pick)
+                    # The common case inline: one call of the generated function.
+                    try:
+                        values = pick(record.values)
+                    except KeyError:
+                        values = _fast_values(record, keys)
+                    try:
+                        out = fast(*values)
+                    except SlowPath as exc:
+                        out, reason = None, exc.reason
+                    except ARITHMETIC:
+                        out, reason = None, "arithmetic"
+                    except BUGS as exc:
+                        raise GeneratedCodeError(
+                            f"generated code of block '{block_id}' failed for agency "
+                            f"'{record.id}': {exc!r}; this is a bug in udcntt"
+                        ) from exc
+                    else:
+                        append(make(record, plan, values, out, whole))
+                        continue
                     notes: tuple[str, ...] = ()
                     variant: FastFunctions | None = None
-                    out, reason = _call(fast, values, block_id, record)
                     if reason in ("missing", "not_applicable"):
                         out, reason, values, notes, variant = _retry(
                             compiled, plan, values, imputed, record
                         )
                     if out is not None:
-                        agencies.append(
-                            Agency.fast(record, plan, values, out, whole, notes, variant)
-                        )
+                        append(make(record, plan, values, out, whole, notes, variant))
                         continue
                 run.count(f"reference:{reason}")
                 slow = _slow_start(run, record, plan, imputed)
                 if slow is not None:
-                    agencies.append(slow)
+                    append(slow)
         stats: dict[str, Any] = {}
         cores: list[Core] = []
         if skip or not errors:
             population_pass(run, agencies, stats)
             shapes: dict[tuple[str, frozenset[str]], FastShape] = {}
+            plain = {
+                b: FastShape(p, rule_set.rounding, Applicability(compiled, p, frozenset()))
+                for b, p in compiled.blocks.items()
+                if b in by_block
+            }
+            fast_count = 0
+            add = cores.append
             for scored in agencies:
                 core: Core | None = None
                 current: Agency | None = scored
                 if scored.fast_values is not None:
-                    done = finish_fast(run, scored, _shape(compiled, scored, shapes))
+                    shape = (
+                        plain[scored.record.block]
+                        if scored.variant is None
+                        else _shape(compiled, scored, shapes)
+                    )
+                    done = finish_fast(run, scored, shape)
+                    if done.__class__ is Core:
+                        fast_count += 1
+                        add(done)  # type: ignore[arg-type]
+                        continue
                     if isinstance(done, str):
                         # Generated code declined (a point out of range, …): the reference
                         # path reports the problem with its location.
@@ -379,11 +426,12 @@ def _evaluate(
                     else:
                         run.count("fast")
                         current = None
-                        core = done
-                if core is None and current is not None:
+                if current is not None:
                     core = finish_reference(run, current)
                 if core is not None:
-                    cores.append(core)
+                    add(core)
+            if fast_count:
+                run.paths["fast"] = run.paths.get("fast", 0) + fast_count
     if errors and not skip:
         raise EvaluationError.from_diagnostics(errors)
     if progress is not None:
