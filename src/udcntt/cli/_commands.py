@@ -14,6 +14,7 @@ from udcntt.cli._files import check_files, check_report_outputs, inputs_of, rule
 from udcntt.cli._lineage import cmd_lineage  # noqa: F401 - main() finds it by name
 from udcntt.cli._main import EXIT_NOTHING_SCORED, EXIT_OK, EXIT_PROBLEMS, Progress
 from udcntt.cli._output import Printer
+from udcntt.cli._serve import cmd_db, cmd_serve  # noqa: F401 - main() finds them by name
 from udcntt.data import DEFAULT_LIMITS, Dataset, Limits
 from udcntt.errors import Diagnostic, Severity, UsageError, msg
 from udcntt.evaluation import Assessment, check_rules, evaluate, explain

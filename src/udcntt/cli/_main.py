@@ -60,6 +60,11 @@ _EPILOG = {
     "analyse": "example:\n  udcntt analyse rules/lam-dong-2018.yaml examples/lam-dong-2018/survey-2018.csv \\\n"
     "      --analysis examples/lam-dong-2018/analysis.yaml -o do-vung.html -o do-vung.json",
     "lineage": "example:\n  udcntt lineage examples/lam-dong-2025/lineage.yaml --at 2025-07-01",
+    "serve": "example:\n  udcntt serve --demo\n"
+    "  udcntt serve --database postgresql+psycopg://udcntt@localhost/udcntt --port 8000",
+    "db": "example:\n  udcntt db upgrade --database sqlite:///cycle.db\n"
+    "  udcntt db backup campaign-2025.zip --campaign 1 --data-dir evidence/ --database sqlite:///cycle.db\n"
+    "  udcntt db restore campaign-2025.zip --data-dir evidence/ --database sqlite:///cycle.db",
 }
 
 
@@ -309,6 +314,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="lam-dong-2017: the founding article; lam-dong-2025: the merged province "
         "(synthetic), ranks compared across the 2025 reorganisation",
     )
+
+    from udcntt.cli._serve import add_db_parser, add_serve_parser
+
+    add_serve_parser(command("serve", "run the yearly cycle in a browser (needs udcntt[server])"))
+    add_db_parser(command("db", "upgrade, back up or restore the server's database"))
     return parser
 
 

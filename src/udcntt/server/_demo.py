@@ -16,18 +16,30 @@ from importlib import resources
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from udcntt.data import read_registry, read_survey
+from udcntt.errors import UsageError, msg
 from udcntt.evaluation import evaluate
 from udcntt.program import load_rules
 from udcntt.report import assessment_to_json
 from udcntt.server._app import State
 from udcntt.server._cycle import audit
-from udcntt.server._models import Agency, Campaign, Membership, Submission, User, ValueRow, now
+from udcntt.server._db import Database
+from udcntt.server._models import (
+    ROLES,
+    Agency,
+    Campaign,
+    Membership,
+    Submission,
+    User,
+    ValueRow,
+    now,
+)
 from udcntt.server._security import hash_password
 from udcntt.server._values import encode
 
-__all__ = ["DEMO_AGENCIES", "DemoUser", "seed_demo"]
+__all__ = ["DEMO_AGENCIES", "DemoUser", "add_user", "seed_demo"]
 
 #: The agencies whose users log in in the demo (their forms start empty).
 DEMO_AGENCIES = ("van_phong_ubnd", "so_noi_vu")
@@ -129,7 +141,6 @@ def _prefill(
     registry: object,
     admin: User,
 ) -> None:
-    from sqlalchemy.orm import Session
 
     if not isinstance(db, Session):  # pragma: no cover - always a session
         raise TypeError("a session is needed")
@@ -153,3 +164,42 @@ def _prefill(
         campaign_id=campaign.id,
         new=str(len(agencies) - len(DEMO_AGENCIES)),
     )
+
+
+def add_user(
+    database: Database,
+    username: str,
+    password: str,
+    *,
+    role: str = "admin",
+    agencies: list[str] | tuple[str, ...] = (),
+    name: str | None = None,
+) -> int:
+    """Add a user (``udcntt db add-user``: the first administrator of a province).
+
+    Raises:
+        UsageError: for an unknown role, a password under 10 characters, or a user name
+            that is taken.
+    """
+    if role not in ROLES:
+        raise UsageError(
+            msg("unknown role {role}", role=role),
+            hint=msg("roles: {roles}", roles=", ".join(ROLES)),
+        )
+    if len(password) < 10:
+        raise UsageError(msg("the password needs at least {count} characters", count=10))
+    with database.session() as db:
+        if db.scalar(select(User).where(User.username == username)) is not None:
+            raise UsageError(msg("the user name {username} is taken", username=username))
+        user = User(
+            username=username,
+            name=name or username,
+            role=role,
+            password_hash=hash_password(password),
+        )
+        db.add(user)
+        db.flush()
+        for code in dict.fromkeys(agencies):
+            db.add(Membership(user_id=user.id, agency_code=code))
+        audit(db, "udcntt db", "user", field=username, new=f"{role} {','.join(agencies)}".strip())
+        return user.id
