@@ -13,6 +13,7 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "udcntt"
 LAYERS = [
     "_messages_rules",
     "_messages_data",
+    "_messages_scale",
     "_messages_limits",
     "_messages_lineage",
     "_messages_analysis",

@@ -275,7 +275,9 @@ def write_report(
     ``csv_style``: ``excel`` with a byte-order mark by default, ``vi`` or ``plain``).
 
     ``.json`` (results and receipt, written agency by agency; each agency's trace too when
-    ``traces``), ``.csv``, ``.md``, ``.xlsx``, ``.docx``, ``.html``,
+    ``traces``), ``.csv``, ``.md``, ``.xlsx``, ``.docx``, ``.html`` (above
+    :data:`~udcntt.report._html_pages.HTML_PAGE_AGENCIES` agencies, a summary page and one
+    page per block next to it, ``NAME-<block>.html``),
     and any suffix a plugin writer is registered or installed for. The file is written to a
     temporary file next to it and renamed into place: a writer that fails half-way leaves
     no partial file and the previous file, if any, unchanged.
@@ -299,5 +301,11 @@ def write_report(
     check_output_folder(target)
     check_lang(lang)
     check_csv_style(csv_style)
-    chunks = _chunks(_writer(target.suffix), assessment, lang, target, csv_style, traces)
-    write_atomic(target, chunks)
+    spec = _writer(target.suffix)
+    if spec.impl is _html:
+        from udcntt.report._html_pages import pages_needed, write_html_pages
+
+        if pages_needed(assessment):
+            write_html_pages(assessment, target, lang=lang)
+            return
+    write_atomic(target, _chunks(spec, assessment, lang, target, csv_style, traces))

@@ -9,68 +9,49 @@ later in a report writer.
 
 from __future__ import annotations
 
-import json
 import re
 import string
 from collections.abc import Mapping
 from dataclasses import fields
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from udcntt._messages import VI
-from udcntt.data import MISSING, NA
 from udcntt.errors import DataError, Diagnostic, Message, Severity, SourceLocation, msg
 from udcntt.evaluation import (
     AgencyResult,
     Assessment,
     Comparison,
     CriterionInfo,
-    CriterionResult,
     IndicatorInfo,
     Receipt,
     TierInfo,
 )
-from udcntt.report._results_layout import ASSESSMENT
-from udcntt.report._results_schema import JsonNumber, validate
+from udcntt.report._json_items import TOP, Loader, context
+from udcntt.report._json_stream import (
+    MAX_VALUE_CHARS,
+    DuplicateKeyError,
+    StreamError,
+    read_document,
+)
+from udcntt.report._results_schema import _Problems
 
 __all__ = ["ASSESSMENT_SCHEMA_VERSION", "is_assessment_file", "load_assessment"]
 
 #: Version of the assessment JSON layout; bumped on any incompatible change.
 ASSESSMENT_SCHEMA_VERSION = "1"
 
-#: Largest results file read.
-MAX_JSON_BYTES = 200_000_000
-# Integers longer than this are kept as text (and refused by the validator): Python's own
-# limit on converting long digit strings would otherwise end the read with a ValueError.
-_MAX_INT_CHARS = 20
+#: Largest results file read: a million agencies (the most a file may hold) with traces.
+#: The file is read one agency at a time, so memory follows the agencies, not this size;
+#: one value (an agency with its trace, the diagnostics) is bounded by
+#: :data:`~udcntt.report._json_stream.MAX_VALUE_CHARS`.
+MAX_JSON_BYTES = 50_000_000_000
 
 
 # The writer puts the schema key first; a hand-edited file may have changed its spacing.
 _SCHEMA_LINE = re.compile(rb'"schema"\s*:\s*"udcntt-assessment"')
-
-
-class _DuplicateKeyError(ValueError):
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
-
-
-def _int(text: str) -> int | JsonNumber:
-    return int(text) if len(text) <= _MAX_INT_CHARS else JsonNumber(text)
-
-
-def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out = dict(pairs)
-    if len(out) != len(pairs):
-        seen: set[str] = set()
-        for key, _ in pairs:
-            if key in seen:
-                raise _DuplicateKeyError(key)
-            seen.add(key)
-    return out
 
 
 def _fail(
@@ -79,8 +60,39 @@ def _fail(
     return DataError(message, code=code, location=loc, hint=hint)
 
 
-def _parse(p: Path, loc: SourceLocation) -> Any:
-    """The file's JSON, numbers it never writes kept as :class:`JsonNumber`."""
+def _stream_error(exc: StreamError, loc: SourceLocation) -> DataError:
+    if exc.kind == "utf8":
+        return _fail(
+            "E-RESULTS-JSON",
+            msg("the results file is not UTF-8 text (byte {offset})", offset=exc.offset),
+            loc,
+        )
+    if exc.kind == "limit":
+        return _fail(
+            "E-RESULTS-LIMIT",
+            msg(
+                "'{path}' is longer than {limit} characters",
+                path=exc.path,
+                limit=MAX_VALUE_CHARS,
+            ),
+            SourceLocation(file=loc.file, path=exc.path),
+        )
+    where = SourceLocation(file=loc.file, line=exc.line, column=exc.column)
+    return _fail(
+        "E-RESULTS-JSON",
+        msg("the results file is not valid JSON: {reason}", reason=exc.reason),
+        where,
+    )
+
+
+def _parse(p: Path, loader: Loader) -> Any:
+    """The file's JSON, ``results`` given to ``loader`` one at a time.
+
+    Raises:
+        DataError: ``E-RESULTS-LIMIT`` (too large, too deep), ``E-RESULTS-JSON``,
+            ``E-RESULTS-KEY`` (a key twice in one object), ``E-IO``.
+    """
+    loc = SourceLocation(file=str(p))
     try:
         if p.stat().st_size > MAX_JSON_BYTES:
             raise _fail(
@@ -88,35 +100,15 @@ def _parse(p: Path, loc: SourceLocation) -> Any:
                 msg("the results file is larger than {limit} bytes", limit=MAX_JSON_BYTES),
                 loc,
             )
-        raw = p.read_bytes()
+        with open(p, "rb") as handle:
+            return read_document(handle, loader.add, top=loader.top)
     except OSError as exc:
         raise _fail(
             "E-IO", msg("cannot read the results file: {reason}", reason=exc.strerror or exc), loc
         ) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise _fail(
-            "E-RESULTS-JSON",
-            msg("the results file is not UTF-8 text (byte {offset})", offset=exc.start),
-            loc,
-        ) from None
-    try:
-        return json.loads(
-            text,
-            parse_int=_int,
-            parse_float=JsonNumber,
-            parse_constant=JsonNumber,
-            object_pairs_hook=_object,
-        )
-    except json.JSONDecodeError as exc:
-        where = SourceLocation(file=loc.file, line=exc.lineno, column=exc.colno)
-        raise _fail(
-            "E-RESULTS-JSON",
-            msg("the results file is not valid JSON: {reason}", reason=exc.msg),
-            where,
-        ) from None
-    except _DuplicateKeyError as exc:
+    except StreamError as exc:
+        raise _stream_error(exc, loc) from None
+    except DuplicateKeyError as exc:
         raise _fail(
             "E-RESULTS-KEY", msg("the key '{key}' appears twice in one object", key=exc.key), loc
         ) from None
@@ -165,88 +157,21 @@ def _check_header(data: Any, loc: SourceLocation) -> None:
         )
 
 
-def _cross_check(data: dict[str, Any], file: str | None) -> list[Diagnostic]:
-    """What the layout cannot say: references between parts of the file."""
-    problems: list[Diagnostic] = []
-
-    def bad(path: str, message: Message) -> None:
-        if len(problems) < 20:
-            loc = SourceLocation(file=file, path=path)
-            problems.append(Diagnostic(code="E-RESULTS-VALUE", message=message, location=loc))
-
+def _cross_check(data: dict[str, Any], p: _Problems) -> None:
+    """What the layout cannot say of the parts around the results: ids declared once,
+    trees of declared blocks (each result is checked as it is read, by :class:`_Loader`)."""
     blocks = [b["id"] for b in data["blocks"]]
     tiers = [t["id"] for t in data["tiers"]]
     for name, ids in (("blocks", blocks), ("tiers", tiers)):
         if len(set(ids)) != len(ids):
-            bad(name, msg("'{path}' lists the same id twice", path=name))
-    trees = data["criteria_tree"]
-    for block in trees:
+            p.add("E-RESULTS-VALUE", name, msg("'{path}' lists the same id twice", path=name))
+    for block in data["criteria_tree"]:
         if block not in blocks:
-            bad(
+            p.add(
+                "E-RESULTS-VALUE",
                 f"criteria_tree.{block}",
                 msg("'{path}' names an undeclared block '{id}'", path="criteria_tree", id=block),
             )
-    seen: set[str] = set()
-    for i, r in enumerate(data["results"]):
-        where = f"results[{i}]"
-        if r["agency_id"] in seen:
-            bad(
-                f"{where}.agency_id",
-                msg(
-                    "'{path}': agency '{id}' appears twice",
-                    path=f"{where}.agency_id",
-                    id=r["agency_id"],
-                ),
-            )
-        seen.add(r["agency_id"])
-        if r["block"] not in blocks:
-            bad(
-                f"{where}.block",
-                msg(
-                    "'{path}' names an undeclared block '{id}'",
-                    path=f"{where}.block",
-                    id=r["block"],
-                ),
-            )
-        if r["tier"] not in tiers:
-            bad(
-                f"{where}.tier",
-                msg("'{path}' names an undeclared tier '{id}'", path=f"{where}.tier", id=r["tier"]),
-            )
-        missing = [c["id"] for c in trees.get(r["block"], ()) if c["id"] not in r["criteria"]]
-        if missing:
-            bad(
-                f"{where}.criteria",
-                msg(
-                    "'{path}' has no result for criterion '{id}'",
-                    path=f"{where}.criteria",
-                    id=missing[0],
-                ),
-            )
-    return problems
-
-
-def _typed(value: Any, kind: str | None) -> Any:
-    """A value read back from JSON, typed as its indicator (or derived value) declares.
-
-    Raises:
-        ValueError: when the text is not a number or date of that type.
-    """
-    if isinstance(value, dict):
-        return NA if value["marker"] == NA.value else MISSING
-    if kind in ("count", "number", "ratio") and isinstance(value, str):
-        return _number(value)
-    if kind == "date" and isinstance(value, str):
-        return date.fromisoformat(value)
-    return value
-
-
-def _number(text: str) -> Decimal:
-    from udcntt.report._results_schema import Dec
-
-    if not Dec().accepts(text):
-        raise ValueError(text)
-    return Decimal(text)
 
 
 def _dec(value: str | None) -> Decimal | None:
@@ -313,78 +238,12 @@ def _dataclass(cls: Any, obj: dict[str, Any]) -> Any:
     return cls(**values)
 
 
-def _result(
-    r: dict[str, Any], types: Mapping[str, str], derived: Mapping[str, str]
-) -> AgencyResult:
-    kinds = {"number": "number", "date": "date"}
-    return AgencyResult(
-        agency_id=r["agency_id"],
-        name=r["name"],
-        block=r["block"],
-        ranked=r["ranked"],
-        inputs=MappingProxyType({k: _typed(v, types.get(k)) for k, v in r["inputs"].items()}),
-        derived=MappingProxyType(
-            {k: _typed(v, kinds.get(derived.get(k, ""))) for k, v in r["derived"].items()}
-        ),
-        criteria=MappingProxyType(
-            {
-                cid: CriterionResult(
-                    cid,
-                    _dec(c["points"]),
-                    Decimal(c["max"]),
-                    Decimal(c["full_max"]),
-                    c["status"],
-                    raw=_dec(c["raw"]),
-                    normalised=_dec(c["normalised"]),
-                    unrounded=_dec(c["unrounded"]),
-                )
-                for cid, c in r["criteria"].items()
-            }
-        ),
-        total_unrounded=Decimal(r["total_unrounded"]),
-        total=Decimal(r["total"]),
-        max=Decimal(r["max"]),
-        share=Decimal(r["share"]),
-        tier=r["tier"],
-        tier_label=r["tier_label"],
-        rank=r["rank"],
-        previous_rank=r["previous_rank"],
-        rank_change=r["rank_change"],
-        previous_total=_dec(r["previous_total"]),
-        previous_tier=r["previous_tier"],
-        notes=tuple(r["notes"]),
-        comparability=r.get("comparability"),
-    )
-
-
-def _results(
-    rows: list[dict[str, Any]], types: Mapping[str, str], derived: Mapping[str, str]
-) -> tuple[AgencyResult, ...]:
-    out = []
-    for i, r in enumerate(rows):
-        try:
-            out.append(_result(r, types, derived))
-        except ValueError as exc:
-            raise DataError(
-                msg(
-                    "'{path}' holds a value that is not of its indicator's type: {value}",
-                    path=f"results[{i}].inputs",
-                    value=str(exc),
-                ),
-                code="E-RESULTS-VALUE",
-                location=SourceLocation(path=f"results[{i}].inputs"),
-            ) from None
-    return tuple(out)
-
-
-def _build(data: dict[str, Any]) -> Assessment:
-    """The assessment of a validated file."""
+def _build(data: dict[str, Any], results: tuple[AgencyResult, ...]) -> Assessment:
+    """The assessment of a validated file, with its results built while reading."""
     indicators = tuple(
         IndicatorInfo(i["id"], i["label"], i["type"], i["unit"], dict(i["categories"]))
         for i in data["indicators"]
     )
-    types = {i.id: i.type for i in indicators}
-    derived = data.get("derived_types") or {}
     comp = data["comparison"]
     comparison = None if comp is None else _dataclass(Comparison, comp)
     # Files list tiers with thresholds, or (for assessments without them) ids and labels only.
@@ -408,7 +267,7 @@ def _build(data: dict[str, Any]) -> Assessment:
         rules_id=data["rules_id"],
         title=data["title"],
         year=data["year"],
-        results=_results(data["results"], types, derived),
+        results=results,
         block_labels=MappingProxyType({b["id"]: b["label"] for b in data["blocks"]}),
         block_max=MappingProxyType(
             {b["id"]: Decimal(b["max"]) for b in data["blocks"] if b["max"] is not None}
@@ -446,20 +305,22 @@ def load_assessment(path: str | Path) -> Assessment:
     """
     p = Path(path)
     loc = SourceLocation(file=str(p))
-    data = _parse(p, loc)
+    loader = Loader(str(p))
+    data = _parse(p, loader)
     _check_header(data, loc)
-    problems = validate(data, ASSESSMENT, str(p))
-    if not problems:
-        problems = _cross_check(data, str(p))
-    if problems:
-        raise DataError.from_diagnostics(problems)
-    try:
-        assessment = _build(data)
-    except DataError as exc:
-        # Only a number or date of an input can still be wrong here; name the file.
-        d = exc.first
-        where = SourceLocation(file=str(p), path=d.location.path if d.location else None)
-        raise DataError(d.message, code=d.code, location=where) from None
+    problems = loader.problems
+    TOP.check(data, "", problems)
+    if not problems.items:
+        _cross_check(data, problems)
+    if not problems.items and loader.deferred:
+        # The results came before the parts they refer to: read them again, knowing those.
+        loader = Loader(str(p), context(data))
+        _parse(p, loader)
+        problems = loader.problems
+    if problems.items:
+        raise DataError.from_diagnostics(problems.items)
+    loader.type_derived(data.get("derived_types") or {})
+    assessment = _build(data, tuple(loader.results))
     if "methodology" in data:
         from udcntt.report._method import attach_rule_facts
 
