@@ -30,12 +30,7 @@ from udcntt.evaluation import (
     TierInfo,
 )
 from udcntt.report._json_items import TOP, Loader, context
-from udcntt.report._json_stream import (
-    MAX_VALUE_CHARS,
-    DuplicateKeyError,
-    StreamError,
-    read_document,
-)
+from udcntt.report._json_stream import DuplicateKeyError, StreamError, read_document
 from udcntt.report._results_schema import _Problems
 
 __all__ = ["ASSESSMENT_SCHEMA_VERSION", "is_assessment_file", "load_assessment"]
@@ -73,7 +68,7 @@ def _stream_error(exc: StreamError, loc: SourceLocation) -> DataError:
             msg(
                 "'{path}' is longer than {limit} characters",
                 path=exc.path,
-                limit=MAX_VALUE_CHARS,
+                limit=exc.limit,
             ),
             SourceLocation(file=loc.file, path=exc.path),
         )

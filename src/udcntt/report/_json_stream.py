@@ -70,6 +70,7 @@ class StreamError(Exception):
     column: int | None = None
     offset: int = 0
     path: str = ""
+    limit: int = 0
 
 
 @dataclass(frozen=True)
@@ -195,7 +196,7 @@ class _Source:
     def _grow(self, path: str) -> None:
         pending = len(self.buf) - self.pos
         if pending > self.max_value:
-            raise StreamError("limit", path=path)
+            raise StreamError("limit", path=path, limit=self.max_value)
         self.more(pending)  # at least doubles the pending text: linear work per value
 
 
