@@ -13,6 +13,7 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "udcntt"
 LAYERS = [
     "_messages_rules",
     "_messages_data",
+    "_messages_server",
     "_messages_scale",
     "_messages_limits",
     "_messages_lineage",
@@ -45,6 +46,9 @@ LAYERS = [
     "report",
     "analysis",
     "cli",
+    # The server is a face beside the CLI, behind the `server` extra: nothing below imports
+    # it; `udcntt serve` / `udcntt db` load it inside their command functions only.
+    "server",
     "testing",
 ]
 ROOT_MODULES = {"__init__", "__main__"}
@@ -82,12 +86,22 @@ def test_imports_go_one_way(path: Path) -> None:
     if own == "cli":
         # `udcntt check --properties` loads the optional testing toolkit on demand only.
         allowed.add("testing")
+        # `udcntt serve` and `udcntt db` load the server (the `server` extra) on demand only.
+        allowed.add("server")
+        body = ast.parse(path.read_text(encoding="utf-8")).body
         top_level = {
             n.module.split(".")[1]
-            for n in ast.parse(path.read_text(encoding="utf-8")).body
+            for n in body
             if isinstance(n, ast.ImportFrom) and n.module and n.module.startswith("udcntt.")
+        } | {
+            a.name.split(".")[1]
+            for n in body
+            if isinstance(n, ast.Import)
+            for a in n.names
+            if a.name.startswith("udcntt.")
         }
         assert "testing" not in top_level, "cli may import udcntt.testing only inside a function"
+        assert "server" not in top_level, "cli may import udcntt.server only inside a function"
     bad = _imports(path) - allowed
     assert not bad, f"{path.relative_to(SRC)} imports higher layers: {sorted(bad)}"
 

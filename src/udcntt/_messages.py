@@ -23,6 +23,7 @@ from udcntt._messages_limits import VI_LIMITS
 from udcntt._messages_lineage import VI_LINEAGE
 from udcntt._messages_report import VI_REPORT
 from udcntt._messages_rules import VI_RULES
+from udcntt._messages_server import VI_SERVER
 from udcntt._messages_scale import VI_SCALE
 
 __all__ = ["VI", "translate"]
@@ -173,6 +174,7 @@ VI: dict[str, str] = {
     **VI_LINEAGE,
     **VI_ANALYSIS,
     **VI_REPORT,
+    **VI_SERVER,
     **VI_SCALE,
     # evaluation
     "this assessment carries no rule set to explain with": "kết quả đánh giá này không kèm bộ tiêu chí để giải thích",

@@ -130,10 +130,8 @@ def cmd_db(args: argparse.Namespace, printer: Printer) -> int:
         DataError: ``E-SERVER-BACKUP`` for a backup that cannot be written or restored.
     """
     server = _server()
-    from udcntt.server._db import Database
-
     lang = printer.lang
-    database = Database(_database(args))
+    database = server.Database(_database(args))
     try:
         revision = server.upgrade(database.engine)
         if args.action == "upgrade":

@@ -13,13 +13,14 @@ Nothing in the library imports this package; it uses the library through its pub
 
 from udcntt.server._app import Settings, create_app
 from udcntt.server._backup import backup_campaign
-from udcntt.server._db import current_revision, head_revision, upgrade
+from udcntt.server._db import Database, current_revision, head_revision, upgrade
 from udcntt.server._demo import DemoUser, add_user, seed_demo
 from udcntt.server._models import ROLES
 from udcntt.server._restore import restore_campaign
 
 __all__ = [
     "ROLES",
+    "Database",
     "DemoUser",
     "Settings",
     "add_user",
