@@ -25,6 +25,7 @@ LAYERS = [
     "_words_text",
     "_words_lineage",
     "_words_analysis",
+    "_words_charts",
     "_diagnostics",
     "errors",
     "_version",

@@ -39,6 +39,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from udcntt._words_analysis import ANALYSIS_WORDS
+from udcntt._words_charts import CHART_WORDS
 from udcntt._words_lineage import LINEAGE_WORDS
 from udcntt._words_report import REPORT_WORDS
 from udcntt._words_text import TEXT_WORDS
@@ -69,6 +70,7 @@ WORDS: dict[str, dict[str, str]] = {
     **TEXT_WORDS,
     **LINEAGE_WORDS,
     **ANALYSIS_WORDS,
+    **CHART_WORDS,
 }
 
 #: What a language does beyond its words.

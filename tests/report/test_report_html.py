@@ -61,7 +61,7 @@ def test_page_structure(lam_dong: udcntt.Assessment) -> None:
     classes = [attrs.get("class") or "" for _, attrs in tags]
     assert classes.count("ranking") == 3
     assert classes.count("profile") == 3
-    charts = [a for t, a in tags if t == "svg" and a.get("class") == "chart"]
+    charts = [a for t, a in tags if t == "svg" and (a.get("class") or "").startswith("chart ")]
     assert len(charts) >= 3 + 1  # scores per block; changes where ranks moved
     assert sum(1 for c in classes if c == "mini") > 43 * 4
     assert classes.count("agency") == 43
@@ -140,3 +140,29 @@ def test_diagnostics_are_listed(small: udcntt.Assessment) -> None:
     assert "Không có lỗi hay cảnh báo nào." not in html
     md = assessment_to_markdown(noisy)
     assert "- `warning[W-DATA-SUSPICIOUS]` unusual \\<value\\>" in md
+
+
+def test_print_keeps_headings_with_their_content(lam_dong: udcntt.Assessment) -> None:
+    """A4 print CSS: headings and figure captions never end a page, figures and table
+    heads are not split, and pages are numbered."""
+    html = assessment_to_html(lam_dong)
+    css = html[html.index("@media print") :]
+    assert "size: A4" in css
+    assert "h1, h2, h3, figcaption, summary, .narrow-note { break-after: avoid;" in css
+    assert "figure.chart-box, tr, thead" in css
+    assert "counter(page)" in css
+
+
+def test_phone_layout_hides_only_detail_columns(lam_dong: udcntt.Assessment) -> None:
+    """Under 640 px the ranking table keeps agency, total, tier, rank and the change: every
+    other column (STT, groups, last year's figures) is marked as detail, in head and body."""
+    html = assessment_to_html(lam_dong)
+    assert "table.ranking .detail { display: none; }" in html
+    table = html[html.index('<table class="ranking">') : html.index("</table>")]
+    heads = re.findall(r"<th scope=\"col\"( class=\"detail\")?>([^<]*)</th>", table)
+    kept = [text for detail, text in heads if not detail]
+    assert kept == ["Đơn vị", "Tổng điểm", "Xếp loại", "Thứ hạng", "Tăng/giảm bậc"]
+    first_row = table[table.index("<tbody>") : table.index("</tr>", table.index("<tbody>"))]
+    cells = re.findall(r'<td class="([^"]*)"', first_row)
+    assert len(cells) == len(heads)
+    assert [("detail" in c) for c in cells] == [bool(d) for d, _ in heads]

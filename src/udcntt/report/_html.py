@@ -14,8 +14,16 @@ from decimal import Decimal
 from typing import Any
 
 from udcntt.errors import UsageError, msg
-from udcntt.evaluation import Assessment, points_to_next_tier
-from udcntt.report._charts import mini_bar, rank_change_chart, score_chart, tier_colour
+from udcntt.evaluation import AgencyResult, Assessment, points_to_next_tier
+from udcntt.report._charts import TIER_COLOURS, mini_bar, tier_colour
+from udcntt.report._charts_context import (
+    agency_strengths,
+    block_charts,
+    labelled_thresholds,
+    overview_charts,
+)
+from udcntt.report._charts_data import group_columns
+from udcntt.report._charts_rank import change_words
 from udcntt.report._figures import province_figures
 from udcntt.report._format import check_lang, fmt_fraction, fmt_number, fmt_percent
 from udcntt.report._i18n import t, tier_word
@@ -23,8 +31,10 @@ from udcntt.report._method import methodology
 from udcntt.report._narrative import narrative_paragraphs
 from udcntt.report._tables import (
     BlockView,
+    Cell,
     block_views,
     change_text,
+    comparison_cells,
     display_points,
     group_heading,
     has_labels,
@@ -33,9 +43,10 @@ from udcntt.report._tables import (
     next_tier_label,
     previous_year,
     ranking_headers,
+    ranking_keys,
     score_places,
+    tier_changes_line,
     tier_index,
-    tier_thresholds,
 )
 
 __all__ = ["assessment_to_html"]
@@ -65,18 +76,25 @@ def _share_colour(share: Decimal | None, thresholds: list[tuple[int, Decimal, st
     return tier_colour(len(thresholds))
 
 
+#: The ranking columns that stay on a narrow screen.
+_KEY_COLUMNS = frozenset({"agency", "total", "tier", "rank", "change"})
+
+
+def _comparison_class(cell: Cell) -> str:
+    """The CSS class of a comparison cell: changes coloured by direction, numbers right."""
+    if cell.key in ("change", "score_change") and isinstance(cell.value, int | Decimal):
+        return "up" if cell.value > 0 else "down" if cell.value < 0 else "flat"
+    return "num" if cell.align == "right" else "c"
+
+
 def _block_context(
-    assessment: Assessment, view: BlockView, number: int, lang: str
+    assessment: Assessment, view: BlockView, number: int, lang: str, charts: dict[str, Any]
 ) -> dict[str, Any]:
     from markupsafe import Markup
 
     places = score_places(assessment)
     tier_of = {tid: tier_index(assessment, tid) for tid in assessment.tier_labels}
-    labels = list(assessment.tier_labels.values())
-    thresholds = [
-        (i, m, labels[i] if i < len(labels) else "") for i, m in tier_thresholds(assessment)
-    ]
-    has_changes = assessment.comparison is not None
+    thresholds = labelled_thresholds(assessment)
     headers = ranking_headers(assessment, view, lang)
     rows = []
     profile_rows = []
@@ -102,6 +120,11 @@ def _block_context(
                 else "down"
                 if (change or 0) < 0
                 else "flat",
+                # Previous total, score change, previous tier and rank, rank change (label).
+                "comparison": [
+                    {"text": c.text, "class": _comparison_class(c), "key": c.key}
+                    for c in comparison_cells(assessment, r, lang)
+                ],
             }
         )
         profile_rows.append(
@@ -124,13 +147,6 @@ def _block_context(
                 "bar": Markup(mini_bar(r.share, tier_colour(tier_of.get(r.tier, 4)))),
             }
         )
-    change_svg = (
-        rank_change_chart(
-            view.results, lang=lang, label=f"{t(lang, 'changes_chart')} — {view.label}"
-        )
-        if has_changes
-        else None
-    )
     return {
         "anchor": f"khoi-{number}",
         "label": view.label,
@@ -145,23 +161,38 @@ def _block_context(
             )
         ],
         "headers": headers,
+        # Columns a phone hides: all but agency, total, tier, rank and the rank change.
+        "detail": [key not in _KEY_COLUMNS for key in ranking_keys(assessment, view)],
+        "tier_changes": tier_changes_line(assessment, view, lang),
         "numeric_from": 2,
         "group_count": len(view.groups),
         "group_headers": [group_heading(g, lang) for g in view.groups],
         "rows": rows,
         "profile": profile_rows,
-        "score_chart": Markup(
-            score_chart(
-                view.results,
-                tier_of,
-                thresholds,
-                places=places,
-                lang=lang,
-                label=f"{t(lang, 'scores_chart')} — {view.label}",
-            )
-        ),
-        "change_chart": None if change_svg is None else Markup(change_svg),
+        "charts": charts,
     }
+
+
+def _change_note(assessment: Assessment, result: AgencyResult, lang: str) -> str:
+    """The rank change beside an agency's badge, labelled: ``Thứ hạng so với năm 2016:
+    tăng 1 bậc (+1)``; ``mới`` for a newcomer; empty without a previous year."""
+    text = change_text(assessment, result, lang)
+    if not text:
+        return ""
+    year = previous_year(assessment)
+    label = (
+        t(lang, "charts.rank_change_label", year=year)
+        if year
+        else t(lang, "charts.rank_change_label_any")
+    )
+    if result.rank_change is None:
+        return f"{label}: {text}"
+    return f"{label}: {change_words(result.rank_change, lang)} ({text})"
+
+
+def _palette() -> str:
+    """The tier colours as CSS variables, from the charts' palette (one source for both)."""
+    return "".join(f"--t{i}: {c}; " for i, c in enumerate(TIER_COLOURS))
 
 
 def _agencies_context(
@@ -171,6 +202,7 @@ def _agencies_context(
     out = []
     for view in views:
         agencies = []
+        strengths_of = agency_strengths(view, lang)
         for r in view.results:
             upper = next_tier_label(assessment, r)
             gap = points_to_next_tier(assessment, r)
@@ -210,7 +242,8 @@ def _agencies_context(
                     "share": fmt_percent(r.share, lang=lang),
                     "tier": r.tier_label,
                     "tier_index": tier_index(assessment, r.tier),
-                    "change": change_text(assessment, r, lang),
+                    "change": _change_note(assessment, r, lang),
+                    "strengths": strengths_of.get(r.agency_id),
                     "gap": gap_text,
                     "lost": [
                         {"title": c.title, "lost": fmt_number(amount, lang=lang, places=places)}
@@ -319,6 +352,7 @@ def assessment_to_html(assessment: Assessment, *, lang: str = "vi", both: Any = 
         keep_trailing_newline=True,
     )
     views = block_views(assessment)
+    columns = group_columns(views)
     year = assessment.year
     tiers = [
         {"label": tier_word(label, lang), "index": tier_index(assessment, tid)}
@@ -340,7 +374,12 @@ def assessment_to_html(assessment: Assessment, *, lang: str = "vi", both: Any = 
         "narrative": narrative_paragraphs(assessment, lang=lang),
         "method": method.lines(lang),
         "totals_note": method.totals.note(lang),
-        "blocks": [_block_context(assessment, v, i, lang) for i, v in enumerate(views, start=1)],
+        "blocks": [
+            _block_context(assessment, v, i, lang, block_charts(assessment, v, lang, columns))
+            for i, v in enumerate(views, start=1)
+        ],
+        "overview": overview_charts(assessment, views, lang),
+        "palette": _palette(),
         "has_changes": assessment.comparison is not None,
         "changes_title": (
             t(lang, "changes_chart_year", year=previous_year(assessment))
