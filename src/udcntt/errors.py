@@ -445,4 +445,8 @@ CODES: dict[str, str] = {
     "W-PROP-SAME-TOTAL": "Two agencies of a block can publish the same total in different tiers.",
     "E-PROP-MISSING": "Leaving a value unanswered scores more than answering it.",
     "E-PROP-NORMALISE": "An agency alone in its population gets full marks for the worst value.",
+    # udcntt serve (the server extra)
+    "E-SERVER-UPLOAD": "A file uploaded in the browser cannot be used as it is.",
+    "E-SERVER-PUBLISH": "A campaign cannot be published yet.",
+    "E-SERVER-BACKUP": "A campaign backup cannot be written or restored.",
 }

@@ -61,11 +61,11 @@ def check_rule_upload(name: str, data: bytes) -> tuple[RuleSet | None, list[Diag
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        return None, [_error("E-RULE-YAML", msg("the rule file is not UTF-8 text"), name)]
+        return None, [_error("E-SERVER-UPLOAD", msg("the rule file is not UTF-8 text"), name)]
     if _EXTENDS.search(text):
         return None, [
             _error(
-                "E-RULE-EXTENDS",
+                "E-SERVER-UPLOAD",
                 msg("a rule file uploaded in the browser must be self-contained (no 'extends')"),
                 name,
             )
