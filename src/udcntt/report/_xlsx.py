@@ -107,8 +107,8 @@ def _block_sheet(book: Book, assessment: Assessment, view: BlockView, lang: str)
             elif cell.key == "score_change":
                 values.append((cell.value, f'"+"{pts};"-"{pts};{pts}', "right"))
             elif cell.key in ("previous_rank", "change") and isinstance(cell.value, int):
-                fmt = "0" if cell.key == "previous_rank" else '"+"0;"-"0;0'
-                values.append((cell.value, fmt, "center"))
+                style = "0" if cell.key == "previous_rank" else '"+"0;"-"0;0'
+                values.append((cell.value, style, "center"))
             else:
                 values.append((cell.text or None, None, "center"))
         for col, (value, fmt, align) in enumerate(values, start=1):
