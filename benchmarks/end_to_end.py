@@ -9,7 +9,10 @@ rule file of 48 criteria over them, writes it as CSV, then times on CPU time
 * ``read``: ``udcntt.read_survey`` (limits raised to fit the file);
 * ``score``: ``udcntt.evaluate``;
 * one step per output format (``.json .csv .md .xlsx .docx .html``, those whose extra is
-  installed): ``udcntt.report.write_report``.
+  installed): ``udcntt.report.write_report`` (``.json`` without traces, the default of
+  ``udcntt score``; ``.html`` above 5,000 agencies as a summary and one page per block);
+* ``load``: ``udcntt.report.load_assessment`` of the ``.json`` just written (what
+  ``udcntt report`` and ``--previous`` read).
 
 Rounds are interleaved: each round visits the sizes in a shuffled order, each size in a
 fresh process that runs the output formats in a shuffled order; each figure is the median
@@ -26,6 +29,7 @@ The last line prints ``read_vs_floor=…`` (read / floor CPU time at the largest
 linear; a quadratic step at a ratio of 10 gives about 10).
 
 Usage: python benchmarks/end_to_end.py [--n 2000,20000] [--rounds 3] [--budget 600]
+       [--formats .json,.csv] [--no-load]
 """
 
 from __future__ import annotations
@@ -47,7 +51,7 @@ from typing import Any
 
 import udcntt
 from udcntt.data import Limits
-from udcntt.report import REPORT_FORMATS, write_report
+from udcntt.report import REPORT_FORMATS, load_assessment, write_report
 
 N_NUM = 39
 N_BOOL = 8
@@ -202,7 +206,16 @@ def child(path: Path, n: int, steps: list[str], seed: int) -> None:
         for ext in outs:
             target = Path(tmp) / f"out{ext}"
             run(ext, lambda t=target: write_report(held["assessment"], t, lang="vi"))
-            target.unlink(missing_ok=True)
+            if ext != ".json":
+                for written in Path(tmp).glob("out*"):  # .html above 5,000: one per block
+                    written.unlink()
+        if "load" in steps:
+            results = Path(tmp) / "out.json"
+            if not results.exists():
+                write_report(held["assessment"], results)
+            held.pop("data")  # udcntt report holds the results alone
+            held.pop("assessment")
+            run("load", lambda: load_assessment(results))
 
 
 def main() -> None:
@@ -219,6 +232,7 @@ def main() -> None:
     )
     parser.add_argument("--formats", help="output formats to time, e.g. .json,.csv (default all)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the shuffles")
+    parser.add_argument("--no-load", action="store_true", help="do not time reading the .json back")
     parser.add_argument("--child", nargs=3, metavar=("PATH", "N", "STEPS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -228,7 +242,7 @@ def main() -> None:
     sizes = sorted({int(x.replace("_", "").replace(",", "")) for x in args.n.split(",") if x})
     outs = args.formats.split(",") if args.formats else formats()
     rng = random.Random(args.seed)
-    steps = ["floor", "read", "score", *outs]
+    steps = ["floor", "read", "score", *outs, *([] if args.no_load else ["load"])]
     cpu: dict[tuple[int, str], list[float]] = {(n, s): [] for n in sizes for s in steps}
     peak: dict[tuple[int, str], float] = {}
     skipped: dict[tuple[int, str], float] = {}

@@ -21,7 +21,7 @@ from udcntt.cli import EXIT_OK, EXIT_PROBLEMS, main
 from udcntt.report import _json_stream as stream
 from udcntt.report import assessment_to_json, load_assessment
 from udcntt.report._json import iter_assessment_json
-from udcntt.report._results_layout import ASSESSMENT
+from udcntt.report._results_layout import ASSESSMENT, RESULT
 from udcntt.report._results_schema import validate
 
 
@@ -220,3 +220,18 @@ def test_score_traces_only_on_request_and_schema_valid(
     again = ["score", str(SMALL_RULES), str(data), "--previous", str(out)]
     assert main([*again, "-o", str(tmp_path / "again.csv")]) == EXIT_OK
     capsys.readouterr()
+
+
+def test_the_quick_verdict_agrees_with_the_full_check(forty: udcntt.Assessment) -> None:
+    """`Spec.ok` (used for every result) says yes exactly when `validate` finds nothing, on
+    the sound file and on each tampered copy the tampering tests use."""
+    from tests.report.test_report_json_tampered import CASES
+
+    sound = json.loads(assessment_to_json(forty, traces=True))
+    assert ASSESSMENT.ok(sound) and validate(sound, ASSESSMENT, None) == []
+    for name, mutate, _, _ in CASES:
+        copy = json.loads(json.dumps(sound))
+        mutate(copy)
+        assert ASSESSMENT.ok(copy) == (validate(copy, ASSESSMENT, None) == []), name
+        for i, r in enumerate(copy["results"][:5]):
+            assert RESULT.ok(r) == (validate(r, RESULT, None) == []), (name, i)

@@ -144,7 +144,8 @@ class Loader:
         if i >= MAX_ITEMS:
             return  # counted by _Results
         where = f"results[{i}]"
-        RESULT.check(item, where, self.problems)
+        if not RESULT.ok(item):
+            RESULT.check(item, where, self.problems)  # only a failing result says why
         if self.problems.items:
             return  # the file is refused: keep reading only to name more problems
         if self.context is None:
