@@ -215,7 +215,12 @@ def handler(
     """Wrap ``fn(ctx)`` as a Starlette endpoint."""
 
     async def endpoint(request: Request) -> Response:
-        return await fn(await context(request))
+        ctx = await context(request)
+        try:
+            return await fn(ctx)
+        finally:
+            if ctx.form is not None:  # uploaded files are spooled to temporary files
+                await ctx.form.close()
 
     endpoint.__name__ = fn.__name__
     endpoint.__doc__ = fn.__doc__

@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from udcntt.data import MISSING, Dataset, Registry, parse_value, read_registry
 from udcntt.errors import Diagnostic, Severity, SourceLocation, UdcnttError, msg
@@ -43,6 +44,7 @@ __all__ = [
     "read_registry_upload",
     "save_values",
     "submission_for",
+    "touch",
 ]
 
 _EXTENDS = re.compile(r"^extends\s*:", re.MULTILINE)
@@ -167,6 +169,14 @@ def audit(
     return entry
 
 
+def touch(session: Session, sub: Submission) -> None:
+    """Write the submission row now: ``UPDATE ... WHERE version = read version`` bumps the
+    version, or fails (``StaleDataError``) when another transaction bumped it first."""
+    sub.updated_at = now()
+    flag_modified(sub, "updated_at")  # even within the same second
+    session.flush()
+
+
 def submission_for(session: Session, agency: Agency) -> Submission:
     """The agency's submission, created as an empty draft on first use."""
     if agency.submission is None:
@@ -264,8 +274,7 @@ def save_values(
             row.value = stored
     if not changed:
         return 0
-    sub.updated_at = now()
-    session.flush()  # UPDATE ... WHERE version = form_version: bumps the version
+    touch(session, sub)
     for ind, old, new in changed:
         audit(
             session,

@@ -29,6 +29,7 @@ from udcntt.server._cycle import (
     parse_fields,
     save_values,
     submission_for,
+    touch,
 )
 from udcntt.server._models import Agency, Campaign, Evidence, Submission, now
 from udcntt.server._pages_auth import not_found
@@ -257,12 +258,11 @@ async def form_save(ctx: Ctx) -> Response:
             changed = _store_evidence(ctx, db, agency, sub, given)
             changed += save_values(db, user, agency, form_version=version, values=values)
             if changed and sub.version == version:
-                sub.updated_at = now()
-                db.flush()
+                touch(db, sub)
             if submit:
                 sub.status = "submitted"
                 sub.submitted_at = now()
-                db.flush()
+                touch(db, sub)
                 audit(
                     db,
                     user,

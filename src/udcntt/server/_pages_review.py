@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import FileResponse, Response
 
 from udcntt.server._app import Ctx
-from udcntt.server._cycle import audit, live_score, parse_fields
+from udcntt.server._cycle import audit, live_score, parse_fields, touch
 from udcntt.server._models import (
     Appraisal,
     AuditEntry,
@@ -22,7 +22,6 @@ from udcntt.server._models import (
     Evidence,
     Submission,
     ValueRow,
-    now,
 )
 from udcntt.server._pages_auth import not_found
 from udcntt.server._pages_form import agency_for
@@ -88,9 +87,8 @@ async def return_submission(ctx: Ctx) -> Response:
         if sub is None or sub.status != "submitted" or campaign.status != "open":
             raise HTTPException(409, ctx.t("not_returnable"))
         sub.status = "returned"
-        sub.updated_at = now()
         sub.comments.append(Comment(user_id=user.id, text=text))
-        db.flush()
+        touch(db, sub)
         audit(
             db,
             user,
@@ -162,8 +160,7 @@ async def appraise(ctx: Ctx) -> Response:
                 reason=reason,
             )
         )
-        sub.updated_at = now()
-        db.flush()
+        touch(db, sub)
         audit(
             db,
             user,
