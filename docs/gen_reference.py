@@ -138,6 +138,7 @@ FIELD_DOCS: dict[str, str] = {
     "Rounding.share": "Decimal places of shares of the maximum (indices in [0, 1]) (0–10).",
     "Rounding.criteria": "Decimal places of each leaf's points before summing; not set: leaves are not rounded.",
     "Rounding.mode": "Rounding mode: `half_up` (0.125 → 0.13), `half_even` or `down`.",
+    "Rounding.totals": "`rounded_sum`: a total is the unrounded top-level points added, then rounded (it may differ from the sum of the published group points by a last digit; reports say so). `sum_of_rounded`: a total is the sum of the top-level points as published, so the group points always add up (not with `not_applicable: rescale`).",
     # Block
     "Block.label": "Name of the block as published (Khối các sở, ban, ngành).",
     "Block.description": "Free text: which agencies belong to the block.",
@@ -1064,6 +1065,15 @@ ERROR_DOCS: dict[str, tuple[str, str]] = {
         "an agency alone in its population full marks even for the worst value.",
         "Normalise over a population that always has several agencies (`scope: all`), or use "
         "goalposts or to_best.",
+    ),
+    "E-PROP-TOTALS": (
+        "The rule set declares `rounding: {totals: sum_of_rounded}`, yet for some valid data an "
+        "agency's published total is not the sum of its published top-level points (each "
+        "group, and each criterion directly under the root, rounded as published). The rule "
+        "file cannot cause this: the engine (or a plugin aggregation that bypasses it) broke "
+        "the declared rule.",
+        "Report it as a bug of udcntt with the counterexample and the seed; until it is fixed, "
+        "declare `totals: rounded_sum` and keep the rounding note the reports print.",
     ),
     "W-BANDS-SCALE": (
         "Every threshold of a band table lies in [0, 1] but its input runs up to 10 or more "

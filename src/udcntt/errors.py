@@ -445,6 +445,7 @@ CODES: dict[str, str] = {
     "W-PROP-SAME-TOTAL": "Two agencies of a block can publish the same total in different tiers.",
     "E-PROP-MISSING": "Leaving a value unanswered scores more than answering it.",
     "E-PROP-NORMALISE": "An agency alone in its population gets full marks for the worst value.",
+    "E-PROP-TOTALS": "Under 'totals: sum_of_rounded' a published total differs from its published group points added up.",
     # udcntt serve (the server extra)
     "E-SERVER-UPLOAD": "A file uploaded in the browser cannot be used as it is.",
     "E-SERVER-PUBLISH": "A campaign cannot be published yet.",

@@ -172,3 +172,139 @@ def test_reconstructed_criteria_are_named_without_a_top_level_text(tmp_path: Pat
     assert "Reconstructed parts" not in plain
     lines = dict(methodology(udcntt.evaluate(udcntt.load_rules(marked), data)).lines("en"))
     assert lines["Reconstructed parts"] == "ha_tang"
+
+
+# ---------------------------------------------------------------------------------------
+# rounding: {totals: sum_of_rounded}
+
+
+def _sum_of_rounded_rules(tmp_path: Path, policy: str = "reduce_max") -> Path:
+    """The Lâm Đồng rule file, choosing ``totals: sum_of_rounded`` (and ``policy``)."""
+    text = LAM_DONG_RULES.read_text(encoding="utf-8")
+    text = text.replace("  mode: half_up\n", "  mode: half_up\n  totals: sum_of_rounded\n", 1)
+    text = text.replace("not_applicable: reduce_max\n", f"not_applicable: {policy}\n", 1)
+    path = tmp_path / "lam-dong-sum-of-rounded.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _group_sum_mismatches(markdown: str) -> list[str]:
+    """Rows of the Markdown ranking tables whose total is not their group points added."""
+    bad = []
+    for line in markdown.splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if not line.startswith("| ") or not cells[0].isdigit():
+            continue
+        numbers = [
+            Decimal(c.replace(".", "").replace(",", ".").replace("\u2212", "-"))
+            for c in cells[2:]
+            if "," in c
+        ]
+        groups, total = numbers[:-3], numbers[-3]  # then last year's total and the change
+        if sum(groups) != total:
+            bad.append(line)
+    return bad
+
+
+def test_sum_of_rounded_totals_add_up_in_the_reports(tmp_path: Path) -> None:
+    """With ``totals: sum_of_rounded`` every published total is its group points added up,
+    in the tables, and the method says so instead of the rounding note."""
+    rules = _sum_of_rounded_rules(tmp_path)
+    md, js = tmp_path / "r.md", tmp_path / "r.json"
+    args = ["score", str(rules), str(LAM_DONG_FILES["2017"]), "--year", "2017"]
+    args += ["--previous", str(LAM_DONG_FILES["2016"]), "-o", str(md), "-o", str(js)]
+    assert main(args) == 0
+    text = md.read_text(encoding="utf-8")
+    assert _group_sum_mismatches(text) == []
+    assert "tổng điểm bằng tổng các điểm nhóm đã công bố" in text
+    assert "đơn vị tổng điểm lệch" not in text
+    # Sở TT&TT: 19,77 + 13,56 + 27,38 + 8,00 + 19,40 = 88,11 is now the total.
+    totals = {r["agency_id"]: r["total"] for r in json.loads(js.read_text())["results"]}
+    assert totals["so_thong_tin_truyen_thong"] == "88.11"
+
+
+def test_default_keeps_the_published_totals_and_the_note(tmp_path: Path) -> None:
+    """Without the key, the 2017 totals stay as published (88,10) and 10 rows differ."""
+    md = tmp_path / "r.md"
+    args = ["score", str(LAM_DONG_RULES), str(LAM_DONG_FILES["2017"]), "--year", "2017"]
+    assert main([*args, "--previous", str(LAM_DONG_FILES["2016"]), "-o", str(md)]) == 0
+    text = md.read_text(encoding="utf-8")
+    assert len(_group_sum_mismatches(text)) == 10
+    assert (
+        "| 2 | Sở Thông tin và Truyền thông | 19,77 | 13,56 | 27,38 | 8,00 | 19,40 | 88,10 |"
+        in text
+    )
+
+
+def test_both_paths_add_the_rounded_points(tmp_path: Path) -> None:
+    """The generated code and the reference interpreter agree under sum_of_rounded."""
+    rules = udcntt.load_rules(_sum_of_rounded_rules(tmp_path))
+    data = udcntt.read_survey(LAM_DONG_FILES["2017"], rules, year=2017)
+    fast = udcntt.evaluate(rules, data)
+    reference = udcntt.evaluate(rules, data, reference=True)
+    assert fast.paths == {"fast": 43}
+    assert [r.total for r in fast.results] == [r.total for r in reference.results]
+    assert totals_check(fast).adds_up and totals_check(reference).adds_up
+
+
+def test_sum_of_rounded_refuses_rescale(tmp_path: Path) -> None:
+    from udcntt.errors import RuleFileError
+
+    with pytest.raises(RuleFileError) as info:
+        udcntt.load_rules(_sum_of_rounded_rules(tmp_path, policy="rescale"))
+    assert "not_applicable: rescale" in str(info.value.diagnostics[0].message)
+    bogus = tmp_path / "bogus.yaml"
+    bogus.write_text(
+        LAM_DONG_RULES.read_text(encoding="utf-8").replace(
+            "  mode: half_up\n", "  mode: half_up\n  totals: sometimes\n", 1
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(RuleFileError):
+        udcntt.load_rules(bogus)
+
+
+def test_rule_sets_that_do_not_choose_keep_their_fingerprint(tmp_path: Path) -> None:
+    """``totals: rounded_sum`` written out or left out: the same rule set, the same
+    fingerprint (and the dump of the default says nothing of it)."""
+    from udcntt.model import Rounding
+
+    assert "totals" not in Rounding().model_dump(mode="json")
+    explicit = tmp_path / "explicit.yaml"
+    explicit.write_text(
+        LAM_DONG_RULES.read_text(encoding="utf-8").replace(
+            "  mode: half_up\n", "  mode: half_up\n  totals: rounded_sum\n", 1
+        ),
+        encoding="utf-8",
+    )
+    data = udcntt.read_survey(LAM_DONG_FILES["2017"], udcntt.load_rules(LAM_DONG_RULES))
+    one = udcntt.evaluate(udcntt.load_rules(LAM_DONG_RULES), data)
+    two = udcntt.evaluate(udcntt.load_rules(explicit), data)
+    assert one.receipt.rules_fingerprint == two.receipt.rules_fingerprint
+
+
+def test_property_toolkit_checks_that_totals_add_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """check_totals holds for the engine, and catches an engine that adds unrounded points
+    under ``sum_of_rounded`` (E-PROP-TOTALS); rule sets keeping the default are skipped."""
+    pytest.importorskip("hypothesis")
+    from udcntt.testing import _invariants, check_totals, run_properties
+
+    chosen = udcntt.load_rules(_sum_of_rounded_rules(tmp_path))
+    default = udcntt.load_rules(LAM_DONG_RULES)
+    data = udcntt.read_survey(LAM_DONG_FILES["2017"], chosen, year=2017)
+    assert check_totals(chosen, data) == []
+    assert check_totals(default, data) == []  # nothing declared, nothing to check
+
+    # An engine that ignores the declaration: it scores as if the totals were rounded sums.
+    monkeypatch.setattr(_invariants, "_score", lambda compiled, d: udcntt.evaluate(default, d))
+    (violation,) = check_totals(chosen, data)
+    assert violation.code == "E-PROP-TOTALS"
+    assert "published group points add up to" in violation.message
+    monkeypatch.undo()
+
+    outcome = run_properties(chosen, seed=1, max_examples=10, invariants=["totals"])
+    assert [(r.name, r.status) for r in outcome.reports] == [("totals", "passed")]
+    skipped = run_properties(default, seed=1, max_examples=10, invariants=["totals"])
+    assert [(r.name, r.status) for r in skipped.reports] == [("totals", "skipped")]

@@ -22,7 +22,7 @@ from udcntt.evaluation._ranking import quantize, tier_of
 from udcntt.evaluation._state import Agency, Core, Run, plan_location
 from udcntt.expressions import RuleArithmeticError
 from udcntt.loading import RuleSource
-from udcntt.model import NotApplicablePolicy, Rounding, TierBasis, TierLevel
+from udcntt.model import NotApplicablePolicy, Rounding, TierBasis, TierLevel, TotalsRule
 from udcntt.program import (
     Applicability,
     BlockPlan,
@@ -280,6 +280,8 @@ def finish_reference(run: Run, agency: Agency) -> Core | None:
         return None
     group_out: dict[str, tuple[Decimal | None, Decimal]] = {}
     rescale_all = rules.not_applicable is NotApplicablePolicy.RESCALE
+    # ``totals: sum_of_rounded``: the total adds the top-level points as published.
+    rounded_parts = rounding.totals is TotalsRule.SUM_OF_ROUNDED
     total = _ZERO
     applicable_max = _ZERO
     for root in plan.roots:
@@ -299,7 +301,7 @@ def finish_reference(run: Run, agency: Agency) -> Core | None:
             )
             return None
         if pts is not None:
-            total += pts
+            total += quantize(pts, rounding.total, rounding.mode) if rounded_parts else pts
             applicable_max += mx
     if rescale_all and applicable_max and applicable_max != plan.max_total:
         total = total * plan.max_total / applicable_max

@@ -43,6 +43,7 @@ from udcntt.model._ruleset import (
     TierBasis,
     TierLevel,
     Tiers,
+    TotalsRule,
 )
 from udcntt.model._schema import rule_file_json_schema
 from udcntt.model._survey import (
@@ -98,6 +99,7 @@ __all__ = [
     "TierBasis",
     "TierLevel",
     "Tiers",
+    "TotalsRule",
     "check_number",
     "parse_decimal_text",
     "rule_file_json_schema",

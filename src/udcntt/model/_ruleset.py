@@ -7,7 +7,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from pydantic import Field, PrivateAttr, field_validator, model_validator
+from pydantic import Field, PrivateAttr, field_validator, model_serializer, model_validator
 
 from udcntt.errors import msg
 from udcntt.model._base import Dec, Expr, Id, Int, Label, StrictModel
@@ -30,6 +30,7 @@ __all__ = [
     "TierBasis",
     "TierLevel",
     "Tiers",
+    "TotalsRule",
 ]
 
 #: The rule-file format version this release reads (key ``udcntt:``).
@@ -44,17 +45,35 @@ class RoundingMode(StrEnum):
     DOWN = "down"  #: towards zero, as round_down() and Excel's ROUNDDOWN: 0.129 → 0.12
 
 
+class TotalsRule(StrEnum):
+    """Whether a published total is the sum of the published group points."""
+
+    ROUNDED_SUM = "rounded_sum"  #: unrounded top-level points added, then rounded (default)
+    SUM_OF_ROUNDED = "sum_of_rounded"  #: top-level points as published, added: they add up
+
+
 class Rounding(StrictModel):
     """How published numbers are rounded.
 
     ``total`` places apply to totals and group points, ``share`` places to shares of the
     maximum (indices), ``criteria`` places (if set) to each leaf's points before summing.
+    ``totals`` says whether a total is the rounded sum of the unrounded top-level points
+    (``rounded_sum``, the default) or the sum of the rounded ones (``sum_of_rounded``).
     """
 
     total: Int = 2
     share: Int = 4
     criteria: Int | None = None
     mode: RoundingMode = RoundingMode.HALF_UP
+    totals: TotalsRule = TotalsRule.ROUNDED_SUM
+
+    @model_serializer(mode="wrap")
+    def _default_totals_unsaid(self, handler: Any) -> Any:
+        # Rule sets that do not choose keep the fingerprint they had before the key existed.
+        out = handler(self)
+        if isinstance(out, dict) and self.totals is TotalsRule.ROUNDED_SUM:
+            out.pop("totals", None)
+        return out
 
     @field_validator("total", "share", "criteria")
     @classmethod
@@ -213,6 +232,20 @@ class RuleSet(StrictModel):
 
     _source: Any = PrivateAttr(default=None)
     _compiled: Any = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _totals_add_up(self) -> RuleSet:
+        if (
+            self.rounding.totals is TotalsRule.SUM_OF_ROUNDED
+            and self.not_applicable is NotApplicablePolicy.RESCALE
+        ):
+            raise ValueError(
+                msg(
+                    "'totals: sum_of_rounded' under 'rounding' cannot hold with "
+                    "'not_applicable: rescale': a rescaled total is not a sum of group points"
+                )
+            )
+        return self
 
     @field_validator("udcntt", mode="before")
     @classmethod

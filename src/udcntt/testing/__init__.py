@@ -14,7 +14,8 @@ Strategies, derived from a rule set's own declarations and valid by construction
 Invariants (:data:`INVARIANTS`), each a function returning :class:`Violation` objects:
 :func:`check_bounds`, :func:`check_monotone`, :func:`probe_tiers` / :func:`check_tiers`,
 :func:`check_permutation`, :func:`check_determinism`, :func:`check_not_applicable`,
-:func:`check_missing`, :func:`check_normalise_alone`, :func:`check_extends`.
+:func:`check_missing`, :func:`check_normalise_alone`, :func:`check_extends`,
+:func:`check_totals`.
 :func:`run_properties` runs each on a fixed number of examples (the seed and the count
 decide the verdict; a time budget is only an upper bound, reported as ``incomplete`` when
 it cuts the run) and returns a :class:`PropertyOutcome` (``udcntt check --properties``
@@ -36,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from udcntt.testing._authoring import check_missing, check_normalise_alone
-    from udcntt.testing._invariants import check_bounds, check_monotone
+    from udcntt.testing._invariants import check_bounds, check_monotone, check_totals
     from udcntt.testing._not_applicable import check_not_applicable
     from udcntt.testing._reproducible import (
         check_determinism,
@@ -86,6 +87,7 @@ __all__ = [
     "check_not_applicable",
     "check_permutation",
     "check_tiers",
+    "check_totals",
     "datasets",
     "extension_of",
     "format_agency",
@@ -115,6 +117,7 @@ _HOME = {
     "format_agency": "_violations",
     "check_bounds": "_invariants",
     "check_monotone": "_invariants",
+    "check_totals": "_invariants",
     "check_not_applicable": "_not_applicable",
     "check_determinism": "_reproducible",
     "check_extends": "_reproducible",

@@ -18,7 +18,7 @@ from udcntt.testing._authoring import (
     missing_examples,
     normalised_leaves,
 )
-from udcntt.testing._invariants import check_bounds, check_monotone
+from udcntt.testing._invariants import check_bounds, check_monotone, check_totals
 from udcntt.testing._not_applicable import check_not_applicable
 from udcntt.testing._reproducible import (
     check_determinism,
@@ -130,6 +130,7 @@ def bodies(
             lambda d: check_normalise_alone(compiled, d),
         ),
         "extends": (lambda: datasets(compiled, 1, 3), extends_body),
+        "totals": (lambda: datasets(compiled, 1, 3), lambda d: check_totals(compiled, d)),
     }
 
 
@@ -144,6 +145,7 @@ RUNS = (
     "missing",
     "normalise",
     "extends",
+    "totals",
 )
 
 
@@ -157,6 +159,8 @@ def nothing_to_check(compiled: CompiledRuleSet, name: str) -> str | None:
         return "no indicator scores a missing value as zero or the block's lowest"
     if name == "normalise" and not normalised_leaves(compiled):
         return "no criterion normalises over a population"
+    if name == "totals" and compiled.rules.rounding.totals.value != "sum_of_rounded":
+        return "the rule set keeps 'totals: rounded_sum' (totals need not add up)"
     return None
 
 

@@ -9,7 +9,8 @@ its range, …) so that property-based drivers can discard the example.
 :mod:`udcntt.testing`; they are public so that a province's own tests can call them with
 their own data.
 
-This module holds :func:`check_bounds` and :func:`check_monotone`; the others live beside
+This module holds :func:`check_bounds`, :func:`check_monotone` and :func:`check_totals`
+(totals that add up under ``rounding: {totals: sum_of_rounded}``); the others live beside
 it: tiers in :mod:`~udcntt.testing._tier_checks`, not-applicable answers in
 :mod:`~udcntt.testing._not_applicable`, row order, determinism and ``extends`` in
 :mod:`~udcntt.testing._reproducible`, and what they share (:data:`INVARIANTS`,
@@ -18,13 +19,16 @@ it: tiers in :mod:`~udcntt.testing._tier_checks`, not-applicable answers in
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from udcntt.data import MISSING, Dataset, ValueOrMarker
 from udcntt.errors import Diagnostic, EvaluationError, msg
 from udcntt.evaluation import (
     Assessment,
     evaluate,
+    quantize,
 )
-from udcntt.model import Direction, RuleSet
+from udcntt.model import Direction, RuleSet, TotalsRule
 from udcntt.program import CompiledRuleSet
 from udcntt.testing._spaces import compiled_of, plain_decimal
 from udcntt.testing._violations import (
@@ -38,7 +42,7 @@ from udcntt.testing._violations import (
     _with_value,
 )
 
-__all__ = ["check_bounds", "check_monotone"]
+__all__ = ["check_bounds", "check_monotone", "check_totals"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -287,4 +291,49 @@ def check_monotone(
                 hint=msg("check 'ranking.tie_break' and population normalisations"),
             )
         ]
+    return []
+
+
+# ---------------------------------------------------------------------------------------
+# totals that add up
+
+
+def check_totals(rules: RuleSet | CompiledRuleSet, data: Dataset) -> list[Violation]:
+    """Under ``rounding: {totals: sum_of_rounded}``, every published total equals the sum of
+    its published top-level points (each group, and each criterion directly under the root,
+    rounded as published). Nothing to check for a rule set that keeps ``rounded_sum``.
+
+    Raises:
+        InvalidData: the data cannot be scored (not valid for the rule set).
+    """
+    compiled = compiled_of(rules)
+    rounding = compiled.rules.rounding
+    if rounding.totals is not TotalsRule.SUM_OF_ROUNDED:
+        return []
+    assessment = _score(compiled, data)
+    for r in assessment.results:
+        plan = compiled.blocks[r.block]
+        parts = [r.criteria[root.id].points for root in plan.roots if root.id in r.criteria]
+        published = [quantize(p, rounding.total, rounding.mode) for p in parts if p is not None]
+        added = sum(published, Decimal(0))
+        if added != r.total:
+            return [
+                Violation(
+                    "totals",
+                    msg(
+                        "agency '{agency}' publishes the total {total}, but its published "
+                        "group points add up to {added} ({parts})",
+                        agency=r.agency_id,
+                        total=_show(r.total),
+                        added=_show(added),
+                        parts=" + ".join(_show(p) for p in published),
+                    ),
+                    agency=r.agency_id,
+                    data=_minimal(compiled, data, r.agency_id),
+                    hint=msg(
+                        "the engine must add the top-level points as published under "
+                        "'totals: sum_of_rounded'; report it as a bug of udcntt"
+                    ),
+                )
+            ]
     return []

@@ -92,6 +92,12 @@ INVARIANTS: Mapping[str, Invariant] = {
         Invariant(
             "extends", "E-PROP-EXTENDS", "'extends' without overrides gives the results of its base"
         ),
+        Invariant(
+            "totals",
+            "E-PROP-TOTALS",
+            "under 'rounding: {totals: sum_of_rounded}' every published total equals the sum "
+            "of its published group points",
+        ),
     )
 }
 
