@@ -2182,6 +2182,8 @@ REGISTRY_KEYS: dict[str, str] = {
     "title": "Free text.",
     "description": "Free text.",
     "year": "The year the registry describes (free, for the reader).",
+    "synthetic": "`true`: the surveys read with this registry are synthetic (an example); every "
+    "report says so (methodology, narrative, JSON `methodology.synthetic_data`). Default `false`.",
 }
 
 #: What each agency field means (the keys are those of the registry reader).

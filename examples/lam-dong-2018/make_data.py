@@ -322,6 +322,8 @@ def main(argv: list[str] | None = None) -> int:
         "# criteria set ranks 32 sở/ban/ngành/cơ quan in one block and 12 UBND huyện/thành phố.",
         "# The 32 are ASSUMED to be the 31 units of 2017 plus Văn phòng Đoàn ĐBQH tỉnh (the",
         "# article gives the count, not the list). Ids are those of the 2017 example.",
+        "# `synthetic: true`: the survey read with this registry is synthetic; reports say so.",
+        "synthetic: true",
         "agencies:",
     ]
     for a in agencies:

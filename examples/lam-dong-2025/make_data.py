@@ -418,6 +418,7 @@ def main() -> None:
         "title": "Danh mục đơn vị tỉnh Lâm Đồng (mới), 2025 — GIẢ LẬP",
         "description": "SYNTHETIC EXAMPLE, NOT AN OFFICIAL LIST (examples/lam-dong-2025/make_data.py).",
         "year": "2025",
+        "synthetic": True,
         "agencies": agencies,
     }
     (HERE / "agencies.yaml").write_text(

@@ -276,6 +276,17 @@ REPORT_WORDS: dict[str, dict[str, str]] = {
         "vi": "số liệu năm trước là số liệu giả lập (ví dụ), không phải số liệu đã công bố",
         "en": "last year's values are synthetic (an example), not published figures",
     },
+    "report.method.synthetic_data_text": {
+        "vi": "số liệu khảo sát là số liệu giả lập (ví dụ), không phải số liệu thật của các cơ "
+        "quan, đơn vị",
+        "en": "the survey data are synthetic (an example), not the agencies' real figures",
+    },
+    "narrative.synthetic_data": {
+        "vi": "Lưu ý: số liệu khảo sát trong báo cáo này là số liệu giả lập (ví dụ), không phải "
+        "số liệu thật của các cơ quan, đơn vị.",
+        "en": "Note: the survey data in this report are synthetic (an example), not the "
+        "agencies' real figures.",
+    },
     "report.csv.agency_id": {"vi": "Mã đơn vị", "en": "Agency id"},
     "report.csv.name": {"vi": "Tên đơn vị", "en": "Name"},
     "report.csv.block": {"vi": "Khối", "en": "Block"},

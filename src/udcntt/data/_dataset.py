@@ -107,6 +107,8 @@ class Dataset:
     rows_rejected: int | None = None
     #: The receipt entry of the plugin reader that read the file (``None``: udcntt's own).
     reader: Mapping[str, str] | None = None
+    #: The survey (or its registry) says the data are synthetic, an example: reports say so.
+    synthetic: bool = False
 
     def __post_init__(self) -> None:
         seen: set[str] = set()

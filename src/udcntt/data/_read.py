@@ -148,12 +148,28 @@ def read_survey(
                     value=meta["year"],
                 )
             )
+    # The survey file's 'synthetic: true', or its registry's: the data are an example.
+    synthetic = bool(registry is not None and registry.synthetic)
+    if "synthetic" in meta:
+        flag = meta["synthetic"].strip().lower()
+        if flag in ("true", "false"):
+            synthetic = synthetic or flag == "true"
+        else:
+            diags.append(
+                Diagnostic(
+                    code="E-DATA-FORMAT",
+                    message=msg("'synthetic' is true or false"),
+                    location=SourceLocation(file=str(path), path="synthetic"),
+                    value=meta["synthetic"],
+                )
+            )
     if policy == "strict" and any(d.severity is Severity.ERROR for d in diags):
         raise DataError.from_diagnostics(diags)
     return Dataset(
         agencies=tuple(agencies),
         year=year,
         source=str(path),
+        synthetic=synthetic,
         diagnostics=tuple(diags),
         rows_read=builder.rows_read,
         rows_used=builder.rows_read - builder.rows_rejected,

@@ -32,7 +32,9 @@ _VALUE_KEYS = {
     "evidence": "__minh_chung",
     "minh_chung": "__minh_chung",
 }
-_META_KEYS = frozenset({"year", "locale", "format", "title", "description", "source", "notes"})
+_META_KEYS = frozenset(
+    {"year", "locale", "format", "title", "description", "source", "notes", "synthetic"}
+)
 
 
 def path_text(path: tuple[str | int, ...]) -> str:

@@ -101,7 +101,7 @@ class Registry:
             names that differ only by look-alike characters, or an unknown parent.
     """
 
-    __slots__ = ("_by_fold", "_by_id", "_by_name", "agencies", "complete", "source")
+    __slots__ = ("_by_fold", "_by_id", "_by_name", "agencies", "complete", "source", "synthetic")
 
     def __init__(
         self,
@@ -109,10 +109,13 @@ class Registry:
         *,
         source: str | None = None,
         complete: bool = True,
+        synthetic: bool = False,
     ) -> None:
         self.agencies: tuple[RegistryAgency, ...] = tuple(agencies)
         self.source = source
         self.complete = complete
+        #: The surveys read with this registry are synthetic (an example): reports say so.
+        self.synthetic = synthetic
         self._by_id: dict[str, RegistryAgency] = {}
         self._by_name: dict[str, tuple[RegistryAgency, str, str]] = {}
         self._by_fold: dict[str, tuple[RegistryAgency, str, str]] = {}
@@ -405,7 +408,7 @@ def read_registry(
             msg("a registry is a list of agencies, or a mapping with the list under 'agencies'"),
             locate(()),
         )
-    keys = {"agencies", "title", "description", "year", "complete"}
+    keys = {"agencies", "title", "description", "year", "complete", "synthetic"}
     if isinstance(doc, dict) and set(doc) - keys:
         extra = sorted(set(doc) - keys)
         raise fatal(
@@ -457,7 +460,14 @@ def read_registry(
                 locate(("complete",)),
             )
         complete = flag
-    return Registry(agencies, source=str(path), complete=complete)
+    said = doc.get("synthetic", False) if isinstance(doc, dict) else False
+    try:
+        synthetic = _flag(said) if isinstance(said, str | bool) else None
+    except ValueError:
+        synthetic = None
+    if synthetic is None:
+        raise fatal("E-DATA-REGISTRY", msg("'synthetic' is true or false"), locate(("synthetic",)))
+    return Registry(agencies, source=str(path), complete=complete, synthetic=synthetic)
 
 
 def _plain(value: Any) -> Any:

@@ -29,6 +29,7 @@ __all__ = [
     "Methodology",
     "TotalsCheck",
     "attach_rule_facts",
+    "data_synthetic",
     "methodology",
     "methodology_sheet",
     "rule_facts",
@@ -115,6 +116,8 @@ class Methodology:
     reconstructed: str | None
     synthetic: bool
     totals: TotalsCheck
+    #: The survey (or its registry) says this year's data are synthetic, an example.
+    data_synthetic: bool = False
 
     def lines(self, lang: str) -> list[tuple[str, str]]:
         """``(heading, text)`` pairs in a fixed order, the rows every format shows.
@@ -169,7 +172,9 @@ class Methodology:
         out.append((w("totals"), note if note is not None else w("totals_add_up")))
         if self.reconstructed:
             out.append((w("reconstructed"), self.reconstructed))
-        if self.synthetic:
+        if self.data_synthetic:
+            out.append((w("synthetic"), w("synthetic_data_text")))
+        elif self.synthetic:
             out.append((w("synthetic"), w("synthetic_text")))
         return out
 
@@ -203,7 +208,7 @@ def rule_facts(assessment: Assessment) -> dict[str, Any] | None:
     rules = getattr(assessment._compiled, "rules", None)
     if rules is None:
         return None
-    return {
+    facts: dict[str, Any] = {
         "version": rules.version,
         "legal_basis": list(rules.legal_basis),
         "sources": list(rules.sources),
@@ -213,6 +218,18 @@ def rule_facts(assessment: Assessment) -> dict[str, Any] | None:
         if rules.reconstructed
         else _reconstructed_criteria(rules.criteria),
     }
+    if getattr(assessment._dataset, "synthetic", False):
+        facts["synthetic_data"] = True
+    return facts
+
+
+def data_synthetic(assessment: Assessment) -> bool:
+    """Whether the survey scored (or its registry) says the data are synthetic, an example:
+    from the dataset a fresh :func:`udcntt.evaluate` carries, or from the results file."""
+    stored = getattr(assessment, _FACTS_ATTR, None)
+    if stored is not None:
+        return bool(stored.get("synthetic_data", False))
+    return bool(getattr(assessment._dataset, "synthetic", False))
 
 
 def _reconstructed_criteria(criteria: Any) -> str | None:
@@ -263,6 +280,7 @@ def methodology(assessment: Assessment) -> Methodology:
         reconstructed=facts.get("reconstructed"),
         synthetic=bool(comparison is not None and comparison.previous_synthetic),
         totals=totals_check(assessment),
+        data_synthetic=data_synthetic(assessment),
     )
 
 

@@ -23,6 +23,7 @@ from udcntt.report._format import (
     join_words,
     round_half_up,
 )
+from udcntt.report._method import data_synthetic
 from udcntt.report._narrative_lineage import (
     block_comparability_sentence,
     change_items,
@@ -352,6 +353,8 @@ def _intro(assessment: Assessment, views: list[BlockView], lang: str) -> str:
         listed = word("narrative.blocks_separator", lang).join(blocks[:-1])
         listed += word("words.and", lang) + blocks[-1]
         text += word("narrative.blocks", lang, n=len(views), blocks=listed)
+    if data_synthetic(assessment):
+        text += " " + word("narrative.synthetic_data", lang)
     # Said once: last year carried into this year's units, re-scored, synthetic.
     overview = overview_sentence(assessment.comparison, _year_phrase(assessment, lang), lang)
     return f"{text} {overview}" if overview else text

@@ -312,9 +312,11 @@ METHODOLOGY = Obj(
         "share_places": Nullable(Int(0, 10)),
         "rounding_mode": Nullable(Const(("half_up", "half_even", "down"))),
         "reconstructed": Nullable(_LONG),
+        "synthetic_data": Bool(),
     },
     description="What the rule set says of its method, for the reports' methodology section: "
-    "version, legal basis, references, declared rounding of shares, reconstructed parts.",
+    "version, legal basis, references, declared rounding of shares, reconstructed parts; "
+    "whether the survey (or its registry) says the data are synthetic.",
 )
 
 ASSESSMENT = Obj(
