@@ -52,7 +52,9 @@ def test_csv_rows_counted_before_any_cell_is_built(
     assert "--max-rows" in str(error.diagnostics[0].hint)
     assert cells_built == []  # nothing parsed before the check
     read_survey(path, rules, limits=Limits(max_rows=30))
-    assert len(cells_built) == 30 * 7
+    # Cells are built for the first rows, where the header is looked for; the other records
+    # are read column by column (tests/data/test_data_columnar.py).
+    assert 0 < len(cells_built) < 30 * 7
 
 
 def test_csv_cells_counted_exactly_before_any_cell_is_built(

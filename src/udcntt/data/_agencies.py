@@ -12,7 +12,7 @@ characters). Two agencies whose names differ only by look-alikes are flagged.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 
 from udcntt.data._chars import lookalike, lookalike_diag
@@ -20,7 +20,13 @@ from udcntt.data._columns import Column, header_text
 from udcntt.data._dataset import CellInfo, ValueOrMarker
 from udcntt.data._registry import Registry
 from udcntt.data._table import Row, Table
-from udcntt.data._text import clean_text, match_key, plain_key, slugify
+from udcntt.data._text import (
+    clean_text_nocache,
+    match_key,
+    match_key_nocache,
+    plain_key,
+    slugify,
+)
 from udcntt.errors import Diagnostic, Severity, SourceLocation, did_you_mean, msg
 from udcntt.model import RuleSet, SurveyLayout
 
@@ -40,8 +46,8 @@ class Draft:
     aliases: tuple[str, ...]
     parent: str | None
     location: SourceLocation
-    values: dict[str, ValueOrMarker] = field(default_factory=dict)
-    cells: dict[str, CellInfo] = field(default_factory=dict)
+    values: MutableMapping[str, ValueOrMarker] = field(default_factory=dict)
+    cells: MutableMapping[str, CellInfo] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,11 +108,29 @@ class AgencyBook:
                     )
 
     def identify(self, table: Table, row: Row, cols: Mapping[str, Column]) -> Identity:
+        """Who a row of cells is about.
+
+        Raises:
+            Rejected: when the row names no agency, an unknown one, or an unknown block.
+        """
+
         def text(kind: str) -> str:
             col = cols.get(kind)
             return header_text(row.cells.get(col.index), clean=False) if col else ""
 
-        id_text, name_text, block_text = text("id"), text("name"), text("block")
+        return self.identify_texts(table, row, text("id"), text("name"), text("block"))
+
+    def identify_texts(
+        self, table: Table, row: Row, id_text: str, name_text: str, block_text: str
+    ) -> Identity:
+        """Who a row is about, from the texts of its id, name and block columns.
+
+        The texts are NFC and stripped (``header_text(cell, clean=False)``); ``row``
+        locates the diagnostics.
+
+        Raises:
+            Rejected: when the row names no agency, an unknown one, or an unknown block.
+        """
         for shown in (id_text, name_text):
             letter = lookalike(shown) if shown else None
             if letter is not None:
@@ -121,7 +145,7 @@ class AgencyBook:
             )
         block_from_row = self._block(block_text, row) if block_text else None
         if self.registry is None:
-            agency_id = clean_text(id_text) or slugify(name_text)
+            agency_id = clean_text_nocache(id_text) or slugify(name_text)
             if not agency_id:
                 raise Rejected(
                     Diagnostic(
@@ -154,7 +178,7 @@ class AgencyBook:
         match = by_id or by_name
         if match is None and not self.registry.complete:
             # A partial registry lists renamed units only: others stand as the survey says.
-            agency_id = clean_text(id_text) or slugify(name_text)
+            agency_id = clean_text_nocache(id_text) or slugify(name_text)
             if agency_id and agency_id not in self.registry:
                 block = block_from_row or self._sheet_block(table, row)
                 return Identity(agency_id, name_text or id_text, block)
@@ -273,7 +297,23 @@ class AgencyBook:
             )
         )
 
-    def open(self, ident: Identity, row: Row, *, reuse: bool) -> Draft:
+    def open(
+        self,
+        ident: Identity,
+        row: Row,
+        *,
+        reuse: bool,
+        views: tuple[MutableMapping[str, ValueOrMarker], MutableMapping[str, CellInfo]]
+        | None = None,
+    ) -> Draft:
+        """The agency a row is about: a new one, or with ``reuse`` the one already read.
+
+        ``views`` are the new agency's values and cells (a dict each by default).
+
+        Raises:
+            Rejected: for a second row of an agency (``reuse=False``), or a block that
+                differs from its earlier rows'.
+        """
         existing = self.agencies.get(ident.id)
         if existing is not None:
             if reuse:
@@ -316,8 +356,11 @@ class AgencyBook:
                     hint=msg("keep one row per agency"),
                 )
             )
+        name = clean_text_nocache(ident.name)
+        if name == ident.name:
+            name = ident.name  # one string kept, not two equal ones
         if self.registry is None:
-            key = match_key(ident.name)
+            key = match_key_nocache(ident.name)
             other = self._names.get(key)
             if other is not None and other[0] != ident.id:
                 same = plain_key(other[1]) == plain_key(ident.name)
@@ -343,13 +386,15 @@ class AgencyBook:
             self._names.setdefault(key, (ident.id, ident.name))
         agency = Draft(
             ident.id,
-            clean_text(ident.name),
+            name,
             ident.block,
             ident.ranked,
             ident.aliases,
             ident.parent,
             row.location,
         )
+        if views is not None:
+            agency.values, agency.cells = views
         self.agencies[ident.id] = agency
         return agency
 

@@ -154,15 +154,26 @@ def _script(ch: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=65536)
 def lookalike(text: str) -> tuple[str, str] | None:
     """A look-alike letter of a name or id: ``(the letter, what it imitates)``, or ``None``.
 
     Refused: the eths and the African D (for ``Đ``/``đ``), and Cyrillic or Greek letters in a
     text that also has Latin letters. A name wholly in another script is left alone.
     """
-    if text.isascii():
-        return None
+    if text.isascii() or _NO_LOOKALIKE.fullmatch(text):
+        return None  # the common case, without filling the cache with every name
+    return _lookalike(text)
+
+
+# Texts only of Latin letters (with their marks), spaces and punctuation hold no look-alike:
+# every character here but the eths and the African D (left out) is Latin or not a letter.
+_NO_LOOKALIKE = re.compile(
+    "[\x00-\u00cf\u00d1-\u00ef\u00f1-\u0188\u018a-\u0255\u0257-\u036f\u1e00-\u1eff\u2000-\u206f]*"
+)
+
+
+@lru_cache(maxsize=65536)
+def _lookalike(text: str) -> tuple[str, str] | None:
     for ch in text:
         if ch in _ETH:
             eth_twin = _ETH[ch]

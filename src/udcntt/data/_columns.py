@@ -41,6 +41,7 @@ __all__ = [
     "Column",
     "ColumnKind",
     "HeaderResolver",
+    "head_done",
     "header_text",
     "label_for",
 ]
@@ -233,7 +234,8 @@ class HeaderResolver:
         """Move the header row (declared or found) out of ``table.rows``.
 
         Returns ``False`` when no header row was declared and none was found; the first
-        row is then taken as the header.
+        row is then taken as the header. A streamed table keeps its records after the first
+        rows for reading only when a header row was taken.
         """
         rows = table.rows
         if table.structured or not rows:
@@ -256,6 +258,7 @@ class HeaderResolver:
             table.headers = []
             table.header_row = wanted or 1
             table.rows = []
+            table.stream_after = None
             return False
         header = rows[position]
         width = max(header.cells, default=-1) + 1
@@ -307,6 +310,18 @@ class HeaderResolver:
                 if ind.unit:
                     keys.add(match_key(f"{text} ({ind.unit})"))
         return keys
+
+
+def head_done(header_row: int | None, rows: list[Row]) -> bool:
+    """Whether the first non-blank rows ``rows`` hold the header and the row under it.
+
+    A streamed table keeps these rows as cells (:meth:`HeaderResolver.split_header` looks
+    for the header among them, declared at ``header_row`` or not); the other records are
+    read as raw text.
+    """
+    if header_row is None:
+        return len(rows) > _SCAN_ROWS
+    return len(rows) >= 2 and rows[-2].number >= header_row
 
 
 def _split_role(text: str) -> tuple[str, ColumnRole | None]:

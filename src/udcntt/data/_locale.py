@@ -38,7 +38,7 @@ from udcntt.data._dataset import MISSING, NA, ValueOrMarker
 from udcntt.data._table import Cell
 from udcntt.data._text import clean_text, match_key
 from udcntt.data._value_context import ValueContext, _Bad, parse_locale
-from udcntt.errors import Diagnostic, Severity, did_you_mean, msg
+from udcntt.errors import Diagnostic, Severity, SourceLocation, did_you_mean, msg
 from udcntt.model import (
     Indicator,
     IndicatorType,
@@ -48,7 +48,9 @@ __all__ = [
     "MAX_DIGITS",
     "MAX_MAGNITUDE",
     "Scale",
+    "number_value",
     "parse_cell",
+    "parse_text",
     "suggest_locale",
 ]
 
@@ -67,6 +69,7 @@ _EXPONENT = re.compile(r"^[+-]?[0-9.,]+e[+-]?[0-9]+$", re.IGNORECASE)
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{1,4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _PERCENT_UNITS = frozenset({"%", "phần trăm", "percent"})
+_NOWHERE = SourceLocation()
 
 
 def parse_cell(
@@ -178,6 +181,10 @@ def _number(raw: Any, ind: Indicator, cell: Cell, ctx: ValueContext, scale: Scal
             value = value.scaleb(-2)
     else:
         value = _machine_number(raw)
+    return _scaled(value, marked_percent, ind, scale)
+
+
+def _scaled(value: Decimal, marked_percent: bool, ind: Indicator, scale: Scale) -> Decimal:
     if not marked_percent:
         if scale == "percent":
             value = value.scaleb(-2)
@@ -188,6 +195,32 @@ def _number(raw: Any, ind: Indicator, cell: Cell, ctx: ValueContext, scale: Scal
             raise _Bad("E-DATA-NUMBER", msg("a count must be a whole number"), msg("write e.g. 12"))
         value = Decimal(int(value))
     return value
+
+
+def number_value(value: Decimal, ind: Indicator, scale: Scale) -> Decimal:
+    """A number read from plain digits, scaled and checked as a cell's number is.
+
+    ``value`` is ``Decimal(text)`` of a text of at most :data:`MAX_DIGITS` ASCII digits that
+    is no spelling of a missing or not-applicable answer: what :func:`parse_cell` reads it
+    as, without its general path.
+
+    Raises:
+        _Bad: when the value is not whole for a count, or outside the range.
+    """
+    value = _scaled(value, False, ind, scale)
+    _check_range(value, ind)
+    return value
+
+
+def parse_text(
+    indicator_id: str, ind: Indicator, text: str, ctx: ValueContext, scale: Scale
+) -> ValueOrMarker:
+    """What :func:`parse_cell` reads a delimited file's text as, without a location.
+
+    Raises:
+        _Bad: when the text cannot be read (the code, message and hint of the diagnostic).
+    """
+    return _parse(indicator_id, ind, Cell(text, _NOWHERE), ctx, scale)
 
 
 def _machine_number(raw: Any) -> Decimal:

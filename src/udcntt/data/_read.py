@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from udcntt.data._columns import head_done
 from udcntt.data._dataset import Dataset
+from udcntt.data._delimited import open_delimited
 from udcntt.data._limits import DEFAULT_LIMITS, Limits, check_size, read_bytes
 from udcntt.data._plugins import (
     plugin_table,
@@ -17,7 +20,7 @@ from udcntt.data._plugins import (
     reader_suffixes,
     register_reader,
 )
-from udcntt.data._readers import load_yaml_document, read_delimited, read_json, read_yaml
+from udcntt.data._readers import load_yaml_document, read_json, read_yaml
 from udcntt.data._registry import Registry
 from udcntt.data._table import Table, fatal
 from udcntt.data._text import match_key
@@ -231,13 +234,17 @@ def _read_yaml(
 def _read_text(
     path: Path, layout: SurveyLayout, encoding: str | None, limits: Limits
 ) -> list[Table]:
-    data = read_bytes(path, limits)
+    # Streamed: the first rows as cells, the rest read column by column (_columnar).
     delimiter = layout.delimiter or ("\t" if path.suffix.lower() == ".tsv" else None)
-    return [
-        read_delimited(
-            path, data, encoding=encoding or layout.encoding, delimiter=delimiter, limits=limits
-        )
-    ]
+    table = open_delimited(
+        path,
+        read_bytes(path, limits),
+        encoding=encoding or layout.encoding,
+        delimiter=delimiter,
+        limits=limits,
+        head_done=partial(head_done, layout.header_row),
+    )
+    return [table]
 
 
 # The built-in readers, registered through the same path as plugins.

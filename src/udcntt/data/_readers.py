@@ -38,12 +38,16 @@ from udcntt.errors import DataError, RuleFileError, SourceLocation, msg
 from udcntt.loading import parse_yaml
 
 __all__ = [
+    "delimited_table",
     "load_json_document",
     "load_yaml_document",
+    "raw_rows",
     "read_delimited",
     "read_json",
     "read_yaml",
+    "record_row",
     "records_to_table",
+    "sniff",
 ]
 
 _DELIMITERS = (",", ";", "\t")
@@ -52,7 +56,9 @@ _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 _YAML_NUMBER = re.compile(r"^[-+]?(\d+)(\.\d+)?$")
 
 
-def _sniff(text: str) -> str:
+def sniff(text: str) -> str:
+    """The delimiter of delimited text: the most frequent of ``,`` ``;`` and tab on its
+    first non-blank line (``,`` when none occurs)."""
     first = next((line for line in text.splitlines() if line.strip()), "")
     counts = {d: first.count(d) for d in _DELIMITERS}
     best = max(_DELIMITERS, key=lambda d: counts[d])
@@ -76,42 +82,59 @@ def read_delimited(
     """
     file = str(path)
     text = decode_text(data, file, encoding)
-    delim = delimiter or _sniff(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=True)
-    raw = _raw_rows(reader, file, limits)
+    return delimited_table(file, text, delimiter or sniff(text), limits)
+
+
+def delimited_table(file: str, text: str, delimiter: str, limits: Limits) -> Table:
+    """The table of decoded delimited text, every non-empty field a located cell.
+
+    Raises:
+        DataError: for malformed quoting and limits (rows, cells, fields, columns).
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    raw = raw_rows(reader, file, limits)
     table = Table(file=file, sheet=None)
     for number, fields in enumerate(raw, start=1):
-        cells: dict[int, Cell] = {}
-        for index, value in enumerate(fields):
-            if not value or value.isspace():
-                continue
-            col = column_letter(index + 1)
-            loc = SourceLocation(file=file, row=number, cell_column=col)
-            if len(value) > limits.max_field_chars:
-                raise fatal(
-                    "E-DATA-LIMIT",
-                    msg(
-                        "a field of {count} characters; the limit is {limit}",
-                        count=format(len(value), ","),
-                        limit=format(limits.max_field_chars, ","),
-                    ),
-                    loc,
-                    msg("survey cells hold short values; check the quoting of this line"),
-                )
-            cells[index] = Cell(value, loc)
-        if cells:
-            table.rows.append(
-                Row(number, cells, SourceLocation(file=file, row=number), width=len(fields))
-            )
+        row = record_row(file, number, fields, limits)
+        if row.cells:
+            table.rows.append(row)
     return table
 
 
-def _raw_rows(reader: Any, file: str, limits: Limits) -> list[list[str]]:
+def record_row(file: str, number: int, fields: list[str], limits: Limits) -> Row:
+    """A delimited record as a row of located cells (blank fields are not cells).
+
+    Raises:
+        DataError: ``E-DATA-LIMIT`` for a field longer than ``limits.max_field_chars``.
+    """
+    cells: dict[int, Cell] = {}
+    for index, value in enumerate(fields):
+        if not value or value.isspace():
+            continue
+        col = column_letter(index + 1)
+        loc = SourceLocation(file=file, row=number, cell_column=col)
+        if len(value) > limits.max_field_chars:
+            raise fatal(
+                "E-DATA-LIMIT",
+                msg(
+                    "a field of {count} characters; the limit is {limit}",
+                    count=format(len(value), ","),
+                    limit=format(limits.max_field_chars, ","),
+                ),
+                loc,
+                msg("survey cells hold short values; check the quoting of this line"),
+            )
+        cells[index] = Cell(value, loc)
+    return Row(number, cells, SourceLocation(file=file, row=number), width=len(fields))
+
+
+def raw_rows(reader: Any, file: str, limits: Limits, *, keep: bool = True) -> list[list[str]]:
     """The file's records as lists of strings, after checking its shape against the limits.
 
     The rows and non-empty cells are counted on the raw records (C-speed ``csv`` parsing,
     no value built) and checked before any cell is made; beyond a limit the rest of the
-    file is only counted, not kept, so the error states the file's actual size.
+    file is only counted, not kept, so the error states the file's actual size. With
+    ``keep=False`` nothing is kept: the file's shape is only checked.
 
     Raises:
         DataError: ``E-DATA-FORMAT`` for malformed quoting, ``E-DATA-LIMIT`` for a field
@@ -160,7 +183,7 @@ def _raw_rows(reader: Any, file: str, limits: Limits) -> list[list[str]]:
         # Non-empty: not "" and not only whitespace (both counted at C speed).
         cells += len(fields) - fields.count("") - sum(map(str.isspace, fields))
         over = number > limits.max_rows or cells > limits.max_cells
-        if not over:
+        if keep and not over:
             rows.append(fields)
     loc = SourceLocation(file=file)
     if number > limits.max_rows:

@@ -7,14 +7,26 @@ and data rows of :class:`Cell` s, each cell keeping its raw value and its locati
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import lru_cache
+from typing import NoReturn, Protocol
 
 from udcntt.errors import DataError, Diagnostic, SourceLocation
 
-__all__ = ["Cell", "RawValue", "Row", "Table", "column_letter", "fatal", "is_blank"]
+__all__ = [
+    "Cell",
+    "RawSource",
+    "RawValue",
+    "Record",
+    "Row",
+    "Table",
+    "column_letter",
+    "fatal",
+    "is_blank",
+]
 
 #: What a cell can hold before interpretation. ``str`` is text as typed (read under the
 #: declared locale); ``Decimal``/``int``/``float`` are machine numbers (Excel numeric cells,
@@ -64,13 +76,60 @@ def is_blank(cell: Cell | None) -> bool:
 
 @dataclass(slots=True)
 class Row:
-    """A data row: its number in the file and its non-empty cells by column index."""
+    """A data row: its number in the file and its non-empty cells by column index.
+
+    ``fields`` keeps a delimited record's raw texts, which the column reader reads.
+    """
 
     number: int
     cells: dict[int, Cell]
     location: SourceLocation
     width: int | None = None  # fields in a CSV record, to spot ragged rows
     error: Diagnostic | None = None  # the reader refuses the whole row (a JSON non-object)
+    fields: list[str] | None = None
+
+
+#: A raw record of a delimited file: its number (as Excel shows it) and its fields.
+Record = tuple[int, list[str]]
+
+
+class RawSource(Protocol):
+    """The records of a delimited file, read in chunks rather than held as cells."""
+
+    #: The most characters a field may have (``Limits.max_field_chars``).
+    max_field_chars: int
+
+    def records(self, after: int) -> Iterator[list[Record]]:
+        """The non-blank records numbered after ``after``, chunk by chunk.
+
+        Raises:
+            DataError: for malformed quoting or a row wider than the limit.
+        """
+        ...  # pragma: no cover - a protocol
+
+    def row(self, record: Record) -> Row:
+        """The record as a row of located cells.
+
+        Raises:
+            DataError: for a field longer than the limit.
+        """
+        ...  # pragma: no cover - a protocol
+
+    def recheck(self) -> None:
+        """Raise the whole-file reader's first error, if the file has one.
+
+        Raises:
+            DataError: the error the file's whole-file reading gives.
+        """
+        ...  # pragma: no cover - a protocol
+
+    def broken(self) -> NoReturn:
+        """Raise the error the whole-file reader gives for a problem found while streaming.
+
+        Raises:
+            DataError: always.
+        """
+        ...  # pragma: no cover - a protocol
 
 
 @dataclass(slots=True)
@@ -92,6 +151,10 @@ class Table:
     label_row: int | None = None
     meta: dict[str, str] = field(default_factory=dict)
     structured: bool = False  # JSON/YAML: columns are keys, cells are not locale text only
+    #: A delimited file read in chunks: ``rows`` holds its first rows only (where the
+    #: header is looked for); the records numbered after ``stream_after`` follow.
+    source: RawSource | None = None
+    stream_after: int | None = None
 
 
 @lru_cache(maxsize=20_000)

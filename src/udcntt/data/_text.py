@@ -28,7 +28,15 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["clean_text", "is_lookalike", "match_key", "plain_key", "slugify"]
+__all__ = [
+    "clean_text",
+    "clean_text_nocache",
+    "is_lookalike",
+    "match_key",
+    "match_key_nocache",
+    "plain_key",
+    "slugify",
+]
 
 # Tone marks of Vietnamese as combining characters (after NFD): huyền, sắc, ngã, hỏi, nặng.
 _TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
@@ -65,7 +73,22 @@ _DASHES = str.maketrans(
     }
 )
 _ASCII_SPACE = re.compile(r"[ \t\r\n]+")
+_TO_CLEAN = re.compile("[" + "".join(_LOOKALIKE_LETTERS) + "".join(_SPACES) + "]")
+_TO_FOLD = re.compile(
+    "[" + "".join(_LOOKALIKE_LETTERS) + "".join(_SPACES) + "".join(map(chr, _DASHES)) + "]"
+)
+# A run of tone marks, then the rest of its word up to the next mark or space.
+_TONE_MARKS = "".join(sorted(_TONES))
+_TONE_THEN_BASE = re.compile(f"([{_TONE_MARKS}]+)([^\\s{_TONE_MARKS}]+)")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def clean_text_nocache(text: str) -> str:
+    """:func:`clean_text` without its cache, for texts seen once (an agency's name)."""
+    text = unicodedata.normalize("NFC", text)
+    if _TO_CLEAN.search(text):  # str.translate is slow on non-ASCII text: only when needed
+        text = text.translate(_CLEAN)
+    return " ".join(text.split())
 
 
 @lru_cache(maxsize=65536)
@@ -75,8 +98,7 @@ def clean_text(text: str) -> str:
     >>> clean_text("Sở\\u00a0Tư pháp  Ðà Lạt")
     'Sở Tư pháp Đà Lạt'
     """
-    text = unicodedata.normalize("NFC", text).translate(_CLEAN)
-    return " ".join(text.split())
+    return clean_text_nocache(text)
 
 
 @lru_cache(maxsize=65536)
@@ -86,21 +108,30 @@ def plain_key(text: str) -> str:
     return _ASCII_SPACE.sub(" ", text).strip()
 
 
+def match_key_nocache(text: str) -> str:
+    """:func:`match_key` without its cache, for texts seen once (an agency's name)."""
+    if _TO_FOLD.search(text):
+        text = text.translate(_CLEAN).translate(_DASHES)
+    text = " ".join(unicodedata.normalize("NFD", text).casefold().split())
+    # Each run of tone marks moves past the rest of its word; repeated until every mark
+    # ends its word (one pass for Vietnamese, whose syllables carry one tone each).
+    while _TONE_THEN_BASE.search(text):
+        text = _TONE_THEN_BASE.sub(_swap, text)
+    return unicodedata.normalize("NFC", text)
+
+
+def _swap(match: re.Match[str]) -> str:
+    return match.group(2) + match.group(1)
+
+
 @lru_cache(maxsize=65536)
 def match_key(text: str) -> str:
     """Compare key that also folds look-alike characters and tone-mark placement.
 
-    Each word's tone mark is moved to the end of the word, so every placement of the one
-    tone a Vietnamese syllable carries gives the same key.
+    Each word's tone marks are moved to the end of the word (in their order), so every
+    placement of the one tone a Vietnamese syllable carries gives the same key.
     """
-    text = text.translate(_CLEAN).translate(_DASHES)
-    text = unicodedata.normalize("NFD", text).casefold()
-    words = []
-    for word in text.split():
-        tones = "".join(ch for ch in word if ch in _TONES)
-        base = "".join(ch for ch in word if ch not in _TONES) if tones else word
-        words.append(unicodedata.normalize("NFC", base + tones))
-    return " ".join(words)
+    return match_key_nocache(text)
 
 
 def is_lookalike(a: str, b: str) -> bool:

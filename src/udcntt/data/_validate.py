@@ -7,29 +7,27 @@ repeated value in a long table). ``rows_read == rows_used + rows_rejected`` alwa
 and each rejected row has a diagnostic with its location. Cells of used rows that cannot be
 read are listed one by one and become :data:`~udcntt.data.MISSING` (lenient policy).
 
-Evidence and appraisal: a value may come with a self-assessed figure (the plain column or
-``__tu_danh_gia``), an appraised figure (``__tham_dinh``) and an evidence reference
-(``__minh_chung``). The appraised figure, when present, is the one scored; every difference
-is listed as ``W-DATA-APPRAISED``. A value that claims something (yes, a non-zero number, a
-category, a date) whose indicator requires evidence and has none is an error
-(``E-DATA-EVIDENCE``) and is not used: councils do not score unsupported figures.
+Values are read by :class:`~udcntt.data._cell_values.ValueReader` (appraisal, evidence);
+a wide delimited file is read column by column (:mod:`udcntt.data._columnar`).
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
+from collections.abc import Iterable, Iterator
+from itertools import chain
 
-from udcntt.data._agencies import AgencyBook, Draft, Rejected
+from udcntt.data._agencies import AgencyBook, Rejected
+from udcntt.data._cell_values import ValueReader
+from udcntt.data._columnar import ragged_row, read_columns
 from udcntt.data._columns import Column, HeaderResolver, header_text
-from udcntt.data._dataset import MISSING, AgencyRecord, CellInfo, Marker, ValueOrMarker
-from udcntt.data._locale import Scale, parse_cell, suggest_locale
+from udcntt.data._dataset import AgencyRecord, CellInfo
+from udcntt.data._locale import suggest_locale
 from udcntt.data._registry import Registry
 from udcntt.data._relations import check_relations
-from udcntt.data._relations import shown_value as _shown
-from udcntt.data._table import Cell, Row, Table, column_letter, fatal, is_blank
+from udcntt.data._table import Cell, Row, Table, column_letter, fatal
 from udcntt.data._value_context import ValueContext
-from udcntt.errors import Diagnostic, Severity, SourceLocation, did_you_mean, msg
-from udcntt.model import ColumnRole, EvidencePolicy, RuleSet, SurveyLayout
+from udcntt.errors import DataError, Diagnostic, Severity, SourceLocation, did_you_mean, msg
+from udcntt.model import ColumnRole, RuleSet, SurveyLayout
 
 __all__ = ["Builder"]
 
@@ -41,7 +39,7 @@ _ROLE_KINDS = {
 }
 
 
-class Builder:
+class Builder(ValueReader):
     """Accumulates the agencies of one survey file, table by table."""
 
     def __init__(
@@ -85,7 +83,23 @@ class Builder:
     # -- tables ----------------------------------------------------------------------
 
     def add_table(self, table: Table) -> None:
-        """Read one table's rows into agencies."""
+        """Read one table's rows into agencies.
+
+        Raises:
+            DataError: for a table without an agency column (or, long, without an
+                indicator and a value column); for a streamed delimited file, the error the
+                whole-file reader gives first, if it gives one.
+        """
+        if table.source is None:
+            self._add_table(table)
+            return
+        try:
+            self._add_table(table)
+        except DataError:
+            table.source.recheck()  # a file-level error of the file comes first, as before
+            raise
+
+    def _add_table(self, table: Table) -> None:
         if table.meta.get("skipped") == "hidden":
             self._add(
                 Diagnostic(
@@ -114,7 +128,11 @@ class Builder:
                 )
             )
             return
-        columns = self._plan(table)
+        width = int(table.meta["width"]) if "width" in table.meta else None
+        used = self._used(table.rows, width)
+        start = len(self.diags)
+        columns, planned = self._plan(table, used)
+        self.diags.extend(planned)
         kinds = {c.kind for c in columns}
         head_loc = SourceLocation(file=table.file, sheet=table.sheet, row=table.header_row)
         if not kinds & {"id", "name"}:
@@ -135,33 +153,46 @@ class Builder:
                 head_loc,
                 msg("name them 'indicator' / 'Chỉ tiêu' and 'value' / 'Giá trị'"),
             )
-        width = int(table.meta["width"]) if "width" in table.meta else None
         cols: dict[str, Column] = {c.kind: c for c in columns if c.kind != "indicator"}
         groups: dict[str, dict[ColumnRole, Column]] = {}
         for col in columns:
             if col.kind == "indicator" and col.indicator is not None:
                 role = ColumnRole.VALUE if col.role is ColumnRole.SELF_ASSESSED else col.role
                 groups.setdefault(col.indicator, {})[role] = col
-        for row in table.rows:
+        if table.source is None or width is None:
+            self._rows(table, table.rows, cols, groups, width)
+            return
+        # A streamed delimited file: the first rows (cells), then the records (raw text).
+        source, head, first = table.source, table.rows, self.layout.first_data_row
+        more = source.records(table.stream_after) if table.stream_after is not None else ()
+        records = (
+            [r for r in chunk if first is None or r[0] >= first]
+            for chunk in chain([[(r.number, r.fields or []) for r in head]], more)
+        )
+        if self.long:
+            rows = (source.row(record) for chunk in records for record in chunk)
+            seen = used.copy()
+            self._rows(table, _noting(rows, width, seen), cols, groups, width)
+        else:
+            seen = used | read_columns(self, table, cols, groups, width, records)
+        if seen != used:  # columns without a header hold values further down
+            self.diags[start : start + len(planned)] = self._plan(table, seen)[1]
+
+    def _rows(
+        self,
+        table: Table,
+        rows: Iterable[Row],
+        cols: dict[str, Column],
+        groups: dict[str, dict[ColumnRole, Column]],
+        width: int | None,
+    ) -> None:
+        for row in rows:
             self.rows_read += 1
             try:
                 if row.error is not None:
                     raise Rejected(row.error)
                 if width is not None and row.width is not None and row.width != width:
-                    raise Rejected(
-                        Diagnostic(
-                            code="E-DATA-ROW",
-                            message=msg(
-                                "the row has {fields} fields, the header has {header}",
-                                fields=row.width,
-                                header=width,
-                            ),
-                            location=row.location,
-                            hint=msg(
-                                "a field was added or lost (a delimiter in an unquoted value?)"
-                            ),
-                        )
-                    )
+                    raise Rejected(ragged_row(row, width))
                 if self.long:
                     self._long_row(table, cols, row)
                 else:
@@ -169,12 +200,20 @@ class Builder:
             except Rejected as rejected:
                 self._reject(rejected.diag)
 
-    def _plan(self, table: Table) -> list[Column]:
+    @staticmethod
+    def _used(rows: Iterable[Row], width: int | None) -> set[int]:
+        """The columns holding a value in a row of the header's width (ragged rows are
+        reported as such, not here)."""
         used: set[int] = set()
-        width = int(table.meta["width"]) if "width" in table.meta else None
-        for row in table.rows:
+        for row in rows:
             if width is None or row.width is None or row.width == width:
-                used.update(row.cells)  # ragged rows are reported as such, not here
+                used.update(row.cells)
+        return used
+
+    def _plan(self, table: Table, used: set[int]) -> tuple[list[Column], list[Diagnostic]]:
+        """The columns read, and the header's diagnostics (columns without a header that
+        hold values, unknown and repeated columns)."""
+        out: list[Diagnostic] = []
         columns: list[Column] = []
         for index in sorted(used | set(range(len(table.headers)))):
             head = table.headers[index] if index < len(table.headers) else None
@@ -191,7 +230,7 @@ class Builder:
             )
             if not text:
                 if index in used:
-                    self._add(
+                    out.append(
                         Diagnostic(
                             code="E-DATA-HEADER",
                             location=loc,
@@ -209,7 +248,7 @@ class Builder:
                     *self.rules.indicators,
                     *(i.label for i in self.rules.indicators.values()),
                 ]
-                self._add(
+                out.append(
                     Diagnostic(
                         code="W-DATA-HEADER-IGNORED" if ignore else "E-DATA-HEADER",
                         value=text,
@@ -238,7 +277,7 @@ class Builder:
                 for col in cols:
                     dropped.add(col.index)
                     head = table.headers[col.index]
-                    self._add(
+                    out.append(
                         Diagnostic(
                             code="E-DATA-HEADER",
                             indicator=indicator,
@@ -253,7 +292,7 @@ class Builder:
                     )
         kept = [c for c in columns if c.index not in dropped]
         self._columns_seen.update(c.indicator for c in kept if c.indicator)
-        return kept
+        return kept, out
 
     # -- agencies --------------------------------------------------------------------
 
@@ -265,19 +304,9 @@ class Builder:
         row: Row,
     ) -> None:
         agency = self.book.open(self.book.identify(table, row, cols), row, reuse=False)
-        row_cells = row.cells
+        get = row.cells.get
         for ind_id, group in groups.items():
-            if len(group) == 1 and ColumnRole.VALUE in group:
-                # The common case, kept cheap: one plain column per indicator.
-                col = group[ColumnRole.VALUE]
-                cell = row_cells.get(col.index)
-                if cell is not None:
-                    self._plain_value(agency, ind_id, cell, col.scale)
-                continue
-            cells = {role: row_cells.get(col.index) for role, col in group.items()}
-            scale = group[ColumnRole.VALUE].scale if ColumnRole.VALUE in group else None
-            appraised = group.get(ColumnRole.APPRAISED)
-            self._value(agency, ind_id, cells, scale, appraised.scale if appraised else None)
+            self.group_value(agency, ind_id, group, lambda col: get(col.index))
 
     def _long_row(self, table: Table, cols: dict[str, Column], row: Row) -> None:
         agency = self.book.open(self.book.identify(table, row, cols), row, reuse=True)
@@ -323,122 +352,6 @@ class Builder:
         self._value(agency, ind_id, cells, None, None)
         agency.cells.setdefault(ind_id, CellInfo(location=row.location))
 
-    # -- values ----------------------------------------------------------------------
-
-    def _plain_value(self, agency: Draft, ind_id: str, cell: Cell, scale: Scale) -> None:
-        ind = self.rules.indicators[ind_id]
-        if (ind.blocks is not None and agency.block not in ind.blocks) or (
-            ind.evidence is EvidencePolicy.REQUIRED
-        ):
-            self._value(agency, ind_id, {ColumnRole.VALUE: cell}, scale, None)
-            return
-        value, diag = parse_cell(ind_id, ind, cell, self.ctx, scale=scale, agency=agency.id)
-        agency.cells[ind_id] = CellInfo(
-            location=cell.location, raw=cell.raw_text, self_assessed=value
-        )
-        if diag is not None:
-            self.diags.append(diag)
-        elif value is not None and value is not MISSING:
-            agency.values[ind_id] = value
-
-    def _value(
-        self,
-        agency: Draft,
-        ind_id: str,
-        cells: dict[ColumnRole, Cell | None],
-        scale: Scale,
-        appraised_scale: Scale,
-    ) -> None:
-        if all(is_blank(c) for c in cells.values()):
-            return
-        ind = self.rules.indicators[ind_id]
-        value_cell = cells.get(ColumnRole.VALUE)
-        appr_cell = cells.get(ColumnRole.APPRAISED)
-        ev_cell = cells.get(ColumnRole.EVIDENCE)
-        first = next(
-            c for c in (value_cell, appr_cell, ev_cell) if c is not None and not is_blank(c)
-        )
-        if ind.blocks is not None and agency.block not in ind.blocks:
-            self._add(
-                Diagnostic(
-                    code="W-DATA-SUSPICIOUS",
-                    severity=Severity.WARNING,
-                    location=first.location,
-                    agency=agency.id,
-                    indicator=ind_id,
-                    value=first.raw_text,
-                    message=msg(
-                        "the indicator does not apply to block '{block}'; the value is not used",
-                        block=agency.block,
-                    ),
-                )
-            )
-            return
-        errors: list[Diagnostic] = []
-        own, diag = (
-            parse_cell(ind_id, ind, value_cell, self.ctx, scale=scale, agency=agency.id)
-            if not is_blank(value_cell)
-            else (MISSING, None)
-        )
-        if diag:
-            errors.append(diag)
-        appr: ValueOrMarker | None = None
-        if not is_blank(appr_cell):
-            appr, diag = parse_cell(
-                ind_id, ind, appr_cell, self.ctx, scale=appraised_scale, agency=agency.id
-            )
-            if diag:
-                errors.append(diag)
-        evidence = header_text(ev_cell) or None
-        used_cell = appr_cell if appr is not None and appr is not MISSING else value_cell
-        info = CellInfo(
-            location=(used_cell or first).location,
-            raw=(used_cell or first).raw_text,
-            self_assessed=own,
-            appraised=appr,
-            evidence=evidence,
-        )
-        agency.cells[ind_id] = info
-        if errors:
-            self.diags.extend(errors)
-            return
-        final = appr if appr is not None and appr is not MISSING else own
-        if appr is not None and appr is not MISSING and appr != own:
-            self._add(
-                Diagnostic(
-                    code="W-DATA-APPRAISED",
-                    severity=Severity.WARNING,
-                    location=appr_cell.location if appr_cell else None,
-                    agency=agency.id,
-                    indicator=ind_id,
-                    value=_shown(appr),
-                    message=msg(
-                        "the appraised value {appraised} replaces the self-assessed {own}",
-                        appraised=_shown(appr),
-                        own=_shown(own),
-                    ),
-                )
-            )
-        if ind.evidence is EvidencePolicy.REQUIRED and _claims(final) and not evidence:
-            self._add(
-                Diagnostic(
-                    code="E-DATA-EVIDENCE",
-                    location=info.location,
-                    agency=agency.id,
-                    indicator=ind_id,
-                    value=info.raw,
-                    message=msg(
-                        "the value needs evidence (minh chứng) and has none; it is not used"
-                    ),
-                    hint=msg(
-                        "fill the evidence column ('{indicator}__minh_chung')", indicator=ind_id
-                    ),
-                )
-            )
-            return
-        if final is not None and final is not MISSING:
-            agency.values[ind_id] = final
-
     # -- the end ---------------------------------------------------------------------
 
     def finish(self) -> list[AgencyRecord]:
@@ -469,24 +382,29 @@ class Builder:
                         notes=tuple(f"{i}: {self.rules.indicators[i].label}" for i in absent[:50]),
                     )
                 )
-        return [
-            AgencyRecord(
-                id=a.id,
-                name=a.name,
-                block=a.block,
-                values=a.values,
-                ranked=a.ranked,
-                aliases=a.aliases,
-                parent=a.parent,
-                cells=a.cells,
-                location=a.location,
+        out = []
+        drafts = self.agencies
+        for key in list(drafts):  # each draft let go as its record is made
+            a = drafts.pop(key)
+            out.append(
+                AgencyRecord(
+                    id=a.id,
+                    name=a.name,
+                    block=a.block,
+                    values=a.values,
+                    ranked=a.ranked,
+                    aliases=a.aliases,
+                    parent=a.parent,
+                    cells=a.cells,
+                    location=a.location,
+                )
             )
-            for a in self.agencies.values()
-        ]
+        return out
 
 
-def _claims(value: ValueOrMarker | None) -> bool:
-    """Whether a value claims something that evidence must back (not no, zero or a marker)."""
-    if value is None or isinstance(value, Marker) or value is False:
-        return False
-    return not (isinstance(value, Decimal) and value == 0)
+def _noting(rows: Iterable[Row], width: int, used: set[int]) -> Iterator[Row]:
+    """``rows``, noting in ``used`` the columns that hold a value in rows of ``width``."""
+    for row in rows:
+        if row.width is None or row.width == width:
+            used.update(row.cells)
+        yield row
