@@ -278,8 +278,8 @@ def figure_changes(
     now, then = province_figures(assessment), province_figures(prev)
     if not now or not then:
         return []
-    counts = {ind.id: ind for ind in assessment.indicators if ind.type in ("count", "number")} or {
-        f.id: None for f in now.indicators if f.kind == "sum"
+    counts = {ind.id for ind in assessment.indicators if ind.type in ("count", "number")} or {
+        f.id for f in now.indicators if f.kind == "sum"
     }
     order: list[tuple[str, ...]] = []
     for share in now.shares:

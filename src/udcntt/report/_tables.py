@@ -293,7 +293,7 @@ def tier_changes(assessment: Assessment, view: BlockView) -> list[TierChange]:
     if not paired:
         return []
     order = list(assessment.tier_labels)
-    order += sorted({r.previous_tier for r in paired if r.previous_tier not in order} - {None})
+    order += sorted({str(r.previous_tier) for r in paired} - set(order))
     after = view.tier_counts(order)
     before = dict.fromkeys(order, 0)
     for r in paired:
