@@ -19,6 +19,7 @@ import math
 import os
 import shutil
 from copy import copy
+from functools import lru_cache
 from typing import IO, TYPE_CHECKING, Any
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
@@ -116,6 +117,7 @@ def _em(text: str) -> float:
     return width
 
 
+@lru_cache(maxsize=4096)  # criterion labels repeat on every agency's score sheet
 def _lines(text: str, room: float) -> int:
     """How many lines ``text`` takes, wrapped by words into lines ``room`` em wide."""
     space = _em(" ")
@@ -156,6 +158,7 @@ class Sheet:
         self._spans: dict[tuple[int, int], int] = {}
         self._heights: dict[int, float] = {}
         self._breaks: list[int] = []
+        self._break_rows: set[int] = set()
         self._columns: dict[int, float] | None = None
         self._written = 0
         self._tallest = 0.0  # the tallest run of rows between two page breaks, in points
@@ -217,6 +220,7 @@ class Sheet:
     def page_break(self, after_row: int) -> None:
         """Start a new printed page after ``after_row``."""
         self._breaks.append(after_row)
+        self._break_rows.add(after_row)
 
     def title(self, row: int, text: str, last_col: int, *, size: int = 14) -> None:
         """A bold title centred over the columns 1 to ``last_col``, wrapped when long."""
@@ -286,20 +290,19 @@ class Sheet:
         from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
         self._layout(fixed, freeze, min_width, max_width, fit_to_page)
-        breaks = set(self._breaks)
         for row in range(self._written + 1, before_row):
             cells = self._cells.pop(row, {})
             height = self._row_height(row, cells)
             self._run += height if height is not None else 15.75
-            if row in breaks:
+            if row in self._break_rows:
                 self._tallest, self._run = max(self._tallest, self._run), 0.0
             if height is not None:
                 self.ws.row_dimensions[row].height = round(height, 1)
             out: list[Any] = []
             for col in sorted(cells):
                 value, key = cells[col]
-                out.extend([None] * (col - 1 - len(out)))
                 cell: Any = WriteOnlyCell(self.ws, value)
+                cell.row, cell.column = row, col
                 if isinstance(value, str):
                     cell.data_type = "s"  # never a formula, whatever the text looks like
                 cached = self.styles.get(key)
@@ -321,6 +324,10 @@ class Sheet:
                     self.styles[key] = copy(cell._style)
                 out.append(cell)
             self.ws.append(out)
+            if height is not None:  # written with its row: no need to keep it
+                del self.ws.row_dimensions[row]
+            for col in cells:
+                self._spans.pop((row, col), None)
         self._written = max(self._written, before_row - 1)
 
     def finish(
@@ -400,7 +407,9 @@ class Book:
     def sheet(self, name: str, *, prefix: str = "", short: str | None = None) -> Sheet:
         """A new worksheet named (a valid, unique, readable form of) ``prefix + name``."""
         title = sheet_title(name, self.used, prefix=prefix, short=short)
-        sheet = Sheet(self.wb.create_sheet(title), self.styles, self.lang)
+        ws = _cell_rows_class()(parent=self.wb, title=title)
+        self.wb._add_sheet(ws)
+        sheet = Sheet(ws, self.styles, self.lang)
         self.sheets.append(sheet)
         return sheet
 
@@ -416,6 +425,24 @@ class Book:
         archive = _StampedZip(buffer, when)
         ExcelWriter(self.wb, archive).save()
         return buffer.getvalue()
+
+
+@lru_cache(maxsize=1)
+def _cell_rows_class() -> type:
+    """A write-only worksheet that takes rows of finished cells.
+
+    openpyxl's write-only sheet turns each appended value into a cell; given a cell, it
+    first tries it as a value and builds an error message with the cell's ``repr`` —
+    a third of the time of writing a book. The cells :class:`Sheet` appends already carry
+    their row, column, value and style, so they go to the writer as they are.
+    """
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+    class CellRows(WriteOnlyWorksheet):  # type: ignore[misc]
+        def _values_to_row(self, values: Any, row_idx: int) -> Any:
+            return values
+
+    return CellRows
 
 
 class _StampedZip(ZipFile):
