@@ -35,7 +35,7 @@ def survey(n: int, seed: int = 3) -> list[dict[str, Any]]:
         out.append(
             _small(
                 f"a{i:05d}",
-                f"Đơn vị số {i}",
+                f"Đơn vị số {i:05d}",
                 block,
                 rng.randint(0, 50),
                 rng.randint(0, 5),

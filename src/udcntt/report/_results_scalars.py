@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from udcntt.errors import Diagnostic, SourceLocation, msg
@@ -251,6 +252,15 @@ class Const(Spec):
             )
 
 
+@lru_cache(maxsize=32)
+def _fixed_form(places: int, power: int) -> re.Pattern[str]:
+    """Fixed-point text with at most ``power`` significant whole digits and ``places``
+    decimals (what :meth:`Dec.check` accepts without building a Decimal)."""
+    whole = rf"0*[0-9]{{1,{power}}}" if power > 0 else "0+"
+    frac = rf"(?:\.[0-9]{{1,{places}}})?" if places > 0 else ""
+    return re.compile(f"-?{whole}{frac}")
+
+
 @dataclass(frozen=True)
 class Dec(Spec):
     """A decimal number written as text: bounded digits, places and magnitude; no NaN.
@@ -274,15 +284,9 @@ class Dec(Spec):
     def ok(self, value: Any) -> bool:
         if not isinstance(value, str):
             return False
-        fixed = _FIXED.fullmatch(value)
-        if fixed is not None:
-            whole, frac = fixed.group(1).lstrip("0"), fixed.group(2) or ""
-            if (
-                len(whole) <= self.power
-                and len(frac) <= self.places
-                and len(whole) + len(frac) <= MAX_DIGITS
-            ):
-                return True
+        # At most 41 characters: whole and fractional digits then stay within MAX_DIGITS.
+        if len(value) <= MAX_DIGITS + 1 and _fixed_form(self.places, self.power).fullmatch(value):
+            return True
         return self.accepts(value)
 
     def check(self, value: Any, path: str, p: _Problems) -> None:
