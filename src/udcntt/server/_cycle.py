@@ -214,12 +214,12 @@ def parse_fields(
     return values, errors
 
 
-@dataclass(frozen=True)
 class Stale(Exception):
-    """The form was read at an older version; ``changes`` are the entries since."""
+    """The form was read at an older version than the submission's ``current`` one."""
 
-    changes: tuple[AuditEntry, ...]
-    current: int
+    def __init__(self, current: int) -> None:
+        super().__init__(f"the submission is at version {current}")
+        self.current = current
 
 
 def changes_since(

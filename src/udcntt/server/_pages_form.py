@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -254,7 +253,7 @@ async def form_save(ctx: Ctx) -> Response:
             if errors:
                 raise _Invalid  # leaves the transaction: not even an empty draft is kept
             if sub.version != version:
-                raise Stale(changes_since(db, campaign.id, agency.code, version), sub.version)
+                raise Stale(sub.version)
             changed = _store_evidence(ctx, db, agency, sub, given)
             changed += save_values(db, user, agency, form_version=version, values=values)
             if changed and sub.version == version:
@@ -291,9 +290,8 @@ def _field_error(ctx: Ctx, d: Diagnostic) -> str:
 def _conflict(ctx: Ctx, exc: Exception, version: int) -> Response:
     with ctx.state.db.reader() as db:
         campaign, agency = agency_for(ctx, db)
-        changes: Any = exc.changes if isinstance(exc, Stale) else None
-        if changes is None:
-            changes = changes_since(db, campaign.id, agency.code, version)
+        # Read again: the failed transaction's objects were expired by its rollback.
+        changes = changes_since(db, campaign.id, agency.code, version)
         return ctx.render(
             "conflict.html", status=409, campaign=campaign, agency=agency, changes=changes
         )
