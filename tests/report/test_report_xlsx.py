@@ -237,6 +237,7 @@ _SHORT_FORMS = {
     "VKSND",
     "TAND",
     "PT-TH",
+    "PTTH",
     "BQL",
     "VQG",
     "KDL",
@@ -245,9 +246,9 @@ _SHORT_FORMS = {
 
 
 def test_sheet_names_are_whole_words(lam_dong: udcntt.Assessment) -> None:
-    """Each agency's sheet is its number and its name, shortened the usual Vietnamese way
-    and cut between words, never inside one: 'Văn phòng UBND tỉnh', not 'Văn phòng Ủy ban
-    nhân dân tỉ'."""
+    """Each agency's sheet is its number and its name, shortened the registry's way or the
+    usual Vietnamese way and cut between words, never inside one: 'Văn phòng UBND tỉnh',
+    not 'Văn phòng Ủy ban nhân dân tỉ'."""
     wb = _open(lam_dong)
     agency_sheets = [n for n in wb.sheetnames if n[:2].isdigit()]
     assert len(agency_sheets) == len(lam_dong.results) == 43
@@ -261,6 +262,9 @@ def test_sheet_names_are_whole_words(lam_dong: udcntt.Assessment) -> None:
     assert "18 Sở NN&PTNT" in agency_sheets
     assert "24 Chi cục Hải quan tỉnh" in agency_sheets
     assert "31 BQL KDL QG hồ Tuyền Lâm" in agency_sheets
+    # The registry's own short form, among the agency's other spellings, comes first;
+    # a partial name ("Đà Lạt") or a former one is never used.
+    assert "29 Đài PTTH Lâm Đồng" in agency_sheets
     assert len({n.lower() for n in wb.sheetnames}) == len(wb.sheetnames)
 
 

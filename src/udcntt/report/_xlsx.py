@@ -241,8 +241,11 @@ def _score_sheets(
     pairs = [(view, r) for view in views for r in view.results]
     fixed = {1: 8, 2: 62, 3: 13, 4: 13, 5: 13, 6: 16}
     if len(pairs) <= MAX_AGENCY_SHEETS:
+        # The registry's spellings, when the survey was read with one (not from JSON).
+        dataset = getattr(assessment, "_dataset", None)
+        aliases = {a.id: a.aliases for a in getattr(dataset, "agencies", ())}
         for index, (view, r) in enumerate(pairs, start=1):
-            sh = book.sheet(r.name, prefix=f"{index:02d} ")
+            sh = book.sheet(r.name, prefix=f"{index:02d} ", aliases=aliases.get(r.agency_id, ()))
             _score_section(sh, 1, assessment, view, r, lang)
             sh.finish(header_rows="1:2", freeze="A3", fixed=fixed, portrait=True, one_page=True)
         return

@@ -18,6 +18,7 @@ import datetime
 import math
 import os
 import shutil
+from collections.abc import Sequence
 from copy import copy
 from functools import lru_cache
 from typing import IO, TYPE_CHECKING, Any
@@ -404,9 +405,10 @@ class Book:
         self.styles: dict[_StyleKey, Any] = {}
         self.sheets: list[Sheet] = []
 
-    def sheet(self, name: str, *, prefix: str = "", short: str | None = None) -> Sheet:
-        """A new worksheet named (a valid, unique, readable form of) ``prefix + name``."""
-        title = sheet_title(name, self.used, prefix=prefix, short=short)
+    def sheet(self, name: str, *, prefix: str = "", aliases: Sequence[str] = ()) -> Sheet:
+        """A new worksheet named (a valid, unique, readable form of) ``prefix + name``;
+        ``aliases``: the registry's other spellings, among which a short form may serve."""
+        title = sheet_title(name, self.used, prefix=prefix, aliases=aliases)
         ws = _cell_rows_class()(parent=self.wb, title=title)
         self.wb._add_sheet(ws)
         sheet = Sheet(ws, self.styles, self.lang)

@@ -2,19 +2,20 @@
 
 Excel allows 31 characters, none of ``[]:*?/\\``, no leading or trailing ``'``, and no two
 names equal ignoring case. A long agency name is shortened the way Vietnamese
-administrative writing shortens it — the registry's short name when there is one, else the
-usual abbreviations (``Ủy ban nhân dân`` → ``UBND``, ``Thông tin và Truyền thông`` →
-``TT&TT``), one at a time and only as far as needed — and only then cut, at a word
-boundary, never inside a proper name (a run of capitalised words at the cut), nor after a
-dangling ``và``, ``-`` or ``,``.
+administrative writing shortens it — the registry's own short form when it lists one among
+the agency's other spellings (``Sở TT&TT``), else the usual abbreviations (``Ủy ban nhân
+dân`` → ``UBND``, ``Thông tin và Truyền thông`` → ``TT&TT``), one at a time and only as far
+as needed — and only then cut, at a word boundary, never inside a proper name (a run of
+capitalised words at the cut), nor after a dangling ``và``, ``-`` or ``,``.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
-__all__ = ["MAX_SHEET_NAME", "fit_words", "sheet_title", "shorten"]
+__all__ = ["MAX_SHEET_NAME", "fit_words", "is_short_form", "sheet_title", "short_name", "shorten"]
 
 #: Excel's limit on the length of a worksheet name.
 MAX_SHEET_NAME = 31
@@ -126,13 +127,73 @@ def fit_words(text: str, limit: int) -> str:
     return " ".join(kept)
 
 
-def sheet_title(text: str, used: set[str], *, prefix: str = "", short: str | None = None) -> str:
+def _fold(text: str) -> str:
+    """Upper case without tone or vowel marks; ``Đ`` as ``D``, as initials are often typed."""
+    plain = unicodedata.normalize("NFD", text.upper().replace("Đ", "D"))
+    return "".join(ch for ch in plain if not unicodedata.combining(ch))
+
+
+_SKIP = frozenset({"VA", "-", "–", "&", ","})
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in (_fold(w).strip(",;") for w in text.split()) if w]
+
+
+def is_short_form(alias: str, name: str) -> bool:
+    """Whether ``alias`` is ``name`` written shorter: each word of the name is kept or
+    stands for its initial in an abbreviation (``và`` and dashes may be dropped), in order,
+    and none is left out.
+
+    >>> is_short_form("Sở LĐ-TB&XH", "Sở Lao động - Thương binh và Xã hội")
+    True
+    >>> is_short_form("Đà Lạt", "UBND thành phố Đà Lạt"), is_short_form("STC", "Sở Tài chính")
+    (False, True)
+    """
+    words, tokens = _words(name), _words(alias)
+    i = 0
+    for token in tokens:
+        if token in _SKIP:
+            continue
+        while i < len(words) and words[i] in _SKIP:
+            i += 1
+        if i < len(words) and words[i] == token:
+            i += 1
+            continue
+        letters = [ch for ch in token if ch.isalnum()]
+        if not letters or not token.replace("&", "").replace("-", "").isalnum():
+            return False
+        for letter in letters:
+            while i < len(words) and words[i] in _SKIP:
+                i += 1
+            if i >= len(words) or not words[i].startswith(letter):
+                return False
+            i += 1
+    while i < len(words) and words[i] in _SKIP:
+        i += 1
+    return i == len(words) and len(tokens) > 0 and _fold(alias) != _fold(name)
+
+
+def short_name(name: str, aliases: Sequence[str], limit: int) -> str | None:
+    """The longest of the registry's other spellings of ``name`` that is a short form of
+    it (:func:`is_short_form`) and fits ``limit`` characters; ``None`` when none does.
+    Former names and partial names ("Đà Lạt" for "UBND thành phố Đà Lạt") are not short
+    forms and are never used.
+
+    >>> short_name("Sở Thông tin và Truyền thông", ["Sở TT&TT", "Sở TTTT", "Sở BCVT"], 20)
+    'Sở TT&TT'
+    """
+    fits = [_clean(a) for a in aliases if len(_clean(a)) <= limit and is_short_form(a, name)]
+    return max(fits, key=len) if fits else None
+
+
+def sheet_title(text: str, used: set[str], *, prefix: str = "", aliases: Sequence[str] = ()) -> str:
     """A valid, unique worksheet name: ≤ 31 characters, none of ``[]:*?/\\``.
 
-    ``prefix`` (e.g. ``"07 "``) is kept whole in front; ``short`` (the registry's short
-    name) is used in place of ``text`` when ``prefix + text`` is too long. Otherwise the
-    usual abbreviations are applied and the rest is cut at a word boundary
-    (:func:`fit_words`). ``used`` holds the names taken so far (compared case-insensitively,
+    ``prefix`` (e.g. ``"07 "``) is kept whole in front. When ``prefix + text`` is too long,
+    the registry's own short form of the name among ``aliases`` is used
+    (:func:`short_name`); failing that, the usual abbreviations are applied and the rest is
+    cut at a word boundary (:func:`fit_words`). ``used`` holds the names taken so far (compared case-insensitively,
     as Excel does) and is updated; a taken name gets `` (2)``, `` (3)``… at its end.
 
     >>> used: set[str] = set()
@@ -144,8 +205,8 @@ def sheet_title(text: str, used: set[str], *, prefix: str = "", short: str | Non
     prefix = _clean(prefix) + " " if prefix.strip() else ""
     room = MAX_SHEET_NAME - len(prefix)
     name = _clean(text)
-    if len(name) > room and short and _clean(short):
-        name = _clean(short)
+    if len(name) > room:
+        name = short_name(name, aliases, room) or name
     name = fit_words(shorten(name, room), room).strip("'").strip() or "Sheet"
     base = (prefix + name).strip("'").strip() or "Sheet"
     candidate, n = base, 2
