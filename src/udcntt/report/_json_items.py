@@ -9,7 +9,7 @@ follows the number of agencies, never the size of the file.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -23,7 +23,7 @@ from udcntt.report._json_stream import Streamed
 from udcntt.report._results_layout import ASSESSMENT, RESULT
 from udcntt.report._results_schema import MAX_ITEMS, Arr, Dec, Obj, Spec, _Problems
 
-__all__ = ["TOP", "Context", "Loader", "context"]
+__all__ = ["TOP", "Context", "Loader", "Row", "context"]
 
 # Distinct decimal texts shared between agencies (maxima, points, ratios repeat a lot).
 _MAX_SHARED = 200_000
@@ -109,6 +109,8 @@ class Loader:
         self._seen: set[str] = set()
         self._names: dict[str, str] = {}
         self._decimals: dict[str, Decimal] = {}
+        self._criteria: dict[tuple[Any, ...], CriterionResult] = {}
+        self._shapes: dict[tuple[str, ...], dict[str, int]] = {}
         self._derived: list[tuple[int, dict[str, Any]]] = []
 
     def type_derived(self, declared: Mapping[str, str]) -> None:
@@ -220,21 +222,49 @@ class Loader:
     def _dec(self, text: str | None) -> Decimal | None:
         return None if text is None else self._num(text)
 
-    def _result(self, i: int, r: dict[str, Any], types: Mapping[str, str]) -> AgencyResult:
-        name, dec, num = self._name, self._dec, self._num
-        criteria = {}
-        for cid, c in r["criteria"].items():
-            key = name(cid)
-            criteria[key] = CriterionResult(
-                key,
+    def _row(self, keys: tuple[str, ...], values: tuple[Any, ...]) -> Row:
+        index = self._shapes.get(keys)
+        if index is None:
+            index = {self._name(k): n for n, k in enumerate(keys)}
+            if len(self._shapes) < _MAX_SHARED:
+                self._shapes[keys] = index
+        return Row(index, values)
+
+    def _criterion(self, cid: str, c: dict[str, Any]) -> CriterionResult:
+        """The criterion result, shared with every agency that has the same one."""
+        key = (cid, *(c[f] for f in _CRITERION_FIELDS))
+        found = self._criteria.get(key)
+        if found is None:
+            dec, num = self._dec, self._num
+            found = CriterionResult(
+                self._name(cid),
                 dec(c["points"]),
                 num(c["max"]),
                 num(c["full_max"]),
-                name(c["status"]),
+                self._name(c["status"]),
                 raw=dec(c["raw"]),
                 normalised=dec(c["normalised"]),
                 unrounded=dec(c["unrounded"]),
             )
+            if len(self._criteria) < _MAX_SHARED:
+                self._criteria[key] = found
+        return found
+
+    def _input(self, value: Any, kind: str | None) -> Any:
+        if kind in _NUMBERS and isinstance(value, str):
+            if not _DEC.ok(value):
+                raise ValueError(value)
+            return self._num(value)
+        return _typed(value, kind)
+
+    def _result(self, i: int, r: dict[str, Any], types: Mapping[str, str]) -> AgencyResult:
+        name = self._name
+        crit = r["criteria"]
+        criteria = self._row(tuple(crit), tuple(self._criterion(k, c) for k, c in crit.items()))
+        given = r["inputs"]
+        inputs = self._row(
+            tuple(given), tuple(self._input(v, types.get(k)) for k, v in given.items())
+        )
         # Numbers and dates are typed once the whole file is read: derived_types comes
         # after the results; markers are typed now.
         derived = {name(k): _typed(v, None) for k, v in r["derived"].items()}
@@ -245,11 +275,9 @@ class Loader:
             name=r["name"],
             block=name(r["block"]),
             ranked=r["ranked"],
-            inputs=MappingProxyType(
-                {name(k): _typed(v, types.get(k)) for k, v in r["inputs"].items()}
-            ),
+            inputs=inputs,
             derived=MappingProxyType(derived),
-            criteria=MappingProxyType(criteria),
+            criteria=criteria,
             total_unrounded=Decimal(r["total_unrounded"]),
             total=Decimal(r["total"]),
             max=Decimal(r["max"]),
@@ -259,7 +287,7 @@ class Loader:
             rank=r["rank"],
             previous_rank=r["previous_rank"],
             rank_change=r["rank_change"],
-            previous_total=dec(r["previous_total"]),
+            previous_total=self._dec(r["previous_total"]),
             previous_tier=r["previous_tier"],
             notes=tuple(r["notes"]),
             comparability=r.get("comparability"),
@@ -267,6 +295,34 @@ class Loader:
 
 
 _DEC = Dec()
+_NUMBERS = frozenset(("count", "number", "ratio"))
+_CRITERION_FIELDS = ("points", "max", "full_max", "status", "raw", "normalised", "unrounded")
+
+
+class Row(Mapping[str, Any]):
+    """A read-only mapping whose keys (and their positions) are shared by every agency
+    with the same criteria or inputs: a tuple of values per agency, not a dict."""
+
+    __slots__ = ("_index", "_values")
+
+    def __init__(self, index: dict[str, int], values: tuple[Any, ...]) -> None:
+        self._index = index
+        self._values = values
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[self._index[key]]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._index
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
 
 
 def _typed(value: Any, kind: str | None) -> Any:
