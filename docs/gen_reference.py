@@ -568,6 +568,15 @@ ERROR_DOCS: dict[str, tuple[str, str]] = {
         "Pass `--year YYYY`, or put `year` in a JSON/YAML survey. A rule set whose "
         "`effective` period lies within one calendar year gives its year to the survey.",
     ),
+    "E-FRONT-MATTER": (
+        "`--docx-front-matter FILE` (or `front_matter=` of `assessment_to_docx` / `write_docx`) "
+        "names a key the front matter does not have (the hint lists them), gives a list where "
+        "a text is expected or the reverse, a `date` that is not `YYYY-MM-DD`, or a file that "
+        "is not a YAML mapping. Exit code 2; nothing is written.",
+        "Use the keys `parent_body`, `issuer`, `number`, `place`, `date`, `recipients`, "
+        "`copies_to`, `signer_authority`, `signer_title`, `signer_name`, `recommendations` "
+        "(see the guide *Word report as an official text*); every key is optional.",
+    ),
     "E-EXPR-SYNTAX": (
         "The expression is not valid syntax: unbalanced brackets, `=` instead of `==`, "
         "`x > = 3`, a decimal comma.",

@@ -13,6 +13,7 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "udcntt"
 LAYERS = [
     "_messages_rules",
     "_messages_data",
+    "_messages_docx",
     "_messages_server",
     "_messages_scale",
     "_messages_limits",
@@ -25,6 +26,7 @@ LAYERS = [
     "_words_text",
     "_words_lineage",
     "_words_analysis",
+    "_words_docx",
     "_words_charts",
     "_diagnostics",
     "errors",

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 
 from udcntt._messages_analysis import VI_ANALYSIS
 from udcntt._messages_data import VI_DATA
+from udcntt._messages_docx import VI_DOCX
 from udcntt._messages_limits import VI_LIMITS
 from udcntt._messages_lineage import VI_LINEAGE
 from udcntt._messages_report import VI_REPORT
@@ -174,6 +175,7 @@ VI: dict[str, str] = {
     **VI_LINEAGE,
     **VI_ANALYSIS,
     **VI_REPORT,
+    **VI_DOCX,
     **VI_SERVER,
     **VI_SCALE,
     # evaluation

@@ -40,6 +40,7 @@ from typing import Any
 
 from udcntt._words_analysis import ANALYSIS_WORDS
 from udcntt._words_charts import CHART_WORDS
+from udcntt._words_docx import DOCX_WORDS
 from udcntt._words_lineage import LINEAGE_WORDS
 from udcntt._words_report import REPORT_WORDS
 from udcntt._words_text import TEXT_WORDS
@@ -70,6 +71,7 @@ WORDS: dict[str, dict[str, str]] = {
     **TEXT_WORDS,
     **LINEAGE_WORDS,
     **ANALYSIS_WORDS,
+    **DOCX_WORDS,
     **CHART_WORDS,
 }
 

@@ -338,6 +338,7 @@ CODES: dict[str, str] = {
     "W-UNUSED": "An indicator or derived value is declared but never used.",
     "W-RECONSTRUCTED": "Reminder that parts of a rule set are reconstructed.",
     "W-REPORT-YEAR": "The survey year is not known, so the reports cannot state it.",
+    "E-FRONT-MATTER": "The Word report's front matter is not a mapping of its known keys.",
     # Expressions
     "E-EXPR-SYNTAX": "An expression is not valid syntax.",
     "E-EXPR-MULTI": "A string holds more than one expression.",

@@ -27,6 +27,7 @@ CATALOGUE = {
     "_words_text.py",
     "_words_lineage.py",
     "_words_analysis.py",
+    "_words_docx.py",
     "_messages.py",
     "_diagnostics.py",
 }

@@ -81,18 +81,34 @@ def write_outputs(
     *,
     csv_style: str = "excel",
     traces: bool = False,
+    front_matter: Any = None,
 ) -> None:
     """Write the assessment in each requested format (chosen by extension; ``.csv`` in
-    ``csv_style``; ``.json`` with each agency's trace when ``traces``).
+    ``csv_style``; ``.json`` with each agency's trace when ``traces``; ``.docx`` with
+    ``front_matter`` when given, see :func:`front_matter_of`).
 
     Each file is written to a temporary file next to it and renamed into place.
     """
-    from udcntt.report import write_report
+    from udcntt.report import write_docx, write_report
 
     for out in outputs:
         path = Path(out)
-        write_report(assessment, path, lang=printer.lang, csv_style=csv_style, traces=traces)
+        if front_matter is not None and path.suffix.lower() == ".docx":
+            write_docx(assessment, path, lang=printer.lang, front_matter=front_matter)
+        else:
+            write_report(assessment, path, lang=printer.lang, csv_style=csv_style, traces=traces)
         printer.note(printer.t("wrote", path=path))
+
+
+def front_matter_of(args: argparse.Namespace) -> Any:
+    """The Word report's front matter named by ``--docx-front-matter FILE`` (read before any
+    work, so a wrong file stops the run early), or ``None``."""
+    path = getattr(args, "docx_front_matter", None)
+    if path is None:
+        return None
+    from udcntt.report import load_front_matter
+
+    return load_front_matter(path)
 
 
 def cmd_check(args: argparse.Namespace, printer: Printer) -> int:
@@ -256,6 +272,7 @@ def cmd_score(args: argparse.Namespace, printer: Printer) -> int:
     outputs = args.output or []
     check_files(inputs_of(args), outputs)
     check_report_outputs(outputs)
+    front_matter = front_matter_of(args)
     rules = load_rules(args.rules)
     # The files the rule file extends are inputs too.
     check_files(rule_files_of(rules), outputs)
@@ -297,7 +314,12 @@ def cmd_score(args: argparse.Namespace, printer: Printer) -> int:
         _summary(assessment, printer)
     if args.output:
         write_outputs(
-            assessment, args.output, printer, csv_style=args.csv_style, traces=args.traces
+            assessment,
+            args.output,
+            printer,
+            csv_style=args.csv_style,
+            traces=args.traces,
+            front_matter=front_matter,
         )
     has_errors = any(d.severity is Severity.ERROR for d in assessment.diagnostics)
     return EXIT_PROBLEMS if has_errors else EXIT_OK
@@ -377,12 +399,15 @@ def cmd_report(args: argparse.Namespace, printer: Printer) -> int:
 
     check_files(inputs_of(args), args.output)
     check_report_outputs(args.output)
+    front_matter = front_matter_of(args)
     assessment = load_assessment(args.results)
     # The validation report of the survey, as the direct run showed it.
     printer.diagnostics(assessment.diagnostics)
     if not assessment.results:
         return _nothing_scored(printer, args.format, args.results, read=True)
-    write_outputs(assessment, args.output, printer, csv_style=args.csv_style)
+    write_outputs(
+        assessment, args.output, printer, csv_style=args.csv_style, front_matter=front_matter
+    )
     has_errors = any(d.severity is Severity.ERROR for d in assessment.diagnostics)
     return EXIT_PROBLEMS if has_errors else EXIT_OK
 

@@ -159,6 +159,17 @@ def _add_csv_style(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_docx_front_matter(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--docx-front-matter",
+        metavar="FILE",
+        help=".docx outputs as an official text (Nghị định 30/2020/NĐ-CP): Quốc hiệu, issuing "
+        "body, number, place and date, recipients, 'Kiến nghị', signature block, from this "
+        "YAML file (keys: parent_body, issuer, number, place, date, recipients, copies_to, "
+        "signer_authority, signer_title, signer_name, recommendations; all optional)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (also used to generate the CLI reference in the docs)."""
     parser = argparse.ArgumentParser(
@@ -257,6 +268,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="output file; format by extension: .json .csv .md .xlsx .docx .html (repeatable)",
     )
     _add_csv_style(p)
+    _add_docx_front_matter(p)
     p.add_argument(
         "--traces",
         action="store_true",
@@ -281,6 +293,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("-o", "--output", required=True, action="append", metavar="OUT")
     _add_csv_style(p)
+    _add_docx_front_matter(p)
 
     p = command("schema", "print the JSON Schema of rule files (for editors) or of results")
     p.add_argument("--assessment", action="store_true", help="schema of the results JSON instead")

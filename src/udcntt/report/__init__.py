@@ -17,7 +17,8 @@ from udcntt.report._dispatch import (
     write_atomic,
     write_report,
 )
-from udcntt.report._docx import assessment_to_docx
+from udcntt.report._docx import assessment_to_docx, write_docx
+from udcntt.report._docx_front import FrontMatter, load_front_matter
 from udcntt.report._figures import (
     IndicatorAggregate,
     IndicatorFigure,
@@ -60,6 +61,7 @@ __all__ = [
     "CSV_STYLES",
     "REPORT_FORMATS",
     "VIEWS_FORMATS",
+    "FrontMatter",
     "IndicatorAggregate",
     "IndicatorFigure",
     "Methodology",
@@ -80,6 +82,7 @@ __all__ = [
     "check_output_folder",
     "is_assessment_file",
     "load_assessment",
+    "load_front_matter",
     "methodology",
     "narrative",
     "narrative_paragraphs",
@@ -90,6 +93,7 @@ __all__ = [
     "totals_check",
     "two_views",
     "write_atomic",
+    "write_docx",
     "write_report",
     "write_two_views",
     "year_warning",

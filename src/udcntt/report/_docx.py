@@ -1,11 +1,20 @@
-"""The annex a Quyết định attaches, and the narrative section, as a Word document.
+"""The report as a Word document a province can issue: the narrative first, the annex of
+tables after it.
 
-Vietnamese administrative conventions (Nghị định 30/2020/NĐ-CP): Times New Roman, 13–14 pt
-body, centred bold upper-case titles, an italic "(Kèm theo Quyết định số …)" line under the
-annex title, A4 with a 3 cm left margin, decimal comma in numbers. The annex is landscape
-(the ranking tables are wide), the narrative portrait. Table header rows repeat on every
-page. Survey text is written as plain runs: Word has no formulas in text, and nothing here
-creates fields or hyperlinks.
+Vietnamese administrative conventions (Nghị định 30/2020/NĐ-CP): Times New Roman, 13 pt
+body, A4 with a 3 cm left margin, headings numbered I, II, … and 1, 2, …, decimal comma in
+numbers. The text is portrait: optional front matter (:mod:`udcntt.report._docx_front`),
+"Tổng hợp, nhận xét kết quả đánh giá", "Phương pháp đánh giá", and with the front matter
+"Kiến nghị", "Nơi nhận" and the signature block. The annex is landscape: the title and the
+"(Kèm theo …)" line, then I. the ranking table of each block, II. the points by criterion of
+each block, III. the province figures and IV. the agencies whose rank or tier changed
+(:mod:`udcntt.report._docx_tables`). Each part of the annex starts a page; header rows
+repeat on every page; headings are ``Heading 1`` / ``Heading 2`` and keep with what follows;
+every page has "Trang X/Y" in its footer (:mod:`udcntt.report._docx_style`).
+
+Survey text is written as plain runs: the only fields are the page numbers, and nothing
+creates hyperlinks. The bytes are reproducible (fixed dates, see
+:func:`~udcntt.report._docx_style.fixed_time`).
 
 Needs the optional dependency ``python-docx`` (``pip install 'udcntt[docx]'``).
 """
@@ -13,32 +22,38 @@ Needs the optional dependency ``python-docx`` (``pip install 'udcntt[docx]'``).
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from udcntt._words import heading
 from udcntt.errors import UsageError, msg
 from udcntt.evaluation import Assessment
-from udcntt.report._format import check_lang, fmt_number
+from udcntt.report._docx_front import FrontMatter, front_header, signature_block
+from udcntt.report._docx_style import (
+    clean_package,
+    fixed_time,
+    page_number_footer,
+    reproducible_zip,
+    setup_styles,
+)
+from udcntt.report._docx_tables import (
+    changes_table,
+    detail_table,
+    figures_tables,
+    ranking_table,
+)
+from udcntt.report._format import check_lang
 from udcntt.report._i18n import t
 from udcntt.report._method import methodology
 from udcntt.report._narrative import narrative_paragraphs
-from udcntt.report._tables import (
-    BlockView,
-    block_views,
-    change_text,
-    display_points,
-    has_labels,
-    label_text,
-    ranking_headers,
-    score_places,
-)
+from udcntt.report._tables import block_views, tier_changes_line
 
 if TYPE_CHECKING:
     from docx.document import Document as DocumentObject
 
-__all__ = ["assessment_to_docx"]
+__all__ = ["FrontMatter", "assessment_to_docx", "write_docx"]
 
-_FONT = "Times New Roman"
 _ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
 
@@ -61,203 +76,222 @@ def _roman(n: int) -> str:
     return _ROMAN[n - 1] if 0 < n <= len(_ROMAN) else str(n)
 
 
-def _set_font(style: Any, size: float) -> None:
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
+def _front(front_matter: FrontMatter | Mapping[str, Any] | bool | None) -> FrontMatter | None:
+    if front_matter is None or front_matter is False:
+        return None
+    if front_matter is True:
+        return FrontMatter()
+    if isinstance(front_matter, FrontMatter):
+        return front_matter
+    if isinstance(front_matter, Mapping):
+        return FrontMatter.from_mapping(front_matter)
+    raise UsageError(
+        msg("front_matter must be a FrontMatter, a mapping or True, not {kind}",
+            kind=type(front_matter).__name__),
+        code="E-FRONT-MATTER",
+    )  # fmt: skip
 
-    style.font.name = _FONT
-    style.font.size = Pt(size)
-    rpr = style.element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.append(fonts)
-    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        fonts.set(qn(attr), _FONT)
+
+def _page(section: Any, *, landscape: bool) -> None:
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Cm
+
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    long, short = Cm(29.7), Cm(21.0)
+    section.page_width, section.page_height = (long, short) if landscape else (short, long)
+    section.left_margin, section.right_margin = Cm(3.0), Cm(2.0)
+    section.top_margin, section.bottom_margin = Cm(2.0), Cm(2.0)
+    section.footer_distance = Cm(1.0)
 
 
-def _paragraph(
+def _text(
     doc: DocumentObject,
     text: str,
     *,
-    bold: bool = False,
     italic: bool = False,
-    size: float | None = None,
     center: bool = False,
     justify: bool = False,
-    indent: bool = False,
-    after: float = 6,
-) -> None:
+    after: float | None = None,
+) -> Any:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt
 
     p = doc.add_paragraph()
     run = p.add_run(text)
-    run.bold = bold
-    run.italic = italic
-    if size:
-        run.font.size = Pt(size)
-    fmt = p.paragraph_format
-    fmt.space_after = Pt(after)
-    fmt.space_before = Pt(0)
+    if italic:
+        run.italic = True
     if center:
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     elif justify:
         p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-    if indent:
-        fmt.first_line_indent = Cm(1)
+        p.paragraph_format.first_line_indent = Cm(1)
+    if after is not None:
+        p.paragraph_format.space_after = Pt(after)
+    return p
 
 
-def _method_line(doc: DocumentObject, label: str, text: str) -> None:
-    from docx.shared import Pt
-
-    p = doc.add_paragraph()
-    p.add_run(f"{label}: ").bold = True
-    p.add_run(text)
-    p.paragraph_format.space_after = Pt(3)
+def _heading(doc: DocumentObject, text: str, level: int, *, new_page: bool = False) -> Any:
+    p = doc.add_paragraph(text, style=f"Heading {level}")
+    if new_page:
+        p.paragraph_format.page_break_before = True
+    return p
 
 
-def _cell(
-    cell: Any, text: str, *, bold: bool = False, align: str = "left", size: float = 12
+def _text_part(
+    doc: DocumentObject, assessment: Assessment, lang: str, front: FrontMatter | None
 ) -> None:
-    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    """The portrait part: title or front matter, narrative, method, recommendations."""
     from docx.shared import Pt
 
-    cell.text = ""
-    p = cell.paragraphs[0]
-    run = p.add_run(text)
-    run.bold = bold
-    run.font.size = Pt(size)
-    p.alignment = {
-        "left": WD_ALIGN_PARAGRAPH.LEFT,
-        "center": WD_ALIGN_PARAGRAPH.CENTER,
-        "right": WD_ALIGN_PARAGRAPH.RIGHT,
-    }[align]
-    p.paragraph_format.space_after = Pt(0)
-    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-
-
-def _repeat_header(row: Any) -> None:
-    from docx.oxml.ns import qn
-
-    trpr = row._tr.get_or_add_trPr()
-    header = trpr.makeelement(qn("w:tblHeader"), {qn("w:val"): "true"})
-    trpr.append(header)
-
-
-def _block_table(doc: DocumentObject, assessment: Assessment, view: BlockView, lang: str) -> None:
-    from docx.shared import Cm
-
-    places = score_places(assessment)
-    has_changes = assessment.comparison is not None
-    headers = ranking_headers(assessment, view, lang)
-    table = doc.add_table(rows=1, cols=len(headers))
-    table.style = "Table Grid"
-    size = 11 if len(view.groups) > 4 else 12
-    for cell, text in zip(table.rows[0].cells, headers, strict=True):
-        _cell(cell, text, bold=True, align="center", size=size)
-    _repeat_header(table.rows[0])
-    for stt, r in enumerate(view.results, start=1):
-        cells = table.add_row().cells
-        values: list[tuple[str, str]] = [
-            (str(stt), "center"),
-            (r.name, "left"),
-            *(
-                (
-                    display_points(
-                        r.criteria[g.id].points if g.id in r.criteria else None, places, lang
-                    ),
-                    "right",
-                )
-                for g in view.groups
-            ),
-            (fmt_number(r.total, lang=lang, places=places), "right"),
-            (r.tier_label, "center"),
-            ("" if r.rank is None else str(r.rank), "center"),
-        ]
-        if has_changes:
-            values.append(("" if r.previous_rank is None else str(r.previous_rank), "center"))
-            values.append((change_text(assessment, r, lang), "center"))
-            if has_labels(assessment):
-                values.append((label_text(r, lang), "center"))
-        for index, (cell, (text, align)) in enumerate(zip(cells, values, strict=True)):
-            _cell(cell, text, align=align, size=size, bold=index == len(view.groups) + 2)
-    # Landscape A4 minus margins leaves about 24.7 cm.
-    fixed = {0: 1.2, 1: 6.5}
-    rest = (24.7 - sum(fixed.values())) / max(1, len(headers) - 2)
-    for row in table.rows:
-        for index, cell in enumerate(row.cells):
-            cell.width = Cm(fixed.get(index, rest))
-
-
-def assessment_to_docx(assessment: Assessment, *, lang: str = "vi") -> bytes:
-    """The annex (ranking tables by block) and the narrative, as ``.docx`` bytes.
-
-    Raises:
-        UsageError: when python-docx is not installed, or ``lang`` is unknown.
-    """
-    check_lang(lang)
-    _require_docx()
-    from docx import Document
-    from docx.enum.section import WD_ORIENT, WD_SECTION
-    from docx.shared import Cm, Pt
-
-    doc = Document()
-    _set_font(doc.styles["Normal"], 13)
-    doc.styles["Normal"].paragraph_format.space_after = Pt(6)
-    props = doc.core_properties
-    props.author = "udcntt"
-    props.title = assessment.title
-    props.comments = ""
-
-    section = doc.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
-    section.left_margin, section.right_margin = Cm(3.0), Cm(2.0)
-    section.top_margin, section.bottom_margin = Cm(2.0), Cm(2.0)
-
-    method = methodology(assessment)
     year = assessment.year
     title = t(lang, "report_title_year", year=year) if year else t(lang, "report_title")
-    _paragraph(doc, t(lang, "annex").upper(), bold=True, size=14, center=True, after=0)
-    _paragraph(doc, heading(title, lang), bold=True, size=14, center=True, after=0)
-    _paragraph(doc, t(lang, "annex_attached"), italic=True, center=True, after=12)
+    if front is not None:
+        front_header(doc, front, title, lang)
+    else:
+        doc.add_paragraph(heading(title, lang), style="Title")
     if assessment.title:
-        _paragraph(
-            doc, t(lang, "by_rules", title=assessment.title), italic=True, center=True, after=12
-        )
-    for number, view in enumerate(block_views(assessment), start=1):
-        label = heading(view.label, lang)
-        _paragraph(doc, f"{_roman(number)}. {label}", bold=True, after=6)
-        _block_table(doc, assessment, view, lang)
+        _text(doc, t(lang, "by_rules", title=assessment.title), italic=True, center=True, after=12)
+    number = 0
+    number += 1
+    _heading(doc, f"{_roman(number)}. {heading(t(lang, 'narrative_title'), lang)}", 1)
+    for paragraph in narrative_paragraphs(assessment, lang=lang):
+        _text(doc, paragraph, justify=True)
+    number += 1
+    _heading(doc, f"{_roman(number)}. {heading(t(lang, 'method.title'), lang)}", 1)
+    for label, text in methodology(assessment).lines(lang):
+        p = doc.add_paragraph()
+        p.add_run(f"{label}: ").bold = True
+        p.add_run(text)
+        p.paragraph_format.space_after = Pt(3)
+    if front is None:
+        return
+    number += 1
+    _heading(doc, f"{_roman(number)}. {heading(t(lang, 'docx.recommendations'), lang)}", 1)
+    for paragraph in front.recommendations or (t(lang, "docx.recommendations_blank"),):
+        last = _text(doc, paragraph, justify=True, italic=not front.recommendations)
+    # The signature never stands alone on a page: the last paragraph goes with it.
+    last.paragraph_format.keep_with_next = True
+    signature_block(doc, front, lang)
+
+
+def _annex(
+    doc: DocumentObject, assessment: Assessment, lang: str, front: FrontMatter | None
+) -> None:
+    """The landscape annex: title, then the four parts, each from a new page."""
+    year = assessment.year
+    title = t(lang, "report_title_year", year=year) if year else t(lang, "report_title")
+    doc.add_paragraph(heading(t(lang, "annex"), lang), style="Title")
+    doc.add_paragraph(heading(title, lang), style="Title")
+    attached = (
+        t(lang, "docx.annex_attached_report", number=front.number_text(lang))
+        if front is not None
+        else t(lang, "annex_attached")
+    )
+    _text(doc, attached, italic=True, center=True, after=6)
+    views = block_views(assessment)
+    part = 1
+    _heading(doc, f"{_roman(part)}. {heading(t(lang, 'docx.annex_ranking'), lang)}", 1)
+    for number, view in enumerate(views, start=1):
+        _heading(doc, f"{number}. {view.label}", 2)
+        ranking_table(doc, assessment, view, lang)
         counts = view.tier_counts(list(assessment.tier_labels))
         summary = "; ".join(
             f"{label}: {counts.get(tid, 0)}" for tid, label in assessment.tier_labels.items()
         )
-        _paragraph(doc, f"{t(lang, 'summary_tiers')}: {summary}.", italic=True, size=12, after=12)
-    note = method.totals.note(lang)
+        _text(doc, f"{t(lang, 'summary_tiers')}: {summary}.", italic=True, after=0)
+        changes = tier_changes_line(assessment, view, lang)
+        if changes is not None:
+            _text(doc, f"{changes}.", italic=True, after=0)
+    note = methodology(assessment).totals.note(lang)
     if note is not None:
-        _paragraph(doc, note[:1].upper() + note[1:] + ".", italic=True, size=12, after=12)
-
-    portrait = doc.add_section(WD_SECTION.NEW_PAGE)
-    portrait.orientation = WD_ORIENT.PORTRAIT
-    portrait.page_width, portrait.page_height = Cm(21.0), Cm(29.7)
-    portrait.left_margin, portrait.right_margin = Cm(3.0), Cm(2.0)
-    portrait.top_margin, portrait.bottom_margin = Cm(2.0), Cm(2.0)
-    _paragraph(
-        doc,
-        heading(t(lang, "narrative_title"), lang),
-        bold=True,
-        size=14,
-        center=True,
-        after=12,
+        _text(doc, note[:1].upper() + note[1:] + ".", italic=True, after=0)
+    part += 1
+    _heading(
+        doc, f"{_roman(part)}. {heading(t(lang, 'docx.annex_detail'), lang)}", 1, new_page=True
     )
-    for paragraph in narrative_paragraphs(assessment, lang=lang):
-        _paragraph(doc, paragraph, justify=True, indent=True, size=14)
-    _paragraph(doc, heading(t(lang, "method.title"), lang), bold=True, size=14, after=6)
-    for label, text in method.lines(lang):
-        _method_line(doc, label, text)
+    for number, view in enumerate(views, start=1):
+        _heading(doc, f"{number}. {view.label}", 2)
+        detail_table(doc, assessment, view, lang)
+        _text(doc, t(lang, "docx.detail_note", n=len(view.results)), italic=True, after=0)
+    part += 1
+    figures_at = _heading(
+        doc, f"{_roman(part)}. {heading(t(lang, 'docx.annex_figures'), lang)}", 1, new_page=True
+    )
+    if not figures_tables(doc, assessment, lang):
+        figures_at._p.getparent().remove(figures_at._p)
+        part -= 1
+    if assessment.comparison is None:
+        return
+    part += 1
+    _heading(
+        doc, f"{_roman(part)}. {heading(t(lang, 'docx.annex_changes'), lang)}", 1, new_page=True
+    )
+    if changes_table(doc, assessment, views, lang) == 0:
+        _text(doc, t(lang, "docx.no_rank_changes"), italic=True)
+
+
+def assessment_to_docx(
+    assessment: Assessment,
+    *,
+    lang: str = "vi",
+    front_matter: FrontMatter | Mapping[str, Any] | bool | None = None,
+) -> bytes:
+    """The report (narrative, methodology, annex of tables) as ``.docx`` bytes.
+
+    Args:
+        assessment: what :func:`udcntt.evaluate` returned (or a results file read back).
+        lang: ``"vi"`` or ``"en"``: the words, the number format and the proofing language.
+        front_matter: the front matter of an official text (:class:`FrontMatter`, a mapping
+            of its fields, or ``True`` for blanks to fill in by hand); ``None`` for none.
+
+    Raises:
+        UsageError: when python-docx is not installed, ``lang`` is unknown, or
+            (``E-FRONT-MATTER``) ``front_matter`` is not a front matter.
+    """
+    check_lang(lang)
+    _require_docx()
+    front = _front(front_matter)
+    from docx import Document
+    from docx.enum.section import WD_SECTION
+
+    doc = Document()
+    setup_styles(doc, lang)
+    _page(doc.sections[0], landscape=False)
+    page_number_footer(doc.sections[0], lang)
+    _text_part(doc, assessment, lang, front)
+    _page(doc.add_section(WD_SECTION.NEW_PAGE), landscape=True)
+    _annex(doc, assessment, lang, front)
+    year = assessment.year
+    when = fixed_time(year)
+    title = t(lang, "report_title_year", year=year) if year else t(lang, "report_title")
+    clean_package(
+        doc,
+        title=title,
+        subject=assessment.title or t(lang, "docx.subject"),
+        author=(front.issuer if front is not None and front.issuer else "udcntt"),
+        keywords="; ".join(x for x in (assessment.rules_id, str(year or "")) if x),
+        lang=lang,
+        when=when,
+    )
     buffer = io.BytesIO()
     doc.save(buffer)
-    return buffer.getvalue()
+    return reproducible_zip(buffer.getvalue(), when)
+
+
+def write_docx(
+    assessment: Assessment,
+    path: str | Path,
+    *,
+    lang: str = "vi",
+    front_matter: FrontMatter | Mapping[str, Any] | bool | None = None,
+) -> None:
+    """Write the Word report to ``path`` atomically, with the front matter when given
+    (:func:`assessment_to_docx`; :func:`~udcntt.report.write_report` writes it without).
+
+    Raises:
+        UsageError: as :func:`assessment_to_docx`; ``E-IO`` when the file cannot be written.
+    """
+    from udcntt.report._dispatch import check_output_folder, write_atomic
+
+    check_output_folder(path)
+    write_atomic(path, assessment_to_docx(assessment, lang=lang, front_matter=front_matter))
