@@ -80,6 +80,7 @@ def test_invariant_table() -> None:
         "missing",
         "normalise",
         "extends",
+        "totals",
     ]
     for inv in INVARIANTS.values():
         assert inv.code in CODES and inv.summary
