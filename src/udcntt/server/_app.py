@@ -134,7 +134,7 @@ class Ctx:
             return value
         return None
 
-    def render(self, template: str, status: int = 200, **values: Any) -> HTMLResponse:
+    def render(self, template: str, status: int = 200, **values: Any) -> Response:
         """The page ``template`` rendered with ``values``."""
         page = self.state.env.get_template(template).render(
             ctx=self,

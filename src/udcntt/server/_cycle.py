@@ -257,9 +257,7 @@ def save_values(
     """
     sub = submission_for(session, agency)
     if sub.version != form_version:
-        raise Stale(
-            changes_since(session, agency.campaign_id, agency.code, form_version), sub.version
-        )
+        raise Stale(sub.version)
     rows = {row.indicator: row for row in sub.values}
     changed: list[tuple[str, str | None, str]] = []
     for ind, (raw, stored) in values.items():
