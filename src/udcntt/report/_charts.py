@@ -44,6 +44,7 @@ __all__ = [
     "mini_bar",
     "pct",
     "score_chart",
+    "share_ticks",
     "short",
     "svg_close",
     "svg_open",
@@ -123,13 +124,14 @@ def svg_close() -> str:
 
 def threshold_marks(
     thresholds: Sequence[tuple[int, Decimal, str]], top: int, bottom: int, *, lang: str
-) -> list[str]:
-    """Dashed lines at the tier thresholds, each labelled ``Tốt ≥ 80%`` above the plot.
+) -> tuple[list[str], list[str]]:
+    """Dashed lines at the tier thresholds and their labels (``Tốt ≥ 80%``) above the plot.
 
     The labels alternate between two lines (at ``top - 18`` and ``top - 4``) so that
-    neighbouring thresholds never write over each other on a narrow screen.
+    neighbouring thresholds never write over each other on a narrow screen. The lines are
+    drawn over the bars and under the texts, the labels last.
     """
-    parts = []
+    lines, labels = [], []
     ordered = sorted(thresholds, key=lambda item: item[1])
     for position, (index, minimum, label) in enumerate(ordered):
         x = pct(float(minimum) * 100)
@@ -138,13 +140,15 @@ def threshold_marks(
         )
         anchor = "end" if minimum >= Decimal("0.85") else "middle"
         y = top - 4 - 14 * ((len(ordered) - 1 - position) % 2)
-        parts.append(
+        lines.append(
             f'<line x1="{x}" y1="{top}" x2="{x}" y2="{bottom}" class="threshold"'
             f' stroke="{tier_colour(index)}"/>'
+        )
+        labels.append(
             f'<text x="{x}" y="{y}" class="threshold-label" text-anchor="{anchor}"'
             f' fill="{tier_colour(index)}">{escape(text)}</text>'
         )
-    return parts
+    return lines, labels
 
 
 def share_ticks(top: int, bottom: int) -> list[str]:
@@ -178,7 +182,8 @@ def score_chart(
     top = 36 if thresholds else 8
     bottom = top + ROW * len(results)
     items = []
-    parts: list[str] = []
+    bars: list[str] = []
+    texts: list[str] = []
     for row, r in enumerate(results):
         y = top + row * ROW
         share = min(max(float(r.share), 0.0), 1.0)
@@ -186,19 +191,25 @@ def score_chart(
         total = fmt_number(r.total, lang=lang, places=places)
         value = f"{total} · {r.tier_label}"
         items.append(f"{r.name} {total} ({fmt_percent(r.share, lang=lang)}, {r.tier_label})")
-        parts.append(
+        bars.append(
+            f'<rect x="0" y="{y + 19}" width="{pct(share * 100)}" height="13" rx="2"'
+            f' fill="{colour}"/>'
+        )
+        texts.append(
             f'<g><text x="0" y="{y + 14}" class="name">{escape(short(r.name))}</text>'
             f'<text x="100%" y="{y + 14}" class="value" text-anchor="end">{escape(value)}</text>'
-            f'<rect x="0" y="{y + 19}" width="{pct(share * 100)}" height="13" rx="2"'
-            f' fill="{colour}"/></g>'
+            "</g>"
         )
     desc = t(lang, "charts.scores_desc", list="; ".join(items))
+    lines, labels = threshold_marks(thresholds, top, bottom, lang=lang)
     return "".join(
         [
             svg_open("scores", label, desc, bottom + 20, width),
             *share_ticks(top, bottom),
-            *parts,
-            *threshold_marks(thresholds, top, bottom, lang=lang),
+            *bars,
+            *lines,
+            *texts,
+            *labels,
             svg_close(),
         ]
     )

@@ -187,12 +187,12 @@ def block_charts(
     }
     if assessment.comparison is not None:
         changes_title = f"{t(lang, 'changes_chart')} — {view.label}"
+        before = previous_year(assessment)
         out["changes"] = _figure(
             rank_change_chart(view.results, lang=lang, label=changes_title),
-            t(lang, "changes_chart"),
+            t(lang, "changes_chart_year", year=before) if before else t(lang, "changes_chart"),
             "",
         )
-        before = previous_year(assessment)
         after = assessment.year
         before_text = str(before) if before else t(lang, "charts.last_year")
         after_text = str(after) if after else t(lang, "charts.this_year")

@@ -68,6 +68,7 @@ def distribution_chart(
     top = 36 if thresholds else 8
     bottom = top + _BAND * len(distributions)
     parts = share_ticks(top, bottom)
+    heads = []
     items = []
     for row, dist in enumerate(distributions):
         y = top + row * _BAND
@@ -84,9 +85,9 @@ def distribution_chart(
         )
         low, high = pct(_x(dist.lowest)), pct(_x(dist.highest))
         q1, q3 = _x(dist.q1), _x(dist.q3)
+        heads.append(f'<text x="0" y="{y + 14}" class="name">{escape(short(head, 60))}</text>')
         parts.append(
-            f'<g><text x="0" y="{y + 14}" class="name">{escape(short(head, 60))}</text>'
-            f'<line x1="{low}" y1="{mid}" x2="{high}" y2="{mid}" stroke="{AXIS}"/>'
+            f'<g><line x1="{low}" y1="{mid}" x2="{high}" y2="{mid}" stroke="{AXIS}"/>'
             f'<line x1="{low}" y1="{mid - 6}" x2="{low}" y2="{mid + 6}" stroke="{AXIS}"/>'
             f'<line x1="{high}" y1="{mid - 6}" x2="{high}" y2="{mid + 6}" stroke="{AXIS}"/>'
             f'<rect x="{pct(q1)}" y="{mid - 11}" width="{pct(q3 - q1)}" height="22"'
@@ -96,9 +97,18 @@ def distribution_chart(
             + "".join(_dots(dist, mid))
             + "</g>"
         )
-    parts.extend(threshold_marks(thresholds, top, bottom, lang=lang))
+    lines, labels = threshold_marks(thresholds, top, bottom, lang=lang)
     desc = "; ".join(items) + "."
-    return "".join([svg_open("distribution", label, desc, bottom + 20, width), *parts, svg_close()])
+    return "".join(
+        [
+            svg_open("distribution", label, desc, bottom + 20, width),
+            *parts,
+            *lines,
+            *heads,
+            *labels,
+            svg_close(),
+        ]
+    )
 
 
 def split_chart(
