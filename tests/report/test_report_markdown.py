@@ -21,11 +21,13 @@ def test_markdown_layout(small: udcntt.Assessment) -> None:
         " | Tổng điểm năm 2016 | Tăng/giảm điểm | Xếp loại năm 2016 | Thứ hạng năm 2016"
         " | Tăng/giảm bậc |"
     )
-    SMALL_ROW_1 = "| 1 | Sở Tài chính | 40,00 | 40,00 | 80,00 | Tốt | 1 |"
-    assert any(line.startswith(SMALL_ROW_1) for line in lines)
     assert (
-        "| 3 | UBND huyện Lâm Hà | 10,00 | 5,00 | 2,00 | 17,00 | Trung bình | 3 |"
-        in "\n".join(lines)
+        "| 1 | Sở Tài chính | 40,00 | 40,00 | 80,00 | Tốt | 1 | 51,00 | +29,00 | Khá | 3 | +2 |"
+        in lines
+    )
+    assert (
+        "| 3 | UBND huyện Lâm Hà | 10,00 | 5,00 | 2,00 | 17,00 | Trung bình | 3 | 92,00 "
+        "| \u221275,00 | Tốt | 2 | \u22121 |" in lines
     )
     assert any(line.startswith("*Thay đổi xếp loại so với năm 2016: Tốt ") for line in lines)
     assert "*Tổng hợp xếp loại: Tốt: 2 · Khá: 1 · Trung bình: 1*" in lines
