@@ -21,7 +21,8 @@ from udcntt.errors import DataError, SourceLocation, msg
 from udcntt.evaluation import AgencyResult, CriterionResult
 from udcntt.report._json_stream import Streamed
 from udcntt.report._results_layout import ASSESSMENT, RESULT
-from udcntt.report._results_schema import MAX_ITEMS, Arr, Dec, Obj, Spec, _Problems
+from udcntt.report._results_scalars import MAX_ITEMS, Dec, Spec, _Problems
+from udcntt.report._results_schema import Arr, Obj
 
 __all__ = ["TOP", "Context", "Loader", "Row", "context"]
 

@@ -31,7 +31,7 @@ from udcntt.evaluation import (
 )
 from udcntt.report._json_items import TOP, Loader, context
 from udcntt.report._json_stream import DuplicateKeyError, StreamError, read_document
-from udcntt.report._results_schema import _Problems
+from udcntt.report._results_scalars import _Problems
 
 __all__ = ["ASSESSMENT_SCHEMA_VERSION", "is_assessment_file", "load_assessment"]
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from udcntt.errors import msg
+from udcntt.report._results_scalars import _Problems
 from udcntt.report._results_schema import (
     MAX_DEPTH,
     MAX_LONG_TEXT,
@@ -32,7 +33,6 @@ from udcntt.report._results_schema import (
     Spec,
     Text,
     _join,
-    _Problems,
 )
 
 __all__ = ["ASSESSMENT", "DIAGNOSTIC", "METHODOLOGY", "RESULT", "VIEWS", "AnyJson"]
