@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
+from unicodedata import normalize
 
 from udcntt.data._chars import lookalike, lookalike_diag
 from udcntt.data._columns import Column, header_text
@@ -33,6 +35,8 @@ from udcntt.model import RuleSet, SurveyLayout
 __all__ = ["AgencyBook", "Draft", "Identity", "Rejected"]
 
 Report = Callable[..., None]
+# Bytes that are not ASCII letters or digits (deleted from the bucket key of a name).
+_NOT_ALNUM = bytes(b for b in range(256) if not chr(b).isascii() or not chr(b).isalnum())
 
 
 @dataclass(slots=True)
@@ -50,8 +54,7 @@ class Draft:
     cells: MutableMapping[str, CellInfo] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
-class Identity:
+class Identity(NamedTuple):
     """Who a row is about."""
 
     id: str
@@ -84,7 +87,8 @@ class AgencyBook:
         self.registry = registry
         self._add = add
         self.agencies: dict[str, Draft] = {}
-        self._names: dict[str, tuple[str, str]] = {}
+        Entry = str | tuple[str, str]
+        self._names: dict[bytes, Entry | dict[str, Entry]] = {}
         self._blocks = {match_key(b): b for b in rules.blocks}
         for block_id, block in rules.blocks.items():
             self._blocks.setdefault(match_key(block.label), block_id)
@@ -118,15 +122,15 @@ class AgencyBook:
             col = cols.get(kind)
             return header_text(row.cells.get(col.index), clean=False) if col else ""
 
-        return self.identify_texts(table, row, text("id"), text("name"), text("block"))
+        return self.identify_texts(table, row.location, text("id"), text("name"), text("block"))
 
     def identify_texts(
-        self, table: Table, row: Row, id_text: str, name_text: str, block_text: str
+        self, table: Table, where: SourceLocation, id_text: str, name_text: str, block_text: str
     ) -> Identity:
         """Who a row is about, from the texts of its id, name and block columns.
 
-        The texts are NFC and stripped (``header_text(cell, clean=False)``); ``row``
-        locates the diagnostics.
+        The texts are NFC and stripped (``header_text(cell, clean=False)``); ``where``
+        (the row) locates the diagnostics.
 
         Raises:
             Rejected: when the row names no agency, an unknown one, or an unknown block.
@@ -134,28 +138,28 @@ class AgencyBook:
         for shown in (id_text, name_text):
             letter = lookalike(shown) if shown else None
             if letter is not None:
-                raise Rejected(lookalike_diag(shown, letter, row.location))
+                raise Rejected(lookalike_diag(shown, letter, where))
         if not id_text and not name_text:
             raise Rejected(
                 Diagnostic(
                     code="E-DATA-ROW",
-                    location=row.location,
+                    location=where,
                     message=msg("the row has values but no agency id or name"),
                 )
             )
-        block_from_row = self._block(block_text, row) if block_text else None
+        block_from_row = self._block(block_text, where) if block_text else None
         if self.registry is None:
             agency_id = clean_text_nocache(id_text) or slugify(name_text)
             if not agency_id:
                 raise Rejected(
                     Diagnostic(
                         code="E-DATA-ROW",
-                        location=row.location,
+                        location=where,
                         value=name_text,
                         message=msg("cannot make an agency id from this name; add an id column"),
                     )
                 )
-            block = block_from_row or self._sheet_block(table, row)
+            block = block_from_row or self._sheet_block(table, where)
             return Identity(agency_id, name_text or id_text, block)
         by_id = self.registry.match(id_text) if id_text else None
         by_name = self.registry.match(name_text) if name_text else None
@@ -163,7 +167,7 @@ class AgencyBook:
             raise Rejected(
                 Diagnostic(
                     code="E-DATA-AGENCY-UNKNOWN",
-                    location=row.location,
+                    location=where,
                     value=id_text,
                     message=msg(
                         "'{id}' is agency '{agency}' but '{name}' is agency '{other}'",
@@ -180,14 +184,14 @@ class AgencyBook:
             # A partial registry lists renamed units only: others stand as the survey says.
             agency_id = clean_text_nocache(id_text) or slugify(name_text)
             if agency_id and agency_id not in self.registry:
-                block = block_from_row or self._sheet_block(table, row)
+                block = block_from_row or self._sheet_block(table, where)
                 return Identity(agency_id, name_text or id_text, block)
         if match is None:
             shown = id_text or name_text
             raise Rejected(
                 Diagnostic(
                     code="E-DATA-AGENCY-UNKNOWN",
-                    location=row.location,
+                    location=where,
                     value=shown,
                     message=msg("agency not in the registry"),
                     hint=self.registry.suggest(shown)
@@ -200,7 +204,7 @@ class AgencyBook:
                 Diagnostic(
                     code="W-DATA-SUSPICIOUS",
                     severity=Severity.WARNING,
-                    location=row.location,
+                    location=where,
                     agency=agency.id,
                     value=id_text,
                     message=msg(
@@ -216,7 +220,7 @@ class AgencyBook:
                     Diagnostic(
                         code="W-DATA-LOOKALIKE",
                         severity=Severity.WARNING,
-                        location=row.location,
+                        location=where,
                         agency=agency.id,
                         value=shown,
                         message=msg(
@@ -232,7 +236,7 @@ class AgencyBook:
             raise Rejected(
                 Diagnostic(
                     code="E-DATA-BLOCK",
-                    location=row.location,
+                    location=where,
                     agency=agency.id,
                     message=msg(
                         "the registry's block '{block}' is not in the rule set", block=agency.block
@@ -244,7 +248,7 @@ class AgencyBook:
                 Diagnostic(
                     code="W-DATA-SUSPICIOUS",
                     severity=Severity.WARNING,
-                    location=row.location,
+                    location=where,
                     agency=agency.id,
                     value=block_text,
                     message=msg(
@@ -259,13 +263,13 @@ class AgencyBook:
             agency.id, agency.name, agency.block, agency.ranked, agency.aliases, agency.parent
         )
 
-    def _block(self, text: str, row: Row) -> str:
+    def _block(self, text: str, where: SourceLocation) -> str:
         block = self._blocks.get(match_key(text))
         if block is None:
             raise Rejected(
                 Diagnostic(
                     code="E-DATA-BLOCK",
-                    location=row.location,
+                    location=where,
                     value=text,
                     message=msg("block not declared by the rule set"),
                     hint=did_you_mean(
@@ -276,7 +280,7 @@ class AgencyBook:
             )
         return block
 
-    def _sheet_block(self, table: Table, row: Row) -> str:
+    def _sheet_block(self, table: Table, where: SourceLocation) -> str:
         if table.sheet is not None:
             key = match_key(table.sheet)
             block = self._sheet_blocks.get(key) or self._blocks.get(key)
@@ -287,7 +291,7 @@ class AgencyBook:
         raise Rejected(
             Diagnostic(
                 code="E-DATA-BLOCK",
-                location=row.location,
+                location=where,
                 message=msg(
                     "the row's block is unknown (no block column, registry or sheet block)"
                 ),
@@ -300,7 +304,7 @@ class AgencyBook:
     def open(
         self,
         ident: Identity,
-        row: Row,
+        where: SourceLocation,
         *,
         reuse: bool,
         views: tuple[MutableMapping[str, ValueOrMarker], MutableMapping[str, CellInfo]]
@@ -321,7 +325,7 @@ class AgencyBook:
                     raise Rejected(
                         Diagnostic(
                             code="E-DATA-BLOCK",
-                            location=row.location,
+                            location=where,
                             agency=ident.id,
                             message=msg(
                                 "block '{block}' here, '{earlier}' in earlier rows",
@@ -339,7 +343,7 @@ class AgencyBook:
             raise Rejected(
                 Diagnostic(
                     code="E-DATA-AGENCY-LOOKALIKE" if lookalike else "E-DATA-AGENCY-DUPLICATE",
-                    location=row.location,
+                    location=where,
                     agency=ident.id,
                     value=ident.name,
                     message=msg(
@@ -360,14 +364,13 @@ class AgencyBook:
         if name == ident.name:
             name = ident.name  # one string kept, not two equal ones
         if self.registry is None:
-            key = match_key_nocache(ident.name)
-            other = self._names.get(key)
+            other = self._same_name(ident.id, ident.name, name)
             if other is not None and other[0] != ident.id:
                 same = plain_key(other[1]) == plain_key(ident.name)
                 self._add(
                     Diagnostic(
                         code="E-DATA-AGENCY-DUPLICATE" if same else "E-DATA-AGENCY-LOOKALIKE",
-                        location=row.location,
+                        location=where,
                         agency=ident.id,
                         value=ident.name,
                         message=msg(
@@ -383,7 +386,8 @@ class AgencyBook:
                         hint=msg("one agency, one id: correct the id or the name"),
                     )
                 )
-            self._names.setdefault(key, (ident.id, ident.name))
+        if views is None:
+            views = ({}, {})
         agency = Draft(
             ident.id,
             name,
@@ -391,12 +395,39 @@ class AgencyBook:
             ident.ranked,
             ident.aliases,
             ident.parent,
-            row.location,
+            where,
+            *views,
         )
-        if views is not None:
-            agency.values, agency.cells = views
         self.agencies[ident.id] = agency
         return agency
+
+    def _same_name(self, agency_id: str, raw: str, name: str) -> tuple[str, str] | None:
+        """The first agency whose name has the same match key as ``raw``, as ``(id, its raw
+        name)``, or ``None``; notes this agency's name otherwise.
+
+        Names are bucketed by a cheap key that match keys never split (the ASCII letters
+        and digits of the decomposed, case-folded text); match keys are computed only for
+        names that share a bucket. ``name`` is the cleaned ``raw`` (the same object when
+        equal: then only the id is kept).
+        """
+        folded = normalize("NFD", normalize("NFD", raw).casefold())
+        bucket = folded.encode("ascii", "ignore").translate(None, _NOT_ALNUM)
+        entry: str | tuple[str, str] = agency_id if name is raw else (agency_id, raw)
+        found = self._names.get(bucket)
+        if found is None:
+            self._names[bucket] = entry
+            return None
+        if not isinstance(found, dict):  # a second name in the bucket: key the first
+            found = self._names[bucket] = {match_key_nocache(self._raw(found)): found}
+        key = match_key_nocache(raw)
+        first = found.setdefault(key, entry)
+        if first is entry:
+            return None
+        return (first, self._raw(first)) if isinstance(first, str) else first
+
+    def _raw(self, entry: str | tuple[str, str]) -> str:
+        """The raw name of a noted entry (an id stands for its agency's own name)."""
+        return self.agencies[entry].name if isinstance(entry, str) else entry[1]
 
     # -- rows ------------------------------------------------------------------------
 

@@ -86,6 +86,47 @@ class AgencyRecord:
         return self.values.get(indicator, MISSING)
 
 
+_NEW = object.__new__
+_RECORD_SET = tuple(
+    getattr(AgencyRecord, name).__set__
+    for name in ("id", "name", "block", "values", "ranked", "aliases", "parent", "cells")
+)
+_SET_LOCATION = AgencyRecord.location.__set__  # type: ignore[attr-defined]
+
+
+def make_record(
+    agency_id: str,
+    name: str,
+    block: str,
+    values: Mapping[str, ValueOrMarker],
+    ranked: bool,
+    aliases: tuple[str, ...],
+    parent: str | None,
+    cells: Mapping[str, CellInfo],
+    location: SourceLocation | None,
+) -> AgencyRecord:
+    """``AgencyRecord(...)`` of these fields, set through its slots.
+
+    A reader makes one record per agency; the frozen dataclass's ``__init__`` sets each
+    field through ``object.__setattr__``, several times the cost. The record is the same
+    (a test checks it equals the one ``__init__`` makes).
+    """
+    record = _NEW(AgencyRecord)
+    set_id, set_name, set_block, set_values, set_ranked, set_aliases, set_parent, set_cells = (
+        _RECORD_SET
+    )
+    set_id(record, agency_id)
+    set_name(record, name)
+    set_block(record, block)
+    set_values(record, values)
+    set_ranked(record, ranked)
+    set_aliases(record, aliases)
+    set_parent(record, parent)
+    set_cells(record, cells)
+    _SET_LOCATION(record, location)
+    return record
+
+
 _TAGS: dict[type, str] = {Decimal: "d", bool: "b", str: "s", date: "t", Marker: "m"}
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterator
-from itertools import islice
+from itertools import count, islice
 from pathlib import Path
 from typing import NoReturn
 
@@ -69,16 +69,16 @@ class DelimitedSource:
                 self.broken()
             if not block:
                 return
-            out: list[Record] = []
-            for fields in block:
-                number += 1
-                if number <= after:
-                    continue
-                if len(fields) > widest:
-                    self.broken()
-                first = fields[0] if fields else ""
-                if (first and not first.isspace()) or any(f and not f.isspace() for f in fields):
-                    out.append((number, fields))
+            start, number = number, number + len(block)
+            if number <= after:
+                continue
+            if max(map(len, block)) > widest:
+                self.broken()
+            out = [
+                (n, fields)
+                for n, fields in zip(count(start + 1), block, strict=False)
+                if n > after and _filled(fields)
+            ]
             if out:
                 yield out
 
@@ -135,6 +135,12 @@ class DelimitedSource:
             DataError: the first file-level error of the whole-file reader.
         """
         delimited_table(self.file, self.text, self.delimiter, self.limits)
+
+
+def _filled(fields: list[str]) -> bool:
+    """Whether a record has a field that is not blank (its first, usually)."""
+    first = fields[0] if fields else ""
+    return bool(first and not first.isspace()) or any(f and not f.isspace() for f in fields)
 
 
 def _lines(text: str) -> Iterator[str]:

@@ -180,7 +180,12 @@ def read_bytes(path: Path, limits: Limits) -> bytes:
     loc = check_size(path, limits)
     try:
         with open(path, "rb") as handle:
-            data = handle.read(limits.max_file_bytes + 1)
+            # Read what the file holds, not a buffer of the limit's size (which the
+            # allocator would reserve whole); more only if the file grew meanwhile.
+            size = min(os.fstat(handle.fileno()).st_size, limits.max_file_bytes)
+            data = handle.read(size + 1)
+            if len(data) > size:
+                data += handle.read(limits.max_file_bytes + 1 - len(data))
     except OSError as exc:
         raise fatal(
             "E-IO", msg("cannot read the file: {reason}", reason=exc.strerror or exc), loc

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -135,9 +136,17 @@ def read_survey(
         long = True
         layout = layout.model_copy(update={"format": SurveyFormat.LONG})
     builder = Builder(rules, layout, ctx, registry, long=long, sheets_auto=layout.sheet is None)
-    for table in tables:
-        builder.add_table(table)
-    agencies = builder.finish()
+    # Reading allocates many small acyclic objects (records, values, locations); pausing
+    # the cyclic collector meanwhile saves a tenth of the time and changes nothing else.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for table in tables:
+            builder.add_table(table)
+        agencies = builder.finish()
+    finally:
+        if collecting:
+            gc.enable()
     diags = builder.diags
     if year is None and "year" in meta:
         try:

@@ -85,6 +85,12 @@ _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 def clean_text_nocache(text: str) -> str:
     """:func:`clean_text` without its cache, for texts seen once (an agency's name)."""
+    if text.isascii():  # NFC already, and none of the characters cleaned is ASCII
+        return (
+            text
+            if text.isprintable() and "  " not in text and text.strip() == text
+            else " ".join(text.split())
+        )
     text = unicodedata.normalize("NFC", text)
     if _TO_CLEAN.search(text):  # str.translate is slow on non-ASCII text: only when needed
         text = text.translate(_CLEAN)

@@ -20,7 +20,7 @@ from udcntt.data._agencies import AgencyBook, Rejected
 from udcntt.data._cell_values import ValueReader
 from udcntt.data._columnar import ragged_row, read_columns
 from udcntt.data._columns import Column, HeaderResolver, header_text
-from udcntt.data._dataset import AgencyRecord, CellInfo
+from udcntt.data._dataset import AgencyRecord, CellInfo, make_record
 from udcntt.data._locale import suggest_locale
 from udcntt.data._registry import Registry
 from udcntt.data._relations import check_relations
@@ -303,13 +303,13 @@ class Builder(ValueReader):
         groups: dict[str, dict[ColumnRole, Column]],
         row: Row,
     ) -> None:
-        agency = self.book.open(self.book.identify(table, row, cols), row, reuse=False)
+        agency = self.book.open(self.book.identify(table, row, cols), row.location, reuse=False)
         get = row.cells.get
         for ind_id, group in groups.items():
             self.group_value(agency, ind_id, group, lambda col: get(col.index))
 
     def _long_row(self, table: Table, cols: dict[str, Column], row: Row) -> None:
-        agency = self.book.open(self.book.identify(table, row, cols), row, reuse=True)
+        agency = self.book.open(self.book.identify(table, row, cols), row.location, reuse=True)
         ind_cell = row.cells.get(cols["ind_column"].index)
         ind_text = header_text(ind_cell)
         ind_id, candidates = self.resolver.indicator(ind_text) if ind_text else (None, [])
@@ -387,16 +387,16 @@ class Builder(ValueReader):
         for key in list(drafts):  # each draft let go as its record is made
             a = drafts.pop(key)
             out.append(
-                AgencyRecord(
-                    id=a.id,
-                    name=a.name,
-                    block=a.block,
-                    values=a.values,
-                    ranked=a.ranked,
-                    aliases=a.aliases,
-                    parent=a.parent,
-                    cells=a.cells,
-                    location=a.location,
+                make_record(
+                    a.id,
+                    a.name,
+                    a.block,
+                    a.values,
+                    a.ranked,
+                    a.aliases,
+                    a.parent,
+                    a.cells,
+                    a.location,
                 )
             )
         return out
