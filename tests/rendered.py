@@ -12,13 +12,16 @@ API (kept stable; the XLSX tests import it):
 - ``to_pdf(path) -> Path``: the PDF LibreOffice makes of ``path``, next to it;
 - ``page_count(pdf) -> int``: the number of pages (``pdfinfo``);
 - ``page_texts(pdf) -> list[str]``: each page's text laid out as on the page
-  (``pdftotext -layout``), one string per page.
+  (``pdftotext -layout``), one string per page;
+- ``page_png(pdf, page)``, ``pdf_info(pdf)``, ``outline(pdf)``: one page as an image, the
+  document information, the bookmarks LibreOffice makes of the heading styles.
 
 Each skips the calling test with a reason when the program it needs is absent.
 """
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import subprocess
@@ -155,3 +158,60 @@ def page_png(pdf: Path, page: int, resolution: int = 60) -> Path:
     if proc.returncode != 0 or not png.is_file():
         raise AssertionError(f"pdftoppm failed on {pdf} page {page}: {proc.stderr}")
     return png
+
+
+def pdf_info(pdf: Path) -> dict[str, str]:
+    """The document information ``pdfinfo`` prints (``Title``, ``Author``, ``Pages``, …).
+
+    Raises:
+        AssertionError: ``pdfinfo`` failed.
+    """
+    pdfinfo = _need(PDFINFO, "pdfinfo", "poppler-utils")
+    proc = subprocess.run(
+        [pdfinfo, "-enc", "UTF-8", str(pdf)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise AssertionError(f"pdfinfo failed on {pdf}: {proc.stderr}")
+    info: dict[str, str] = {}
+    for line in proc.stdout.splitlines():
+        key, sep, value = line.partition(":")
+        if sep:
+            info[key.strip()] = value.strip()
+    return info
+
+
+_OUTLINE_TOKEN = re.compile(r'<outline>|</outline>|<item page="(\d+)">(.*?)</item>')
+
+
+def outline(pdf: Path) -> list[tuple[int, int, str]]:
+    """The PDF's outline (bookmarks), which LibreOffice builds from heading styles:
+    ``(page, level, title)`` in document order, level 1 for the top.
+
+    Raises:
+        AssertionError: ``pdftohtml`` (poppler) failed or is missing.
+    """
+    pdftohtml = _need(shutil.which("pdftohtml"), "pdftohtml", "poppler-utils")
+    proc = subprocess.run(
+        [pdftohtml, "-xml", "-i", "-q", "-stdout", "-enc", "UTF-8", str(pdf)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise AssertionError(f"pdftohtml failed on {pdf}: {proc.stderr}")
+    items: list[tuple[int, int, str]] = []
+    level = 0
+    for found in _OUTLINE_TOKEN.finditer(proc.stdout):
+        token = found.group(0)
+        if token == "<outline>":
+            level += 1
+        elif token == "</outline>":
+            level -= 1
+        else:
+            items.append((int(found.group(1)), level, html.unescape(found.group(2))))
+    return items
