@@ -13,6 +13,7 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "udcntt"
 LAYERS = [
     "_messages_rules",
     "_messages_data",
+    "_messages_vector",
     "_messages_docx",
     "_messages_server",
     "_messages_scale",

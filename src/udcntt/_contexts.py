@@ -3,7 +3,8 @@
 A rule type (:class:`udcntt._kinds.RuleType`) receives one of these in each of its engine
 hooks: :class:`CompileContext` when its YAML fragment is compiled, :class:`RangeContext`
 for the static checks against declared ranges, :class:`CodeContext` when the fast path is
-generated and :class:`Picker` when the property toolkit draws an example of it. The engine
+generated, :class:`VectorContext` when the vectorised path runs, and :class:`Picker` when
+the property toolkit draws an example of it. The engine
 implements them (``program``, ``testing``); a rule type only calls them.
 """
 
@@ -13,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 
-__all__ = ["CodeContext", "CompileContext", "Path", "Picker", "RangeContext"]
+__all__ = ["CodeContext", "CompileContext", "Path", "Picker", "RangeContext", "VectorContext"]
 
 Path = tuple[str | int, ...]
 _T = TypeVar("_T")
@@ -119,3 +120,56 @@ class Picker(Protocol):
 
     def relation(self, check: str) -> None:
         """Declare a relation the survey data satisfy (``x <= y``)."""
+
+
+class VectorContext(Protocol):
+    """What a declaration's ``vector`` hook may ask of the vectorised scoring path.
+
+    Values are opaque columns (one entry per agency of a block): numbers as float64 with
+    an error bound per entry, conditions as booleans, categories as codes. Every
+    comparison records, per agency, whether its outcome is certain given the error
+    bounds; agencies where one is not are scored again by the exact ``Decimal`` function,
+    so a hook only has to say *what* to compute, never how exact it is.
+    """
+
+    def expr(self, expression: Any) -> Any:
+        """The column of a compiled expression (number, condition or category)."""
+
+    def const(self, value: Decimal) -> Any:
+        """A number constant, as a column."""
+
+    def input(self, name: str) -> Any:
+        """The column of an indicator read directly (not through an expression)."""
+
+    def compare(self, left: Any, op: str, right: Any) -> Any:
+        """The condition ``left op right`` (``<``, ``<=``, ``>``, ``>=``, ``==``, ``!=``)."""
+
+    def select(self, condition: Any, then: Any, otherwise: Any) -> Any:
+        """``then`` where the condition holds, else ``otherwise`` (both numbers)."""
+
+    def first(self, choices: Sequence[tuple[Any, Any]], otherwise: Any) -> Any:
+        """The value of the first ``(condition, value)`` that holds, else ``otherwise``.
+
+        Each condition is a function of no arguments building it
+        (``lambda: ctx.compare(x, ">=", bound)``), called with only the agencies still
+        undecided live, so only the comparisons an agency reaches can send it to the
+        exact path.
+        """
+
+    def add(self, left: Any, right: Any) -> Any:
+        """``left + right``."""
+
+    def mul(self, left: Any, right: Any) -> Any:
+        """``left * right``."""
+
+    def div(self, left: Any, right: Any) -> Any:
+        """``left / right`` (a possibly zero divisor sends the agency to the exact path)."""
+
+    def minimum(self, left: Any, right: Any) -> Any:
+        """``min(left, right)``."""
+
+    def maximum(self, left: Any, right: Any) -> Any:
+        """``max(left, right)``."""
+
+    def lookup(self, category: Any, table: Mapping[str, Decimal], otherwise: Decimal) -> Any:
+        """The points of a category column's values in ``table``, else ``otherwise``."""

@@ -30,7 +30,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from udcntt._contexts import CodeContext, CompileContext, Path, Picker, RangeContext
+from udcntt._contexts import CodeContext, CompileContext, Path, Picker, RangeContext, VectorContext
 from udcntt._entry_points import Catalogue
 from udcntt.errors import ExtensionError, RuleArithmeticError, msg
 
@@ -43,6 +43,7 @@ __all__ = [
     "Picker",
     "RangeContext",
     "RuleType",
+    "VectorContext",
     "as_number",
     "check_number",
     "step_text",
@@ -151,6 +152,16 @@ class CompiledRule:
         out = self.type.python(self, gen)
         if self.cap is not None and not self.type.population:
             gen.line(f"{out} = _min({out}, {gen.const(self.cap)})")
+        return out
+
+    def vector(self, ctx: VectorContext) -> Any | None:
+        """The points as a column on the vectorised path, ``cap`` applied (``None``: the
+        rule type has no vector hook, or a population rule)."""
+        if self.type.population:
+            return None
+        out = self.type.vector(self, ctx)
+        if out is not None and self.cap is not None:
+            out = ctx.minimum(out, ctx.const(self.cap))
         return out
 
 
@@ -430,6 +441,14 @@ class RuleType:
         args = ", ".join(gen.expr(e) for e in rule.exprs.values())
         gen.line(f"{out} = {gen.value(self.boundary(rule))}({args})")
         return out
+
+    def vector(self, rule: CompiledRule, ctx: VectorContext) -> Any | None:
+        """The points as a column on the vectorised path, from ``ctx`` only (optional).
+
+        It computes what :meth:`python` computes. ``None`` (the default): a rule set using
+        the rule type is scored on the exact ``Decimal`` path.
+        """
+        return None
 
     def describe(self, rule: CompiledRule) -> dict[str, Any]:
         """What ``udcntt explain`` shows of the rule itself (beyond its kind)."""

@@ -26,6 +26,7 @@ from udcntt._messages_report import VI_REPORT
 from udcntt._messages_rules import VI_RULES
 from udcntt._messages_server import VI_SERVER
 from udcntt._messages_scale import VI_SCALE
+from udcntt._messages_vector import VI_VECTOR
 
 __all__ = ["VI", "translate"]
 
@@ -178,6 +179,7 @@ VI: dict[str, str] = {
     **VI_DOCX,
     **VI_SERVER,
     **VI_SCALE,
+    **VI_VECTOR,
     # evaluation
     "this assessment carries no rule set to explain with": "kết quả đánh giá này không kèm bộ tiêu chí để giải thích",
     "expected a date": "cần một ngày",

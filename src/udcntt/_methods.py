@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from udcntt._entry_points import Catalogue
-from udcntt._kinds import CodeContext, RuleType, check_number
+from udcntt._kinds import CodeContext, RuleType, VectorContext, check_number
 from udcntt.errors import ExtensionError, RuleArithmeticError, msg
 
 __all__ = ["AGGREGATIONS", "NORMALISATIONS", "Aggregation", "Normalisation", "kind_record"]
@@ -127,6 +127,14 @@ class Normalisation:
             )
         return checked, info
 
+    def vector(self, ctx: VectorContext, values: Any, lower_better: bool, spec: Any) -> Any | None:
+        """The scores as a column on the vectorised path (optional; ``None``: none).
+
+        No built-in method has one yet: a rule set with a population normalisation is
+        scored on the exact ``Decimal`` path.
+        """
+        return None
+
 
 @dataclass(frozen=True, eq=False)
 class Aggregation:
@@ -192,6 +200,15 @@ class Aggregation:
                 msg("{what}: share {value} is outside [0, 1]", what=what, value=share),
             )
         return share
+
+    def vector(self, ctx: VectorContext, shares: Sequence[Any], weights: Sequence[Decimal]) -> Any:
+        """The group's share as a column on the vectorised path (optional).
+
+        ``shares`` are the applicable children's shares as columns. The default, ``None``,
+        sends a rule set using the aggregation to the exact ``Decimal`` path (a sum is
+        added by the engine itself and never asks).
+        """
+        return None
 
     def python(self, gen: CodeContext, shares: Sequence[str], weights: Sequence[Decimal]) -> str:
         """Source of the group's share in the fast path (default: call :meth:`run`)."""

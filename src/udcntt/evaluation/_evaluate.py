@@ -28,11 +28,10 @@ from udcntt.evaluation._assessment import (
 )
 from udcntt.evaluation._compare import compare, criteria_tree, rank_all, result_of
 from udcntt.evaluation._finish import ARITHMETIC, BUGS, FastShape, finish_fast, finish_reference
-from udcntt.evaluation._inputs import fill_missing, imputations, prepare
-from udcntt.evaluation._interpret import RuleFailure, derive, run_leaf
+from udcntt.evaluation._inputs import fill_missing, imputations
 from udcntt.evaluation._normalise import population_pass
-from udcntt.evaluation._state import Agency, Core, Run, failure_diagnostic
-from udcntt.expressions import DECIMAL_CONTEXT, RuleArithmeticError, extension_record
+from udcntt.evaluation._state import Agency, Core, Run, slow_start, use_vector
+from udcntt.expressions import DECIMAL_CONTEXT, extension_record
 from udcntt.loading import RuleSource
 from udcntt.model import RuleSet
 from udcntt.program import (
@@ -47,99 +46,6 @@ from udcntt.program import (
 )
 
 __all__ = ["evaluate"]
-
-
-def _phase_one(run: Run, agency: Agency) -> None:
-    plan = agency.plan
-    na = agency.inputs.na if agency.inputs is not None else set()
-    try:
-        env = agency.env
-        derive(run.compiled, plan.derived, env, na)
-        for name in plan.derived:
-            agency.derived[name] = env[name]
-        for leaf in plan.leaves:
-            agency.leaves[leaf.id] = run_leaf(leaf, env, na, with_trace=False)
-    except RuleFailure as exc:
-        run.errors.append(failure_diagnostic(run.compiled, agency.record, plan, exc))
-
-
-def _check_relations(run: Run, agency: Agency) -> None:
-    """Report each declared relation the agency's inputs break, or that cannot be evaluated.
-
-    A relation over a not-applicable value is not checked. An error while evaluating one
-    (a division by zero) is reported located at the relation in the rule file.
-    """
-    compiled = run.compiled
-    env = agency.env
-    record = agency.record
-    src = compiled.rules.source
-    for index in agency.plan.relations:
-        rel, expr = compiled.relations[index]
-        needed = expr.names
-        if any(env.get(n) is NA for n in needed):
-            continue
-        try:
-            ok = expr.evaluate(env)
-        except RuleArithmeticError as exc:
-            pos = compiled.rules.relations.index(rel)
-            loc = src.locate(("relations", pos, "check")) if isinstance(src, RuleSource) else None
-            run.errors.append(
-                Diagnostic(
-                    code=exc.code if exc.code.startswith("E-EVAL") else "E-EVAL",
-                    message=msg(
-                        "relation '{check}' cannot be evaluated: {detail}",
-                        check=rel.check,
-                        detail=exc.detail,
-                    ),
-                    location=loc or record.location,
-                    agency=record.id,
-                    hint=msg("use ratio(a, b, default) where a denominator can be 0")
-                    if exc.code == "E-EVAL-DIVZERO"
-                    else None,
-                )
-            )
-            continue
-        if not ok:
-            values = ", ".join(f"{n} = {env.get(n)}" for n in sorted(needed) if n in env)
-            message = (
-                msg(
-                    "relation '{check}' does not hold ({values}): {explanation}",
-                    check=rel.check,
-                    values=values,
-                    explanation=rel.message,
-                )
-                if rel.message
-                else msg(
-                    "relation '{check}' does not hold ({values})", check=rel.check, values=values
-                )
-            )
-            run.errors.append(
-                Diagnostic(
-                    code="E-EVAL-RELATION",
-                    message=message,
-                    location=record.location,
-                    agency=record.id,
-                    hint=msg(
-                        "correct the survey answers; the relation is declared in the rule file"
-                    ),
-                )
-            )
-
-
-def _slow_start(
-    run: Run, record: AgencyRecord, plan: BlockPlan, imputed: Mapping[str, Decimal]
-) -> Agency | None:
-    errors = run.errors
-    before = len(errors)
-    inputs = prepare(run.compiled.rules, record, plan.indicators, imputed, errors)
-    if len(errors) > before:
-        return None
-    agency = Agency(record, plan, inputs)
-    _check_relations(run, agency)
-    if len(errors) > before:
-        return None
-    _phase_one(run, agency)
-    return agency if len(errors) == before else None
 
 
 def _canonical(compiled: CompiledRuleSet, data: Dataset) -> list[AgencyRecord]:
@@ -164,6 +70,7 @@ def evaluate(
     progress: Callable[[int, int], None] | None = None,
     on_error: Literal["raise", "skip"] = "raise",
     reference: bool = False,
+    engine: Literal["auto", "decimal", "vector"] = "auto",
 ) -> Assessment:
     """Score every agency of ``data`` with ``rules``.
 
@@ -181,6 +88,18 @@ def evaluate(
             normalisations and ranks) and lists their problems in ``diagnostics`` — the
             lenient policy of ``udcntt score --lenient``. A skipped agency never gets a
             partial total.
+        reference: score every agency on the reference interpreter (with traces).
+        engine: how the generated code runs. ``"decimal"``: one exact ``Decimal`` call
+            per agency. ``"vector"`` (needs NumPy, the ``fast`` extra): each block's
+            agencies at once as float64 columns with an error bound per value; an
+            agency whose comparisons and roundings are all certain under those bounds
+            takes its published total, share and tier from there, every other agency is
+            scored by the exact call, and the exact unrounded values (leaf points,
+            derived values) are computed when first read. The results, and any report
+            written from them, are identical to ``"decimal"``'s. A rule set using
+            something without a vector form (a plugin rule type, a population
+            normalisation, a tier condition, a date) runs on ``"decimal"``. ``"auto"``
+            (the default): ``"vector"`` from 2,000 agencies on when NumPy is installed.
 
     Returns:
         The immutable :class:`Assessment`: results by block (rule-file order) then agency
@@ -209,7 +128,8 @@ def evaluate(
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _evaluate(compiled, data, previous, options, progress, on_error, reference)
+        vector = not reference and use_vector(engine, len(data.agencies))
+        return _evaluate(compiled, data, previous, options, progress, on_error, reference, vector)
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -311,6 +231,7 @@ def _evaluate(
     progress: Callable[[int, int], None] | None = None,
     on_error: str = "raise",
     reference: bool = False,
+    vector: bool = False,
 ) -> Assessment:
     skip = on_error == "skip"
     rule_set = compiled.rules
@@ -337,12 +258,19 @@ def _evaluate(
                 )
                 continue
             by_block.setdefault(record.block, []).append(record)
-        agencies: list[Agency] = []
+        # Agencies the vectorised path scored are finished cores already (Core, not Agency).
+        agencies: list[Any] = []
         imputed_by_block: dict[str, dict[str, Decimal]] = {}
+        ready: dict[str, list[Core | None]] = {}
+        if vector:
+            from udcntt.evaluation._vector import vector_cores
+
+            ready = vector_cores(compiled, by_block)
         for block_id, records in by_block.items():
             plan = compiled.blocks[block_id]
             imputed = imputations(rule_set, records, plan.indicators)
             imputed_by_block[block_id] = imputed
+            done_cores = ready.get(block_id)
             fast = None if reference else plan.fast_whole or plan.fast
             whole = plan.fast_whole is not None
             keys = plan.indicators
@@ -350,9 +278,12 @@ def _evaluate(
             default_reason = "requested" if reference else "no_fast_code"
             make = Agency.fast
             append = agencies.append
-            for record in records:
+            for i, record in enumerate(records):
                 if progress is not None and not len(agencies) % 1000:
                     progress(len(agencies), total_agencies)
+                if done_cores is not None and done_cores[i] is not None:
+                    append(done_cores[i])
+                    continue
                 reason = default_reason
                 if fast is not None:
                     # The common case inline: one call of the generated function.
@@ -384,13 +315,13 @@ def _evaluate(
                         append(make(record, plan, values, out, whole, notes, variant))
                         continue
                 run.count(f"reference:{reason}")
-                slow = _slow_start(run, record, plan, imputed)
+                slow = slow_start(run, record, plan, imputed)
                 if slow is not None:
                     append(slow)
         stats: dict[str, Any] = {}
         cores: list[Core] = []
         if skip or not errors:
-            population_pass(run, agencies, stats)
+            population_pass(run, [a for a in agencies if isinstance(a, Agency)], stats)
             shapes: dict[tuple[str, frozenset[str]], FastShape] = {}
             plain = {
                 b: FastShape(p, rule_set.rounding, Applicability(compiled, p, frozenset()))
@@ -400,6 +331,10 @@ def _evaluate(
             fast_count = 0
             add = cores.append
             for scored in agencies:
+                if isinstance(scored, Core):  # scored on the vectorised path
+                    fast_count += 1
+                    add(scored)
+                    continue
                 core: Core | None = None
                 current: Agency | None = scored
                 if scored.fast_values is not None:
@@ -411,13 +346,13 @@ def _evaluate(
                     done = finish_fast(run, scored, shape)
                     if done.__class__ is Core:
                         fast_count += 1
-                        add(done)  # type: ignore[arg-type]
+                        add(done)
                         continue
                     if isinstance(done, str):
                         # Generated code declined (a point out of range, …): the reference
                         # path reports the problem with its location.
                         run.count(f"reference:{done}")
-                        current = _slow_start(
+                        current = slow_start(
                             run,
                             scored.record,
                             scored.plan,
@@ -441,10 +376,21 @@ def _evaluate(
     matched: dict[str, AgencyResult] = {}
     if previous is not None:
         matched, comparison = compare(cores, compiled, previous)
-    results = tuple(
-        result_of(core, rank, matched.get(core.agency.record.id))
-        for core, rank in zip(cores, ranks, strict=True)
-    )
+    if ready:
+        from udcntt.evaluation._vector import VectorCore
+        from udcntt.evaluation._vector_results import vector_result
+
+        results = tuple(
+            vector_result(core, rank, matched.get(core.record.id))
+            if isinstance(core, VectorCore)
+            else result_of(core, rank, matched.get(core.agency.record.id))
+            for core, rank in zip(cores, ranks, strict=True)
+        )
+    else:
+        results = tuple(
+            result_of(core, rank, matched.get(core.agency.record.id))
+            for core, rank in zip(cores, ranks, strict=True)
+        )
     previous_assessment = previous
     paths = MappingProxyType(dict(sorted(run.paths.items())))
 

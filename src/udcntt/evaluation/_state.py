@@ -1,6 +1,7 @@
 """The state of one evaluation: per-agency values, finished scores, shared counters.
 
-Also where a criterion is declared, for locating the errors of a rule.
+Also where a criterion is declared, for locating the errors of a rule, the reference
+path's first steps for one agency (:func:`slow_start`), and the choice of engine.
 """
 
 from __future__ import annotations
@@ -11,15 +12,28 @@ from types import MappingProxyType
 from typing import Any
 
 from udcntt.data import NA, AgencyRecord
-from udcntt.errors import Diagnostic, SourceLocation, msg
+from udcntt.errors import Diagnostic, SourceLocation, UsageError, msg
 from udcntt.evaluation._assessment import CriterionResult
-from udcntt.evaluation._inputs import PreparedInputs
-from udcntt.evaluation._interpret import LeafOutcome, RuleFailure
+from udcntt.evaluation._inputs import PreparedInputs, prepare
+from udcntt.evaluation._interpret import LeafOutcome, RuleFailure, derive, run_leaf
+from udcntt.expressions import RuleArithmeticError
 from udcntt.loading import RuleSource
 from udcntt.model import TierLevel
 from udcntt.program import BlockPlan, CompiledRuleSet, FastFunctions, LeafPlan, NodePlan
 
-__all__ = ["Agency", "Core", "Run", "failure_diagnostic", "plan_location"]
+__all__ = [
+    "Agency",
+    "Core",
+    "Run",
+    "failure_diagnostic",
+    "plan_location",
+    "slow_start",
+    "use_vector",
+]
+
+#: ``evaluate(engine="auto")`` takes the vectorised path from this many agencies on
+#: (below it, converting the survey to columns costs more than it saves).
+VECTOR_THRESHOLD = 2_000
 
 _ZERO = Decimal(0)
 _NO_STATE: Any = MappingProxyType({})
@@ -176,3 +190,124 @@ def failure_diagnostic(
         if exc.code == "E-EVAL-DIVZERO"
         else None,
     )
+
+
+def _phase_one(run: Run, agency: Agency) -> None:
+    plan = agency.plan
+    na = agency.inputs.na if agency.inputs is not None else set()
+    try:
+        env = agency.env
+        derive(run.compiled, plan.derived, env, na)
+        for name in plan.derived:
+            agency.derived[name] = env[name]
+        for leaf in plan.leaves:
+            agency.leaves[leaf.id] = run_leaf(leaf, env, na, with_trace=False)
+    except RuleFailure as exc:
+        run.errors.append(failure_diagnostic(run.compiled, agency.record, plan, exc))
+
+
+def _check_relations(run: Run, agency: Agency) -> None:
+    """Report each declared relation the agency's inputs break, or that cannot be evaluated.
+
+    A relation over a not-applicable value is not checked. An error while evaluating one
+    (a division by zero) is reported located at the relation in the rule file.
+    """
+    compiled = run.compiled
+    env = agency.env
+    record = agency.record
+    src = compiled.rules.source
+    for index in agency.plan.relations:
+        rel, expr = compiled.relations[index]
+        needed = expr.names
+        if any(env.get(n) is NA for n in needed):
+            continue
+        try:
+            ok = expr.evaluate(env)
+        except RuleArithmeticError as exc:
+            pos = compiled.rules.relations.index(rel)
+            loc = src.locate(("relations", pos, "check")) if isinstance(src, RuleSource) else None
+            run.errors.append(
+                Diagnostic(
+                    code=exc.code if exc.code.startswith("E-EVAL") else "E-EVAL",
+                    message=msg(
+                        "relation '{check}' cannot be evaluated: {detail}",
+                        check=rel.check,
+                        detail=exc.detail,
+                    ),
+                    location=loc or record.location,
+                    agency=record.id,
+                    hint=msg("use ratio(a, b, default) where a denominator can be 0")
+                    if exc.code == "E-EVAL-DIVZERO"
+                    else None,
+                )
+            )
+            continue
+        if not ok:
+            values = ", ".join(f"{n} = {env.get(n)}" for n in sorted(needed) if n in env)
+            message = (
+                msg(
+                    "relation '{check}' does not hold ({values}): {explanation}",
+                    check=rel.check,
+                    values=values,
+                    explanation=rel.message,
+                )
+                if rel.message
+                else msg(
+                    "relation '{check}' does not hold ({values})", check=rel.check, values=values
+                )
+            )
+            run.errors.append(
+                Diagnostic(
+                    code="E-EVAL-RELATION",
+                    message=message,
+                    location=record.location,
+                    agency=record.id,
+                    hint=msg(
+                        "correct the survey answers; the relation is declared in the rule file"
+                    ),
+                )
+            )
+
+
+def slow_start(
+    run: Run, record: AgencyRecord, plan: BlockPlan, imputed: Mapping[str, Decimal]
+) -> Agency | None:
+    """The reference path's first steps for one agency: inputs prepared (policies, types),
+    relations checked, derived values and leaves evaluated; ``None`` after reporting."""
+    errors = run.errors
+    before = len(errors)
+    inputs = prepare(run.compiled.rules, record, plan.indicators, imputed, errors)
+    if len(errors) > before:
+        return None
+    agency = Agency(record, plan, inputs)
+    _check_relations(run, agency)
+    if len(errors) > before:
+        return None
+    _phase_one(run, agency)
+    return agency if len(errors) == before else None
+
+
+def use_vector(engine: str, agencies: int) -> bool:
+    """Whether to take the vectorised path for ``engine`` and that many agencies.
+
+    Raises:
+        UsageError: ``E-USAGE`` for an unknown engine, or ``"vector"`` without NumPy.
+    """
+    if engine == "decimal":
+        return False
+    if engine not in ("auto", "vector"):
+        raise UsageError(
+            msg("engine '{engine}' is not one of auto, decimal, vector", engine=engine),
+            code="E-USAGE",
+        )
+    try:
+        import numpy  # noqa: F401  (only whether it imports)
+    except ImportError:
+        if engine == "vector":
+            raise UsageError(
+                msg("engine 'vector' needs the optional package numpy"),
+                code="E-USAGE",
+                hint=msg("install it with: pip install 'udcntt[{extra}]'", extra="fast"),
+            ) from None
+        return False
+    return engine == "vector" or agencies >= VECTOR_THRESHOLD

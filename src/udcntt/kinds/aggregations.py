@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
-from udcntt._kinds import CodeContext
+from udcntt._kinds import CodeContext, VectorContext
 from udcntt._methods import AGGREGATIONS, Aggregation
 
 __all__ = ["GEOMETRIC_MEAN", "SUM", "WEIGHTED_MEAN", "geometric"]
@@ -44,6 +45,12 @@ class _WeightedMean(Aggregation):
             ]
         )
         return f"(({terms}) / {total_w})"
+
+    def vector(self, ctx: VectorContext, shares: Sequence[Any], weights: Sequence[Decimal]) -> Any:
+        out = ctx.const(_ZERO)
+        for w, s in zip(weights, shares, strict=True):
+            out = ctx.add(out, ctx.mul(ctx.const(w), s))
+        return ctx.div(out, ctx.const(sum(weights, _ZERO)))
 
 
 class _GeometricMean(Aggregation):

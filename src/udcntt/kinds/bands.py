@@ -31,6 +31,7 @@ from udcntt._kinds import (
     Picker,
     RangeContext,
     RuleType,
+    VectorContext,
     as_number,
     trace_text,
 )
@@ -164,6 +165,19 @@ class _Bands(RuleType):
         out = gen.new()
         gen.line(f"{out} = {text}")
         return out
+
+    def vector(self, rule: CompiledRule, ctx: VectorContext) -> Any:
+        x = ctx.expr(rule.exprs["input"])
+        choices = [
+            (
+                lambda op=(">=" if kind == "min" else "<="), bound=bound: ctx.compare(
+                    x, op, ctx.const(bound)
+                ),
+                ctx.const(pts),
+            )
+            for kind, bound, pts in rule.params
+        ]
+        return ctx.first(choices, ctx.const(rule.spec.otherwise))
 
     def describe(self, rule: CompiledRule) -> dict[str, Any]:
         return {

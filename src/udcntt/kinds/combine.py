@@ -30,6 +30,7 @@ from udcntt._kinds import (
     Picker,
     RangeContext,
     RuleType,
+    VectorContext,
     step_text,
     trace_text,
 )
@@ -94,6 +95,15 @@ class _Combine(RuleType):
             gen.line(f"{out} = {gen.plus(parts)}")
         else:
             gen.line(f"{out} = _max(({', '.join(parts)},))")
+        return out
+
+    def vector(self, rule: CompiledRule, ctx: VectorContext) -> Any:
+        parts = [p.vector(ctx) for p in rule.parts]
+        if any(p is None for p in parts):
+            return None
+        out = parts[0]
+        for part in parts[1:]:
+            out = ctx.add(out, part) if self.name == "sum_of" else ctx.maximum(out, part)
         return out
 
     def bound_text(self) -> str:

@@ -26,6 +26,7 @@ from udcntt._kinds import (
     Path,
     Picker,
     RuleType,
+    VectorContext,
     trace_text,
 )
 from udcntt.errors import msg
@@ -97,6 +98,13 @@ class _Conditions(RuleType):
             for e, (p, _) in zip(rule.exprs.values(), rule.params, strict=True)
         ]
         gen.line(f"{out} = {gen.plus(parts)}")
+        return out
+
+    def vector(self, rule: CompiledRule, ctx: VectorContext) -> Any:
+        zero = ctx.const(_ZERO)
+        out = zero
+        for e, (p, _) in zip(rule.exprs.values(), rule.params, strict=True):
+            out = ctx.add(out, ctx.select(ctx.expr(e), ctx.const(p), zero))
         return out
 
     def bound_text(self) -> str:

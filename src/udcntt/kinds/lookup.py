@@ -25,6 +25,7 @@ from udcntt._kinds import (
     Path,
     Picker,
     RuleType,
+    VectorContext,
     trace_text,
 )
 from udcntt.errors import did_you_mean, msg
@@ -101,6 +102,10 @@ class _Lookup(RuleType):
         var = gen.var(rule.spec.input)
         gen.line(f"{out} = {table}.get({var}, {gen.const(rule.spec.otherwise)})")
         return out
+
+    def vector(self, rule: CompiledRule, ctx: VectorContext) -> Any:
+        category = ctx.input(rule.spec.input)
+        return ctx.lookup(category, dict(rule.params), rule.spec.otherwise)
 
     def bound_text(self) -> str:
         return msg("its lookup table")

@@ -21,6 +21,7 @@ from udcntt._kinds import (
     Path,
     Picker,
     RuleType,
+    VectorContext,
     as_number,
     trace_text,
 )
@@ -77,6 +78,11 @@ class _PerItem(RuleType):
             f"{gen.const(spec.cap)})"
         )
         return out
+
+    def vector(self, rule: CompiledRule, ctx: VectorContext) -> Any:
+        spec: PerItem = rule.spec
+        count = ctx.expr(rule.exprs["count"])
+        return ctx.minimum(ctx.mul(count, ctx.const(spec.points)), ctx.const(spec.cap))
 
     def bound_text(self) -> str:
         return msg("its per-item cap")

@@ -21,6 +21,7 @@ from udcntt._kinds import (
     Path,
     Picker,
     RuleType,
+    VectorContext,
     as_number,
     trace_text,
 )
@@ -50,6 +51,9 @@ class _Points(RuleType):
 
     def python(self, rule: CompiledRule, gen: CodeContext) -> str:
         return expression_python(rule, "expr", gen)
+
+    def vector(self, rule: CompiledRule, ctx: VectorContext) -> Any:
+        return ctx.expr(rule.exprs["expr"])
 
     def describe(self, rule: CompiledRule) -> dict[str, Any]:
         return {"expr": rule.exprs["expr"].source}
