@@ -904,9 +904,11 @@ ERROR_DOCS: dict[str, tuple[str, str]] = {
         "Remove the key, or write the file again with `udcntt score`.",
     ),
     "E-RESULTS-LIMIT": (
-        "The file exceeds a limit: more than 200 MB, text longer than its limit, more "
-        "items than allowed, free-form parts nested deeper than 32 levels, or a number "
-        "with more than 40 digits or beyond 10^24 (`1e999999999` as a total).",
+        "The file exceeds a limit: more than 50 GB, one part of it (one agency's result "
+        "with its trace, the diagnostics, …) longer than 200 million characters (the "
+        "file is read one part at a time), text longer than its limit, more items than "
+        "allowed, free-form parts nested deeper than 32 levels, or a number with more "
+        "than 40 digits or beyond 10^24 (`1e999999999` as a total).",
         "Results files written by udcntt stay within these limits; write it again with "
         "`udcntt score`.",
     ),
@@ -1614,7 +1616,8 @@ def _results_section(out: list[str]) -> None:
         f"decimal places and below 10^{limits.MAX_MAGNITUDE}, published numbers (totals, "
         "shares, maxima, thresholds) at most 10 places and below 10^18; no control or "
         "bidirectional characters; no `NaN`, no JSON numbers with a fraction; the file at "
-        "most 200 MB.\n"
+        "most 50 GB, read one part at a time, each part (one agency's result with its "
+        "trace, the diagnostics, …) at most 200 million characters.\n"
     )
 
 
