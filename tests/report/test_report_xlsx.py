@@ -291,6 +291,15 @@ def test_agency_sheet_is_one_portrait_page(small: udcntt.Assessment) -> None:
     assert ws.print_title_rows == "$1:$2"
 
 
+def test_default_font_is_the_report_font(small: udcntt.Assessment) -> None:
+    """Column widths count digits of the default font: it is the report's own, Times New
+    Roman 12, so widths mean the same wherever the book is opened (with Calibri, the
+    default, LibreOffice without Calibri printed the columns a quarter wider)."""
+    wb = _open(small)
+    normal = wb._named_styles["Normal"].font
+    assert (normal.name, normal.sz) == ("Times New Roman", 12)
+
+
 def test_shared_score_sheets_print_a_page_per_agency(
     small: udcntt.Assessment, monkeypatch: pytest.MonkeyPatch
 ) -> None:

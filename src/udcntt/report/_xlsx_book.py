@@ -53,9 +53,11 @@ _PAGE_FOOTER = {"vi": "Trang &P/&N", "en": "Page &P/&N"}
 #: A4 in points, and the margins set below (inches), for the one-page-per-section scale.
 _A4 = (595.0, 842.0)
 _MARGINS = (0.5, 0.4, 0.6, 0.7)  # left, right, top, bottom
-#: Points per unit of column width (a digit of the default font, Calibri 11, plus the
-#: spacing LibreOffice and Excel add) and the height of a line per point of font size.
-_PT_PER_WIDTH = 5.5
+#: Points per unit of column width: the width of a digit of the workbook's default font,
+#: set to the report's font (Times New Roman 12 pt: half an em, 6 pt) so that widths mean
+#: the same in Excel and in LibreOffice whichever fonts they have; and the height of a line
+#: per point of font size.
+_PT_PER_WIDTH = 6.0
 _LINE_PT = 1.3
 
 
@@ -101,20 +103,20 @@ _StyleKey = tuple[bool, bool, int, str | None, str | None, str | None, bool, int
 
 
 def _em(text: str) -> float:
-    """The printed width of ``text`` in em of a Times-like font (capitals are wider), a
-    little more than LibreOffice prints, so that a wrapped row is never too short."""
+    """The printed width of ``text`` in em of Times New Roman: the mean widths of its
+    small letters, capitals, digits, spaces and signs."""
     width = 0.0
     for ch in text:
         if ch == " ":
-            width += 0.22
+            width += 0.25
         elif ch.isupper():
-            width += 0.6
+            width += 0.68
         elif ch.isdigit():
-            width += 0.44
+            width += 0.5
         elif ch.isalpha():
-            width += 0.4
+            width += 0.45
         else:
-            width += 0.32
+            width += 0.33
     return width
 
 
@@ -389,7 +391,7 @@ class Sheet:
         left, right, top, bottom = _MARGINS
         room_w = page_w - 72 * (left + right)
         room_h = page_h - 72 * (top + bottom)
-        width = sum((self._columns or {}).values()) * _PT_PER_WIDTH
+        width = sum(w * _PT_PER_WIDTH + 4.0 for w in (self._columns or {}).values())
         by_width = room_w / width if width else 1.0
         by_height = room_h / self._tallest if self._tallest else 1.0
         return max(10, min(100, math.floor(100 * min(by_width, by_height))))
@@ -399,6 +401,7 @@ class Book:
     """The workbook being written: its sheet names, shared cell styles and language."""
 
     def __init__(self, wb: Workbook, lang: str = "vi") -> None:
+        _default_font(wb)
         self.wb = wb
         self.lang = lang
         self.used: set[str] = set()
@@ -427,6 +430,22 @@ class Book:
         archive = _StampedZip(buffer, when)
         ExcelWriter(self.wb, archive).save()
         return buffer.getvalue()
+
+
+def _default_font(wb: Workbook) -> None:
+    """Make the report's font the workbook's default (the "Normal" style).
+
+    Column widths are counted in digits of the default font; with openpyxl's default,
+    Calibri, they came out a quarter wider in LibreOffice without Calibri (it substitutes a
+    wider font) than in Excel. Must run before any cell is styled: the default font is the
+    first of the workbook's fonts.
+    """
+    from openpyxl.styles import Font
+    from openpyxl.utils.indexed_list import IndexedList
+
+    base = Font(name=_FONT, sz=12, family=1)
+    wb._fonts = IndexedList([base])  # type: ignore[attr-defined]
+    wb._named_styles["Normal"].font = base  # type: ignore[attr-defined]
 
 
 @lru_cache(maxsize=1)
