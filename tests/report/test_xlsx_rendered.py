@@ -148,3 +148,19 @@ def _gray_page(pdf: Path, number: int, dpi: int) -> tuple[int, bytes]:
     head = re.match(rb"P5\s+(\d+)\s+(\d+)\s+(\d+)\s", out)
     assert head is not None, "pdftoppm wrote no PGM image"
     return int(head.group(1)), out[head.end() :]
+
+
+def test_shared_score_sheet_prints_a_page_per_agency(
+    small: udcntt.Assessment, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the per-agency limit the score sheets share one sheet: printed, each agency's
+    section is one page, all six columns across it."""
+    monkeypatch.setattr("udcntt.report._xlsx.MAX_AGENCY_SHEETS", 3)
+    book = tmp_path / "shared.xlsx"
+    book.write_bytes(assessment_to_xlsx(small))
+    texts = page_texts(to_pdf(book))
+    pages = [_lines(text) for text in texts if "PHIẾU ĐIỂM" in text]
+    assert len(pages) == len(small.results)
+    for lines in pages:
+        assert any(line.startswith("Mã") and line.endswith("Ghi chú") for line in lines)
+        assert "Các tiêu chí bị mất điểm (nhiều nhất trước)" in lines
