@@ -116,6 +116,10 @@ CHART_WORDS: dict[str, dict[str, str]] = {
     "report.charts.points_pp": {"vi": "{value} điểm %", "en": "{value} pp"},
     "report.charts.above": {"vi": "cao hơn trung bình", "en": "above the mean"},
     "report.charts.below": {"vi": "thấp hơn trung bình", "en": "below the mean"},
+    "report.charts.too_many": {
+        "vi": "Khối có {n} đơn vị: biểu đồ theo từng đơn vị chỉ vẽ cho khối có không quá {max} đơn vị; số liệu ở bảng xếp hạng và mục “Điểm theo nhóm tiêu chí”.",
+        "en": "The block has {n} agencies: charts with a row per agency are drawn for blocks of at most {max}; the figures are in the ranking and under “Points by criteria group”.",
+    },
     "report.charts.narrow_note": {
         "vi": "Trên màn hình hẹp, bảng chỉ hiện đơn vị, tổng điểm, xếp loại và thứ hạng; điểm từng nhóm xem ở mục “Điểm theo nhóm tiêu chí”.",
         "en": "On a narrow screen the table shows agency, total, tier and rank only; the group points are under “Points by criteria group”.",

@@ -325,3 +325,35 @@ def test_heat_colour_by_fifths() -> None:
     assert heat_colour(Decimal(0)) == (HEAT_COLOURS[0], HEAT_TEXT[0])
     assert heat_colour(Decimal("0.79")) == (HEAT_COLOURS[3], HEAT_TEXT[3])
     assert heat_colour(Decimal(1)) == (HEAT_COLOURS[4], HEAT_TEXT[4])
+
+
+def test_large_blocks_have_no_chart_per_agency(
+    small: udcntt.Assessment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above CHART_ROWS agencies a block gets a line instead of metre-long charts; the
+    distribution, block means and each agency's strengths are still drawn."""
+    from udcntt.report import _charts_context
+
+    monkeypatch.setattr(_charts_context, "CHART_ROWS", 3)
+    html = assessment_to_html(small)
+    kinds = [_kind(c) for c in _charts(html)]
+    # Khối sở has 4 agencies (over the limit), khối huyện 3.
+    assert kinds.count("scores") == 1
+    assert kinds.count("split") == 1
+    assert kinds.count("heatmap") == 1 + 1
+    assert kinds.count("distribution") == 1
+    assert kinds.count("strengths") == 7
+    assert "Khối có 4 đơn vị: biểu đồ theo từng đơn vị chỉ vẽ cho khối có không quá 3" in html
+
+
+def test_crowded_dots_stay_in_their_band() -> None:
+    """Many agencies with the same share overlap inside their band, not across the next."""
+    from udcntt.report._charts_data import Distribution
+    from udcntt.report._charts_spread import distribution_chart
+
+    same = Decimal("0.5")
+    dist = Distribution("b", "B", ((same, 0),) * 200, same, same, same, same, same, same)
+    svg = distribution_chart([dist], [], lang="vi", label="x")
+    heights = {float(y) for y in re.findall(r'<circle [^>]*cy="([\d.]+)"', svg)}
+    assert len(re.findall("<circle ", svg)) == 200
+    assert max(heights) - min(heights) <= 28

@@ -38,6 +38,7 @@ from udcntt.report._tables import (
 )
 
 __all__ = [
+    "CHART_ROWS",
     "agency_strengths",
     "block_charts",
     "labelled_thresholds",
@@ -151,18 +152,31 @@ def overview_charts(
     }
 
 
+#: A block with more agencies than this has no chart with a row per agency (scores, rank
+#: changes, slope, split, heatmap): the page would carry a chart metres long that nobody
+#: reads. The distribution, the block means and each agency's strengths are still drawn.
+CHART_ROWS = 300
+
+
 def block_charts(
     assessment: Assessment, view: BlockView, lang: str, columns: Sequence[GroupColumn]
 ) -> dict[str, Any]:
     """The figures of one block: scores, rank changes, slope, group split and heatmap.
 
     ``columns`` are every block's groups (:func:`~udcntt.report._charts_data.group_columns`),
-    so a group has the same number and colour in every block.
+    so a group has the same number and colour in every block. ``too_many`` is the line
+    that replaces them for a block above :data:`CHART_ROWS` agencies (else empty).
     """
-    places = score_places(assessment)
-    tier_of = {tid: tier_index(assessment, tid) for tid in assessment.tier_labels}
     own = {c.id: c for c in columns}
     block_columns = [own[g.id] for g in view.groups if g.id in own]
+    if len(view.results) > CHART_ROWS:
+        return {
+            **dict.fromkeys(("scores", "changes", "slope", "split", "heatmap")),
+            "key": [],
+            "too_many": t(lang, "charts.too_many", n=len(view.results), max=CHART_ROWS),
+        }
+    places = score_places(assessment)
+    tier_of = {tid: tier_index(assessment, tid) for tid in assessment.tier_labels}
     scores_title = f"{t(lang, 'scores_chart')} — {view.label}"
     # The figure's caption sits under the block's heading: it does not repeat the block.
     caption = t(lang, "scores_caption")
@@ -232,6 +246,7 @@ def block_charts(
         t(lang, "charts.heatmap_caption"),
     )
     out["key"] = _key(block_columns)
+    out["too_many"] = ""
     return out
 
 

@@ -48,7 +48,9 @@ def _dots(dist: Distribution, y: int) -> list[str]:
         # Nearby dots take the next free place above or below the line.
         count = max((seen.get(s, 0) for s in (slot - 1, slot, slot + 1)), default=0)
         seen[slot] = count + 1
-        offset = ((count + 1) // 2) * 7 * (1 if count % 2 else -1)
+        # At most five places (0, ±7, ±14 px): a crowd of dots overlaps inside its band.
+        place = count % 5
+        offset = ((place + 1) // 2) * 7 * (1 if place % 2 else -1)
         parts.append(
             f'<circle cx="{pct(_x(share))}" cy="{y + offset}" r="4" fill="{tier_colour(tier)}"'
             ' stroke="#ffffff" stroke-width="1"/>'
