@@ -1,26 +1,53 @@
-"""Benchmark: udcntt's compiled evaluation against simpleeval and plain Python.
+"""Benchmark: udcntt's evaluation against simpleeval, zen-engine and hand-written limits.
 
 Generates a synthetic rule set (48 expressions: guarded ratios, step bands, clamp, min/max,
 boolean conditions, a chained comparison, composites of earlier results; 8 groups; tiers)
-and N agencies, then times in one process, best of several repeats:
+and N agencies, then times on CPU time (``time.process_time``), with the cyclic garbage
+collector paused for every contender alike:
 
 (a) simpleeval, each expression parsed once and evaluated per agency (floats);
-(b) the same rules hand-written as one plain-Python float function (the pure-Python limit);
-(c) udcntt end to end: ``udcntt.evaluate`` with exact decimals, tiers and ranking.
+(a') the same with exact decimals;
+(z) zen-engine (GoRules, Rust): the same rules as one compiled expression per agency (the
+    derived values inlined; its fastest form), the tier decided in Python from the total —
+    skipped with the reason printed when ``zen-engine`` is not installed;
+(b) the same rules hand-written as one plain-Python float function (the float limit);
+(d) the same rules hand-written as one plain-Python ``Decimal`` function (the Decimal limit:
+    exact arithmetic with nothing else — no checks, no results, no tiers or ranks);
+(c) udcntt end to end, ``udcntt.evaluate(..., engine="decimal")``: exact decimals, input
+    checks, result records, tiers and ranks;
+(v) the same with ``engine="vector"`` (NumPy): float64 columns with error bounds, exact
+    recomputation of the agencies near a boundary, the same published results.
 
-The last line prints the ratios, e.g. ``speedup_vs_simpleeval=9.1 fraction_of_python_limit=0.45``.
+Data conversion is outside every timing: each contender gets its inputs ready in its own
+form before the clock starts (name dictionaries of floats or decimals, argument tuples, the
+typed ``Dataset`` udcntt reads a survey into). Contenders are interleaved: each of
+``--rounds`` rounds runs every contender once, in a shuffled order; a contender's figure is
+its median over the rounds.
+
+Checks printed: the largest difference between udcntt's exact totals and the float
+function's; that both udcntt engines publish the same totals, shares, tiers and ranks for
+every agency and byte-identical results JSON (``--json-check`` agencies, default 1,000);
+how many agencies the vector path sent to the exact function.
+
+The last line prints the ratios of the default engine (``engine="auto"``: the vector path
+from 2,000 agencies on when NumPy is installed), then of each engine:
+``speedup_vs_simpleeval=… fraction_of_python_limit=… speedup_vs_zen=… decimal_…= vector_…=``.
 With ``--memory`` it also measures peak memory of (c) at N = 100,000 in a child process.
 
-Usage: python benchmarks/evaluate.py [--n 10000] [--repeat 3] [--memory]
+Usage: python benchmarks/evaluate.py [--n 10000] [--rounds 5] [--memory]
 """
 
 from __future__ import annotations
 
 import argparse
+import decimal
+import gc
 import random
+import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -28,6 +55,7 @@ from typing import Any
 from simpleeval import SimpleEval
 
 import udcntt
+from udcntt.expressions import DECIMAL_CONTEXT
 
 GROUPS = 8
 PER_GROUP = 5
@@ -135,8 +163,34 @@ def python_limit_source() -> str:
     return f"def score({args}):\n" + "\n".join(body) + "\n"
 
 
-def run_simpleeval(rows: list[dict[str, Any]], number: type = float) -> float:
-    """(a): simpleeval, parsed once; ``number=Decimal`` runs the same with exact decimals."""
+KEYS = [*(f"x{i}" for i in range(N_NUM)), *(f"b{i}" for i in range(N_BOOL))]
+
+
+def _zen_leaves() -> list[str]:
+    """The 40 leaves in zen-engine's expression language, derived values inlined."""
+    out: list[str] = []
+    for g in range(GROUPS):
+        a, b, c = (3 * g) % N_NUM, (3 * g + 1) % N_NUM, (3 * g + 2) % N_NUM
+        bb = g % N_BOOL
+        a2, b2 = (5 * g + 1) % N_NUM, (5 * g + 3) % N_NUM
+        d = f"max([x{a2} + x{b2} != 0 ? x{a2} / (x{a2} + x{b2}) : 0, b{g % N_BOOL} ? 0.1 : 0])"
+        out += [
+            f"(x{a} <= x{b} ? (x{b} != 0 ? x{a} / x{b} : 0) * 5 : 5)",
+            f"(x{c} >= 40 ? 5 : x{c} >= 30 ? 4 : x{c} >= 15 ? 2.5 : x{c} >= 5 ? 1 : 0)",
+            f"min([max([x{a} / 10, 0]), 5])",
+            f"(min([b{bb} ? 2.5 : 0, 2.5]) + (x{b} > 10 and x{b} <= 60 ? 2.5 : 0))",
+            f"min([({d}) * 5, 5])",
+        ]
+    return out
+
+
+def _tier(total: Any) -> str:
+    return "tot" if total >= 150 else "kha" if total >= 100 else "trung_binh"
+
+
+def simpleeval_contender(rows: list[dict[str, Any]], number: type) -> Callable[[], object]:
+    """(a) and (a'): simpleeval, each expression parsed once; names ready per agency."""
+    import ast
 
     def ratio(a: Any, b: Any, d: Any) -> Any:
         return a / b if b else d
@@ -149,8 +203,6 @@ def run_simpleeval(rows: list[dict[str, Any]], number: type = float) -> float:
     leaves = [ev.parse(e) for e, _ in _leaf_exprs()]
     if number is Decimal:
         # Literals as exact decimals too, as udcntt reads them.
-        import ast
-
         for tree in [t for _, t in derived] + leaves:
             for node in ast.walk(tree):
                 if (
@@ -159,36 +211,111 @@ def run_simpleeval(rows: list[dict[str, Any]], number: type = float) -> float:
                     and not isinstance(node.value, bool)
                 ):
                     node.value = Decimal(repr(node.value))
-    start = time.perf_counter()
-    for row in rows:
-        names = {k: (number(v) if not isinstance(v, bool) else v) for k, v in row["values"].items()}
-        ev.names = names
-        for name, tree in derived:
-            names[name] = ev.eval("", previously_parsed=tree)
-        total = number(0)
-        for tree in leaves:
-            total += ev.eval("", previously_parsed=tree)
-        _ = "tot" if total >= 150 else "kha" if total >= 100 else "trung_binh"
-    return time.perf_counter() - start
+    table = [
+        {k: (number(v) if not isinstance(v, bool) else v) for k, v in row["values"].items()}
+        for row in rows
+    ]
+    zero = number(0)
+
+    def run() -> object:
+        with decimal.localcontext(DECIMAL_CONTEXT):
+            for names in table:
+                ev.names = names
+                for name, tree in derived:
+                    names[name] = ev.eval("", previously_parsed=tree)
+                total = zero
+                for tree in leaves:
+                    total += ev.eval("", previously_parsed=tree)
+                _tier(total)
+        return None
+
+    return run
 
 
-def run_python(rows: list[dict[str, Any]]) -> float:
+def python_contender(rows: list[dict[str, Any]], number: type) -> Callable[[], object]:
+    """(b) and (d): the rules hand-written as one function; argument tuples ready."""
+    source = python_limit_source()
     namespace: dict[str, Any] = {}
-    exec(python_limit_source(), namespace)
+    if number is Decimal:
+        # Every literal a hoisted exact decimal, as generated code has them.
+        import re
+
+        consts: dict[str, Decimal] = {}
+
+        def hoist(m: re.Match[str]) -> str:
+            name = f"_k{len(consts)}"
+            consts[name] = Decimal(m.group(0))
+            return name
+
+        head, body = source.split("\n", 1)
+        source = head + "\n" + re.sub(r"(?<![\w.])\d+(\.\d+)?(?![\w.])", hoist, body)
+        namespace.update(consts)
+    exec(source, namespace)
     score = namespace["score"]
-    keys = [*(f"x{i}" for i in range(N_NUM)), *(f"b{i}" for i in range(N_BOOL))]
-    start = time.perf_counter()
-    for row in rows:
-        v = row["values"]
-        score(*[float(v[k]) if not isinstance(v[k], bool) else v[k] for k in keys])
-    return time.perf_counter() - start
+    table = [
+        tuple(number(v[k]) if not isinstance(v[k], bool) else v[k] for k in KEYS)
+        for v in (row["values"] for row in rows)
+    ]
+
+    def run() -> object:
+        with decimal.localcontext(DECIMAL_CONTEXT):
+            for args in table:
+                score(*args)
+        return None
+
+    return run
 
 
-def run_udcntt(rules: udcntt.RuleSet, data: udcntt.Dataset) -> tuple[float, udcntt.Assessment]:
-    # The survey is read (typed) before timing, as (a) and (b) get their rows ready-made.
-    start = time.perf_counter()
-    assessment = udcntt.evaluate(rules, data)
-    return time.perf_counter() - start, assessment
+def zen_contender(rows: list[dict[str, Any]]) -> Callable[[], object] | str:
+    """(z): zen-engine, or why it cannot run."""
+    try:
+        import zen
+    except ImportError as exc:
+        return f"zen-engine is not installed ({exc}); pip install zen-engine"
+    compiled = zen.compile_expression(" + ".join(f"({e})" for e in _zen_leaves()))
+    table = [
+        {k: (float(v) if not isinstance(v, bool) else v) for k, v in row["values"].items()}
+        for row in rows
+    ]
+
+    def run() -> object:
+        for context in table:
+            _tier(compiled.evaluate(context))
+        return None
+
+    return run
+
+
+def udcntt_contender(
+    compiled: udcntt.CompiledRuleSet, data: udcntt.Dataset, engine: str
+) -> Callable[[], object]:
+    """(c) and (v): ``udcntt.evaluate`` on the typed survey."""
+
+    def run() -> object:
+        return udcntt.evaluate(compiled, data, engine=engine)  # type: ignore[arg-type]
+
+    return run
+
+
+def interleaved(contenders: dict[str, Callable[[], object]], rounds: int, seed: int = 11):
+    """CPU seconds of each contender per round, in shuffled order each round."""
+    rng = random.Random(seed)
+    times: dict[str, list[float]] = {name: [] for name in contenders}
+    last: dict[str, object] = {}
+    names = list(contenders)
+    for _ in range(rounds):
+        rng.shuffle(names)
+        for name in names:
+            gc.collect()
+            gc.disable()
+            try:
+                start = time.process_time()
+                last[name] = contenders[name]()
+                times[name].append(time.process_time() - start)
+            finally:
+                gc.enable()
+            last.pop(name, None)  # free the result before the next contender runs
+    return times
 
 
 def check_agreement(assessment: udcntt.Assessment, rows: list[dict[str, Any]]) -> float:
@@ -196,15 +323,37 @@ def check_agreement(assessment: udcntt.Assessment, rows: list[dict[str, Any]]) -
     namespace: dict[str, Any] = {}
     exec(python_limit_source(), namespace)
     score = namespace["score"]
-    keys = [*(f"x{i}" for i in range(N_NUM)), *(f"b{i}" for i in range(N_BOOL))]
     worst = 0.0
     by_id = {r.agency_id: r for r in assessment.results}
     for row in rows[:500]:
         res = by_id[row["id"]]  # results are listed by block, then id: match by id
         v = row["values"]
-        t, _ = score(*[float(v[k]) if not isinstance(v[k], bool) else v[k] for k in keys])
+        t, _ = score(*[float(v[k]) if not isinstance(v[k], bool) else v[k] for k in KEYS])
         worst = max(worst, abs(float(res.total_unrounded) - t))
     return worst
+
+
+def check_engines(
+    compiled: udcntt.CompiledRuleSet, data: udcntt.Dataset, json_agencies: int
+) -> tuple[int, int, bool]:
+    """(agencies whose published results differ, agencies sent to the exact function,
+    whether the results JSON of the first ``json_agencies`` agencies is byte-identical)."""
+    from udcntt.evaluation._vector_results import VectorResult
+    from udcntt.report import assessment_to_json
+
+    exact = udcntt.evaluate(compiled, data, engine="decimal")
+    vector = udcntt.evaluate(compiled, data, engine="vector")
+    differ = sum(
+        (a.agency_id, a.total, a.share, a.tier, a.rank)
+        != (b.agency_id, b.total, b.share, b.tier, b.rank)
+        for a, b in zip(exact.results, vector.results, strict=True)
+    )
+    fell_back = sum(not isinstance(r, VectorResult) for r in vector.results)
+    part = udcntt.Dataset(agencies=data.agencies[:json_agencies])
+    same_json = assessment_to_json(
+        udcntt.evaluate(compiled, part, engine="decimal")
+    ) == assessment_to_json(udcntt.evaluate(compiled, part, engine="vector"))
+    return differ, fell_back, same_json
 
 
 def _status_mb(field: str) -> float:
@@ -237,7 +386,10 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--n", type=int, default=10_000)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--json-check", type=int, default=1_000, help="agencies whose JSON to compare"
+    )
     parser.add_argument(
         "--memory", action="store_true", help="also measure peak memory at N = 100,000"
     )
@@ -250,19 +402,61 @@ def main() -> None:
     compiled = udcntt.compile_rules(rules)
     n_expr = len(compiled.derived) + sum(len(p.leaves) for p in list(compiled.blocks.values())[:1])
     rows = agencies(args.n)
-    t_a = min(run_simpleeval(rows) for _ in range(args.repeat))
-    t_a_dec = min(run_simpleeval(rows, Decimal) for _ in range(args.repeat))
-    t_b = min(run_python(rows) for _ in range(args.repeat))
     data = udcntt.Dataset.from_records(rows)
-    runs = [run_udcntt(rules, data) for _ in range(args.repeat)]
-    t_c = min(t for t, _ in runs)
-    worst = check_agreement(runs[0][1], rows)
-    print(f"expressions={n_expr} groups={GROUPS} agencies={args.n}")
-    print(f"(a) simpleeval parsed once : {t_a * 1000:9.1f} ms  (floats)")
-    print(f"(a') same, exact decimals  : {t_a_dec * 1000:9.1f} ms  (speedup {t_a_dec / t_c:.1f}x)")
-    print(f"(b) plain Python floats    : {t_b * 1000:9.1f} ms")
-    print(f"(c) udcntt end to end      : {t_c * 1000:9.1f} ms  (exact decimals, tiers, ranks)")
+    try:
+        import numpy  # noqa: F401
+
+        has_numpy = True
+    except ImportError:
+        has_numpy = False
+    contenders: dict[str, Callable[[], object]] = {
+        "simpleeval": simpleeval_contender(rows, float),
+        "simpleeval_decimal": simpleeval_contender(rows, Decimal),
+        "python_limit": python_contender(rows, float),
+        "decimal_limit": python_contender(rows, Decimal),
+        "udcntt_decimal": udcntt_contender(compiled, data, "decimal"),
+    }
+    zen_run = zen_contender(rows)
+    if isinstance(zen_run, str):
+        print(f"(z) skipped: {zen_run}")
+    else:
+        contenders["zen"] = zen_run
+    if has_numpy:
+        contenders["udcntt_vector"] = udcntt_contender(compiled, data, "vector")
+    else:
+        print("(v) skipped: NumPy is not installed (pip install 'udcntt[fast]')")
+    # One untimed run of each: compiled functions, caches and imports warm.
+    for run in contenders.values():
+        run()
+    times = interleaved(contenders, args.rounds)
+    med = {name: statistics.median(ts) for name, ts in times.items()}
+    worst = check_agreement(udcntt.evaluate(compiled, data, engine="decimal"), rows)
+    print(f"expressions={n_expr} groups={GROUPS} agencies={args.n} rounds={args.rounds}")
+    print("contender (CPU ms, median of the rounds; min–max)")
+    labels = {
+        "simpleeval": "(a) simpleeval parsed once (floats)",
+        "simpleeval_decimal": "(a') simpleeval, exact decimals",
+        "zen": "(z) zen-engine, one expression",
+        "python_limit": "(b) plain Python floats (limit)",
+        "decimal_limit": "(d) plain Python Decimal (limit)",
+        "udcntt_decimal": "(c) udcntt engine=decimal",
+        "udcntt_vector": "(v) udcntt engine=vector",
+    }
+    for name, label in labels.items():
+        if name in med:
+            ts = times[name]
+            print(
+                f"{label:<38} {med[name] * 1000:9.1f}   ({min(ts) * 1000:.1f}–{max(ts) * 1000:.1f})"
+            )
     print(f"largest |udcntt - float| over 500 agencies: {worst:.2e}")
+    if has_numpy:
+        differ, fell_back, same_json = check_engines(compiled, data, args.json_check)
+        print(
+            f"vector vs decimal: {differ} agencies with different published results; "
+            f"{fell_back} of {args.n} ({100 * fell_back / max(args.n, 1):.1f} %) scored by the "
+            f"exact function; results JSON of {min(args.json_check, args.n)} agencies "
+            f"{'byte-identical' if same_json else 'DIFFERENT'}"
+        )
     if args.memory:
         out = subprocess.run(
             [sys.executable, str(Path(__file__)), "--memory-child", "100000"],
@@ -275,7 +469,23 @@ def main() -> None:
             f"peak memory at N=100,000: {peak} MB "
             f"(of which the survey itself, read before scoring: {before} MB)"
         )
-    print(f"speedup_vs_simpleeval={t_a / t_c:.1f} fraction_of_python_limit={t_b / t_c:.2f}")
+    default = "udcntt_vector" if has_numpy and args.n >= 2_000 else "udcntt_decimal"
+
+    def ratios(engine: str, prefix: str = "") -> str:
+        t = med[engine]
+        parts = [
+            f"{prefix}speedup_vs_simpleeval={med['simpleeval'] / t:.1f}",
+            f"{prefix}fraction_of_python_limit={med['python_limit'] / t:.2f}",
+        ]
+        if "zen" in med:
+            parts.append(f"{prefix}speedup_vs_zen={med['zen'] / t:.1f}")
+        parts.append(f"{prefix}fraction_of_decimal_limit={med['decimal_limit'] / t:.2f}")
+        return " ".join(parts)
+
+    line = [ratios(default), ratios("udcntt_decimal", "decimal_")]
+    if "udcntt_vector" in med:
+        line.append(ratios("udcntt_vector", "vector_"))
+    print(" ".join(line))
 
 
 if __name__ == "__main__":
