@@ -183,6 +183,18 @@ def test_narrative_gives_the_province_figures_of_both_years(lam_dong: udcntt.Ass
     assert sums[("it_staff",)] == (137, 129)
 
 
+def test_results_file_keeps_last_years_figures(reports: dict[str, Path], tmp_path: Path) -> None:
+    """The JSON carries last year's province totals, so ``udcntt report`` on it compares the
+    years as the direct run does."""
+    data = json.loads(reports[".json"].read_text(encoding="utf-8"))
+    assert data["previous_figures"]["it_staff"] == "137"
+    out = tmp_path / "again.md"
+    assert main(["report", str(reports[".json"]), "-o", str(out)]) == 0
+    assert "số cán bộ chuyên trách CNTT giảm 8 (từ 137 xuống 129 người)" in out.read_text(
+        encoding="utf-8"
+    )
+
+
 def test_without_a_previous_year_nothing_is_compared(
     first_year: udcntt.Assessment, tmp_path: Path
 ) -> None:

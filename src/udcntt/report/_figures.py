@@ -30,9 +30,14 @@ __all__ = [
     "IndicatorFigure",
     "ProvinceFigures",
     "ShareFigure",
+    "attach_previous_totals",
     "figure_changes",
+    "previous_totals",
     "province_figures",
 ]
+
+#: Where :func:`attach_previous_totals` keeps last year's totals of results read from JSON.
+_PREVIOUS_ATTR = "_udcntt_previous_totals"
 
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 _RELATION = re.compile(rf"^\s*({_NAME}(?:\s*\+\s*{_NAME})*)\s*<=\s*({_NAME})\s*$")
@@ -263,19 +268,42 @@ class FigureChange:
         return self.after - self.before
 
 
+def previous_totals(
+    assessment: Assessment, previous: Assessment | None = None
+) -> dict[str, Decimal] | None:
+    """Last year's province total of each count or number indicator (the sum over last
+    year's agencies that reported it), by indicator id: from ``previous``, from last year's
+    assessment a fresh :func:`udcntt.evaluate` with ``previous=`` carries, or from the
+    results file the assessment was read from (its ``previous_figures``). ``None`` when
+    none of them is known."""
+    stored = getattr(assessment, _PREVIOUS_ATTR, None)
+    if previous is None and stored is not None:
+        return dict(stored)
+    prev = previous if previous is not None else getattr(assessment, "_previous", None)
+    if not isinstance(prev, Assessment):
+        return None
+    return {f.id: f.overall.total for f in province_figures(prev).indicators if f.kind == "sum"}
+
+
+def attach_previous_totals(assessment: Assessment, totals: Mapping[str, Decimal]) -> None:
+    """Keep last year's province totals (a results file's ``previous_figures``) with an
+    assessment read back from it, so its narrative compares the years as the direct one."""
+    # Assessment is a frozen dataclass with a __dict__: the totals ride along outside its
+    # fields (equality and the JSON fields are unchanged).
+    object.__setattr__(assessment, _PREVIOUS_ATTR, dict(totals))
+
+
 def figure_changes(
     assessment: Assessment, previous: Assessment | None = None
 ) -> list[FigureChange]:
     """The province totals of the counts this year and last year, in the order the survey
     figures are quoted: each declared ``whole`` and its parts (with the parts' sum when there
-    are several), then the other counts. Empty without last year's survey values: give
-    ``previous``, or score with ``previous=`` (:func:`udcntt.evaluate`); an assessment read
-    back from results JSON does not keep last year's survey.
+    are several), then the other counts. Empty without last year's totals
+    (:func:`previous_totals`): give ``previous``, score with ``previous=``
+    (:func:`udcntt.evaluate`), or read results written so.
     """
-    prev = previous if previous is not None else getattr(assessment, "_previous", None)
-    if not isinstance(prev, Assessment):
-        return []
-    now, then = province_figures(assessment), province_figures(prev)
+    then = previous_totals(assessment, previous)
+    now = province_figures(assessment)
     if not now or not then:
         return []
     counts = {ind.id for ind in assessment.indicators if ind.type in ("count", "number")} or {
@@ -292,8 +320,7 @@ def figure_changes(
     out: list[FigureChange] = []
     for ids in order:
         figs = [now.indicator(i) for i in ids]
-        olds = [then.indicator(i) for i in ids]
-        if any(f is None or f.kind != "sum" for f in figs) or any(o is None for o in olds):
+        if any(f is None or f.kind != "sum" for f in figs) or any(i not in then for i in ids):
             continue
         units = {f.unit for f in figs if f is not None}
         out.append(
@@ -301,7 +328,7 @@ def figure_changes(
                 ids=ids,
                 labels=tuple(f.label for f in figs if f is not None),
                 unit=units.pop() if len(units) == 1 else None,
-                before=sum((o.overall.total for o in olds if o is not None), Decimal(0)),
+                before=sum((then[i] for i in ids), Decimal(0)),
                 after=sum((f.overall.total for f in figs if f is not None), Decimal(0)),
             )
         )

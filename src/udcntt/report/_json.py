@@ -17,6 +17,7 @@ from typing import Any
 
 from udcntt.errors import Diagnostic, Message
 from udcntt.evaluation import AgencyResult, Assessment, Receipt, explain
+from udcntt.report._figures import previous_totals
 from udcntt.report._json_read import ASSESSMENT_SCHEMA_VERSION, is_assessment_file, load_assessment
 from udcntt.report._method import rule_facts
 from udcntt.report._results_layout import ASSESSMENT
@@ -212,6 +213,7 @@ def _tail(assessment: Assessment) -> dict[str, Any]:
     """The keys written after the results, in file order."""
     comparison = assessment.comparison
     facts = rule_facts(assessment)
+    previous = previous_totals(assessment) if comparison is not None else None
     return {
         "comparison": None if comparison is None else _generic(comparison),
         "normalisation": {k: _generic(v) for k, v in assessment.normalisation.items()},
@@ -220,6 +222,8 @@ def _tail(assessment: Assessment) -> dict[str, Any]:
         "derived_types": _derived_types(assessment),
         "paths": _generic(assessment.paths),
         **({"methodology": facts} if facts else {}),
+        # Last year's province totals, so that a report from this file compares the years.
+        **({"previous_figures": {k: str(v) for k, v in previous.items()}} if previous else {}),
     }
 
 

@@ -320,4 +320,9 @@ def load_assessment(path: str | Path) -> Assessment:
         from udcntt.report._method import attach_rule_facts
 
         attach_rule_facts(assessment, data["methodology"])
+    if "previous_figures" in data:
+        from udcntt.report._figures import attach_previous_totals
+
+        totals = data["previous_figures"]
+        attach_previous_totals(assessment, {k: Decimal(v) for k, v in totals.items()})
     return assessment

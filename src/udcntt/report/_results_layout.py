@@ -373,5 +373,7 @@ ASSESSMENT = Obj(
         "paths": Map(_COUNT, 1_000),
         "views": VIEWS,
         "methodology": METHODOLOGY,
+        # Last year's province total of each count indicator (report narratives compare).
+        "previous_figures": Map(Dec(power=18), 10_000),
     },
 )
