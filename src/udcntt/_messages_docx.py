@@ -11,6 +11,9 @@ VI_DOCX: dict[str, str] = {
     "front-matter key '{key}' must be a text or a list of texts": (
         "khóa '{key}' của phần mở đầu văn bản phải là một dòng chữ hoặc một danh sách dòng chữ"
     ),
+    "put a text that holds ': ' in quotes: - \"Lưu: VT\"": (
+        "đặt dòng chữ có ': ' trong ngoặc kép: - \"Lưu: VT\""
+    ),
     "front-matter key '{key}' must be a text": (
         "khóa '{key}' của phần mở đầu văn bản phải là một dòng chữ"
     ),

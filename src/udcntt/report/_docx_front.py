@@ -84,7 +84,7 @@ class FrontMatter:
                     raise _error(
                         msg("front-matter key '{key}' must be a text or a list of texts", key=key),
                         where,
-                        None,
+                        msg("put a text that holds ': ' in quotes: - \"Lưu: VT\""),
                     )
                 values[key] = tuple(" ".join(i.split()) for i in items if i.strip())
             elif key == "date":

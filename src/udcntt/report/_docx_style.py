@@ -224,12 +224,13 @@ def page_number_footer(section: Any, lang: str) -> None:
 
 def fixed_time(year: int | None) -> datetime:
     """The report's created/modified time: ``SOURCE_DATE_EPOCH`` when set (reproducible
-    builds), else 31 December of the report's year, else 1 January 1980 (the zip epoch)."""
+    builds), else 1 January of the report's year (as the workbook), else 1 January 1980
+    (the zip epoch)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return max(datetime.fromtimestamp(int(epoch), tz=UTC), datetime(1980, 1, 1, tzinfo=UTC))
     if year is not None and 1980 <= year <= 9999:
-        return datetime(year, 12, 31, tzinfo=UTC)
+        return datetime(year, 1, 1, tzinfo=UTC)
     return datetime(1980, 1, 1, tzinfo=UTC)
 
 
