@@ -16,7 +16,7 @@ from enum import Enum
 from typing import Any
 
 from udcntt.errors import Diagnostic, Message
-from udcntt.evaluation import AgencyResult, Assessment, Receipt, explain
+from udcntt.evaluation import AgencyResult, Assessment, CriterionResult, Receipt, explain
 from udcntt.report._figures import previous_totals
 from udcntt.report._json_read import ASSESSMENT_SCHEMA_VERSION, is_assessment_file, load_assessment
 from udcntt.report._method import rule_facts
@@ -118,6 +118,20 @@ def _receipt(receipt: Receipt) -> dict[str, Any]:
     return out
 
 
+def _criterion(c: CriterionResult) -> dict[str, Any]:
+    # Written out rather than through _d: a result has dozens of criteria, each seven numbers.
+    points, raw, norm, unrounded = c.points, c.raw, c.normalised, c.unrounded
+    return {
+        "points": None if points is None else str(points),
+        "max": str(c.max),
+        "full_max": str(c.full_max),
+        "status": c.status,
+        "raw": None if raw is None else str(raw),
+        "normalised": None if norm is None else str(norm),
+        "unrounded": None if unrounded is None else str(unrounded),
+    }
+
+
 def _result(r: AgencyResult) -> dict[str, Any]:
     return {
         "agency_id": r.agency_id,
@@ -136,18 +150,7 @@ def _result(r: AgencyResult) -> dict[str, Any]:
         "previous_total": _d(r.previous_total),
         "previous_tier": r.previous_tier,
         "comparability": r.comparability,
-        "criteria": {
-            cid: {
-                "points": _d(c.points),
-                "max": _d(c.max),
-                "full_max": _d(c.full_max),
-                "status": c.status,
-                "raw": _d(c.raw),
-                "normalised": _d(c.normalised),
-                "unrounded": _d(c.unrounded),
-            }
-            for cid, c in r.criteria.items()
-        },
+        "criteria": {cid: _criterion(c) for cid, c in r.criteria.items()},
         "inputs": {k: _plain(v) for k, v in sorted(r.inputs.items())},
         "derived": {k: _plain(v) for k, v in sorted(r.derived.items())},
         "notes": list(r.notes),
