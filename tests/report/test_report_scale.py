@@ -198,3 +198,45 @@ def test_page_names_are_safe_and_distinct() -> None:
     )
     names = _html_pages.page_names(odd, "/x/kq.html")
     assert sorted(p.name for p in names.values()) == ["kq-a_b-2.html", "kq-a_b.html"]
+
+
+def test_reading_back_decodes_each_agency_about_once(
+    sizes: dict[int, udcntt.Assessment], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading 480 agencies in 4 KB chunks decodes about four times as many values as 120:
+    a value cut by the end of a chunk is decoded again, never the whole file."""
+    from udcntt.report import _json_stream, load_assessment
+
+    monkeypatch.setattr(_json_stream, "CHUNK_BYTES", 4096)
+    calls = [0]
+    decode = _json_stream.DECODER.raw_decode
+
+    def counting(text: str, idx: int = 0) -> Any:
+        calls[0] += 1
+        return decode(text, idx)
+
+    monkeypatch.setattr(_json_stream.DECODER, "raw_decode", counting)
+    counts = {}
+    for n in (120, 480):
+        path = tmp_path / f"kq-{n}.json"
+        path.write_text(assessment_to_json(sizes[n]), encoding="utf-8")
+        calls[0] = 0
+        assert len(load_assessment(path).results) == n
+        counts[n] = calls[0]
+    assert n < counts[480] <= 4.2 * counts[120]
+
+
+def test_html_bytes_per_agency_are_constant(sizes: dict[int, udcntt.Assessment]) -> None:
+    """Beyond its fixed part, a page grows by the same bytes per agency (within 3 %) at 120
+    and at 480 agencies."""
+    pytest.importorskip("jinja2")
+    from udcntt.report import render_report
+
+    def per_agency(a: udcntt.Assessment) -> float:
+        few = dataclasses.replace(a, results=a.results[:20])
+        return (len(render_report(a, ".html")) - len(render_report(few, ".html"))) / (
+            len(a.results) - 20
+        )
+
+    small, large = per_agency(sizes[120]), per_agency(sizes[480])
+    assert 0.97 * small <= large <= 1.03 * small
