@@ -308,3 +308,18 @@ def test_property_toolkit_checks_that_totals_add_up(
     assert [(r.name, r.status) for r in outcome.reports] == [("totals", "passed")]
     skipped = run_properties(default, seed=1, max_examples=10, invariants=["totals"])
     assert [(r.name, r.status) for r in skipped.reports] == [("totals", "skipped")]
+
+
+def test_robustness_analysis_refuses_sum_of_rounded_plainly(tmp_path: Path) -> None:
+    """The analysis adds unrounded points in its draws: it says so up front instead of
+    failing its nominal check (E-ANALYSIS-NOMINAL, 'please report it')."""
+    pytest.importorskip("numpy")
+    from udcntt.analysis import analyse
+    from udcntt.errors import UsageError
+
+    rules = udcntt.load_rules(_sum_of_rounded_rules(tmp_path))
+    data = udcntt.read_survey(LAM_DONG_FILES["2017"], rules, year=2017)
+    with pytest.raises(UsageError) as info:
+        analyse(rules, data)
+    assert info.value.diagnostics[0].code == "E-USAGE"
+    assert "sum_of_rounded" in str(info.value.diagnostics[0].message)

@@ -134,11 +134,24 @@ def analyse(
     Raises:
         RuleFileError: the analysis file does not fit the rule set (located).
         UsageError: ``E-ANALYSIS-MEMORY`` when the draws need more memory than the cap
-            allows; ``E-USAGE`` for a number of draws out of range.
+            allows; ``E-USAGE`` for a number of draws out of range, or a rule set that
+            declares ``rounding: {totals: sum_of_rounded}`` (not modelled yet).
         EvaluationError: ``E-ANALYSIS-NOMINAL`` when the nominal draw is not the exact
             result; scoring errors of the survey.
     """
     ruleset = load_rules(rules) if isinstance(rules, str | Path) else rules
+    if ruleset.rounding.totals.value == "sum_of_rounded":
+        # The draws add unrounded group points: the nominal draw would not be the result.
+        raise UsageError(
+            msg(
+                "the robustness analysis does not model 'totals: sum_of_rounded' yet: "
+                "its draws add unrounded group points"
+            ),
+            hint=msg(
+                "analyse a copy of the rule file with 'totals: rounded_sum'; each total "
+                "differs by at most its last digit"
+            ),
+        )
     if analysis is None:
         spec = AnalysisSpec()
     elif isinstance(analysis, AnalysisSpec):
