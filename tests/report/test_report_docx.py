@@ -206,9 +206,11 @@ def test_no_column_narrower_than_its_longest_word(lam_dong_doc: bytes) -> None:
                     assert word_width(text, 11, bold=bold) + 2 * CELL_MARGIN <= width, text
 
 
-def test_ranking_columns_follow_ranking_headers(lam_dong: udcntt.Assessment) -> None:
+def test_ranking_columns_follow_ranking_headers(
+    lam_dong: udcntt.Assessment, lam_dong_doc: bytes
+) -> None:
     """The ranking tables have exactly ranking_headers' columns, with last year's figures."""
-    doc = _open(assessment_to_docx(lam_dong))
+    doc = _open(lam_dong_doc)
     views = block_views(lam_dong)
     for table, view in zip(doc.tables[:3], views, strict=True):
         rows = _rows(table)
@@ -219,10 +221,10 @@ def test_ranking_columns_follow_ranking_headers(lam_dong: udcntt.Assessment) -> 
     assert "Tổng điểm năm 2016" in first[0]
 
 
-def test_annex_has_detail_figures_and_changes(lam_dong: udcntt.Assessment) -> None:
+def test_annex_has_detail_figures_and_changes(lam_dong_doc: bytes) -> None:
     """Besides the three ranking tables: points by criterion per block, the province
     figures and shares, and the agencies whose rank or tier changed."""
-    doc = _open(assessment_to_docx(lam_dong))
+    doc = _open(lam_dong_doc)
     texts = [p.text for p in doc.paragraphs]
     for heading in (
         "I. KẾT QUẢ XẾP HẠNG",
@@ -258,6 +260,12 @@ def test_annex_has_detail_figures_and_changes(lam_dong: udcntt.Assessment) -> No
     assert rows["Sở Thông tin và Truyền thông"][2:5] == ["2", "2", "0"]
     assert rows["Sở Thông tin và Truyền thông"][-2:] == ["Khá", "Tốt"]
     assert "Sở Tài chính" not in rows
+
+
+def test_from_a_results_file(reloaded: udcntt.Assessment, small_doc: bytes) -> None:
+    """An assessment read back from JSON (no rule set) gives the same document."""
+    doc = _open(assessment_to_docx(reloaded))
+    assert [_rows(t) for t in doc.tables] == [_rows(t) for t in _open(small_doc).tables]
 
 
 def test_first_year_has_no_change_list(first_year: udcntt.Assessment) -> None:

@@ -124,6 +124,7 @@ class Column:
     wide: bool = False
 
 
+@lru_cache(maxsize=65536)
 def lines_needed(text: str, width: int, size: float, *, bold: bool = False) -> int:
     """How many lines ``text`` takes in a column ``width`` twips wide (greedy wrapping at
     spaces, as word processors do; a word wider than the column takes a line of its own)."""
@@ -164,6 +165,7 @@ def _narrowest_fewer(texts: Sequence[tuple[str, bool]], width: int, top: int, si
     return best
 
 
+@lru_cache(maxsize=65536)
 def _fit(text: str, bold: bool, lines: int, lo: int, hi: int, size: float) -> int:
     """The narrowest width in ``[lo, hi]`` at which ``text`` takes at most ``lines``
     lines (``hi`` when none does)."""

@@ -60,12 +60,13 @@ class Row:
     span: bool = False
 
 
-def _put(cell: Any, text: str, *, bold: bool, align: str) -> None:
+def _put(cell: Any, text: str, *, bold: bool, align: str, style_id: str) -> None:
     from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     paragraph = cell.paragraphs[0]
-    paragraph.style = TABLE_STYLE
+    # By id: python-docx looks a style name up by scanning every style, per paragraph.
+    paragraph._p.style = style_id
     paragraph.alignment = {
         "left": WD_ALIGN_PARAGRAPH.LEFT,
         "center": WD_ALIGN_PARAGRAPH.CENTER,
@@ -92,8 +93,9 @@ def add_table(
     table = doc.add_table(rows=1 + len(rows), cols=len(headers))
     table.style = "Table Grid"
     table.autofit = False
+    style_id = doc.styles[TABLE_STYLE].style_id
     for cell, text in zip(table.rows[0].cells, headers, strict=True):
-        _put(cell, text, bold=True, align="center")
+        _put(cell, text, bold=True, align="center", style_id=style_id)
     trpr = table.rows[0]._tr.get_or_add_trPr()
     trpr.append(trpr.makeelement(qn("w:tblHeader"), {qn("w:val"): "true"}))
     texts: list[list[tuple[str, bool]]] = [[(h, True)] for h in headers]
@@ -101,11 +103,11 @@ def add_table(
         cells = row.cells
         if spec.span:
             merged = cells[0].merge(cells[-1])
-            _put(merged, spec.cells[0][0], bold=True, align="left")
+            _put(merged, spec.cells[0][0], bold=True, align="left", style_id=style_id)
             continue
         for index, (cell, (text, align)) in enumerate(zip(cells, spec.cells, strict=True)):
             bold = index in spec.bold
-            _put(cell, text, bold=bold, align=align)
+            _put(cell, text, bold=bold, align=align, style_id=style_id)
             texts[index].append((text, bold))
         # A row is never split across pages.
         rowpr = row._tr.get_or_add_trPr()
