@@ -8,7 +8,8 @@ relative, fits in the other half):
 
 * a constant or an input: ``e = 0`` when the float equals the decimal exactly and is
   *short* (a multiple of 2⁻²⁰ below 2³³, so it has at most 30 significant digits and every
-  exact ``Decimal`` operation giving it is exact too); otherwise ``e = γ|v|``;
+  exact ``Decimal`` operation giving it is exact too); otherwise ``e = γ|v|`` (plus the
+  smallest float, 2⁻¹⁰⁷⁴, in every inexact bound, for values that underflow);
 * ``a ± b``: ``ea + eb + γ|r|``; ``a × b``: ``|a|·eb + |b|·ea + ea·eb + γ|r|``;
   ``a / b``: ``(ea + |r|·eb) / (|b| − eb) + γ|r|`` — each ``0`` when both operands are
   exact and the float result is exact (checked by an error-free transformation) and short;
@@ -39,6 +40,9 @@ _SHORT = 2.0**33
 _SCALE = 2.0**20
 _LARGE = 2.0**52
 _SPLIT = 134217729.0  # 2**27 + 1, Dekker's splitter for float64
+#: The smallest positive float64: added to every inexact bound, it covers the absolute
+#: error of a result that underflows (a decimal far below float64's range reads as 0.0).
+_TINY = 5e-324
 
 
 class VectorUnsupported(Exception):
@@ -97,7 +101,7 @@ def number(value: Decimal) -> tuple[float, float]:
     """A decimal as (float, error bound)."""
     f = float(value)
     exact = Decimal(f) == value and abs(f) < _SHORT and (f * _SCALE).is_integer()
-    return f, 0.0 if exact else abs(f) * GAMMA
+    return f, 0.0 if exact else abs(f) * GAMMA + _TINY
 
 
 class Frame:
@@ -206,7 +210,7 @@ class Frame:
 
     def add(self, left: Any, right: Any) -> Num:
         r = left.v + right.v
-        e = left.e + right.e + GAMMA * np.abs(r)
+        e = left.e + right.e + GAMMA * np.abs(r) + _TINY
         exact = (left.e == 0) & (right.e == 0) & (np.abs(r) < _SHORT)
         return Num(r, np.where(exact, 0.0, e))
 
@@ -219,7 +223,7 @@ class Frame:
     def mul(self, left: Any, right: Any) -> Num:
         a, b = left.v, right.v
         r = a * b
-        e = np.abs(a) * right.e + np.abs(b) * left.e + left.e * right.e + GAMMA * np.abs(r)
+        e = np.abs(a) * right.e + np.abs(b) * left.e + left.e * right.e + GAMMA * np.abs(r) + _TINY
         exact = (left.e == 0) & (right.e == 0) & (_product_error(a, b, r) == 0) & short(r)
         return Num(r, np.where(exact, 0.0, e))
 
@@ -232,7 +236,7 @@ class Frame:
         a, b = left.v, right.v
         r = a / b
         room = np.abs(b) - right.e
-        e = (left.e + np.abs(r) * right.e) / room + GAMMA * np.abs(r)
+        e = (left.e + np.abs(r) * right.e) / room + GAMMA * np.abs(r) + _TINY
         exact = (
             (left.e == 0)
             & (right.e == 0)
