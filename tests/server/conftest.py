@@ -15,7 +15,7 @@ import pytest
 
 pytest.importorskip("starlette", reason="the server extra is not installed")
 
-from server_helpers import PASSWORD, REGISTRY, RULES, login  # noqa: E402
+from server_helpers import PASSWORD, REGISTRY, RULES, login
 
 POSTGRES = os.environ.get("UDCNTT_TEST_POSTGRES_URL")
 DATABASES = [
@@ -95,7 +95,9 @@ def make_cycle(kind: str, folder: Path, **options: Any) -> Cycle:
     assert response.status_code == 200, response.text[:2000]
     campaign = int(str(response.url).rstrip("/").split("/")[-1])
     with db.reader() as s:
-        ids = {a.code: a.id for a in s.scalars(select(Agency).where(Agency.campaign_id == campaign))}
+        ids = {
+            a.code: a.id for a in s.scalars(select(Agency).where(Agency.campaign_id == campaign))
+        }
     db.dispose()
     return Cycle(app, url, folder / "evidence", campaign, ids)
 

@@ -45,12 +45,18 @@ class Client:
 
     def get(self, url: str, **kw: Any) -> Any:
         response = self.http.get(url, **kw)
-        found = _CSRF.search(response.text) if "text/html" in response.headers.get("content-type", "") else None
+        found = (
+            _CSRF.search(response.text)
+            if "text/html" in response.headers.get("content-type", "")
+            else None
+        )
         if found:
             self.token = found.group(1)
         return response
 
-    def post(self, url: str, data: dict[str, Any] | None = None, *, csrf: str | None = None, **kw: Any) -> Any:
+    def post(
+        self, url: str, data: dict[str, Any] | None = None, *, csrf: str | None = None, **kw: Any
+    ) -> Any:
         if not self.token:
             self.get("/")
         payload = {"csrf": self.token if csrf is None else csrf, **(data or {})}
@@ -61,7 +67,9 @@ class Client:
         return response
 
 
-def login(app: Any, username: str, password: str = PASSWORD, *, address: str = "testclient") -> Client:
+def login(
+    app: Any, username: str, password: str = PASSWORD, *, address: str = "testclient"
+) -> Client:
     """A client logged in as ``username``."""
     client = Client(TestClient(app, client=(address, 50000)))
     client.get("/login")
@@ -114,4 +122,6 @@ def fields_of(html: str) -> list[str]:
 
 def evidence_fields_of(html: str) -> list[str]:
     """The indicators whose evidence is required (marked * in the form)."""
-    return re.findall(r'<fieldset id="f-([a-z0-9_]+)">(?:(?!</fieldset>).)*<strong>[^<]*\*</strong>', html, re.S)
+    return re.findall(
+        r'<fieldset id="f-([a-z0-9_]+)">(?:(?!</fieldset>).)*<strong>[^<]*\*</strong>', html, re.S
+    )

@@ -14,7 +14,9 @@ from starlette.testclient import TestClient
 from udcntt.cli import main
 
 
-def test_serve_demo_prints_logins_that_work(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_serve_demo_prints_logins_that_work(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """``udcntt serve --demo``: SQLite in a temporary folder, the Lâm Đồng 2025 example,
     five logins printed; each logs in, the agency users see their agency's form."""
     import uvicorn
@@ -25,7 +27,13 @@ def test_serve_demo_prints_logins_that_work(monkeypatch: pytest.MonkeyPatch, cap
     out = capsys.readouterr().out
     assert started["port"] == 8123 and started["host"] == "127.0.0.1"
     logins = dict(line.strip().split(": ", 1) for line in out.splitlines() if " / " in line)
-    assert set(logins) == {"admin", "agency (van_phong_ubnd)", "agency (so_noi_vu)", "reviewer", "council"}
+    assert set(logins) == {
+        "admin",
+        "agency (van_phong_ubnd)",
+        "agency (so_noi_vu)",
+        "reviewer",
+        "council",
+    }
     app = started["app"]
     for role, pair in logins.items():
         username, password = pair.split(" / ")
@@ -42,7 +50,9 @@ def test_serve_demo_prints_logins_that_work(monkeypatch: pytest.MonkeyPatch, cap
     assert public.text.count('<tr data-agency="') > 100
 
 
-def test_serve_needs_a_database(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_serve_needs_a_database(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("UDCNTT_DATABASE_URL", raising=False)
     assert main(["--lang", "en", "serve"]) == 2
     assert "--demo" in capsys.readouterr().err
@@ -57,5 +67,7 @@ def test_the_core_and_help_never_import_the_server() -> None:
         "bad = [m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'starlette', 'uvicorn', 'alembic') or m.startswith('udcntt.server')]\n"
         "print(bad)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip() == "[]"

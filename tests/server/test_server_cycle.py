@@ -11,11 +11,22 @@ import re
 from decimal import Decimal
 
 import pytest
-from conftest import AGENCIES, Cycle
-from server_helpers import REGISTRY, RULES, SURVEY, evidence_fields_of, fields_of, form_data, login, version_of
+from server_helpers import (
+    REGISTRY,
+    RULES,
+    SURVEY,
+    Client,
+    evidence_fields_of,
+    fields_of,
+    form_data,
+    login,
+    version_of,
+)
 from sqlalchemy import func, select
+from starlette.testclient import TestClient
 
 import udcntt
+from conftest import AGENCIES, Cycle
 from udcntt.server import Database
 from udcntt.server._models import AuditEntry, Campaign
 
@@ -26,7 +37,9 @@ def _example(code: str) -> udcntt.AgencyRecord:
     return data.by_id()[code]
 
 
-def _fill(cycle: Cycle, user: str, code: str, *, submit: bool, evidence: bool = True) -> tuple[object, object]:
+def _fill(
+    cycle: Cycle, user: str, code: str, *, submit: bool, evidence: bool = True
+) -> tuple[object, object]:
     client = login(cycle.app, user)
     page = client.get(cycle.form_url(code))
     assert page.status_code == 200
@@ -49,9 +62,14 @@ def test_a_broken_rule_file_shows_located_diagnostics_and_opens_nothing(cycle: C
     """The page shows the diagnostics of ``udcntt check`` with file and line; no campaign is added."""
     admin = login(cycle.app, "admin")
     before = _count(cycle, Campaign)
-    broken = RULES.read_text(encoding="utf-8").replace("capped_ratio(staff_with_pc, staff_total)", "capped_ratio(staf_with_pc, staff_total)", 1)
+    broken = RULES.read_text(encoding="utf-8").replace(
+        "capped_ratio(staff_with_pc, staff_total)", "capped_ratio(staf_with_pc, staff_total)", 1
+    )
     assert broken != RULES.read_text(encoding="utf-8")
-    files = {"rules": ("bo-tieu-chi.yaml", broken.encode(), "application/yaml"), "registry": (REGISTRY.name, REGISTRY.read_bytes(), "application/yaml")}
+    files = {
+        "rules": ("bo-tieu-chi.yaml", broken.encode(), "application/yaml"),
+        "registry": (REGISTRY.name, REGISTRY.read_bytes(), "application/yaml"),
+    }
     response = admin.post("/admin/campaigns", {"year": "2019"}, files=files)
     assert response.status_code == 422
     diagnostics = re.search(r'<div class="diag" id="diagnostics">(.*?)</div>', response.text, re.S)
@@ -66,7 +84,10 @@ def test_a_rule_file_that_extends_another_is_refused(cycle: Cycle) -> None:
     admin = login(cycle.app, "admin")
     before = _count(cycle, Campaign)
     text = b"extends: /etc/passwd\n" + RULES.read_bytes()
-    files = {"rules": ("r.yaml", text, "application/yaml"), "registry": (REGISTRY.name, REGISTRY.read_bytes(), "application/yaml")}
+    files = {
+        "rules": ("r.yaml", text, "application/yaml"),
+        "registry": (REGISTRY.name, REGISTRY.read_bytes(), "application/yaml"),
+    }
     response = admin.post("/admin/campaigns", {"year": "2019"}, files=files)
     assert response.status_code == 422
     assert "E-SERVER-UPLOAD" in response.text
@@ -78,7 +99,11 @@ def test_the_form_is_generated_from_the_rule_file(cycle: Cycle) -> None:
     client = login(cycle.app, "stc")
     html = client.get(cycle.form_url(AGENCIES[0])).text
     rules = udcntt.load_rules(RULES)
-    assert fields_of(html) == [i for i, ind in rules.indicators.items() if ind.blocks is None or "so_ban_nganh" in ind.blocks]
+    assert fields_of(html) == [
+        i
+        for i, ind in rules.indicators.items()
+        if ind.blocks is None or "so_ban_nganh" in ind.blocks
+    ]
     assert "Tổng số cán bộ, công chức, viên chức (người)" in html
     assert "từ 1 đến 10000" in html  # range of staff_total, in Vietnamese
     na = [i for i, ind in rules.indicators.items() if ind.not_applicable]
@@ -95,13 +120,24 @@ def test_the_whole_cycle(cycle: Cycle) -> None:
     # A draft: saved, and the live score is the agency scored alone.
     client, response = _fill(cycle, "stc", first, submit=False, evidence=False)
     assert response.status_code == 200 and "?saved=1" in str(response.url)
-    alone = udcntt.evaluate(rules, udcntt.Dataset.from_records([{"id": first, "block": "so_ban_nganh", "values": dict(_example(first).values)}]), on_error="skip")
+    alone = udcntt.evaluate(
+        rules,
+        udcntt.Dataset.from_records(
+            [{"id": first, "block": "so_ban_nganh", "values": dict(_example(first).values)}]
+        ),
+        on_error="skip",
+    )
     shown = re.search(r'id="live-total">([^<]+)<', response.text)
-    assert shown is not None and shown.group(1) == format(alone.results[0].total, "f").replace(".", ",")
+    assert shown is not None and shown.group(1) == format(alone.results[0].total, "f").replace(
+        ".", ","
+    )
     # Submitting without the evidence the rule file requires is refused at the field.
     page = client.get(cycle.form_url(first))
     fields = fields_of(page.text)
-    data = form_data(_example(first), fields, []) | {"version": version_of(page.text), "action": "submit"}
+    data = form_data(_example(first), fields, []) | {
+        "version": version_of(page.text),
+        "action": "submit",
+    }
     refused = client.post(cycle.form_url(first), data)
     assert refused.status_code == 422
     assert "cần minh chứng" in refused.text
@@ -112,7 +148,9 @@ def test_the_whole_cycle(cycle: Cycle) -> None:
     assert "?submitted=1" in str(response.url)
     # The reviewer returns the first with a comment; the agency sees it and submits again.
     reviewer = login(cycle.app, "reviewer")
-    response = reviewer.post(cycle.agency_url(first) + "/return", {"comment": "Bổ sung minh chứng về kế hoạch"})
+    response = reviewer.post(
+        cycle.agency_url(first) + "/return", {"comment": "Bổ sung minh chứng về kế hoạch"}
+    )
     assert response.status_code == 200
     assert re.search(r'id="submission-status">(trả lại để chỉnh sửa)<', response.text)
     page = client.get(cycle.form_url(first))
@@ -121,9 +159,15 @@ def test_the_whole_cycle(cycle: Cycle) -> None:
     assert "?submitted=1" in str(response.url)
     # A council member appraises the second agency's staff trained, with the reason.
     council = login(cycle.app, "council")
-    refused = council.post(cycle.agency_url(second) + "/appraise", {"indicator": "staff_trained_year", "value": "3", "reason": ""})
+    refused = council.post(
+        cycle.agency_url(second) + "/appraise",
+        {"indicator": "staff_trained_year", "value": "3", "reason": ""},
+    )
     assert refused.status_code == 422
-    response = council.post(cycle.agency_url(second) + "/appraise", {"indicator": "staff_trained_year", "value": "3", "reason": "Chỉ 3 người có chứng nhận"})
+    response = council.post(
+        cycle.agency_url(second) + "/appraise",
+        {"indicator": "staff_trained_year", "value": "3", "reason": "Chỉ 3 người có chứng nhận"},
+    )
     assert response.status_code == 200
     # Only the administrator closes and publishes.
     assert reviewer.post(f"/campaigns/{cycle.campaign}/close").status_code == 403
@@ -136,12 +180,24 @@ def test_the_whole_cycle(cycle: Cycle) -> None:
     values = {first: dict(_example(first).values), second: dict(_example(second).values)}
     values[second]["staff_trained_year"] = Decimal(3)
     registry = {a.id: a for a in udcntt.read_registry(REGISTRY).agencies}
-    expected = udcntt.evaluate(rules, udcntt.Dataset.from_records([{"id": c, "name": registry[c].name, "block": registry[c].block, "values": v} for c, v in values.items()], year=2018))
-    public = login.__globals__["Client"](__import__("starlette.testclient", fromlist=["TestClient"]).TestClient(cycle.app))
+    expected = udcntt.evaluate(
+        rules,
+        udcntt.Dataset.from_records(
+            [
+                {"id": c, "name": registry[c].name, "block": registry[c].block, "values": v}
+                for c, v in values.items()
+            ],
+            year=2018,
+        ),
+    )
+    public = Client(TestClient(cycle.app))
     page = public.get(f"/results/{cycle.campaign}")
     assert page.status_code == 200
     for result in expected.results:
-        row = re.search(rf'<tr data-agency="{result.agency_id}"><td class="rank">([^<]*)</td><td>[^<]*</td><td class="num total">([^<]+)</td><td class="tier" data-tier="([^"]+)">', page.text)
+        row = re.search(
+            rf'<tr data-agency="{result.agency_id}"><td class="rank">([^<]*)</td><td>[^<]*</td><td class="num total">([^<]+)</td><td class="tier" data-tier="([^"]+)">',
+            page.text,
+        )
         assert row is not None, result.agency_id
         assert row.group(1) == str(result.rank)
         assert row.group(2) == format(result.total, "f").replace(".", ",")
@@ -154,16 +210,28 @@ def test_the_whole_cycle(cycle: Cycle) -> None:
         content = public.get(f"/results/{cycle.campaign}/report.{fmt}").content
         assert hashlib.sha256(content).hexdigest() == receipt["reports"][fmt]
     published = json.loads(public.get(f"/results/{cycle.campaign}/report.json").content)
-    assert [(r["agency_id"], r["rank"], r["tier"]) for r in published["results"]] == [(r.agency_id, r.rank, r.tier) for r in expected.results]
+    assert [(r["agency_id"], r["rank"], r["tier"]) for r in published["results"]] == [
+        (r.agency_id, r.rank, r.tier) for r in expected.results
+    ]
     # Every change is in the audit trail: who, old, new, reason.
     db = Database(cycle.url)
     with db.reader() as s:
         appraisal = s.scalars(select(AuditEntry).where(AuditEntry.action == "appraise")).one()
-        assert (appraisal.username, appraisal.field, appraisal.new, appraisal.reason) == ("council", "staff_trained_year", "d:3", "Chỉ 3 người có chứng nhận")
-        values_logged = s.scalars(select(AuditEntry).where(AuditEntry.action == "value", AuditEntry.agency_code == first)).all()
-        assert {e.field for e in values_logged} == set(fields_of(page.text) if False else {e.field for e in values_logged})
+        assert (appraisal.username, appraisal.field, appraisal.new, appraisal.reason) == (
+            "council",
+            "staff_trained_year",
+            "d:3",
+            "Chỉ 3 người có chứng nhận",
+        )
+        values_logged = s.scalars(
+            select(AuditEntry).where(AuditEntry.action == "value", AuditEntry.agency_code == first)
+        ).all()
+        assert {e.field for e in values_logged} == set(values[first])  # one entry per value typed
         assert all(e.username == "stc" and e.old is None for e in values_logged)
-        assert s.scalars(select(AuditEntry).where(AuditEntry.action == "return")).one().reason == "Bổ sung minh chứng về kế hoạch"
+        assert (
+            s.scalars(select(AuditEntry).where(AuditEntry.action == "return")).one().reason
+            == "Bổ sung minh chứng về kế hoạch"
+        )
     db.dispose()
     # Published: nothing can change any more.
     _, response = _fill(cycle, "stc", first, submit=False)

@@ -9,10 +9,10 @@ import re
 
 import openpyxl
 import pytest
-from conftest import AGENCIES, Cycle, make_cycle
 from server_helpers import login, version_of
 from sqlalchemy import select
 
+from conftest import AGENCIES, Cycle, make_cycle
 from udcntt.server import Database
 from udcntt.server._models import AuditEntry, ValueRow
 
@@ -57,14 +57,26 @@ def test_the_template_lists_only_the_agency(cycle: Cycle) -> None:
 def test_an_uploaded_workbook_is_saved_with_its_report(cycle: Cycle) -> None:
     client = login(cycle.app, "stc")
     page = client.get(cycle.form_url(FIRST))
-    content = _workbook(cycle, FIRST, {"staff_total": 58, "internet_bandwidth": "222,5", "has_lan": "Có"})
-    response = client.post(cycle.form_url(FIRST).replace("/form", "/upload"), {"version": version_of(page.text)}, files={"survey": ("mau.xlsx", content, "application/octet-stream")})
+    content = _workbook(
+        cycle, FIRST, {"staff_total": 58, "internet_bandwidth": "222,5", "has_lan": "Có"}
+    )
+    response = client.post(
+        cycle.form_url(FIRST).replace("/form", "/upload"),
+        {"version": version_of(page.text)},
+        files={"survey": ("mau.xlsx", content, "application/octet-stream")},
+    )
     assert response.status_code == 200, response.text[:2000]
     assert "đã lưu 3 giá trị" in response.text
-    assert {k: v for k, v in _stored(cycle).items() if k in ("staff_total", "internet_bandwidth", "has_lan")} == {"staff_total": "d:58", "internet_bandwidth": "d:222.5", "has_lan": "b:1"}
+    assert {
+        k: v
+        for k, v in _stored(cycle).items()
+        if k in ("staff_total", "internet_bandwidth", "has_lan")
+    } == {"staff_total": "d:58", "internet_bandwidth": "d:222.5", "has_lan": "b:1"}
     db = Database(cycle.url)
     with db.reader() as s:
-        actions = {e.action for e in s.scalars(select(AuditEntry).where(AuditEntry.agency_code == FIRST))}
+        actions = {
+            e.action for e in s.scalars(select(AuditEntry).where(AuditEntry.agency_code == FIRST))
+        }
     db.dispose()
     assert "value-excel" in actions
 
@@ -74,10 +86,18 @@ def test_a_workbook_with_errors_shows_located_diagnostics_and_changes_nothing(cy
     before = _stored(cycle)
     page = client.get(cycle.form_url(FIRST))
     content = _workbook(cycle, FIRST, {"staff_total": 61, "pcs_total": "nhiều"})
-    response = client.post(cycle.form_url(FIRST).replace("/form", "/upload"), {"version": version_of(page.text)}, files={"survey": ("mau.xlsx", content, "application/octet-stream")})
+    response = client.post(
+        cycle.form_url(FIRST).replace("/form", "/upload"),
+        {"version": version_of(page.text)},
+        files={"survey": ("mau.xlsx", content, "application/octet-stream")},
+    )
     assert response.status_code == 422
     report = re.search(r'<div class="diag" id="diagnostics">(.*?)</div>', response.text, re.S)
-    assert report is not None and "E-DATA-NUMBER" in report.group(1) and "so_ban_nganh" in report.group(1)
+    assert (
+        report is not None
+        and "E-DATA-NUMBER" in report.group(1)
+        and "so_ban_nganh" in report.group(1)
+    )
     assert _stored(cycle) == before
 
 
@@ -92,6 +112,10 @@ def test_another_agencys_row_is_refused_by_the_reader(cycle: Cycle) -> None:
     book["so_ban_nganh"].cell(row=3, column=2, value="Sở Thông tin và Truyền thông")
     out = io.BytesIO()
     book.save(out)
-    response = client.post(cycle.form_url(FIRST).replace("/form", "/upload"), {"version": version_of(page.text)}, files={"survey": ("mau.xlsx", out.getvalue(), "application/octet-stream")})
+    response = client.post(
+        cycle.form_url(FIRST).replace("/form", "/upload"),
+        {"version": version_of(page.text)},
+        files={"survey": ("mau.xlsx", out.getvalue(), "application/octet-stream")},
+    )
     assert response.status_code == 422
     assert _stored(cycle) == before

@@ -9,11 +9,11 @@ import re
 import zipfile
 
 import pytest
-from conftest import AGENCIES, Cycle
 from server_helpers import PASSWORD, Client, csrf_of, fields_of, login, version_of
 from sqlalchemy import func, select, text
 from starlette.testclient import TestClient
 
+from conftest import AGENCIES, Cycle
 from udcntt.server import Database, add_user
 from udcntt.server._models import AuditEntry, Evidence, Submission, ValueRow
 from udcntt.server._security import LoginLimiter
@@ -30,7 +30,9 @@ def _rows(cycle: Cycle, model: type) -> int:
     return int(n or 0)
 
 
-def _save(client: Client, cycle: Cycle, code: str, data: dict[str, str], files: dict | None = None) -> object:
+def _save(
+    client: Client, cycle: Cycle, code: str, data: dict[str, str], files: dict | None = None
+) -> object:
     page = client.get(cycle.form_url(code))
     payload = {"version": version_of(page.text), "action": "save", **data}
     return client.post(cycle.form_url(code), payload, files=files or {})
@@ -43,15 +45,24 @@ def test_another_agencys_submission_by_id_is_not_found(cycle: Cycle) -> None:
     tttt = login(cycle.app, "tttt")
     assert _save(tttt, cycle, SECOND, {"v_staff_total": "40"}).status_code == 200
     before = _rows(cycle, ValueRow)
-    for url in (cycle.form_url(SECOND), cycle.agency_url(SECOND), cycle.form_url(SECOND).replace("/form", "/template.xlsx")):
+    for url in (
+        cycle.form_url(SECOND),
+        cycle.agency_url(SECOND),
+        cycle.form_url(SECOND).replace("/form", "/template.xlsx"),
+    ):
         response = stc.get(url)
         assert response.status_code in (403, 404), url
         assert "Sở Thông tin" not in response.text
-    response = stc.post(cycle.form_url(SECOND), {"version": "1", "action": "save", "v_staff_total": "99"})
+    response = stc.post(
+        cycle.form_url(SECOND), {"version": "1", "action": "save", "v_staff_total": "99"}
+    )
     assert response.status_code == 404
     assert _rows(cycle, ValueRow) == before
     # The agency id of the form is taken from the URL, never from a field.
-    response = stc.post(cycle.form_url(FIRST).replace(str(cycle.agency_ids[FIRST]), str(cycle.agency_ids[SECOND])), {"version": "1"})
+    response = stc.post(
+        cycle.form_url(FIRST).replace(str(cycle.agency_ids[FIRST]), str(cycle.agency_ids[SECOND])),
+        {"version": "1"},
+    )
     assert response.status_code == 404
 
 
@@ -61,9 +72,21 @@ def test_roles_are_checked_on_the_server(cycle: Cycle) -> None:
     assert stc.get("/admin/users").status_code == 403
     assert stc.get(f"/campaigns/{cycle.campaign}").status_code == 403
     assert stc.post("/admin/campaigns", {"year": "2020"}).status_code == 403
-    assert stc.post(cycle.agency_url(FIRST) + "/appraise", {"indicator": "staff_total", "value": "1", "reason": "x"}).status_code == 403
+    assert (
+        stc.post(
+            cycle.agency_url(FIRST) + "/appraise",
+            {"indicator": "staff_total", "value": "1", "reason": "x"},
+        ).status_code
+        == 403
+    )
     reviewer = login(cycle.app, "reviewer")
-    assert reviewer.post(cycle.agency_url(FIRST) + "/appraise", {"indicator": "staff_total", "value": "1", "reason": "x"}).status_code == 403
+    assert (
+        reviewer.post(
+            cycle.agency_url(FIRST) + "/appraise",
+            {"indicator": "staff_total", "value": "1", "reason": "x"},
+        ).status_code
+        == 403
+    )
     anonymous = Client(TestClient(cycle.app))
     assert anonymous.get(cycle.form_url(FIRST), follow_redirects=False).status_code == 303
 
@@ -120,11 +143,22 @@ def test_sql_metacharacters_are_stored_literally(cycle: Cycle) -> None:
     """A quote, a semicolon and a comment are text like any other."""
     tttt = login(cycle.app, "tttt")
     title = "'; DROP TABLE value_rows; -- \" OR 1=1"
-    response = _save(tttt, cycle, SECOND, {"e_incident_plan_number": "1/QĐ", "e_incident_plan_title": title, "e_incident_plan_date": "01/02/2018"})
+    response = _save(
+        tttt,
+        cycle,
+        SECOND,
+        {
+            "e_incident_plan_number": "1/QĐ",
+            "e_incident_plan_title": title,
+            "e_incident_plan_date": "01/02/2018",
+        },
+    )
     assert response.status_code == 200
     db = Database(cycle.url)
     with db.reader() as s:
-        stored = s.scalars(select(Evidence.title).where(Evidence.indicator == "incident_plan")).all()
+        stored = s.scalars(
+            select(Evidence.title).where(Evidence.indicator == "incident_plan")
+        ).all()
         assert title in stored
         assert s.execute(text("SELECT count(*) FROM value_rows")).scalar() is not None
     db.dispose()
@@ -150,7 +184,9 @@ def _zip_bomb() -> bytes:
     ],
     ids=["exe-as-pdf", "elf-as-pdf", "html-as-pdf", "zip-bomb", "path", "exe"],
 )
-def test_bad_evidence_files_are_refused_at_the_field(cycle: Cycle, name: str, content: bytes, message: str) -> None:
+def test_bad_evidence_files_are_refused_at_the_field(
+    cycle: Cycle, name: str, content: bytes, message: str
+) -> None:
     """Refused with a Vietnamese message at the field; nothing saved, no file kept."""
     tttt = login(cycle.app, "tttt")
     before = (_rows(cycle, Evidence), _rows(cycle, AuditEntry))
@@ -173,15 +209,29 @@ def test_an_oversized_upload_is_refused(tmp_path: object) -> None:
     assert response.status_code == 422
     assert "vượt giới hạn 1000" in response.text
     small.app.state.udcntt.settings.max_body_bytes = 5000
-    response = _save(tttt, small, SECOND, {}, {"f_incident_plan": ("qd.pdf", PDF + b"0" * 9000, "application/pdf")})
+    response = _save(
+        tttt,
+        small,
+        SECOND,
+        {},
+        {"f_incident_plan": ("qd.pdf", PDF + b"0" * 9000, "application/pdf")},
+    )
     assert response.status_code == 413
 
 
-def test_a_good_evidence_file_is_stored_by_its_hash_and_served_to_its_agency_only(cycle: Cycle) -> None:
+def test_a_good_evidence_file_is_stored_by_its_hash_and_served_to_its_agency_only(
+    cycle: Cycle,
+) -> None:
     import hashlib
 
     tttt = login(cycle.app, "tttt")
-    response = _save(tttt, cycle, SECOND, {"e_incident_plan_number": "5/PA"}, {"f_incident_plan": ("phuong-an.pdf", PDF, "application/pdf")})
+    response = _save(
+        tttt,
+        cycle,
+        SECOND,
+        {"e_incident_plan_number": "5/PA"},
+        {"f_incident_plan": ("phuong-an.pdf", PDF, "application/pdf")},
+    )
     assert response.status_code == 200
     digest = hashlib.sha256(PDF).hexdigest()
     assert (cycle.data_dir / "evidence" / digest[:2] / digest).read_bytes() == PDF
@@ -223,9 +273,15 @@ def test_a_stale_form_is_refused_with_what_changed(cycle: Cycle) -> None:
     page_one = one.get(cycle.form_url(FIRST))
     page_two = two.get(cycle.form_url(FIRST))
     assert version_of(page_one.text) == version_of(page_two.text)
-    saved = one.post(cycle.form_url(FIRST), {"version": version_of(page_one.text), "action": "save", "v_staff_total": "61"})
+    saved = one.post(
+        cycle.form_url(FIRST),
+        {"version": version_of(page_one.text), "action": "save", "v_staff_total": "61"},
+    )
     assert saved.status_code == 200
-    refused = two.post(cycle.form_url(FIRST), {"version": version_of(page_two.text), "action": "save", "v_staff_total": "62"})
+    refused = two.post(
+        cycle.form_url(FIRST),
+        {"version": version_of(page_two.text), "action": "save", "v_staff_total": "62"},
+    )
     assert refused.status_code == 409
     assert "stc" in refused.text and "staff_total" in refused.text and "61" in refused.text
     assert 'value="61"' in two.get(cycle.form_url(FIRST)).text
@@ -235,7 +291,17 @@ def test_a_bad_value_is_refused_at_the_field_and_nothing_is_saved(cycle: Cycle) 
     """Out of range, an English decimal point, a word: each refused in Vietnamese at its field."""
     stc = login(cycle.app, "stc")
     before = (_rows(cycle, ValueRow), _rows(cycle, AuditEntry), _rows(cycle, Submission))
-    response = _save(stc, cycle, FIRST, {"v_staff_total": "0", "v_internet_bandwidth": "12.5", "v_pcs_total": "nhiều", "v_it_staff": "3"})
+    response = _save(
+        stc,
+        cycle,
+        FIRST,
+        {
+            "v_staff_total": "0",
+            "v_internet_bandwidth": "12.5",
+            "v_pcs_total": "nhiều",
+            "v_it_staff": "3",
+        },
+    )
     assert response.status_code == 422
     errors = dict(re.findall(r'id="err-([a-z_]+)">([^<]+)<', response.text))
     assert set(errors) == {"staff_total", "internet_bandwidth", "pcs_total"}
@@ -246,7 +312,12 @@ def test_a_bad_value_is_refused_at_the_field_and_nothing_is_saved(cycle: Cycle) 
     assert response.status_code == 200
     db = Database(cycle.url)
     with db.reader() as s:
-        assert "d:1537.5" in s.scalars(select(ValueRow.value).where(ValueRow.indicator == "internet_bandwidth")).all()
+        assert (
+            "d:1537.5"
+            in s.scalars(
+                select(ValueRow.value).where(ValueRow.indicator == "internet_bandwidth")
+            ).all()
+        )
     db.dispose()
 
 
@@ -268,7 +339,9 @@ def test_fields_keep_their_order(cycle: Cycle) -> None:
     assert csrf_of(html)
 
 
-@pytest.mark.parametrize("name", ["C:\\Windows\\x.pdf", "a/b.pdf", "..pdf", ".hidden.pdf", "x\x00.pdf", ""])
+@pytest.mark.parametrize(
+    "name", ["C:\\Windows\\x.pdf", "a/b.pdf", "..pdf", ".hidden.pdf", "x\x00.pdf", ""]
+)
 def test_file_names_with_folders_or_hidden_are_refused(name: str) -> None:
     """The name check itself (browsers send bare names; some parsers strip Windows paths)."""
     from udcntt.server._uploads import UploadRefused, check_upload
