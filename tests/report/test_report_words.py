@@ -28,6 +28,7 @@ CATALOGUE = {
     "_words_lineage.py",
     "_words_analysis.py",
     "_words_docx.py",
+    "_words_charts.py",
     "_messages.py",
     "_diagnostics.py",
 }
