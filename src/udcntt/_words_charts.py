@@ -71,6 +71,7 @@ CHART_WORDS: dict[str, dict[str, str]] = {
     "report.charts.mean": {"vi": "Trung bình", "en": "Mean"},
     "report.charts.block": {"vi": "Khối", "en": "Block"},
     "report.charts.count": {"vi": "Số đơn vị", "en": "Agencies"},
+    "report.charts.block_mean": {"vi": "Trung bình khối", "en": "Block mean"},
     "report.charts.group": {"vi": "Nhóm tiêu chí", "en": "Criteria group"},
     "report.charts.heatmap_title": {
         "vi": "Điểm trung bình của khối theo nhóm tiêu chí",

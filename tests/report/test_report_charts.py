@@ -143,6 +143,12 @@ def test_every_chart_is_a_described_image(lam_dong_html: str) -> None:
     assert "Sở Công Thương: 9 → 5" in str(slope["desc"])
     heat = next(c for c in charts if _kind(c) == "heatmap")
     assert "Khối các cơ quan, đơn vị khác:" in str(heat["desc"])
+    # Each block's agency heatmap starts with the block's mean.
+    per_agency = [c for c in charts if _kind(c) == "heatmap"][1:]
+    assert all(
+        str(c["desc"]).startswith("Tỷ lệ điểm theo nhóm tiêu chí. Trung bình khối:")
+        for c in per_agency
+    )
     # Block-level figures carry their data as a table too.
     assert lam_dong_html.count('<table class="chart-data">') == 2
 

@@ -232,9 +232,11 @@ def block_charts(
         t(lang, "charts.stacked_caption", max=maximum),
     )
     heat_title = f"{t(lang, 'charts.heatmap_agencies_title')} — {view.label}"
+    # The block's mean first, so each agency's row reads against it.
+    mean_row = [(t(lang, "charts.block_mean"), block_group_means([view], block_columns)[0][1])]
     out["heatmap"] = _figure(
         heatmap(
-            agency_group_shares(view),
+            mean_row + agency_group_shares(view),
             [c.index + 1 for c in block_columns],
             [c.title for c in block_columns],
             lang=lang,
