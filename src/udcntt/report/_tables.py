@@ -206,16 +206,29 @@ def ranking_cells(
     return cells
 
 
-def comparison_cells(assessment: Assessment, result: AgencyResult, lang: str) -> list[Cell]:
+def comparison_cells(
+    assessment: Assessment,
+    result: AgencyResult,
+    lang: str,
+    *,
+    places: int | None = None,
+    keys: list[str] | None = None,
+) -> list[Cell]:
     """The comparison cells of one row (:func:`comparison_keys` order; empty without a
     previous year): ``72,10``, ``+7,10``, ``Khá``, ``9``, ``+4``, (``so sánh được``).
+
+    ``places`` (:func:`score_places`) and ``keys`` (:func:`comparison_keys`) read every
+    result: a table of N rows passes them, worked out once, to stay linear in N.
 
     Raises:
         UsageError: for a language udcntt does not speak.
     """
     out: list[Cell] = []
-    places = score_places(assessment)
-    for key in comparison_keys(assessment):
+    keys = comparison_keys(assessment) if keys is None else keys
+    if not keys:
+        return out
+    places = score_places(assessment) if places is None else places
+    for key in keys:
         if key == "previous_total":
             prev = result.previous_total
             text = "" if prev is None else fmt_number(prev, lang=lang, places=places)

@@ -24,6 +24,7 @@ from udcntt.report._tables import (
     BlockView,
     block_views,
     comparison_cells,
+    comparison_keys,
     lost_rows,
     next_tier_label,
     ranking_headers,
@@ -56,6 +57,7 @@ def _block_sheet(book: Book, assessment: Assessment, view: BlockView, lang: str)
     places = score_places(assessment)
     pts = points_format(places)
     headers = ranking_headers(assessment, view, lang, share=True)
+    keys = comparison_keys(assessment)  # once: it reads every result
     year = assessment.year
     title = t(lang, "report_title_year", year=year) if year else t(lang, "report_title")
     sh.title(1, heading(title, lang), len(headers))
@@ -101,7 +103,7 @@ def _block_sheet(book: Book, assessment: Assessment, view: BlockView, lang: str)
         ]
         # Previous total, score change, previous tier and rank, rank change (and label):
         # numbers as numbers, the rest as the tables write them.
-        for cell in comparison_cells(assessment, r, lang):
+        for cell in comparison_cells(assessment, r, lang, places=places, keys=keys):
             if cell.key == "previous_total":
                 values.append((cell.value, pts, "right"))
             elif cell.key == "score_change":
@@ -150,10 +152,19 @@ def _block_sheet(book: Book, assessment: Assessment, view: BlockView, lang: str)
 
 
 def _score_section(
-    sh: Sheet, row: int, assessment: Assessment, view: BlockView, r: AgencyResult, lang: str
+    sh: Sheet,
+    row: int,
+    assessment: Assessment,
+    view: BlockView,
+    r: AgencyResult,
+    lang: str,
+    places: int,
 ) -> int:
-    """Write one agency's score sheet from ``row``; return the next free row."""
-    places = score_places(assessment)
+    """Write one agency's score sheet from ``row``; return the next free row.
+
+    ``places``: :func:`score_places` of the assessment, worked out once for all agencies
+    (it reads every result).
+    """
     pts = points_format(places)
     year = assessment.year
     title = t(lang, "score_sheet_title_year", year=year) if year else t(lang, "score_sheet_title")
@@ -239,6 +250,7 @@ def _score_sheets(
     not grow with the number of agencies.
     """
     pairs = [(view, r) for view in views for r in view.results]
+    places = score_places(assessment)
     fixed = {1: 8, 2: 62, 3: 13, 4: 13, 5: 13, 6: 16}
     if len(pairs) <= MAX_AGENCY_SHEETS:
         # The registry's spellings, when the survey was read with one (not from JSON).
@@ -246,7 +258,7 @@ def _score_sheets(
         aliases = {a.id: a.aliases for a in getattr(dataset, "agencies", ())}
         for index, (view, r) in enumerate(pairs, start=1):
             sh = book.sheet(r.name, prefix=f"{index:02d} ", aliases=aliases.get(r.agency_id, ()))
-            _score_section(sh, 1, assessment, view, r, lang)
+            _score_section(sh, 1, assessment, view, r, lang, places)
             sh.finish(header_rows="1:2", freeze="A3", fixed=fixed, portrait=True, one_page=True)
         return
     chunks = range(0, len(pairs), SECTIONS_PER_SHEET)
@@ -257,7 +269,7 @@ def _score_sheets(
         sh = book.sheet(name)
         row = 1
         for view, r in pairs[start : start + SECTIONS_PER_SHEET]:
-            row = _score_section(sh, row, assessment, view, r, lang)
+            row = _score_section(sh, row, assessment, view, r, lang, places)
             sh.page_break(row - 1)
             sh.flush(row, fixed=fixed, fit_to_page=False)
         sh.finish(header_rows=None, freeze=None, fixed=fixed, portrait=True, page_per_break=True)
