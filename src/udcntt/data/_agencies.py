@@ -32,11 +32,23 @@ from udcntt.data._text import (
 from udcntt.errors import Diagnostic, Severity, SourceLocation, did_you_mean, msg
 from udcntt.model import RuleSet, SurveyLayout
 
-__all__ = ["AgencyBook", "Draft", "Identity", "Rejected"]
+__all__ = ["AgencyBook", "Draft", "Identity", "Rejected", "name_buckets"]
 
 Report = Callable[..., None]
-# Bytes that are not ASCII letters or digits (deleted from the bucket key of a name).
-_NOT_ALNUM = bytes(b for b in range(256) if not chr(b).isascii() or not chr(b).isalnum())
+# Bytes deleted from a name's bucket key: all but ASCII letters, digits and NUL (which
+# separates the names of a column read at once; no survey text holds it).
+_NOT_ALNUM = bytes(b for b in range(1, 256) if not chr(b).isascii() or not chr(b).isalnum())
+
+
+def name_buckets(names: list[str]) -> list[bytes]:
+    """The bucket key of each name: the ASCII letters and digits of its decomposed,
+    case-folded text. Names with equal match keys have equal bucket keys.
+
+    The column is folded at once (NUL-separated: decomposition and case folding never
+    reach across it), at C speed.
+    """
+    folded = normalize("NFD", normalize("NFD", "\x00".join(names)).casefold())
+    return folded.encode("ascii", "ignore").translate(None, _NOT_ALNUM).split(b"\x00")
 
 
 @dataclass(slots=True)
@@ -125,17 +137,25 @@ class AgencyBook:
         return self.identify_texts(table, row.location, text("id"), text("name"), text("block"))
 
     def identify_texts(
-        self, table: Table, where: SourceLocation, id_text: str, name_text: str, block_text: str
+        self,
+        table: Table,
+        where: SourceLocation,
+        id_text: str,
+        name_text: str,
+        block_text: str,
+        *,
+        checked: bool = False,
     ) -> Identity:
         """Who a row is about, from the texts of its id, name and block columns.
 
         The texts are NFC and stripped (``header_text(cell, clean=False)``); ``where``
-        (the row) locates the diagnostics.
+        (the row) locates the diagnostics. ``checked`` says the caller found no look-alike
+        letter in the id and name (a whole column at once: :func:`no_lookalike`).
 
         Raises:
             Rejected: when the row names no agency, an unknown one, or an unknown block.
         """
-        for shown in (id_text, name_text):
+        for shown in () if checked else (id_text, name_text):
             letter = lookalike(shown) if shown else None
             if letter is not None:
                 raise Rejected(lookalike_diag(shown, letter, where))
@@ -309,10 +329,16 @@ class AgencyBook:
         reuse: bool,
         views: tuple[MutableMapping[str, ValueOrMarker], MutableMapping[str, CellInfo]]
         | None = None,
+        clean: str | None = None,
+        bucket: bytes | None = None,
     ) -> Draft:
         """The agency a row is about: a new one, or with ``reuse`` the one already read.
 
-        ``views`` are the new agency's values and cells (a dict each by default).
+        ``views`` are the new agency's values and cells (a dict each by default). A caller
+        that read a whole column of names at once passes what it found for this one:
+        ``clean``, the name's own object when :func:`clean_text` leaves it as it is, and
+        its ``bucket`` (:func:`name_buckets`); both are ignored unless ``clean`` is
+        ``ident.name``.
 
         Raises:
             Rejected: for a second row of an agency (``reuse=False``), or a block that
@@ -360,11 +386,15 @@ class AgencyBook:
                     hint=msg("keep one row per agency"),
                 )
             )
-        name = clean_text_nocache(ident.name)
-        if name == ident.name:
-            name = ident.name  # one string kept, not two equal ones
+        if clean is ident.name:
+            name = clean
+        else:
+            bucket = None
+            name = clean_text_nocache(ident.name)
+            if name == ident.name:
+                name = ident.name  # one string kept, not two equal ones
         if self.registry is None:
-            other = self._same_name(ident.id, ident.name, name)
+            other = self._same_name(ident.id, ident.name, name, bucket)
             if other is not None and other[0] != ident.id:
                 same = plain_key(other[1]) == plain_key(ident.name)
                 self._add(
@@ -401,17 +431,19 @@ class AgencyBook:
         self.agencies[ident.id] = agency
         return agency
 
-    def _same_name(self, agency_id: str, raw: str, name: str) -> tuple[str, str] | None:
+    def _same_name(
+        self, agency_id: str, raw: str, name: str, bucket: bytes | None
+    ) -> tuple[str, str] | None:
         """The first agency whose name has the same match key as ``raw``, as ``(id, its raw
         name)``, or ``None``; notes this agency's name otherwise.
 
         Names are bucketed by a cheap key that match keys never split (the ASCII letters
         and digits of the decomposed, case-folded text); match keys are computed only for
         names that share a bucket. ``name`` is the cleaned ``raw`` (the same object when
-        equal: then only the id is kept).
+        equal: then only the id is kept); ``bucket`` is ``raw``'s when already known.
         """
-        folded = normalize("NFD", normalize("NFD", raw).casefold())
-        bucket = folded.encode("ascii", "ignore").translate(None, _NOT_ALNUM)
+        if bucket is None:
+            bucket = name_buckets([raw])[0]
         entry: str | tuple[str, str] = agency_id if name is raw else (agency_id, raw)
         found = self._names.get(bucket)
         if found is None:

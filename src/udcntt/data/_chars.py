@@ -47,6 +47,7 @@ __all__ = [
     "first_unsafe",
     "lookalike",
     "lookalike_diag",
+    "no_lookalike",
     "visible",
 ]
 
@@ -163,6 +164,13 @@ def lookalike(text: str) -> tuple[str, str] | None:
     if text.isascii() or _NO_LOOKALIKE.fullmatch(text):
         return None  # the common case, without filling the cache with every name
     return _lookalike(text)
+
+
+def no_lookalike(texts: list[str]) -> bool:
+    """Whether no text of ``texts`` can hold a look-alike letter (:func:`lookalike` is
+    ``None`` for each): a column of names or ids, checked at once."""
+    joined = "\x00".join(texts)
+    return joined.isascii() or _NO_LOOKALIKE.fullmatch(joined) is not None
 
 
 # Texts only of Latin letters (with their marks), spaces and punctuation hold no look-alike:

@@ -25,11 +25,13 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any, Final
 from unicodedata import normalize
 
-from udcntt.data._agencies import Rejected
+from udcntt.data._agencies import Rejected, name_buckets
+from udcntt.data._chars import no_lookalike
 from udcntt.data._columns import Column, header_text
 from udcntt.data._dataset import MISSING, CellInfo, ValueOrMarker
 from udcntt.data._locale import MAX_DIGITS, Scale, number_value, parse_text
 from udcntt.data._table import Cell, Record, Row, Table, column_letter
+from udcntt.data._text import left_clean
 from udcntt.data._value_context import ValueContext, _Bad
 from udcntt.errors import Diagnostic, SourceLocation, msg
 from udcntt.model import ColumnRole, EvidencePolicy, Indicator, IndicatorType
@@ -236,6 +238,12 @@ class ColumnParser:
         Returns ``None`` when a text is longer than ``limit`` (a file-level error).
         """
         memo = self.memo
+        if all(map(memo.__contains__, texts)):  # every text read before: look them up
+            values = list(map(memo.__getitem__, texts))
+            failing = self.failing
+            if failing and not failing.isdisjoint(texts):
+                return values, failing.intersection(texts)
+            return values, set()
         distinct = set(texts)
         extra: dict[str, Any] = {}
         for text in [t for t in distinct if t not in memo]:
@@ -369,9 +377,19 @@ def read_columns(
             for column in slow_columns:
                 store.columns[column].extend([ABSENT] * count)
             store.numbers.extend(number for number, fields in chunk if len(fields) == width)
+        # Who each row is about, read a column at a time: texts, look-alikes, clean names.
+        ids, names, blocks = (
+            [normalize("NFC", t).strip() if t else "" for t in columns[at]]
+            if count and at >= 0
+            else [""] * count
+            for at in (at_id, at_name, at_block)
+        )
+        plain = no_lookalike(ids) and no_lookalike(names)
+        clean = left_clean(names)
+        buckets = name_buckets(names) if clean and book.registry is None else None
         k = -1
+        builder.rows_read += len(chunk)
         for number, fields in chunk:
-            builder.rows_read += 1
             where = _row_location(file, number)
             if len(fields) != width:
                 if fields and max(map(len, fields)) > limit:
@@ -380,16 +398,16 @@ def read_columns(
                 continue
             k += 1
             pos = base + k
+            name = names[k]
             try:
-                ident = book.identify_texts(
-                    table,
-                    where,
-                    _text(fields, at_id),
-                    _text(fields, at_name),
-                    _text(fields, at_block),
-                )
+                ident = book.identify_texts(table, where, ids[k], name, blocks[k], checked=plain)
                 agency = book.open(
-                    ident, where, reuse=False, views=(RowValues(store, pos), LazyCells(store, pos))
+                    ident,
+                    where,
+                    reuse=False,
+                    views=(RowValues(store, pos), LazyCells(store, pos)),
+                    clean=name if clean and name else None,
+                    bucket=buckets[k] if buckets is not None else None,
                 )
             except Rejected as rejected:
                 builder._reject(rejected.diag)
@@ -435,13 +453,6 @@ def _row_location(file: str, row: int) -> SourceLocation:
     set_row(loc, row)
     set_cell(loc, None)
     return loc
-
-
-def _text(fields: list[str], index: int) -> str:
-    """A field as :func:`~udcntt.data._columns.header_text` reads it (``clean=False``)."""
-    if index < 0 or not fields[index]:
-        return ""
-    return normalize("NFC", fields[index]).strip()
 
 
 class _CellsOf:

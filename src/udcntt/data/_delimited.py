@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterator
-from itertools import count, islice
+from itertools import chain, count, islice
 from pathlib import Path
 from typing import NoReturn
 
@@ -77,7 +77,8 @@ class DelimitedSource:
             out = [
                 (n, fields)
                 for n, fields in zip(count(start + 1), block, strict=False)
-                if n > after and _filled(fields)
+                if n > after
+                and ((fields and fields[0] and not fields[0].isspace()) or _filled(fields))
             ]
             if out:
                 yield out
@@ -146,13 +147,18 @@ def _filled(fields: list[str]) -> bool:
 def _lines(text: str) -> Iterator[str]:
     """The lines of ``text`` as ``io.StringIO(text, newline="")`` gives them, piece by piece.
 
-    Pieces end after a line feed, so no line (``\\r\\n`` included) is split.
+    Pieces end after a line feed, so no line (``\\r\\n`` included) is split; the lines of
+    each piece are iterated at C speed.
     """
+    return chain.from_iterable(io.StringIO(piece, newline="") for piece in _pieces(text))
+
+
+def _pieces(text: str) -> Iterator[str]:
     start, end = 0, len(text)
     while start < end:
         stop = text.find("\n", start + _PIECE)
         stop = end if stop < 0 else stop + 1
-        yield from io.StringIO(text[start:stop], newline="")
+        yield text[start:stop]
         start = stop
 
 

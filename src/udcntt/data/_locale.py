@@ -424,6 +424,8 @@ def suggest_locale(diags: list[Diagnostic], ctx: ValueContext, *, long: bool) ->
     half of those read under the other convention (``en-US`` for a decimal comma, ``vi-VN``
     for a decimal point). The hint is given once per column, on its first such error.
     """
+    if not any(d.code in _NUMBER_CODES for d in diags):
+        return list(diags)
     other = "en-US" if ctx.decimal_symbol != "." else "vi-VN"
     Key = tuple[str | None, str | None, str | None]
     columns: dict[Key, list[int]] = {}

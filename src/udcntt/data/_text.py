@@ -32,6 +32,7 @@ __all__ = [
     "clean_text",
     "clean_text_nocache",
     "is_lookalike",
+    "left_clean",
     "match_key",
     "match_key_nocache",
     "plain_key",
@@ -73,6 +74,8 @@ _DASHES = str.maketrans(
     }
 )
 _ASCII_SPACE = re.compile(r"[ \t\r\n]+")
+# Whitespace clean_text changes: any but the space, and two spaces in a row.
+_ODD_SPACE = re.compile(r"[^\S ]| {2}")
 _TO_CLEAN = re.compile("[" + "".join(_LOOKALIKE_LETTERS) + "".join(_SPACES) + "]")
 _TO_FOLD = re.compile(
     "[" + "".join(_LOOKALIKE_LETTERS) + "".join(_SPACES) + "".join(map(chr, _DASHES)) + "]"
@@ -95,6 +98,13 @@ def clean_text_nocache(text: str) -> str:
     if _TO_CLEAN.search(text):  # str.translate is slow on non-ASCII text: only when needed
         text = text.translate(_CLEAN)
     return " ".join(text.split())
+
+
+def left_clean(texts: list[str]) -> bool:
+    """Whether :func:`clean_text` leaves each of ``texts`` as it is, for texts already NFC
+    and stripped (a column of names, checked at once)."""
+    joined = "\x00".join(texts)
+    return not _TO_CLEAN.search(joined) and not _ODD_SPACE.search(joined)
 
 
 @lru_cache(maxsize=65536)

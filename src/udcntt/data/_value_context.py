@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from babel import Locale, UnknownLocaleError
 from babel.numbers import get_decimal_symbol, get_group_symbol
@@ -81,14 +81,21 @@ class ValueContext:
     false_values: frozenset[str] = frozenset(match_key(s) for s in DEFAULT_FALSE)
     yes_no_hint: str = msg("write Có or Không (also x, C/K, 1/0)")
     locale: Locale = field(init=False)
-    decimal_symbol: str = field(init=False)
-    group_symbol: str = field(init=False)
 
     def __post_init__(self) -> None:
-        loc = parse_locale(self.locale_name)
-        object.__setattr__(self, "locale", loc)
-        object.__setattr__(self, "decimal_symbol", get_decimal_symbol(loc))
-        object.__setattr__(self, "group_symbol", get_group_symbol(loc))
+        object.__setattr__(self, "locale", parse_locale(self.locale_name))
+
+    # Babel reads a locale's data (tens of milliseconds) on first use: a survey of plain
+    # figures never needs it.
+    @cached_property
+    def decimal_symbol(self) -> str:
+        """The locale's decimal separator (``,`` in vi-VN)."""
+        return get_decimal_symbol(self.locale)
+
+    @cached_property
+    def group_symbol(self) -> str:
+        """The locale's group separator (``.`` in vi-VN)."""
+        return get_group_symbol(self.locale)
 
     @classmethod
     def from_layout(cls, layout: SurveyLayout, locale_name: str) -> ValueContext:
