@@ -24,6 +24,9 @@ largest over the rounds.
 A step whose time at the small size projects (linearly) beyond ``--budget`` seconds at a
 larger size is not run there, and is reported ``skipped``; it then counts in no ratio.
 
+The read is run a second time, untimed, under ``tracemalloc``: its peak per agency (what
+Python allocates, without the interpreter's) is printed before the last line.
+
 The last line prints ``read_vs_floor=…`` (read / floor CPU time at the largest size) and
 ``linearity=…``: the worst t(largest) / (ratio × t(smallest)) over the steps (1.0 is
 linear; a quadratic step at a ratio of 10 gives about 10).
@@ -44,6 +47,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -199,6 +203,13 @@ def child(path: Path, n: int, steps: list[str], seed: int) -> None:
     if "floor" in steps:
         run("floor", lambda: read_floor(path))
     held["data"] = run("read", lambda: udcntt.read_survey(path, rules, limits=limits))
+    # The read's memory as Python allocates it (tracemalloc's peak), in a second read, untimed.
+    gc.collect()
+    tracemalloc.start()
+    udcntt.read_survey(path, rules, limits=limits)
+    traced = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    print(f"read_traced 0 {traced / n:.1f}", flush=True)
     held["assessment"] = run("score", lambda: udcntt.evaluate(rules, held["data"]))
     outs = [s for s in steps if s.startswith(".")]
     random.Random(seed).shuffle(outs)
@@ -246,6 +257,7 @@ def main() -> None:
     cpu: dict[tuple[int, str], list[float]] = {(n, s): [] for n in sizes for s in steps}
     peak: dict[tuple[int, str], float] = {}
     skipped: dict[tuple[int, str], float] = {}
+    traced: dict[int, float] = {}  # read: tracemalloc peak per agency (bytes)
     with tempfile.TemporaryDirectory(prefix="udcntt-e2e-") as tmp:
         folder = Path(tmp)
         for n in sizes:
@@ -273,6 +285,9 @@ def main() -> None:
                 for line in done.stdout.splitlines():
                     print(f"  N={n} {line}", file=sys.stderr, flush=True)
                     name, seconds, mb = line.split()
+                    if name == "read_traced":  # bytes per agency, not a timed step
+                        traced[n] = max(traced.get(n, 0.0), float(mb))
+                        continue
                     cpu[(n, name)].append(float(seconds))
                     peak[(n, name)] = max(peak.get((n, name), 0.0), float(mb))
             print(f"round {r + 1}/{args.rounds} done", file=sys.stderr, flush=True)
@@ -301,6 +316,10 @@ def main() -> None:
                 ratio * statistics.median(cpu[(small, s)])
             )
     print("linearity by step: " + ", ".join(f"{s}={v:.2f}" for s, v in linear.items()))
+    print(
+        "read memory (tracemalloc peak per agency): "
+        + ", ".join(f"N={n:,}: {traced[n] / 1024:.2f} KB" for n in sizes if n in traced)
+    )
     read_vs_floor = statistics.median(cpu[(big, "read")]) / statistics.median(cpu[(big, "floor")])
     worst = max(linear.values()) if linear else float("nan")
     print(f"read_vs_floor={read_vs_floor:.1f} linearity={worst:.2f}")
