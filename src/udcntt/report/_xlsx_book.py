@@ -413,7 +413,7 @@ class Book:
         ``aliases``: the registry's other spellings, among which a short form may serve."""
         title = sheet_title(name, self.used, prefix=prefix, aliases=aliases)
         ws = _cell_rows_class()(parent=self.wb, title=title)
-        self.wb._add_sheet(ws)
+        self.wb._add_sheet(ws)  # type: ignore[attr-defined]
         sheet = Sheet(ws, self.styles, self.lang)
         self.sheets.append(sheet)
         return sheet
@@ -459,7 +459,7 @@ def _cell_rows_class() -> type:
     """
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-    class CellRows(WriteOnlyWorksheet):  # type: ignore[misc]
+    class CellRows(WriteOnlyWorksheet):
         def _values_to_row(self, values: Any, row_idx: int) -> Any:
             return values
 
