@@ -36,6 +36,21 @@ DOCX_WORDS: dict[str, dict[str, str]] = {
         "vi": "(Kèm theo Báo cáo số {number})",
         "en": "(Attached to Report No. {number})",
     },
+    "report.docx.annex_charts": {"vi": "Biểu đồ", "en": "Charts"},
+    "report.docx.chart_split": {
+        "vi": "Tổng điểm của từng đơn vị chia theo nhóm tiêu chí; đường đứt nét là ngưỡng "
+        "xếp loại (tỷ lệ so với điểm tối đa của khối).",
+        "en": "Each agency's total split by criteria group; the dashed lines are the tier "
+        "thresholds (shares of the block's maximum).",
+    },
+    "report.docx.chart_slope": {
+        "vi": "Thứ hạng năm {before} (trái) và năm {after} (phải): xanh là tăng bậc, đỏ cam "
+        "là giảm bậc, xám là giữ nguyên.",
+        "en": "Rank in {before} (left) and {after} (right): blue rose, vermilion fell, grey "
+        "kept its rank.",
+    },
+    "report.docx.previous_year": {"vi": "Năm trước", "en": "Previous year"},
+    "report.docx.this_year": {"vi": "Năm nay", "en": "This year"},
     "report.docx.detail_lowest": {"vi": "Thấp nhất", "en": "Lowest"},
     "report.docx.detail_highest": {"vi": "Cao nhất", "en": "Highest"},
     "report.docx.detail_mean": {"vi": "Bình quân", "en": "Mean"},

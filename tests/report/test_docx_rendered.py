@@ -39,6 +39,7 @@ docx = pytest.importorskip("docx")
 from docx.oxml.ns import qn  # noqa: E402
 
 from udcntt.report import assessment_to_docx  # noqa: E402
+from udcntt.report._docx_charts import chart_font  # noqa: E402
 from udcntt.report._docx_grid import CELL_MARGIN  # noqa: E402
 from udcntt.report._tables import block_views, ranking_headers  # noqa: E402
 
@@ -115,6 +116,8 @@ def test_headings_are_heading_styles(printed: dict[str, Any]) -> None:
         (1, "III. SỐ LIỆU TỔNG HỢP TOÀN TỈNH"),
         (1, "IV. DANH SÁCH ĐƠN VỊ THAY ĐỔI THỨ HẠNG, XẾP LOẠI"),
     ]
+    if chart_font() is not None:
+        expected += [(1, "V. BIỂU ĐỒ"), *((2, b) for b in blocks)]
     assert [(level, title) for _, level, title in printed["outline"]] == expected
     pages = [page for page, _, _ in printed["outline"]]
     assert pages == sorted(pages)

@@ -269,9 +269,11 @@ def test_from_a_results_file(reloaded: udcntt.Assessment, small_doc: bytes) -> N
 
 
 def test_first_year_has_no_change_list(first_year: udcntt.Assessment) -> None:
-    """Without a previous year there is no part IV."""
+    """Without a previous year there is no list of changes (and the parts keep their
+    numbers in sequence)."""
     texts = [p.text for p in _open(assessment_to_docx(first_year)).paragraphs]
-    assert not any(t.startswith("IV.") for t in texts)
+    assert not any("THAY ĐỔI THỨ HẠNG" in t for t in texts)
+    assert "III. SỐ LIỆU TỔNG HỢP TOÀN TỈNH" in texts
 
 
 def test_document_properties(small_doc: bytes) -> None:
@@ -417,3 +419,47 @@ def test_column_widths_keep_words_whole() -> None:
     assert lines_needed("một hai ba", 10_000, 11) == 1
     assert lines_needed("một hai ba", text_width("một", 11) + 2 * CELL_MARGIN + 40, 11) == 3
     assert text_width("ư", 11) > text_width("u", 11)
+
+
+def test_charts_as_images(lam_dong: udcntt.Assessment, lam_dong_doc: bytes) -> None:
+    """Part V: per block, the totals split by group and the ranks 2016 → 2017, as PNG
+    pictures described by their captions."""
+    from udcntt.report._docx_charts import chart_font, rank_slope_png, split_bars_png
+
+    if chart_font() is None:
+        pytest.skip("no font with the Vietnamese letters for the charts on this machine")
+    doc = _open(lam_dong_doc)
+    texts = [p.text for p in doc.paragraphs]
+    charts = texts.index("V. BIỂU ĐỒ")
+    assert doc.paragraphs[charts].style.name == "Heading 1"
+    pictures = doc.inline_shapes
+    assert len(pictures) == 6
+    described = [d.get("descr") for d in doc.element.body.iter(qn("wp:docPr"))]
+    assert described[0].startswith("Tổng điểm của từng đơn vị chia theo nhóm tiêu chí")
+    assert described[1].startswith("Thứ hạng năm 2016 (trái) và năm 2017 (phải)")
+    blobs = [p.blob for p in doc.part.package.iter_parts() if p.partname.endswith(".png")]
+    assert len(blobs) == 6 and all(b.startswith(b"\x89PNG") for b in blobs)
+    view = block_views(lam_dong)[0]
+    png = split_bars_png(lam_dong, view, "vi")
+    assert png == split_bars_png(lam_dong, view, "vi")
+    assert png in blobs
+    assert rank_slope_png(lam_dong, view, "vi", ("2016", "2017")) in blobs
+
+
+def test_no_charts_without_a_font(
+    small: udcntt.Assessment, first_year: udcntt.Assessment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without a font for Vietnamese the report has no chart part; without a previous year
+    no slope chart."""
+    from udcntt.report import _docx
+    from udcntt.report._docx_charts import chart_font, rank_slope_png
+
+    if chart_font() is not None:
+        view = block_views(first_year)[0]
+        assert rank_slope_png(first_year, view, "vi", ("a", "b")) is None
+        images = _open(assessment_to_docx(first_year)).inline_shapes
+        assert len(images) == len(block_views(first_year))  # split bars only
+    monkeypatch.setattr(_docx, "chart_font", lambda: None)
+    doc = _open(assessment_to_docx(small))
+    assert len(doc.inline_shapes) == 0
+    assert not [p.text for p in doc.paragraphs if "BIỂU ĐỒ" in p.text]

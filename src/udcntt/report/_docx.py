@@ -7,8 +7,9 @@ numbers. The text is portrait: optional front matter (:mod:`udcntt.report._docx_
 "Tổng hợp, nhận xét kết quả đánh giá", "Phương pháp đánh giá", and with the front matter
 "Kiến nghị", "Nơi nhận" and the signature block. The annex is landscape: the title and the
 "(Kèm theo …)" line, then I. the ranking table of each block, II. the points by criterion of
-each block, III. the province figures and IV. the agencies whose rank or tier changed
-(:mod:`udcntt.report._docx_tables`). Each part of the annex starts a page; header rows
+each block, III. the province figures, IV. the agencies whose rank or tier changed
+(:mod:`udcntt.report._docx_tables`) and V. charts drawn as images
+(:mod:`udcntt.report._docx_charts`). Each part of the annex starts a page; header rows
 repeat on every page; headings are ``Heading 1`` / ``Heading 2`` and keep with what follows;
 every page has "Trang X/Y" in its footer (:mod:`udcntt.report._docx_style`).
 
@@ -29,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from udcntt._words import heading
 from udcntt.errors import UsageError, msg
 from udcntt.evaluation import Assessment
+from udcntt.report._docx_charts import chart_font, rank_slope_png, split_bars_png
 from udcntt.report._docx_front import FrontMatter, front_header, signature_block
 from udcntt.report._docx_style import (
     clean_package,
@@ -47,7 +49,7 @@ from udcntt.report._format import check_lang
 from udcntt.report._i18n import t
 from udcntt.report._method import methodology
 from udcntt.report._narrative import narrative_paragraphs
-from udcntt.report._tables import block_views, tier_changes_line
+from udcntt.report._tables import BlockView, block_views, previous_year, tier_changes_line
 
 if TYPE_CHECKING:
     from docx.document import Document as DocumentObject
@@ -220,14 +222,51 @@ def _annex(
     if not figures_tables(doc, assessment, lang):
         figures_at._p.getparent().remove(figures_at._p)
         part -= 1
-    if assessment.comparison is None:
-        return
-    part += 1
-    _heading(
-        doc, f"{_roman(part)}. {heading(t(lang, 'docx.annex_changes'), lang)}", 1, new_page=True
+    if assessment.comparison is not None:
+        part += 1
+        _heading(doc, f"{_roman(part)}. {heading(t(lang, 'docx.annex_changes'), lang)}", 1,
+                 new_page=True)  # fmt: skip
+        if changes_table(doc, assessment, views, lang) == 0:
+            _text(doc, t(lang, "docx.no_rank_changes"), italic=True)
+    if chart_font() is not None:
+        _charts_part(doc, assessment, views, lang, part + 1)
+
+
+def _picture(doc: DocumentObject, png: bytes, caption: str) -> None:
+    """An image the width of the landscape text, described for screen readers by its
+    caption, with the caption under it."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Cm
+
+    doc.add_picture(io.BytesIO(png), width=Cm(24.7))
+    picture = doc.paragraphs[-1]
+    picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    picture.paragraph_format.keep_with_next = True
+    for props in picture._p.iter(qn("wp:docPr")):
+        props.set("descr", caption)
+    _text(doc, caption, italic=True, center=True)
+
+
+def _charts_part(
+    doc: DocumentObject, assessment: Assessment, views: list[BlockView], lang: str, part: int
+) -> None:
+    """Each block's totals split by group, then its ranks last year and this year."""
+    _heading(doc, f"{_roman(part)}. {heading(t(lang, 'docx.annex_charts'), lang)}", 1,
+             new_page=True)  # fmt: skip
+    year = assessment.year
+    prev = previous_year(assessment)
+    years = (
+        (str(prev), str(year))
+        if prev and year
+        else (t(lang, "docx.previous_year"), t(lang, "docx.this_year"))
     )
-    if changes_table(doc, assessment, views, lang) == 0:
-        _text(doc, t(lang, "docx.no_rank_changes"), italic=True)
+    for number, view in enumerate(views, start=1):
+        _heading(doc, f"{number}. {view.label}", 2)
+        _picture(doc, split_bars_png(assessment, view, lang), t(lang, "docx.chart_split"))
+        slope = rank_slope_png(assessment, view, lang, years)
+        if slope is not None:
+            _picture(doc, slope, t(lang, "docx.chart_slope", before=years[0], after=years[1]))
 
 
 def assessment_to_docx(
