@@ -173,6 +173,7 @@ def _text_part(
         last = _text(doc, paragraph, justify=True, italic=not front.recommendations)
     # The signature never stands alone on a page: the last paragraph goes with it.
     last.paragraph_format.keep_with_next = True
+    last.paragraph_format.space_after = Pt(12)
     signature_block(doc, front, lang)
 
 
