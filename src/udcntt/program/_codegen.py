@@ -309,6 +309,7 @@ def generate_block_source(
     gen.lines = []
     rounding = rules.rounding
     names: dict[str, str] = {}
+    ranges: list[str] = []
     for i, leaf in enumerate(plan.leaves):
         var = f"l{i}"
         names[leaf.id] = var
@@ -317,13 +318,18 @@ def generate_block_source(
             continue
         if leaf.id not in app.max:
             continue  # not applicable: None, left out of every sum
+        in_range = f"{zero} <= {var} <= {gen.const(leaf.max)}"
         if rounding.criteria is not None:
             gen.lines.append(
                 f"{var} = {var}.quantize({gen.const(Decimal(1).scaleb(-rounding.criteria))}, _RM)"
             )
-        gen.lines.append(
-            f"if not ({zero} <= {var} <= {gen.const(leaf.max)}): raise _Slow('points_out_of_range')"
-        )
+            gen.lines.append(f"if not ({in_range}): raise _Slow('points_out_of_range')")
+        else:
+            ranges.append(in_range)
+    # Without rounding between them, the leaves' range checks are one statement.
+    for start in range(0, len(ranges), _CHAIN):
+        chain = " and ".join(ranges[start : start + _CHAIN])
+        gen.lines.append(f"if not ({chain}): raise _Slow('points_out_of_range')")
     q_total = gen.const(Decimal(1).scaleb(-rounding.total))
     q_share = gen.const(Decimal(1).scaleb(-rounding.share))
     for j, group in enumerate(plan.groups):
