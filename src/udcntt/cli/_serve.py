@@ -47,12 +47,23 @@ def add_serve_parser(p: argparse.ArgumentParser) -> None:
 
 def add_db_parser(p: argparse.ArgumentParser) -> None:
     """The options of ``udcntt db``."""
-    p.add_argument("action", choices=("upgrade", "backup", "restore", "add-user"))
+    p.add_argument(
+        "action",
+        choices=("upgrade", "backup", "restore", "add-user"),
+        help="upgrade: migrate to the newest schema; backup FILE (.json, or .zip with the "
+        "evidence files); restore FILE (hashes checked first); add-user USER (password from "
+        "$UDCNTT_PASSWORD or asked)",
+    )
     p.add_argument("target", nargs="?", metavar="FILE|USER", help="backup file, or user name")
     p.add_argument("--database", metavar="URL", help="default: $UDCNTT_DATABASE_URL")
     p.add_argument("--data-dir", metavar="DIR", help="folder of the evidence files")
     p.add_argument("--campaign", type=int, metavar="ID", help="the campaign to back up")
-    p.add_argument("--role", choices=("admin", "agency", "reviewer", "council"), default="admin")
+    p.add_argument(
+        "--role",
+        choices=("admin", "agency", "reviewer", "council"),
+        default="admin",
+        help="the role of the user added",
+    )
     p.add_argument("--agency", action="append", default=[], metavar="ID", help="agency id (repeat)")
 
 
