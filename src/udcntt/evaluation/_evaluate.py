@@ -22,6 +22,7 @@ from udcntt.errors import Diagnostic, EvaluationError, UsageError, msg
 from udcntt.evaluation._assessment import (
     AgencyResult,
     Assessment,
+    CriteriaView,
     IndicatorInfo,
     Receipt,
     TierInfo,
@@ -30,7 +31,7 @@ from udcntt.evaluation._compare import compare, criteria_tree, rank_all, result_
 from udcntt.evaluation._finish import ARITHMETIC, BUGS, FastShape, finish_fast, finish_reference
 from udcntt.evaluation._inputs import fill_missing, imputations
 from udcntt.evaluation._normalise import population_pass
-from udcntt.evaluation._state import Agency, Core, Run, slow_start, use_vector
+from udcntt.evaluation._state import Agency, Core, FastCore, Run, slow_start, use_vector
 from udcntt.expressions import DECIMAL_CONTEXT, extension_record
 from udcntt.loading import RuleSource
 from udcntt.model import RuleSet
@@ -261,6 +262,7 @@ def _evaluate(
         # Agencies the vectorised path scored are finished cores already (Core, not Agency).
         agencies: list[Any] = []
         imputed_by_block: dict[str, dict[str, Decimal]] = {}
+        plain: dict[str, FastShape] = {}
         ready: dict[str, list[Core | None]] = {}
         if vector:
             from udcntt.evaluation._vector import vector_cores
@@ -278,6 +280,10 @@ def _evaluate(
             default_reason = "requested" if reference else "no_fast_code"
             make = Agency.fast
             append = agencies.append
+            shape = plain[block_id] = FastShape(
+                plan, rule_set.rounding, Applicability(compiled, plan, frozenset())
+            )
+            view, levels = shape.criteria, compiled.tier_levels
             for i, record in enumerate(records):
                 if progress is not None and not len(agencies) % 1000:
                     progress(len(agencies), total_agencies)
@@ -303,7 +309,26 @@ def _evaluate(
                             f"'{record.id}': {exc!r}; this is a bug in udcntt"
                         ) from exc
                     else:
-                        append(make(record, plan, values, out, whole))
+                        if whole and out[7] >= 0:
+                            # Finished, tier decided: the core now, in one object.
+                            derived, raws, leaves, groups, t, pub, share, ti = out
+                            shown = raws if leaves is None else leaves
+                            append(
+                                FastCore(
+                                    record,
+                                    plan,
+                                    values,
+                                    derived,
+                                    CriteriaView(view, shown, raws, raws, groups),
+                                    t,
+                                    pub,
+                                    shape.max_total,
+                                    share,
+                                    levels[ti],
+                                )
+                            )
+                        else:
+                            append(make(record, plan, values, out, whole))
                         continue
                     notes: tuple[str, ...] = ()
                     variant: FastFunctions | None = None
@@ -323,11 +348,6 @@ def _evaluate(
         if skip or not errors:
             population_pass(run, [a for a in agencies if isinstance(a, Agency)], stats)
             shapes: dict[tuple[str, frozenset[str]], FastShape] = {}
-            plain = {
-                b: FastShape(p, rule_set.rounding, Applicability(compiled, p, frozenset()))
-                for b, p in compiled.blocks.items()
-                if b in by_block
-            }
             fast_count = 0
             add = cores.append
             for scored in agencies:
