@@ -52,11 +52,13 @@ __all__ = [
 
 class _Slot(Enum):
     ABSENT = "absent"  # a blank field: no value, no cell
+    MISSING = "missing"  # a spelling of a missing answer: no value, a cell
     FAIL = "fail"  # a text the parser refuses: read again cell by cell, for its diagnostic
 
 
 ABSENT: Final = _Slot.ABSENT
 _FAIL: Final = _Slot.FAIL
+_MISSING_CELL: Final = _Slot.MISSING
 #: Texts remembered per parser (a column of distinct figures is parsed cell by cell).
 MEMO_LIMIT = 16_384
 _NUMERIC = frozenset({IndicatorType.COUNT, IndicatorType.NUMBER, IndicatorType.RATIO})
@@ -67,13 +69,14 @@ _NO_CELLS: dict[int, Cell] = {}
 class ColumnStore:
     """The values of one table's agencies, a list per indicator, and where they came from."""
 
-    __slots__ = ("columns", "file", "index", "letters", "numbers", "overrides")
+    __slots__ = ("by_key", "columns", "file", "index", "letters", "numbers", "overrides")
 
     def __init__(self, file: str, indicators: list[tuple[str, str]]) -> None:
         self.file = file
         self.index = {ind: i for i, (ind, _letter) in enumerate(indicators)}
         self.letters = [letter for _ind, letter in indicators]
         self.columns: list[list[Any]] = [[] for _ in indicators]
+        self.by_key = dict(zip(self.index, self.columns, strict=True))  # the same lists
         self.numbers = array("q")  # the row number of each position
         # Cell information set by the cell-by-cell reader (None: removed).
         self.overrides: dict[tuple[int, str], CellInfo | None] = {}
@@ -97,6 +100,8 @@ class ColumnStore:
         value = self.columns[column][pos]
         if value is ABSENT or value is _FAIL:
             return None
+        if value is _MISSING_CELL:
+            value = MISSING
         where = SourceLocation(
             file=self.file, row=self.numbers[pos], cell_column=self.letters[column]
         )
@@ -115,19 +120,20 @@ class RowValues(MutableMapping[str, ValueOrMarker]):
         self._store = store
         self._pos = pos
 
+    # Scoring reads every input through these two: kept to a lookup and a test.
     def __getitem__(self, key: str) -> ValueOrMarker:
-        value = self._store.slot(self._pos, key)
-        if value is ABSENT or value is MISSING or value is _FAIL:
+        value = self._store.by_key[key][self._pos]
+        if value.__class__ is _Slot:
             raise KeyError(key)
         return value  # type: ignore[no-any-return]
 
     def get(self, key: str, default: Any = None) -> Any:
         """The value of ``key``, or ``default``."""
-        column = self._store.index.get(key)
+        column = self._store.by_key.get(key)
         if column is None:
             return default
-        value = self._store.columns[column][self._pos]
-        if value is ABSENT or value is MISSING or value is _FAIL:
+        value = column[self._pos]
+        if value.__class__ is _Slot:
             return default
         return value
 
@@ -135,7 +141,7 @@ class RowValues(MutableMapping[str, ValueOrMarker]):
         pos, columns = self._pos, self._store.columns
         for key, column in self._store.index.items():
             value = columns[column][pos]
-            if not (value is ABSENT or value is MISSING or value is _FAIL):
+            if value.__class__ is not _Slot:
                 yield key
 
     def __len__(self) -> int:
@@ -228,9 +234,10 @@ class ColumnParser:
                 and text not in self.special
             ):
                 return number_value(Decimal(text), self.ind, self.scale)
-            return parse_text(self.ind_id, self.ind, text, self.ctx, self.scale)
+            value = parse_text(self.ind_id, self.ind, text, self.ctx, self.scale)
         except _Bad:
             return _FAIL
+        return _MISSING_CELL if value is MISSING else value
 
     def column(self, texts: tuple[str, ...], limit: int) -> tuple[list[Any], set[str]] | None:
         """The values of a column's texts, and those of its texts that are refused.
