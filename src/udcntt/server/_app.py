@@ -20,6 +20,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -209,15 +210,17 @@ async def context(request: Request) -> Ctx:
     return ctx
 
 
-def handler(
-    fn: Callable[[Ctx], Awaitable[Response]],
-) -> Callable[[Request], Awaitable[Response]]:
-    """Wrap ``fn(ctx)`` as a Starlette endpoint."""
+def handler(fn: Callable[[Ctx], Response]) -> Callable[[Request], Awaitable[Response]]:
+    """Wrap ``fn(ctx)`` as a Starlette endpoint.
+
+    The form is read on the event loop; ``fn`` — database work, password hashing, scoring,
+    rendering — runs in the thread pool, so one slow request does not hold up the others.
+    """
 
     async def endpoint(request: Request) -> Response:
         ctx = await context(request)
         try:
-            return await fn(ctx)
+            return await run_in_threadpool(fn, ctx)
         finally:
             if ctx.form is not None:  # uploaded files are spooled to temporary files
                 await ctx.form.close()

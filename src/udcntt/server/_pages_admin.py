@@ -31,21 +31,21 @@ __all__ = ["campaign_close", "campaign_new", "campaign_open", "campaign_page", "
 MAX_FILE = 5 * 1024 * 1024
 
 
-async def campaign_new(ctx: Ctx) -> Response:
+def campaign_new(ctx: Ctx) -> Response:
     """The form that opens a campaign."""
     ctx.require("admin")
     return ctx.render("campaign_new.html", diagnostics=[], values={})
 
 
-async def _read(ctx: Ctx, name: str) -> tuple[str, bytes] | None:
+def _read(ctx: Ctx, name: str) -> tuple[str, bytes] | None:
     upload = ctx.file(name)
     if upload is None:
         return None
-    data = await upload.read(MAX_FILE + 1)
+    data = upload.file.read(MAX_FILE + 1)
     return upload.filename or name, data
 
 
-async def campaign_open(ctx: Ctx) -> Response:
+def campaign_open(ctx: Ctx) -> Response:
     """Open a campaign from the uploaded files, or show what is wrong with them."""
     admin = ctx.require("admin")
     values = {k: ctx.field(k) for k in ("year", "title")}
@@ -55,9 +55,9 @@ async def campaign_open(ctx: Ctx) -> Response:
     year = int(year_text) if year_text.isdigit() and len(year_text) == 4 else None
     if year is None:
         problems.append(ctx.t("bad_year"))
-    rules_file = await _read(ctx, "rules")
-    registry_file = await _read(ctx, "registry")
-    previous_file = await _read(ctx, "previous")
+    rules_file = _read(ctx, "rules")
+    registry_file = _read(ctx, "registry")
+    previous_file = _read(ctx, "previous")
     if rules_file is None:
         problems.append(ctx.t("need_rules"))
     if registry_file is None:
@@ -121,7 +121,7 @@ async def campaign_open(ctx: Ctx) -> Response:
     return ctx.redirect(f"/campaigns/{cid}")
 
 
-async def campaign_page(ctx: Ctx) -> Response:
+def campaign_page(ctx: Ctx) -> Response:
     """The campaign's agencies and the state of their submissions (staff only)."""
     ctx.require("admin", "reviewer", "council")
     cid = int(ctx.request.path_params["cid"])
@@ -147,7 +147,7 @@ async def campaign_page(ctx: Ctx) -> Response:
         )
 
 
-async def campaign_close(ctx: Ctx) -> Response:
+def campaign_close(ctx: Ctx) -> Response:
     """Close a campaign: agencies can no longer save or submit."""
     admin = ctx.require("admin")
     cid = int(ctx.request.path_params["cid"])
@@ -161,7 +161,7 @@ async def campaign_close(ctx: Ctx) -> Response:
     return ctx.redirect(f"/campaigns/{cid}")
 
 
-async def campaign_publish(ctx: Ctx) -> Response:
+def campaign_publish(ctx: Ctx) -> Response:
     """Score the submitted values and publish results, reports and receipt."""
     admin = ctx.require("admin")
     cid = int(ctx.request.path_params["cid"])

@@ -22,12 +22,12 @@ def _address(ctx: Ctx) -> str:
     return client.host if client is not None else "?"
 
 
-async def login_page(ctx: Ctx) -> Response:
+def login_page(ctx: Ctx) -> Response:
     """The login form."""
     return ctx.render("login.html")
 
 
-async def login(ctx: Ctx) -> Response:
+def login(ctx: Ctx) -> Response:
     """Check the password; past the rate limit, refuse without checking it."""
     username = ctx.field("username").strip()
     password = ctx.field("password")
@@ -54,14 +54,14 @@ async def login(ctx: Ctx) -> Response:
     return ctx.redirect("/")
 
 
-async def logout(ctx: Ctx) -> Response:
+def logout(ctx: Ctx) -> Response:
     """End the session."""
     ctx.session = type(ctx.session)(lang=ctx.session.lang)
     ctx.dirty = True
     return ctx.redirect("/")
 
 
-async def home(ctx: Ctx) -> Response:
+def home(ctx: Ctx) -> Response:
     """The campaigns, and for an agency user the forms of their agencies."""
     with ctx.state.db.reader() as db:
         campaigns = list(db.scalars(select(Campaign).order_by(Campaign.year.desc(), Campaign.id)))
@@ -71,7 +71,7 @@ async def home(ctx: Ctx) -> Response:
         return ctx.render("home.html", campaigns=campaigns, mine=mine)
 
 
-async def users(ctx: Ctx) -> Response:
+def users(ctx: Ctx) -> Response:
     """The administrator's list of users."""
     ctx.require("admin")
     return _users_page(ctx)
@@ -88,7 +88,7 @@ def _users_page(ctx: Ctx, status: int = 200, error: str | None = None) -> Respon
         )
 
 
-async def users_add(ctx: Ctx) -> Response:
+def users_add(ctx: Ctx) -> Response:
     """Add a user with a role (and, for an agency user, the agency ids they answer for)."""
     admin = ctx.require("admin")
     username = ctx.field("username").strip()

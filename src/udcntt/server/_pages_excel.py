@@ -35,7 +35,7 @@ def _registry(agency: Agency) -> Registry:
     return Registry([RegistryAgency(id=agency.code, name=agency.name, block=agency.block)])
 
 
-async def survey_template(ctx: Ctx) -> Response:
+def survey_template(ctx: Ctx) -> Response:
     """The data-entry workbook of the agency's block, listing the agency."""
     with ctx.state.db.reader() as db:
         campaign, agency = agency_for(ctx, db)
@@ -54,14 +54,14 @@ async def survey_template(ctx: Ctx) -> Response:
         )
 
 
-async def survey_upload(ctx: Ctx) -> Response:
+def survey_upload(ctx: Ctx) -> Response:
     """Read an uploaded workbook with the survey reader; save its values when valid."""
     user = ctx.require("agency")
     upload = ctx.file("survey")
     version_text = ctx.field("version")
     if upload is None or not version_text.isdigit():
         raise HTTPException(400, ctx.t("bad_form"))
-    data = await upload.read(MAX_SURVEY + 1)
+    data = upload.file.read(MAX_SURVEY + 1)
     diagnostics: list[Diagnostic] = []
     saved = 0
     with ctx.state.db.session() as db:

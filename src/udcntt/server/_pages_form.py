@@ -93,7 +93,7 @@ def _page(
     )
 
 
-async def form_page(ctx: Ctx) -> Response:
+def form_page(ctx: Ctx) -> Response:
     """The agency's form with its saved values and live score."""
     with ctx.state.db.reader() as db:
         campaign, agency = agency_for(ctx, db)
@@ -124,7 +124,7 @@ def _day(text: str) -> str | None:
     return None
 
 
-async def _evidence_inputs(
+def _evidence_inputs(
     ctx: Ctx, fields: list[Field], errors: dict[str, str]
 ) -> dict[str, _EvidenceInput]:
     found: dict[str, _EvidenceInput] = {}
@@ -147,7 +147,7 @@ async def _evidence_inputs(
         upload = None
         chosen = ctx.file(f"f_{f.id}")
         if chosen is not None:
-            data = await chosen.read(limit + 1)
+            data = chosen.file.read(limit + 1)
             try:
                 check_upload(chosen.filename or "", data, max_bytes=limit)
                 upload = (chosen.filename or "", data)
@@ -226,7 +226,7 @@ def _store_evidence(
     return changed
 
 
-async def form_save(ctx: Ctx) -> Response:
+def form_save(ctx: Ctx) -> Response:
     """Save the draft, or submit it; refuse bad fields and stale forms, saving nothing."""
     user = ctx.require("agency")
     submit = ctx.field("action") == "submit"
@@ -246,7 +246,7 @@ async def form_save(ctx: Ctx) -> Response:
             fields = form_fields(rules, agency.block, ctx.lang)
             values, diags = parse_fields(fields, typed, locale=rules.locale, agency=agency.code)
             errors.update({k: _field_error(ctx, d) for k, d in diags.items()})
-            given = await _evidence_inputs(ctx, fields, errors)
+            given = _evidence_inputs(ctx, fields, errors)
             if submit and not errors:
                 for key, problem in _missing_for_submit(fields, sub, values, given).items():
                     errors[key] = ctx.text(problem)

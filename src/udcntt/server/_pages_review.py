@@ -41,7 +41,7 @@ _MEDIA = {
 MAX_TEXT = 5000
 
 
-async def submission_page(ctx: Ctx, *, status: int = 200, error: str | None = None) -> Response:
+def submission_page(ctx: Ctx, *, status: int = 200, error: str | None = None) -> Response:
     """A submission as the staff read it: values, appraisals, evidence, comments, history."""
     ctx.require("admin", "reviewer", "council")
     with ctx.state.db.reader() as db:
@@ -75,12 +75,12 @@ def _text(ctx: Ctx, name: str) -> str:
     return ctx.field(name).strip()[:MAX_TEXT]
 
 
-async def return_submission(ctx: Ctx) -> Response:
+def return_submission(ctx: Ctx) -> Response:
     """Return a submitted form to its agency, with a comment (reviewers and administrators)."""
     user = ctx.require("reviewer", "admin")
     text = _text(ctx, "comment")
     if not text:
-        return await submission_page(ctx, status=422, error=ctx.t("need_comment"))
+        return submission_page(ctx, status=422, error=ctx.t("need_comment"))
     with ctx.state.db.session() as db:
         campaign, agency = agency_for(ctx, db)
         sub = agency.submission
@@ -104,12 +104,12 @@ async def return_submission(ctx: Ctx) -> Response:
     return ctx.redirect(url)
 
 
-async def comment(ctx: Ctx) -> Response:
+def comment(ctx: Ctx) -> Response:
     """Add a comment to a submission (staff)."""
     user = ctx.require("reviewer", "council", "admin")
     text = _text(ctx, "comment")
     if not text:
-        return await submission_page(ctx, status=422, error=ctx.t("need_comment"))
+        return submission_page(ctx, status=422, error=ctx.t("need_comment"))
     with ctx.state.db.session() as db:
         campaign, agency = agency_for(ctx, db)
         sub = agency.submission
@@ -121,13 +121,13 @@ async def comment(ctx: Ctx) -> Response:
     return ctx.redirect(url)
 
 
-async def appraise(ctx: Ctx) -> Response:
+def appraise(ctx: Ctx) -> Response:
     """Record the council's value of one indicator, with the reason."""
     user = ctx.require("council")
     indicator = ctx.field("indicator")
     reason = _text(ctx, "reason")
     if not reason:
-        return await submission_page(ctx, status=422, error=ctx.t("need_reason"))
+        return submission_page(ctx, status=422, error=ctx.t("need_reason"))
     with ctx.state.db.session() as db:
         campaign, agency = agency_for(ctx, db)
         sub = agency.submission
@@ -142,7 +142,7 @@ async def appraise(ctx: Ctx) -> Response:
         if errors or indicator not in values:
             problem = errors.get(indicator)
             detail = ctx.text(problem.message) if problem is not None else ctx.t("need_value")
-            return await submission_page(ctx, status=422, error=detail)
+            return submission_page(ctx, status=422, error=detail)
         _, stored = values[indicator]
         row = next((r for r in sub.values if r.indicator == indicator), None)
         if row is None:
@@ -177,7 +177,7 @@ async def appraise(ctx: Ctx) -> Response:
     return ctx.redirect(url)
 
 
-async def evidence_file(ctx: Ctx) -> Response:
+def evidence_file(ctx: Ctx) -> Response:
     """An evidence file, to the agency's own users and the staff only."""
     ctx.require()
     with ctx.state.db.reader() as db:

@@ -132,7 +132,7 @@ def _published(ctx: Ctx, db: Session) -> Campaign:
     return campaign
 
 
-async def results_page(ctx: Ctx) -> Response:
+def results_page(ctx: Ctx) -> Response:
     """The public results: tiers and ranks by block."""
     with ctx.state.db.reader() as db:
         campaign = _published(ctx, db)
@@ -153,7 +153,7 @@ async def results_page(ctx: Ctx) -> Response:
         )
 
 
-async def report_file(ctx: Ctx) -> Response:
+def report_file(ctx: Ctx) -> Response:
     """A published report, as stored at publication."""
     fmt = ctx.request.path_params["fmt"]
     if fmt not in REPORT_TYPES:
@@ -177,7 +177,7 @@ async def report_file(ctx: Ctx) -> Response:
         )
 
 
-async def receipt_page(ctx: Ctx) -> Response:
+def receipt_page(ctx: Ctx) -> Response:
     """The receipt of the publication (JSON)."""
     with ctx.state.db.reader() as db:
         campaign = _published(ctx, db)
