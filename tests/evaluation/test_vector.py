@@ -273,3 +273,21 @@ def test_an_unknown_engine_is_a_usage_error() -> None:
     rules = udcntt.load_rules("boundaries.yaml", text=BOUNDARIES)
     with pytest.raises(udcntt.UsageError, match="not one of auto, decimal, vector"):
         udcntt.evaluate(rules, _numbered(3), engine="gpu")  # type: ignore[arg-type]
+
+
+def test_vectorised_results_copy_compare_and_read_like_the_decimal_ones() -> None:
+    """``dataclasses.replace``, equality and every field read give the Decimal path's."""
+    from dataclasses import fields, replace
+
+    rules = udcntt.load_rules("boundaries.yaml", text=BOUNDARIES)
+    data = _agencies([(1, 4, Decimal(v), True) for v in range(0, 40, 4)])
+    exact, vector = both_engines(rules, data)
+    for got, want in zip(vector.results, exact.results, strict=True):
+        assert isinstance(got, VectorResult)
+        moved = replace(got, rank=99)
+        assert moved.rank == 99 and moved.total_unrounded == want.total_unrounded
+        assert dict(moved.criteria) == dict(want.criteria)
+        assert {f.name: getattr(got, f.name) for f in fields(got)} == {
+            f.name: getattr(want, f.name) for f in fields(want)
+        }
+        assert got == want and want == got

@@ -120,7 +120,11 @@ def evaluate(
     compiled = rules if isinstance(rules, CompiledRuleSet) else compile_rules(rules)
     if isinstance(previous, Dataset):
         previous = evaluate(
-            previous_rules or compiled, previous, on_error=on_error, reference=reference
+            previous_rules or compiled,
+            previous,
+            on_error=on_error,
+            reference=reference,
+            engine=engine,
         )
     elif previous is not None and not isinstance(previous, Assessment):
         raise UsageError(msg("'previous' must be an Assessment or a Dataset"), code="E-USAGE")
