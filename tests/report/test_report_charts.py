@@ -363,3 +363,15 @@ def test_crowded_dots_stay_in_their_band() -> None:
     heights = {float(y) for y in re.findall(r'<circle [^>]*cy="([\d.]+)"', svg)}
     assert len(re.findall("<circle ", svg)) == 200
     assert max(heights) - min(heights) <= 28
+
+
+def test_a_rule_set_without_groups_draws_no_group_charts(small: udcntt.Assessment) -> None:
+    """Without criteria groups (a flat tree) there is nothing to split or map: the page has
+    the other charts and no empty heatmap."""
+    from dataclasses import replace
+
+    html = assessment_to_html(replace(small, criteria_tree={}))
+    kinds = [_kind(c) for c in _charts(html)]
+    assert "heatmap" not in kinds
+    assert "split" not in kinds
+    assert {"scores", "distribution", "slope", "changes"} <= set(kinds)

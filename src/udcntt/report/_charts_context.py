@@ -131,12 +131,16 @@ def overview_charts(
         "headers": [t(lang, "charts.block"), *(f"{c.index + 1}. {c.title}" for c in columns)],
         "rows": [[label, *(_pct(v, lang) for v in values)] for label, values in means],
     }
-    heat_svg = heatmap(
-        means,
-        [c.index + 1 for c in columns],
-        [c.title for c in columns],
-        lang=lang,
-        label=heat_title,
+    heat_svg = (
+        heatmap(
+            means,
+            [c.index + 1 for c in columns],
+            [c.title for c in columns],
+            lang=lang,
+            label=heat_title,
+        )
+        if columns
+        else None  # a rule set without criteria groups: nothing to map
     )
     caption = t(lang, "charts.distribution_caption")
     thresholds = threshold_text(assessment, lang)
