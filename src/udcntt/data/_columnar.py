@@ -385,7 +385,7 @@ def read_columns(
                 store.columns[column].extend([ABSENT] * count)
             store.numbers.extend(number for number, fields in chunk if len(fields) == width)
         # Who each row is about, read a column at a time: texts, look-alikes, clean names.
-        ids, names, blocks = (
+        ids, names, block_texts = (
             [normalize("NFC", t).strip() if t else "" for t in columns[at]]
             if count and at >= 0
             else [""] * count
@@ -407,7 +407,9 @@ def read_columns(
             pos = base + k
             name = names[k]
             try:
-                ident = book.identify_texts(table, where, ids[k], name, blocks[k], checked=plain)
+                ident = book.identify_texts(
+                    table, where, ids[k], name, block_texts[k], checked=plain
+                )
                 agency = book.open(
                     ident,
                     where,

@@ -89,9 +89,18 @@ class AgencyRecord:
 _NEW = object.__new__
 _RECORD_SET = tuple(
     getattr(AgencyRecord, name).__set__
-    for name in ("id", "name", "block", "values", "ranked", "aliases", "parent", "cells")
+    for name in (
+        "id",
+        "name",
+        "block",
+        "values",
+        "ranked",
+        "aliases",
+        "parent",
+        "cells",
+        "location",
+    )
 )
-_SET_LOCATION = AgencyRecord.location.__set__  # type: ignore[attr-defined]
 
 
 def make_record(
@@ -112,9 +121,17 @@ def make_record(
     (a test checks it equals the one ``__init__`` makes).
     """
     record = _NEW(AgencyRecord)
-    set_id, set_name, set_block, set_values, set_ranked, set_aliases, set_parent, set_cells = (
-        _RECORD_SET
-    )
+    (
+        set_id,
+        set_name,
+        set_block,
+        set_values,
+        set_ranked,
+        set_aliases,
+        set_parent,
+        set_cells,
+        set_location,
+    ) = _RECORD_SET
     set_id(record, agency_id)
     set_name(record, name)
     set_block(record, block)
@@ -123,7 +140,7 @@ def make_record(
     set_aliases(record, aliases)
     set_parent(record, parent)
     set_cells(record, cells)
-    _SET_LOCATION(record, location)
+    set_location(record, location)
     return record
 
 

@@ -24,8 +24,8 @@ from typing import NoReturn
 
 from udcntt.data._limits import Limits, decode_text
 from udcntt.data._readers import delimited_table, raw_rows, record_row, sniff
-from udcntt.data._table import Record, Row, Table, fatal
-from udcntt.errors import DataError, SourceLocation, msg
+from udcntt.data._table import Record, Row, Table
+from udcntt.errors import DataError
 
 __all__ = ["CHUNK", "DelimitedSource", "open_delimited"]
 
@@ -114,19 +114,18 @@ class DelimitedSource:
     def broken(self) -> NoReturn:
         """Raise the first file-level error of the whole-file reader.
 
-        Streaming met a problem (or validation stopped on a file-level one): reading the
-        whole file the old way raises the error it would have raised first, so the error
-        does not depend on how the file was read.
+        Streaming met a problem (malformed quoting, a row too wide, a field too long):
+        reading the whole file the old way raises the error it would have raised first, so
+        the error does not depend on how the file was read.
 
         Raises:
-            DataError: always: the whole-file reader's error (``E-DATA-FORMAT`` should
-                that reader, against expectation, accept the file).
+            DataError: always: the whole-file reader's error.
+            RuntimeError: should that reader accept the file (a bug in udcntt).
         """
         delimited_table(self.file, self.text, self.delimiter, self.limits)
-        raise fatal(
-            "E-DATA-FORMAT",
-            msg("malformed delimited text"),
-            SourceLocation(file=self.file),
+        raise RuntimeError(
+            f"{self.file}: the whole-file reader accepts what the streaming reader refused; "
+            "this is a bug in udcntt"
         )
 
     def recheck(self) -> None:
