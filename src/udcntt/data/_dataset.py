@@ -53,7 +53,13 @@ ValueOrMarker = Value | Marker
 
 @dataclass(frozen=True, slots=True)
 class CellInfo:
-    """Where a value came from, and the appraisal around it."""
+    """Where a value came from, and the appraisal around it.
+
+    ``raw`` is the text as typed. A delimited (CSV) survey is read by column and keeps it
+    only for cells that needed reading one by one — those refused, paired with an
+    appraisal or evidence, or of an indicator that needs evidence; a clean cell's ``raw``
+    is ``None`` (its value is ``self_assessed``).
+    """
 
     location: SourceLocation | None = None
     raw: str | None = None
