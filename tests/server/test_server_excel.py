@@ -119,3 +119,23 @@ def test_another_agencys_row_is_refused_by_the_reader(cycle: Cycle) -> None:
     )
     assert response.status_code == 422
     assert _stored(cycle) == before
+
+
+def test_a_stale_upload_is_refused(cycle: Cycle) -> None:
+    """A workbook uploaded from a form read before someone saved changes nothing."""
+    client = login(cycle.app, "stc")
+    page = client.get(cycle.form_url(FIRST))
+    old = version_of(page.text)
+    saved = client.post(
+        cycle.form_url(FIRST), {"version": old, "action": "save", "v_staff_total": "44"}
+    )
+    assert saved.status_code == 200
+    before = _stored(cycle)
+    content = _workbook(cycle, FIRST, {"staff_total": 45})
+    response = client.post(
+        cycle.form_url(FIRST).replace("/form", "/upload"),
+        {"version": old},
+        files={"survey": ("mau.xlsx", content, "application/octet-stream")},
+    )
+    assert response.status_code == 409
+    assert _stored(cycle) == before
