@@ -405,7 +405,7 @@ def _evaluate(
         from udcntt.evaluation._vector_results import vector_result
 
         results = tuple(
-            vector_result(core, rank, matched.get(core.record.id))
+            vector_result(core, rank, matched.get(core.record.id) if matched else None)
             if isinstance(core, VectorCore)
             else result_of(core, rank, matched.get(core.agency.record.id))
             for core, rank in zip(cores, ranks, strict=True)

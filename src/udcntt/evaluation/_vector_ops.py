@@ -119,6 +119,8 @@ class Frame:
         self.unsafe = np.zeros(n, dtype=bool)
         self.live = np.ones(n, dtype=bool)
         self.zero = Num(np.zeros(n), np.zeros(n))
+        #: Constant columns by value (a rule set repeats its constants); read-only.
+        self._consts: dict[Decimal, Num] = {}
 
     # -- bookkeeping ---------------------------------------------------------------------
     def flag(self, mask: Any) -> None:
@@ -136,8 +138,11 @@ class Frame:
 
     # -- VectorContext -------------------------------------------------------------------
     def const(self, value: Decimal) -> Num:
-        f, e = number(value)
-        return Num(np.full(self.n, f), np.full(self.n, e))
+        found = self._consts.get(value)  # 5 and 5.0 share one: the same number
+        if found is None:
+            f, e = number(value)
+            found = self._consts[value] = Num(np.full(self.n, f), np.full(self.n, e))
+        return found
 
     def input(self, name: str) -> Any:
         found = self.env.get(name)
