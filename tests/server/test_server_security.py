@@ -348,3 +348,24 @@ def test_file_names_with_folders_or_hidden_are_refused(name: str) -> None:
 
     with pytest.raises(UploadRefused):
         check_upload(name, PDF, max_bytes=10_000)
+
+
+def test_script_in_an_agency_name_is_escaped(cycle: Cycle) -> None:
+    """An agency name from an uploaded registry is text on the pages that show it."""
+    from server_helpers import RULES
+
+    admin = login(cycle.app, "admin")
+    registry = (
+        "agencies:\n"
+        "  - id: don_vi_xss\n"
+        "    name: \"<script>alert('x')</script> Sở Thử\"\n"
+        "    block: so_ban_nganh\n"
+    )
+    files = {
+        "rules": (RULES.name, RULES.read_bytes(), "application/yaml"),
+        "registry": ("don-vi.yaml", registry.encode(), "application/yaml"),
+    }
+    response = admin.post("/admin/campaigns", {"year": "2021"}, files=files)
+    assert response.status_code == 200, response.text[:2000]
+    assert "<script>alert" not in response.text
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; Sở Thử" in response.text
