@@ -53,6 +53,9 @@ __all__ = [
 
 _ZERO = Decimal(0)
 _NUMBERS = ("count", "number", "ratio")
+#: Distinct values of one indicator kept between evaluations (a survey's numbers repeat;
+#: past this the table starts again, so a long-running process stays bounded).
+_MAX_DISTINCT = 200_000
 
 
 class _Index(dict[Any, int]):
@@ -113,7 +116,7 @@ def _columns(
         kind = ind.type.value
         if kind in _NUMBERS:
             index = cache.get(name)
-            if index is None:
+            if index is None or len(index) > _MAX_DISTINCT:
                 lo, hi = ind.bounds
                 index = cache[name] = _Index(_number_check(lo, hi, kind == "count"), number)
             rows_of = _codes(col, index, Decimal, bad)
