@@ -22,6 +22,8 @@ from array import array
 from collections.abc import Iterable, Iterator, MutableMapping
 from decimal import Decimal
 from enum import Enum
+from itertools import repeat
+from operator import is_
 from typing import TYPE_CHECKING, Any, Final
 from unicodedata import normalize
 
@@ -218,7 +220,7 @@ class ColumnParser:
         self.ind_id, self.ind, self.ctx, self.scale = ind_id, ind, ctx, scale
         self.numeric = ind.type in _NUMERIC
         self.special = ctx.missing | ctx.not_applicable
-        self.memo: dict[str, Any] = {"": ABSENT}
+        self.memo: dict[str, Any] = {"": ABSENT}  # text → value, marker or slot (never None)
         self.failing: set[str] = set()
 
     def resolve(self, text: str) -> Any:
@@ -245,8 +247,8 @@ class ColumnParser:
         Returns ``None`` when a text is longer than ``limit`` (a file-level error).
         """
         memo = self.memo
-        if all(map(memo.__contains__, texts)):  # every text read before: look them up
-            values = list(map(memo.__getitem__, texts))
+        values = list(map(memo.get, texts))  # a text not read before gives None
+        if not any(map(is_, values, repeat(None))):  # no text is touched again
             failing = self.failing
             if failing and not failing.isdisjoint(texts):
                 return values, failing.intersection(texts)
