@@ -279,7 +279,7 @@ def test_every_sheet_prints_page_numbers(small: udcntt.Assessment) -> None:
     wb = _open(small)
     for ws in wb.worksheets:
         assert ws.oddFooter.center.text == "Trang &P/&N", ws.title
-    assert _open(small, lang="en").worksheets[0].oddFooter.center.text == "Page &P/&N"
+    assert _open(small, lang="en").worksheets[0].oddFooter.center.text == "Page &P of &N"
 
 
 def test_agency_sheet_is_one_portrait_page(small: udcntt.Assessment) -> None:
@@ -455,3 +455,22 @@ def _merges_counted(monkeypatch: pytest.MonkeyPatch) -> Any:
 
     monkeypatch.setattr(Sheet, "merge", counted)
     return lambda: seen[0]
+
+
+def test_written_file_is_streamed(
+    small: udcntt.Assessment, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """write_report (and so `udcntt score -o x.xlsx`) writes the book through a temporary
+    file in chunks, never as one bytes object; the file is the one assessment_to_xlsx
+    gives."""
+    from udcntt.report import write_report
+
+    expected = assessment_to_xlsx(small)
+
+    def whole(*args: Any, **kwargs: Any) -> bytes:
+        raise AssertionError("the whole book was built in memory")
+
+    monkeypatch.setattr("udcntt.report._xlsx.assessment_to_xlsx", whole)
+    target = tmp_path / "book.xlsx"
+    write_report(small, target)
+    assert target.read_bytes() == expected

@@ -91,10 +91,10 @@ def _md(assessment: Assessment, lang: str) -> bytes:
     return assessment_to_markdown(assessment, lang=lang).encode("utf-8")
 
 
-def _xlsx(assessment: Assessment, lang: str) -> bytes:
-    from udcntt.report._xlsx import assessment_to_xlsx
+def _xlsx(assessment: Assessment, lang: str) -> Iterable[bytes]:
+    from udcntt.report._xlsx import xlsx_chunks
 
-    return assessment_to_xlsx(assessment, lang=lang)
+    return xlsx_chunks(assessment, lang=lang)
 
 
 def _docx(assessment: Assessment, lang: str) -> bytes:

@@ -12,8 +12,10 @@ Needs the optional dependency ``openpyxl`` (``pip install 'udcntt[excel]'``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+import io
+import tempfile
+from collections.abc import Iterator, Sequence
+from typing import IO, Any
 
 from udcntt._words import heading
 from udcntt.evaluation import AgencyResult, Assessment, points_to_next_tier
@@ -43,7 +45,14 @@ from udcntt.report._xlsx_book import (
 from udcntt.report._xlsx_figures import figures_sheet
 from udcntt.report._xlsx_names import sheet_title
 
-__all__ = ["MAX_AGENCY_SHEETS", "SECTIONS_PER_SHEET", "assessment_to_xlsx", "sheet_title"]
+__all__ = [
+    "MAX_AGENCY_SHEETS",
+    "SECTIONS_PER_SHEET",
+    "assessment_to_xlsx",
+    "sheet_title",
+    "write_xlsx",
+    "xlsx_chunks",
+]
 
 #: Above this many agencies the score sheets share one sheet, a section per agency.
 MAX_AGENCY_SHEETS = 60
@@ -376,6 +385,37 @@ def assessment_to_xlsx(assessment: Assessment, *, lang: str = "vi", both: Any = 
     Raises:
         UsageError: when openpyxl is not installed, or ``lang`` is unknown.
     """
+    buffer = io.BytesIO()
+    write_xlsx(assessment, buffer, lang=lang, both=both)
+    return buffer.getvalue()
+
+
+def xlsx_chunks(assessment: Assessment, *, lang: str = "vi") -> Iterator[bytes]:
+    """The workbook's bytes in chunks of 1 MiB, written through a temporary file: a large
+    book is never held whole in memory (``write_report`` writes these chunks).
+
+    Raises:
+        UsageError: when openpyxl is not installed, or ``lang`` is unknown (at the first
+            chunk).
+    """
+    with tempfile.TemporaryFile(prefix="udcntt-xlsx-") as out:
+        write_xlsx(assessment, out, lang=lang)
+        out.seek(0)
+        while chunk := out.read(1 << 20):
+            yield chunk
+
+
+def write_xlsx(
+    assessment: Assessment, out: IO[bytes], *, lang: str = "vi", both: Any = None
+) -> None:
+    """Write the assessment as an Excel workbook to the binary file ``out`` (seekable).
+
+    Sheets are written out as they are laid out; two runs over the same data write the
+    same bytes (every part stamped :func:`~udcntt.report._xlsx_file.book_time`).
+
+    Raises:
+        UsageError: when openpyxl is not installed, or ``lang`` is unknown.
+    """
     check_lang(lang)
     require_openpyxl()
     from openpyxl import Workbook
@@ -393,4 +433,4 @@ def assessment_to_xlsx(assessment: Assessment, *, lang: str = "vi", both: Any = 
     methodology_sheet(book, assessment, lang)
     _score_sheets(book, assessment, views, lang)
     _validation_sheet(book, assessment, lang)
-    return book.save(book_time(assessment.year))
+    book.save(book_time(assessment.year), out)

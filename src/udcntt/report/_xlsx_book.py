@@ -19,8 +19,9 @@ import math
 from collections.abc import Sequence
 from copy import copy
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
+from udcntt._words import word
 from udcntt.errors import UsageError, msg
 from udcntt.evaluation import Assessment
 from udcntt.report._csv import neutralise
@@ -46,8 +47,6 @@ __all__ = [
 _FONT = "Times New Roman"
 _TIER_FILLS = ("C8E6C9", "BBDEFB", "FFE082", "FFCDD2", "E0E0E0")
 HEADER_FILL = "D9E2F3"
-#: The page number in the footer of every printed page (``&P`` page, ``&N`` pages).
-_PAGE_FOOTER = {"vi": "Trang &P/&N", "en": "Page &P/&N"}
 #: A4 in points, and the margins set below (inches), for the one-page-per-section scale.
 _A4 = (595.0, 842.0)
 _MARGINS = (0.5, 0.4, 0.6, 0.7)  # left, right, top, bottom
@@ -107,8 +106,8 @@ def _lines(text: str, room: float) -> int:
     total = 0
     for paragraph in text.split("\n"):
         lines, used = 1, 0.0
-        for word in paragraph.split():
-            size = _em(word)
+        for token in paragraph.split():
+            size = _em(token)
             if used == 0.0 or used + space + size <= room:
                 used = size if used == 0.0 else used + space + size
                 while used > room:  # a word longer than the line breaks inside
@@ -349,7 +348,13 @@ class Sheet:
         margins = ws.page_margins
         margins.left, margins.right, margins.top, margins.bottom = left, right, top, bottom
         margins.header, margins.footer = 0.3, 0.3
-        ws.oddFooter.center.text = _PAGE_FOOTER.get(self.lang, _PAGE_FOOTER["en"])
+        # The page number on every printed page, in the Word report's words: "Trang 2/50"
+        # (``&P`` the page, ``&N`` the pages).
+        before, between = (
+            word("report.docx.page_before", self.lang),
+            word("report.docx.page_between", self.lang),
+        )
+        ws.oddFooter.center.text = f"{before}&P{between}&N"
         ws.oddFooter.center.size = 10
         ws.print_options.horizontalCentered = True
         if page_per_break:
@@ -398,9 +403,9 @@ class Book:
         self.sheets.append(sheet)
         return sheet
 
-    def save(self, when: datetime.datetime) -> bytes:
-        """The ``.xlsx`` file's bytes, every part and property stamped ``when``."""
-        return save_book(self.wb, when)
+    def save(self, when: datetime.datetime, out: IO[bytes]) -> None:
+        """Write the ``.xlsx`` file to ``out``, every part and property stamped ``when``."""
+        save_book(self.wb, when, out)
 
 
 def points_format(places: int) -> str:

@@ -39,18 +39,13 @@ def book_time(year: int | None) -> datetime.datetime:
     return datetime.datetime(1980, 1, 1)
 
 
-def save_book(wb: Workbook, when: datetime.datetime) -> bytes:
-    """The ``.xlsx`` file's bytes, every part and property stamped ``when``."""
-    import io
-
+def save_book(wb: Workbook, when: datetime.datetime, out: IO[bytes]) -> None:
+    """Write the ``.xlsx`` file to ``out``, every part and property stamped ``when``."""
     from openpyxl.writer.excel import ExcelWriter
 
     wb.properties.created = when
     wb.properties.modified = when
-    buffer = io.BytesIO()
-    archive = _StampedZip(buffer, when)
-    ExcelWriter(wb, archive).save()
-    return buffer.getvalue()
+    ExcelWriter(wb, _StampedZip(out, when)).save()
 
 
 def default_font(wb: Workbook, font: str) -> None:
