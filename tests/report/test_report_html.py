@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
@@ -166,3 +167,57 @@ def test_phone_layout_hides_only_detail_columns(lam_dong: udcntt.Assessment) -> 
     cells = re.findall(r'<td class="([^"]*)"', first_row)
     assert len(cells) == len(heads)
     assert [("detail" in c) for c in cells] == [bool(d) for d, _ in heads]
+
+
+def _survey(n: int) -> udcntt.Assessment:
+    """``n`` agencies in the small rule set's two blocks, scored against a previous year."""
+    rules = udcntt.load_rules(Path(__file__).parents[1] / "fixtures" / "valid" / "small.yaml")
+
+    def record(i: int, shift: int) -> dict[str, object]:
+        block = "so" if i % 2 else "huyen"
+        values: dict[str, object] = {
+            "staff_total": 50,
+            "staff_pc": (i * 7 + shift) % 51,
+            "meetings": (i + shift) % 5,
+            "head": ("chu_tich", "pho", "khac")[(i + shift) % 3],
+            "has_portal": (i + shift) % 2 == 0,
+            "bandwidth": (i * 13 + shift) % 101,
+        }
+        if block == "huyen":
+            values["dvc_l4"] = (i + shift) % 11
+        return {"id": f"a{i}", "name": f"Đơn vị {i}", "block": block, "values": values}
+
+    previous = udcntt.evaluate(
+        rules, udcntt.Dataset.from_records([record(i, 3) for i in range(n)], year=2016)
+    )
+    data = udcntt.Dataset.from_records([record(i, 0) for i in range(n)], year=2017)
+    return udcntt.evaluate(rules, data, previous=previous)
+
+
+def test_page_work_is_linear_in_the_agencies(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The helpers that read every result (score places, comparison keys, labels) run a fixed
+    number of times per page, not once per row: the page is linear in the agencies."""
+    from udcntt.report import _charts_context, _html, _tables
+
+    calls = {"n": 0}
+
+    def counted(module: object, name: str) -> None:
+        original = getattr(module, name)
+
+        def wrapper(*args: object, **kwargs: object) -> object:
+            calls["n"] += 1
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, wrapper)
+
+    for module in (_html, _charts_context, _tables):
+        for name in ("score_places", "comparison_keys", "has_labels"):
+            if hasattr(module, name):
+                counted(module, name)
+    work = []
+    for n in (12, 48):
+        assessment = _survey(n)
+        calls["n"] = 0
+        assessment_to_html(assessment)
+        work.append(calls["n"])
+    assert work[0] == work[1], work

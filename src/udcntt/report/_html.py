@@ -35,10 +35,9 @@ from udcntt.report._tables import (
     block_views,
     change_text,
     comparison_cells,
+    comparison_keys,
     display_points,
     group_heading,
-    has_labels,
-    label_text,
     lost_rows,
     next_tier_label,
     previous_year,
@@ -96,11 +95,12 @@ def _block_context(
     tier_of = {tid: tier_index(assessment, tid) for tid in assessment.tier_labels}
     thresholds = labelled_thresholds(assessment)
     headers = ranking_headers(assessment, view, lang)
+    # Worked out once: each reads every result, so per row they would make the page O(N²).
+    keys = comparison_keys(assessment)
     rows = []
     profile_rows = []
     for stt, r in enumerate(view.results, start=1):
         groups = [r.criteria.get(g.id) for g in view.groups]
-        change = r.rank_change
         rows.append(
             {
                 "stt": stt,
@@ -112,18 +112,10 @@ def _block_context(
                 "tier": r.tier_label,
                 "tier_index": tier_of.get(r.tier, 4),
                 "rank": "" if r.rank is None else r.rank,
-                "previous_rank": "" if r.previous_rank is None else r.previous_rank,
-                "change": change_text(assessment, r, lang),
-                "label": label_text(r, lang) if has_labels(assessment) else None,
-                "change_class": "up"
-                if (change or 0) > 0
-                else "down"
-                if (change or 0) < 0
-                else "flat",
                 # Previous total, score change, previous tier and rank, rank change (label).
                 "comparison": [
                     {"text": c.text, "class": _comparison_class(c), "key": c.key}
-                    for c in comparison_cells(assessment, r, lang)
+                    for c in comparison_cells(assessment, r, lang, places=places, keys=keys)
                 ],
             }
         )
