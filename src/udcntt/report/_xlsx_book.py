@@ -79,6 +79,8 @@ def require_openpyxl() -> None:
 
 
 _StyleKey = tuple[bool, bool, int, str | None, str | None, str | None, bool, int, bool, str]
+#: Every look a cell has had, so that the cells waiting to be written share its tuple.
+_KEYS: dict[_StyleKey, _StyleKey] = {}
 
 
 def _em(text: str) -> float:
@@ -176,6 +178,7 @@ class Sheet:
         if isinstance(value, str):
             value = neutralise(value)
         key: _StyleKey = (bold, italic, size, fmt, align, fill, wrap, indent, border, valign)
+        key = _KEYS.setdefault(key, key)  # one tuple per look, however many cells wait
         self._cells.setdefault(row, {})[col] = (value, key)
         if measure and value is not None and not wrap:
             length = len(str(value)) + 2 * indent + 2
