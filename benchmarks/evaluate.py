@@ -34,7 +34,10 @@ from 2,000 agencies on when NumPy is installed), then of each engine:
 ``speedup_vs_simpleeval=… fraction_of_python_limit=… speedup_vs_zen=… decimal_…= vector_…=``.
 With ``--memory`` it also measures peak memory of (c) at N = 100,000 in a child process.
 
-Usage: python benchmarks/evaluate.py [--n 10000] [--rounds 5] [--memory]
+``--survey csv`` gives udcntt the survey as ``udcntt score`` has it: the same rows written
+to a CSV file and read by ``udcntt.read_survey`` (before the clock starts).
+
+Usage: python benchmarks/evaluate.py [--n 10000] [--rounds 5] [--survey csv] [--memory]
 """
 
 from __future__ import annotations
@@ -318,6 +321,31 @@ def interleaved(contenders: dict[str, Callable[[], object]], rounds: int, seed: 
     return times
 
 
+def survey(rules: udcntt.RuleSet, rows: list[dict[str, Any]], how: str) -> udcntt.Dataset:
+    """udcntt's typed survey of ``rows`` (built before any timing)."""
+    if how == "records":
+        return udcntt.Dataset.from_records(rows)
+    import csv
+    import tempfile
+
+    keys = list(rows[0]["values"])
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "survey.csv"
+        with path.open("w", encoding="utf-8", newline="") as f:
+            out = csv.writer(f)
+            out.writerow(["agency_id", "name", "block", *keys])
+            for row in rows:
+                cells = [
+                    ("có" if v else "không") if isinstance(v, bool) else v
+                    for v in (row["values"][k] for k in keys)
+                ]
+                out.writerow([row["id"], row["id"], row["block"], *cells])
+        from udcntt.data import Limits
+
+        limits = Limits(max_rows=len(rows) + 10, max_cells=len(rows) * 64)
+        return udcntt.read_survey(path, rules, limits=limits)
+
+
 def check_agreement(assessment: udcntt.Assessment, rows: list[dict[str, Any]]) -> float:
     """Largest difference between udcntt's exact totals and the float function's."""
     namespace: dict[str, Any] = {}
@@ -391,6 +419,13 @@ def main() -> None:
         "--json-check", type=int, default=1_000, help="agencies whose JSON to compare"
     )
     parser.add_argument(
+        "--survey",
+        choices=("records", "csv"),
+        default="records",
+        help="udcntt's input: Dataset.from_records of the rows (default), or the same rows "
+        "written to a CSV file and read by udcntt.read_survey (as `udcntt score` reads one)",
+    )
+    parser.add_argument(
         "--memory", action="store_true", help="also measure peak memory at N = 100,000"
     )
     parser.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)
@@ -402,7 +437,7 @@ def main() -> None:
     compiled = udcntt.compile_rules(rules)
     n_expr = len(compiled.derived) + sum(len(p.leaves) for p in list(compiled.blocks.values())[:1])
     rows = agencies(args.n)
-    data = udcntt.Dataset.from_records(rows)
+    data = survey(rules, rows, args.survey)
     try:
         import numpy  # noqa: F401
 
