@@ -302,6 +302,8 @@ def test_parser_lists_all_subcommands() -> None:
         "demo",
         "lineage",
         "analyse",
+        "serve",
+        "db",
     }  # type: ignore[attr-defined]
 
 

@@ -27,7 +27,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from udcntt._version import __version__
-from udcntt.errors import Diagnostic, Message
+from udcntt.errors import LANGUAGES, Diagnostic, Message
 from udcntt.server._cycle import RulesCache
 from udcntt.server._db import Database, upgrade
 from udcntt.server._models import Agency, Membership, User
@@ -195,7 +195,7 @@ async def context(request: Request) -> Ctx:
                 db.expunge(user)
     wanted = request.query_params.get("lang")
     dirty = False
-    if wanted in ("vi", "en") and wanted != session.lang:
+    if wanted in LANGUAGES and wanted != session.lang:
         session.lang = wanted
         dirty = True
     lang = session.lang or state.settings.lang
@@ -278,7 +278,7 @@ def create_app(
         database_url=database_url,
         data_dir=Path(data_dir) if data_dir is not None else None,
         secret_key=secret_key,
-        lang=lang if lang in ("vi", "en") else "vi",
+        lang=lang if lang in LANGUAGES else LANGUAGES[0],
         max_upload_bytes=max_upload_bytes,
         secure_cookies=secure_cookies,
     )

@@ -27,6 +27,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from udcntt.errors import LANGUAGES
+
 __all__ = [
     "COOKIE",
     "LOGIN_ATTEMPTS",
@@ -101,7 +103,7 @@ class Sessions:
         return SessionData(
             csrf=data["c"],
             user_id=user if isinstance(user, int) else None,
-            lang=lang if lang in ("vi", "en") else None,
+            lang=lang if lang in LANGUAGES else None,
         )
 
     def dump(self, session: SessionData) -> str:

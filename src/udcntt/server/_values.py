@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from babel.numbers import get_decimal_symbol
+
 from udcntt.data import MISSING, NA, ValueOrMarker
 from udcntt.errors import msg
 from udcntt.model import EvidencePolicy, Indicator, IndicatorType, RuleSet
@@ -56,6 +58,11 @@ def decode(text: str) -> ValueOrMarker:
     raise ValueError(f"not a stored value: {text!r}")
 
 
+def _decimal_text(value: Decimal, lang: str) -> str:
+    # The language's own decimal mark (a comma in Vietnamese), digits as exact as stored.
+    return format(value, "f").replace(".", get_decimal_symbol(lang))
+
+
 def shown(text: str | None, lang: str) -> str:
     """A stored value as people read it (decimal comma in Vietnamese)."""
     if text is None:
@@ -68,8 +75,7 @@ def shown(text: str | None, lang: str) -> str:
     if isinstance(value, bool):
         return str((msg("Yes") if value else msg("No")).render(lang))
     if isinstance(value, Decimal):
-        plain = format(value, "f")
-        return plain.replace(".", ",") if lang == "vi" else plain
+        return _decimal_text(value, lang)
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
     return value
@@ -100,8 +106,7 @@ class Field:
 def _bound(value: Decimal | None, lang: str) -> str | None:
     if value is None:
         return None
-    plain = format(value, "f")
-    return plain.replace(".", ",") if lang == "vi" else plain
+    return _decimal_text(value, lang)
 
 
 def form_fields(rules: RuleSet, block: str, lang: str = "vi") -> list[Field]:
