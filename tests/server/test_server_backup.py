@@ -8,10 +8,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from server_helpers import login, version_of
+from server_helpers import AGENCIES, Cycle, login, make_cycle, version_of
 from sqlalchemy import func, select
 
-from conftest import AGENCIES, Cycle, make_cycle
 from udcntt.cli import main
 from udcntt.server import Database
 from udcntt.server._models import AuditEntry, Campaign, Evidence, ValueRow

@@ -16,10 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from server_helpers import PASSWORD, REGISTRY, RULES, SURVEY, form_text
+from server_helpers import AGENCIES, PASSWORD, REGISTRY, RULES, SURVEY, database_url, form_text
 
 import udcntt
-from conftest import AGENCIES, database_url
 from udcntt.cli import main
 from udcntt.data import NA
 

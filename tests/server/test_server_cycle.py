@@ -12,10 +12,12 @@ from decimal import Decimal
 
 import pytest
 from server_helpers import (
+    AGENCIES,
     REGISTRY,
     RULES,
     SURVEY,
     Client,
+    Cycle,
     evidence_fields_of,
     fields_of,
     form_data,
@@ -26,7 +28,6 @@ from sqlalchemy import func, select
 from starlette.testclient import TestClient
 
 import udcntt
-from conftest import AGENCIES, Cycle
 from udcntt.server import Database
 from udcntt.server._models import AuditEntry, Campaign
 

@@ -9,10 +9,9 @@ import re
 
 import openpyxl
 import pytest
-from server_helpers import login, version_of
+from server_helpers import AGENCIES, Cycle, login, make_cycle, version_of
 from sqlalchemy import select
 
-from conftest import AGENCIES, Cycle, make_cycle
 from udcntt.server import Database
 from udcntt.server._models import AuditEntry, ValueRow
 

@@ -9,11 +9,10 @@ import re
 import zipfile
 
 import pytest
-from server_helpers import PASSWORD, Client, csrf_of, fields_of, login, version_of
+from server_helpers import AGENCIES, PASSWORD, Client, Cycle, csrf_of, fields_of, login, version_of
 from sqlalchemy import func, select, text
 from starlette.testclient import TestClient
 
-from conftest import AGENCIES, Cycle
 from udcntt.server import Database, add_user
 from udcntt.server._models import AuditEntry, Evidence, Submission, ValueRow
 from udcntt.server._security import LoginLimiter
@@ -200,7 +199,7 @@ def test_bad_evidence_files_are_refused_at_the_field(
 
 def test_an_oversized_upload_is_refused(tmp_path: object) -> None:
     """Over the evidence limit: refused at the field; over the body limit: 413."""
-    from conftest import make_cycle
+    from server_helpers import make_cycle
 
     small = make_cycle("sqlite", tmp_path, max_upload_bytes=1000)  # type: ignore[arg-type]
     tttt = login(small.app, "tttt")
