@@ -29,6 +29,7 @@ LAYERS = [
     "_words_analysis",
     "_words_docx",
     "_words_charts",
+    "_words_scale",
     "_diagnostics",
     "errors",
     "_version",

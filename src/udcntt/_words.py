@@ -43,6 +43,7 @@ from udcntt._words_charts import CHART_WORDS
 from udcntt._words_docx import DOCX_WORDS
 from udcntt._words_lineage import LINEAGE_WORDS
 from udcntt._words_report import REPORT_WORDS
+from udcntt._words_scale import SCALE_WORDS
 from udcntt._words_text import TEXT_WORDS
 from udcntt.errors import UsageError, msg
 
@@ -73,6 +74,7 @@ WORDS: dict[str, dict[str, str]] = {
     **ANALYSIS_WORDS,
     **DOCX_WORDS,
     **CHART_WORDS,
+    **SCALE_WORDS,
 }
 
 #: What a language does beyond its words.

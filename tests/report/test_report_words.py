@@ -29,6 +29,7 @@ CATALOGUE = {
     "_words_analysis.py",
     "_words_docx.py",
     "_words_charts.py",
+    "_words_scale.py",
     "_messages.py",
     "_diagnostics.py",
 }

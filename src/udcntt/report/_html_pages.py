@@ -36,29 +36,12 @@ HTML_PAGE_AGENCIES = 5_000
 
 _SAFE = re.compile(r"[^A-Za-z0-9_-]+")
 
-# The few phrases only the split report needs.
-_WORDS: dict[str, dict[str, str]] = {
-    "intro": {
-        "vi": "Báo cáo gồm {n} đơn vị nên được chia thành trang tổng hợp này và một trang "
-        "chi tiết cho mỗi khối (bảng xếp hạng, biểu đồ, kết quả từng đơn vị).",
-        "en": "The report covers {n} agencies, so it is split into this summary and one "
-        "detail page per block (ranking, charts, each agency's results).",
-    },
-    "detail": {"vi": "Trang chi tiết", "en": "Detail page"},
-    "count": {"vi": "Số đơn vị", "en": "Agencies"},
-}
-
 _CSS = (
     "body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem;"
     "color:#1a1a1a}table{border-collapse:collapse;width:100%;margin:1rem 0}"
     "th,td{border:1px solid #ccc;padding:.4rem .6rem;text-align:left}"
     "td.num{text-align:right;font-variant-numeric:tabular-nums}th{background:#f2f2f2}"
 )
-
-
-def _w(lang: str, key: str, **values: object) -> str:
-    text = _WORDS[key][lang]
-    return text.format(**values) if values else text
 
 
 def pages_needed(assessment: Assessment, limit: int | None = None) -> bool:
@@ -153,10 +136,10 @@ def summary_html(assessment: Assessment, pages: dict[str, Path], *, lang: str = 
         f'<meta name="generator" content="udcntt {escape(receipt.udcntt_version)}">\n'
         f"<title>{escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
         f"<h1>{escape(title)}</h1>\n<p>{escape(by_rules)}</p>\n"
-        f"<p>{escape(_w(lang, 'intro', n=fmt_number(len(assessment.results), lang=lang)))}</p>\n"
+        f"<p>{escape(t(lang, 'pages.intro', n=fmt_number(len(assessment.results), lang=lang)))}</p>\n"
         f"<table>\n<thead><tr><th>{escape(t(lang, 'block'))}</th>"
-        f"<th>{escape(_w(lang, 'count'))}</th>{head}"
-        f"<th>{escape(_w(lang, 'detail'))}</th></tr></thead>\n"
+        f"<th>{escape(t(lang, 'pages.count'))}</th>{head}"
+        f"<th>{escape(t(lang, 'pages.detail'))}</th></tr></thead>\n"
         f"<tbody>\n{chr(10).join(rows)}\n</tbody>\n</table>\n"
         f"<h2>{escape(t(lang, 'method.title'))}</h2>\n<table>{method}</table>\n"
         f"<h2>{escape(t(lang, 'receipt'))}</h2>\n<table>{receipt_rows}</table>\n"
