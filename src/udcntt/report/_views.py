@@ -310,12 +310,13 @@ def write_two_views(views: TwoViews, path: str | Path, *, lang: str = "vi") -> N
             code="E-USAGE",
         )
     check_output_folder(target)
-    data: bytes
-    if suffix == ".json":
-        from udcntt.report._json import assessment_to_json
+    if suffix == ".json":  # written agency by agency, as write_report writes JSON
+        from udcntt.report._json import json_chunks
 
-        data = assessment_to_json(views.old, extra={"views": views.to_dict()}).encode("utf-8")
-    elif suffix == ".md":
+        write_atomic(target, json_chunks(views.old, extra={"views": views.to_dict()}))
+        return
+    data: bytes
+    if suffix == ".md":
         from udcntt.report._markdown import assessment_to_markdown
 
         data = assessment_to_markdown(views.old, lang=lang, both=views).encode("utf-8")
