@@ -24,6 +24,7 @@ from udcntt.report._i18n import t
 from udcntt.report._tables import (
     BlockView,
     change_text,
+    comparison_keys,
     display_points,
     previous_tier_label,
     previous_year,
@@ -122,8 +123,9 @@ def ranking_table(doc: DocumentObject, assessment: Assessment, view: BlockView, 
     :func:`~udcntt.report._tables.ranking_headers`); the total in bold."""
     headers = ranking_headers(assessment, view, lang)
     rows = []
+    places, keys = score_places(assessment), comparison_keys(assessment)
     for stt, result in enumerate(view.results, start=1):
-        cells = ranking_cells(assessment, view, result, stt, lang)
+        cells = ranking_cells(assessment, view, result, stt, lang, places=places, keys=keys)
         bold = frozenset(i for i, c in enumerate(cells) if c.key == "total")
         rows.append(Row([(c.text, c.align) for c in cells], bold))
     return add_table(doc, headers, rows, wide=1)

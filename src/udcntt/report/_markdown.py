@@ -16,8 +16,10 @@ from udcntt.report._method import methodology
 from udcntt.report._narrative import narrative_paragraphs
 from udcntt.report._tables import (
     block_views,
+    comparison_keys,
     ranking_cells,
     ranking_headers,
+    score_places,
     tier_changes_line,
 )
 
@@ -61,15 +63,16 @@ def assessment_to_markdown(assessment: Assessment, *, lang: str = "vi", both: An
     lines = [f"# {title}", ""]
     if assessment.title:
         lines += [f"*{t(lang, 'by_rules', title=md_escape(assessment.title))}*", ""]
+    places, keys = score_places(assessment), comparison_keys(assessment)
     for view in block_views(assessment):
         lines += [f"## {md_escape(view.label)}", ""]
         header = [md_escape(h) for h in ranking_headers(assessment, view, lang)]
-        align = [_ALIGN[c.align] for c in ranking_cells(assessment, view, view.results[0], 1, lang)]
-        lines += [_row(header), _row(align)]
-        for stt, r in enumerate(view.results, start=1):
-            lines.append(
-                _row([md_escape(c.text) for c in ranking_cells(assessment, view, r, stt, lang)])
-            )
+        rows = [
+            ranking_cells(assessment, view, r, stt, lang, places=places, keys=keys)
+            for stt, r in enumerate(view.results, start=1)
+        ]
+        lines += [_row(header), _row([_ALIGN[c.align] for c in rows[0]])]
+        lines += [_row([md_escape(c.text) for c in cells]) for cells in rows]
         counts = view.tier_counts(list(assessment.tier_labels))
         summary = " · ".join(
             f"{md_escape(label)}: {counts.get(tid, 0)}"

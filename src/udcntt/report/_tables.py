@@ -181,13 +181,18 @@ def ranking_cells(
     lang: str,
     *,
     share: bool = False,
+    places: int | None = None,
+    keys: list[str] | None = None,
 ) -> list[Cell]:
     """The cells of one row of a block's ranking table, in :func:`ranking_headers` order.
+
+    ``places`` (:func:`score_places`) and ``keys`` (:func:`comparison_keys`) read every
+    result: a table of N rows passes them, worked out once, to stay linear in N.
 
     Raises:
         UsageError: for a language udcntt does not speak.
     """
-    places = score_places(assessment)
+    places = score_places(assessment) if places is None else places
     cells = [Cell(str(stt), "center", "stt", stt), Cell(result.name, "left", "agency")]
     for g in view.groups:
         res = result.criteria.get(g.id)
@@ -202,7 +207,7 @@ def ranking_cells(
     cells.append(
         Cell("" if result.rank is None else str(result.rank), "center", "rank", result.rank)
     )
-    cells.extend(comparison_cells(assessment, result, lang))
+    cells.extend(comparison_cells(assessment, result, lang, places=places, keys=keys))
     return cells
 
 
