@@ -16,7 +16,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from server_helpers import AGENCIES, PASSWORD, REGISTRY, RULES, SURVEY, database_url, form_text
+from server_helpers import (
+    AGENCIES,
+    DATABASES,
+    PASSWORD,
+    REGISTRY,
+    RULES,
+    SURVEY,
+    database_url,
+    form_text,
+)
 
 import udcntt
 from udcntt.cli import main
@@ -35,15 +44,18 @@ ARGS = [f for f in FLAGS if f != "--headless" and not f.startswith("--host-resol
 ARGS.append("--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real uvicorn server on a free port, with five users and no campaign."""
+@pytest.fixture(scope="module", params=DATABASES)
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A real uvicorn server on a free port, with five users and no campaign, on SQLite and
+    (when ``UDCNTT_TEST_POSTGRES_URL`` is set) on PostgreSQL."""
     import uvicorn
 
     from udcntt.server import Database, add_user, create_app
 
-    folder = tmp_path_factory.mktemp("browser")
-    url = database_url("sqlite", folder)
+    folder = tmp_path_factory.mktemp(f"browser-{request.param}")
+    url = database_url(request.param, folder)
     app = create_app(url, data_dir=folder / "evidence", secret_key="browser-test")
     db = Database(url)
     for name, role, agencies in (
@@ -70,6 +82,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+    app.state.udcntt.db.dispose()
 
 
 def _example() -> dict[str, udcntt.AgencyRecord]:
