@@ -132,6 +132,33 @@ def _fill_form(page: Any, record: udcntt.AgencyRecord) -> None:
     assert not missing, missing  # every choice typed exists in its list
 
 
+def _live_score(page: Any, record: udcntt.AgencyRecord) -> str:
+    """The score follows the form as typed (htmx), and a bad value is shown at its field when
+    the user leaves it; returns the score of the record's values."""
+    total = "#live-total"
+    page.wait_for_selector(total)
+    page.wait_for_load_state("networkidle")  # the previews of the filled-in form
+    shown = page.inner_text(total)
+    field = page.locator(f"form#form input[name=v_{APPRAISED[0]}]")
+    field.fill("0")
+    field.press("Tab")  # leaving the field: the score changes, nothing is saved
+    page.wait_for_function(
+        "was => document.querySelector('#live-total')?.textContent !== was", arg=shown
+    )
+    field.fill("mười hai")
+    field.press("Tab")
+    error = page.wait_for_selector(f"#err-{APPRAISED[0]}")
+    assert "không phải là số" in error.inner_text()
+    field.fill("")
+    field.press_sequentially(form_text(record.values[APPRAISED[0]]), delay=30)  # typing
+    page.wait_for_function(
+        "was => document.querySelector('#live-total')?.textContent === was", arg=shown
+    )
+    field.press("Tab")
+    page.wait_for_selector(f"#err-{APPRAISED[0]}", state="detached")
+    return shown
+
+
 def _score_with_the_cli(
     tmp: Path, examples: dict[str, udcntt.AgencyRecord]
 ) -> dict[str, tuple[int | None, str]]:
@@ -175,9 +202,12 @@ def test_the_cycle_in_a_browser(server: str, tmp_path: Path) -> None:
                 page = _login(browser, server, user)
                 page.click("a[href$='/form']")
                 _fill_form(page, examples[code])
+                live = _live_score(page, examples[code]) if code == AGENCIES[0] else None
                 page.click("#save")
                 page.wait_for_selector("#notice")
                 assert page.query_selector("#live-total") is not None, page.inner_text("#score")
+                if live is not None:  # the preview showed the score that the save gives
+                    assert page.inner_text("#live-total") == live
                 page.click("#submit")
                 page.wait_for_selector("#notice")
                 assert page.inner_text("#submission-status") == "đã gửi"

@@ -13,6 +13,8 @@ import secrets
 import tempfile
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +37,10 @@ from udcntt.server._security import COOKIE, LoginLimiter, SessionData, Sessions,
 from udcntt.server._ui import word
 from udcntt.server._values import audit_text, field_text, shown
 
-__all__ = ["Ctx", "Denied", "Settings", "State", "context", "create_app"]
+__all__ = ["CSRF_HEADER", "Ctx", "Denied", "Settings", "State", "context", "create_app"]
 
+#: The request header in which htmx sends the CSRF token.
+CSRF_HEADER = "X-CSRF-Token"
 #: Largest evidence file accepted by default (bytes).
 MAX_UPLOAD = 10 * 1024 * 1024
 #: Largest request body accepted (bytes): room for a form with several evidence files.
@@ -174,7 +178,8 @@ class Ctx:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault(
             "Content-Security-Policy",
-            "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:",
+            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
         )
         return response
 
@@ -205,7 +210,9 @@ async def context(request: Request) -> Ctx:
         if length is not None and length.isdigit() and int(length) > state.settings.max_body_bytes:
             raise HTTPException(413, ctx.t("too_large"))
         ctx.form = await request.form(max_files=200, max_fields=5000)
-        if not check_csrf(session, ctx.form.get("csrf")):
+        # htmx requests carry the token in a header (hx-headers); plain forms in a field.
+        token = request.headers.get(CSRF_HEADER) or ctx.form.get("csrf")
+        if not check_csrf(session, token):
             raise HTTPException(403, ctx.t("csrf"))
     return ctx
 
@@ -228,6 +235,31 @@ def handler(fn: Callable[[Ctx], Response]) -> Callable[[Request], Awaitable[Resp
     endpoint.__name__ = fn.__name__
     endpoint.__doc__ = fn.__doc__
     return endpoint
+
+
+#: The scripts the pages load, all from the application's own origin (no CDN).
+STATIC = {"htmx.min.js": "text/javascript; charset=utf-8"}
+
+
+@cache
+def _static_bytes(name: str) -> bytes:
+    return (resources.files("udcntt.server") / "static" / name).read_bytes()
+
+
+async def static_file(request: Request) -> Response:
+    """A vendored script of the package (``/static/htmx.min.js``), cacheable for a day.
+
+    Raises:
+        HTTPException: 404 for any other name.
+    """
+    name = request.path_params["name"]
+    if name not in STATIC:
+        raise HTTPException(404)
+    return Response(
+        _static_bytes(name),
+        media_type=STATIC[name],
+        headers={"Cache-Control": "public, max-age=86400", "X-Content-Type-Options": "nosniff"},
+    )
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -292,6 +324,7 @@ def create_app(
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.globals["file_params"] = file_params
     state = State(
         settings=settings,
         db=db,
@@ -305,6 +338,12 @@ def create_app(
     app = Starlette(routes=ROUTES, exception_handlers={HTTPException: _http_error})
     app.state.udcntt = state
     return app
+
+
+def file_params(fields: Any) -> str:
+    """The ``hx-params`` of a form's previews: every field but the evidence files."""
+    names = [f"f_{f.id}" for f in fields if f.evidence != "none"]
+    return "not " + ",".join(names) if names else "*"
 
 
 def user_agencies(db: Session, user: User, campaign_id: int) -> list[Agency]:

@@ -336,9 +336,33 @@ class LiveScore:
     diagnostics: tuple[Diagnostic, ...]
 
 
-def live_score(rules: RuleSet, agency: Agency, year: int) -> LiveScore:
-    """Score the agency alone (population normalisations see only itself)."""
-    data = agency_dataset(agency, year=year, appraised=True)
+def live_score(
+    rules: RuleSet,
+    agency: Agency,
+    year: int,
+    typed: Mapping[str, tuple[str, str]] | None = None,
+) -> LiveScore:
+    """Score the agency alone (population normalisations see only itself).
+
+    ``typed`` — values read from an unsaved form (:func:`parse_fields`) — replace the
+    stored ones, as a save would (a council's appraised value still wins), so the preview
+    shows the score the save would give; nothing is stored.
+    """
+    values = agency_values(agency.submission, appraised=True)
+    appraised = {
+        row.indicator
+        for row in (agency.submission.values if agency.submission is not None else ())
+        if row.appraised is not None
+    }
+    for ind, (_raw, stored) in (typed or {}).items():
+        if ind in appraised:
+            continue
+        value = decode(stored)
+        if value is MISSING:
+            values.pop(ind, None)
+        else:
+            values[ind] = value
+    data = Dataset.from_records([_record(agency, values)], year=year, source="udcntt serve")
     try:
         assessment = evaluate(rules, data, on_error="skip")
     except UdcnttError as exc:

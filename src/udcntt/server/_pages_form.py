@@ -35,7 +35,7 @@ from udcntt.server._pages_auth import not_found
 from udcntt.server._uploads import Stored, UploadRefused, check_upload, store
 from udcntt.server._values import Field, form_fields
 
-__all__ = ["agency_for", "form_page", "form_save"]
+__all__ = ["agency_for", "form_page", "form_preview", "form_save"]
 
 EDITABLE = ("draft", "returned")
 
@@ -278,6 +278,43 @@ def form_save(ctx: Ctx) -> Response:
             campaign, agency = agency_for(ctx, db)
             return _page(ctx, db, campaign, agency, status=422, errors=errors, typed=typed)
     return ctx.redirect(target + ("?submitted=1" if submit else "?saved=1"))
+
+
+def form_preview(ctx: Ctx) -> Response:
+    """The live score of the form as typed, and its fields' errors; nothing is saved.
+
+    htmx posts the whole form here when a value changes (with the CSRF token in a header):
+    the values are read with the same parser as a save, and the answer is the score section
+    plus, unless ``?live=1`` (while typing), every field's error slot swapped out of band,
+    so an error shows at its field as the user leaves it and goes when it is fixed.
+
+    Raises:
+        HTTPException: 404 for another agency's form (as for its page), 409 when the form
+            can no longer be edited.
+    """
+    ctx.require("agency")
+    errors: dict[str, str] = {}
+    typed = form_text(ctx.form)
+    with ctx.state.db.reader() as db:
+        campaign, agency = agency_for(ctx, db)
+        sub = agency.submission
+        if campaign.status != "open" or (sub is not None and sub.status not in EDITABLE):
+            raise HTTPException(409, ctx.t("not_editable"))
+        rules = ctx.state.rules.rules(campaign)
+        fields = form_fields(rules, agency.block, ctx.lang)
+        values, diags = parse_fields(fields, typed, locale=rules.locale, agency=agency.code)
+        errors.update({k: _field_error(ctx, d) for k, d in diags.items()})
+        _evidence_inputs(ctx, fields, errors)
+        score = live_score(rules, agency, campaign.year, values)
+        return ctx.render(
+            "preview.html",
+            campaign=campaign,
+            agency=agency,
+            fields=fields,
+            errors=errors,
+            score=score,
+            with_errors=ctx.request.query_params.get("live") != "1",
+        )
 
 
 def _field_error(ctx: Ctx, d: Diagnostic) -> str:

@@ -10,7 +10,7 @@ from udcntt.server import _pages_excel as excel
 from udcntt.server import _pages_form as form
 from udcntt.server import _pages_review as review
 from udcntt.server import _publish as publish
-from udcntt.server._app import handler
+from udcntt.server._app import handler, static_file
 
 __all__ = ["ROUTES"]
 
@@ -18,6 +18,7 @@ _AGENCY = "/campaigns/{cid:int}/agencies/{aid:int}"
 
 ROUTES = [
     Route("/", handler(auth.home)),
+    Route("/static/{name}", static_file, methods=["GET"]),
     Route("/login", handler(auth.login_page), methods=["GET"]),
     Route("/login", handler(auth.login), methods=["POST"]),
     Route("/logout", handler(auth.logout), methods=["POST"]),
@@ -31,6 +32,7 @@ ROUTES = [
     Route(_AGENCY, handler(review.submission_page), methods=["GET"]),
     Route(_AGENCY + "/form", handler(form.form_page), methods=["GET"]),
     Route(_AGENCY + "/form", handler(form.form_save), methods=["POST"]),
+    Route(_AGENCY + "/preview", handler(form.form_preview), methods=["POST"]),
     Route(_AGENCY + "/template.xlsx", handler(excel.survey_template), methods=["GET"]),
     Route(_AGENCY + "/upload", handler(excel.survey_upload), methods=["POST"]),
     Route(_AGENCY + "/return", handler(review.return_submission), methods=["POST"]),
