@@ -104,7 +104,7 @@ VI_SERVER: dict[str, str] = {
     "Agency": "Đơn vị",
     "Block": "Khối",
     "Last saved": "Lưu lần cuối",
-    "Score on the saved values": "Điểm theo số liệu đã lưu",
+    "Score of the values in the form": "Điểm theo số liệu trong biểu mẫu",
     "Total": "Tổng điểm",
     "Tier": "Xếp loại",
     "No score yet: save the values the rule file needs.": "Chưa có điểm: hãy lưu các số liệu mà bộ tiêu chí yêu cầu.",
@@ -175,4 +175,13 @@ VI_SERVER: dict[str, str] = {
     "The password needs at least {count} characters.": "Mật khẩu cần ít nhất {count} ký tự.",
     "'{name}' is larger than {limit} bytes.": "'{name}' lớn hơn {limit} byte.",
     "The registry names blocks the rule file does not declare: {blocks}": "Danh mục đơn vị có các khối mà bộ tiêu chí không khai báo: {blocks}",
+    # changing one's password (server/_pages_auth.py)
+    "Change the password": "Đổi mật khẩu",
+    "Current password": "Mật khẩu hiện tại",
+    "New password": "Mật khẩu mới",
+    "The new password again": "Nhập lại mật khẩu mới",
+    "The password was changed.": "Đã đổi mật khẩu.",
+    "The current password is wrong.": "Mật khẩu hiện tại không đúng.",
+    "The two new passwords differ.": "Hai lần nhập mật khẩu mới không khớp nhau.",
+    "The new password must differ from the current one.": "Mật khẩu mới phải khác mật khẩu hiện tại.",
 }

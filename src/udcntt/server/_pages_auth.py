@@ -11,7 +11,16 @@ from udcntt.server._cycle import audit
 from udcntt.server._models import ROLES, Campaign, Membership, User
 from udcntt.server._security import hash_password, verify_password
 
-__all__ = ["home", "login", "login_page", "logout", "users", "users_add"]
+__all__ = [
+    "home",
+    "login",
+    "login_page",
+    "logout",
+    "password_change",
+    "password_page",
+    "users",
+    "users_add",
+]
 
 #: Shortest password accepted for a new user.
 MIN_PASSWORD = 10
@@ -59,6 +68,45 @@ def logout(ctx: Ctx) -> Response:
     ctx.session = type(ctx.session)(lang=ctx.session.lang)
     ctx.dirty = True
     return ctx.redirect("/")
+
+
+def password_page(ctx: Ctx) -> Response:
+    """The form to change one's own password."""
+    ctx.require()
+    notice = ctx.t("password_changed") if ctx.request.query_params.get("changed") else None
+    return ctx.render("password.html", notice=notice)
+
+
+def password_change(ctx: Ctx) -> Response:
+    """Change the logged-in user's password: the current one is checked (failures count
+    toward the login rate limit), the new one hashed with Argon2; an audit entry records
+    the change (never the passwords); the session gets a new CSRF token."""
+    me = ctx.require()
+    current = ctx.field("current")
+    new = ctx.field("new")
+    address = _address(ctx)
+    limiter = ctx.state.limiter
+    if limiter.blocked(me.username, address):
+        return ctx.render("password.html", status=429, error=ctx.t("rate_limited"))
+    if len(new) < MIN_PASSWORD:
+        error = ctx.t("short_password", count=MIN_PASSWORD)
+        return ctx.render("password.html", status=422, error=error)
+    if new != ctx.field("confirm"):
+        return ctx.render("password.html", status=422, error=ctx.t("password_mismatch"))
+    if new == current:
+        return ctx.render("password.html", status=422, error=ctx.t("same_password"))
+    with ctx.state.db.session() as db:
+        user = db.get(User, me.id)
+        ok = user is not None and verify_password(user.password_hash, current)[0]
+        if user is None or not ok:
+            limiter.failed(me.username, address)
+            return ctx.render("password.html", status=403, error=ctx.t("bad_current_password"))
+        limiter.succeeded(me.username, address)
+        user.password_hash = hash_password(new)
+        audit(db, user, "password", field=user.username)
+    ctx.session = type(ctx.session)(user_id=me.id, lang=ctx.session.lang)
+    ctx.dirty = True
+    return ctx.redirect("/account/password?changed=1")
 
 
 def home(ctx: Ctx) -> Response:

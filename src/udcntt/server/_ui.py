@@ -56,7 +56,7 @@ WORDS: dict[str, Message | Callable[..., Message]] = {
     "agency": msg("Agency"),
     "block": msg("Block"),
     "updated": msg("Last saved"),
-    "live_score": msg("Score on the saved values"),
+    "live_score": msg("Score of the values in the form"),
     "total": msg("Total"),
     "tier": msg("Tier"),
     "gap": lambda points, tier: msg(
@@ -141,6 +141,14 @@ WORDS: dict[str, Message | Callable[..., Message]] = {
     "need_reason": msg("Give the reason for the appraised value."),
     "need_value": msg("Give the appraised value."),
     "not_returnable": msg("Only a submitted form of an open campaign can be returned."),
+    "change_password": msg("Change the password"),
+    "current_password": msg("Current password"),
+    "new_password": msg("New password"),
+    "confirm_password": msg("The new password again"),
+    "password_changed": msg("The password was changed."),
+    "bad_current_password": msg("The current password is wrong."),
+    "password_mismatch": msg("The two new passwords differ."),
+    "same_password": msg("The new password must differ from the current one."),
     "not_appraisable": msg("Only a submitted form of an unpublished campaign can be appraised."),
 }
 
