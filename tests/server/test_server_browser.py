@@ -1,8 +1,9 @@
-"""The whole cycle in headless Chromium (Playwright, the system's Chromium): the
-administrator opens a campaign by uploading the rule file and the registry, two agencies
-fill in their forms and submit, a reviewer returns one, which submits again, a council
-member appraises a value, the administrator closes and publishes; the public page's tiers
-and ranks equal those of ``udcntt score`` on the same values."""
+"""The whole cycle in headless Chromium (Playwright, the system's Chromium), on SQLite and
+PostgreSQL: the administrator opens a campaign by uploading the rule file and the registry,
+two agencies fill in their forms (the live score follows the typing, a bad value is shown
+at its field) and submit, a reviewer returns one, which submits again, and accepts the
+other, a council member appraises a value of it, the administrator closes and publishes;
+the public page's tiers and ranks equal those of ``udcntt score`` on the same values."""
 
 from __future__ import annotations
 
@@ -226,6 +227,12 @@ def test_the_cycle_in_a_browser(server: str, tmp_path: Path) -> None:
             first.click("#submit")
             first.wait_for_selector("#notice")
             assert first.inner_text("#submission-status") == "đã gửi"
+            # The reviewer accepts the second for appraisal (tiếp nhận).
+            reviewer.goto(campaign_url)
+            reviewer.click(f"#agencies a:has-text('{examples[AGENCIES[1]].name}')")
+            reviewer.click("#accept")
+            reviewer.wait_for_selector("#submission-status")
+            assert reviewer.inner_text("#submission-status") == "đã tiếp nhận"
             # A council member appraises a value of the second agency, with the reason.
             council = _login(browser, server, "council")
             council.goto(campaign_url)

@@ -158,8 +158,16 @@ def test_the_whole_cycle(cycle: Cycle) -> None:
     assert "Bổ sung minh chứng về kế hoạch" in page.text
     _, response = _fill(cycle, "stc", first, submit=True)
     assert "?submitted=1" in str(response.url)
-    # A council member appraises the second agency's staff trained, with the reason.
+    # The council appraises only a form the reviewers accepted (tiếp nhận).
     council = login(cycle.app, "council")
+    early = {"indicator": "staff_trained_year", "value": "3", "reason": "Chưa tiếp nhận"}
+    assert council.post(cycle.agency_url(second) + "/appraise", early).status_code == 409
+    assert council.post(cycle.agency_url(second) + "/accept").status_code == 403
+    accepted = reviewer.post(cycle.agency_url(second) + "/accept")
+    assert accepted.status_code == 200
+    assert re.search(r'id="submission-status">(đã tiếp nhận)<', accepted.text)
+    assert reviewer.post(cycle.agency_url(second) + "/accept").status_code == 409  # once
+    # A council member appraises the second agency's staff trained, with the reason.
     refused = council.post(
         cycle.agency_url(second) + "/appraise",
         {"indicator": "staff_trained_year", "value": "3", "reason": ""},
@@ -217,6 +225,12 @@ def test_the_whole_cycle(cycle: Cycle) -> None:
     # Every change is in the audit trail: who, old, new, reason.
     db = Database(cycle.url)
     with db.reader() as s:
+        acceptance = s.scalars(select(AuditEntry).where(AuditEntry.action == "accept")).one()
+        assert (acceptance.username, acceptance.old, acceptance.new) == (
+            "reviewer",
+            "submitted",
+            "accepted",
+        )
         appraisal = s.scalars(select(AuditEntry).where(AuditEntry.action == "appraise")).one()
         assert (appraisal.username, appraisal.field, appraisal.new, appraisal.reason) == (
             "council",

@@ -316,8 +316,11 @@ def agency_dataset(agency: Agency, *, year: int, appraised: bool = True) -> Data
     return Dataset.from_records([_record(agency, values)], year=year, source="udcntt serve")
 
 
-def campaign_dataset(campaign: Campaign, statuses: tuple[str, ...] = ("submitted",)) -> Dataset:
-    """The campaign's submitted values (appraised where appraised), agencies in id order."""
+def campaign_dataset(
+    campaign: Campaign, statuses: tuple[str, ...] = ("submitted", "accepted")
+) -> Dataset:
+    """The campaign's submitted (or accepted) values, appraised where appraised, agencies in
+    id order."""
     records = [
         _record(a, agency_values(a.submission, appraised=True))
         for a in campaign.agencies

@@ -115,7 +115,7 @@ class Membership(Base):
 
 
 class Submission(Base):
-    """An agency's self-assessment: ``draft``, ``submitted`` or ``returned``.
+    """An agency's self-assessment: ``draft``, ``submitted``, ``accepted`` or ``returned``.
 
     ``version`` counts saves; SQLAlchemy checks it on every UPDATE (optimistic locking).
     """

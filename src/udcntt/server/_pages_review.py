@@ -1,7 +1,8 @@
 """The reviewer's and the council's pages: read a submission, return it with a comment,
 record appraised values with reasons, and download evidence files.
 
-A reviewer (tổ giúp việc) returns a submitted form to its agency with a comment; a council
+A reviewer (tổ giúp việc) accepts a submitted form for appraisal (tiếp nhận), or returns it
+to its agency with a comment; a council member appraises an accepted form: a council
 member (hội đồng thẩm định) records an appraised value for an indicator with a reason —
 scoring then uses it. Each action is an audit entry; an appraised value is read with the
 same parser as the agency's own.
@@ -28,7 +29,15 @@ from udcntt.server._pages_form import agency_for
 from udcntt.server._uploads import evidence_path
 from udcntt.server._values import form_fields
 
-__all__ = ["appraise", "comment", "evidence_file", "return_submission", "submission_page"]
+__all__ = [
+    "REVIEWABLE",
+    "accept",
+    "appraise",
+    "comment",
+    "evidence_file",
+    "return_submission",
+    "submission_page",
+]
 
 _MEDIA = {
     "pdf": "application/pdf",
@@ -37,6 +46,8 @@ _MEDIA = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+#: The statuses in which a reviewer may still return a form.
+REVIEWABLE = ("submitted", "accepted")
 #: Longest comment or reason kept (characters).
 MAX_TEXT = 5000
 
@@ -84,8 +95,9 @@ def return_submission(ctx: Ctx) -> Response:
     with ctx.state.db.session() as db:
         campaign, agency = agency_for(ctx, db)
         sub = agency.submission
-        if sub is None or sub.status != "submitted" or campaign.status != "open":
+        if sub is None or sub.status not in REVIEWABLE or campaign.status != "open":
             raise HTTPException(409, ctx.t("not_returnable"))
+        before = sub.status
         sub.status = "returned"
         sub.comments.append(Comment(user_id=user.id, text=text))
         touch(db, sub)
@@ -96,9 +108,40 @@ def return_submission(ctx: Ctx) -> Response:
             campaign_id=campaign.id,
             agency_code=agency.code,
             version=sub.version,
-            old="submitted",
+            old=before,
             new="returned",
             reason=text,
+        )
+        url = f"/campaigns/{campaign.id}/agencies/{agency.id}"
+    return ctx.redirect(url)
+
+
+def accept(ctx: Ctx) -> Response:
+    """Accept a submitted form for appraisal (tiếp nhận; reviewers and administrators).
+
+    The council appraises only accepted forms; the acceptance is an audit entry and bumps
+    the submission's version. A reviewer may still return an accepted form.
+
+    Raises:
+        HTTPException: 409 unless the form is submitted and the campaign unpublished.
+    """
+    user = ctx.require("reviewer", "admin")
+    with ctx.state.db.session() as db:
+        campaign, agency = agency_for(ctx, db)
+        sub = agency.submission
+        if sub is None or sub.status != "submitted" or campaign.status == "published":
+            raise HTTPException(409, ctx.t("not_acceptable"))
+        sub.status = "accepted"
+        touch(db, sub)
+        audit(
+            db,
+            user,
+            "accept",
+            campaign_id=campaign.id,
+            agency_code=agency.code,
+            version=sub.version,
+            old="submitted",
+            new="accepted",
         )
         url = f"/campaigns/{campaign.id}/agencies/{agency.id}"
     return ctx.redirect(url)
@@ -131,7 +174,7 @@ def appraise(ctx: Ctx) -> Response:
     with ctx.state.db.session() as db:
         campaign, agency = agency_for(ctx, db)
         sub = agency.submission
-        if sub is None or sub.status != "submitted" or campaign.status == "published":
+        if sub is None or sub.status != "accepted" or campaign.status == "published":
             raise HTTPException(409, ctx.t("not_appraisable"))
         rules = ctx.state.rules.rules(campaign)
         fields = [f for f in form_fields(rules, agency.block, ctx.lang) if f.id == indicator]

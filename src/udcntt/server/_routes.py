@@ -38,6 +38,7 @@ ROUTES = [
     Route(_AGENCY + "/template.xlsx", handler(excel.survey_template), methods=["GET"]),
     Route(_AGENCY + "/upload", handler(excel.survey_upload), methods=["POST"]),
     Route(_AGENCY + "/return", handler(review.return_submission), methods=["POST"]),
+    Route(_AGENCY + "/accept", handler(review.accept), methods=["POST"]),
     Route(_AGENCY + "/comment", handler(review.comment), methods=["POST"]),
     Route(_AGENCY + "/appraise", handler(review.appraise), methods=["POST"]),
     Route("/evidence/{eid:int}", handler(review.evidence_file), methods=["GET"]),

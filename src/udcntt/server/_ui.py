@@ -43,6 +43,8 @@ WORDS: dict[str, Message | Callable[..., Message]] = {
     "status_draft": msg("draft"),
     "status_submitted": msg("submitted"),
     "status_returned": msg("returned for corrections"),
+    "status_accepted": msg("accepted for appraisal"),
+    "accept": msg("Accept for appraisal"),
     "status_empty": msg("not started"),
     "results": msg("Results"),
     "follow": msg("Follow the submissions"),
@@ -140,7 +142,8 @@ WORDS: dict[str, Message | Callable[..., Message]] = {
     "need_comment": msg("Write a comment."),
     "need_reason": msg("Give the reason for the appraised value."),
     "need_value": msg("Give the appraised value."),
-    "not_returnable": msg("Only a submitted form of an open campaign can be returned."),
+    "not_returnable": msg("Only a submitted or accepted form of an open campaign can be returned."),
+    "not_acceptable": msg("Only a submitted form of an unpublished campaign can be accepted."),
     "change_password": msg("Change the password"),
     "current_password": msg("Current password"),
     "new_password": msg("New password"),
@@ -149,7 +152,9 @@ WORDS: dict[str, Message | Callable[..., Message]] = {
     "bad_current_password": msg("The current password is wrong."),
     "password_mismatch": msg("The two new passwords differ."),
     "same_password": msg("The new password must differ from the current one."),
-    "not_appraisable": msg("Only a submitted form of an unpublished campaign can be appraised."),
+    "not_appraisable": msg(
+        "Only a form the reviewers accepted, in an unpublished campaign, can be appraised."
+    ),
 }
 
 
