@@ -6,6 +6,7 @@ agencies to a :class:`Registry` read by :func:`read_registry`, laid out as a
 writes the data-entry workbook of a rule set. Reading XLSX needs the ``excel`` extra.
 """
 
+from udcntt.data._columnar import is_slot, survey_columns
 from udcntt.data._dataset import (
     MISSING,
     NA,
@@ -44,6 +45,7 @@ __all__ = [
     "clean_text",
     "discover_readers",
     "indicator_names",
+    "is_slot",
     "match_key",
     "parse_value",
     "read_layout",
@@ -51,6 +53,7 @@ __all__ = [
     "read_survey",
     "register_reader",
     "slugify",
+    "survey_columns",
     "template_columns",
     "unregister_reader",
     "write_template",

@@ -20,6 +20,7 @@ hidden.
 from __future__ import annotations
 
 import decimal
+from collections import deque
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from operator import itemgetter
@@ -27,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from udcntt.data import AgencyRecord
+from udcntt.data import MISSING, AgencyRecord, survey_columns
 from udcntt.evaluation._finish import ARITHMETIC, BUGS, FastShape
 from udcntt.evaluation._state import Core
 from udcntt.evaluation._vector_ops import Cat, Frame, Num, VectorUnsupported, number
@@ -104,12 +105,12 @@ def _codes(col: Sequence[Any], index: _Index, kind: type, bad: Any) -> Any:
 
 
 def _columns(
-    compiled: CompiledRuleSet, plan: BlockPlan, rows: Sequence[Sequence[Any]], n: int
+    compiled: CompiledRuleSet, plan: BlockPlan, cols: Sequence[Sequence[Any]], n: int
 ) -> tuple[dict[str, Any], Any]:
-    """The block's inputs as columns, and the mask of rows that cannot be vectorised."""
+    """The block's inputs as float64 (bool, category) columns, and the mask of rows that
+    cannot be vectorised (a value that is not of the indicator's type, out of range …)."""
     bad = np.zeros(n, dtype=bool)
     env: dict[str, Any] = {}
-    cols = list(zip(*rows, strict=True)) if plan.indicators else []
     cache: dict[str, _Index] = compiled.fast_variants.setdefault(("vector", "columns"), {})
     for name, col in zip(plan.indicators, cols, strict=True):
         ind = compiled.rules.indicators[name]
@@ -261,10 +262,9 @@ def _leaf(frame: Frame, leaf: LeafPlan) -> Num:
 class BlockOutcome:
     """What the vectorised path decided for one block's agencies (in their order)."""
 
-    __slots__ = ("rows", "safe", "share", "tier", "total")
+    __slots__ = ("safe", "share", "tier", "total")
 
-    def __init__(self, rows: Sequence[Any], safe: Any, total: Any, share: Any, tier: Any):
-        self.rows = rows
+    def __init__(self, safe: Any, total: Any, share: Any, tier: Any):
         self.safe = safe.tolist()
         self.total = total.tolist()
         self.share = share.tolist()
@@ -278,23 +278,37 @@ def _supported(compiled: CompiledRuleSet, blocks: Sequence[str]) -> bool:
     return all(compiled.blocks[b].fast_whole is not None for b in blocks)
 
 
+def _row(keys: Sequence[str]) -> Any:
+    """A function giving an agency's values of ``keys`` as a tuple (missing: MISSING)."""
+    if len(keys) > 1:
+        pick = itemgetter(*keys)
+    else:
+
+        def pick(v: Any) -> tuple[Any, ...]:
+            return tuple(v[k] for k in keys)
+
+    def row(v: Any) -> tuple[Any, ...]:
+        try:
+            found: tuple[Any, ...] = pick(v)
+        except KeyError:
+            return tuple(v.get(k, MISSING) for k in keys)
+        return found
+
+    return row
+
+
 def _block(
     compiled: CompiledRuleSet, plan: BlockPlan, records: Sequence[AgencyRecord]
 ) -> BlockOutcome:
     keys = plan.indicators
     n = len(records)
     values = [r.values for r in records]
-    rows: list[Any]
-    try:
-        if len(keys) > 1:
-            rows = list(map(itemgetter(*keys), values))
-        else:
-            rows = [tuple(v[k] for k in keys) for v in values]
-    except KeyError:
-        from udcntt.data import MISSING
-
-        rows = [tuple(v.get(k, MISSING) for k in keys) for v in values]
-    env, bad = _columns(compiled, plan, rows, n)
+    cols: Sequence[Sequence[Any]] | None = survey_columns(values, keys)
+    if cols is None:  # not a survey read by column: the agencies' rows, turned
+        cols = list(zip(*map(_row(keys), values), strict=True)) if keys and n else []
+        if not cols:
+            cols = [()] * len(keys)
+    env, bad = _columns(compiled, plan, cols, n)
     frame = Frame(n, env)
     frame.unsafe |= bad
     with np.errstate(all="ignore"):
@@ -304,7 +318,7 @@ def _block(
         for name in plan.derived:
             env[name] = frame.expr(compiled.derived[name])
         total, share, tier = _finish(frame, compiled, plan)
-    return BlockOutcome(rows, ~frame.unsafe, total, share, tier)
+    return BlockOutcome(~frame.unsafe, total, share, tier)
 
 
 def vector_blocks(
@@ -340,14 +354,8 @@ def vector_cores(
         shape = FastShape(plan, rounding, Applicability(compiled, plan, frozenset()))
         cores: list[Core | None] = []
         add = cores.append
-        for record, safe, k, ks, ti, values in zip(
-            records,
-            outcome.safe,
-            outcome.total,
-            outcome.share,
-            outcome.tier,
-            outcome.rows,
-            strict=True,
+        for record, safe, k, ks, ti in zip(
+            records, outcome.safe, outcome.total, outcome.share, outcome.tier, strict=True
         ):
             if not safe:
                 add(None)
@@ -358,7 +366,7 @@ def vector_cores(
             share = shares.get(ks)
             if share is None:
                 share = shares[ks] = Decimal(ks).scaleb(-rounding.share)
-            add(VectorCore(record, plan, values, shape, total, share, levels[ti], ti))
+            add(VectorCore(record, plan, shape, total, share, levels[ti], ti))
         out[block] = cores
     return out
 
@@ -367,16 +375,18 @@ class VectorCore(Core):
     """An agency scored on the vectorised path: published values now, exact ones on demand.
 
     ``criteria``, the derived values and the unrounded total come from the exact generated
-    function the first time they are read (:meth:`exact`).
+    function when they are read (:meth:`exact`). Only the :data:`RECENT` agencies read last
+    keep them: a writer reads an agency's values together and moves on, and 100,000
+    agencies' exact values (about 4.7 KB each) would outweigh everything else a run holds;
+    an agency read again after that is computed again (the same values).
     """
 
-    __slots__ = ("_exact", "index", "plan", "record", "shape", "values")
+    __slots__ = ("_exact", "index", "plan", "record", "shape")
 
     def __init__(
         self,
         record: AgencyRecord,
         plan: BlockPlan,
-        values: Sequence[Any],
         shape: FastShape,
         total: Decimal,
         share: Decimal,
@@ -385,7 +395,6 @@ class VectorCore(Core):
     ) -> None:
         self.record = record
         self.plan = plan
-        self.values = values
         self.shape = shape
         self.total = total
         self.share = share
@@ -394,6 +403,13 @@ class VectorCore(Core):
         self.max = shape.max_total
         self.notes = ()
         self._exact: tuple[Any, ...] | None = None
+
+    @property
+    def values(self) -> tuple[Any, ...]:
+        """The agency's inputs, in the order of the block's indicators (read from its
+        record when asked: the vectorised path keeps no copy)."""
+        found: tuple[Any, ...] = _row(self.plan.indicators)(self.record.values)
+        return found
 
     @property
     def criteria(self) -> LazyCriteria:  # type: ignore[override]
@@ -412,7 +428,8 @@ class VectorCore(Core):
         return found
 
     def exact(self) -> tuple[Any, ...]:
-        """The exact generated function's result for the agency (computed once).
+        """The exact generated function's result for the agency (kept while it is one of
+        the :data:`RECENT` agencies read last).
 
         Raises:
             GeneratedCodeError: the function fails, or publishes a total, share or tier
@@ -444,8 +461,16 @@ class VectorCore(Core):
         view = CriteriaView(
             self.shape.criteria, leaves if leaves is not None else raws, raws, raws, groups
         )
-        self._exact = (derived, raws, view, groups, t)
-        return self._exact
+        found = self._exact = (derived, raws, view, groups, t)
+        if len(_recent) == RECENT:
+            _recent.popleft()._exact = None  # read long ago: computed again if asked
+        _recent.append(self)
+        return found
+
+
+#: How many agencies' exact values are kept after they were computed (see VectorCore).
+RECENT = 1024
+_recent: deque[VectorCore] = deque()
 
 
 class LazyCriteria(Mapping[str, Any]):
