@@ -150,3 +150,24 @@ def test_htmx_is_served_from_the_own_origin_under_the_csp(cycle: Cycle) -> None:
     assert "htmx 2.0.11" in script.text[:300] and "0BSD" in script.text[:600]
     assert client.get("/static/../_app.py").status_code == 404
     assert client.get("/static/other.js").status_code == 404
+
+
+def test_a_wheel_carries_htmx_and_the_templates() -> None:
+    """Every file under server/static and server/templates is package data (a wheel install
+    serves htmx from the application, not from a CDN)."""
+    import tomllib
+    from fnmatch import fnmatch
+
+    from server_helpers import ROOT
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = config["tool"]["setuptools"]["package-data"]["udcntt"]
+    package = ROOT / "src" / "udcntt"
+    files = [
+        p.relative_to(package).as_posix()
+        for folder in ("server/static", "server/templates")
+        for p in (package / folder).iterdir()
+        if p.is_file()
+    ]
+    assert "server/static/htmx.min.js" in files
+    assert [f for f in files if not any(fnmatch(f, pat) for pat in patterns)] == []
