@@ -44,6 +44,7 @@ criteria:
   - {id: c_per_item, label: per_item, max: 10, points: "per_item(b, 0.5, 10)"}
   - {id: c_count, label: count_true, max: 4, points: "count_true(f, g, a > 50, f and not g)"}
   - {id: c_floor, label: floor, max: 20, points: "floor(a / 10) + ceil(b / 10) / 10 + (1 if f or g else 0)"}
+  - {id: c_signs, label: signs, max: 25, points: "(10 if k == 'y' and True else 0) + (-a + 100) / 10 + (+b) / 10"}
 tiers:
   levels:
     - {id: tot, label: Tốt, min: 120}
@@ -66,6 +67,7 @@ def _survey(n: int, seed: int) -> udcntt.Dataset:
                     "f": rng.random() < 0.5,
                     "g": rng.random() < 0.5,
                     "k": rng.choice("xyz"),
+                    "d": f"2024-01-0{rng.randint(1, 3)}",
                 },
             }
             for i in range(n)
@@ -118,12 +120,22 @@ def test_values_of_the_column_functions_are_the_rules_values() -> None:
     assert points["c_per_item"] == 10  # 33 × 0.5 capped at 10
     assert points["c_count"] == 2  # f, and f and not g
     assert points["c_floor"] == Decimal("5.4")  # 4 + 4/10 + 1
+    assert points["c_signs"] == Decimal("8.9")  # k is not 'y'; (100 − 44)/10 + 33/10
     second = vector.by_id("cr")
+    assert second.criteria["c_signs"].points == Decimal("19.5")  # 10 + 95/10 + 0
     assert second.criteria["c_ratio"].points == 0  # a ≤ 20
     assert second.criteria["c_capped"].points == 0
 
 
-def test_a_function_without_a_column_form_scores_the_rule_set_exactly() -> None:
-    text = RULES.replace('points: "abs(a - 50)"', 'points: "sqrt(a) * 5"')
+@pytest.mark.parametrize(
+    "points", ["sqrt(a) * 5", "a ** 2 / 200", "50 if d > date(2024, 1, 1) else 0"]
+)
+def test_a_construct_without_a_column_form_scores_the_rule_set_exactly(points: str) -> None:
+    """A square root, a power or a date: every agency takes the exact engine, same JSON."""
+    text = RULES.replace('points: "abs(a - 50)"', f'points: "{points}"').replace(
+        "  k: {label: K,", "  d: {label: D, type: date}\n  k: {label: K,"
+    )
+    if "date" not in points:
+        text = text.replace("  d: {label: D, type: date}\n", "")
     _, vector = _both(text, _survey(20, 3))
     assert not any(isinstance(r, VectorResult) for r in vector.results)
