@@ -462,8 +462,11 @@ class VectorCore(Core):
             self.shape.criteria, leaves if leaves is not None else raws, raws, raws, groups
         )
         found = self._exact = (derived, raws, view, groups, t)
-        if len(_recent) == RECENT:
-            _recent.popleft()._exact = None  # read long ago: computed again if asked
+        while len(_recent) >= RECENT:  # read long ago: computed again if asked
+            try:
+                _recent.popleft()._exact = None
+            except IndexError:  # another thread emptied it
+                break
         _recent.append(self)
         return found
 
