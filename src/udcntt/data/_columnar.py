@@ -139,13 +139,13 @@ def survey_columns(
     first = values[0]
     if first.__class__ is not RowValues:
         return None
-    store = first._store  # type: ignore[attr-defined]
+    store = first._store
     positions: list[int] = []
     add = positions.append
     for row in values:
-        if row.__class__ is not RowValues or row._store is not store:  # type: ignore[attr-defined]
+        if row.__class__ is not RowValues or row._store is not store:
             return None
-        add(row._pos)  # type: ignore[attr-defined]
+        add(row._pos)
     by_key = store.by_key
     if any(key not in by_key for key in keys):
         return None

@@ -280,6 +280,7 @@ def _supported(compiled: CompiledRuleSet, blocks: Sequence[str]) -> bool:
 
 def _row(keys: Sequence[str]) -> Any:
     """A function giving an agency's values of ``keys`` as a tuple (missing: MISSING)."""
+    pick: Any
     if len(keys) > 1:
         pick = itemgetter(*keys)
     else:
