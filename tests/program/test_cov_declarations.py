@@ -82,7 +82,7 @@ FIRST = HEAD.count("\n") + 1  # the first line after the indicator 'a'
         ),
         pytest.param(
             "criteria:\n  - id: ca\n    label: A\n    max: 10\n    sum_of:\n"
-            "      - {normalise: {value: a, method: minmax}}\n",
+            "      - {normalise: {value: a, method: min_max}}\n",
             [
                 (
                     "E-NORMALISE",
