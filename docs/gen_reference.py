@@ -568,6 +568,25 @@ ERROR_DOCS: dict[str, tuple[str, str]] = {
         "Pass `--year YYYY`, or put `year` in a JSON/YAML survey. A rule set whose "
         "`effective` period lies within one calendar year gives its year to the survey.",
     ),
+    "E-SERVER-UPLOAD": (
+        "A rule file uploaded to open a campaign is not UTF-8 text, or it uses `extends` (a "
+        "file uploaded in the browser must be self-contained: `extends` would read other "
+        "files of the server).",
+        "Upload the rule file with the base rule set merged in, saved as UTF-8.",
+    ),
+    "E-SERVER-PUBLISH": (
+        "No agency of the campaign has submitted its values.",
+        "Wait for the agencies to submit (the campaign page lists each agency's status), "
+        "then publish.",
+    ),
+    "E-SERVER-BACKUP": (
+        "The campaign does not exist; a `.zip` backup was asked without `--data-dir`; an "
+        "evidence file is missing; or, when restoring, the file is not a backup of udcntt or "
+        "its rule file, a published report or an evidence file does not match its SHA-256 "
+        "(nothing is restored then).",
+        "Name an existing campaign and the evidence folder; restore from an intact backup "
+        "(its hashes are checked before anything is written).",
+    ),
     "E-FRONT-MATTER": (
         "`--docx-front-matter FILE` (or `front_matter=` of `assessment_to_docx` / `write_docx`) "
         "names a key the front matter does not have (the hint lists them), gives a list where "
@@ -1165,6 +1184,7 @@ ERROR_SECTIONS: tuple[tuple[str, Callable[[str], bool]], ...] = (
     ("Previous year", lambda c: c.startswith(("E-PREVIOUS", "E-RESULTS"))),
     ("Property checks", lambda c: c.startswith(("E-PROP", "W-PROP"))),
     ("Robustness analysis", lambda c: c.startswith("E-ANALYSIS")),
+    ("Server (`udcntt serve`, `udcntt db`)", lambda c: c.startswith("E-SERVER")),
     (
         "Lineage and crosswalks",
         lambda c: c.startswith(("E-LINEAGE", "W-LINEAGE", "E-BASELINE", "E-CROSSWALK")),
@@ -1183,6 +1203,7 @@ _ORDER = (
     "Lineage and crosswalks",
     "Property checks",
     "Robustness analysis",
+    "Server (`udcntt serve`, `udcntt db`)",
 )
 
 _STAGE = {
@@ -1212,6 +1233,10 @@ _STAGE = {
         "analyse --analysis`, `udcntt.analysis.load_analysis`), as a `RuleFileError` located "
         "at file:line:col, before any draw; `E-ANALYSIS-MEMORY` as a `UsageError` and "
         "`E-ANALYSIS-NOMINAL` as an `EvaluationError`."
+    ),
+    "Server (`udcntt serve`, `udcntt db`)": (
+        "Shown in the page at the field or form concerned (the browser), or reported by "
+        "`udcntt db`, as a `DataError`; nothing is changed when one is reported."
     ),
     "Lineage and crosswalks": (
         "Reported when a lineage or crosswalk file is read (`udcntt lineage`, `udcntt score "
