@@ -69,6 +69,13 @@ def test_every_error_code_has_a_titled_section() -> None:
         assert "**Cause.**" in by_code[code] and "**Fix.**" in by_code[code], code
 
 
+def test_every_error_code_has_its_own_cause_and_fix() -> None:
+    """No code falls back to the generic "read the message" text: each has written docs."""
+    from udcntt.errors import CODES
+
+    assert sorted(set(CODES) - set(GEN.ERROR_DOCS)) == []
+
+
 def test_every_schema_field_is_described() -> None:
     """Every field of the rule-file and layout models has a description."""
     missing = GEN.missing_field_docs()
