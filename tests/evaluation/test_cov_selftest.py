@@ -75,7 +75,8 @@ def test_not_applicable_inputs_lower_the_maximum_in_a_case() -> None:
 
 
 def test_the_dataset_of_a_case_is_what_a_survey_would_give() -> None:
-    """Inputs typed exactly; listed N/A and missing values become the markers; a key
+    """Inputs typed exactly (a float through its repr, as a survey cell would read);
+    listed N/A and missing values become the markers; a key
     that names no indicator (reported by ``check`` as E-TEST-SHAPE) is left out."""
     rules = udcntt.load_rules("many.yaml", text=RULES + "  []\n")
     case = TestCase.model_validate(
@@ -83,14 +84,14 @@ def test_the_dataset_of_a_case_is_what_a_survey_would_give() -> None:
             "name": "tập dữ liệu",
             "agencies": [
                 {"id": "x", "block": "so", "inputs": {"a": "12.50", "zz": 1}, "missing": ["n"]},
-                {"id": "y", "block": "so", "inputs": {"a": 3, "n": None}, "not_applicable": ["p"]},
+                {"id": "y", "block": "so", "inputs": {"a": 0.1, "n": 3}, "not_applicable": ["p"]},
             ],
         }
     )
     data = case_dataset(rules, case)
     x, y = data.agencies
     assert x.values == {"a": Decimal("12.50"), "n": MISSING}
-    assert y.values == {"a": Decimal(3), "n": MISSING, "p": NA}
+    assert y.values == {"a": Decimal("0.1"), "n": Decimal(3), "p": NA}
     assert data.source == "test 'tập dữ liệu'"
 
 
