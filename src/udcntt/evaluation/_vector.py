@@ -23,15 +23,15 @@ import decimal
 from collections import deque
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from operator import itemgetter
 from typing import Any
 
 import numpy as np
 
-from udcntt.data import MISSING, AgencyRecord, survey_columns
+from udcntt.data import AgencyRecord, survey_columns
 from udcntt.evaluation._finish import ARITHMETIC, BUGS, FastShape
 from udcntt.evaluation._state import Core
-from udcntt.evaluation._vector_ops import Cat, Frame, Num, VectorUnsupported, number
+from udcntt.evaluation._vector_inputs import input_columns, row_picker
+from udcntt.evaluation._vector_ops import Frame, Num, VectorUnsupported
 from udcntt.expressions import DECIMAL_CONTEXT
 from udcntt.model import TierBasis, TierLevel
 from udcntt.program import (
@@ -53,96 +53,6 @@ __all__ = [
 ]
 
 _ZERO = Decimal(0)
-_NUMBERS = ("count", "number", "ratio")
-#: Distinct values of one indicator kept between evaluations (a survey's numbers repeat;
-#: past this the table starts again, so a long-running process stays bounded).
-_MAX_DISTINCT = 200_000
-
-
-class _Index(dict[Any, int]):
-    """Distinct values of one indicator → their row in the value tables (filled on use)."""
-
-    def __init__(self, valid: Any, convert: Any) -> None:
-        super().__init__()
-        self.valid = valid
-        self.convert = convert
-        self.floats: list[float] = []
-        self.errors: list[float] = []
-        self.invalid: list[bool] = []
-
-    def __missing__(self, key: Any) -> int:
-        ok = self.valid(key)
-        f, e = self.convert(key) if ok else (0.0, 0.0)
-        self.floats.append(f)
-        self.errors.append(e)
-        self.invalid.append(not ok)
-        at = self[key] = len(self.floats) - 1
-        return at
-
-
-def _number_check(lo: Decimal | None, hi: Decimal | None, count: bool) -> Any:
-    def valid(value: Decimal) -> bool:
-        if not value.is_finite():
-            return False
-        if (lo is not None and value < lo) or (hi is not None and value > hi):
-            return False
-        return not count or value == value.to_integral_value()
-
-    return valid
-
-
-def _codes(col: Sequence[Any], index: _Index, kind: type, bad: Any) -> Any:
-    """Row numbers of a column's values in ``index``; wrong types are marked in ``bad``."""
-    n = len(col)
-    if set(map(type, col)) != {kind}:
-        typed = np.fromiter((x.__class__ is kind for x in col), dtype=bool, count=n)
-        bad |= ~typed
-        filler = next((x for x, t in zip(col, typed, strict=True) if t), None)
-        if filler is None:
-            return None
-        col = [x if t else filler for x, t in zip(col, typed, strict=True)]
-    return np.fromiter(map(index.__getitem__, col), dtype=np.intp, count=n)
-
-
-def _columns(
-    compiled: CompiledRuleSet, plan: BlockPlan, cols: Sequence[Sequence[Any]], n: int
-) -> tuple[dict[str, Any], Any]:
-    """The block's inputs as float64 (bool, category) columns, and the mask of rows that
-    cannot be vectorised (a value that is not of the indicator's type, out of range …)."""
-    bad = np.zeros(n, dtype=bool)
-    env: dict[str, Any] = {}
-    cache: dict[str, _Index] = compiled.fast_variants.setdefault(("vector", "columns"), {})
-    for name, col in zip(plan.indicators, cols, strict=True):
-        ind = compiled.rules.indicators[name]
-        kind = ind.type.value
-        if kind in _NUMBERS:
-            index = cache.get(name)
-            if index is None or len(index) > _MAX_DISTINCT:
-                lo, hi = ind.bounds
-                index = cache[name] = _Index(_number_check(lo, hi, kind == "count"), number)
-            rows_of = _codes(col, index, Decimal, bad)
-            if rows_of is None:
-                env[name] = Num(np.zeros(n), np.zeros(n))
-                continue
-            bad |= np.array(index.invalid, dtype=bool)[rows_of]
-            env[name] = Num(np.array(index.floats)[rows_of], np.array(index.errors)[rows_of])
-        elif kind == "bool":
-            if set(map(type, col)) == {bool}:
-                env[name] = np.fromiter(col, dtype=bool, count=n)
-            else:
-                typed = np.fromiter((x.__class__ is bool for x in col), dtype=bool, count=n)
-                bad |= ~typed
-                env[name] = np.fromiter((x is True for x in col), dtype=bool, count=n)
-        elif kind == "category":
-            names = tuple(ind.categories or {})
-            codes = {c: i for i, c in enumerate(names)}
-            got = np.fromiter(
-                (codes.get(x, -1) if x.__class__ is str else -1 for x in col), np.intp, n
-            )
-            bad |= got < 0
-            env[name] = Cat(got, codes)
-        # dates have no column form: an expression reading one is unsupported
-    return env, bad
 
 
 def _finish(frame: Frame, compiled: CompiledRuleSet, plan: BlockPlan) -> tuple[Any, Any, Any]:
@@ -278,26 +188,6 @@ def _supported(compiled: CompiledRuleSet, blocks: Sequence[str]) -> bool:
     return all(compiled.blocks[b].fast_whole is not None for b in blocks)
 
 
-def _row(keys: Sequence[str]) -> Any:
-    """A function giving an agency's values of ``keys`` as a tuple (missing: MISSING)."""
-    pick: Any
-    if len(keys) > 1:
-        pick = itemgetter(*keys)
-    else:
-
-        def pick(v: Any) -> tuple[Any, ...]:
-            return tuple(v[k] for k in keys)
-
-    def row(v: Any) -> tuple[Any, ...]:
-        try:
-            found: tuple[Any, ...] = pick(v)
-        except KeyError:
-            return tuple(v.get(k, MISSING) for k in keys)
-        return found
-
-    return row
-
-
 def _block(
     compiled: CompiledRuleSet, plan: BlockPlan, records: Sequence[AgencyRecord]
 ) -> BlockOutcome:
@@ -306,10 +196,10 @@ def _block(
     values = [r.values for r in records]
     cols: Sequence[Sequence[Any]] | None = survey_columns(values, keys)
     if cols is None:  # not a survey read by column: the agencies' rows, turned
-        cols = list(zip(*map(_row(keys), values), strict=True)) if keys and n else []
+        cols = list(zip(*map(row_picker(keys), values), strict=True)) if keys and n else []
         if not cols:
             cols = [()] * len(keys)
-    env, bad = _columns(compiled, plan, cols, n)
+    env, bad = input_columns(compiled, plan, cols, n)
     frame = Frame(n, env)
     frame.unsafe |= bad
     with np.errstate(all="ignore"):
@@ -409,7 +299,7 @@ class VectorCore(Core):
     def values(self) -> tuple[Any, ...]:
         """The agency's inputs, in the order of the block's indicators (read from its
         record when asked: the vectorised path keeps no copy)."""
-        found: tuple[Any, ...] = _row(self.plan.indicators)(self.record.values)
+        found: tuple[Any, ...] = row_picker(self.plan.indicators)(self.record.values)
         return found
 
     @property

@@ -1,0 +1,61 @@
+"""Reading a survey read by the column reader as columns (what the vectorised path uses).
+
+A survey read by :func:`~udcntt.data._columnar.read_columns` holds its values in a
+:class:`~udcntt.data._columnar.ColumnStore`, a list per indicator; each agency's ``values``
+is a view of its row. :func:`survey_columns` hands a block's agencies' values back as those
+lists, one slice (or one pass) per indicator instead of a lookup per agency and indicator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from udcntt.data._columnar import ABSENT, RowValues
+
+__all__ = ["is_slot", "survey_columns"]
+
+SLOT = ABSENT.__class__
+
+
+def is_slot(value: object) -> bool:
+    """Whether a value of :func:`survey_columns` stands for no value (blank, missing, refused)."""
+    return value.__class__ is SLOT
+
+
+def survey_columns(
+    values: Sequence[Mapping[str, Any]], keys: Sequence[str]
+) -> list[list[Any]] | None:
+    """The values of ``keys`` for these agencies, one list per key, read by column.
+
+    ``values`` are the ``values`` mappings of agencies (``AgencyRecord.values``) in the
+    order wanted. When every one is a row of the same :class:`ColumnStore` (a survey read
+    by the column reader), each key's list is taken from the store's column in one pass,
+    without a per-agency lookup; an entry that holds no value (a blank cell, a spelling of
+    a missing answer, a refused text, a removed value) is a slot object for which
+    :func:`is_slot` is true, so the clean entries of a numeric column are exactly its
+    ``Decimal`` ones. The lists are new (changing them changes no agency).
+
+    Returns:
+        The columns, in the order of ``keys``; ``None`` when the agencies are not all rows
+        of one store (another reader, agencies assembled by hand): read them by row then.
+    """
+    if not values:
+        return [[] for _ in keys]
+    first = values[0]
+    if first.__class__ is not RowValues:
+        return None
+    store = first._store
+    positions: list[int] = []
+    add = positions.append
+    for row in values:
+        if row.__class__ is not RowValues or row._store is not store:
+            return None
+        add(row._pos)
+    by_key = store.by_key
+    if any(key not in by_key for key in keys):
+        return None
+    if positions == list(range(positions[0], positions[0] + len(positions))):
+        start, stop = positions[0], positions[0] + len(positions)
+        return [by_key[key][start:stop] for key in keys]
+    return [list(map(by_key[key].__getitem__, positions)) for key in keys]

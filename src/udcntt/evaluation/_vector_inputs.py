@@ -1,0 +1,135 @@
+"""The vectorised path's inputs: a block's survey columns as float64, bool and category
+columns, with the mask of agencies whose values have no column form.
+
+Numbers go through a table of the indicator's distinct values (a survey's numbers repeat):
+each distinct ``Decimal`` is checked (finite, in range, whole for a count) and turned into a
+float with its error bound once, and a column is then one lookup per agency into NumPy
+arrays. A value of another type (a blank, a missing or not-applicable marker, a refused
+text) marks its agency for the exact path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from operator import itemgetter
+from typing import Any
+
+import numpy as np
+
+from udcntt.data import MISSING
+from udcntt.evaluation._vector_ops import Cat, Num, number
+from udcntt.program import BlockPlan, CompiledRuleSet
+
+__all__ = ["input_columns", "row_picker"]
+
+_NUMBERS = ("count", "number", "ratio")
+#: Distinct values of one indicator kept between evaluations (a survey's numbers repeat;
+#: past this the table starts again, so a long-running process stays bounded).
+_MAX_DISTINCT = 200_000
+
+
+class _Index(dict[Any, int]):
+    """Distinct values of one indicator → their row in the value tables (filled on use)."""
+
+    def __init__(self, valid: Any, convert: Any) -> None:
+        super().__init__()
+        self.valid = valid
+        self.convert = convert
+        self.floats: list[float] = []
+        self.errors: list[float] = []
+        self.invalid: list[bool] = []
+
+    def __missing__(self, key: Any) -> int:
+        ok = self.valid(key)
+        f, e = self.convert(key) if ok else (0.0, 0.0)
+        self.floats.append(f)
+        self.errors.append(e)
+        self.invalid.append(not ok)
+        at = self[key] = len(self.floats) - 1
+        return at
+
+
+def _number_check(lo: Decimal | None, hi: Decimal | None, count: bool) -> Any:
+    def valid(value: Decimal) -> bool:
+        if not value.is_finite():
+            return False
+        if (lo is not None and value < lo) or (hi is not None and value > hi):
+            return False
+        return not count or value == value.to_integral_value()
+
+    return valid
+
+
+def _codes(col: Sequence[Any], index: _Index, kind: type, bad: Any) -> Any:
+    """Row numbers of a column's values in ``index``; wrong types are marked in ``bad``."""
+    n = len(col)
+    if set(map(type, col)) != {kind}:
+        typed = np.fromiter((x.__class__ is kind for x in col), dtype=bool, count=n)
+        bad |= ~typed
+        filler = next((x for x, t in zip(col, typed, strict=True) if t), None)
+        if filler is None:
+            return None
+        col = [x if t else filler for x, t in zip(col, typed, strict=True)]
+    return np.fromiter(map(index.__getitem__, col), dtype=np.intp, count=n)
+
+
+def input_columns(
+    compiled: CompiledRuleSet, plan: BlockPlan, cols: Sequence[Sequence[Any]], n: int
+) -> tuple[dict[str, Any], Any]:
+    """The block's inputs as float64 (bool, category) columns, and the mask of rows that
+    cannot be vectorised (a value that is not of the indicator's type, out of range …)."""
+    bad = np.zeros(n, dtype=bool)
+    env: dict[str, Any] = {}
+    cache: dict[str, _Index] = compiled.fast_variants.setdefault(("vector", "columns"), {})
+    for name, col in zip(plan.indicators, cols, strict=True):
+        ind = compiled.rules.indicators[name]
+        kind = ind.type.value
+        if kind in _NUMBERS:
+            index = cache.get(name)
+            if index is None or len(index) > _MAX_DISTINCT:
+                lo, hi = ind.bounds
+                index = cache[name] = _Index(_number_check(lo, hi, kind == "count"), number)
+            rows_of = _codes(col, index, Decimal, bad)
+            if rows_of is None:
+                env[name] = Num(np.zeros(n), np.zeros(n))
+                continue
+            bad |= np.array(index.invalid, dtype=bool)[rows_of]
+            env[name] = Num(np.array(index.floats)[rows_of], np.array(index.errors)[rows_of])
+        elif kind == "bool":
+            if set(map(type, col)) == {bool}:
+                env[name] = np.fromiter(col, dtype=bool, count=n)
+            else:
+                typed = np.fromiter((x.__class__ is bool for x in col), dtype=bool, count=n)
+                bad |= ~typed
+                env[name] = np.fromiter((x is True for x in col), dtype=bool, count=n)
+        elif kind == "category":
+            names = tuple(ind.categories or {})
+            codes = {c: i for i, c in enumerate(names)}
+            got = np.fromiter(
+                (codes.get(x, -1) if x.__class__ is str else -1 for x in col), np.intp, n
+            )
+            bad |= got < 0
+            env[name] = Cat(got, codes)
+        # dates have no column form: an expression reading one is unsupported
+    return env, bad
+
+
+def row_picker(keys: Sequence[str]) -> Any:
+    """A function giving an agency's values of ``keys`` as a tuple (missing: MISSING)."""
+    pick: Any
+    if len(keys) > 1:
+        pick = itemgetter(*keys)
+    else:
+
+        def pick(v: Any) -> tuple[Any, ...]:
+            return tuple(v[k] for k in keys)
+
+    def row(v: Any) -> tuple[Any, ...]:
+        try:
+            found: tuple[Any, ...] = pick(v)
+        except KeyError:
+            return tuple(v.get(k, MISSING) for k in keys)
+        return found
+
+    return row
