@@ -49,6 +49,34 @@ DOCX_WORDS: dict[str, dict[str, str]] = {
         "en": "Rank in {before} (left) and {after} (right): blue rose, vermilion fell, grey "
         "kept its rank.",
     },
+    "report.docx.chart_distribution": {
+        "vi": "Phân bố tổng điểm của {n} đơn vị thuộc {block} (tỷ lệ so với điểm tối đa; "
+        "mỗi chấm là một đơn vị, hộp là nửa giữa, vạch đậm là trung vị, đường đứt nét là "
+        "ngưỡng xếp loại): thấp nhất {lowest}, tứ phân vị 1 {q1}, trung vị {median}, tứ "
+        "phân vị 3 {q3}, cao nhất {highest}, trung bình {mean}.",
+        "en": "Totals of the {n} agencies of {block} (shares of the maximum; a dot per "
+        "agency, the box is the middle half, the thick line the median, the dashed lines "
+        "the tier thresholds): lowest {lowest}, first quartile {q1}, median {median}, third "
+        "quartile {q3}, highest {highest}, mean {mean}.",
+    },
+    "report.docx.chart_group_means_title": {
+        "vi": "Bình quân các khối theo nhóm tiêu chí",
+        "en": "Block means by criteria group",
+    },
+    "report.docx.chart_group_means": {
+        "vi": "Điểm bình quân của mỗi khối theo nhóm tiêu chí (tỷ lệ so với điểm tối đa "
+        "của nhóm; màu càng đậm càng cao). Nhóm: {groups}. {rows}.",
+        "en": "Each block's mean by criteria group (share of the group's maximum; the "
+        "darker, the higher). Groups: {groups}. {rows}.",
+    },
+    "report.docx.chart_strengths": {
+        "vi": "Điểm mạnh, điểm yếu của từng đơn vị thuộc {block}: tỷ lệ đạt của nhóm trừ "
+        "bình quân của khối (điểm phần trăm; xanh là cao hơn, đỏ cam là thấp hơn). Nhóm: "
+        "{groups}. Bình quân khối: {means}.",
+        "en": "Strengths and weaknesses of each agency of {block}: its share of the group "
+        "minus the block's mean (percentage points; blue above, vermilion below). Groups: "
+        "{groups}. Block means: {means}.",
+    },
     "report.docx.previous_year": {"vi": "Năm trước", "en": "Previous year"},
     "report.docx.this_year": {"vi": "Năm nay", "en": "This year"},
     "report.docx.detail_lowest": {"vi": "Thấp nhất", "en": "Lowest"},

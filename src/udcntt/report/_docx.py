@@ -31,6 +31,7 @@ from udcntt._words import heading
 from udcntt.errors import UsageError, msg
 from udcntt.evaluation import Assessment
 from udcntt.report._docx_charts import chart_font, rank_slope_png, split_bars_png
+from udcntt.report._docx_charts_more import distribution_png, group_means_png, strengths_png
 from udcntt.report._docx_front import FrontMatter, front_header, signature_block
 from udcntt.report._docx_style import (
     clean_package,
@@ -233,9 +234,9 @@ def _annex(
         _charts_part(doc, assessment, views, lang, part + 1)
 
 
-def _picture(doc: DocumentObject, png: bytes, caption: str) -> None:
-    """An image the width of the landscape text, described for screen readers by its
-    caption, with the caption under it."""
+def _picture(doc: DocumentObject, png: bytes, caption: str, descr: str | None = None) -> None:
+    """An image the width of the landscape text, described for screen readers by
+    ``descr`` (default: its caption), with the caption under it."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
     from docx.shared import Cm
@@ -245,7 +246,7 @@ def _picture(doc: DocumentObject, png: bytes, caption: str) -> None:
     picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
     picture.paragraph_format.keep_with_next = True
     for props in picture._p.iter(qn("wp:docPr")):
-        props.set("descr", caption)
+        props.set("descr", descr or caption)
     _text(doc, caption, italic=True, center=True)
 
 
@@ -268,6 +269,13 @@ def _charts_part(
         slope = rank_slope_png(assessment, view, lang, years)
         if slope is not None:
             _picture(doc, slope, t(lang, "docx.chart_slope", before=years[0], after=years[1]))
+        for drawn in (distribution_png(assessment, view, lang), strengths_png(view, lang)):
+            if drawn is not None:
+                _picture(doc, *drawn)
+    means = group_means_png(views, lang)
+    if means is not None:
+        _heading(doc, f"{len(views) + 1}. {t(lang, 'docx.chart_group_means_title')}", 2)
+        _picture(doc, *means)
 
 
 def assessment_to_docx(
