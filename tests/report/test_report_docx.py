@@ -433,17 +433,159 @@ def test_charts_as_images(lam_dong: udcntt.Assessment, lam_dong_doc: bytes) -> N
     charts = texts.index("V. BIỂU ĐỒ")
     assert doc.paragraphs[charts].style.name == "Heading 1"
     pictures = doc.inline_shapes
-    assert len(pictures) == 6
+    assert len(pictures) == 13  # per block: split, slope, distribution, strengths; + means
     described = [d.get("descr") for d in doc.element.body.iter(qn("wp:docPr"))]
     assert described[0].startswith("Tổng điểm của từng đơn vị chia theo nhóm tiêu chí")
     assert described[1].startswith("Thứ hạng năm 2016 (trái) và năm 2017 (phải)")
     blobs = [p.blob for p in doc.part.package.iter_parts() if p.partname.endswith(".png")]
-    assert len(blobs) == 6 and all(b.startswith(b"\x89PNG") for b in blobs)
+    assert len(blobs) == 13 and all(b.startswith(b"\x89PNG") for b in blobs)
     view = block_views(lam_dong)[0]
     png = split_bars_png(lam_dong, view, "vi")
     assert png == split_bars_png(lam_dong, view, "vi")
     assert png in blobs
     assert rank_slope_png(lam_dong, view, "vi", ("2016", "2017")) in blobs
+
+
+def _needs_chart_font() -> None:
+    from udcntt.report._docx_charts import chart_font
+
+    if chart_font() is None:
+        pytest.skip("no font with the Vietnamese letters for the charts on this machine")
+
+
+def _pictures(doc: Any) -> list[tuple[str, bytes]]:
+    """Each inline picture's description and PNG bytes, in document order."""
+    out = []
+    for shape in doc.inline_shapes:
+        inline = shape._inline
+        descr = inline.docPr.get("descr")
+        rid = inline.graphic.graphicData.pic.blipFill.blip.embed
+        out.append((descr, doc.part.related_parts[rid].blob))
+    return out
+
+
+def test_distribution_images_state_the_html_figures(
+    lam_dong: udcntt.Assessment, lam_dong_doc: bytes
+) -> None:
+    """Per block, the totals' distribution (dots, middle-half box, labelled thresholds) as
+    a picture whose description gives the five-number summary and mean of `_charts_data`."""
+    from udcntt.report._charts_data import distribution
+    from udcntt.report._docx_charts_more import distribution_png
+    from udcntt.report._format import fmt_percent
+
+    _needs_chart_font()
+    pictures = _pictures(_open(lam_dong_doc))
+    for view in block_views(lam_dong):
+        dist = distribution(view, lam_dong)
+        assert dist is not None
+        drawn = distribution_png(lam_dong, view, "vi")
+        assert drawn is not None
+        png, _caption, descr = drawn
+        assert (descr, png) in pictures
+        assert f"{len(dist.shares)} đơn vị thuộc {view.label}" in descr
+        for name, value in (
+            ("thấp nhất", dist.lowest),
+            ("tứ phân vị 1", dist.q1),
+            ("trung vị", dist.median),
+            ("tứ phân vị 3", dist.q3),
+            ("cao nhất", dist.highest),
+            ("trung bình", dist.mean),
+        ):
+            assert f"{name} {fmt_percent(value, lang='vi')}" in descr
+    first = block_views(lam_dong)[0]
+    # The 2017 example's first block: 20 agencies, median 74,3 % of the maximum.
+    assert "20 đơn vị" in pictures[2][0] and "trung vị 74,3%" in pictures[2][0]
+    drawn_again = distribution_png(lam_dong, first, "vi")
+    assert drawn_again is not None and drawn_again[0] == pictures[2][1]
+
+
+def test_group_means_heatmap_states_each_blocks_means(
+    lam_dong: udcntt.Assessment, lam_dong_doc: bytes
+) -> None:
+    """One heatmap of the block means per criteria group, last in part V under its own
+    heading; its description gives every block's mean share per group as `_charts_data`
+    computes them (the HTML's numbers), and the bytes are the same on every run."""
+    from udcntt.report._charts_data import block_group_means, group_columns
+    from udcntt.report._docx_charts_more import group_means_png
+    from udcntt.report._format import fmt_percent
+
+    _needs_chart_font()
+    doc = _open(lam_dong_doc)
+    texts = [p.text for p in doc.paragraphs]
+    assert "4. Bình quân các khối theo nhóm tiêu chí" in texts
+    views = block_views(lam_dong)
+    columns = group_columns(views)
+    means = block_group_means(views, columns)
+    descr, png = _pictures(doc)[-1]
+    assert descr.startswith("Điểm bình quân của mỗi khối theo nhóm tiêu chí")
+    for label, values in means:
+        cells = ", ".join(
+            f"{c.index + 1} {fmt_percent(v, lang='vi', places=0)}"
+            for c, v in zip(columns, values, strict=True)
+            if v is not None
+        )
+        assert f"{label}: {cells}" in descr
+    assert "Khối các sở, ban, ngành: 1 97%, 2 86%, 3 65%, 4 80%, 5 60%" in descr
+    assert "1. 1." not in descr  # numbered titles keep their own number once
+    drawn = group_means_png(views, "vi")
+    assert drawn is not None and drawn[0] == png
+    assert assessment_to_docx(lam_dong) == lam_dong_doc
+
+
+def test_strengths_heatmap_per_block(lam_dong: udcntt.Assessment, lam_dong_doc: bytes) -> None:
+    """Per block, agencies × groups: share minus block mean in percentage points, every
+    cell's value in the description (the caption under it keeps to the key and means)."""
+    from udcntt.report._charts_data import strengths
+    from udcntt.report._docx_charts_more import strengths_png
+    from udcntt.report._format import fmt_number
+
+    _needs_chart_font()
+    doc = _open(lam_dong_doc)
+    pictures = _pictures(doc)
+    captions = [p.text for p in doc.paragraphs]
+    for view in block_views(lam_dong):
+        drawn = strengths_png(view, "vi")
+        assert drawn is not None
+        png, caption, descr = drawn
+        assert (descr, png) in pictures and caption in captions
+        assert descr.startswith(caption) and len(descr) > len(caption)
+        data = strengths(view)
+        for result in view.results:
+            cells = []
+            for n, s in enumerate(data[result.agency_id], start=1):
+                if s.difference is None:
+                    continue
+                sign = "+" if s.difference > 0 else "\u2212" if s.difference < 0 else "±"
+                cells.append(f"{n} {sign}{fmt_number(abs(s.difference) * 100, places=1)}")
+            assert f"{result.name}: {', '.join(cells)}" in descr
+    # English words with the English decimal point.
+    en = strengths_png(block_views(lam_dong)[0], "en")
+    assert en is not None and "Block means: 1 97%" in en[1] and "." in en[2]
+
+
+def test_heatmap_cells_are_readable() -> None:
+    """Cell text is black or white, whichever contrasts more: at least 4.5:1 on every
+    colour of either scale, and the diverging scale is blue above, vermilion below."""
+    from decimal import Decimal
+
+    from udcntt.report._docx_charts_more import cell_colours, contrast
+
+    for step in range(101):
+        value = Decimal(step) / 100
+        for fill, ink in (
+            cell_colours(value),
+            cell_colours(value, diverging=True),
+            cell_colours(-value, diverging=True),
+            cell_colours(value * 3, diverging=True, span=Decimal("0.5")),
+        ):
+            assert contrast(fill, ink) >= 4.5, (value, fill, ink)
+    assert cell_colours(None)[0] == (238, 238, 238)
+    above, _ = cell_colours(Decimal("0.5"), diverging=True, span=Decimal("0.5"))
+    below, _ = cell_colours(Decimal("-0.5"), diverging=True, span=Decimal("0.5"))
+    assert above[2] > above[0] and below[0] > below[2]
+    assert cell_colours(Decimal(1))[1] == (255, 255, 255)  # dark blue: white text
+    assert cell_colours(Decimal(0))[1] == (0, 0, 0)
+    assert round(contrast((0, 0, 0), (255, 255, 255)), 2) == 21.0
 
 
 def test_no_charts_without_a_font(
@@ -458,7 +600,8 @@ def test_no_charts_without_a_font(
         view = block_views(first_year)[0]
         assert rank_slope_png(first_year, view, "vi", ("a", "b")) is None
         images = _open(assessment_to_docx(first_year)).inline_shapes
-        assert len(images) == len(block_views(first_year))  # split bars only
+        # split bars, distribution and strengths per block, then the group means; no slope
+        assert len(images) == 3 * len(block_views(first_year)) + 1
     monkeypatch.setattr(_docx, "chart_font", lambda: None)
     doc = _open(assessment_to_docx(small))
     assert len(doc.inline_shapes) == 0
