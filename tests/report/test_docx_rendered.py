@@ -118,6 +118,7 @@ def test_headings_are_heading_styles(printed: dict[str, Any]) -> None:
     ]
     if chart_font() is not None:
         expected += [(1, "V. BIỂU ĐỒ"), *((2, b) for b in blocks)]
+        expected.append((2, "4. Bình quân các khối theo nhóm tiêu chí"))
     assert [(level, title) for _, level, title in printed["outline"]] == expected
     pages = [page for page, _, _ in printed["outline"]]
     assert pages == sorted(pages)
