@@ -253,7 +253,9 @@ def _picture(doc: DocumentObject, png: bytes, caption: str, descr: str | None = 
 def _charts_part(
     doc: DocumentObject, assessment: Assessment, views: list[BlockView], lang: str, part: int
 ) -> None:
-    """Each block's totals split by group, then its ranks last year and this year."""
+    """Each block's totals split by group, its ranks last year and this year, the
+    distribution of its totals and its agencies' strengths and weaknesses; then the block
+    means by criteria group."""
     _heading(doc, f"{_roman(part)}. {heading(t(lang, 'docx.annex_charts'), lang)}", 1,
              new_page=True)  # fmt: skip
     year = assessment.year
