@@ -51,11 +51,11 @@ DOCX_WORDS: dict[str, dict[str, str]] = {
     },
     "report.docx.chart_distribution": {
         "vi": "Phân bố tổng điểm của {n} đơn vị thuộc {block} (tỷ lệ so với điểm tối đa; "
-        "mỗi chấm là một đơn vị, hộp là nửa giữa, vạch đậm là trung vị, đường đứt nét là "
+        "mỗi chấm là một đơn vị, màu theo xếp loại, hộp là nửa giữa, vạch đậm là trung vị, đường đứt nét là "
         "ngưỡng xếp loại): thấp nhất {lowest}, tứ phân vị 1 {q1}, trung vị {median}, tứ "
         "phân vị 3 {q3}, cao nhất {highest}, trung bình {mean}.",
         "en": "Totals of the {n} agencies of {block} (shares of the maximum; a dot per "
-        "agency, the box is the middle half, the thick line the median, the dashed lines "
+        "agency coloured by tier, the box is the middle half, the thick line the median, the dashed lines "
         "the tier thresholds): lowest {lowest}, first quartile {q1}, median {median}, third "
         "quartile {q3}, highest {highest}, mean {mean}.",
     },
