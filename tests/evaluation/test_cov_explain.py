@@ -103,3 +103,39 @@ def test_explain_without_the_rule_set_is_a_usage_error(assessment: udcntt.Assess
     assert caught.value.diagnostics[0].code == "E-USAGE"
     with pytest.raises(KeyError):
         udcntt.explain(assessment, "khong_co")
+
+
+IMPUTED = """udcntt: 1
+id: bu
+title: Bù
+rounding: {criteria: 1, total: 2, share: 4}
+blocks: {so: {label: Khối sở}}
+indicators:
+  a: {label: A, type: number, range: [0, 100], direction: higher, missing: impute_mean}
+criteria:
+  - {id: ca, label: A, max: 10, points: "a / 3"}
+tiers:
+  levels:
+    - {id: tot, label: Tốt, min: 8}
+    - {id: tb, label: TB}
+"""
+
+
+def test_the_trace_of_an_imputed_value_shows_it_and_the_rounded_points() -> None:
+    """A missing value imputed from the block's mean is the input the trace shows; points
+    rounded per criterion show the unrounded value they came from."""
+    rules = udcntt.load_rules("bu.yaml", text=IMPUTED)
+    data = udcntt.Dataset.from_records(
+        [
+            {"id": "x", "block": "so", "values": {"a": 10}},
+            {"id": "y", "block": "so", "values": {"a": 12}},
+            {"id": "z", "block": "so", "values": {"a": udcntt.MISSING}},
+        ]
+    )
+    trace = udcntt.explain(udcntt.evaluate(rules, data), "z")
+    assert trace["inputs"] == {"a": "11"}
+    assert trace["notes"] == ["a: missing, imputed impute_mean = 11"]
+    (ca,) = trace["criteria"]
+    assert ca["inputs"] == {"a": "11"}
+    assert ca["points"] == "3.7"
+    assert ca["unrounded"].startswith("3.666")
