@@ -239,6 +239,7 @@ def vector_cores(
     totals: dict[int, Decimal] = {}
     shares: dict[int, Decimal] = {}
     out: dict[str, list[Core | None]] = {}
+    recent: deque[VectorCore] = deque()  # this evaluation's agencies keeping exact values
     for block, records in by_block.items():
         outcome = outcomes[block]
         plan = compiled.blocks[block]
@@ -257,7 +258,7 @@ def vector_cores(
             share = shares.get(ks)
             if share is None:
                 share = shares[ks] = Decimal(ks).scaleb(-rounding.share)
-            add(VectorCore(record, plan, shape, total, share, levels[ti], ti))
+            add(VectorCore(record, plan, shape, total, share, levels[ti], ti, recent))
         out[block] = cores
     return out
 
@@ -272,7 +273,7 @@ class VectorCore(Core):
     an agency read again after that is computed again (the same values).
     """
 
-    __slots__ = ("_exact", "index", "plan", "record", "shape")
+    __slots__ = ("_exact", "_recent", "index", "plan", "record", "shape")
 
     def __init__(
         self,
@@ -283,7 +284,9 @@ class VectorCore(Core):
         share: Decimal,
         level: TierLevel,
         index: int,
+        recent: deque[VectorCore],
     ) -> None:
+        self._recent = recent
         self.record = record
         self.plan = plan
         self.shape = shape
@@ -353,18 +356,19 @@ class VectorCore(Core):
             self.shape.criteria, leaves if leaves is not None else raws, raws, raws, groups
         )
         found = self._exact = (derived, raws, view, groups, t)
-        while len(_recent) >= RECENT:  # read long ago: computed again if asked
+        recent = self._recent
+        while len(recent) >= RECENT:  # read long ago: computed again if asked
             try:
-                _recent.popleft()._exact = None
+                recent.popleft()._exact = None
             except IndexError:  # another thread emptied it
                 break
-        _recent.append(self)
+        recent.append(self)
         return found
 
 
 #: How many agencies' exact values are kept after they were computed (see VectorCore).
+#: (per evaluation: an assessment dropped frees them all with it)
 RECENT = 1024
-_recent: deque[VectorCore] = deque()
 
 
 class LazyCriteria(Mapping[str, Any]):
