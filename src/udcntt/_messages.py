@@ -24,8 +24,8 @@ from udcntt._messages_limits import VI_LIMITS
 from udcntt._messages_lineage import VI_LINEAGE
 from udcntt._messages_report import VI_REPORT
 from udcntt._messages_rules import VI_RULES
-from udcntt._messages_server import VI_SERVER
 from udcntt._messages_scale import VI_SCALE
+from udcntt._messages_server import VI_SERVER
 from udcntt._messages_vector import VI_VECTOR
 
 __all__ = ["VI", "translate"]
