@@ -19,3 +19,12 @@ def cycle(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     made = make_cycle(request.param, tmp_path_factory.mktemp(f"server-{request.param}"))
     yield made
     made.app.state.udcntt.db.dispose()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests on PostgreSQL share one database: under pytest-xdist (``--dist loadgroup``) they
+    run in one worker, one after another, never two emptying it at once."""
+    for item in items:
+        spec = getattr(item, "callspec", None)
+        if spec is not None and "postgresql" in spec.params.values():
+            item.add_marker(pytest.mark.xdist_group("postgresql"))
