@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from udcntt.evaluation import Assessment
 from udcntt.report._docx_grid import Column, apply_grid, column_widths
 from udcntt.report._docx_style import TABLE_PT, TABLE_STYLE
-from udcntt.report._figures import ProvinceFigures, province_figures
+from udcntt.report._figures import ProvinceFigures, aggregation_lines, province_figures
 from udcntt.report._format import fmt_fraction, fmt_number, fmt_percent
 from udcntt.report._i18n import t
 from udcntt.report._tables import (
@@ -173,16 +173,7 @@ def _figure_rows(
 ) -> tuple[list[Row], list[Row]]:
     rows: list[Row] = []
     for fig in figures.indicators:
-        lines: list[tuple[str, str | None]]
-        if fig.kind == "categories":
-            lines = [
-                (t(lang, "agg_category", category=fig.category_labels.get(c, c)), c)
-                for c in fig.category_labels or fig.overall.categories
-            ]
-        else:
-            key = {"sum": "agg_sum", "mean": "agg_mean", "yes": "agg_true"}[fig.kind]
-            lines = [(t(lang, key), None)]
-        for how, category in lines:
+        for how, category in aggregation_lines(fig, lang):
             cells = [(str(len(rows) + 1), "center"), (fig.label, "left")]
             cells += [(fig.unit or "", "center"), (how, "left")]
             for scope in scopes:

@@ -23,6 +23,7 @@ from types import MappingProxyType
 from typing import Any
 
 from udcntt.evaluation import AgencyResult, Assessment
+from udcntt.report._i18n import t
 
 __all__ = [
     "FigureChange",
@@ -30,6 +31,7 @@ __all__ = [
     "IndicatorFigure",
     "ProvinceFigures",
     "ShareFigure",
+    "aggregation_lines",
     "attach_previous_totals",
     "figure_changes",
     "previous_totals",
@@ -333,3 +335,20 @@ def figure_changes(
             )
         )
     return out
+
+
+def aggregation_lines(fig: IndicatorFigure, lang: str) -> list[tuple[str, str | None]]:
+    """The rows a province-figures table gives one indicator: how it is aggregated
+    (``Tổng``, ``Trung bình``, ``Số đơn vị có``) and, for a category indicator, one row per
+    category with its id.
+
+    Raises:
+        UsageError: for a language udcntt does not speak.
+    """
+    if fig.kind == "categories":
+        return [
+            (t(lang, "agg_category", category=fig.category_labels.get(c, c)), c)
+            for c in fig.category_labels or fig.overall.categories
+        ]
+    key = {"sum": "agg_sum", "mean": "agg_mean", "yes": "agg_true"}[fig.kind]
+    return [(t(lang, key), None)]

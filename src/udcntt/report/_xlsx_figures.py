@@ -11,7 +11,7 @@ from typing import Any
 
 from udcntt._words import heading
 from udcntt.evaluation import Assessment
-from udcntt.report._figures import ProvinceFigures, ShareFigure, province_figures
+from udcntt.report._figures import ProvinceFigures, ShareFigure, aggregation_lines, province_figures
 from udcntt.report._format import fmt_fraction
 from udcntt.report._i18n import t
 from udcntt.report._xlsx_book import HEADER_FILL, Book
@@ -76,16 +76,7 @@ def figures_sheet(book: Book, assessment: Assessment, lang: str) -> None:
     row = 5
     stt = 0
     for fig in figures.indicators:
-        lines: list[tuple[str, str | None]]
-        if fig.kind == "categories":
-            lines = [
-                (t(lang, "agg_category", category=fig.category_labels.get(c, c)), c)
-                for c in fig.category_labels or fig.overall.categories
-            ]
-        else:
-            agg_key = {"sum": "agg_sum", "mean": "agg_mean", "yes": "agg_true"}[fig.kind]
-            lines = [(t(lang, agg_key), None)]
-        for how, category in lines:
+        for how, category in aggregation_lines(fig, lang):
             stt += 1
             sh.put(row, 1, stt, align="center", border=True)
             sh.put(row, 2, fig.label, wrap=True, border=True)
