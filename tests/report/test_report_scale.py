@@ -129,12 +129,13 @@ def test_number_patterns_are_parsed_once(monkeypatch: pytest.MonkeyPatch) -> Non
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """A 60-agency assessment written with the page limit lowered to 20."""
+    """A 60-agency assessment (two blocks of 30) written with the page limit lowered to 30:
+    split, each block on one page (blocks split over pages: tests/report/test_html_scale.py)."""
     pytest.importorskip("jinja2")
     folder = tmp_path_factory.mktemp("pages")
     assessment = scored(60)
     mp = pytest.MonkeyPatch()
-    mp.setattr(_html_pages, "HTML_PAGE_AGENCIES", 20)
+    mp.setattr(_html_pages, "HTML_PAGE_AGENCIES", 30)
     try:
         write_report(assessment, folder / "ket-qua.html", lang="vi")
     finally:
@@ -176,7 +177,7 @@ def test_udcntt_report_splits_a_large_results_file(
     """`udcntt report out.json -o out.html` on a file above the limit writes the pages."""
     pytest.importorskip("jinja2")
     (tmp_path / "out.json").write_text(assessment_to_json(scored(30)), encoding="utf-8")
-    monkeypatch.setattr(_html_pages, "HTML_PAGE_AGENCIES", 10)
+    monkeypatch.setattr(_html_pages, "HTML_PAGE_AGENCIES", 15)  # two blocks of 15
     rc = main(["report", str(tmp_path / "out.json"), "-o", str(tmp_path / "out.html")])
     assert rc == EXIT_OK, capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.glob("out*.html")) == [

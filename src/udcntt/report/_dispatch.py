@@ -103,10 +103,10 @@ def _docx(assessment: Assessment, lang: str) -> bytes:
     return assessment_to_docx(assessment, lang=lang)
 
 
-def _html(assessment: Assessment, lang: str) -> bytes:
-    from udcntt.report._html import assessment_to_html
+def _html(assessment: Assessment, lang: str) -> Iterable[bytes]:
+    from udcntt.report._html import html_bytes
 
-    return assessment_to_html(assessment, lang=lang).encode("utf-8")
+    return html_bytes(assessment, lang=lang)
 
 
 for _suffix, _impl, _doc, _binary in (
