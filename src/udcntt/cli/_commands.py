@@ -15,7 +15,8 @@ from udcntt.cli._lineage import cmd_lineage  # noqa: F401 - main() finds it by n
 from udcntt.cli._main import EXIT_NOTHING_SCORED, EXIT_OK, EXIT_PROBLEMS, Progress
 from udcntt.cli._output import Printer
 from udcntt.cli._serve import cmd_db, cmd_serve  # noqa: F401 - main() finds them by name
-from udcntt.data import DEFAULT_LIMITS, Dataset, Limits
+from udcntt.cli._survey_args import engine_of, read_data
+from udcntt.data import Dataset
 from udcntt.errors import Diagnostic, Severity, UsageError, msg
 from udcntt.evaluation import Assessment, check_rules, evaluate, explain
 from udcntt.model import RuleSet
@@ -29,49 +30,10 @@ __all__ = [
     "cmd_schema",
     "cmd_score",
     "cmd_template",
+    "engine_of",
     "read_data",
     "write_outputs",
 ]
-
-
-def read_data(
-    path: str, rules: RuleSet, args: argparse.Namespace, *, layout_file: str | None = None
-) -> Dataset:
-    """Read a survey with the options of ``score`` / ``explain``.
-
-    The number locale is ``--locale`` if given, else the layout's, else the one the survey
-    file declares, else the rule file's.
-    ``layout_file`` (``--previous-layout``) replaces ``--layout``.
-    """
-    from udcntt.data import read_registry, read_survey
-
-    layout = None
-    layout_file = layout_file or getattr(args, "layout", None)
-    if layout_file:
-        from udcntt.data import read_layout
-
-        layout = read_layout(layout_file)
-    registry = read_registry(args.registry) if getattr(args, "registry", None) else None
-    return read_survey(
-        path,
-        rules,
-        layout=layout,
-        registry=registry,
-        policy="lenient" if getattr(args, "lenient", False) else "strict",
-        locale=getattr(args, "locale", None),
-        year=getattr(args, "year", None),
-        limits=survey_limits(args),
-    )
-
-
-def survey_limits(args: argparse.Namespace) -> Limits | None:
-    """The survey limits raised by ``--max-rows`` / ``--max-cells``, or ``None`` (defaults)."""
-    raised = {
-        name: value
-        for name in ("max_rows", "max_cells")
-        if (value := getattr(args, name, None)) is not None
-    }
-    return dataclasses.replace(DEFAULT_LIMITS, **raised) if raised else None
 
 
 def write_outputs(
@@ -204,7 +166,7 @@ def _previous(args: argparse.Namespace, rules: RuleSet) -> Assessment | None:
         argparse.Namespace(**{**vars(args), "year": None}),
         layout_file=args.previous_layout,
     )
-    return evaluate(prev_rules, data)
+    return evaluate(prev_rules, data, engine=engine_of(args))
 
 
 def _nothing_scored(printer: Printer, fmt: str, source: str, *, read: bool = False) -> int:
@@ -269,6 +231,7 @@ def _summary(assessment: Assessment, printer: Printer) -> None:
 
 def cmd_score(args: argparse.Namespace, printer: Printer) -> int:
     """``udcntt score RULES DATA``"""
+    engine = engine_of(args)
     outputs = args.output or []
     check_files(inputs_of(args), outputs)
     check_report_outputs(outputs)
@@ -284,7 +247,12 @@ def cmd_score(args: argparse.Namespace, printer: Printer) -> int:
     across = getattr(args, "lineage", None) is not None or getattr(args, "crosswalk", None)
     # Across a reorganisation last year's units are not this year's registry's: read there.
     previous = None if across else _previous(args, rules)
-    options = {"lenient": bool(args.lenient), "locale": args.locale, "previous": bool(previous)}
+    options = {
+        "lenient": bool(args.lenient),
+        "locale": args.locale,
+        "previous": bool(previous),
+        "engine": engine,
+    }
     bar = Progress(printer, len(data.agencies), "udcntt score")
     try:
         assessment = evaluate(
@@ -294,6 +262,7 @@ def cmd_score(args: argparse.Namespace, printer: Printer) -> int:
             options=options,
             progress=bar.update,
             on_error="skip" if args.lenient else "raise",
+            engine=engine,
         )
     finally:
         bar.close()
@@ -366,9 +335,10 @@ def _find_agency(data: Dataset, key: str) -> str:
 
 def cmd_explain(args: argparse.Namespace, printer: Printer) -> int:
     """``udcntt explain RULES DATA --agency ID``"""
+    engine = engine_of(args)
     rules = load_rules(args.rules)
     data = read_data(args.data, rules, args)
-    assessment = evaluate(rules, data)
+    assessment = evaluate(rules, data, engine=engine)
     trace = explain(assessment, _find_agency(data, args.agency))
     if args.format == "json":
         printer.line(json.dumps(trace, ensure_ascii=False, indent=2))

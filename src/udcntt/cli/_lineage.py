@@ -213,6 +213,7 @@ def _read_previous(args: argparse.Namespace) -> Assessment:
     """Last year's results (JSON) or survey, read without this year's registry: across a
     reorganisation the lineage, not the registry, says which units they were."""
     from udcntt.cli._commands import read_data
+    from udcntt.cli._survey_args import engine_of
     from udcntt.evaluation import evaluate
     from udcntt.report import is_assessment_file, load_assessment
 
@@ -225,7 +226,7 @@ def _read_previous(args: argparse.Namespace) -> Assessment:
         argparse.Namespace(**{**vars(args), "year": None, "registry": None}),
         layout_file=args.previous_layout,
     )
-    return evaluate(rules, data)
+    return evaluate(rules, data, engine=engine_of(args))
 
 
 def _rescored(args: argparse.Namespace) -> tuple[Assessment, Rescored]:
@@ -325,10 +326,12 @@ def score_across(
             criteria_not_compared=() if rescored is None else rescored.not_compared,
         )
     elif previous is not None and rescored is not None:
+        from udcntt.cli._survey_args import engine_of
         from udcntt.evaluation import evaluate, mark_compared
 
         rules = load_rules(args.rules)
-        old = mark_compared(evaluate(rules, data, previous=previous), rescored)
+        engine = engine_of(args)
+        old = mark_compared(evaluate(rules, data, previous=previous, engine=engine), rescored)
     if rescored is not None:
         _criteria_note(old, printer)
     if lineage is None:
