@@ -12,11 +12,13 @@ import importlib.util
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import udcntt.data
 from udcntt.cli import EXIT_OK, EXIT_USAGE, main
+from udcntt.evaluation import evaluate
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 EXAMPLE = ROOT / "examples" / "lam-dong"
@@ -46,7 +48,9 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return seen
 
 
-def _score(tmp_path: Path, engine: str, args: list[str], suffix: str) -> tuple[bytes, dict]:
+def _score(
+    tmp_path: Path, engine: str, args: list[str], suffix: str
+) -> tuple[bytes, dict[str, Any]]:
     out = tmp_path / f"{engine}{suffix}"
     results = tmp_path / f"{engine}.json"
     code = main(["--lang", "en", "score", *args, "--engine", engine, "-o", str(out),
@@ -90,7 +94,7 @@ def test_the_engine_is_passed_to_evaluate(monkeypatch: pytest.MonkeyPatch) -> No
     import udcntt.cli._commands as commands
 
     seen: list[str] = []
-    original = commands.evaluate
+    original = evaluate
 
     def spying(*args: object, engine: str = "auto", **kwargs: object) -> object:
         seen.append(engine)

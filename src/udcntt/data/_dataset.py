@@ -150,6 +150,9 @@ def make_record(
     return record
 
 
+#: Columns are kept while they hold at most this many entries per value given.
+_SPARSE = 4
+
 _TAGS: dict[type, str] = {Decimal: "d", bool: "b", str: "s", date: "t", Marker: "m"}
 
 
@@ -238,6 +241,14 @@ class Dataset:
         or the markers :data:`NA` / :data:`MISSING`. Floats are read through ``repr`` so
         ``0.1`` is exactly 0.1. Values are typed against the rule set at evaluation.
 
+        The agencies' values are held by column, as a survey file's are: each agency's
+        ``values`` is a view of its row that reads as the dict it replaces (a key the
+        record did not give is absent from it; a key no record gave cannot be set), and
+        :func:`~udcntt.data.survey_columns` hands a block's values back a column at a
+        time. When two records give their keys in orders no single column order keeps, or
+        when most keys are absent from most records, the agencies keep plain ``dict``
+        values instead (the same values).
+
         Raises:
             DataError: ``E-DATA-CHAR`` for a text holding a control, invisible or
                 bidirectional character, as the file readers refuse it.
@@ -253,25 +264,66 @@ class Dataset:
                 if isinstance(text, str):
                     guard.check(text, SourceLocation(file=source, path=f"records[{index}]"))
         guard.done()
-        agencies = []
-        for rec in records:
-            values: dict[str, ValueOrMarker] = {}
-            for key, given in dict(rec.get("values", {})).items():
-                val = given
-                if isinstance(val, float):
-                    val = Decimal(repr(val))
-                elif isinstance(val, int) and not isinstance(val, bool):
-                    val = Decimal(val)
-                values[str(key)] = val
-            agencies.append(
-                AgencyRecord(
-                    id=str(rec["id"]),
-                    name=str(rec.get("name", rec["id"])),
-                    block=str(rec["block"]),
-                    values=values,
-                    ranked=bool(rec.get("ranked", True)),
-                    aliases=tuple(rec.get("aliases", ())),
-                    parent=rec.get("parent"),
-                )
+        rows = [_typed_values(rec.get("values", {})) for rec in records]
+        views = _column_views(rows, source)
+        agencies = [
+            make_record(
+                str(rec["id"]),
+                str(rec.get("name", rec["id"])),
+                str(rec["block"]),
+                values,
+                bool(rec.get("ranked", True)),
+                tuple(rec.get("aliases", ())),
+                rec.get("parent"),
+                {},
+                None,
             )
+            for rec, values in zip(records, views or rows, strict=True)
+        ]
         return cls(agencies=tuple(agencies), year=year, source=source)
+
+
+def _typed_values(given: Mapping[Any, Any]) -> dict[str, ValueOrMarker]:
+    """One record's values as :meth:`Dataset.from_records` keeps them: string keys, floats
+    through ``repr`` and ints as ``Decimal``, everything else as given."""
+    values: dict[str, ValueOrMarker] = {}
+    for key, given_value in dict(given).items():
+        val = given_value
+        if isinstance(val, float):
+            val = Decimal(repr(val))
+        elif isinstance(val, int) and not isinstance(val, bool):
+            val = Decimal(val)
+        values[str(key)] = val
+    return values
+
+
+def _column_views(
+    rows: list[dict[str, ValueOrMarker]], source: str | None
+) -> list[Mapping[str, ValueOrMarker]] | None:
+    """The rows held by column: one :class:`~udcntt.data._columnar.ColumnStore` list per
+    key (in the order keys first appear), an absent key a slot, and each row a
+    :class:`~udcntt.data._columnar.RowValues` view of its position.
+
+    Returns ``None`` (keep the dicts) when the rows order their keys in ways no single
+    order of columns keeps: a view iterates its keys in the columns' order, a dict in its
+    own, and a caller may depend on that order; and when most of the columns' entries
+    would stand for absent keys (records with disjoint keys), which dicts hold in less.
+    """
+    from udcntt.data._columnar import ABSENT, ColumnStore, RowValues
+
+    order: dict[str, int] = {}
+    for row in rows:
+        last = -1
+        for key in row:
+            at = order.setdefault(key, len(order))
+            if at < last:
+                return None
+            last = at
+    n = len(rows)
+    if len(order) * n > _SPARSE * sum(map(len, rows)) + 1_000:
+        return None  # mostly absent keys: the columns would hold mostly slots
+    store = ColumnStore(source or "", [(key, "") for key in order])
+    for key, column in store.by_key.items():
+        column.extend([row.get(key, ABSENT) for row in rows])
+    store.numbers.extend(range(1, n + 1))  # the record's place, as a row number
+    return [RowValues(store, pos) for pos in range(n)]
