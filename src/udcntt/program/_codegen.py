@@ -30,7 +30,8 @@ from typing import Any
 from udcntt._kinds import CompiledRule
 from udcntt.data import MISSING, NA
 from udcntt.expressions import RUNTIME, Expression
-from udcntt.program._plan import Applicability, BlockPlan, CompiledRuleSet, NodePlan
+from udcntt.program._plan import Applicability, BlockPlan, CompiledRuleSet, LeafPlan, NodePlan
+from udcntt.program._proven import proven_in_range
 
 __all__ = [
     "SLOW_REASONS",
@@ -82,6 +83,7 @@ class _Gen:
         self.const_names: dict[tuple[str, str], str] = {}
         self.lines: list[str] = []
         self.tmp = 0
+        self.temps = 0
 
     def const(self, value: Decimal) -> str:
         key = ("d", str(value))
@@ -101,7 +103,13 @@ class _Gen:
         return self.locals[name]
 
     def expr(self, e: Expression) -> str:
-        return e.to_python(self.var, self.const)
+        return e.to_python(self.var, self.const, self.temp)
+
+    def temp(self) -> str:
+        """A fresh local for a temporary of an inlined call (``_t<n>``: no other generated
+        name starts with ``_t``)."""
+        self.temps += 1
+        return f"_t{self.temps}"
 
     def new(self) -> str:
         self.tmp += 1
@@ -262,6 +270,22 @@ def _group_line(
         gen.lines.append(f"{var} = {share} * {gen.const(group.max)}")
 
 
+def _proven(
+    compiled: CompiledRuleSet,
+    plan: BlockPlan,
+    leaf: LeafPlan,
+    quantum: Decimal | None,
+    na: frozenset[str],
+) -> bool:
+    """Whether the leaf's points are proven to lie in [0, max] (see :mod:`._proven`)."""
+    if leaf.rule is None:
+        return leaf.max >= 0  # zero points
+    if leaf.normalised:
+        return False  # computed after a population pass: no static range
+    mode = _ROUNDING[compiled.rules.rounding.mode.value]
+    return proven_in_range(compiled, plan, leaf.rule, leaf.max, quantum, mode, na)
+
+
 def generate_block_source(
     compiled: CompiledRuleSet, plan: BlockPlan, na: frozenset[str] = frozenset()
 ) -> tuple[str, dict[str, Any]]:
@@ -319,12 +343,14 @@ def generate_block_source(
         if leaf.id not in app.max:
             continue  # not applicable: None, left out of every sum
         in_range = f"{zero} <= {var} <= {gen.const(leaf.max)}"
-        if rounding.criteria is not None:
-            gen.lines.append(
-                f"{var} = {var}.quantize({gen.const(Decimal(1).scaleb(-rounding.criteria))}, _RM)"
-            )
-            gen.lines.append(f"if not ({in_range}): raise _Slow('points_out_of_range')")
-        else:
+        quantum = None if rounding.criteria is None else Decimal(1).scaleb(-rounding.criteria)
+        # Points proven to lie in [0, max] whatever the inputs need no check.
+        checked = not _proven(compiled, plan, leaf, quantum, na)
+        if quantum is not None:
+            gen.lines.append(f"{var} = {var}.quantize({gen.const(quantum)}, _RM)")
+            if checked:
+                gen.lines.append(f"if not ({in_range}): raise _Slow('points_out_of_range')")
+        elif checked:
             ranges.append(in_range)
     # Without rounding between them, the leaves' range checks are one statement.
     for start in range(0, len(ranges), _CHAIN):
