@@ -151,7 +151,8 @@ class CompiledRule:
         """Emit the fast-path lines computing the points, ``cap`` applied; their local."""
         out = self.type.python(self, gen)
         if self.cap is not None and not self.type.population:
-            gen.line(f"{out} = _min({out}, {gen.const(self.cap)})")
+            cap = gen.const(self.cap)  # min(out, cap) written out: no call per agency
+            gen.line(f"{out} = {cap} if {out} > {cap} else {out}")
         return out
 
     def vector(self, ctx: VectorContext) -> Any | None:

@@ -73,10 +73,9 @@ class _PerItem(RuleType):
     def python(self, rule: CompiledRule, gen: CodeContext) -> str:
         out = gen.new()
         spec: PerItem = rule.spec
-        gen.line(
-            f"{out} = _min(({gen.expr(rule.exprs['count'])}) * {gen.const(spec.points)}, "
-            f"{gen.const(spec.cap)})"
-        )
+        gen.line(f"{out} = ({gen.expr(rule.exprs['count'])}) * {gen.const(spec.points)}")
+        cap = gen.const(spec.cap)  # min(count × points, cap) written out: no call
+        gen.line(f"{out} = {cap} if {out} > {cap} else {out}")
         return out
 
     def vector(self, rule: CompiledRule, ctx: VectorContext) -> Any:

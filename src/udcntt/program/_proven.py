@@ -208,6 +208,8 @@ class _Analysis:
         return _UNKNOWN
 
     def call(self, name: str, args: list[ast.expr], facts: Facts) -> Range:
+        if name == "count_true":
+            return _ZERO, Decimal(len(args))
         if name not in ("min", "max", "clamp", "ratio", "capped_ratio", "per_item", "bands"):
             return _UNKNOWN
         ranges = [self.node(a, facts) for a in args]
@@ -312,8 +314,7 @@ def proven_in_range(
         rule: The leaf's compiled rule.
         top: The leaf's maximum.
         quantum: The places leaf points are rounded to before the check, if any (rounding
-            keeps the order, so the rounded points stay in range when ``top`` rounds to
-            itself).
+            keeps the order: the rounded points lie between the rounded bounds).
         rounding: The :mod:`decimal` rounding mode of that rounding.
         na: The not-applicable inputs of the generated functions.
 
@@ -321,11 +322,12 @@ def proven_in_range(
         ``True`` only when proven; the generated code then leaves the check out.
     """
     lo, hi = points_range(compiled, plan, rule, na)
-    if lo is None or hi is None or lo < 0 or hi > top:
+    if lo is None or hi is None:
         return False
-    if quantum is None:
-        return True
-    try:
-        return top.quantize(quantum, rounding) <= top
-    except DecimalException:
-        return False
+    if quantum is not None:
+        try:
+            lo = lo.quantize(quantum, rounding, _CTX)
+            hi = hi.quantize(quantum, rounding, _CTX)
+        except DecimalException:
+            return False
+    return lo >= 0 and hi <= top
