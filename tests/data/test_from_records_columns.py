@@ -171,6 +171,20 @@ def test_records_with_mostly_disjoint_keys_keep_dicts() -> None:
     assert data.agencies[7].values == {"k7_0": 0, "k7_1": 1, "k7_2": 2}
 
 
+def test_records_giving_the_same_keys() -> None:
+    records = [
+        {"id": f"a{i}", "block": "so", "values": {"x": i, "ok": i % 2 == 0, "y": NA}}
+        for i in range(5)
+    ]
+    data = Dataset.from_records(records)
+    values = [a.values for a in data.agencies]
+    assert survey_columns(values, ["y", "x"]) == [[NA] * 5, [Decimal(i) for i in range(5)]]
+    assert [dict(v) for v in values] == [
+        {"x": Decimal(i), "ok": i % 2 == 0, "y": NA} for i in range(5)
+    ]
+    assert data.fingerprint() == _dict_rows(data).fingerprint()
+
+
 def test_an_empty_dataset() -> None:
     data = Dataset.from_records([])
     assert data.agencies == ()

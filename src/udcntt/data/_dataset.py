@@ -312,9 +312,16 @@ def _column_views(
     from udcntt.data._columnar import ABSENT, ColumnStore, RowValues
 
     order: dict[str, int] = {}
+    same: tuple[str, ...] | None = None  # the keys of the rows checked last
+    uniform = True  # every row gives the same keys in the same order
     for row in rows:
+        keys = tuple(row)
+        if keys == same:
+            continue
+        uniform = same is None
+        same = keys
         last = -1
-        for key in row:
+        for key in keys:
             at = order.setdefault(key, len(order))
             if at < last:
                 return None
@@ -323,7 +330,13 @@ def _column_views(
     if len(order) * n > _SPARSE * sum(map(len, rows)) + 1_000:
         return None  # mostly absent keys: the columns would hold mostly slots
     store = ColumnStore(source or "", [(key, "") for key in order])
-    for key, column in store.by_key.items():
-        column.extend([row.get(key, ABSENT) for row in rows])
+    if uniform and order:
+        # Every key in every row, in the columns' order: turned at C speed.
+        turned = zip(*map(dict.values, rows), strict=True)
+        for column, values in zip(store.columns, turned, strict=True):
+            column.extend(values)
+    else:
+        for key, column in store.by_key.items():
+            column.extend([row.get(key, ABSENT) for row in rows])
     store.numbers.extend(range(1, n + 1))  # the record's place, as a row number
     return [RowValues(store, pos) for pos in range(n)]
