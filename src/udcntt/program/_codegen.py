@@ -30,8 +30,9 @@ from typing import Any
 from udcntt._kinds import CompiledRule
 from udcntt.data import MISSING, NA
 from udcntt.expressions import RUNTIME, Expression
+from udcntt.model import RuleSet
 from udcntt.program._plan import Applicability, BlockPlan, CompiledRuleSet, LeafPlan, NodePlan
-from udcntt.program._proven import proven_in_range
+from udcntt.program._proven import ProvenRanges
 
 __all__ = [
     "SLOW_REASONS",
@@ -237,13 +238,6 @@ def _min(a: Any, b: Any, *rest: Any) -> Any:
     return b if b < a else a
 
 
-def _max(a: Any, b: Any, *rest: Any) -> Any:
-    """``max(a, b, …)``: the first largest, as the built-in gives it, faster for two."""
-    if rest:
-        return max(a, b, *rest)
-    return b if b > a else a
-
-
 def _add(values: tuple[Any, ...]) -> Any:
     """``values[0] + values[1] + …``, in that order (the same rounding as the written chain)."""
     return reduce(operator.add, values)
@@ -270,20 +264,13 @@ def _group_line(
         gen.lines.append(f"{var} = {share} * {gen.const(group.max)}")
 
 
-def _proven(
-    compiled: CompiledRuleSet,
-    plan: BlockPlan,
-    leaf: LeafPlan,
-    quantum: Decimal | None,
-    na: frozenset[str],
-) -> bool:
+def _proven(proven: ProvenRanges, rules: RuleSet, leaf: LeafPlan, quantum: Decimal | None) -> bool:
     """Whether the leaf's points are proven to lie in [0, max] (see :mod:`._proven`)."""
     if leaf.rule is None:
         return leaf.max >= 0  # zero points
     if leaf.normalised:
         return False  # computed after a population pass: no static range
-    mode = _ROUNDING[compiled.rules.rounding.mode.value]
-    return proven_in_range(compiled, plan, leaf.rule, leaf.max, quantum, mode, na)
+    return proven.in_range(leaf.rule, leaf.max, quantum, _ROUNDING[rules.rounding.mode.value])
 
 
 def generate_block_source(
@@ -334,6 +321,7 @@ def generate_block_source(
     rounding = rules.rounding
     names: dict[str, str] = {}
     ranges: list[str] = []
+    proven = ProvenRanges(compiled, plan, na)
     for i, leaf in enumerate(plan.leaves):
         var = f"l{i}"
         names[leaf.id] = var
@@ -345,7 +333,7 @@ def generate_block_source(
         in_range = f"{zero} <= {var} <= {gen.const(leaf.max)}"
         quantum = None if rounding.criteria is None else Decimal(1).scaleb(-rounding.criteria)
         # Points proven to lie in [0, max] whatever the inputs need no check.
-        checked = not _proven(compiled, plan, leaf, quantum, na)
+        checked = not _proven(proven, rules, leaf, quantum)
         if quantum is not None:
             gen.lines.append(f"{var} = {var}.quantize({gen.const(quantum)}, _RM)")
             if checked:
@@ -438,10 +426,9 @@ def _compile_block(compiled: CompiledRuleSet, plan: BlockPlan, na: frozenset[str
         "__builtins__": {},
         **RUNTIME,
         **consts,
-        # Two-argument min/max are most calls; the built-ins' argument parsing costs more
-        # than the comparison. Same results (the first of equal values).
-        "_u_min": _min,
-        "_u_max": _max,
+        # min, max and clamp are written out by Expression.to_python (temporaries); _min
+        # stays for rule types' hooks written against it. Same results (the first of
+        # equal values).
         "_min": _min,
         "_max": max,
         "_add": _add,

@@ -32,7 +32,7 @@ from udcntt.expressions import DECIMAL_CONTEXT, Expression
 from udcntt.model import IndicatorType
 from udcntt.program._plan import BlockPlan, CompiledRuleSet
 
-__all__ = ["points_range", "proven_in_range"]
+__all__ = ["ProvenRanges", "points_range"]
 
 #: (lowest, highest); ``None`` on a side that is not bounded (or not known).
 Range = tuple[Decimal | None, Decimal | None]
@@ -297,37 +297,44 @@ def points_range(
     return _Analysis(compiled, plan, na).rule(rule)
 
 
-def proven_in_range(
-    compiled: CompiledRuleSet,
-    plan: BlockPlan,
-    rule: Any,
-    top: Decimal,
-    quantum: Decimal | None,
-    rounding: str,
-    na: frozenset[str] = frozenset(),
-) -> bool:
-    """Whether the points of ``rule`` always lie in ``[0, top]`` in the generated code.
+class ProvenRanges:
+    """Which leaves of a block need no range check in its generated functions.
+
+    One analysis per block and set of not-applicable inputs: derived values are analysed
+    once for all the leaves that read them.
 
     Args:
         compiled: The compiled rule set.
         plan: The block.
-        rule: The leaf's compiled rule.
-        top: The leaf's maximum.
-        quantum: The places leaf points are rounded to before the check, if any (rounding
-            keeps the order: the rounded points lie between the rounded bounds).
-        rounding: The :mod:`decimal` rounding mode of that rounding.
         na: The not-applicable inputs of the generated functions.
-
-    Returns:
-        ``True`` only when proven; the generated code then leaves the check out.
     """
-    lo, hi = points_range(compiled, plan, rule, na)
-    if lo is None or hi is None:
-        return False
-    if quantum is not None:
-        try:
-            lo = lo.quantize(quantum, rounding, _CTX)
-            hi = hi.quantize(quantum, rounding, _CTX)
-        except DecimalException:
+
+    def __init__(
+        self, compiled: CompiledRuleSet, plan: BlockPlan, na: frozenset[str] = frozenset()
+    ) -> None:
+        self._analysis = _Analysis(compiled, plan, na)
+
+    def in_range(self, rule: Any, top: Decimal, quantum: Decimal | None, rounding: str) -> bool:
+        """Whether the points of ``rule`` always lie in ``[0, top]`` in the generated code.
+
+        Args:
+            rule: The leaf's compiled rule.
+            top: The leaf's maximum.
+            quantum: The places leaf points are rounded to before the check, if any
+                (rounding keeps the order: the rounded points lie between the rounded
+                bounds).
+            rounding: The :mod:`decimal` rounding mode of that rounding.
+
+        Returns:
+            ``True`` only when proven; the generated code then leaves the check out.
+        """
+        lo, hi = self._analysis.rule(rule)
+        if lo is None or hi is None:
             return False
-    return lo >= 0 and hi <= top
+        if quantum is not None:
+            try:
+                lo = lo.quantize(quantum, rounding, _CTX)
+                hi = hi.quantize(quantum, rounding, _CTX)
+            except DecimalException:
+                return False
+        return lo >= 0 and hi <= top
