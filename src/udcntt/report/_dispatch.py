@@ -276,8 +276,9 @@ def write_report(
 
     ``.json`` (results and receipt, written agency by agency; each agency's trace too when
     ``traces``), ``.csv``, ``.md``, ``.xlsx``, ``.docx``, ``.html`` (above
-    :data:`~udcntt.report._html_pages.HTML_PAGE_AGENCIES` agencies, a summary page and one
-    page per block next to it, ``NAME-<block>.html``),
+    :data:`~udcntt.report._html_pages.HTML_PAGE_AGENCIES` agencies, a summary page and the
+    pages of each block next to it, ``NAME-<block>.html``, ``NAME-<block>-2.html``, … of at
+    most that many agencies each, in rank order),
     and any suffix a plugin writer is registered or installed for. The file is written to a
     temporary file next to it and renamed into place: a writer that fails half-way leaves
     no partial file and the previous file, if any, unchanged.
