@@ -135,6 +135,36 @@ def test_whole_block_charts_are_on_its_first_page_only(split: dict[str, Any]) ->
     assert all('id="chi-tiet"' in page and 'id="kiem-tra"' in page for page in later)
 
 
+def test_each_page_lists_its_agencies_diagnostics(tmp_path: Path) -> None:
+    """A diagnostic about an agency is on the page that shows the agency, and only there."""
+    a = scored(24)
+    ranked = a.ranking("so")
+    picked = {
+        ranked[0].agency_id: "first",
+        ranked[7].agency_id: "second",
+        ranked[11].agency_id: "third",
+    }
+    noisy = dataclasses.replace(
+        a,
+        diagnostics=tuple(
+            udcntt.Diagnostic(
+                code="W-DATA-SUSPICIOUS",
+                message=f"unusual value of the {word} agency",
+                severity=udcntt.Severity.WARNING,
+                agency=agency,
+            )
+            for agency, word in picked.items()
+        ),
+    )
+    _write(noisy, tmp_path, 5)
+    pages = {s: _read(tmp_path, f"ket-qua-so{s}.html") for s in ("", "-2", "-3")}
+    expected = {"": ["first"], "-2": ["second"], "-3": ["third"]}
+    for suffix, page in pages.items():
+        found = re.findall(r"unusual value of the (\w+) agency", page)
+        assert found == expected[suffix]
+    assert "unusual value" not in _read(tmp_path, "ket-qua-huyen.html")
+
+
 def test_english_pages(tmp_path: Path) -> None:
     """The pager and the summary speak the report's language."""
     _write(scored(24), tmp_path, 5, lang="en")
