@@ -263,6 +263,48 @@ def test_inlined_forms_give_what_the_calls_give(
         assert _outcome(lambda inlined=inlined: inlined(a, b, c, f)) == reference, expr.source
 
 
+# -- comparisons the proven ranges decide ----------------------------------------------
+
+DECIDED = """\
+  - {id: keep, label: K, max: 10, points: "min(2.5 if f else 0, 2.5) + max(a, -1) - 5"}
+  - {id: swap, label: S, max: 10, points: "min(11, a)"}
+  - {id: clamp, label: C, max: 10, points: "clamp(a / 10, 0, 5) + clamp(n, 0, 5)"}
+  - {id: sums, label: U, max: 10, points: "min(a + b, 20) / 2 + max(a * 2, 0) * 0"}
+  - {id: raises, label: R, max: 10, points: "min(a, b + 20)"}
+  - {id: open, label: O, max: 10, points: "max(min(n, 10), 0)"}
+"""
+
+
+def test_comparisons_the_ranges_decide_are_left_out_and_results_unchanged() -> None:
+    """a, b in [0, 10], n in [-5, 100]: ``min(x, 2.5)`` of a value at most 2.5 is that
+    value, ``max(a, -1)`` is ``a``, ``min(11, a)`` is ``a``, ``clamp(a / 10, 0, 5)`` is
+    ``a / 10``; a comparison stays where the ranges overlap (``clamp(n, 0, 5)``,
+    ``max(min(n, 10), 0)``) or where the argument it would discard can raise
+    (``b + 20``). Generated surveys score the same on both paths."""
+    from udcntt.testing import datasets
+
+    compiled = udcntt.compile_rules(udcntt.load_rules("d.yaml", text=_rules(DECIDED)))
+    plan = compiled.blocks["so"]
+    whole = (plan.fast_source or "").split("def whole_")[1]
+    computed = dict(re.findall(r"^    (r\d+) = (.*)$", whole, re.M))
+    leaf_of = dict(re.findall(r"^    l(\d+) = (r\d+)$", whole, re.M))
+    comparisons = {
+        plan.leaves[int(i)].id: len(re.findall(r" [<>] ", computed[r])) for i, r in leaf_of.items()
+    }
+    assert comparisons == {"keep": 0, "swap": 0, "clamp": 2, "sums": 0, "raises": 1, "open": 2}
+
+    @settings(
+        max_examples=25, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck)
+    )
+    @given(datasets(compiled, 1, 8))
+    def check(data: udcntt.Dataset) -> None:
+        fast = udcntt.evaluate(compiled, data, on_error="skip")
+        slow = udcntt.evaluate(compiled, data, on_error="skip", reference=True)
+        assert _results(fast) == _results(slow)
+
+    check()
+
+
 # -- range checks: left out only where proven -------------------------------------------
 
 RANGES = """\

@@ -17,6 +17,7 @@ from typing import Any
 
 from udcntt.errors import ExpressionError, SourceLocation, msg
 from udcntt.expressions._check import CheckResult, check_expression
+from udcntt.expressions._inline import Bounds, Inline, safe
 from udcntt.expressions._parse import ParsedExpression, parse_expression
 from udcntt.expressions._registry import FUNCTIONS
 from udcntt.expressions._runtime import RUNTIME, places_quantum
@@ -65,126 +66,16 @@ def _unexpected(node: ast.AST) -> ExpressionError:
     )
 
 
-def _safe(node: ast.expr, folded: Mapping[int, Decimal]) -> bool:
-    """Whether evaluating ``node`` can never raise: names, constants, and comparisons,
-    ``and``/``or``/``not`` and ``x if c else y`` of such (finite decimals compare without
-    a signal). Arithmetic can overflow, so it is not safe."""
-    if id(node) in folded or isinstance(node, ast.Name | ast.Constant):
-        return True
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
-        return _safe(node.operand, folded)
-    if isinstance(node, ast.Compare):
-        return all(_safe(n, folded) for n in (node.left, *node.comparators))
-    if isinstance(node, ast.BoolOp):
-        return all(_safe(n, folded) for n in node.values)
-    if isinstance(node, ast.IfExp):
-        return all(_safe(n, folded) for n in (node.test, node.body, node.orelse))
-    return False
-
-
-class _Inline:
-    """Library calls written out as conditional expressions (the fast path's form).
-
-    A value read more than once is kept in a temporary bound by an assignment expression
-    (``(_t0 := x)``); plain identifiers (locals, hoisted constants) are read again instead.
-    Arguments are evaluated in the order the call would evaluate them, and every argument
-    that can raise is evaluated whenever the call would evaluate it; the result is the
-    very object the helper returns (``min`` and ``max`` give the first of equal values, so
-    ``Decimal('1.0')`` and ``Decimal('1.00')`` keep their exponents).
-    """
-
-    def __init__(self, temp: Callable[[], str], const: Callable[[Decimal], str]) -> None:
-        self.temp = temp
-        self.const = const
-
-    def bind(self, text: str) -> tuple[str, str]:
-        """(text that evaluates ``text`` once and keeps it, text that reads it again)."""
-        if text.isidentifier():
-            return text, text
-        name = self.temp()
-        return f"({name} := {text})", name
-
-    def pick(self, first: str, other: str, op: str) -> str:
-        """``other`` when ``first op other`` holds, else ``first`` (``>``: min, ``<``: max)."""
-        first_eval, first_again = self.bind(first)
-        other_eval, other_again = self.bind(other)
-        return f"({other_again} if {first_eval} {op} {other_eval} else {first_again})"
-
-    def fold(self, args: list[str], op: str) -> str:
-        """``min(a, b, …)`` (``op`` ``>``) or ``max`` (``<``), folded left as the built-ins
-        scan their arguments."""
-        text = args[0]
-        for arg in args[1:]:
-            text = self.pick(text, arg, op)
-        return text
-
-    def clamp(self, x: str, lo: str, hi: str, ordered: bool) -> str:
-        """``min(max(x, lo), hi)``; with ``ordered`` (constant bounds, ``lo <= hi``) the two
-        comparisons share one temporary."""
-        if not ordered:
-            return self.pick(self.pick(x, lo, "<"), hi, ">")
-        x_eval, x_again = self.bind(x)
-        return f"({lo} if {x_eval} < {lo} else ({hi} if {x_again} > {hi} else {x_again}))"
-
-    def eager(self, args: list[tuple[str, bool]], tested: int) -> tuple[str, list[str]]:
-        """A test that evaluates, in order, every argument that can raise, then is true
-        when ``args[tested]`` is (a non-zero number).
-
-        ``args`` are (text, safe) pairs; ``args[tested]`` must not be safe. A safe argument
-        is not evaluated here (the caller reads its text where it needs the value). An
-        unsafe one is evaluated by ``(_t := x) is None``, never true for a number, so ``or``
-        goes on to the next; the tested one last of all is tested by its own value.
-
-        Returns:
-            (the test, the text reading each argument afterwards).
-        """
-        steps: list[str] = []
-        again: list[str] = []
-        for text, safe in args:
-            if safe:
-                again.append(text)
-                continue
-            evaluate, read = self.bind(text)
-            steps.append(evaluate)
-            again.append(read)
-        last_unsafe = max(i for i, (_, safe) in enumerate(args) if not safe)
-        if last_unsafe == tested:
-            return " or ".join([*(f"{e} is None" for e in steps[:-1]), steps[-1]]), again
-        return " or ".join([*(f"{e} is None" for e in steps), again[tested]]), again
-
-    def ratio(self, a: tuple[str, bool], b: str, default: tuple[str, bool]) -> str:
-        """``a / b``, or ``default`` when ``b`` is zero; ``a`` and ``default`` are (text,
-        safe): an unsafe one is evaluated whatever ``b`` is, in the call's order."""
-        test, (a_read, b_read, d_read) = self.eager([a, (b, False), default], 1)
-        return f"({a_read} / {b_read} if ({test}) else {d_read})"
-
-    def capped_ratio(self, a: tuple[str, bool], b: str) -> str:
-        """``a / b`` clipped to [0, 1], 0 when ``b`` is zero (``a``: text, safe)."""
-        zero, one = _atom(self.const(Decimal(0))), _atom(self.const(Decimal(1)))
-        test, (a_read, b_read) = self.eager([a, (b, False)], 1)
-        q_eval, q_again = self.bind(f"{a_read} / {b_read}")
-        clipped = f"({one} if {q_eval} > {one} else ({zero} if {q_again} < {zero} else {q_again}))"
-        return f"({clipped} if ({test}) else {zero})"
-
-    def bands(self, x: str, table: list[str]) -> str:
-        """The first ``p_i`` with ``x >= t_i``, else the last entry (all but ``x`` safe)."""
-        x_eval, x_again = self.bind(x)
-        text = table[-1]
-        for i in reversed(range(0, len(table) - 1, 2)):
-            test = x_eval if i == 0 else x_again
-            text = f"({table[i + 1]} if {test} >= {table[i]} else {text})"
-        return text
-
-
 def generate_python(
     tree: ast.expr,
     folded: Mapping[int, Decimal],
     var: Callable[[str], str],
     const: Callable[[Decimal], str],
     temp: Callable[[], str] | None = None,
+    bounds: Bounds | None = None,
 ) -> str:
     """Python source for a checked tree (see :meth:`Expression.to_python`)."""
-    inline = None if temp is None else _Inline(temp, const)
+    inline = None if temp is None else Inline(temp, const, folded, bounds)
 
     def emit(node: ast.expr) -> str:
         folded_value = folded.get(id(node))
@@ -247,21 +138,20 @@ def generate_python(
         """The call written out by ``inline``, or ``None`` to keep the call."""
         if inline is None:
             return None
+        if name in ("min", "max", "clamp", "ratio", "capped_ratio"):
+            parts = [inline.arg(emit(a), a) for a in args]
         if name in ("min", "max"):
-            return inline.fold([emit(a) for a in args], ">" if name == "min" else "<")
+            return inline.fold(parts, smallest=name == "min").text
         if name == "clamp":
-            lo, hi = folded.get(id(args[1])), folded.get(id(args[2]))
-            ordered = lo is not None and hi is not None and lo <= hi
-            return inline.clamp(emit(args[0]), emit(args[1]), emit(args[2]), ordered)
+            return inline.clamp(*parts)
+        if name == "ratio":
+            return inline.ratio(parts[0], parts[1].text, parts[2])
+        if name == "capped_ratio":
+            return inline.capped_ratio(parts[0], parts[1].text)
         if name == "per_item":
             product = f"({emit(args[0])} * {emit(args[1])})"
             return inline.pick(product, emit(args[2]), ">")
-        if name == "ratio":
-            a, default = (emit(args[0]), _safe(args[0], folded)), emit(args[2])
-            return inline.ratio(a, emit(args[1]), (default, _safe(args[2], folded)))
-        if name == "capped_ratio":
-            return inline.capped_ratio((emit(args[0]), _safe(args[0], folded)), emit(args[1]))
-        if name == "bands" and all(_safe(a, folded) for a in args[1:]):
+        if name == "bands" and all(safe(a, folded) for a in args[1:]):
             return inline.bands(emit(args[0]), [emit(a) for a in args[1:]])
         return None
 
@@ -360,6 +250,7 @@ class Expression:
         var: Callable[[str], str],
         const: Callable[[Decimal], str],
         temp: Callable[[], str] | None = None,
+        bounds: Bounds | None = None,
     ) -> str:
         """A Python expression equivalent to this one, to embed in generated code.
 
@@ -393,11 +284,15 @@ class Expression:
             const: Returns the Python text of a hoisted constant.
             temp: Returns a fresh local name for a temporary on every call; the names
                 must not collide with anything ``var`` and ``const`` return.
+            bounds: With ``temp``: the range a subtree's value is proven to lie in
+                (``(None, None)`` when not known), for the inputs the embedding code has
+                checked; a comparison of ``min``, ``max`` or ``clamp`` these ranges decide
+                is left out.
 
         Returns:
             The source fragment (one expression, fully parenthesised).
         """
-        return generate_python(self._parsed.tree, self._checked.folded, var, const, temp)
+        return generate_python(self._parsed.tree, self._checked.folded, var, const, temp, bounds)
 
 
 def compile_expression(

@@ -85,6 +85,8 @@ class _Gen:
         self.lines: list[str] = []
         self.tmp = 0
         self.temps = 0
+        #: Proven ranges of subexpressions, once the inputs and relations are checked.
+        self.bounds: Callable[[Any], tuple[Decimal | None, Decimal | None]] | None = None
 
     def const(self, value: Decimal) -> str:
         key = ("d", str(value))
@@ -104,7 +106,7 @@ class _Gen:
         return self.locals[name]
 
     def expr(self, e: Expression) -> str:
-        return e.to_python(self.var, self.const, self.temp)
+        return e.to_python(self.var, self.const, self.temp, self.bounds)
 
     def temp(self) -> str:
         """A fresh local for a temporary of an inlined call (``_t<n>``: no other generated
@@ -295,6 +297,8 @@ def generate_block_source(
     app = Applicability(compiled, plan, na)
     gen = _Gen(plan)
     detail = _input_checks(gen, compiled, plan, na)
+    proven = ProvenRanges(compiled, plan, na)
+    gen.bounds = proven.bounds  # from here on, inputs and relations hold
     for name in plan.derived:
         value = "_NA" if name in app.na_derived else gen.expr(compiled.derived[name])
         gen.lines.append(f"{gen.locals[name]} = {value}")
@@ -321,7 +325,6 @@ def generate_block_source(
     rounding = rules.rounding
     names: dict[str, str] = {}
     ranges: list[str] = []
-    proven = ProvenRanges(compiled, plan, na)
     for i, leaf in enumerate(plan.leaves):
         var = f"l{i}"
         names[leaf.id] = var

@@ -314,6 +314,15 @@ class ProvenRanges:
     ) -> None:
         self._analysis = _Analysis(compiled, plan, na)
 
+    def bounds(self, node: ast.expr) -> Range:
+        """The proven range of a subexpression of the block's derived values and rules
+        (``(None, None)`` when nothing is proven): a value read after the generated code
+        has checked the inputs and the relations."""
+        try:
+            return self._analysis.node(node, self._analysis.facts)
+        except (DecimalException, ArithmeticError, RecursionError):
+            return _UNKNOWN
+
     def in_range(self, rule: Any, top: Decimal, quantum: Decimal | None, rounding: str) -> bool:
         """Whether the points of ``rule`` always lie in ``[0, top]`` in the generated code.
 
