@@ -249,22 +249,30 @@ def test_the_writers_memory_follows_a_page_not_the_report(tmp_path: Path) -> Non
 def test_the_work_per_agency_is_constant_however_many_pages(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """What reads a whole block (the mean group shares, the strengths' scale) is worked out
-    once per block, not once per page: at 4× the agencies (4× the pages), 4× the group
-    shares are read."""
-    calls = [0]
-    share = _html_rows.group_share
+    """What reads a whole block (the mean group shares, the strengths' scale, the tier
+    counts) is worked out once per block, not once per page: at 4× the agencies (4× the
+    pages), 4× the group shares are read and the tiers counted as often."""
+    from udcntt.report._tables import BlockView
 
-    def counting(*args: Any) -> Any:
-        calls[0] += 1
+    calls = {"share": 0, "tiers": 0}
+    share, tiers = _html_rows.group_share, BlockView.tier_counts
+
+    def counting_share(*args: Any) -> Any:
+        calls["share"] += 1
         return share(*args)
 
-    monkeypatch.setattr(_html_rows, "group_share", counting)
+    def counting_tiers(*args: Any) -> Any:
+        calls["tiers"] += 1
+        return tiers(*args)
+
+    monkeypatch.setattr(_html_rows, "group_share", counting_share)
+    monkeypatch.setattr(BlockView, "tier_counts", counting_tiers)
     counts = []
     for n in (60, 240):
-        calls[0] = 0
+        calls.update(share=0, tiers=0)
         (tmp_path / str(n)).mkdir()
         _write(scored(n), tmp_path / str(n), 10)
-        counts.append(calls[0])
-    assert counts[0] > 0
-    assert counts[1] <= 4.2 * counts[0], counts
+        counts.append(dict(calls))
+    assert counts[0]["share"] > 0
+    assert counts[1]["share"] <= 4.2 * counts[0]["share"], counts
+    assert counts[1]["tiers"] == counts[0]["tiers"], counts

@@ -182,11 +182,15 @@ class HtmlReport:
         self.views = block_views(assessment)
         self.rows = [BlockRows(assessment, v, lang) for v in self.views]
         self._by_agency: dict[str, list[tuple[int, Diagnostic]]] | None = None
+        self._names: dict[str, str] | None = None
+        self._heads: dict[int, dict[str, Any]] = {}
 
     def _diagnostics(self, rows: slice | None) -> list[dict[str, str]]:
         """The diagnostics a page lists: all of them, or those of the agencies it shows."""
         assessment = self.assessment
-        names = {r.agency_id: r.name for r in assessment.results}
+        if self._names is None:  # once, not for every page
+            self._names = {r.agency_id: r.name for r in assessment.results}
+        names = self._names
         if rows is None:
             chosen = list(assessment.diagnostics)
         else:
@@ -210,36 +214,46 @@ class HtmlReport:
             for d in chosen
         ]
 
+    def _head(self, number: int, block: BlockRows) -> dict[str, Any]:
+        """What every page of a block shows of it (label, tier counts, table headings):
+        worked out on its first page, kept for the others (each reads the whole block)."""
+        if number not in self._heads:
+            assessment, view, lang = self.assessment, block.view, self.lang
+            self._heads[number] = {
+                "anchor": f"khoi-{number}",
+                "label": view.label,
+                "count": len(view.results),
+                "max": None if view.max is None else fmt_number(view.max, lang=lang),
+                "tiers": [
+                    {"label": label, "count": count, "index": block.tier_of.get(tid, 4)}
+                    for (tid, label), count in zip(
+                        assessment.tier_labels.items(),
+                        view.tier_counts(list(assessment.tier_labels)).values(),
+                        strict=False,
+                    )
+                ],
+                "headers": ranking_headers(assessment, view, lang),
+                # Columns a phone hides: all but agency, total, tier, rank and the rank change.
+                "detail": [key not in _KEY_COLUMNS for key in ranking_keys(assessment, view)],
+                "numeric_from": 2,
+                "group_count": len(view.groups),
+                "group_headers": [group_heading(g, lang) for g in view.groups],
+            }
+        return self._heads[number]
+
     def _block(self, number: int, block: BlockRows, rows: slice, whole: bool) -> dict[str, Any]:
         """The template's view of one block: header, ranking rows, profile rows, charts."""
         assessment, view, lang = self.assessment, block.view, self.lang
-        tier_of = block.tier_of
-        charts = (
-            block_charts(assessment, view, lang, group_columns(self.views)) if whole else _NO_CHARTS
-        )
         return {
-            "anchor": f"khoi-{number}",
-            "label": view.label,
-            "count": len(view.results),
-            "max": None if view.max is None else fmt_number(view.max, lang=lang),
-            "tiers": [
-                {"label": label, "count": count, "index": tier_of.get(tid, 4)}
-                for (tid, label), count in zip(
-                    assessment.tier_labels.items(),
-                    view.tier_counts(list(assessment.tier_labels)).values(),
-                    strict=False,
-                )
-            ],
-            "headers": ranking_headers(assessment, view, lang),
-            # Columns a phone hides: all but agency, total, tier, rank and the rank change.
-            "detail": [key not in _KEY_COLUMNS for key in ranking_keys(assessment, view)],
+            **self._head(number, block),
             "tier_changes": tier_changes_line(assessment, view, lang) if whole else None,
-            "numeric_from": 2,
-            "group_count": len(view.groups),
-            "group_headers": [group_heading(g, lang) for g in view.groups],
             "rows": block.ranking(rows),
             "profile": block.profile(rows),
-            "charts": charts,
+            "charts": (
+                block_charts(assessment, view, lang, group_columns(self.views))
+                if whole
+                else _NO_CHARTS
+            ),
         }
 
     def chunks(
