@@ -31,14 +31,19 @@ Range = tuple[Decimal | None, Decimal | None]
 #: The proven range of a subexpression's value (``(None, None)``: nothing known).
 Bounds = Callable[[ast.expr], Range]
 _UNKNOWN: Range = (None, None)
+#: Library functions that only compare their arguments.
+_COMPARING = frozenset({"min", "max", "clamp"})
 
 
 def safe(node: ast.expr, folded: Mapping[int, Decimal]) -> bool:
     """Whether evaluating ``node`` can never raise: names, constants, and comparisons,
-    ``and``/``or``/``not`` and ``x if c else y`` of such (finite decimals compare without
-    a signal). Arithmetic can overflow, so it is not safe."""
+    ``and``/``or``/``not``, ``x if c else y``, ``min``, ``max`` and ``clamp`` of such
+    (finite decimals compare without a signal). Arithmetic can overflow, so it is not
+    safe."""
     if id(node) in folded or isinstance(node, ast.Name | ast.Constant):
         return True
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        return node.func.id in _COMPARING and all(safe(n, folded) for n in node.args)
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
         return safe(node.operand, folded)
     if isinstance(node, ast.Compare):
