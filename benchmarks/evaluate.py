@@ -366,7 +366,7 @@ def check_engines(
 ) -> tuple[int, int, bool]:
     """(agencies whose published results differ, agencies sent to the exact function,
     whether the results JSON of the first ``json_agencies`` agencies is byte-identical)."""
-    from udcntt.evaluation._vector_results import VectorResult
+    from udcntt.evaluation._vector import VectorResult
     from udcntt.report import assessment_to_json
 
     exact = udcntt.evaluate(compiled, data, engine="decimal")

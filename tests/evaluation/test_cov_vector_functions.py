@@ -19,7 +19,7 @@ from udcntt.report import assessment_to_json
 
 pytest.importorskip("numpy")
 
-from udcntt.evaluation._vector_results import VectorResult  # needs NumPy
+from udcntt.evaluation._vector import VectorResult  # needs NumPy
 
 RULES = """udcntt: 1
 id: ham_cot

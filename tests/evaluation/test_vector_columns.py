@@ -4,7 +4,7 @@ A CSV survey read from disk is held column by column (``udcntt.data.survey_colum
 an indicator's values for a block's agencies in one pass); the vectorised path builds its
 float64 columns from those, never through the agencies' row views, and publishes byte for
 byte what the ``Decimal`` path publishes. Exact values computed on demand for a writer are
-not kept for every agency (``VectorCore.RECENT``), so reading every agency's criteria once
+not kept for every agency (``_vector.RECENT``), so reading every agency's criteria once
 leaves a bounded amount of memory per agency.
 """
 
@@ -26,7 +26,7 @@ pytest.importorskip("numpy")
 
 from udcntt.data._columnar import RowValues
 from udcntt.evaluation import _vector
-from udcntt.evaluation._vector_results import VectorResult
+from udcntt.evaluation._vector import VectorResult
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -130,7 +130,7 @@ def test_exact_values_read_for_every_agency_are_not_all_kept(
         kept = tracemalloc.get_traced_memory()[0] - before
     finally:
         tracemalloc.stop()
-    kept_cores = sum(r._core._exact is not None for r in results)
+    kept_cores = sum(r._t.kept(r._i) for r in results)
     assert kept_cores <= _vector.RECENT
     # Every agency's exact values kept cost about 4.7 KB each; a bounded few, far less.
     assert kept / n < 1_500, f"{kept / n:.0f} bytes kept per agency"

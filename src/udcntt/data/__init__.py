@@ -6,7 +6,7 @@ agencies to a :class:`Registry` read by :func:`read_registry`, laid out as a
 writes the data-entry workbook of a rule set. Reading XLSX needs the ``excel`` extra.
 """
 
-from udcntt.data._column_access import is_slot, survey_columns
+from udcntt.data._column_access import is_slot, survey_columns, survey_positions, survey_rows
 from udcntt.data._dataset import (
     MISSING,
     NA,
@@ -54,6 +54,8 @@ __all__ = [
     "register_reader",
     "slugify",
     "survey_columns",
+    "survey_positions",
+    "survey_rows",
     "template_columns",
     "unregister_reader",
     "write_template",

@@ -14,7 +14,7 @@ from typing import Any
 
 from udcntt.data._columnar import ABSENT, RowValues
 
-__all__ = ["is_slot", "survey_columns"]
+__all__ = ["is_slot", "survey_columns", "survey_positions", "survey_rows"]
 
 SLOT = ABSENT.__class__
 
@@ -43,6 +43,36 @@ def survey_columns(
     """
     if not values:
         return [[] for _ in keys]
+    found = survey_positions(values)
+    if found is None:
+        return None
+    by_key, positions = found
+    if any(key not in by_key for key in keys):
+        return None
+    if positions == list(range(positions[0], positions[0] + len(positions))):
+        start, stop = positions[0], positions[0] + len(positions)
+        return [list(by_key[key][start:stop]) for key in keys]
+    pick = itemgetter(*positions)  # one C call per column (two positions at least here)
+    return [list(pick(by_key[key])) for key in keys]
+
+
+def survey_positions(
+    values: Sequence[Mapping[str, Any]],
+) -> tuple[Mapping[str, Sequence[Any]], list[int]] | None:
+    """The whole columns these agencies are rows of, and each agency's position in them.
+
+    ``values`` are agencies' ``values`` mappings (``AgencyRecord.values``). When every one
+    is a row of the same store (a survey read by the column reader), the result maps each
+    indicator of the store to its whole column (every agency of the file, in file order;
+    entries as :func:`survey_columns` describes them — read them, never change them) and
+    gives the position of each agency of ``values`` in those columns, in order.
+
+    Returns:
+        ``(columns by indicator, positions)``; ``None`` when ``values`` is empty or its
+        rows are not all of one store.
+    """
+    if not values:
+        return None
     first = values[0]
     if first.__class__ is not RowValues:
         return None
@@ -53,11 +83,30 @@ def survey_columns(
         if row.__class__ is not RowValues or row._store is not store:
             return None
         add(row._pos)
-    by_key = store.by_key
-    if any(key not in by_key for key in keys):
+    return store.by_key, positions
+
+
+def survey_rows(
+    values: Sequence[Mapping[str, Any]], keys: Sequence[str]
+) -> list[tuple[Any, ...] | None] | None:
+    """The values of ``keys`` for each of these agencies as a tuple, read by column.
+
+    What ``tuple(row[k] for k in keys)`` gives for each agency's ``values`` row, without a
+    lookup per value: each tuple is made in one step from :func:`survey_columns`. An agency
+    with no value for one of the keys (a blank cell, a missing answer …) gets ``None``: read
+    its row by key then, where the absent key shows.
+
+    Returns:
+        One entry per agency, in order; ``None`` when the agencies are not all rows of one
+        store (see :func:`survey_columns`).
+    """
+    columns = survey_columns(values, keys)
+    if columns is None or not keys:
         return None
-    if positions == list(range(positions[0], positions[0] + len(positions))):
-        start, stop = positions[0], positions[0] + len(positions)
-        return [by_key[key][start:stop] for key in keys]
-    pick = itemgetter(*positions)  # one C call per column (two positions at least here)
-    return [list(pick(by_key[key])) for key in keys]
+    rows: list[tuple[Any, ...] | None] = list(zip(*columns, strict=True))
+    for column in columns:
+        if SLOT in set(map(type, column)):  # one pass in C; a loop only where needed
+            for i, value in enumerate(column):
+                if value.__class__ is SLOT:
+                    rows[i] = None
+    return rows

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from decimal import Decimal
-from operator import attrgetter
 from types import MappingProxyType
 from typing import Any
 
+from udcntt.data import AgencyRecord
 from udcntt.errors import Diagnostic, EvaluationError, msg
 from udcntt.evaluation._assessment import (
     AgencyResult,
@@ -19,15 +19,13 @@ from udcntt.evaluation._assessment import (
 )
 from udcntt.evaluation._ranking import (
     PreviousMatch,
-    competition_ranks,
     match_previous,
     rank_change,
 )
 from udcntt.evaluation._state import Core
-from udcntt.model import RankOn, RuleSet
 from udcntt.program import BlockPlan, CompiledRuleSet, LeafPlan, NodePlan
 
-__all__ = ["NEW_AGENCY", "compare", "criteria_tree", "rank_all", "result_of"]
+__all__ = ["NEW_AGENCY", "compare", "criteria_tree", "result_of"]
 
 _ZERO = Decimal(0)
 
@@ -35,38 +33,6 @@ _ZERO = Decimal(0)
 NEW_AGENCY = AgencyResult(
     "", "", "", False, {}, {}, {}, _ZERO, _ZERO, _ZERO, _ZERO, "", "", comparability="new"
 )
-
-
-def rank_all(rules: RuleSet, cores: Sequence[Core]) -> list[int | None]:
-    """Competition ranks of ranked agencies within their block (or all), ``None`` otherwise."""
-    scope_all = rules.ranking.scope == "all"
-    on_share = rules.ranking.on is RankOn.SHARE
-    tie_break = rules.ranking.tie_break
-    groups: dict[str, list[int]] = {}
-    for i, c in enumerate(cores):
-        if c.agency.record.ranked:
-            groups.setdefault("*" if scope_all else c.agency.record.block, []).append(i)
-    ranks: list[int | None] = [None] * len(cores)
-
-    key: Callable[[Core], Any]
-    if tie_break:
-
-        def key(c: Core) -> Any:
-            head = c.share if on_share else c.total
-            extra = tuple(
-                ((c.criteria[t].points or _ZERO) if t in c.criteria else _ZERO) for t in tie_break
-            )
-            return (head, *extra)
-
-    else:
-        key = attrgetter("share" if on_share else "total")
-
-    for members in groups.values():
-        for i, rank in zip(
-            members, competition_ranks([cores[i] for i in members], key), strict=True
-        ):
-            ranks[i] = rank
-    return ranks
 
 
 def _how(agency: str, how: str, key: str) -> str:
@@ -118,20 +84,21 @@ def _ambiguities(match: PreviousMatch) -> list[Diagnostic]:
 
 
 def compare(
-    cores: Sequence[Core],
+    records: Sequence[AgencyRecord],
     compiled: CompiledRuleSet,
     previous: Assessment,
 ) -> tuple[dict[str, AgencyResult], Comparison]:
-    """Last year's result of each agency, and how the two years relate.
+    """Last year's result of each agency (``records``, this year's scored agencies in
+    result order), and how the two years relate.
 
     Raises:
         EvaluationError: ``E-PREVIOUS-AMBIGUOUS`` when two agencies of this year match the
             same agency of last year (by a declared alias or by name); both are named.
     """
     prev_by_id = {r.agency_id: r for r in previous.results}
-    ids = [c.agency.record.id for c in cores]
+    ids = [r.id for r in records]
     match = match_previous(
-        [(c.agency.record.id, c.agency.record.name, c.agency.record.aliases) for c in cores],
+        [(r.id, r.name, r.aliases) for r in records],
         [(r.agency_id, r.name) for r in previous.results],
     )
     if match.conflicts or match.forks:
@@ -141,8 +108,8 @@ def compare(
     moved = []
     same_rules = previous.receipt.rules_fingerprint == compiled.fingerprint
     counts: dict[str, int] = {}
-    for c in cores:
-        rid = c.agency.record.id
+    for record in records:
+        rid = record.id
         pid = mapping.get(rid)
         if pid is None:
             # Read back by result_of: a new agency, not an agency without a previous year.
@@ -150,7 +117,7 @@ def compare(
             counts["new"] = counts.get("new", 0) + 1
             continue
         prev = prev_by_id[pid]
-        if prev.block != c.agency.record.block:
+        if prev.block != record.block:
             moved.append(rid)
             label = "not_comparable"
         elif not same_rules:

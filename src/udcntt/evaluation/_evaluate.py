@@ -17,21 +17,21 @@ from typing import Any, Literal
 
 from udcntt._methods import kind_record
 from udcntt._version import __version__
-from udcntt.data import MISSING, NA, AgencyRecord, Dataset
+from udcntt.data import MISSING, NA, AgencyRecord, Dataset, survey_rows
 from udcntt.errors import Diagnostic, EvaluationError, UsageError, msg
 from udcntt.evaluation._assessment import (
-    AgencyResult,
     Assessment,
-    CriteriaView,
     IndicatorInfo,
     Receipt,
     TierInfo,
 )
-from udcntt.evaluation._compare import compare, criteria_tree, rank_all, result_of
+from udcntt.evaluation._compare import criteria_tree
 from udcntt.evaluation._finish import ARITHMETIC, BUGS, FastShape, finish_fast, finish_reference
 from udcntt.evaluation._inputs import fill_missing, imputations
 from udcntt.evaluation._normalise import population_pass
-from udcntt.evaluation._state import Agency, Core, FastCore, Run, slow_start, use_vector
+from udcntt.evaluation._results import Entries, results_of, whole_table
+from udcntt.evaluation._rows import FastTable
+from udcntt.evaluation._state import Agency, Core, Run, slow_start, use_vector
 from udcntt.expressions import DECIMAL_CONTEXT, extension_record
 from udcntt.loading import RuleSource
 from udcntt.model import RuleSet
@@ -47,18 +47,6 @@ from udcntt.program import (
 )
 
 __all__ = ["evaluate"]
-
-
-def _canonical(compiled: CompiledRuleSet, data: Dataset) -> list[AgencyRecord]:
-    """The survey's agencies by block (rule-file order; undeclared blocks first), then id."""
-    groups: dict[str, list[AgencyRecord]] = {}
-    for record in data.agencies:
-        groups.setdefault(record.block, []).append(record)
-    by_id = attrgetter("id")
-    out = sorted((r for b, rs in groups.items() if b not in compiled.blocks for r in rs), key=by_id)
-    for block in compiled.blocks:
-        out.extend(sorted(groups.get(block, ()), key=by_id))
-    return out
 
 
 def evaluate(
@@ -228,6 +216,86 @@ def _shape(
     return shape
 
 
+def _by_block(
+    compiled: CompiledRuleSet, data: Dataset, errors: list[Diagnostic]
+) -> dict[str, list[AgencyRecord]]:
+    """The survey's agencies per declared block, in canonical order (blocks in rule-file
+    order, each by agency id); an agency of an undeclared block is an ``E-EVAL-BLOCK`` in
+    ``errors`` (in id order, before any other problem)."""
+    rule_set = compiled.rules
+    groups: dict[str, list[AgencyRecord]] = {}
+    for record in data.agencies:
+        found = groups.get(record.block)
+        if found is None:
+            found = groups[record.block] = []
+        found.append(record)
+    by_id = attrgetter("id")
+    stray = sorted(
+        (r for b, rs in groups.items() if b not in compiled.blocks for r in rs), key=by_id
+    )
+    for record in stray:
+        errors.append(
+            Diagnostic(
+                code="E-EVAL-BLOCK",
+                message=msg(
+                    "block '{block}' is not declared by rule set '{rules}'",
+                    block=record.block,
+                    rules=rule_set.id,
+                ),
+                agency=record.id,
+                location=record.location,
+                hint=msg("blocks: {blocks}", blocks=", ".join(compiled.blocks)),
+            )
+        )
+    return {block: sorted(groups[block], key=by_id) for block in compiled.blocks if block in groups}
+
+
+def _finish_all(
+    run: Run,
+    compiled: CompiledRuleSet,
+    blocks: list[Entries],
+    plain: Mapping[str, FastShape],
+    imputed_by_block: Mapping[str, Mapping[str, Decimal]],
+) -> None:
+    """Finish every agency the first pass left unfinished (normalised leaves, tier
+    conditions, the reference path), in place: each becomes its Core, or leaves the
+    entries when a problem was reported."""
+    shapes: dict[tuple[str, frozenset[str]], FastShape] = {}
+    fast_count = 0
+    for _, _, entries in blocks:
+        kept: list[Any] = []
+        add = kept.append
+        for scored in entries:
+            if scored.__class__ is int:  # a table row: finished already
+                fast_count += 1
+                add(scored)
+                continue
+            current: Agency | None = scored
+            if scored.fast_values is not None:
+                block = scored.record.block
+                shape = plain[block] if scored.variant is None else _shape(compiled, scored, shapes)
+                done = finish_fast(run, scored, shape)
+                if done.__class__ is Core:
+                    fast_count += 1
+                    add(done)
+                    continue
+                if isinstance(done, str):
+                    # Generated code declined (a point out of range, …): the reference
+                    # path reports the problem with its location.
+                    run.count(f"reference:{done}")
+                    current = slow_start(run, scored.record, scored.plan, imputed_by_block[block])
+                else:
+                    run.count("fast")
+                    current = None
+            if current is not None:
+                core = finish_reference(run, current)
+                if core is not None:
+                    add(core)
+        entries[:] = kept
+    if fast_count:
+        run.paths["fast"] = run.paths.get("fast", 0) + fast_count
+
+
 def _evaluate(
     compiled: CompiledRuleSet,
     data: Dataset,
@@ -245,62 +313,69 @@ def _evaluate(
     errors = run.errors
     total_agencies = len(data.agencies)
     with decimal.localcontext(DECIMAL_CONTEXT):
-        by_block: dict[str, list[AgencyRecord]] = {}
-        for record in _canonical(compiled, data):
-            if record.block not in compiled.blocks:
-                errors.append(
-                    Diagnostic(
-                        code="E-EVAL-BLOCK",
-                        message=msg(
-                            "block '{block}' is not declared by rule set '{rules}'",
-                            block=record.block,
-                            rules=rule_set.id,
-                        ),
-                        agency=record.id,
-                        location=record.location,
-                        hint=msg("blocks: {blocks}", blocks=", ".join(compiled.blocks)),
-                    )
-                )
-                continue
-            by_block.setdefault(record.block, []).append(record)
-        # Agencies the vectorised path scored are finished cores already (Core, not Agency).
-        agencies: list[Any] = []
+        by_block = _by_block(compiled, data, errors)
+        ready: dict[str, Any] = {}
+        if vector:
+            from udcntt.evaluation._vector import vector_tables
+
+            ready = vector_tables(compiled, by_block)
+        # Per block: the table of rows the vectorised path scored (or None), the table of
+        # rows the whole generated function finished, and the block's agencies in order —
+        # ``j >= 0`` a row of the first, ``~j`` a row of the second, else an Agency to
+        # finish (then a Core, once finished).
+        blocks: list[Entries] = []
         imputed_by_block: dict[str, dict[str, Decimal]] = {}
         plain: dict[str, FastShape] = {}
-        ready: dict[str, list[Core | None]] = {}
-        if vector:
-            from udcntt.evaluation._vector import vector_cores
-
-            ready = vector_cores(compiled, by_block)
+        seen = 0
         for block_id, records in by_block.items():
             plan = compiled.blocks[block_id]
             imputed = imputations(rule_set, records, plan.indicators)
             imputed_by_block[block_id] = imputed
-            done_cores = ready.get(block_id)
+            shape = plain[block_id] = FastShape(
+                plan, rule_set.rounding, Applicability(compiled, plan, frozenset())
+            )
+            done_rows = ready.get(block_id)
+            safe = done_rows.safe if done_rows is not None else None
+            finished = FastTable(plan, shape, compiled.tier_levels)
+            entries: list[Any] = []
+            blocks.append((done_rows, finished, entries))
+            append = entries.append
+            f_outs, f_vals, f_recs = finished.outs, finished.vals, finished.records
             fast = None if reference else plan.fast_whole or plan.fast
             whole = plan.fast_whole is not None
             keys = plan.indicators
             pick = _picker(keys)
             default_reason = "requested" if reference else "no_fast_code"
             make = Agency.fast
-            append = agencies.append
-            shape = plain[block_id] = FastShape(
-                plan, rule_set.rounding, Applicability(compiled, plan, frozenset())
+            if safe is not None and all(safe):  # every agency scored by the vector path
+                entries.extend(range(len(records)))
+                if progress is not None:
+                    for step in range(-(-seen // 1000) * 1000, seen + len(records), 1000):
+                        progress(step, total_agencies)
+                seen += len(records)
+                continue
+            # A survey read by column gives each agency's inputs in one step.
+            by_column = (
+                survey_rows([r.values for r in records], keys)
+                if fast is not None and (safe is None or not all(safe))
+                else None
             )
-            view, levels = shape.criteria, compiled.tier_levels
             for i, record in enumerate(records):
-                if progress is not None and not len(agencies) % 1000:
-                    progress(len(agencies), total_agencies)
-                if done_cores is not None and done_cores[i] is not None:
-                    append(done_cores[i])
+                if progress is not None and not seen % 1000:
+                    progress(seen, total_agencies)
+                seen += 1
+                if safe is not None and safe[i]:
+                    append(i)
                     continue
                 reason = default_reason
                 if fast is not None:
                     # The common case inline: one call of the generated function.
-                    try:
-                        values = pick(record.values)
-                    except KeyError:
-                        values = _fast_values(record, keys)
+                    values: Any = by_column[i] if by_column is not None else None
+                    if values is None:
+                        try:
+                            values = pick(record.values)
+                        except KeyError:
+                            values = _fast_values(record, keys)
                     try:
                         out = fast(*values)
                     except SlowPath as exc:
@@ -314,23 +389,11 @@ def _evaluate(
                         ) from exc
                     else:
                         if whole and out[7] >= 0:
-                            # Finished, tier decided: the core now, in one object.
-                            derived, raws, leaves, groups, t, pub, share, ti = out
-                            shown = raws if leaves is None else leaves
-                            append(
-                                FastCore(
-                                    record,
-                                    plan,
-                                    values,
-                                    derived,
-                                    CriteriaView(view, shown, raws, raws, groups),
-                                    t,
-                                    pub,
-                                    shape.max_total,
-                                    share,
-                                    levels[ti],
-                                )
-                            )
+                            # Finished, tier decided: a row of the block's table.
+                            append(~len(f_outs))
+                            f_outs.append(out)
+                            f_vals.append(values)
+                            f_recs.append(record)
                         else:
                             append(make(record, plan, values, out, whole))
                         continue
@@ -348,73 +411,27 @@ def _evaluate(
                 if slow is not None:
                     append(slow)
         stats: dict[str, Any] = {}
-        cores: list[Core] = []
         if skip or not errors:
-            population_pass(run, [a for a in agencies if isinstance(a, Agency)], stats)
-            shapes: dict[tuple[str, frozenset[str]], FastShape] = {}
-            fast_count = 0
-            add = cores.append
-            for scored in agencies:
-                if isinstance(scored, Core):  # scored on the vectorised path
-                    fast_count += 1
-                    add(scored)
-                    continue
-                core: Core | None = None
-                current: Agency | None = scored
-                if scored.fast_values is not None:
-                    shape = (
-                        plain[scored.record.block]
-                        if scored.variant is None
-                        else _shape(compiled, scored, shapes)
-                    )
-                    done = finish_fast(run, scored, shape)
-                    if done.__class__ is Core:
-                        fast_count += 1
-                        add(done)
-                        continue
-                    if isinstance(done, str):
-                        # Generated code declined (a point out of range, …): the reference
-                        # path reports the problem with its location.
-                        run.count(f"reference:{done}")
-                        current = slow_start(
-                            run,
-                            scored.record,
-                            scored.plan,
-                            imputed_by_block[scored.record.block],
-                        )
-                    else:
-                        run.count("fast")
-                        current = None
-                if current is not None:
-                    core = finish_reference(run, current)
-                if core is not None:
-                    add(core)
-            if fast_count:
-                run.paths["fast"] = run.paths.get("fast", 0) + fast_count
+            population_pass(
+                run,
+                [
+                    a
+                    for rows, finished, es in blocks
+                    if whole_table(rows, finished, es) is None
+                    for a in es
+                    if isinstance(a, Agency)
+                ],
+                stats,
+            )
+            _finish_all(run, compiled, blocks, plain, imputed_by_block)
+        else:
+            blocks = []
     if errors and not skip:
         raise EvaluationError.from_diagnostics(errors)
     if progress is not None:
         progress(total_agencies, total_agencies)
-    ranks = rank_all(rule_set, cores)
-    comparison = None
-    matched: dict[str, AgencyResult] = {}
-    if previous is not None:
-        matched, comparison = compare(cores, compiled, previous)
-    if ready:
-        from udcntt.evaluation._vector import VectorCore
-        from udcntt.evaluation._vector_results import vector_result
+    results, comparison = results_of(rule_set, compiled, blocks, previous)
 
-        results = tuple(
-            vector_result(core, rank, matched.get(core.record.id) if matched else None)
-            if isinstance(core, VectorCore)
-            else result_of(core, rank, matched.get(core.agency.record.id))
-            for core, rank in zip(cores, ranks, strict=True)
-        )
-    else:
-        results = tuple(
-            result_of(core, rank, matched.get(core.agency.record.id))
-            for core, rank in zip(cores, ranks, strict=True)
-        )
     previous_assessment = previous
     paths = MappingProxyType(dict(sorted(run.paths.items())))
 

@@ -14,6 +14,7 @@ __all__ = [
     "match_previous",
     "quantize",
     "rank_change",
+    "ranks_of_keys",
     "tier_of",
 ]
 
@@ -56,15 +57,28 @@ def competition_ranks(items: Sequence[T], key: Callable[[T], Any]) -> list[int]:
     >>> competition_ranks([10, 9, 9, 8], key=lambda v: v)
     [1, 2, 2, 4]
     """
-    keyed = list(map(key, items))
-    order = sorted(range(len(items)), key=lambda i: keyed[i], reverse=True)
-    ranks = [0] * len(items)
-    for position, index in enumerate(order):
-        if position > 0 and keyed[order[position - 1]] == keyed[index]:
-            ranks[index] = ranks[order[position - 1]]
-        else:
-            ranks[index] = position + 1
+    return ranks_of_keys(list(map(key, items)))
+
+
+def ranks_of_keys(keys: Sequence[Any]) -> list[int]:
+    """Competition ranks of ``keys`` (higher is better), in their order.
+
+    >>> ranks_of_keys([8, 10, 9, 9])
+    [4, 1, 2, 2]
+    """
+    order = sorted(range(len(keys)), key=keys.__getitem__, reverse=True)
+    ranks = [0] * len(keys)
+    rank = 0
+    last: Any = _NOTHING
+    for position, index in enumerate(order, 1):
+        key = keys[index]
+        if last is _NOTHING or key != last:
+            rank, last = position, key
+        ranks[index] = rank
     return ranks
+
+
+_NOTHING = object()
 
 
 def rank_change(previous: int | None, current: int | None) -> int | None:

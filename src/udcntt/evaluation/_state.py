@@ -24,7 +24,6 @@ from udcntt.program import BlockPlan, CompiledRuleSet, FastFunctions, LeafPlan, 
 __all__ = [
     "Agency",
     "Core",
-    "FastCore",
     "Run",
     "failure_diagnostic",
     "plan_location",
@@ -140,47 +139,6 @@ class Core:
         self.share = share
         self.tier = tier
         self.notes = notes
-
-
-class FastCore(Core):
-    """An agency finished by the block's whole generated function in one call.
-
-    It is its own agency record (``agency`` is itself: ``record``, ``plan``,
-    ``fast_values``, ``fast_derived``), so the agency costs one object, not an
-    :class:`Agency` and a :class:`Core`.
-    """
-
-    __slots__ = ("fast_derived", "fast_values", "plan", "record")
-
-    def __init__(
-        self,
-        record: AgencyRecord,
-        plan: BlockPlan,
-        values: Any,
-        derived: tuple[Any, ...],
-        criteria: Mapping[str, CriterionResult],
-        unrounded: Decimal,
-        total: Decimal,
-        max_: Decimal,
-        share: Decimal,
-        tier: TierLevel,
-    ) -> None:
-        self.record = record
-        self.plan = plan
-        self.fast_values = values
-        self.fast_derived = derived
-        self.criteria = criteria
-        self.unrounded = unrounded
-        self.total = total
-        self.max = max_
-        self.share = share
-        self.tier = tier
-        self.notes = ()
-
-    @property
-    def agency(self) -> Any:  # type: ignore[override]
-        """The agency record holder: the core itself."""
-        return self
 
 
 class Run:

@@ -12,7 +12,7 @@ range …) is scored by the exact generated function, as on the ``Decimal`` path
 
 The exact unrounded values (leaf points, derived values, the total before rounding) are
 computed on demand, by the same generated function, when a report or ``explain`` reads
-them (:class:`VectorCore`); that computation also checks that it publishes what the
+them (:class:`VectorTable`); that computation also checks that it publishes what the
 vectorised path published, and a difference is a :class:`GeneratedCodeError`, never
 hidden.
 """
@@ -20,17 +20,17 @@ hidden.
 from __future__ import annotations
 
 import decimal
-from collections import deque
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 import numpy as np
 
-from udcntt.data import AgencyRecord, survey_columns
+from udcntt.data import AgencyRecord, survey_columns, survey_positions
+from udcntt.evaluation._assessment import CriteriaView
 from udcntt.evaluation._finish import ARITHMETIC, BUGS, FastShape
-from udcntt.evaluation._state import Core
-from udcntt.evaluation._vector_inputs import input_columns, row_picker
+from udcntt.evaluation._rows import RowResult, Table
+from udcntt.evaluation._vector_inputs import WholeColumns, input_columns, row_picker
 from udcntt.evaluation._vector_ops import Frame, Num, VectorUnsupported
 from udcntt.expressions import DECIMAL_CONTEXT
 from udcntt.model import TierBasis, TierLevel
@@ -44,12 +44,12 @@ from udcntt.program import (
 )
 
 __all__ = [
+    "RECENT",
     "BlockOutcome",
-    "LazyCriteria",
-    "LazyDerived",
-    "VectorCore",
+    "VectorResult",
+    "VectorTable",
     "vector_blocks",
-    "vector_cores",
+    "vector_tables",
 ]
 
 _ZERO = Decimal(0)
@@ -172,13 +172,14 @@ def _leaf(frame: Frame, leaf: LeafPlan) -> Num:
 class BlockOutcome:
     """What the vectorised path decided for one block's agencies (in their order)."""
 
-    __slots__ = ("safe", "share", "tier", "total")
+    __slots__ = ("arrays", "safe", "share", "tier", "total")
 
     def __init__(self, safe: Any, total: Any, share: Any, tier: Any):
         self.safe = safe.tolist()
         self.total = total.tolist()
         self.share = share.tolist()
         self.tier = tier.tolist()
+        self.arrays = (total, share)  # for ranking
 
 
 def _supported(compiled: CompiledRuleSet, blocks: Sequence[str]) -> bool:
@@ -189,17 +190,29 @@ def _supported(compiled: CompiledRuleSet, blocks: Sequence[str]) -> bool:
 
 
 def _block(
-    compiled: CompiledRuleSet, plan: BlockPlan, records: Sequence[AgencyRecord]
+    compiled: CompiledRuleSet,
+    plan: BlockPlan,
+    records: Sequence[AgencyRecord],
+    whole: WholeColumns | None,
 ) -> BlockOutcome:
     keys = plan.indicators
     n = len(records)
     values = [r.values for r in records]
-    cols: Sequence[Sequence[Any]] | None = survey_columns(values, keys)
-    if cols is None:  # not a survey read by column: the agencies' rows, turned
-        cols = list(zip(*map(row_picker(keys), values), strict=True)) if keys and n else []
-        if not cols:
-            cols = [()] * len(keys)
-    env, bad = input_columns(compiled, plan, cols, n)
+    found = survey_positions(values) if whole is not None else None
+    if (
+        whole is not None
+        and found is not None
+        and found[0] is whole.by_key
+        and all(k in whole.by_key for k in keys)
+    ):
+        env, bad = whole.inputs(plan, found[1])
+    else:
+        cols: Sequence[Sequence[Any]] | None = survey_columns(values, keys)
+        if cols is None:  # not a survey read by column: the agencies' rows, turned
+            cols = list(zip(*map(row_picker(keys), values), strict=True)) if keys and n else []
+            if not cols:
+                cols = [()] * len(keys)
+        env, bad = input_columns(compiled, plan, cols, n)
     frame = Frame(n, env)
     frame.unsafe |= bad
     with np.errstate(all="ignore"):
@@ -212,6 +225,23 @@ def _block(
     return BlockOutcome(~frame.unsafe, total, share, tier)
 
 
+def _whole_columns(
+    compiled: CompiledRuleSet, by_block: Mapping[str, Sequence[AgencyRecord]]
+) -> WholeColumns | None:
+    """Whole-column conversion when the blocks' agencies are most rows of one survey file."""
+    first = next((rs[0] for rs in by_block.values() if rs), None)
+    if first is None:
+        return None
+    found = survey_positions([first.values])
+    if found is None:
+        return None
+    by_key = found[0]
+    rows = len(next(iter(by_key.values()), ()))
+    if 2 * sum(map(len, by_block.values())) < rows:
+        return None
+    return WholeColumns(compiled, by_key)
+
+
 def vector_blocks(
     compiled: CompiledRuleSet, by_block: Mapping[str, Sequence[AgencyRecord]]
 ) -> dict[str, BlockOutcome] | None:
@@ -219,196 +249,176 @@ def vector_blocks(
     vector form (a rule type, aggregation, function or tier condition without one)."""
     if not _supported(compiled, list(by_block)):
         return None
+    whole = _whole_columns(compiled, by_block)
     try:
-        return {b: _block(compiled, compiled.blocks[b], rs) for b, rs in by_block.items()}
+        return {b: _block(compiled, compiled.blocks[b], rs, whole) for b, rs in by_block.items()}
     except VectorUnsupported:
         return None
 
 
-def vector_cores(
+def vector_tables(
     compiled: CompiledRuleSet, by_block: Mapping[str, Sequence[AgencyRecord]]
-) -> dict[str, list[Core | None]]:
-    """Per block, the finished core of each agency the vectorised path scored (in the
-    block's order; ``None`` for the agencies the exact path must score). Empty when the
-    rule set has no vector form. Runs under the caller's ``DECIMAL_CONTEXT``."""
+) -> dict[str, VectorTable]:
+    """Per block, the table of its agencies as the vectorised path scored them (row ``i``
+    is the block's ``i``-th agency; ``safe[i]`` says whether the row's published values
+    stand, else the exact path scores the agency). Empty when the rule set has no vector
+    form. Runs under the caller's ``DECIMAL_CONTEXT``."""
     outcomes = vector_blocks(compiled, by_block)
     if outcomes is None:
         return {}
     rounding = compiled.rules.rounding
-    levels = compiled.tier_levels
-    totals: dict[int, Decimal] = {}
-    shares: dict[int, Decimal] = {}
-    out: dict[str, list[Core | None]] = {}
-    recent: deque[VectorCore] = deque()  # this evaluation's agencies keeping exact values
+    totals = _Scaled(-rounding.total)
+    shares = _Scaled(-rounding.share)
+    out: dict[str, VectorTable] = {}
+    kept: dict[tuple[VectorTable, int], tuple[Any, ...]] = {}  # shared by the blocks
     for block, records in by_block.items():
         outcome = outcomes[block]
         plan = compiled.blocks[block]
         shape = FastShape(plan, rounding, Applicability(compiled, plan, frozenset()))
-        cores: list[Core | None] = []
-        add = cores.append
-        for record, safe, k, ks, ti in zip(
-            records, outcome.safe, outcome.total, outcome.share, outcome.tier, strict=True
-        ):
-            if not safe:
-                add(None)
-                continue
-            total = totals.get(k)
-            if total is None:
-                total = totals[k] = Decimal(k).scaleb(-rounding.total)
-            share = shares.get(ks)
-            if share is None:
-                share = shares[ks] = Decimal(ks).scaleb(-rounding.share)
-            add(VectorCore(record, plan, shape, total, share, levels[ti], ti, recent))
-        out[block] = cores
+        table = VectorTable(plan, shape, compiled.tier_levels, kept)
+        table.records = list(records)
+        table.safe = outcome.safe
+        table.k_totals = outcome.total
+        table.k_shares = outcome.share
+        table.tiers = outcome.tier
+        table.scaled = (totals, shares)
+        table.arrays = outcome.arrays
+        out[block] = table
     return out
 
 
-class VectorCore(Core):
-    """An agency scored on the vectorised path: published values now, exact ones on demand.
+class _Scaled(dict[int, Decimal]):
+    """``k`` → ``k·10^places`` as a ``Decimal``, each distinct ``k`` made once."""
 
-    ``criteria``, the derived values and the unrounded total come from the exact generated
-    function when they are read (:meth:`exact`). Only the :data:`RECENT` agencies read last
-    keep them: a writer reads an agency's values together and moves on, and 100,000
-    agencies' exact values (about 4.7 KB each) would outweigh everything else a run holds;
-    an agency read again after that is computed again (the same values).
+    def __init__(self, places: int) -> None:
+        super().__init__()
+        self.places = places
+
+    def __missing__(self, k: int) -> Decimal:
+        found = self[k] = Decimal(k).scaleb(self.places)
+        return found
+
+
+#: How many agencies' exact values one evaluation's tables keep after they were computed
+#: (see VectorTable).
+RECENT = 1024
+
+
+class VectorTable(Table):
+    """A block's agencies as the vectorised path scored them: published values now, exact
+    ones on demand.
+
+    The criteria, derived values and unrounded total of a row come from the exact generated
+    function when they are read (:meth:`exact`). Only the :data:`RECENT` rows read last keep
+    them: a writer reads an agency's values together and moves on, and 100,000 agencies'
+    exact values (about 4.7 KB each) would outweigh everything else a run holds; a row read
+    again after that is computed again (the same values).
     """
 
-    __slots__ = ("_exact", "_recent", "index", "plan", "record", "shape")
+    __slots__ = ("_kept", "arrays", "k_shares", "k_totals", "safe", "scaled", "tiers")
 
     def __init__(
         self,
-        record: AgencyRecord,
         plan: BlockPlan,
         shape: FastShape,
-        total: Decimal,
-        share: Decimal,
-        level: TierLevel,
-        index: int,
-        recent: deque[VectorCore],
+        levels: Sequence[TierLevel],
+        kept: dict[tuple[VectorTable, int], tuple[Any, ...]],
     ) -> None:
-        self._recent = recent
-        self.record = record
-        self.plan = plan
-        self.shape = shape
-        self.total = total
-        self.share = share
-        self.tier = level
-        self.index = index
-        self.max = shape.max_total
-        self.notes = ()
-        self._exact: tuple[Any, ...] | None = None
+        super().__init__(plan, shape, levels)
+        self.safe: list[bool] = []
+        #: published totals and shares as integers of their last decimal place
+        self.k_totals: list[int] = []
+        self.k_shares: list[int] = []
+        self.scaled = (_Scaled(0), _Scaled(0))
+        self.arrays: tuple[Any, Any] = (np.zeros(0, np.int64), np.zeros(0, np.int64))
+        self.tiers: list[int] = []
+        self._kept = kept
 
-    @property
-    def values(self) -> tuple[Any, ...]:
-        """The agency's inputs, in the order of the block's indicators (read from its
-        record when asked: the vectorised path keeps no copy)."""
-        found: tuple[Any, ...] = row_picker(self.plan.indicators)(self.record.values)
+    def total(self, i: int) -> Decimal:
+        return self.scaled[0][self.k_totals[i]]
+
+    def share(self, i: int) -> Decimal:
+        return self.scaled[1][self.k_shares[i]]
+
+    def block_ranks(self, on_share: bool, ranked: list[bool]) -> list[int | None]:
+        # The integers order the rows as their Decimals do (one scale for all rows):
+        # rank = 1 + how many are strictly greater, by one sort and a binary search.
+        keys = self.arrays[1 if on_share else 0]
+        everyone = all(ranked)
+        mask = None if everyone else np.array(ranked, dtype=bool)
+        chosen = keys if mask is None else keys[mask]
+        ordered = np.sort(chosen)
+        ranks = len(chosen) - np.searchsorted(ordered, chosen, side="right") + 1
+        if mask is None:
+            found: list[int | None] = ranks.tolist()
+            return found
+        out: list[int | None] = [None] * len(ranked)
+        for i, rank in zip(np.flatnonzero(mask).tolist(), ranks.tolist(), strict=True):
+            out[i] = rank
+        return out
+
+    def level(self, i: int) -> TierLevel:
+        return self.levels[self.tiers[i]]
+
+    def values(self, i: int) -> tuple[Any, ...]:
+        """Row ``i``'s inputs (read from its record when asked: the table keeps no copy)."""
+        found: tuple[Any, ...] = row_picker(self.plan.indicators)(self.records[i].values)
         return found
 
-    @property
-    def criteria(self) -> LazyCriteria:  # type: ignore[override]
-        """The criterion results (exact, computed when first read)."""
-        return LazyCriteria(self)
+    def kept(self, i: int) -> bool:
+        """Whether row ``i``'s exact values are kept now."""
+        return (self, i) in self._kept
 
-    @property
-    def agency(self) -> VectorCore:  # type: ignore[override]
-        """The agency's record holder (itself: ``agency.record``)."""
-        return self
-
-    @property
-    def unrounded(self) -> Decimal:  # type: ignore[override]
-        """The total before rounding (exact, computed on first use)."""
-        found: Decimal = self.exact()[4]
-        return found
-
-    def exact(self) -> tuple[Any, ...]:
-        """The exact generated function's result for the agency (kept while it is one of
-        the :data:`RECENT` agencies read last).
+    def exact(self, i: int) -> tuple[Any, ...]:
+        """Row ``i``'s exact values from the generated function (kept while it is one of
+        the :data:`RECENT` rows read last).
 
         Raises:
             GeneratedCodeError: the function fails, or publishes a total, share or tier
                 other than the vectorised path's — a bug in udcntt.
         """
-        if self._exact is not None:
-            return self._exact
+        kept = self._kept
+        found = kept.get((self, i))
+        if found is not None:
+            return found
         plan = self.plan
         whole = plan.fast_whole
         if whole is None:  # pragma: no cover - only plans with whole functions get here
             raise GeneratedCodeError(f"block '{plan.id}' has no generated function")
+        agency = self.records[i].id
         try:
             with decimal.localcontext(DECIMAL_CONTEXT):
-                out = whole(*self.values)
+                out = whole(*self.values(i))
         except (SlowPath, *ARITHMETIC, *BUGS) as exc:
             raise GeneratedCodeError(
-                f"agency '{self.record.id}' scored on the vectorised path fails exactly: "
+                f"agency '{agency}' scored on the vectorised path fails exactly: "
                 f"{exc!r}; this is a bug in udcntt"
             ) from exc
         derived, raws, leaves, groups, t, published, share, ti = out
-        if (str(published), str(share), ti) != (str(self.total), str(self.share), self.index):
+        total, mine, tier = self.total(i), self.share(i), self.tiers[i]
+        if (str(published), str(share), ti) != (str(total), str(mine), tier):
             raise GeneratedCodeError(
-                f"agency '{self.record.id}': the vectorised path published {self.total} "
-                f"(share {self.share}, tier {self.index}), the exact function {published} "
+                f"agency '{agency}': the vectorised path published {total} "
+                f"(share {mine}, tier {tier}), the exact function {published} "
                 f"(share {share}, tier {ti}); this is a bug in udcntt"
             )
-        from udcntt.evaluation._assessment import CriteriaView
-
         view = CriteriaView(
             self.shape.criteria, leaves if leaves is not None else raws, raws, raws, groups
         )
-        found = self._exact = (derived, raws, view, groups, t)
-        recent = self._recent
-        while len(recent) >= RECENT:  # read long ago: computed again if asked
+        found = (derived, view, t)
+        while len(kept) >= RECENT:  # read long ago: computed again if asked
             try:
-                recent.popleft()._exact = None
-            except IndexError:  # another thread emptied it
+                del kept[next(iter(kept))]
+            except (StopIteration, KeyError, RuntimeError):  # another thread changed it
                 break
-        recent.append(self)
+        kept[self, i] = found
         return found
 
 
-#: How many agencies' exact values are kept after they were computed (see VectorCore).
-#: (per evaluation: an assessment dropped frees them all with it)
-RECENT = 1024
+class VectorResult(RowResult):
+    """An agency's result from the vectorised path (exact values computed on demand)."""
+
+    __slots__ = ()
 
 
-class LazyCriteria(Mapping[str, Any]):
-    """The criterion results of a :class:`VectorCore`, computed exactly when first read."""
-
-    __slots__ = ("_core",)
-
-    def __init__(self, core: VectorCore) -> None:
-        self._core = core
-
-    def __getitem__(self, key: str) -> Any:
-        view: Mapping[str, Any] = self._core.exact()[2]
-        return view[key]
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._core.shape.criteria.index
-
-    def __iter__(self) -> Any:
-        return iter(self._core.shape.criteria.ids)
-
-    def __len__(self) -> int:
-        return len(self._core.shape.criteria.ids)
-
-
-class LazyDerived(Mapping[str, Any]):
-    """The derived values of a :class:`VectorCore`, computed exactly when first read."""
-
-    __slots__ = ("_core",)
-
-    def __init__(self, core: VectorCore) -> None:
-        self._core = core
-
-    def __getitem__(self, key: str) -> Any:
-        names = self._core.plan.derived
-        if key not in names:
-            raise KeyError(key)
-        return self._core.exact()[0][names.index(key)]
-
-    def __iter__(self) -> Any:
-        return iter(self._core.plan.derived)
-
-    def __len__(self) -> int:
-        return len(self._core.plan.derived)
+VectorTable.result_class = VectorResult

@@ -10,7 +10,7 @@ text) marks its agency for the exact path.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from operator import itemgetter
 from typing import Any
@@ -21,7 +21,7 @@ from udcntt.data import MISSING
 from udcntt.evaluation._vector_ops import Cat, Num, number
 from udcntt.program import BlockPlan, CompiledRuleSet
 
-__all__ = ["input_columns", "row_picker"]
+__all__ = ["WholeColumns", "column_input", "input_columns", "row_picker"]
 
 _NUMBERS = ("count", "number", "ratio")
 #: Distinct values of one indicator kept between evaluations (a survey's numbers repeat;
@@ -74,6 +74,39 @@ def _codes(col: Sequence[Any], index: _Index, kind: type, bad: Any) -> Any:
     return np.fromiter(map(index.__getitem__, col), dtype=np.intp, count=n)
 
 
+def column_input(compiled: CompiledRuleSet, name: str, col: Sequence[Any], bad: Any) -> Any:
+    """One indicator's values as a column (:class:`Num`, bool array or :class:`Cat`);
+    rows whose value has no column form are marked in ``bad``. ``None`` for a type
+    without a column form (a date: an expression reading it is unsupported)."""
+    n = len(col)
+    cache: dict[str, _Index] = compiled.fast_variants.setdefault(("vector", "columns"), {})
+    ind = compiled.rules.indicators[name]
+    kind = ind.type.value
+    if kind in _NUMBERS:
+        index = cache.get(name)
+        if index is None or len(index) > _MAX_DISTINCT:
+            lo, hi = ind.bounds
+            index = cache[name] = _Index(_number_check(lo, hi, kind == "count"), number)
+        rows_of = _codes(col, index, Decimal, bad)
+        if rows_of is None:
+            return Num(np.zeros(n), np.zeros(n))
+        bad |= np.array(index.invalid, dtype=bool)[rows_of]
+        return Num(np.array(index.floats)[rows_of], np.array(index.errors)[rows_of])
+    if kind == "bool":
+        if set(map(type, col)) == {bool}:
+            return np.fromiter(col, dtype=bool, count=n)
+        typed = np.fromiter((x.__class__ is bool for x in col), dtype=bool, count=n)
+        bad |= ~typed
+        return np.fromiter((x is True for x in col), dtype=bool, count=n)
+    if kind == "category":
+        names = tuple(ind.categories or {})
+        codes = {c: i for i, c in enumerate(names)}
+        got = np.fromiter((codes.get(x, -1) if x.__class__ is str else -1 for x in col), np.intp, n)
+        bad |= got < 0
+        return Cat(got, codes)
+    return None
+
+
 def input_columns(
     compiled: CompiledRuleSet, plan: BlockPlan, cols: Sequence[Sequence[Any]], n: int
 ) -> tuple[dict[str, Any], Any]:
@@ -81,38 +114,55 @@ def input_columns(
     cannot be vectorised (a value that is not of the indicator's type, out of range …)."""
     bad = np.zeros(n, dtype=bool)
     env: dict[str, Any] = {}
-    cache: dict[str, _Index] = compiled.fast_variants.setdefault(("vector", "columns"), {})
     for name, col in zip(plan.indicators, cols, strict=True):
-        ind = compiled.rules.indicators[name]
-        kind = ind.type.value
-        if kind in _NUMBERS:
-            index = cache.get(name)
-            if index is None or len(index) > _MAX_DISTINCT:
-                lo, hi = ind.bounds
-                index = cache[name] = _Index(_number_check(lo, hi, kind == "count"), number)
-            rows_of = _codes(col, index, Decimal, bad)
-            if rows_of is None:
-                env[name] = Num(np.zeros(n), np.zeros(n))
-                continue
-            bad |= np.array(index.invalid, dtype=bool)[rows_of]
-            env[name] = Num(np.array(index.floats)[rows_of], np.array(index.errors)[rows_of])
-        elif kind == "bool":
-            if set(map(type, col)) == {bool}:
-                env[name] = np.fromiter(col, dtype=bool, count=n)
-            else:
-                typed = np.fromiter((x.__class__ is bool for x in col), dtype=bool, count=n)
-                bad |= ~typed
-                env[name] = np.fromiter((x is True for x in col), dtype=bool, count=n)
-        elif kind == "category":
-            names = tuple(ind.categories or {})
-            codes = {c: i for i, c in enumerate(names)}
-            got = np.fromiter(
-                (codes.get(x, -1) if x.__class__ is str else -1 for x in col), np.intp, n
-            )
-            bad |= got < 0
-            env[name] = Cat(got, codes)
-        # dates have no column form: an expression reading one is unsupported
+        found = column_input(compiled, name, col, bad)
+        if found is not None:
+            env[name] = found
     return env, bad
+
+
+def _take(found: Any, at: Any) -> Any:
+    """The rows ``at`` of a column made by :func:`column_input`."""
+    if isinstance(found, Num):
+        return Num(found.v[at], found.e[at])
+    if isinstance(found, Cat):
+        return Cat(found.codes[at], found.index)
+    return found[at]
+
+
+class WholeColumns:
+    """The inputs of a survey read by column, converted once per column for every block.
+
+    Each needed indicator's whole column (every row of the file) becomes a float64 (bool,
+    category) column in one pass; a block then takes its agencies' rows by position —
+    no per-block copy of the values in Python. Used when the blocks' agencies are most of
+    the file's rows; otherwise each block converts its own rows (:func:`input_columns`).
+    """
+
+    def __init__(self, compiled: CompiledRuleSet, by_key: Mapping[str, Sequence[Any]]) -> None:
+        self.compiled = compiled
+        self.by_key = by_key
+        self.done: dict[str, tuple[Any, Any]] = {}
+
+    def inputs(self, plan: BlockPlan, positions: Sequence[int]) -> tuple[dict[str, Any], Any]:
+        """As :func:`input_columns`, for the block's agencies at ``positions``."""
+        at = np.array(positions, dtype=np.intp)
+        bad = np.zeros(len(at), dtype=bool)
+        env: dict[str, Any] = {}
+        for name in plan.indicators:
+            done = self.done.get(name)
+            if done is None:
+                col = self.by_key[name]
+                whole_bad = np.zeros(len(col), dtype=bool)
+                done = self.done[name] = (
+                    column_input(self.compiled, name, col, whole_bad),
+                    whole_bad,
+                )
+            found, whole_bad = done
+            bad |= whole_bad[at]
+            if found is not None:
+                env[name] = _take(found, at)
+        return env, bad
 
 
 def row_picker(keys: Sequence[str]) -> Any:

@@ -51,13 +51,28 @@ class VectorUnsupported(Exception):
 
 
 class Num:
-    """A number column: float64 values and their error bounds."""
+    """A number column: float64 values and their error bounds.
 
-    __slots__ = ("e", "v")
+    :attr:`exact` tells whether every bound is 0 (every value exact and short): survey
+    counts and the constants of a rule file usually are, and the operations on two exact
+    columns skip the bound arithmetic, which could only give 0 or the result's own
+    rounding.
+    """
 
-    def __init__(self, v: Any, e: Any) -> None:
+    __slots__ = ("_z", "e", "v")
+
+    def __init__(self, v: Any, e: Any, exact: bool | None = None) -> None:
         self.v = v
         self.e = e
+        self._z = exact
+
+    @property
+    def exact(self) -> bool:
+        """Whether every value's bound is 0 (computed once)."""
+        z = self._z
+        if z is None:
+            z = self._z = not self.e.any()
+        return z
 
 
 class Cat:
@@ -118,7 +133,8 @@ class Frame:
         self.env = env
         self.unsafe = np.zeros(n, dtype=bool)
         self.live = np.ones(n, dtype=bool)
-        self.zero = Num(np.zeros(n), np.zeros(n))
+        self._zeros = np.zeros(n)  # the bounds of exact columns: shared, never written
+        self.zero = Num(np.zeros(n), self._zeros, True)
         #: Constant columns by value (a rule set repeats its constants); read-only.
         self._consts: dict[Decimal, Num] = {}
 
@@ -159,9 +175,10 @@ class Frame:
         if isinstance(left, Cat | _Text) or isinstance(right, Cat | _Text):
             return self._compare_categories(left, op, right)
         a, b = left.v, right.v
-        d = a - b
-        tol = 2.0 * (left.e + right.e)
-        self.flag(((np.abs(d) <= tol) & (tol > 0)) | ~np.isfinite(d) | ~np.isfinite(tol))
+        if not (left.exact and right.exact):  # two exact columns compare with certainty
+            d = a - b
+            tol = 2.0 * (left.e + right.e)
+            self.flag(((np.abs(d) <= tol) & (tol > 0)) | ~np.isfinite(d) | ~np.isfinite(tol))
         out: Any
         if op == "<":
             out = a < b
@@ -191,9 +208,10 @@ class Frame:
 
     def select(self, condition: Any, then: Any, otherwise: Any) -> Any:
         if isinstance(then, Num) and isinstance(otherwise, Num):
-            return Num(
-                np.where(condition, then.v, otherwise.v), np.where(condition, then.e, otherwise.e)
-            )
+            v = np.where(condition, then.v, otherwise.v)
+            if then.exact and otherwise.exact:
+                return Num(v, self._zeros, True)
+            return Num(v, np.where(condition, then.e, otherwise.e))
         if isinstance(then, Num) or isinstance(otherwise, Num):  # pragma: no cover - typed
             raise VectorUnsupported("mixed types")
         if isinstance(then, Cat | _Text) or isinstance(otherwise, Cat | _Text):
@@ -215,12 +233,17 @@ class Frame:
 
     def add(self, left: Any, right: Any) -> Num:
         r = left.v + right.v
+        if left.exact and right.exact:
+            short_sum = np.abs(r) < _SHORT  # then exact: a multiple of 2⁻²⁰ below 2³³
+            if short_sum.all():
+                return Num(r, self._zeros, True)
+            return Num(r, np.where(short_sum, 0.0, GAMMA * np.abs(r) + _TINY))
         e = left.e + right.e + GAMMA * np.abs(r) + _TINY
         exact = (left.e == 0) & (right.e == 0) & (np.abs(r) < _SHORT)
         return Num(r, np.where(exact, 0.0, e))
 
     def neg(self, value: Num) -> Num:
-        return Num(-value.v, value.e)
+        return Num(-value.v, value.e, value._z)
 
     def sub(self, left: Any, right: Any) -> Num:
         return self.add(left, self.neg(right))
@@ -266,6 +289,8 @@ class Frame:
         return self._choose(left, right, left.v >= right.v)
 
     def _choose(self, left: Num, right: Num, take_left: Any) -> Num:
+        if left.exact and right.exact:
+            return Num(np.where(take_left, left.v, right.v), self._zeros, True)
         d = np.abs(left.v - right.v)
         sure = (d > 2.0 * (left.e + right.e)) | ((left.e == 0) & (right.e == 0))
         v = np.where(take_left, left.v, right.v)
