@@ -24,6 +24,40 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.ge
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _worker_database(url: str, worker: str) -> str:
+    """The URL of ``worker``'s own database beside ``url``'s, created when it is missing."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            found = connection.execute(
+                text("select 1 from pg_database where datname = :name"), {"name": name}
+            ).scalar()
+            if found is None:
+                connection.execute(text(f'create database "{name}"'))
+    finally:
+        engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+# Under pytest-xdist each worker gets its own PostgreSQL database for the server tests.
+# The README's command runs the suite in two processes, a test module per process
+# (``-n 2 --dist loadfile``): the tests of one module share its files and fixtures in one
+# process, and every test has its own temporary folder, LibreOffice and Chromium profiles
+# and free port. The PostgreSQL tests of several modules empty the database they are given,
+# so each worker gets its own, ``<database>_gw0``, ``<database>_gw1``, …, created beside the
+# one ``UDCNTT_TEST_POSTGRES_URL`` names (its role needs CREATEDB; ``.ci/run`` grants it and
+# drops the worker databases). Done on import, before tests/server reads the variable.
+if os.environ.get("UDCNTT_TEST_POSTGRES_URL") and os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ["UDCNTT_TEST_POSTGRES_URL"] = _worker_database(
+        os.environ["UDCNTT_TEST_POSTGRES_URL"], os.environ["PYTEST_XDIST_WORKER"]
+    )
+
+
 @pytest.fixture
 def root() -> Path:
     """The project's root folder."""
