@@ -2,7 +2,8 @@
 
 Python source is generated only from the node types the whitelist admits, so the text
 handed to :func:`compile` holds nothing but operators, parentheses, the run-time helpers of
-:data:`RUNTIME`, hoisted constants, quoted category values and look-ups of declared names.
+:data:`RUNTIME`, hoisted constants, quoted category values and look-ups of declared names
+(and, in the fast path's form, temporaries the caller names: see :mod:`._inline`).
 """
 
 from __future__ import annotations
@@ -140,14 +141,13 @@ def generate_python(
             return None
         if name in ("min", "max", "clamp", "ratio", "capped_ratio"):
             parts = [inline.arg(emit(a), a) for a in args]
-        if name in ("min", "max"):
+            if name == "clamp":
+                return inline.clamp(*parts)
+            if name == "ratio":
+                return inline.ratio(parts[0], parts[1].text, parts[2])
+            if name == "capped_ratio":
+                return inline.capped_ratio(parts[0], parts[1].text)
             return inline.fold(parts, smallest=name == "min").text
-        if name == "clamp":
-            return inline.clamp(*parts)
-        if name == "ratio":
-            return inline.ratio(parts[0], parts[1].text, parts[2])
-        if name == "capped_ratio":
-            return inline.capped_ratio(parts[0], parts[1].text)
         if name == "per_item":
             product = f"({emit(args[0])} * {emit(args[1])})"
             return inline.pick(product, emit(args[2]), ">")
