@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from tests.lineage.conftest import DemoRun
 
 from udcntt.cli import main
 
@@ -74,18 +75,17 @@ def test_the_lineage_covers_the_registry_of_2025(capsys: pytest.CaptureFixture[s
     assert "GIẢ LẬP" in out and "136 đơn vị tồn tại vào ngày 2025-07-01" in out
 
 
-def test_demo_example_2025_writes_synthetic_reports(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    assert main(["demo", "--example", "lam-dong-2025", "-o", str(tmp_path)]) == 0
-    text = capsys.readouterr().out
+def test_demo_example_2025_writes_synthetic_reports(demo_2025_run: DemoRun) -> None:
+    """The demo's run is shared with test_narrative_lineage (which reads its results)."""
+    assert demo_2025_run.code == 0, demo_2025_run.err
+    folder, text = demo_2025_run.folder, demo_2025_run.out
     assert "Tính so sánh của thứ hạng: suy ra (trung bình các đơn vị tiền thân): 132" in text
     assert "GIẢ LẬP" in text
-    written = sorted(p.name for p in tmp_path.iterdir())
+    written = sorted(p.name for p in folder.iterdir())
     assert written and all(name.startswith("ket-qua-2025-gia-lap.") for name in written)
-    md = (tmp_path / "ket-qua-2025-gia-lap.md").read_text(encoding="utf-8")
+    md = (folder / "ket-qua-2025-gia-lap.md").read_text(encoding="utf-8")
     assert "GIẢ LẬP" in md and "So sánh với năm trước" in md
-    with (tmp_path / "ket-qua-2025-gia-lap.csv").open(encoding="utf-8") as f:
+    with (folder / "ket-qua-2025-gia-lap.csv").open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     assert all(row["comparability"] for row in rows)
 

@@ -9,9 +9,9 @@ import re
 from decimal import Decimal
 
 import pytest
+from tests.lineage.conftest import DemoRun
 
 import udcntt
-from udcntt.cli import main
 from udcntt.evaluation import AgencyResult
 from udcntt.report import narrative, narrative_paragraphs
 from udcntt.report._narrative_lineage import LabelPlan, change_items
@@ -21,10 +21,10 @@ DERIVED_EN = "are derived ranks (mean of predecessors), not the published ones"
 
 
 @pytest.fixture(scope="module")
-def demo_2025(tmp_path_factory: pytest.TempPathFactory) -> udcntt.Assessment:
-    out = tmp_path_factory.mktemp("d25")
-    assert main(["demo", "--example", "lam-dong-2025", "-o", str(out)]) == 0
-    return udcntt.load_assessment(out / "ket-qua-2025-gia-lap.json")
+def demo_2025(demo_2025_run: DemoRun) -> udcntt.Assessment:
+    """The results the demo wrote (the run is shared with test_example_2025)."""
+    assert demo_2025_run.code == 0, demo_2025_run.err
+    return udcntt.load_assessment(demo_2025_run.folder / "ket-qua-2025-gia-lap.json")
 
 
 def _block_paragraphs(a: udcntt.Assessment, lang: str) -> dict[str, str]:
