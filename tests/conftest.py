@@ -58,6 +58,26 @@ if os.environ.get("UDCNTT_TEST_POSTGRES_URL") and os.environ.get("PYTEST_XDIST_W
     )
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Under ``--dist loadfile`` xdist hands the test modules out in the order collected
+    (:func:`pytest_collection_modifyitems` puts the long ones first) rather than by their
+    number of tests, which would leave the long modules of two tests to the end."""
+    if getattr(config.option, "dist", None) == "loadfile":
+        config.option.loadscopereorder = False
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Modules with a ``slow`` or ``browser`` test first, each module's tests in their order:
+    in two processes, one long module started last would keep one process busy while the
+    other waits (longest first is how the two finish together)."""
+    long = {
+        item.path
+        for item in items
+        if item.get_closest_marker("slow") or item.get_closest_marker("browser")
+    }
+    items.sort(key=lambda item: item.path not in long)
+
+
 @pytest.fixture
 def root() -> Path:
     """The project's root folder."""

@@ -1,5 +1,5 @@
-"""The README's test command is the one ``.ci/run`` runs, and it runs the suite in parallel
-in a way the tests are kept apart for (tests/conftest.py)."""
+"""The test command of the README and the docs' home pages is the one ``.ci/run`` runs, and
+it runs the suite in parallel the way the tests are kept apart for (tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -19,10 +19,10 @@ def _pytest_command(text: str) -> list[str]:
     return shlex.split(found[0])
 
 
-def test_readme_and_ci_run_the_same_test_command() -> None:
-    readme = _pytest_command((ROOT / "README.md").read_text(encoding="utf-8"))
+def test_readme_docs_and_ci_run_the_same_test_command() -> None:
     ci = _pytest_command((ROOT / ".ci" / "run").read_text(encoding="utf-8"))
-    assert readme == ci
+    for page in ("README.md", "docs/index.md", "docs/index.en.md"):
+        assert _pytest_command((ROOT / page).read_text(encoding="utf-8")) == ci, page
 
 
 def test_the_command_runs_a_module_per_worker_with_coverage() -> None:
