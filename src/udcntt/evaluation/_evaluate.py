@@ -11,13 +11,13 @@ import decimal
 import gc
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 from types import MappingProxyType
 from typing import Any, Literal
 
 from udcntt._methods import kind_record
 from udcntt._version import __version__
-from udcntt.data import MISSING, NA, AgencyRecord, Dataset, survey_rows
+from udcntt.data import AgencyRecord, Dataset
 from udcntt.errors import Diagnostic, EvaluationError, UsageError, msg
 from udcntt.evaluation._assessment import (
     Assessment,
@@ -26,24 +26,18 @@ from udcntt.evaluation._assessment import (
     TierInfo,
 )
 from udcntt.evaluation._compare import criteria_tree
-from udcntt.evaluation._finish import ARITHMETIC, BUGS, FastShape, finish_fast, finish_reference
-from udcntt.evaluation._inputs import fill_missing, imputations
+from udcntt.evaluation._finish import FastShape, finish_fast, finish_reference
+from udcntt.evaluation._first_pass import first_pass
 from udcntt.evaluation._normalise import population_pass
 from udcntt.evaluation._results import Entries, results_of, whole_table
-from udcntt.evaluation._rows import FastTable
 from udcntt.evaluation._state import Agency, Core, Run, slow_start, use_vector
 from udcntt.expressions import DECIMAL_CONTEXT, extension_record
 from udcntt.loading import RuleSource
 from udcntt.model import RuleSet
 from udcntt.program import (
     Applicability,
-    BlockPlan,
     CompiledRuleSet,
-    FastFunctions,
-    GeneratedCodeError,
-    SlowPath,
     compile_rules,
-    fast_variant,
 )
 
 __all__ = ["evaluate"]
@@ -126,76 +120,6 @@ def evaluate(
     finally:
         if gc_was_enabled:
             gc.enable()
-
-
-def _picker(keys: tuple[str, ...]) -> Callable[[Mapping[str, Any]], Any]:
-    """A function giving the block's inputs of a record's values, in argument order.
-
-    Raises ``KeyError`` for a record that lacks one (:func:`_fast_values` then marks it).
-    """
-    if len(keys) > 1:
-        return itemgetter(*keys)
-    if keys:
-        key = keys[0]
-        return lambda values: (values[key],)
-    return lambda values: ()
-
-
-def _fast_values(record: AgencyRecord, keys: tuple[str, ...]) -> list[Any]:
-    """The block's inputs of ``record``, :data:`MISSING` for those it lacks."""
-    get = record.values.get
-    return [get(k, MISSING) for k in keys]
-
-
-def _call(
-    fast: Callable[..., Any], values: Any, block_id: str, record: AgencyRecord
-) -> tuple[Any, str]:
-    """The generated function's result, or ``None`` and the declared reason it declined.
-
-    Raises:
-        GeneratedCodeError: for any failure that is not a declared reason.
-    """
-    try:
-        return fast(*values), "fast"
-    except SlowPath as exc:
-        return None, exc.reason
-    except ARITHMETIC:
-        return None, "arithmetic"
-    except BUGS as exc:
-        raise GeneratedCodeError(
-            f"generated code of block '{block_id}' failed for agency '{record.id}': {exc!r}; "
-            "this is a bug in udcntt"
-        ) from exc
-
-
-def _retry(
-    compiled: CompiledRuleSet,
-    plan: BlockPlan,
-    values: Any,
-    imputed: Mapping[str, Decimal],
-    record: AgencyRecord,
-) -> tuple[Any, str, Any, tuple[str, ...], FastFunctions | None]:
-    """The generated code again, after replacing missing values as their policies say and
-    choosing the functions generated for the agency's not-applicable inputs.
-
-    Returns:
-        (result or ``None``, reason, values, notes on replaced values, functions used).
-    """
-    filled = fill_missing(compiled.rules, plan.indicators, values, imputed)
-    if filled is None:
-        return None, "missing", values, (), None
-    values, notes = filled
-    na = frozenset(k for k, v in zip(plan.indicators, values, strict=True) if v is NA)
-    variant = fast_variant(compiled, plan, na) if na else None
-    if na and variant is None:
-        return None, "not_applicable", values, notes, None
-    function: Callable[..., Any] | None = (
-        (variant.whole or variant.leaves) if variant is not None else plan.fast_whole or plan.fast
-    )
-    if function is None:  # pragma: no cover - only blocks with generated code get here
-        return None, "no_fast_code", values, notes, None
-    out, reason = _call(function, values, plan.id, record)
-    return out, reason, values, notes, variant
 
 
 def _shape(
@@ -319,97 +243,9 @@ def _evaluate(
             from udcntt.evaluation._vector import vector_tables
 
             ready = vector_tables(compiled, by_block)
-        # Per block: the table of rows the vectorised path scored (or None), the table of
-        # rows the whole generated function finished, and the block's agencies in order —
-        # ``j >= 0`` a row of the first, ``~j`` a row of the second, else an Agency to
-        # finish (then a Core, once finished).
-        blocks: list[Entries] = []
-        imputed_by_block: dict[str, dict[str, Decimal]] = {}
-        plain: dict[str, FastShape] = {}
-        seen = 0
-        for block_id, records in by_block.items():
-            plan = compiled.blocks[block_id]
-            imputed = imputations(rule_set, records, plan.indicators)
-            imputed_by_block[block_id] = imputed
-            shape = plain[block_id] = FastShape(
-                plan, rule_set.rounding, Applicability(compiled, plan, frozenset())
-            )
-            done_rows = ready.get(block_id)
-            safe = done_rows.safe if done_rows is not None else None
-            finished = FastTable(plan, shape, compiled.tier_levels)
-            entries: list[Any] = []
-            blocks.append((done_rows, finished, entries))
-            append = entries.append
-            f_outs, f_vals, f_recs = finished.outs, finished.vals, finished.records
-            fast = None if reference else plan.fast_whole or plan.fast
-            whole = plan.fast_whole is not None
-            keys = plan.indicators
-            pick = _picker(keys)
-            default_reason = "requested" if reference else "no_fast_code"
-            make = Agency.fast
-            if safe is not None and all(safe):  # every agency scored by the vector path
-                entries.extend(range(len(records)))
-                if progress is not None:
-                    for step in range(-(-seen // 1000) * 1000, seen + len(records), 1000):
-                        progress(step, total_agencies)
-                seen += len(records)
-                continue
-            # A survey read by column gives each agency's inputs in one step.
-            by_column = (
-                survey_rows([r.values for r in records], keys)
-                if fast is not None and (safe is None or not all(safe))
-                else None
-            )
-            for i, record in enumerate(records):
-                if progress is not None and not seen % 1000:
-                    progress(seen, total_agencies)
-                seen += 1
-                if safe is not None and safe[i]:
-                    append(i)
-                    continue
-                reason = default_reason
-                if fast is not None:
-                    # The common case inline: one call of the generated function.
-                    values: Any = by_column[i] if by_column is not None else None
-                    if values is None:
-                        try:
-                            values = pick(record.values)
-                        except KeyError:
-                            values = _fast_values(record, keys)
-                    try:
-                        out = fast(*values)
-                    except SlowPath as exc:
-                        out, reason = None, exc.reason
-                    except ARITHMETIC:
-                        out, reason = None, "arithmetic"
-                    except BUGS as exc:
-                        raise GeneratedCodeError(
-                            f"generated code of block '{block_id}' failed for agency "
-                            f"'{record.id}': {exc!r}; this is a bug in udcntt"
-                        ) from exc
-                    else:
-                        if whole and out[7] >= 0:
-                            # Finished, tier decided: a row of the block's table.
-                            append(~len(f_outs))
-                            f_outs.append(out)
-                            f_vals.append(values)
-                            f_recs.append(record)
-                        else:
-                            append(make(record, plan, values, out, whole))
-                        continue
-                    notes: tuple[str, ...] = ()
-                    variant: FastFunctions | None = None
-                    if reason in ("missing", "not_applicable"):
-                        out, reason, values, notes, variant = _retry(
-                            compiled, plan, values, imputed, record
-                        )
-                    if out is not None:
-                        append(make(record, plan, values, out, whole, notes, variant))
-                        continue
-                run.count(f"reference:{reason}")
-                slow = slow_start(run, record, plan, imputed)
-                if slow is not None:
-                    append(slow)
+        blocks, imputed_by_block, plain = first_pass(
+            run, by_block, ready, reference, progress, total_agencies
+        )
         stats: dict[str, Any] = {}
         if skip or not errors:
             population_pass(
