@@ -92,6 +92,7 @@ def test_the_engine_is_passed_to_evaluate(monkeypatch: pytest.MonkeyPatch) -> No
     """Every evaluation of a ``score`` run (this year's and last year's survey) and of an
     ``explain`` run gets the engine asked for; ``auto`` when none is."""
     import udcntt.cli._commands as commands
+    import udcntt.cli._survey_args as survey_args
 
     seen: list[str] = []
     original = evaluate
@@ -100,7 +101,8 @@ def test_the_engine_is_passed_to_evaluate(monkeypatch: pytest.MonkeyPatch) -> No
         seen.append(engine)
         return original(*args, engine=engine, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(commands, "evaluate", spying)
+    monkeypatch.setattr(commands, "evaluate", spying)  # this year's survey
+    monkeypatch.setattr(survey_args, "evaluate", spying)  # last year's
     base = [RULES, SURVEY, "--registry", REGISTRY, "--previous", PREVIOUS, "--year", "2017"]
     assert main(["score", *base, "--engine", "vector"]) == EXIT_OK
     assert seen == ["vector", "vector"]

@@ -77,7 +77,7 @@ def cmd_analyse(args: argparse.Namespace, printer: Printer) -> int:
         write_analysis,
     )
     from udcntt.analysis import narrative as sentences
-    from udcntt.cli._commands import _previous, read_data
+    from udcntt.cli._survey_args import previous_assessment, read_data
     from udcntt.program import load_rules
 
     outputs = args.output or []
@@ -106,7 +106,7 @@ def cmd_analyse(args: argparse.Namespace, printer: Printer) -> int:
                 hint=msg("name the same rule file on the command line and in 'extends'"),
             )
     data = read_data(args.data, rules, args)
-    previous = _previous(args, rules)
+    previous = previous_assessment(args, rules)
     result = analyse(
         rules,
         data,

@@ -15,7 +15,7 @@ from udcntt.cli._lineage import cmd_lineage  # noqa: F401 - main() finds it by n
 from udcntt.cli._main import EXIT_NOTHING_SCORED, EXIT_OK, EXIT_PROBLEMS, Progress
 from udcntt.cli._output import Printer
 from udcntt.cli._serve import cmd_db, cmd_serve  # noqa: F401 - main() finds them by name
-from udcntt.cli._survey_args import engine_of, read_data
+from udcntt.cli._survey_args import engine_of, previous_assessment, read_data
 from udcntt.data import Dataset
 from udcntt.errors import Diagnostic, Severity, UsageError, msg
 from udcntt.evaluation import Assessment, check_rules, evaluate, explain
@@ -152,23 +152,6 @@ def _list_extensions(args: argparse.Namespace, printer: Printer) -> int:
     return EXIT_OK
 
 
-def _previous(args: argparse.Namespace, rules: RuleSet) -> Assessment | None:
-    if not args.previous:
-        return None
-    from udcntt.report import is_assessment_file, load_assessment
-
-    if is_assessment_file(args.previous):
-        return load_assessment(args.previous)
-    prev_rules = load_rules(args.previous_rules) if args.previous_rules else rules
-    data = read_data(
-        args.previous,
-        prev_rules,
-        argparse.Namespace(**{**vars(args), "year": None}),
-        layout_file=args.previous_layout,
-    )
-    return evaluate(prev_rules, data, engine=engine_of(args))
-
-
 def _nothing_scored(printer: Printer, fmt: str, source: str, *, read: bool = False) -> int:
     """Say that no agency could be scored (exit code 4); nothing is written."""
     d = Diagnostic(
@@ -246,7 +229,7 @@ def cmd_score(args: argparse.Namespace, printer: Printer) -> int:
     data = _with_year(data, rules, args, printer)
     across = getattr(args, "lineage", None) is not None or getattr(args, "crosswalk", None)
     # Across a reorganisation last year's units are not this year's registry's: read there.
-    previous = None if across else _previous(args, rules)
+    previous = None if across else previous_assessment(args, rules)
     options = {
         "lenient": bool(args.lenient),
         "locale": args.locale,

@@ -2,7 +2,9 @@
 
 ``udcntt score``, ``explain`` and ``analyse`` read a survey with the same options
 (``--registry``, ``--layout``, ``--locale``, ``--year``, ``--lenient``, ``--max-rows``,
-``--max-cells``); ``score`` and ``explain`` also choose how it is scored (``--engine``).
+``--max-cells``) and last year's results or survey (``--previous``, ``--previous-rules``,
+``--previous-layout``); ``score`` and ``explain`` also choose how it is scored
+(``--engine``).
 Each option is checked here before any file is read, so a wrong one stops the run at once.
 """
 
@@ -15,9 +17,11 @@ from typing import Literal
 
 from udcntt.data import DEFAULT_LIMITS, Dataset, Limits
 from udcntt.errors import UsageError, msg
+from udcntt.evaluation import Assessment, evaluate
 from udcntt.model import RuleSet
+from udcntt.program import load_rules
 
-__all__ = ["ENGINES", "Engine", "engine_of", "read_data", "survey_limits"]
+__all__ = ["ENGINES", "Engine", "engine_of", "previous_assessment", "read_data", "survey_limits"]
 
 Engine = Literal["auto", "decimal", "vector"]
 
@@ -100,3 +104,31 @@ def survey_limits(args: argparse.Namespace) -> Limits | None:
         if (value := getattr(args, name, None)) is not None
     }
     return dataclasses.replace(DEFAULT_LIMITS, **raised) if raised else None
+
+
+def previous_assessment(args: argparse.Namespace, rules: RuleSet) -> Assessment | None:
+    """Last year's assessment named by ``--previous``, or ``None`` without it.
+
+    A results file (JSON written by ``udcntt score -o x.json``) is loaded as it is; a
+    survey is read with this year's options (``--previous-layout`` for ``--layout``, no
+    ``--year``) and scored with ``--previous-rules`` (default: ``rules``) on the engine of
+    ``--engine``.
+
+    Raises:
+        UdcnttError: what loading the results, reading the survey or scoring it raises
+            (``E-DATA-…``, ``E-EVAL-…``, ``E-RESULTS-…``).
+    """
+    if not args.previous:
+        return None
+    from udcntt.report import is_assessment_file, load_assessment
+
+    if is_assessment_file(args.previous):
+        return load_assessment(args.previous)
+    prev_rules = load_rules(args.previous_rules) if args.previous_rules else rules
+    data = read_data(
+        args.previous,
+        prev_rules,
+        argparse.Namespace(**{**vars(args), "year": None}),
+        layout_file=args.previous_layout,
+    )
+    return evaluate(prev_rules, data, engine=engine_of(args))
