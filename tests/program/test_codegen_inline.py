@@ -187,6 +187,7 @@ FORMS = [
     "ratio(a, b + c, a * 2)",
     "ratio(a - 1, b * c, a / 3)",
     "ratio(a, b - c, 1 if f else 2)",
+    "ratio(a, b - c, 1 if not f or a > b else 2)",
     "ratio(a, b, 0) * 5 if a <= b else 5",
     "capped_ratio(a, b)",
     "capped_ratio(a + b, c)",
@@ -277,6 +278,7 @@ DECIDED = """\
   - {id: sums, label: U, max: 10, points: "min(a + b, 20) / 2 + max(a * 2, 0) * 0"}
   - {id: raises, label: R, max: 10, points: "min(a, b + 20)"}
   - {id: open, label: O, max: 10, points: "max(min(n, 10), 0)"}
+  - {id: low, label: W, max: 10, points: "clamp(n / 10, 0, 20)"}
 """
 
 
@@ -296,7 +298,15 @@ def test_comparisons_the_ranges_decide_are_left_out_and_results_unchanged() -> N
     comparisons = {
         plan.leaves[int(i)].id: len(re.findall(r" [<>] ", computed[r])) for i, r in leaf_of.items()
     }
-    assert comparisons == {"keep": 0, "swap": 0, "clamp": 2, "sums": 0, "raises": 1, "open": 2}
+    assert comparisons == {
+        "keep": 0,
+        "swap": 0,
+        "clamp": 2,
+        "sums": 0,
+        "raises": 1,
+        "open": 2,
+        "low": 1,
+    }
 
     @settings(
         max_examples=25, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck)
@@ -403,6 +413,18 @@ KINDS = """\
   - {id: e10, label: E10, max: 100, points: "ratio(a, b + c, 0)"}
   - {id: e11, label: E11, max: 100, points: "-a + 2 ** a"}
   - {id: e12, label: E12, max: 100, points: "a", cap: 4}
+  - {id: e13, label: E13, max: 100, points: "ratio(a, b, 0) * 10 if not (a > b) else 10"}
+  - {id: e14, label: E14, max: 100, points: "ratio(a, b, 0) * 10 if a <= b and f else 10"}
+  - {id: e15, label: E15, max: 100, points: "+a - n / -2"}
+  - {id: e16, label: E16, max: 100, points: "bands(n, 50, 8, 10, 3, 1)"}
+  - {id: e17, label: E17, max: 100, points: "ratio(n, b, 0)"}
+  - {id: e18, label: E18, max: 100, points: "a / (b + 1) + n / a * 0"}
+  - {id: e19, label: E19, max: 100, points: "a / (b + 1)"}
+  - {id: e20, label: E20, max: 100, points: "(n if f else a) * (a - 20)"}
+  - {id: e21, label: E21, max: 100, points: "ratio(a, b, 0) if 1 < a <= b else 0"}
+  - {id: e22, label: E22, max: 100, points: "max(ratio(a, b, 0), 0) / 2"}
+  - {id: e23, label: E23, max: 100, points: "n * ratio(a, b, 0)"}
+  - {id: e24, label: E24, max: 100, points: "ratio(a, b, 0) if a <= b or f else 0"}
   - {id: k1, label: K1, max: 100, bands: {input: n, steps: [{min: 50, points: 8}, {min: 10, points: 3}], otherwise: 1}}
   - {id: k2, label: K2, max: 100, conditions: [{when: f, points: 2}, {when: a > 1, points: 1.5}]}
   - {id: k3, label: K3, max: 100, per_item: {count: n, points: 0.5, cap: 3}}
@@ -422,6 +444,18 @@ EXPECTED = {
     "e10": (D(0), None),
     "e11": (None, None),  # a power: no range
     "e12": (D(0), D(4)),
+    "e13": (D(0), D(10)),  # not a > b: a <= b
+    "e14": (D(0), D(10)),  # a <= b and …: a <= b
+    "e15": (D("-2.5"), D(60)),  # a - n / -2, n / -2 in [-50, 2.5]
+    "e16": (D(1), D(8)),
+    "e17": (None, None),  # n may be negative and b zero
+    "e18": (None, None),  # n / a: a may be zero
+    "e19": (D(0), D(10)),
+    "e20": (D(-2000), D(100)),
+    "e21": (D(0), D(1)),  # 1 < a says nothing of names; a <= b does
+    "e22": (D(0), None),
+    "e23": (None, None),
+    "e24": (D(0), None),  # a <= b or f: nothing certain
     "k1": (D(1), D(8)),
     "k2": (D(0), D("3.5")),
     "k3": (D("-2.5"), D(3)),
