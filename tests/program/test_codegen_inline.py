@@ -425,6 +425,8 @@ KINDS = """\
   - {id: e22, label: E22, max: 100, points: "max(ratio(a, b, 0), 0) / 2"}
   - {id: e23, label: E23, max: 100, points: "n * ratio(a, b, 0)"}
   - {id: e24, label: E24, max: 100, points: "ratio(a, b, 0) if a <= b or f else 0"}
+  - {id: e25, label: E25, max: 100, points: "ratio(a, b, 0) if a == b else 0"}
+  - {id: e26, label: E26, max: 100, points: "abs(n) + n * ratio(a, b, 0) / 2"}
   - {id: k1, label: K1, max: 100, bands: {input: n, steps: [{min: 50, points: 8}, {min: 10, points: 3}], otherwise: 1}}
   - {id: k2, label: K2, max: 100, conditions: [{when: f, points: 2}, {when: a > 1, points: 1.5}]}
   - {id: k3, label: K3, max: 100, per_item: {count: n, points: 0.5, cap: 3}}
@@ -456,6 +458,8 @@ EXPECTED = {
     "e22": (D(0), None),
     "e23": (None, None),
     "e24": (D(0), None),  # a <= b or f: nothing certain
+    "e25": (D(0), None),  # equality is not used
+    "e26": (None, None),  # abs is not analysed
     "k1": (D(1), D(8)),
     "k2": (D(0), D("3.5")),
     "k3": (D("-2.5"), D(3)),
