@@ -37,10 +37,12 @@ from 2,000 agencies on when NumPy is installed), then of each engine:
 ``speedup_vs_simpleeval=… fraction_of_python_limit=… speedup_vs_zen=… decimal_…= vector_…=``.
 With ``--memory`` it also measures peak memory of (c) at N = 100,000 in a child process.
 
-``--survey csv`` gives udcntt the survey as ``udcntt score`` has it: the same rows written
-to a CSV file and read by ``udcntt.read_survey`` (before the clock starts).
+By default udcntt gets the survey as ``udcntt score`` has it: the same rows written to a
+CSV file and read by ``udcntt.read_survey`` (before the clock starts). ``--survey records``
+gives it ``Dataset.from_records`` of the rows instead (every value a separate ``Decimal``
+object, where the CSV reader shares one per distinct text).
 
-Usage: python benchmarks/evaluate.py [--n 10000] [--rounds 5] [--survey csv] [--memory]
+Usage: python benchmarks/evaluate.py [--n 10000] [--rounds 5] [--survey records] [--memory]
 """
 
 from __future__ import annotations
@@ -429,9 +431,9 @@ def main() -> None:
     parser.add_argument(
         "--survey",
         choices=("records", "csv"),
-        default="records",
-        help="udcntt's input: Dataset.from_records of the rows (default), or the same rows "
-        "written to a CSV file and read by udcntt.read_survey (as `udcntt score` reads one)",
+        default="csv",
+        help="udcntt's input: the rows written to a CSV file and read by udcntt.read_survey "
+        "(as `udcntt score` reads one; the default), or Dataset.from_records of the rows",
     )
     parser.add_argument(
         "--memory", action="store_true", help="also measure peak memory at N = 100,000"
