@@ -169,7 +169,7 @@ def _href(page: Path) -> str:
     return quote(page.name)
 
 
-def pager(page: Page, pages: list[Page], summary: Path, label: str, lang: str) -> dict[str, Any]:
+def _pager(page: Page, pages: list[Page], summary: Path, label: str, lang: str) -> dict[str, Any]:
     """The navigation of one page: its label and the links to the first, previous, next
     and last page of its block and to the summary (relative; ``None`` where there is
     nowhere to go)."""
@@ -295,7 +295,7 @@ def write_html_pages(
         label = assessment.block_labels.get(block, block)
         for page in pages:
             rows = None if page.count == 1 else page.rows
-            nav = pager(page, pages, summary, label, lang)
+            nav = _pager(page, pages, summary, label, lang)
             write_atomic(page.path, report.encoded(rows, nav))
             written.append(page.path)
         del report  # the block's rows and charts go before the next block's
