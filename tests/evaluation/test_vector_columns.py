@@ -4,7 +4,7 @@ A CSV survey read from disk is held column by column (``udcntt.data.survey_colum
 an indicator's values for a block's agencies in one pass); the vectorised path builds its
 float64 columns from those, never through the agencies' row views, and publishes byte for
 byte what the ``Decimal`` path publishes. Exact values computed on demand for a writer are
-not kept for every agency (``_vector.RECENT``), so reading every agency's criteria once
+not kept for every agency (``_rows.RECENT``), so reading every agency's criteria once
 leaves a bounded amount of memory per agency.
 """
 
@@ -25,7 +25,7 @@ from udcntt.report import assessment_to_json
 pytest.importorskip("numpy")
 
 from udcntt.data._columnar import RowValues
-from udcntt.evaluation import _vector
+from udcntt.evaluation import _rows, _vector
 from udcntt.evaluation._vector import VectorResult
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -113,7 +113,7 @@ def test_exact_values_read_for_every_agency_are_not_all_kept(
 ) -> None:
     """Reading every agency's criteria and unrounded total once (as a writer does) leaves
     a bounded amount of memory per agency; the values read are the Decimal path's."""
-    monkeypatch.setattr(_vector, "RECENT", 100)  # the default 1,024 at a modest n
+    monkeypatch.setattr(_rows, "RECENT", 100)  # the default 1,024 at a modest n
     rules, path = survey
     data = _read(rules, path)
     vector = udcntt.evaluate(rules, data, engine="vector")
@@ -131,7 +131,7 @@ def test_exact_values_read_for_every_agency_are_not_all_kept(
     finally:
         tracemalloc.stop()
     kept_cores = sum(r._t.kept(r._i) for r in results)
-    assert kept_cores <= _vector.RECENT
+    assert kept_cores <= _rows.RECENT
     # Every agency's exact values kept cost about 4.7 KB each; a bounded few, far less.
     assert kept / n < 1_500, f"{kept / n:.0f} bytes kept per agency"
     by_id = {r.agency_id: r for r in exact.results}

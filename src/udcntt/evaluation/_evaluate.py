@@ -30,6 +30,7 @@ from udcntt.evaluation._finish import FastShape, finish_fast, finish_reference
 from udcntt.evaluation._first_pass import first_pass
 from udcntt.evaluation._normalise import population_pass
 from udcntt.evaluation._results import Entries, results_of, whole_table
+from udcntt.evaluation._rows import Table
 from udcntt.evaluation._state import Agency, Core, Run, slow_start, use_vector
 from udcntt.expressions import DECIMAL_CONTEXT, extension_record
 from udcntt.loading import RuleSource
@@ -239,12 +240,13 @@ def _evaluate(
     with decimal.localcontext(DECIMAL_CONTEXT):
         by_block = _by_block(compiled, data, errors)
         ready: dict[str, Any] = {}
+        kept: dict[tuple[Table, int], tuple[Any, ...]] = {}  # exact values read, bounded
         if vector:
             from udcntt.evaluation._vector import vector_tables
 
-            ready = vector_tables(compiled, by_block)
+            ready = vector_tables(compiled, by_block, kept)
         blocks, imputed_by_block, plain = first_pass(
-            run, by_block, ready, reference, progress, total_agencies
+            run, by_block, ready, reference, progress, total_agencies, kept
         )
         stats: dict[str, Any] = {}
         if skip or not errors:

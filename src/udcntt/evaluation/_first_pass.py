@@ -13,14 +13,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from itertools import pairwise
-from operator import itemgetter
+from operator import is_, itemgetter
 from typing import Any
 
 from udcntt.data import MISSING, NA, AgencyRecord, survey_rows
 from udcntt.evaluation._finish import ARITHMETIC, BUGS, FastShape
 from udcntt.evaluation._inputs import fill_missing, imputations
 from udcntt.evaluation._results import Entries
-from udcntt.evaluation._rows import FastTable
+from udcntt.evaluation._rows import FastTable, Table
 from udcntt.evaluation._state import Agency, Run, slow_start
 from udcntt.program import (
     Applicability,
@@ -167,12 +167,23 @@ class _Block:
             append(slow)
 
     def add_row(self, record: AgencyRecord, values: Any, out: Any) -> None:
-        """Agency ``record`` finished by the whole function: a row of the block's table."""
+        """Agency ``record`` finished by the whole function: a row of the block's table
+        (its published values; its inputs, too, unless its record gives them as they are)."""
         finished = self.finished
-        self.entries.append(~len(finished.outs))
-        finished.outs.append(out)
-        finished.vals.append(values)
+        self.entries.append(~len(finished.pubs))
+        finished.pubs.append(out[5])
+        finished.shares.append(out[6])
+        finished.tiers.append(out[7])
+        finished.vals.append(None if self.as_read(record, values) else tuple(values))
         finished.records.append(record)
+
+    def as_read(self, record: AgencyRecord, values: Any) -> bool:
+        """Whether ``values`` are what the table reads from ``record`` when asked."""
+        try:
+            read = self.pick(record.values)
+        except KeyError:
+            return False
+        return len(read) == len(values) and all(map(is_, read, values))
 
     def run_whole(self, rows: Sequence[Any], lo: int, hi: int) -> None:
         """Agencies ``lo``..``hi`` of a survey read by column (``rows``: their inputs), in
@@ -182,10 +193,11 @@ class _Block:
             raise TypeError("no whole function")
         records = self.records
         finished = self.finished
-        outs, vals, recs = finished.outs, finished.vals, finished.records
+        pubs, shares, tiers = finished.pubs, finished.shares, finished.tiers
+        vals, recs = finished.vals, finished.records
         append = self.entries.append
         one = self.one
-        j = len(outs)
+        j = len(pubs)
         for i in range(lo, hi):
             values = rows[i]
             if values is not None:
@@ -194,15 +206,18 @@ class _Block:
                 except (SlowPath, *ARITHMETIC, *BUGS):
                     pass  # scored again by one(), which reports it as it should
                 else:
-                    if out[7] >= 0:
+                    ti = out[7]
+                    if ti >= 0:  # the row's inputs are its record's, read by column
                         append(~j)
                         j += 1
-                        outs.append(out)
-                        vals.append(values)
+                        pubs.append(out[5])
+                        shares.append(out[6])
+                        tiers.append(ti)
+                        vals.append(None)
                         recs.append(records[i])
                         continue
             one(i, values)
-            j = len(outs)
+            j = len(pubs)
 
 
 def _steps(seen: int, n: int) -> list[int]:
@@ -219,6 +234,7 @@ def first_pass(
     reference: bool,
     progress: Callable[[int, int], None] | None,
     total: int,
+    kept: dict[tuple[Table, int], tuple[Any, ...]],
 ) -> tuple[list[Entries], dict[str, dict[str, Decimal]], dict[str, FastShape]]:
     """Every block's entries after one call of the generated code per agency.
 
@@ -226,6 +242,8 @@ def first_pass(
     the vectorised table (or ``None``), the whole function's table and the entries in
     result order — ``j >= 0`` a row of the first, ``~j`` a row of the second, else an
     :class:`Agency` still to finish — with each block's imputed values and result shape.
+    ``kept`` is the evaluation's store of exact values read (see
+    :class:`~udcntt.evaluation._rows.Table`).
 
     Raises:
         GeneratedCodeError: the generated code failed in a way no declared reason covers.
@@ -245,7 +263,7 @@ def first_pass(
         )
         done_rows = ready.get(block_id)
         safe = done_rows.safe if done_rows is not None else None
-        finished = FastTable(plan, shape, compiled.tier_levels)
+        finished = FastTable(plan, shape, compiled.tier_levels, kept)
         entries: list[Any] = []
         blocks.append((done_rows, finished, entries))
         block = _Block(run, plan, records, imputed, finished, entries, reference)

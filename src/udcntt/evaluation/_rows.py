@@ -14,21 +14,49 @@ Ranks and last year's matches are filled into the table once the whole survey is
 
 from __future__ import annotations
 
+import decimal
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import fields
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
-from udcntt.data import AgencyRecord
+from udcntt.data import MISSING, AgencyRecord
 from udcntt.evaluation._assessment import AgencyResult, CriteriaView, CriterionResult, ZipMapping
 from udcntt.evaluation._compare import NEW_AGENCY
+from udcntt.evaluation._finish import ARITHMETIC, BUGS
 from udcntt.evaluation._ranking import rank_change, ranks_of_keys
+from udcntt.expressions import DECIMAL_CONTEXT
 from udcntt.model import TierLevel
-from udcntt.program import BlockPlan
+from udcntt.program import BlockPlan, GeneratedCodeError, SlowPath
 
-__all__ = ["FastRowResult", "FastTable", "RowResult", "Table"]
+__all__ = ["RECENT", "FastRowResult", "FastTable", "RowResult", "Table", "row_picker"]
 
 _NAMES = tuple(f.name for f in fields(AgencyResult))
+
+
+def row_picker(keys: Sequence[str]) -> Any:
+    """A function giving an agency's values of ``keys`` as a tuple (missing: MISSING)."""
+    pick: Any
+    if len(keys) > 1:
+        pick = itemgetter(*keys)
+    else:
+
+        def pick(v: Any) -> tuple[Any, ...]:
+            return tuple(v[k] for k in keys)
+
+    def row(v: Any) -> tuple[Any, ...]:
+        try:
+            found: tuple[Any, ...] = pick(v)
+        except KeyError:
+            return tuple(v.get(k, MISSING) for k in keys)
+        return found
+
+    return row
+
+
+#: How many rows' exact values one evaluation keeps after they were computed (see Table).
+RECENT = 1024
 
 
 class Table:
@@ -36,15 +64,26 @@ class Table:
     :class:`~udcntt.evaluation._vector.VectorTable`).
 
     ``records`` holds the agency of each row; ``ranks`` and ``prev`` (last year's record as
-    :func:`~udcntt.evaluation._compare.compare` matched it) are set after scoring.
+    :func:`~udcntt.evaluation._compare.compare` matched it) are set after scoring. A table
+    keeps each row's published values only: the exact ones (criterion points, derived
+    values, the unrounded total) come from the block's whole generated function when they
+    are read (:meth:`exact`), and only the :data:`RECENT` rows read last keep them — a
+    writer reads an agency's values together and moves on, and 100,000 agencies' exact
+    values (about 4.7 KB each) would outweigh everything else a run holds.
     """
 
-    __slots__ = ("levels", "max", "plan", "prev", "ranks", "records", "shape")
+    __slots__ = ("_kept", "levels", "max", "plan", "prev", "ranks", "records", "shape")
 
     #: The result class of this table's rows.
     result_class: type[RowResult]
 
-    def __init__(self, plan: BlockPlan, shape: Any, levels: Sequence[TierLevel]) -> None:
+    def __init__(
+        self,
+        plan: BlockPlan,
+        shape: Any,
+        levels: Sequence[TierLevel],
+        kept: dict[tuple[Table, int], tuple[Any, ...]],
+    ) -> None:
         self.plan = plan
         self.shape = shape
         self.levels = levels
@@ -52,6 +91,7 @@ class Table:
         self.records: list[AgencyRecord] = []
         self.ranks: list[int | None] = []
         self.prev: list[AgencyResult | None] | None = None
+        self._kept = kept  # shared by the tables of one evaluation
 
     def total(self, i: int) -> Decimal:
         """The published total of row ``i``."""
@@ -61,13 +101,20 @@ class Table:
         """The published share of row ``i``."""
         raise NotImplementedError
 
-    def level(self, i: int) -> TierLevel:
-        """The tier of row ``i``."""
+    def tier_index(self, i: int) -> int:
+        """The index of row ``i``'s tier in the rule set's levels."""
         raise NotImplementedError
 
+    def level(self, i: int) -> TierLevel:
+        """The tier of row ``i``."""
+        found: TierLevel = self.levels[self.tier_index(i)]
+        return found
+
     def values(self, i: int) -> tuple[Any, ...]:
-        """Row ``i``'s inputs, in the order of the block's indicators."""
-        raise NotImplementedError
+        """Row ``i``'s inputs, in the order of the block's indicators (read from its record
+        when asked: a table keeps no copy)."""
+        found: tuple[Any, ...] = row_picker(self.plan.indicators)(self.records[i].values)
+        return found
 
     def block_ranks(self, on_share: bool, ranked: list[bool]) -> list[int | None]:
         """Competition ranks of the rows within the table, on the published share or
@@ -79,43 +126,91 @@ class Table:
             out[i] = rank
         return out
 
+    def kept(self, i: int) -> bool:
+        """Whether row ``i``'s exact values are kept now."""
+        return (self, i) in self._kept
+
     def exact(self, i: int) -> tuple[Any, ...]:
-        """Row ``i``'s exact values: (derived values, criterion results, unrounded total)."""
-        raise NotImplementedError
+        """Row ``i``'s exact values — (derived values, criterion results, unrounded
+        total) — from the block's whole generated function.
+
+        Raises:
+            GeneratedCodeError: the function fails, or publishes a total, share or tier
+                other than the row's — a bug in udcntt.
+        """
+        kept = self._kept
+        found = kept.get((self, i))
+        if found is not None:
+            return found
+        plan = self.plan
+        whole = plan.fast_whole
+        if whole is None:  # pragma: no cover - only plans with whole functions get here
+            raise GeneratedCodeError(f"block '{plan.id}' has no generated function")
+        agency = self.records[i].id
+        try:
+            with decimal.localcontext(DECIMAL_CONTEXT):
+                out = whole(*self.values(i))
+        except (SlowPath, *ARITHMETIC, *BUGS) as exc:
+            raise GeneratedCodeError(
+                f"agency '{agency}' fails when its exact values are computed again: "
+                f"{exc!r}; this is a bug in udcntt"
+            ) from exc
+        derived, raws, leaves, groups, t, published, share, ti = out
+        total, mine, tier = self.total(i), self.share(i), self.tier_index(i)
+        if (str(published), str(share), ti) != (str(total), str(mine), tier):
+            raise GeneratedCodeError(
+                f"agency '{agency}': {self.published_by} published {total} "
+                f"(share {mine}, tier {tier}), the exact function {published} "
+                f"(share {share}, tier {ti}); this is a bug in udcntt"
+            )
+        view = CriteriaView(
+            self.shape.criteria, leaves if leaves is not None else raws, raws, raws, groups
+        )
+        found = (derived, view, t)
+        while len(kept) >= RECENT:  # read long ago: computed again if asked
+            try:
+                del kept[next(iter(kept))]
+            except (StopIteration, KeyError, RuntimeError):  # another thread changed it
+                break
+        kept[self, i] = found
+        return found
+
+    #: Who published the rows' values (for the message of a disagreement).
+    published_by = "the first pass"
 
 
 class FastTable(Table):
-    """Rows finished by the block's whole generated function: its outputs, as returned.
+    """Rows finished by the block's whole generated function in one call: the published
+    total, share and tier of each (``vals`` keeps a row's inputs only when they were not
+    read from its record as they stand)."""
 
-    Each output is ``(derived, raws, leaves, groups, unrounded, published, share, tier)``.
-    """
+    __slots__ = ("pubs", "shares", "tiers", "vals")
 
-    __slots__ = ("outs", "vals")
-
-    def __init__(self, plan: BlockPlan, shape: Any, levels: Sequence[TierLevel]) -> None:
-        super().__init__(plan, shape, levels)
-        self.outs: list[tuple[Any, ...]] = []
-        self.vals: list[tuple[Any, ...]] = []
+    def __init__(
+        self,
+        plan: BlockPlan,
+        shape: Any,
+        levels: Sequence[TierLevel],
+        kept: dict[tuple[Table, int], tuple[Any, ...]],
+    ) -> None:
+        super().__init__(plan, shape, levels, kept)
+        self.pubs: list[Decimal] = []
+        self.shares: list[Decimal] = []
+        self.tiers: list[int] = []
+        self.vals: list[tuple[Any, ...] | None] = []
 
     def total(self, i: int) -> Decimal:
-        found: Decimal = self.outs[i][5]
-        return found
+        return self.pubs[i]
 
     def share(self, i: int) -> Decimal:
-        found: Decimal = self.outs[i][6]
-        return found
+        return self.shares[i]
 
-    def level(self, i: int) -> TierLevel:
-        found: TierLevel = self.levels[self.outs[i][7]]
-        return found
+    def tier_index(self, i: int) -> int:
+        return self.tiers[i]
 
     def values(self, i: int) -> tuple[Any, ...]:
-        return self.vals[i]
-
-    def exact(self, i: int) -> tuple[Any, ...]:
-        derived, raws, leaves, groups, t = self.outs[i][:5]
-        shown = raws if leaves is None else leaves
-        return derived, CriteriaView(self.shape.criteria, shown, raws, raws, groups), t
+        found = self.vals[i]
+        return super().values(i) if found is None else found
 
 
 def _materialise(*values: Any) -> AgencyResult:

@@ -27,24 +27,19 @@ from typing import Any
 import numpy as np
 
 from udcntt.data import AgencyRecord, survey_columns, survey_positions
-from udcntt.evaluation._assessment import CriteriaView
-from udcntt.evaluation._finish import ARITHMETIC, BUGS, FastShape
-from udcntt.evaluation._rows import RowResult, Table
-from udcntt.evaluation._vector_inputs import WholeColumns, input_columns, row_picker
+from udcntt.evaluation._finish import FastShape
+from udcntt.evaluation._rows import RowResult, Table, row_picker
+from udcntt.evaluation._vector_inputs import WholeColumns, input_columns
 from udcntt.evaluation._vector_ops import Frame, Num, VectorUnsupported
-from udcntt.expressions import DECIMAL_CONTEXT
 from udcntt.model import TierBasis, TierLevel
 from udcntt.program import (
     Applicability,
     BlockPlan,
     CompiledRuleSet,
-    GeneratedCodeError,
     LeafPlan,
-    SlowPath,
 )
 
 __all__ = [
-    "RECENT",
     "BlockOutcome",
     "VectorResult",
     "VectorTable",
@@ -257,12 +252,15 @@ def vector_blocks(
 
 
 def vector_tables(
-    compiled: CompiledRuleSet, by_block: Mapping[str, Sequence[AgencyRecord]]
+    compiled: CompiledRuleSet,
+    by_block: Mapping[str, Sequence[AgencyRecord]],
+    kept: dict[tuple[Table, int], tuple[Any, ...]],
 ) -> dict[str, VectorTable]:
     """Per block, the table of its agencies as the vectorised path scored them (row ``i``
     is the block's ``i``-th agency; ``safe[i]`` says whether the row's published values
     stand, else the exact path scores the agency). Empty when the rule set has no vector
-    form. Runs under the caller's ``DECIMAL_CONTEXT``."""
+    form. ``kept`` is the evaluation's store of exact values read (see
+    :class:`~udcntt.evaluation._rows.Table`). Runs under the caller's ``DECIMAL_CONTEXT``."""
     outcomes = vector_blocks(compiled, by_block)
     if outcomes is None:
         return {}
@@ -270,7 +268,6 @@ def vector_tables(
     totals = _Scaled(-rounding.total)
     shares = _Scaled(-rounding.share)
     out: dict[str, VectorTable] = {}
-    kept: dict[tuple[VectorTable, int], tuple[Any, ...]] = {}  # shared by the blocks
     for block, records in by_block.items():
         outcome = outcomes[block]
         plan = compiled.blocks[block]
@@ -299,32 +296,23 @@ class _Scaled(dict[int, Decimal]):
         return found
 
 
-#: How many agencies' exact values one evaluation's tables keep after they were computed
-#: (see VectorTable).
-RECENT = 1024
-
-
 class VectorTable(Table):
-    """A block's agencies as the vectorised path scored them: published values now, exact
-    ones on demand.
+    """A block's agencies as the vectorised path scored them: published values as integers
+    of their last decimal place; the exact ones on demand (see
+    :class:`~udcntt.evaluation._rows.Table`), checked against these."""
 
-    The criteria, derived values and unrounded total of a row come from the exact generated
-    function when they are read (:meth:`exact`). Only the :data:`RECENT` rows read last keep
-    them: a writer reads an agency's values together and moves on, and 100,000 agencies'
-    exact values (about 4.7 KB each) would outweigh everything else a run holds; a row read
-    again after that is computed again (the same values).
-    """
+    __slots__ = ("arrays", "k_shares", "k_totals", "safe", "scaled", "tiers")
 
-    __slots__ = ("_kept", "arrays", "k_shares", "k_totals", "safe", "scaled", "tiers")
+    published_by = "the vectorised path"
 
     def __init__(
         self,
         plan: BlockPlan,
         shape: FastShape,
         levels: Sequence[TierLevel],
-        kept: dict[tuple[VectorTable, int], tuple[Any, ...]],
+        kept: dict[tuple[Table, int], tuple[Any, ...]],
     ) -> None:
-        super().__init__(plan, shape, levels)
+        super().__init__(plan, shape, levels, kept)
         self.safe: list[bool] = []
         #: published totals and shares as integers of their last decimal place
         self.k_totals: list[int] = []
@@ -332,13 +320,15 @@ class VectorTable(Table):
         self.scaled = (_Scaled(0), _Scaled(0))
         self.arrays: tuple[Any, Any] = (np.zeros(0, np.int64), np.zeros(0, np.int64))
         self.tiers: list[int] = []
-        self._kept = kept
 
     def total(self, i: int) -> Decimal:
         return self.scaled[0][self.k_totals[i]]
 
     def share(self, i: int) -> Decimal:
         return self.scaled[1][self.k_shares[i]]
+
+    def tier_index(self, i: int) -> int:
+        return self.tiers[i]
 
     def block_ranks(self, on_share: bool, ranked: list[bool]) -> list[int | None]:
         # The integers order the rows as their Decimals do (one scale for all rows):
@@ -356,63 +346,6 @@ class VectorTable(Table):
         for i, rank in zip(np.flatnonzero(mask).tolist(), ranks.tolist(), strict=True):
             out[i] = rank
         return out
-
-    def level(self, i: int) -> TierLevel:
-        return self.levels[self.tiers[i]]
-
-    def values(self, i: int) -> tuple[Any, ...]:
-        """Row ``i``'s inputs (read from its record when asked: the table keeps no copy)."""
-        found: tuple[Any, ...] = row_picker(self.plan.indicators)(self.records[i].values)
-        return found
-
-    def kept(self, i: int) -> bool:
-        """Whether row ``i``'s exact values are kept now."""
-        return (self, i) in self._kept
-
-    def exact(self, i: int) -> tuple[Any, ...]:
-        """Row ``i``'s exact values from the generated function (kept while it is one of
-        the :data:`RECENT` rows read last).
-
-        Raises:
-            GeneratedCodeError: the function fails, or publishes a total, share or tier
-                other than the vectorised path's — a bug in udcntt.
-        """
-        kept = self._kept
-        found = kept.get((self, i))
-        if found is not None:
-            return found
-        plan = self.plan
-        whole = plan.fast_whole
-        if whole is None:  # pragma: no cover - only plans with whole functions get here
-            raise GeneratedCodeError(f"block '{plan.id}' has no generated function")
-        agency = self.records[i].id
-        try:
-            with decimal.localcontext(DECIMAL_CONTEXT):
-                out = whole(*self.values(i))
-        except (SlowPath, *ARITHMETIC, *BUGS) as exc:
-            raise GeneratedCodeError(
-                f"agency '{agency}' scored on the vectorised path fails exactly: "
-                f"{exc!r}; this is a bug in udcntt"
-            ) from exc
-        derived, raws, leaves, groups, t, published, share, ti = out
-        total, mine, tier = self.total(i), self.share(i), self.tiers[i]
-        if (str(published), str(share), ti) != (str(total), str(mine), tier):
-            raise GeneratedCodeError(
-                f"agency '{agency}': the vectorised path published {total} "
-                f"(share {mine}, tier {tier}), the exact function {published} "
-                f"(share {share}, tier {ti}); this is a bug in udcntt"
-            )
-        view = CriteriaView(
-            self.shape.criteria, leaves if leaves is not None else raws, raws, raws, groups
-        )
-        found = (derived, view, t)
-        while len(kept) >= RECENT:  # read long ago: computed again if asked
-            try:
-                del kept[next(iter(kept))]
-            except (StopIteration, KeyError, RuntimeError):  # another thread changed it
-                break
-        kept[self, i] = found
-        return found
 
 
 class VectorResult(RowResult):

@@ -12,16 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from operator import itemgetter
 from typing import Any
 
 import numpy as np
 
-from udcntt.data import MISSING
 from udcntt.evaluation._vector_ops import Cat, Num, number
 from udcntt.program import BlockPlan, CompiledRuleSet
 
-__all__ = ["WholeColumns", "column_input", "input_columns", "row_picker"]
+__all__ = ["WholeColumns", "column_input", "input_columns"]
 
 _NUMBERS = ("count", "number", "ratio")
 #: Distinct values of one indicator kept between evaluations (a survey's numbers repeat;
@@ -163,23 +161,3 @@ class WholeColumns:
             if found is not None:
                 env[name] = _take(found, at)
         return env, bad
-
-
-def row_picker(keys: Sequence[str]) -> Any:
-    """A function giving an agency's values of ``keys`` as a tuple (missing: MISSING)."""
-    pick: Any
-    if len(keys) > 1:
-        pick = itemgetter(*keys)
-    else:
-
-        def pick(v: Any) -> tuple[Any, ...]:
-            return tuple(v[k] for k in keys)
-
-    def row(v: Any) -> tuple[Any, ...]:
-        try:
-            found: tuple[Any, ...] = pick(v)
-        except KeyError:
-            return tuple(v.get(k, MISSING) for k in keys)
-        return found
-
-    return row
