@@ -55,6 +55,32 @@ def row_picker(keys: Sequence[str]) -> Any:
     return row
 
 
+class RecordInputs(Mapping[str, Any]):
+    """A block's inputs of one agency, read from its record's values when asked: what
+    ``row_picker(keys)(values)`` gives, by key (:data:`~udcntt.data.MISSING` for a key
+    the record lacks), without building the row."""
+
+    __slots__ = ("_keys", "_known", "_values")
+
+    def __init__(
+        self, keys: tuple[str, ...], known: frozenset[str], values: Mapping[str, Any]
+    ) -> None:
+        self._keys = keys
+        self._known = known  # the keys, as a set
+        self._values = values
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self._known:
+            raise KeyError(key)
+        return self._values.get(key, MISSING)
+
+    def __iter__(self) -> Any:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
 #: How many rows' exact values one evaluation keeps after they were computed (see Table).
 RECENT = 1024
 
@@ -72,7 +98,7 @@ class Table:
     values (about 4.7 KB each) would outweigh everything else a run holds.
     """
 
-    __slots__ = ("_kept", "levels", "max", "plan", "prev", "ranks", "records", "shape")
+    __slots__ = ("_kept", "keyset", "levels", "max", "plan", "prev", "ranks", "records", "shape")
 
     #: The result class of this table's rows.
     result_class: type[RowResult]
@@ -92,6 +118,7 @@ class Table:
         self.ranks: list[int | None] = []
         self.prev: list[AgencyResult | None] | None = None
         self._kept = kept  # shared by the tables of one evaluation
+        self.keyset = frozenset(plan.indicators)
 
     def total(self, i: int) -> Decimal:
         """The published total of row ``i``."""
@@ -115,6 +142,10 @@ class Table:
         when asked: a table keeps no copy)."""
         found: tuple[Any, ...] = row_picker(self.plan.indicators)(self.records[i].values)
         return found
+
+    def inputs(self, i: int) -> Mapping[str, Any]:
+        """Row ``i``'s inputs by indicator: a view of its record (one look-up a value)."""
+        return RecordInputs(self.plan.indicators, self.keyset, self.records[i].values)
 
     def block_ranks(self, on_share: bool, ranked: list[bool]) -> list[int | None]:
         """Competition ranks of the rows within the table, on the published share or
@@ -212,6 +243,10 @@ class FastTable(Table):
         found = self.vals[i]
         return super().values(i) if found is None else found
 
+    def inputs(self, i: int) -> Mapping[str, Any]:
+        found = self.vals[i]
+        return super().inputs(i) if found is None else ZipMapping(self.plan.indicators, found)
+
 
 def _materialise(*values: Any) -> AgencyResult:
     result: AgencyResult = AgencyResult._fast(*values)
@@ -260,7 +295,7 @@ class RowResult(AgencyResult):
     @property
     def inputs(self) -> Mapping[str, Any]:
         """The agency's inputs (as the survey gave them)."""
-        return ZipMapping(self._t.plan.indicators, self._t.values(self._i))
+        return self._t.inputs(self._i)
 
     @property
     def derived(self) -> Mapping[str, Any]:
