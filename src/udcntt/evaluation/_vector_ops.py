@@ -252,7 +252,10 @@ class Frame:
         a, b = left.v, right.v
         r = a * b
         e = np.abs(a) * right.e + np.abs(b) * left.e + left.e * right.e + GAMMA * np.abs(r) + _TINY
-        exact = (left.e == 0) & (right.e == 0) & (_product_error(a, b, r) == 0) & short(r)
+        both = (left.e == 0) & (right.e == 0)
+        if not both.any():  # no agency has two exact operands: no exact product
+            return Num(r, e, False)
+        exact = both & (_product_error(a, b, r) == 0) & short(r)
         return Num(r, np.where(exact, 0.0, e))
 
     def div(self, left: Any, right: Any) -> Num:
@@ -265,14 +268,16 @@ class Frame:
         r = a / b
         room = np.abs(b) - right.e
         e = (left.e + np.abs(r) * right.e) / room + GAMMA * np.abs(r) + _TINY
+        e = np.where(room > 0, e, np.inf)
+        both = (left.e == 0) & (right.e == 0)
+        if not both.any():  # no agency has two exact operands: no exact quotient
+            return Num(r, e, False)
         exact = (
-            (left.e == 0)
-            & (right.e == 0)
+            both
             & short(r)
             & (r * b == a)
             & (_product_error(r, b, r * b) == 0)
         )
-        e = np.where(room > 0, e, np.inf)
         return Num(r, np.where(exact, 0.0, e))
 
     def ratio(self, left: Num, right: Num, default: Num) -> Num:
