@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-import udcntt.data
 from udcntt.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, main
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -59,20 +58,6 @@ def test_limit_options_state_their_cost(capsys: pytest.CaptureFixture[str]) -> N
     out = " ".join(capsys.readouterr().out.split())
     assert "--max-rows N" in out and "--max-cells N" in out
     assert "of memory and" in out and "µs of CPU" in out
-
-
-@pytest.fixture
-def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every survey the command reads (none is, the test expects)."""
-    seen: list[str] = []
-    original = udcntt.data.read_survey
-
-    def counting(path: object, *args: object, **kwargs: object) -> object:
-        seen.append(str(path))
-        return original(path, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(udcntt.data, "read_survey", counting)
-    return seen
 
 
 def test_missing_output_folder_fails_before_reading(

@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 
-import udcntt.data
 from udcntt.cli import EXIT_OK, EXIT_USAGE, main
 from udcntt.evaluation import evaluate
 
@@ -32,20 +31,6 @@ DTI_SURVEY = str(ROOT / "examples" / "dti-2022" / "provinces.csv")
 needs_numpy = pytest.mark.skipif(
     importlib.util.find_spec("numpy") is None, reason="the vector engine needs NumPy (udcntt[fast])"
 )
-
-
-@pytest.fixture
-def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every survey the command reads."""
-    seen: list[str] = []
-    original = udcntt.data.read_survey
-
-    def counting(path: object, *args: object, **kwargs: object) -> object:
-        seen.append(str(path))
-        return original(path, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(udcntt.data, "read_survey", counting)
-    return seen
 
 
 def _score(
