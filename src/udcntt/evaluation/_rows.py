@@ -253,6 +253,15 @@ def _materialise(*values: Any) -> AgencyResult:
     return result
 
 
+def _of_record(attribute: str, doc: str) -> Any:
+    """A result field read from the row's agency record."""
+
+    def read(self: RowResult) -> Any:
+        return getattr(self._t.records[self._i], attribute)
+
+    return property(read, doc=doc)
+
+
 class RowResult(AgencyResult):
     """An agency's result read from its block's :class:`Table` (see the module docstring).
 
@@ -272,25 +281,10 @@ class RowResult(AgencyResult):
     def __reduce__(self) -> tuple[Callable[..., AgencyResult], tuple[Any, ...]]:
         return _materialise, tuple(getattr(self, n) for n in _NAMES)
 
-    @property
-    def agency_id(self) -> str:
-        """The agency's id."""
-        return self._t.records[self._i].id
-
-    @property
-    def name(self) -> str:
-        """The agency's name."""
-        return self._t.records[self._i].name
-
-    @property
-    def block(self) -> str:
-        """The agency's block."""
-        return self._t.records[self._i].block
-
-    @property
-    def ranked(self) -> bool:
-        """Whether the agency is ranked."""
-        return self._t.records[self._i].ranked
+    agency_id = _of_record("id", "The agency's id.")
+    name = _of_record("name", "The agency's name.")
+    block = _of_record("block", "The agency's block.")
+    ranked = _of_record("ranked", "Whether the agency is ranked.")
 
     @property
     def inputs(self) -> Mapping[str, Any]:
