@@ -234,7 +234,7 @@ def _whole_columns(
     rows = len(next(iter(by_key.values()), ()))
     if 2 * sum(map(len, by_block.values())) < rows:
         return None
-    return WholeColumns(compiled, by_key)
+    return WholeColumns(compiled, by_key, [compiled.blocks[b] for b in by_block])
 
 
 def vector_blocks(

@@ -19,7 +19,7 @@ import numpy as np
 from udcntt.evaluation._vector_ops import Cat, Num, number
 from udcntt.program import BlockPlan, CompiledRuleSet
 
-__all__ = ["WholeColumns", "column_input", "input_columns"]
+__all__ = ["WholeColumns", "column_input", "input_columns", "no_error"]
 
 _NUMBERS = ("count", "number", "ratio")
 #: Distinct values of one indicator kept between evaluations (a survey's numbers repeat;
@@ -89,7 +89,10 @@ def column_input(compiled: CompiledRuleSet, name: str, col: Sequence[Any], bad: 
         if rows_of is None:
             return Num(np.zeros(n), np.zeros(n))
         bad |= np.array(index.invalid, dtype=bool)[rows_of]
-        return Num(np.array(index.floats)[rows_of], np.array(index.errors)[rows_of])
+        errors = np.array(index.errors)
+        if not errors.any():  # every value exact: one shared zero, no array of bounds
+            return Num(np.array(index.floats)[rows_of], no_error(n), True)
+        return Num(np.array(index.floats)[rows_of], errors[rows_of])
     if kind == "bool":
         if set(map(type, col)) == {bool}:
             return np.fromiter(col, dtype=bool, count=n)
@@ -119,9 +122,16 @@ def input_columns(
     return env, bad
 
 
+def no_error(n: int) -> Any:
+    """The bounds of ``n`` exact values: a read-only zero repeated (no memory per value)."""
+    return np.broadcast_to(np.float64(0.0), (n,))
+
+
 def _take(found: Any, at: Any) -> Any:
     """The rows ``at`` of a column made by :func:`column_input`."""
     if isinstance(found, Num):
+        if found.exact:
+            return Num(found.v[at], no_error(len(at)), True)
         return Num(found.v[at], found.e[at])
     if isinstance(found, Cat):
         return Cat(found.codes[at], found.index)
@@ -137,13 +147,24 @@ class WholeColumns:
     the file's rows; otherwise each block converts its own rows (:func:`input_columns`).
     """
 
-    def __init__(self, compiled: CompiledRuleSet, by_key: Mapping[str, Sequence[Any]]) -> None:
+    def __init__(
+        self,
+        compiled: CompiledRuleSet,
+        by_key: Mapping[str, Sequence[Any]],
+        plans: Sequence[BlockPlan],
+    ) -> None:
         self.compiled = compiled
         self.by_key = by_key
         self.done: dict[str, tuple[Any, Any]] = {}
+        #: How many blocks have yet to take each column (a column is dropped after the last).
+        self.left: dict[str, int] = {}
+        for plan in plans:
+            for name in plan.indicators:
+                self.left[name] = self.left.get(name, 0) + 1
 
     def inputs(self, plan: BlockPlan, positions: Sequence[int]) -> tuple[dict[str, Any], Any]:
-        """As :func:`input_columns`, for the block's agencies at ``positions``."""
+        """As :func:`input_columns`, for the block's agencies at ``positions`` (each block
+        once, among the ``plans`` given when made)."""
         at = np.array(positions, dtype=np.intp)
         bad = np.zeros(len(at), dtype=bool)
         env: dict[str, Any] = {}
@@ -160,4 +181,7 @@ class WholeColumns:
             bad |= whole_bad[at]
             if found is not None:
                 env[name] = _take(found, at)
+            self.left[name] = left = self.left.get(name, 1) - 1
+            if left <= 0:
+                del self.done[name]
         return env, bad
