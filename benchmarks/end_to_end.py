@@ -10,7 +10,7 @@ rule file of 48 criteria over them, writes it as CSV, then times on CPU time
 * ``score``: ``udcntt.evaluate``;
 * one step per output format (``.json .csv .md .xlsx .docx .html``, those whose extra is
   installed): ``udcntt.report.write_report`` (``.json`` without traces, the default of
-  ``udcntt score``; ``.html`` above 5,000 agencies as a summary and one page per block);
+  ``udcntt score``; ``.html`` above 2,000 agencies as a summary and numbered pages per block);
 * ``load``: ``udcntt.report.load_assessment`` of the ``.json`` just written (what
   ``udcntt report`` and ``--previous`` read).
 
@@ -218,7 +218,7 @@ def child(path: Path, n: int, steps: list[str], seed: int) -> None:
             target = Path(tmp) / f"out{ext}"
             run(ext, lambda t=target: write_report(held["assessment"], t, lang="vi"))
             if ext != ".json":
-                for written in Path(tmp).glob("out*"):  # .html above 5,000: one per block
+                for written in Path(tmp).glob("out*"):  # .html above 2,000: a summary and pages
                     written.unlink()
         if "load" in steps:
             results = Path(tmp) / "out.json"
