@@ -272,12 +272,7 @@ class Frame:
         both = (left.e == 0) & (right.e == 0)
         if not both.any():  # no agency has two exact operands: no exact quotient
             return Num(r, e, False)
-        exact = (
-            both
-            & short(r)
-            & (r * b == a)
-            & (_product_error(r, b, r * b) == 0)
-        )
+        exact = both & short(r) & (r * b == a) & (_product_error(r, b, r * b) == 0)
         return Num(r, np.where(exact, 0.0, e))
 
     def ratio(self, left: Num, right: Num, default: Num) -> Num:
