@@ -312,7 +312,11 @@ class Assessment:
 
     ``results`` are in a canonical order that does not depend on the order of the survey
     rows: by block, in the order the rule file declares the blocks, then by agency id
-    (code-point order). Use :meth:`ranking` for a block's ranked table.
+    (code-point order). Use :meth:`ranking` for a block's ranked table. A result of an agency
+    the generated code finished reads its fields from its block's table when asked (its
+    exact unrounded values are computed again then); it equals, field by field, the record
+    the reference interpreter makes, and ``dataclasses.replace``, ``copy`` and ``pickle``
+    give an ordinary :class:`AgencyResult`.
 
     ``paths`` counts the agencies by the evaluation path that scored them: ``"fast"`` for
     the code generated from the rule file, ``"reference:<reason>"`` for the reference
