@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from itertools import pairwise
-from operator import is_, itemgetter
+from operator import itemgetter
 from typing import Any
 
 from udcntt.data import MISSING, NA, AgencyRecord, survey_rows
@@ -148,7 +148,7 @@ class _Block:
             out, reason = _call(fast, values, plan.id, record)
             if out is not None:
                 if self.whole and out[7] >= 0:  # finished, tier decided: a table row
-                    self.add_row(record, values, out)
+                    self.add_row(record, out)
                 else:
                     append(Agency.fast(record, plan, values, out, self.whole))
                 return
@@ -166,24 +166,15 @@ class _Block:
         if slow is not None:
             append(slow)
 
-    def add_row(self, record: AgencyRecord, values: Any, out: Any) -> None:
+    def add_row(self, record: AgencyRecord, out: Any) -> None:
         """Agency ``record`` finished by the whole function: a row of the block's table
-        (its published values; its inputs, too, unless its record gives them as they are)."""
+        (its published values; its inputs are read again from its record when asked)."""
         finished = self.finished
         self.entries.append(~len(finished.pubs))
         finished.pubs.append(out[5])
         finished.shares.append(out[6])
         finished.tiers.append(out[7])
-        finished.vals.append(None if self.as_read(record, values) else tuple(values))
         finished.records.append(record)
-
-    def as_read(self, record: AgencyRecord, values: Any) -> bool:
-        """Whether ``values`` are what the table reads from ``record`` when asked."""
-        try:
-            read = self.pick(record.values)
-        except KeyError:
-            return False
-        return len(read) == len(values) and all(map(is_, read, values))
 
     def run_whole(self, rows: Sequence[Any], lo: int, hi: int) -> None:
         """Agencies ``lo``..``hi`` of a survey read by column (``rows``: their inputs), in
@@ -193,8 +184,7 @@ class _Block:
             raise TypeError("no whole function")
         records = self.records
         finished = self.finished
-        pubs, shares, tiers = finished.pubs, finished.shares, finished.tiers
-        vals, recs = finished.vals, finished.records
+        pubs, shares, tiers, recs = finished.pubs, finished.shares, finished.tiers, finished.records
         append = self.entries.append
         one = self.one
         j = len(pubs)
@@ -207,13 +197,12 @@ class _Block:
                     pass  # scored again by one(), which reports it as it should
                 else:
                     ti = out[7]
-                    if ti >= 0:  # the row's inputs are its record's, read by column
+                    if ti >= 0:  # finished, tier decided: a table row
                         append(~j)
                         j += 1
                         pubs.append(out[5])
                         shares.append(out[6])
                         tiers.append(ti)
-                        vals.append(None)
                         recs.append(records[i])
                         continue
             one(i, values)
@@ -270,8 +259,9 @@ def first_pass(
         steps = _steps(seen, n) if progress is not None else []
         seen += n
         if safe is not None and all(safe):  # every agency scored by the vector path
-            for step in steps:
-                progress(seen - n + step, total)  # type: ignore[misc]
+            if progress is not None:
+                for step in steps:
+                    progress(seen - n + step, total)
             entries.extend(range(n))
             continue
         # A survey read by column gives each agency's inputs in one step.

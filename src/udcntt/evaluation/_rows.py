@@ -212,10 +212,10 @@ class Table:
 
 class FastTable(Table):
     """Rows finished by the block's whole generated function in one call: the published
-    total, share and tier of each (``vals`` keeps a row's inputs only when they were not
-    read from its record as they stand)."""
+    total, share and tier of each. A row's inputs are its record's, as the function got
+    them (:meth:`Table.values` reads them again)."""
 
-    __slots__ = ("pubs", "shares", "tiers", "vals")
+    __slots__ = ("pubs", "shares", "tiers")
 
     def __init__(
         self,
@@ -228,7 +228,6 @@ class FastTable(Table):
         self.pubs: list[Decimal] = []
         self.shares: list[Decimal] = []
         self.tiers: list[int] = []
-        self.vals: list[tuple[Any, ...] | None] = []
 
     def total(self, i: int) -> Decimal:
         return self.pubs[i]
@@ -238,14 +237,6 @@ class FastTable(Table):
 
     def tier_index(self, i: int) -> int:
         return self.tiers[i]
-
-    def values(self, i: int) -> tuple[Any, ...]:
-        found = self.vals[i]
-        return super().values(i) if found is None else found
-
-    def inputs(self, i: int) -> Mapping[str, Any]:
-        found = self.vals[i]
-        return super().inputs(i) if found is None else ZipMapping(self.plan.indicators, found)
 
 
 def _materialise(*values: Any) -> AgencyResult:
